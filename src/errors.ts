@@ -1,0 +1,49 @@
+/**
+ * Errors by kind. Every failure the user can act on is a BfdError with a stable code and a one-line hint;
+ * `src/cli.ts` renders them in one place and maps the kind to the exit code (usage/config/input → 2,
+ * upstream → 3). Anything else is an internal error: a bug, shown with a request to report it.
+ */
+export type ErrorKind = "usage" | "config" | "input" | "upstream";
+
+export class BfdError extends Error {
+  readonly kind: ErrorKind;
+  readonly code: string;
+  readonly hint: string | undefined;
+  /** Extra lines printed under the message (e.g. every problem found in a rule file). */
+  readonly details: readonly string[];
+
+  constructor(kind: ErrorKind, code: string, message: string, options: { hint?: string; details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "BfdError";
+    this.kind = kind;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+}
+
+export type Service = "Linear" | "GitLab";
+
+/** Linear or GitLab could not be reached, refused us, or answered something unusable. Exit 3. */
+export class UpstreamError extends BfdError {
+  readonly service: Service;
+  readonly status: number | undefined;
+  constructor(service: Service, code: string, message: string, options: { hint?: string; status?: number; cause?: unknown } = {}) {
+    super("upstream", code, message, options);
+    this.name = "UpstreamError";
+    this.service = service;
+    this.status = options.status;
+  }
+}
+
+export function usageError(code: string, message: string, hint?: string): BfdError {
+  return new BfdError("usage", code, message, hint === undefined ? {} : { hint });
+}
+
+export function inputError(code: string, message: string, hint?: string): BfdError {
+  return new BfdError("input", code, message, hint === undefined ? {} : { hint });
+}
+
+export function isBfdError(error: unknown): error is BfdError {
+  return error instanceof BfdError;
+}

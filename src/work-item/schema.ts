@@ -1,0 +1,193 @@
+import { z } from "zod";
+
+/**
+ * The WorkItem is everything a rule may look at, as plain serialisable data.
+ *
+ * Sources (Linear, GitLab, a snapshot file) fill it; checks read only it. Because it also carries `now`
+ * and the current git `branch`, a snapshot replays a run exactly: no check touches the clock, the
+ * network or the environment.
+ */
+export const WORK_ITEM_SCHEMA_VERSION = 1 as const;
+
+const WorkflowStateSchema = z
+  .object({
+    name: z.string().describe("State name as shown in Linear, e.g. 'In Review'."),
+    type: z
+      .string()
+      .describe("Linear state type: triage, backlog, unstarted, started, completed, canceled or duplicate."),
+  })
+  .strict();
+
+const PersonSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable().default(null),
+  })
+  .strict();
+
+const IssueRefSchema = z
+  .object({
+    identifier: z.string(),
+    title: z.string().default(""),
+    url: z.string().nullable().default(null),
+    state: WorkflowStateSchema.nullable().default(null),
+  })
+  .strict();
+
+const DocumentSchema = z
+  .object({
+    title: z.string(),
+    url: z.string().nullable().default(null),
+    content: z.string().default(""),
+  })
+  .strict();
+
+const LinkSchema = z
+  .object({
+    label: z.string().default(""),
+    url: z.string(),
+  })
+  .strict();
+
+const ProjectSchema = z
+  .object({
+    id: z.string().default(""),
+    name: z.string(),
+    url: z.string().nullable().default(null),
+    description: z.string().default("").describe("Linear's short project summary."),
+    content: z.string().default("").describe("The project's long Markdown body: the specification text."),
+    documents: z.array(DocumentSchema).default([]),
+    links: z.array(LinkSchema).default([]).describe("The project's external links (resources)."),
+  })
+  .strict();
+
+const AttachmentSchema = z
+  .object({
+    url: z.string(),
+    title: z.string().default(""),
+    subtitle: z.string().nullable().default(null),
+    sourceType: z.string().nullable().default(null),
+    createdAt: z.string().nullable().default(null),
+  })
+  .strict();
+
+export const IssueSchema = z
+  .object({
+    id: z.string().default(""),
+    identifier: z.string().describe("Issue key, e.g. ENG-123."),
+    title: z.string(),
+    url: z.string(),
+    description: z.string().default("").describe("Markdown description."),
+    branchName: z.string().default("").describe("Linear's suggested git branch name."),
+    state: WorkflowStateSchema,
+    assignee: PersonSchema.nullable().default(null),
+    labels: z.array(z.string()).default([]),
+    teamKey: z.string(),
+    estimate: z.number().nullable().default(null),
+    project: ProjectSchema.nullable().default(null),
+    parent: IssueRefSchema.nullable().default(null),
+    children: z.array(IssueRefSchema).default([]),
+    blockedBy: z.array(IssueRefSchema).default([]).describe("Issues that block this one (inverse 'blocks')."),
+    blocking: z.array(IssueRefSchema).default([]).describe("Issues this one blocks."),
+    related: z.array(IssueRefSchema).default([]).describe("Related, duplicate and similar issues."),
+    attachments: z.array(AttachmentSchema).default([]),
+  })
+  .strict();
+
+const ChangedFileSchema = z
+  .object({
+    oldPath: z.string(),
+    newPath: z.string(),
+    newFile: z.boolean().default(false),
+    deletedFile: z.boolean().default(false),
+    renamedFile: z.boolean().default(false),
+  })
+  .strict();
+
+const FileContentSchema = z
+  .object({
+    path: z.string(),
+    content: z.string(),
+  })
+  .strict();
+
+const PipelineSchema = z
+  .object({
+    id: z.number().nullable().default(null),
+    status: z.string().describe("GitLab pipeline status: success, failed, running, pending, canceled, skipped, manual, …"),
+    url: z.string().nullable().default(null),
+  })
+  .strict();
+
+export const MergeRequestSchema = z
+  .object({
+    iid: z.number().int(),
+    projectPath: z.string().describe("Full path of the project, e.g. group/app."),
+    url: z.string(),
+    title: z.string(),
+    description: z.string().default(""),
+    state: z.string().describe("opened, closed, merged or locked."),
+    draft: z.boolean().default(false),
+    labels: z.array(z.string()).default([]),
+    author: z.string().nullable().default(null).describe("Author's username."),
+    sourceBranch: z.string(),
+    targetBranch: z.string(),
+    mergedAt: z.string().nullable().default(null),
+    headSha: z.string().nullable().default(null),
+    headPipeline: PipelineSchema.nullable().default(null),
+    changes: z.array(ChangedFileSchema).default([]),
+    flagRecords: z
+      .array(FileContentSchema)
+      .default([])
+      .describe("Content, at the MR's head, of the feature-flag record files the MR touches."),
+  })
+  .strict();
+
+/** Evidence a source tried and failed to read: checks that need it report `error`, never `pass`. */
+const UnavailableSchema = z
+  .object({
+    evidence: z
+      .enum(["issue", "mergeRequest", "mergeRequest.changes", "mergeRequest.headPipeline", "mergeRequest.flagRecords"])
+      .describe("Which part of the WorkItem could not be read."),
+    reason: z.string(),
+  })
+  .strict();
+
+export const WorkItemSchema = z
+  .object({
+    schemaVersion: z.literal(WORK_ITEM_SCHEMA_VERSION),
+    now: z.string().describe("ISO 8601 instant the evidence was gathered."),
+    branch: z.string().nullable().default(null).describe("Current git branch (or the MR source branch in CI)."),
+    viewer: PersonSchema.nullable().default(null).describe("Who runs bfd (the Linear API key's user)."),
+    issue: IssueSchema.nullable().default(null),
+    mergeRequest: MergeRequestSchema.nullable().default(null),
+    unavailable: z.array(UnavailableSchema).default([]),
+    context: z
+      .object({
+        mergeRequestLookup: z
+          .string()
+          .nullable()
+          .default(null)
+          .describe("How the merge request was looked for, said when none was found."),
+        ruleFilesChangedByMergeRequest: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [] }),
+  })
+  .strict();
+
+export type WorkItem = z.infer<typeof WorkItemSchema>;
+export type WorkItemInput = z.input<typeof WorkItemSchema>;
+export type Issue = z.infer<typeof IssueSchema>;
+export type IssueRef = z.infer<typeof IssueRefSchema>;
+export type MergeRequest = z.infer<typeof MergeRequestSchema>;
+export type ChangedFile = z.infer<typeof ChangedFileSchema>;
+export type Project = z.infer<typeof ProjectSchema>;
+export type Person = z.infer<typeof PersonSchema>;
+export type EvidenceKey = z.infer<typeof UnavailableSchema>["evidence"];
+
+/** Fills defaults, so sources can build a WorkItem from partial data and get the same shape a snapshot has. */
+export function makeWorkItem(input: WorkItemInput): WorkItem {
+  return WorkItemSchema.parse(input);
+}
