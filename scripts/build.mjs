@@ -1,0 +1,23 @@
+// Bundles the CLI into dist/ with esbuild: one entry file plus lazily loaded chunks, so `bfd --version`
+// and snapshot runs do not walk hundreds of files or load the Linear/GitLab SDKs.
+import { build } from "esbuild";
+import { readFileSync, rmSync } from "node:fs";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { bfd: "src/cli.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  sourcemap: "linked",
+  chunkNames: "chunks/[name]-[hash]",
+  define: { __BFD_VERSION__: JSON.stringify(pkg.version) },
+  banner: {
+    js: "import { createRequire as __bfdCreateRequire } from 'node:module'; const require = __bfdCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { FieldConditionSchema, describeCondition, evaluateFieldCondition, validateCondition, type FieldCondition } from "../rules/condition.js";
+import { getPath } from "../work-item/paths.js";
+import type { EvidenceKey } from "../work-item/schema.js";
+import { defineCheck, fail, pass } from "./types.js";
+
+const Options = FieldConditionSchema;
+
+function needsFor(field: string): EvidenceKey[] {
+  if (field.startsWith("issue")) return ["issue"];
+  if (field.startsWith("mergeRequest.changes")) return ["mergeRequest", "mergeRequest.changes"];
+  if (field.startsWith("mergeRequest.headPipeline")) return ["mergeRequest", "mergeRequest.headPipeline"];
+  if (field.startsWith("mergeRequest.flagRecords")) return ["mergeRequest", "mergeRequest.flagRecords"];
+  if (field.startsWith("mergeRequest")) return ["mergeRequest"];
+  return [];
+}
+
+/** Generic check for custom rules: any WorkItem field equals / is in / matches / contains / exists / has a minimum length. */
+export const field = defineCheck({
+  id: "field",
+  description: "Generic: a WorkItem field (dotted path) equals, is in, matches (RE2), contains, exists or has a minimum length.",
+  options: Options,
+  hint: "Make {{condition}} true.",
+  hintData: ["condition", "value"],
+  needs: (o) => needsFor(o.field),
+  validate: (o) => validateCondition(o as FieldCondition).map((p) => `${p.path.join(".")}: ${p.message}`),
+  run: (item, o) => {
+    const condition = o as FieldCondition;
+    const raw = getPath(item, condition.field);
+    const value = raw === undefined ? "(absent)" : JSON.stringify(raw);
+    const shown = value.length > 120 ? `${value.slice(0, 117)}…` : value;
+    const data = { condition: describeCondition(condition), value: shown };
+    if (evaluateFieldCondition(item, condition)) return pass(`${describeCondition(condition)}`, [`${condition.field}: ${shown}`], data);
+    return fail(`Expected ${describeCondition(condition)}; found ${shown}`, [`${condition.field}: ${shown}`], data);
+  },
+});

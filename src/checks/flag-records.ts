@@ -1,0 +1,65 @@
+import { parse } from "yaml";
+import { z } from "zod";
+import { GlobsSchema, changedMatching } from "./globs.js";
+import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
+
+const Options = z
+  .object({
+    paths: GlobsSchema.default(["config/feature_flags/**/*.yml", "config/feature_flags/**/*.yaml", "feature-flags/**/*.y?(a)ml"]).describe(
+      "Globs of feature-flag record files.",
+    ),
+    requiredFields: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["rollout_state", "communication", "help_docs", "retirement"])
+      .describe("Top-level fields every touched flag record must fill in."),
+  })
+  .strict();
+
+function isFilled(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value === "string") return value.trim() !== "" && !/^(tbd|todo|\?+)$/i.test(value.trim());
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+/** Every feature-flag record the MR touches fills in rollout state, communication, help-doc timing and retirement. */
+export const flagRecords = defineCheck({
+  id: "flag-records",
+  description: "Every feature-flag record file the merge request adds or changes fills in the required fields (YAML).",
+  options: Options,
+  hint: "Fill in {{missing}} in the feature-flag record(s) {{records}}.",
+  hintData: ["missing", "records"],
+  needs: () => ["mergeRequest", "mergeRequest.changes", "mergeRequest.flagRecords"],
+  run: (item, o) => {
+    const mr = item.mergeRequest!;
+    const touched = changedMatching(mr.changes, o.paths).filter((f) => !f.deletedFile);
+    if (touched.length === 0) return skip("No feature-flag record touched");
+    const problems: string[] = [];
+    const missingFields = new Set<string>();
+    const evidence: string[] = [];
+    for (const file of touched) {
+      const record = mr.flagRecords.find((r) => r.path === file.newPath);
+      if (record === undefined) {
+        problems.push(`${file.newPath}: content was not read`);
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = parse(record.content, { maxAliasCount: 100 });
+      } catch {
+        problems.push(`${file.newPath}: not valid YAML`);
+        continue;
+      }
+      const fields = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      const missing = o.requiredFields.filter((f) => !isFilled(fields[f]));
+      missing.forEach((m) => missingFields.add(m));
+      evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
+      if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);
+    }
+    const data = { missing: [...missingFields].join(", "), records: touched.map((f) => f.newPath).join(", ") };
+    if (problems.length > 0) return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
+    return pass(`${touched.length} feature-flag record(s) complete`, evidence, data);
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+
+/** Where a Markdown-reading check looks: the Linear issue's description or the merge request's description. */
+export const MarkdownSourceSchema = z
+  .enum(["issue.description", "mergeRequest.description"])
+  .describe("Which description to read.");
+export type MarkdownSource = z.infer<typeof MarkdownSourceSchema>;
+
+export function markdownOf(item: WorkItem, source: MarkdownSource): string {
+  return source === "issue.description" ? (item.issue?.description ?? "") : (item.mergeRequest?.description ?? "");
+}
+
+export function sourceNeeds(source: MarkdownSource): readonly EvidenceKey[] {
+  return source === "issue.description" ? ["issue"] : ["mergeRequest"];
+}
+
+export function sourceName(source: MarkdownSource): string {
+  return source === "issue.description" ? "the issue description" : "the merge request description";
+}
+
+export const HeadingsSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .describe("Heading aliases, matched case-insensitively (a trailing colon is ignored).");

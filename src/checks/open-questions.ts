@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { findSection, sectionItems } from "../markdown/sections.js";
+import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
+import { defineCheck, fail, listForMessage, pass } from "./types.js";
+
+const Options = z
+  .object({
+    source: MarkdownSourceSchema.default("issue.description"),
+    headings: HeadingsSchema,
+  })
+  .strict();
+
+const RESOLVED_PREFIX = /^(resolved|answered|decided|done)\b/i;
+
+/**
+ * Lists unresolved questions so they are visible. A question is resolved when its item is ticked, struck
+ * through, or starts with "Resolved:" / "Answered:" / "Decided:".
+ */
+export const openQuestions = defineCheck({
+  id: "open-questions",
+  description: "Lists the unresolved items of an \"Open questions\" section (ticked, ~~struck~~ or 'Resolved:' items are resolved).",
+  options: Options,
+  hint: "Answer the open questions, or make sure whoever picks this up knows about them ({{issue.url|the issue}}).",
+  hintData: ["questions"],
+  needs: (o) => sourceNeeds(o.source),
+  run: (item, o) => {
+    const section = findSection(markdownOf(item, o.source), o.headings);
+    if (section === null) return pass("No open-questions section", [], { questions: "" });
+    const open = sectionItems(section)
+      .filter((i) => i.checked !== true && !i.struck && !RESOLVED_PREFIX.test(i.text) && i.text !== "")
+      .map((i) => i.text);
+    const data = { questions: open.join("; ") };
+    if (open.length === 0) return pass(`No unresolved questions in "${section.heading}"`, [], data);
+    return fail(`${open.length} unresolved question(s): ${listForMessage(open, 3)}`, open.map((q) => `question: ${q}`), data);
+  },
+});

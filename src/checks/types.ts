@@ -1,0 +1,50 @@
+import type { z } from "zod";
+import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+
+/** What one check concluded. Checks never throw for bad data: they say what they saw. */
+export interface CheckOutcome {
+  status: "pass" | "fail" | "skipped";
+  /** One line a person reads: why it passed, failed or was skipped. */
+  message: string;
+  /** Facts the check looked at (file paths, label names, unticked items…), for the checklist and JSON. */
+  evidence: string[];
+  /** Values the rule's hint template may use, e.g. `{{missing}}`. */
+  data?: Record<string, string>;
+}
+
+/**
+ * A check kind: a pure, synchronous function over the WorkItem, parameterised by options that are validated
+ * (with `options`) when the rule files load, never mid-run.
+ */
+export interface CheckKind<Options = unknown> {
+  id: string;
+  description: string;
+  /** zod schema for `with:`; strict, so an unknown option is a load error. */
+  options: z.ZodType<Options>;
+  /** Default remediation text; a rule's own `hint:` replaces it. May use `{{path}}` templates. */
+  hint: string;
+  /** Keys this kind puts in `CheckOutcome.data` for hint templates. */
+  hintData?: readonly string[];
+  /** Which evidence the check reads, so the engine reports `error` (never pass) when it could not be read. */
+  needs: (options: Options) => readonly EvidenceKey[];
+  /** Semantic checks beyond the zod shape (patterns compile, globs are sane). Messages name the option. */
+  validate?: (options: Options) => string[];
+  run: (item: WorkItem, options: Options) => CheckOutcome;
+}
+
+/** Lets each kind's file declare its options type once and still be stored in the plain-object registry. */
+export function defineCheck<Options>(kind: CheckKind<Options>): CheckKind<Options> {
+  return kind;
+}
+
+export const pass = (message: string, evidence: string[] = [], data?: Record<string, string>): CheckOutcome =>
+  data === undefined ? { status: "pass", message, evidence } : { status: "pass", message, evidence, data };
+export const fail = (message: string, evidence: string[] = [], data?: Record<string, string>): CheckOutcome =>
+  data === undefined ? { status: "fail", message, evidence } : { status: "fail", message, evidence, data };
+export const skip = (message: string, evidence: string[] = []): CheckOutcome => ({ status: "skipped", message, evidence });
+
+/** Joins a list for a one-line message: `a, b and 3 more`. */
+export function listForMessage(values: readonly string[], max = 5): string {
+  if (values.length <= max) return values.join(", ");
+  return `${values.slice(0, max).join(", ")} and ${values.length - max} more`;
+}

@@ -1,0 +1,149 @@
+import type { CheckOutcome } from "../checks/types.js";
+import { conditionReadsChanges, describeCondition, evaluateCondition } from "../rules/condition.js";
+import type { Gate, LoadedRule } from "../rules/schema.js";
+import { renderTemplate } from "../rules/template.js";
+import { REPORT_SCHEMA_VERSION, type Report, type RuleResult } from "../report/schema.js";
+import { getPath } from "../work-item/paths.js";
+import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+import { findWaiverLines } from "./waivers.js";
+
+export interface EvaluateOptions {
+  gate: Gate;
+  /** Extra notices from the caller (e.g. "this MR changes rule files"). */
+  notices?: readonly string[];
+}
+
+const NO_ISSUE_HINT =
+  "Name the Linear issue in the MR's branch or title, or write `Closes ENG-123` in its description; locally, pass it: bfd done ENG-123.";
+const NO_MR_HINT =
+  "Push the branch and open a merge request that names {{issue.identifier|the issue}} (git push -u origin HEAD), or pass it with --mr <iid>.";
+
+interface Verdictless {
+  status: RuleResult["status"];
+  message: string;
+  evidence: string[];
+  data: Record<string, string>;
+  hintOverride?: string;
+}
+
+function missingEvidence(rule: LoadedRule, item: WorkItem): Verdictless | null {
+  const needs: EvidenceKey[] = [...rule.kind.needs(rule.options)];
+  if (rule.when !== undefined && conditionReadsChanges(rule.when)) needs.push("mergeRequest", "mergeRequest.changes");
+  for (const need of needs) {
+    const gap = item.unavailable.find((u) => u.evidence === need);
+    if (gap !== undefined) return { status: "error", message: `Could not read ${need}: ${gap.reason}`, evidence: [], data: {} };
+  }
+  if (needs.includes("issue") && item.issue === null) {
+    return { status: "fail", message: "No Linear issue found for this work", evidence: [], data: {}, hintOverride: NO_ISSUE_HINT };
+  }
+  if (needs.some((n) => n.startsWith("mergeRequest")) && item.mergeRequest === null) {
+    const lookup = item.context.mergeRequestLookup;
+    return {
+      status: "fail",
+      message: `No merge request found${lookup === null ? "" : ` (${lookup})`}`,
+      evidence: [],
+      data: {},
+      hintOverride: NO_MR_HINT,
+    };
+  }
+  return null;
+}
+
+function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
+  if (rule.when !== undefined) {
+    const gap = missingEvidence({ ...rule, kind: { ...rule.kind, needs: () => [] } }, item);
+    if (gap !== null && gap.status === "error") return gap;
+    if (!evaluateCondition(item, rule.when)) {
+      return { status: "skipped", message: `Only applies when ${describeCondition(rule.when)}`, evidence: [], data: {} };
+    }
+  }
+  const missing = missingEvidence(rule, item);
+  if (missing !== null) return missing;
+  let outcome: CheckOutcome;
+  try {
+    outcome = rule.kind.run(item, rule.options);
+  } catch (error) {
+    // Fail closed: a check that crashed on odd data is an error, never a pass, and the rest still run.
+    const why = error instanceof Error ? error.message : String(error);
+    return { status: "error", message: `The ${rule.kind.id} check could not evaluate this work item (${why}); please report this`, evidence: [], data: {} };
+  }
+  return { status: outcome.status, message: outcome.message, evidence: outcome.evidence, data: outcome.data ?? {} };
+}
+
+/**
+ * Evaluates one gate's rules over a WorkItem. Pure and synchronous: everything it reads is in the
+ * WorkItem, so a snapshot replays the same report. A rule whose evidence could not be read is `error`;
+ * a waiver turns a failing (or erroring) waivable rule into `waived`, with the reason and its source.
+ */
+export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: EvaluateOptions): Report {
+  const notices: string[] = [...(options.notices ?? [])];
+  const gateRules = rules.filter((r) => r.gate === options.gate);
+  const byId = new Map(gateRules.map((r) => [r.id, r]));
+  const waiverLines = findWaiverLines(item);
+  const usableWaivers = new Map<string, { reason: string; source: string }>();
+  for (const line of waiverLines) {
+    const rule = byId.get(line.ruleId) ?? rules.find((r) => r.id === line.ruleId);
+    if (rule === undefined) {
+      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: there is no rule with that id.`);
+    } else if (!rule.waivable) {
+      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: that rule cannot be waived.`);
+    } else if (line.reason === "") {
+      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: a waiver needs a reason (bfd-waive: ${line.ruleId} <why>).`);
+    } else if (!usableWaivers.has(line.ruleId)) {
+      usableWaivers.set(line.ruleId, { reason: line.reason, source: line.source });
+    }
+  }
+  const labels = [...(item.mergeRequest?.labels ?? []), ...(item.issue?.labels ?? [])].map((l) => l.toLowerCase());
+
+  const results: RuleResult[] = gateRules.map((rule) => {
+    const outcome = runRule(rule, item);
+    let status = outcome.status;
+    let waiver: RuleResult["waiver"] = null;
+    if ((status === "fail" || status === "error") && rule.waivable) {
+      const label = rule.waiverLabels.find((l) => labels.includes(l.toLowerCase()));
+      const line = usableWaivers.get(rule.id);
+      if (label !== undefined) waiver = { reason: `label "${label}"`, source: `label ${label}` };
+      else if (line !== undefined) waiver = line;
+      if (waiver !== null) status = "waived";
+    }
+    const lookup = (name: string): unknown => {
+      if (name === "rule.id") return rule.id;
+      if (name === "rule.title") return rule.title;
+      if (name in outcome.data) return outcome.data[name];
+      return getPath(item, name);
+    };
+    const needsHint = status === "fail" || status === "error" || status === "waived";
+    return {
+      rule: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      status,
+      message: outcome.message,
+      hint: needsHint ? renderTemplate(outcome.hintOverride ?? rule.hint, lookup) : null,
+      evidence: outcome.evidence,
+      waiver,
+      location: { path: rule.location.file, line: rule.location.line },
+    };
+  });
+
+  const count = (predicate: (r: RuleResult) => boolean): number => results.filter(predicate).length;
+  const summary = {
+    passed: count((r) => r.status === "pass"),
+    failed: count((r) => r.status === "fail" && r.severity === "error"),
+    warnings: count((r) => (r.status === "fail" || r.status === "error") && r.severity === "warning"),
+    waived: count((r) => r.status === "waived"),
+    skipped: count((r) => r.status === "skipped"),
+    errored: count((r) => r.status === "error" && r.severity === "error"),
+  };
+  const failing = results.some((r) => r.severity === "error" && (r.status === "fail" || r.status === "error"));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    gate: options.gate,
+    verdict: failing ? "fail" : "pass",
+    issue: item.issue === null ? null : { identifier: item.issue.identifier, title: item.issue.title, url: item.issue.url },
+    mergeRequest: item.mergeRequest === null ? null : { iid: item.mergeRequest.iid, project: item.mergeRequest.projectPath, url: item.mergeRequest.url },
+    summary,
+    results,
+    notices,
+  };
+}

@@ -1,0 +1,120 @@
+import type { Heading, List, ListItem, Root, RootContent } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { toString } from "mdast-util-to-string";
+import { gfm } from "micromark-extension-gfm";
+
+/** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
+export interface MarkdownSection {
+  heading: string;
+  depth: number;
+  nodes: RootContent[];
+}
+
+/** One list item of a section, flattened: its text, and `checked` (true/false for task items, null for plain items). */
+export interface SectionItem {
+  text: string;
+  checked: boolean | null;
+  /** The item's first paragraph is entirely ~~struck through~~. */
+  struck: boolean;
+}
+
+export function parseMarkdown(markdown: string): Root {
+  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+/** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */
+export function normaliseHeading(text: string): string {
+  return text.trim().replace(/[:：]\s*$/, "").replace(/\s+/g, " ").toLowerCase();
+}
+
+/**
+ * Finds the first section whose heading matches one of `aliases` (case-insensitive). Also accepts a
+ * paragraph that is only bold text (`**Acceptance criteria**`), which is how many Linear descriptions are written.
+ */
+export function findSection(markdown: string, aliases: readonly string[]): MarkdownSection | null {
+  const wanted = new Set(aliases.map(normaliseHeading));
+  const root = parseMarkdown(markdown);
+  const children = root.children;
+  for (let i = 0; i < children.length; i += 1) {
+    const node = children[i]!;
+    const title = sectionTitle(node);
+    if (title === null || !wanted.has(normaliseHeading(title))) continue;
+    const depth = node.type === "heading" ? node.depth : 7;
+    const nodes: RootContent[] = [];
+    for (let j = i + 1; j < children.length; j += 1) {
+      const next = children[j]!;
+      if (next.type === "heading" && next.depth <= depth) break;
+      if (depth === 7 && sectionTitle(next) !== null) break;
+      nodes.push(next);
+    }
+    return { heading: title.trim(), depth, nodes };
+  }
+  return null;
+}
+
+function sectionTitle(node: RootContent): string | null {
+  if (node.type === "heading") return toString(node as Heading);
+  if (node.type === "paragraph" && node.children.length >= 1) {
+    const [first, ...rest] = node.children;
+    const restIsBlank = rest.every((child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "");
+    if (first?.type === "strong" && restIsBlank) return toString(first);
+  }
+  return null;
+}
+
+/** Top-level list items of a section (nested lists count as part of their parent item). */
+export function sectionItems(section: MarkdownSection): SectionItem[] {
+  const items: SectionItem[] = [];
+  for (const node of section.nodes) {
+    if (node.type !== "list") continue;
+    for (const item of (node as List).children) items.push(toItem(item));
+  }
+  return items;
+}
+
+/** Every task-list item in a section, nested ones included. */
+export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
+  const items: SectionItem[] = [];
+  const visit = (nodes: readonly RootContent[]): void => {
+    for (const node of nodes) {
+      if (node.type === "list") {
+        for (const item of node.children) {
+          if (item.checked === true || item.checked === false) items.push(toItem(item));
+          visit(item.children);
+        }
+      } else if (node.type === "blockquote") {
+        visit(node.children);
+      }
+    }
+  };
+  visit(section.nodes);
+  return items;
+}
+
+function toItem(item: ListItem): SectionItem {
+  const first = item.children[0];
+  const text = first === undefined ? "" : toString(first);
+  const struck = first?.type === "paragraph" && first.children.length === 1 && first.children[0]?.type === "delete";
+  return { text: text.trim(), checked: item.checked ?? null, struck };
+}
+
+/** The section's text without markup, for "is it empty?" checks. HTML comments (templates' placeholders) do not count. */
+export function sectionText(section: MarkdownSection): string {
+  return section.nodes
+    .filter((node) => node.type !== "html")
+    .map((node) => toString(node))
+    .join("\n")
+    .trim();
+}
+
+/** Every link (URL and text) in a Markdown document, autolinked bare URLs included. */
+export function markdownLinks(markdown: string): { url: string; text: string }[] {
+  const links: { url: string; text: string }[] = [];
+  const visit = (node: Root | RootContent): void => {
+    if (node.type === "link") links.push({ url: node.url, text: toString(node) });
+    if ("children" in node) for (const child of node.children) visit(child as RootContent);
+  };
+  visit(parseMarkdown(markdown));
+  return links;
+}

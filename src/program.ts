@@ -1,0 +1,140 @@
+import { Command, CommanderError, Option } from "commander";
+import type { CommandContext } from "./commands/context.js";
+import { usageError } from "./errors.js";
+import { ExitCode } from "./exit-codes.js";
+import { FORMATS, type Format } from "./reporters/index.js";
+
+interface GlobalFlags {
+  config?: string;
+  color: boolean;
+  debug?: boolean;
+}
+
+const GATE_FORMATS = [...FORMATS];
+
+/**
+ * The command tree. Commands are thin: they gather inputs and call the pieces; every module they need is
+ * imported when the command runs, so `bfd rules list` never loads the Linear or GitLab SDKs.
+ */
+export function buildProgram(version: string, makeContext: (noColor: boolean, configOption: string | undefined) => CommandContext) {
+  let code: ExitCode = ExitCode.ok;
+  const program = new Command("bfd");
+  const ctxOf = (cmd: Command): CommandContext => {
+    const flags = cmd.optsWithGlobals<GlobalFlags>();
+    return makeContext(flags.color === false, flags.config);
+  };
+
+  program
+    .description("Delivery gate: checks Linear issues and GitLab merge requests against the team's Ready and Done criteria.")
+    .version(version, "-V, --version")
+    .option("-c, --config <file>", "team config (default: nearest bfd.config.yaml upward)")
+    .option("--no-color", "plain output (also NO_COLOR=1)")
+    .option("--debug", "show the request trail and stack traces (tokens are never shown)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ bfd ready ENG-123                 is ENG-123 ready to pick up? (Linear)
+  $ bfd done                          is the work on this branch done? (Linear + GitLab)
+  $ bfd done --snapshot work.json     replay a snapshot, no network
+  $ bfd ci --report junit=bfd.xml     in a GitLab merge-request pipeline
+  $ bfd rules list                    the rules in force here
+
+Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear or GitLab unavailable`,
+    );
+
+  const formatOption = (): Option =>
+    new Option("-f, --format <format>", "output format").choices(GATE_FORMATS).default("pretty");
+
+  for (const gate of ["ready", "done"] as const) {
+    const cmd = program
+      .command(gate)
+      .argument("[issue]", "Linear issue key (ENG-123) or URL; default: from the current git branch")
+      .description(gate === "ready" ? "check an issue against the Ready-to-pick-up criteria" : "check the work against the Done criteria before handoff")
+      .option("-s, --snapshot <file>", "evaluate a WorkItem snapshot instead of asking Linear/GitLab")
+      .addOption(formatOption())
+      .option("-o, --output <file>", "write the report to a file instead of stdout");
+    if (gate === "done") cmd.option("--mr <iid|url>", "the merge request (number or URL); default: found from the issue and branch");
+    cmd.addHelpText(
+      "after",
+      gate === "ready"
+        ? "\nExamples:\n  $ bfd ready ENG-123\n  $ bfd ready https://linear.app/acme/issue/ENG-123/add-login-audit\n  $ bfd ready --snapshot examples/ready-pass.json --format json"
+        : "\nExamples:\n  $ bfd done\n  $ bfd done ENG-123 --mr 42\n  $ bfd done --snapshot examples/done-fail.json",
+    );
+    cmd.action(async (issue: string | undefined, opts: { snapshot?: string; format: Format; output?: string; mr?: string }, command: Command) => {
+      const { runGate } = await import("./commands/gate.js");
+      const result = await runGate(ctxOf(command), gate, { issue, snapshot: opts.snapshot, mr: opts.mr, format: opts.format, output: opts.output });
+      code = result.code;
+    });
+  }
+
+  program
+    .command("snapshot")
+    .argument("[issue]", "Linear issue key or URL; default: from the current git branch")
+    .description("write the WorkItem the gates would see, to replay with --snapshot")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("--mr <iid|url>", "the merge request (number or URL)")
+    .option("--gate <gate>", "gather evidence for this gate (done also reads GitLab)", "done")
+    .addHelpText("after", "\nExamples:\n  $ bfd snapshot ENG-123 -o eng-123.json\n  $ bfd done --snapshot eng-123.json")
+    .action(async (issue: string | undefined, opts: { output?: string; mr?: string; gate: string }, command: Command) => {
+      if (opts.gate !== "ready" && opts.gate !== "done") throw usageError("bad-gate", `--gate ${opts.gate}: use ready or done`);
+      const { runSnapshot } = await import("./commands/snapshot.js");
+      code = await runSnapshot(ctxOf(command), { issue, mr: opts.mr, gate: opts.gate, output: opts.output });
+    });
+
+  const rules = program.command("rules").description("inspect and validate the rules in force");
+  rules
+    .command("check")
+    .description("validate the built-in rules and bfd.config.yaml (no network)")
+    .action(async (_opts: unknown, command: Command) => {
+      const { rulesCheck } = await import("./commands/rules.js");
+      code = rulesCheck(ctxOf(command));
+    });
+  rules
+    .command("list")
+    .description("list the rules in force: id, gate, severity, title")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
+    .option("-o, --output <file>", "write to a file")
+    .addHelpText("after", "\nExamples:\n  $ bfd rules list\n  $ bfd rules list --format markdown -o docs/rules.md")
+    .action(async (opts: { format: "table" | "markdown" | "json"; output?: string }, command: Command) => {
+      const { rulesList } = await import("./commands/rules.js");
+      code = rulesList(ctxOf(command), opts.format, opts.output);
+    });
+  rules
+    .command("explain")
+    .argument("<id>", "rule id or check kind")
+    .description("explain a rule (or a check kind): what it checks, its options, how to fix it")
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { rulesExplain } = await import("./commands/rules.js");
+      code = rulesExplain(ctxOf(command), id);
+    });
+  rules
+    .command("schema")
+    .description("print a JSON Schema (rule files by default) for editor autocompletion")
+    .addOption(new Option("--for <what>", "which schema").choices(["rules", "config", "report", "snapshot"]).default("rules"))
+    .option("-o, --output <file>", "write to a file")
+    .addHelpText("after", "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/bfd/schemas/rules.schema.json")
+    .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
+      const { rulesSchema } = await import("./commands/rules.js");
+      code = rulesSchema(ctxOf(command), opts.for, opts.output);
+    });
+
+  return {
+    async run(argv: string[]): Promise<ExitCode> {
+      try {
+        await program.parseAsync(argv);
+        return code;
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.ok;
+          const message = error.message.replace(/^error: /, "");
+          throw usageError(error.code.replace("commander.", ""), message, "Run `bfd --help` (or `bfd <command> --help`) for usage.");
+        }
+        throw error;
+      }
+    },
+  };
+}

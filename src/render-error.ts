@@ -1,0 +1,27 @@
+import { isBfdError } from "./errors.js";
+import { ExitCode } from "./exit-codes.js";
+
+/**
+ * Renders any thrown value as the user sees it: `bfd: <message>` on one line, details and a hint under it.
+ * Known errors never show a stack; unknown ones are bugs, shown with a request to report them (stack only
+ * with --debug). The working directory is scrubbed from internal errors so reports carry no local paths.
+ */
+export function renderError(error: unknown, options: { debug: boolean; color: boolean }): { text: string; code: ExitCode } {
+  const red = (s: string): string => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
+  const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
+  if (isBfdError(error)) {
+    const lines = [`${red("bfd:")} ${error.message}`];
+    for (const detail of error.details) lines.push(`  ${detail}`);
+    if (error.hint !== undefined) lines.push(dim(`  hint: ${error.hint}`));
+    if (options.debug && error.stack !== undefined) lines.push(dim(error.stack));
+    return { text: `${lines.join("\n")}\n`, code: error.kind === "upstream" ? ExitCode.upstream : ExitCode.usage };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const scrub = (s: string): string => s.split(process.cwd()).join(".");
+  const lines = [
+    `${red("bfd: internal error:")} ${scrub(message)}`,
+    dim("  This is a bug in bfd. Please report it with the command you ran and the output of --debug."),
+  ];
+  if (options.debug && error instanceof Error && error.stack !== undefined) lines.push(dim(scrub(error.stack)));
+  return { text: `${lines.join("\n")}\n`, code: ExitCode.usage };
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * The JSON report: a stable contract (`--format json`, the CI reports, the handoff note). Fields are only
+ * ever added, never renamed; `schemaVersion` changes if that promise is ever broken.
+ */
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+export const RuleStatusSchema = z.enum(["pass", "fail", "waived", "skipped", "error"]);
+export type RuleStatus = z.infer<typeof RuleStatusSchema>;
+
+export const WaiverSchema = z
+  .object({
+    reason: z.string(),
+    source: z.string().describe("Where the waiver came from: 'label no-docs', 'issue description', 'merge request description'."),
+  })
+  .strict();
+
+export const RuleResultSchema = z
+  .object({
+    rule: z.string(),
+    title: z.string(),
+    severity: z.enum(["error", "warning"]),
+    status: RuleStatusSchema,
+    message: z.string(),
+    hint: z.string().nullable().describe("How to fix it; null when the rule passed or was skipped."),
+    evidence: z.array(z.string()),
+    waiver: WaiverSchema.nullable(),
+    location: z.object({ path: z.string(), line: z.number().int() }).strict().describe("Where the rule is defined."),
+  })
+  .strict();
+export type RuleResult = z.infer<typeof RuleResultSchema>;
+
+export const ReportSchema = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    gate: z.enum(["ready", "done"]),
+    verdict: z.enum(["pass", "fail"]),
+    issue: z.object({ identifier: z.string(), title: z.string(), url: z.string() }).strict().nullable(),
+    mergeRequest: z.object({ iid: z.number().int(), project: z.string(), url: z.string() }).strict().nullable(),
+    summary: z
+      .object({
+        passed: z.number().int(),
+        failed: z.number().int(),
+        warnings: z.number().int(),
+        waived: z.number().int(),
+        skipped: z.number().int(),
+        errored: z.number().int(),
+      })
+      .strict(),
+    results: z.array(RuleResultSchema),
+    notices: z.array(z.string()).describe("Things the reader should know that are not rule results (ignored waivers, rule files changed by the MR)."),
+  })
+  .strict();
+export type Report = z.infer<typeof ReportSchema>;
+
+export function reportJsonSchema(): unknown {
+  return z.toJSONSchema(ReportSchema, { io: "output" });
+}

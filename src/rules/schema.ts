@@ -1,0 +1,137 @@
+import { z } from "zod";
+import type { CheckKind } from "../checks/types.js";
+import { ConditionSchema, type Condition } from "./condition.js";
+
+export const GATES = ["ready", "done"] as const;
+export type Gate = (typeof GATES)[number];
+
+export const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const RuleIdSchema = z
+  .string()
+  .regex(RULE_ID, { message: "rule ids are lower-case words joined by hyphens, e.g. release-notes-updated" })
+  .describe("Stable id; users waive and override rules by it.");
+
+/** The fields every rule has, whatever its check kind. */
+export const RuleBaseShape = {
+  id: RuleIdSchema,
+  title: z.string().min(1).describe("What the rule asks for, as a checklist line."),
+  check: z.string().min(1).describe("Check kind (see `bfd rules explain <kind>`)."),
+  with: z.record(z.string(), z.unknown()).optional().describe("Options of the check kind."),
+  severity: z.enum(["error", "warning"]).default("error").describe("error fails the gate; warning is reported only."),
+  when: ConditionSchema.optional().describe("The rule applies only when this condition holds; otherwise it is skipped with the reason."),
+  hint: z.string().min(1).optional().describe("How to fix a failure. {{path}} inserts a WorkItem value, {{path|fallback}} a fallback."),
+  waivable: z.boolean().default(false).describe("May be waived by `bfd-waive: <id> <reason>` or a waiver label."),
+  waiverLabels: z.array(z.string().min(1)).default([]).describe("Labels (on the MR or issue) that waive this rule."),
+  process: z.string().optional().describe("The sentence of the delivery process this rule enforces."),
+};
+
+export const RuleSchema = z.object(RuleBaseShape).strict();
+export type RuleDefinition = z.infer<typeof RuleSchema>;
+
+export const RuleFileSchema = z
+  .object({
+    gate: z.enum(GATES).describe("Which gate these rules belong to."),
+    rules: z.array(RuleSchema).describe("The gate's rules, in checklist order."),
+  })
+  .strict();
+
+const OverrideSchema = z
+  .object({
+    title: z.string().min(1).optional(),
+    severity: z.enum(["error", "warning"]).optional(),
+    with: z.record(z.string(), z.unknown()).optional().describe("Merged over the rule's options, key by key."),
+    when: ConditionSchema.optional(),
+    hint: z.string().min(1).optional(),
+    waivable: z.boolean().optional(),
+    waiverLabels: z.array(z.string().min(1)).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+
+const WeekdaySchema = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+const TimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "write times as HH:MM (24-hour)" });
+
+/** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
+export const ConfigSchema = z
+  .object({
+    extends: z.enum(["builtin", "none"]).default("builtin").describe("Start from bfd's built-in rules (default) or from nothing."),
+    ruleFiles: z.array(z.string().min(1)).default([]).describe("More rule files, relative to this config file."),
+    rules: z
+      .array(RuleSchema.extend({ gate: z.enum(GATES) }))
+      .default([])
+      .describe("Extra rules; each names its gate."),
+    override: z.record(RuleIdSchema, OverrideSchema).default({}).describe("Change a rule by id: options, severity, hint, waivers, or disable it."),
+    disable: z.array(RuleIdSchema).default([]).describe("Rule ids to turn off."),
+    handoffStates: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Linear state names that make a handoff state explicit (handoff-state-explicit)."),
+    gitlab: z
+      .object({
+        project: z.string().min(1).optional().describe("Project path (group/app) or numeric id."),
+      })
+      .strict()
+      .optional(),
+    linear: z
+      .object({
+        team: z.string().min(1).optional().describe("Default team key for `bfd audit`."),
+      })
+      .strict()
+      .optional(),
+    staging: z
+      .object({
+        label: z.string().min(1).default("Validated in Staging"),
+        deployBranch: z.string().min(1).optional().describe("Default: the project's default branch."),
+        timeZone: z.string().min(1).default("UTC").describe("IANA time zone of the release calendar, e.g. Europe/Berlin."),
+        cutoff: z.object({ weekday: WeekdaySchema, time: TimeSchema }).strict().default({ weekday: "thursday", time: "12:00" }),
+        release: z.object({ weekday: WeekdaySchema, time: TimeSchema }).strict().default({ weekday: "tuesday", time: "10:00" }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A rule ready to evaluate: options parsed by its kind, location known for reports. */
+export interface LoadedRule {
+  gate: Gate;
+  id: string;
+  title: string;
+  kind: CheckKind;
+  options: unknown;
+  severity: "error" | "warning";
+  when: Condition | undefined;
+  hint: string;
+  waivable: boolean;
+  waiverLabels: string[];
+  process: string | undefined;
+  /** Where the rule is defined (built-in file or the team's), for Code Quality locations and `rules list`. */
+  location: SourceLocation;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** JSON Schema for editors: a rule's `with:` is typed by its `check:` kind. */
+export function ruleFileJsonSchema(kinds: Record<string, CheckKind>): unknown {
+  const ruleVariants = Object.values(kinds).map((kind) =>
+    z
+      .object({
+        ...RuleBaseShape,
+        check: z.literal(kind.id).describe(kind.description),
+        with: (kind.options as z.ZodType).optional(),
+      })
+      .strict(),
+  );
+  const rule = z.union(ruleVariants as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  const file = z.object({ gate: z.enum(GATES), rules: z.array(rule) }).strict();
+  return z.toJSONSchema(file, { io: "input", unrepresentable: "any" });
+}
+
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" });
+}

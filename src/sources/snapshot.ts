@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { inputError } from "../errors.js";
+import { WORK_ITEM_SCHEMA_VERSION, WorkItemSchema, type WorkItem } from "../work-item/schema.js";
+
+/** Largest snapshot bfd reads: a WorkItem is kilobytes; anything near this is not a snapshot. */
+const MAX_SNAPSHOT_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Reads a WorkItem snapshot (`bfd snapshot -o FILE`, or hand-written examples) and validates it. Every
+ * failure is an input error (exit 2) that names the file and says what to do.
+ */
+export async function readSnapshot(path: string): Promise<WorkItem> {
+  let text: string;
+  try {
+    const buffer = await readFile(path);
+    if (buffer.byteLength > MAX_SNAPSHOT_BYTES) throw inputError("snapshot-too-large", `${path}: snapshot is larger than 20 MiB`, "Pass a file written by `bfd snapshot`.");
+    text = buffer.toString("utf8");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EISDIR" || error.code === "EACCES")) {
+      const why = error.code === "ENOENT" ? "no such file" : error.code === "EISDIR" ? "is a directory" : "permission denied";
+      throw inputError("snapshot-unreadable", `${path}: cannot read snapshot (${why})`, "Pass the path of a JSON file written by `bfd snapshot -o FILE`.");
+    }
+    throw error;
+  }
+  return parseSnapshot(text, path);
+}
+
+export function parseSnapshot(text: string, path: string): WorkItem {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw inputError("snapshot-not-json", `${path}: not valid JSON (${detail})`, "Snapshots are JSON files written by `bfd snapshot -o FILE`.");
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw inputError("snapshot-shape", `${path}: a snapshot is a JSON object with schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`, "Write one with `bfd snapshot -o FILE`.");
+  }
+  const version = (raw as Record<string, unknown>).schemaVersion;
+  if (version !== WORK_ITEM_SCHEMA_VERSION) {
+    throw inputError(
+      "snapshot-version",
+      `${path}: snapshot schemaVersion is ${JSON.stringify(version) ?? "missing"}, this bfd reads schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`,
+      "Re-create the snapshot with this version of bfd: bfd snapshot ISSUE -o FILE",
+    );
+  }
+  const parsed = WorkItemSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
+    throw inputError("snapshot-invalid", `${path}: not a valid snapshot: ${problems.join("; ")}${more}`, "Compare it with `bfd snapshot` output or examples/*.json.");
+  }
+  return parsed.data;
+}
+
+export const SnapshotFileSchema = WorkItemSchema;
+export function snapshotJsonSchema(): unknown {
+  return z.toJSONSchema(WorkItemSchema, { io: "input" });
+}

@@ -1,0 +1,78 @@
+/**
+ * Linear issue keys in free text, branch names and merge requests, following Linear's own linking
+ * conventions (see shared/linear/NOTES.md §9): a key is TEAM-123 where TEAM is 1–10 letters/digits starting
+ * with a letter; an MR is linked by the key in its branch, its title, or its description after a magic word.
+ */
+const KEY_SOURCE = "([A-Za-z][A-Za-z0-9]{0,9})-(\\d{1,7})";
+const LINEAR_URL_SOURCE = `https?://linear\\.app/[^/\\s]+/issue/${KEY_SOURCE}`;
+
+export const CLOSING_WORDS = [
+  "close", "closes", "closed", "closing",
+  "fix", "fixes", "fixed", "fixing",
+  "resolve", "resolves", "resolved", "resolving",
+  "complete", "completes", "completed", "completing",
+  "implement", "implements", "implemented", "implementing",
+] as const;
+
+export const LINKING_WORDS = [
+  "ref", "refs", "references", "part of", "related to", "relates to", "contributes to", "towards",
+] as const;
+
+/** Normalises `eng-123` to `ENG-123`. */
+export function normaliseKey(team: string, number: string): string {
+  return `${team.toUpperCase()}-${String(Number(number))}`;
+}
+
+/** Issue keys anywhere in the text (bare keys and linear.app issue URLs), upper-cased, in order, unique. */
+export function findIssueKeys(text: string): string[] {
+  const keys: string[] = [];
+  const re = new RegExp(`(?<![A-Za-z0-9])${KEY_SOURCE}(?![A-Za-z0-9])`, "g");
+  for (const m of text.matchAll(re)) {
+    const key = normaliseKey(m[1]!, m[2]!);
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+/** Keys named in a branch name: word boundaries there include `/`, `_` and `-` (jdoe/eng-123-add-login). */
+export function findKeysInBranch(branch: string): string[] {
+  const keys: string[] = [];
+  const re = new RegExp(`(?<![A-Za-z0-9])${KEY_SOURCE}(?![0-9])`, "g");
+  for (const m of branch.matchAll(re)) {
+    const key = normaliseKey(m[1]!, m[2]!);
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+export interface MagicReference {
+  key: string;
+  word: string;
+  closing: boolean;
+}
+
+/**
+ * Keys referenced after a magic word: `Closes ENG-1, ENG-2`, `Fixes https://linear.app/acme/issue/ENG-3/x`,
+ * `Part of ENG-4`. A bare key with no magic word is not a reference (Linear does not link it either).
+ */
+export function magicReferences(text: string): MagicReference[] {
+  const words = [...CLOSING_WORDS, ...LINKING_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, "\\s+"));
+  const ref = `(?:${LINEAR_URL_SOURCE}\\S*|${KEY_SOURCE})`;
+  const re = new RegExp(`\\b(${words.join("|")})\\b:?\\s+(${ref}(?:\\s*(?:,|and)\\s*${ref})*)`, "gi");
+  const out: MagicReference[] = [];
+  for (const m of text.matchAll(re)) {
+    const word = m[1]!.toLowerCase().replace(/\s+/g, " ");
+    const closing = (CLOSING_WORDS as readonly string[]).includes(word);
+    for (const key of findIssueKeys(m[2]!)) out.push({ key, word, closing });
+  }
+  return out;
+}
+
+/** Pulls the key out of `ENG-123` or a Linear issue URL; null when the text is neither. */
+export function keyFromReference(input: string): string | null {
+  const trimmed = input.trim();
+  const url = new RegExp(`^${LINEAR_URL_SOURCE}(?:[/?#].*)?$`).exec(trimmed);
+  if (url !== null) return normaliseKey(url[1]!, url[2]!);
+  const bare = new RegExp(`^${KEY_SOURCE}$`).exec(trimmed);
+  return bare === null ? null : normaliseKey(bare[1]!, bare[2]!);
+}

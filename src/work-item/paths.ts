@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import { WorkItemSchema } from "./schema.js";
+
+/**
+ * Dotted paths into a WorkItem (`issue.state.name`, `mergeRequest.labels`, `mergeRequest.changes.newPath`),
+ * used by `when:` conditions, the generic `field` check and hint templates. Through an array the path maps
+ * over its elements, so `mergeRequest.changes.newPath` is the list of new paths.
+ */
+export function getPath(root: unknown, path: string): unknown {
+  let values: unknown[] = [root];
+  let throughArray = false;
+  for (const segment of path.split(".")) {
+    const next: unknown[] = [];
+    for (const value of values) {
+      if (Array.isArray(value)) {
+        throughArray = true;
+        for (const element of value) pushField(next, element, segment);
+      } else {
+        pushField(next, value, segment);
+      }
+    }
+    values = next;
+  }
+  if (throughArray) return values.flatMap((value) => (Array.isArray(value) ? value : [value]));
+  return values.length === 0 ? undefined : values[0];
+}
+
+function pushField(out: unknown[], value: unknown, segment: string): void {
+  if (value !== null && typeof value === "object" && Object.prototype.hasOwnProperty.call(value, segment)) {
+    out.push((value as Record<string, unknown>)[segment]);
+  } else if (value === null) {
+    out.push(null);
+  }
+}
+
+let cachedPaths: string[] | null = null;
+
+/** Every path a rule may name, derived from the WorkItem zod schema so the two can never disagree. */
+export function workItemPaths(): string[] {
+  if (cachedPaths === null) {
+    cachedPaths = [];
+    collectPaths(WorkItemSchema, "", cachedPaths);
+  }
+  return cachedPaths;
+}
+
+interface IntrospectableDef {
+  type: string;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+}
+
+function collectPaths(schema: z.ZodType, prefix: string, out: string[]): void {
+  const def = schema.def as unknown as IntrospectableDef;
+  if ((def.type === "nullable" || def.type === "default" || def.type === "optional") && def.innerType) {
+    collectPaths(def.innerType, prefix, out);
+    return;
+  }
+  if (def.type === "array" && def.element) {
+    collectPaths(def.element, prefix, out);
+    return;
+  }
+  if (def.type === "object" && def.shape) {
+    for (const [key, child] of Object.entries(def.shape)) {
+      const path = prefix === "" ? key : `${prefix}.${key}`;
+      out.push(path);
+      collectPaths(child, path, out);
+    }
+  }
+}
