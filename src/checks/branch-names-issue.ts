@@ -28,8 +28,10 @@ export const branchNamesIssue = defineCheck({
     if (o.branches.includes("current") && item.branch !== null && !o.ignore.includes(item.branch)) {
       candidates.push({ label: "current branch", name: item.branch });
     }
-    if (o.branches.includes("mergeRequest") && item.mergeRequest !== null) {
-      candidates.push({ label: "merge request branch", name: item.mergeRequest.sourceBranch });
+    const mrBranch = item.mergeRequest?.sourceBranch;
+    // Compared once when it is also the current branch (as in CI), but only if the current branch was compared.
+    if (o.branches.includes("mergeRequest") && mrBranch !== undefined && !candidates.some((c) => c.name === mrBranch)) {
+      candidates.push({ label: "merge request branch", name: mrBranch });
     }
     if (candidates.length === 0) return skip("Not on a work branch yet (no branch to compare with the issue)");
     const evidence = candidates.map((c) => `${c.label}: ${c.name}`);

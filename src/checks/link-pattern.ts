@@ -12,7 +12,7 @@ const Options = z
     in: z.array(Where).min(1).default(["project.content", "project.documents", "project.links"]).describe("Where to look for links."),
     pattern: z.string().min(1).describe("RE2 pattern matched against each link's URL and text."),
     caseInsensitive: z.boolean().default(true),
-    what: z.string().default("a matching link").describe("What the link is, for messages (e.g. 'a link to the Index Challenge')."),
+    what: z.string().default("matching link").describe("What the link is, for messages (e.g. 'link to the Index Challenge')."),
   })
   .strict();
 
@@ -48,7 +48,7 @@ export const linkPattern = defineCheck({
     const re = mustCompilePattern(o.pattern, { caseInsensitive: o.caseInsensitive });
     const links = o.in.flatMap((w) => linksIn(item, w));
     const match = links.find((l) => re.test(l.url) || re.test(l.text));
-    if (match !== undefined) return pass(`Found ${o.what}: ${match.url} (in ${match.from})`, [`link: ${match.url}`]);
+    if (match !== undefined) return pass(`Found the ${o.what}: ${match.url} (in ${match.from})`, [`link: ${match.url}`]);
     return fail(`No ${o.what} in ${o.in.join(", ")} (${links.length} link(s) looked at)`, links.slice(0, 10).map((l) => `link: ${l.url}`));
   },
 });

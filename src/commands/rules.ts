@@ -51,15 +51,34 @@ interface OptionDoc {
   description: string;
 }
 
+interface JsonSchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  items?: JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+  properties?: Record<string, JsonSchemaNode>;
+  required?: string[];
+}
+
+/** A short type name for docs: `string`, `"issue" | "mergeRequest"`, `string[]`. */
+function typeName(node: JsonSchemaNode): string {
+  if (node.enum !== undefined) return node.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (node.const !== undefined) return JSON.stringify(node.const);
+  if (node.anyOf !== undefined) return node.anyOf.map(typeName).join(" | ");
+  if (node.type === "array") return node.items === undefined ? "array" : `${node.items.enum !== undefined ? `(${typeName(node.items)})` : typeName(node.items)}[]`;
+  if (Array.isArray(node.type)) return node.type.join(" | ");
+  return node.type ?? "any";
+}
+
 /** Options of a check kind, read from its zod schema (so docs never drift from validation). */
 export function optionDocs(kind: CheckKind): OptionDoc[] {
-  const schema = z.toJSONSchema(kind.options as z.ZodType, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, { type?: string; description?: string; default?: unknown; items?: { type?: string; enum?: unknown[] }; enum?: unknown[]; anyOf?: unknown[] }>;
-    required?: string[];
-  };
+  const schema = z.toJSONSchema(kind.options as z.ZodType, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
   return Object.entries(schema.properties ?? {}).map(([name, prop]) => ({
     name,
-    type: prop.enum !== undefined ? prop.enum.map((v) => JSON.stringify(v)).join(" \\| ") : prop.type === "array" ? `${prop.items?.enum !== undefined ? "(" + prop.items.enum.map((v) => JSON.stringify(v)).join(" \\| ") + ")" : (prop.items?.type ?? "any")}[]` : (prop.type ?? "any"),
+    type: typeName(prop),
     required: (schema.required ?? []).includes(name) && prop.default === undefined,
     default: prop.default,
     description: prop.description ?? "",
@@ -67,7 +86,7 @@ export function optionDocs(kind: CheckKind): OptionDoc[] {
 }
 
 function table(headers: string[], rows: string[][]): string {
-  const escape = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const escape = (s: unknown): string => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
   return [
     `| ${headers.join(" | ")} |`,
     `| ${headers.map(() => "---").join(" | ")} |`,
@@ -155,7 +174,7 @@ export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
     lines.push(`check kind ${kind.id}`, `  ${kind.description}`, "  options:");
     for (const d of optionDocs(kind)) {
       const dflt = d.default === undefined ? (d.required ? " (required)" : "") : ` (default ${JSON.stringify(d.default)})`;
-      lines.push(`    ${d.name}: ${d.type.replace(/\\\|/g, "|")}${dflt}${d.description === "" ? "" : ` — ${d.description}`}`);
+      lines.push(`    ${d.name}: ${d.type}${dflt}${d.description === "" ? "" : ` — ${d.description}`}`);
     }
     if (kind.id === "field") lines.push("  WorkItem paths:", ...workItemPaths().map((p) => `    ${p}`));
     lines.push("");

@@ -25,7 +25,7 @@ export function parseMarkdown(markdown: string): Root {
 
 /** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */
 export function normaliseHeading(text: string): string {
-  return text.trim().replace(/[:：]\s*$/, "").replace(/\s+/g, " ").toLowerCase();
+  return text.replace(/[:：]\s*$/, "").replace(/\s+/g, " ").trim().toLowerCase();
 }
 
 /**
@@ -59,6 +59,8 @@ function sectionTitle(node: RootContent): string | null {
     const [first, ...rest] = node.children;
     const restIsBlank = rest.every((child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "");
     if (first?.type === "strong" && restIsBlank) return toString(first);
+    // "Open questions:" on its own line, as plain-text descriptions write headings.
+    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value)) return first.value;
   }
   return null;
 }

@@ -94,7 +94,7 @@ function parseYaml(source: SourceText, problems: Problem[]): ParsedYaml | null {
   const parsed = new ParsedYaml(source);
   if (parsed.doc.errors.length > 0) {
     for (const error of parsed.doc.errors) {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = parsed.lines.linePos(error.pos[0]);
       problems.push({ file: source.path, line: pos.line, column: pos.col, message: `YAML syntax: ${error.message.split("\n")[0]}` });
     }
     return null;
@@ -126,6 +126,14 @@ function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly Pat
         continue;
       }
       problems.push(parsed.problem(path, `${describePath(path)}: not a valid condition (use field + one operator, changed, all, any or not)`));
+      continue;
+    }
+    if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) {
+      problems.push(parsed.problem(path.slice(0, -1), `${describePath(path)} is required`));
+      continue;
+    }
+    if (issue.code === "invalid_type" && path.length === 0) {
+      problems.push(parsed.problem(path, `the file must be a mapping of keys to values (${issue.message.replace(/^Invalid input: /, "")})`));
       continue;
     }
     problems.push(parsed.problem(path, `${describePath(path)}: ${issue.message}`));
@@ -162,6 +170,43 @@ function secretProblems(parsed: ParsedYaml): Problem[] {
   };
   visit(parsed.doc.contents, []);
   return problems;
+}
+
+/**
+ * Validates the config key by key (and each override on its own), keeping the parts that are valid, so one
+ * mistake does not hide the semantic problems in the rest of the file.
+ */
+function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
+  const raw: unknown = parsed.doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const whole = ConfigSchema.safeParse(raw);
+  if (whole.success) return whole.data;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push(...zodProblems(parsed, whole.error));
+    return ConfigSchema.parse({});
+  }
+  const shape = ConfigSchema.shape as Record<string, z.ZodType>;
+  const valid: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const schema = shape[key];
+    if (schema === undefined) {
+      problems.push(parsed.problem([], `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`, key));
+      continue;
+    }
+    if (key === "override" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const overrides: Record<string, unknown> = {};
+      for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
+        const one = schema.safeParse({ [id]: entry });
+        if (one.success) Object.assign(overrides, one.data as Record<string, unknown>);
+        else problems.push(...zodProblems(parsed, one.error, ["override"]));
+      }
+      valid.override = overrides;
+      continue;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) valid[key] = value;
+    else problems.push(...zodProblems(parsed, result.error, [key]));
+  }
+  return ConfigSchema.parse(valid);
 }
 
 interface RuleOverride {
@@ -201,10 +246,9 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
   if (input.configFile !== null) {
     configParsed = parseYaml(input.configFile, problems);
     if (configParsed !== null) {
-      problems.push(...secretProblems(configParsed));
-      const result = ConfigSchema.safeParse(configParsed.doc.toJS({ maxAliasCount: 100 }) ?? {});
-      if (result.success) config = result.data;
-      else problems.push(...zodProblems(configParsed, result.error));
+      const secrets = secretProblems(configParsed);
+      problems.push(...secrets);
+      if (secrets.length === 0) config = parseConfigByParts(configParsed, problems);
     }
   }
 
@@ -298,7 +342,10 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
       continue;
     }
     for (const message of kind.validate?.(options.data) ?? []) {
-      problems.push(parsed.problem([...path, "with"], `${def.id}: ${message}`));
+      const option = message.split(":")[0]!.split(".")[0]!;
+      const fromOverride = override.with !== undefined && option in override.with && configParsed !== null;
+      const target = fromOverride ? configParsed! : parsed;
+      problems.push(target.problem(fromOverride ? [...overridePath, "with", option] : [...path, "with", option], `${def.id}: ${message}`));
     }
 
     const when = override.when ?? def.when;
