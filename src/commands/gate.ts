@@ -18,9 +18,9 @@ export interface GateOptions {
 }
 
 /** Gathers the WorkItem live (Linear, GitLab); loaded on demand so snapshot runs never load the SDKs. */
-async function gatherLive(ctx: CommandContext, gate: Gate, options: GateOptions, flagRecordGlobs: string[]): Promise<WorkItem> {
+async function gatherLive(ctx: CommandContext, gate: Gate, options: GateOptions, flagRecordGlobs: string[], configProject: string | undefined): Promise<WorkItem> {
   const { gatherWorkItem } = await import("../sources/gather.js");
-  return gatherWorkItem(ctx, { gate, issue: options.issue, mr: options.mr, flagRecordGlobs });
+  return gatherWorkItem(ctx, { gate, issue: options.issue, mr: options.mr, flagRecordGlobs, configProject });
 }
 
 export function flagRecordGlobsOf(rules: ReturnType<typeof loadLocalRules>["rules"]): string[] {
@@ -30,7 +30,7 @@ export function flagRecordGlobsOf(rules: ReturnType<typeof loadLocalRules>["rule
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */
 export async function runGate(ctx: CommandContext, gate: Gate, options: GateOptions): Promise<{ code: ExitCode; report: Report }> {
   const ruleSet = loadLocalRules(ctx);
-  const item = options.snapshot !== undefined ? await readSnapshot(options.snapshot) : await gatherLive(ctx, gate, options, flagRecordGlobsOf(ruleSet.rules));
+  const item = options.snapshot !== undefined ? await readSnapshot(options.snapshot) : await gatherLive(ctx, gate, options, flagRecordGlobsOf(ruleSet.rules), ruleSet.config.gitlab?.project);
   const report = evaluate(ruleSet.rules, item, { gate });
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const colorLevel = options.output === undefined ? ctx.colorLevel : 0;

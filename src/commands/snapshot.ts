@@ -9,7 +9,7 @@ import { writeOutput } from "./output.js";
 export async function runSnapshot(ctx: CommandContext, options: { issue: string | undefined; mr: string | undefined; gate: Gate; output: string | undefined }): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
   const { gatherWorkItem } = await import("../sources/gather.js");
-  const item = await gatherWorkItem(ctx, { gate: options.gate, issue: options.issue, mr: options.mr, flagRecordGlobs: flagRecordGlobsOf(rules.rules) });
+  const item = await gatherWorkItem(ctx, { gate: options.gate, issue: options.issue, mr: options.mr, flagRecordGlobs: flagRecordGlobsOf(rules.rules), configProject: rules.config.gitlab?.project });
   writeOutput(ctx, `${JSON.stringify(item, null, 2)}\n`, options.output);
   if (options.output !== undefined) ctx.stderr(`bfd snapshot: wrote ${options.output} (replay with: bfd ${options.gate} --snapshot ${options.output})\n`);
   return ExitCode.ok;

@@ -144,7 +144,7 @@ describe("skips and waivers", () => {
   });
 
   it("reports a missing merge request on the MR rules, with the hint to open one", async () => {
-    const s = doneBase() as Omit<Snapshot, "mergeRequest"> & { mergeRequest: null };
+    const s = doneBase() as unknown as Omit<Snapshot, "mergeRequest"> & { mergeRequest: null };
     s.mergeRequest = null;
     const { code, report } = await gate("done", s as unknown as Snapshot, "no-mr");
     const result = report.results.find((r) => r.rule === "validated-in-pipeline")!;

@@ -1,0 +1,364 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BfdError, UpstreamError } from "../../src/errors.js";
+import { createLinearSource, type LinearSource } from "../../src/sources/linear/index.js";
+import { realRetryDeps, type RetryDeps, type RetryPolicy } from "../../src/sources/retry-policy.js";
+import type { RequestRecord } from "../../src/sources/trail.js";
+import {
+  addIssue,
+  defaultWorld,
+  emptyWorld,
+  FAKE_LINEAR_API_KEY,
+  relate,
+  startFakeLinear,
+  type FakeLinear,
+  type LinearFault,
+} from "../fakes/linear.js";
+
+const POLICY: RetryPolicy = { maxAttempts: 3, timeoutMs: 2_000, deadlineMs: 10_000, baseDelayMs: 1, maxDelayMs: 5 };
+
+async function failure(promise: Promise<unknown>): Promise<BfdError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BfdError) return error;
+    throw error;
+  }
+  throw new Error("expected a BfdError");
+}
+
+describe("the Linear source against the fake Linear", () => {
+  let fake: FakeLinear;
+  let records: RequestRecord[];
+  let sleeps: number[];
+  let source: LinearSource;
+
+  function sourceWith(overrides: { apiKey?: string; policy?: RetryPolicy } = {}): LinearSource {
+    const deps: RetryDeps = {
+      ...realRetryDeps,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+    };
+    return createLinearSource({
+      apiKey: overrides.apiKey ?? FAKE_LINEAR_API_KEY,
+      apiUrl: fake.url,
+      policy: overrides.policy ?? POLICY,
+      retryDeps: deps,
+      onRequest: (record) => records.push(record),
+    });
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeLinear(defaultWorld());
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    records = [];
+    sleeps = [];
+    source = sourceWith();
+  });
+
+  describe("fetchIssue", () => {
+    it.each([
+      ["a key", "ENG-123"],
+      ["a lower-case key", "eng-123"],
+      ["an issue URL", "https://linear.app/acme/issue/ENG-123/add-audit-log-to-checkout"],
+    ])("reads the issue from %s in exactly one request", async (_case, reference) => {
+      const { issue, viewer } = await source.fetchIssue(reference);
+      expect(fake.requestCount()).toBe(1);
+      expect(fake.requests[0]).toMatchObject({ operationName: "BfdIssueByKey", variables: { id: "ENG-123" } });
+      expect(viewer).toEqual({ id: fake.world.viewerId, name: "Ada Lovelace", email: "ada@acme.example" });
+      expect(issue).toMatchObject({
+        identifier: "ENG-123",
+        title: "Add audit log to checkout",
+        state: { name: "Ready", type: "unstarted" },
+        teamKey: "ENG",
+        labels: ["Backend", "Validated in Staging"],
+        project: { name: "Checkout v2" },
+        parent: { identifier: "ENG-100" },
+      });
+      expect(issue.blockedBy.map((ref) => [ref.identifier, ref.state?.type])).toEqual([
+        ["ENG-120", "started"],
+        ["ENG-118", "completed"],
+      ]);
+      expect(issue.blocking.map((ref) => ref.identifier)).toEqual(["ENG-130"]);
+      expect(issue.related.map((ref) => ref.identifier)).toEqual(["ENG-131", "ENG-99"]);
+    });
+
+    it("reads an issue by UUID", async () => {
+      const target = fake.world.issues.find((candidate) => candidate.identifier === "ENG-120");
+      const { issue } = await source.fetchIssue(target?.id ?? "");
+      expect(issue.identifier).toBe("ENG-120");
+      expect(fake.requestCount()).toBe(1);
+    });
+
+    it("reports an unknown issue as an input error, without retrying", async () => {
+      const error = await failure(source.fetchIssue("ENG-999"));
+      expect(error).toMatchObject({ kind: "input", code: "issue-not-found", message: "ENG-999 was not found in Linear" });
+      expect(error.hint).toMatch(/ENG-123/);
+      expect(fake.requestCount()).toBe(1);
+    });
+
+    it("refuses something that is not an issue key before asking Linear", async () => {
+      const error = await failure(source.fetchIssue("https://example.com/issue/ENG-1"));
+      expect(error).toMatchObject({ kind: "input", code: "bad-issue-key" });
+      expect(fake.requestCount()).toBe(0);
+    });
+  });
+
+  describe("fetchIssueByBranch", () => {
+    it("finds the issue Linear links to the branch in one request", async () => {
+      const { issue, viewer } = await source.fetchIssueByBranch("ada/eng-123-add-audit-log-to-checkout");
+      expect(issue?.identifier).toBe("ENG-123");
+      expect(viewer?.name).toBe("Ada Lovelace");
+      expect(fake.requestCount()).toBe(1);
+      expect(fake.requests[0]?.operationName).toBe("BfdIssueByBranch");
+    });
+
+    it("answers no issue for a branch Linear does not know", async () => {
+      const { issue, viewer } = await source.fetchIssueByBranch("main");
+      expect(issue).toBeNull();
+      expect(viewer).not.toBeNull();
+      expect(fake.requestCount()).toBe(1);
+    });
+  });
+
+  describe("failures", () => {
+    it("reports a rejected API key as linear-auth, once, without the key", async () => {
+      const wrongKey = "lin_api_WrongKey0123456789abcdefghijklmnopqrst";
+      const error = await failure(sourceWith({ apiKey: wrongKey }).fetchIssue("ENG-123"));
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ code: "linear-auth", service: "Linear", status: 401, message: "Linear rejected the API key in LINEAR_API_KEY" });
+      expect(error.hint).toContain("Personal API keys");
+      expect(`${error.message} ${error.hint ?? ""}`).not.toContain(wrongKey);
+      expect(fake.requestCount()).toBe(1);
+    });
+
+    it("waits for Retry-After when rate limited, then succeeds on the second request", async () => {
+      fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 1 });
+      const { issue } = await source.fetchIssue("ENG-123");
+      expect(issue.identifier).toBe("ENG-123");
+      expect(fake.requestCount()).toBe(2);
+      expect(sleeps).toEqual([1_000]);
+    });
+
+    it("really sleeps for Retry-After with the default clock", async () => {
+      fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 1 });
+      const realSource = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+      const started = Date.now();
+      await realSource.fetchIssue("ENG-123");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(fake.requestCount()).toBe(2);
+    });
+
+    it("honours Retry-After on a plain HTTP 429 too", async () => {
+      fake.injectFault({ kind: "http-429", retryAfterSeconds: 2 });
+      await source.fetchIssue("ENG-123");
+      expect(sleeps).toEqual([2_000]);
+      expect(fake.requestCount()).toBe(2);
+    });
+
+    it("gives up on a persistent rate limit with the remaining budget and reset time", async () => {
+      fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 1, times: 10 });
+      const error = await failure(source.fetchIssue("ENG-123"));
+      expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
+      expect(error.message).toMatch(/^Linear rate limit reached \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
+      expect(fake.requestCount()).toBe(POLICY.maxAttempts);
+    });
+
+    it("retries a 503 and uses the answer that follows", async () => {
+      fake.injectFault({ kind: "http-status", status: 503 });
+      await source.fetchIssue("ENG-123");
+      expect(fake.requestCount()).toBe(2);
+      expect(records.map((record) => record.status)).toEqual([503, 200]);
+    });
+
+    it.each([
+      [{ kind: "http-status", status: 503, times: 10 }, "linear-unavailable", /^Linear answered HTTP 503, text\/plain \(3 attempts\)$/],
+      [{ kind: "http-status", status: 504, times: 10 }, "linear-unavailable", /^Linear answered HTTP 504, text\/plain \(3 attempts\)$/],
+      [{ kind: "html", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 502, text\/html\)$/],
+      [{ kind: "truncated", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json, cut off/],
+      [{ kind: "reset", times: 10 }, "linear-unreachable", /^Could not reach Linear at http:\/\/127\.0\.0\.1:\d+\/graphql: .+ \(3 attempts\)$/],
+    ] satisfies [LinearFault, string, RegExp][])("retries a persistent %o up to maxAttempts, then reports %s", async (fault, code, message) => {
+      fake.injectFault(fault);
+      const error = await failure(source.fetchIssue("ENG-123"));
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+      expect(fake.requestCount()).toBe(POLICY.maxAttempts);
+      expect(sleeps).toHaveLength(POLICY.maxAttempts - 1);
+    });
+
+    it.each([
+      [{ kind: "malformed-json" }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json\)$/],
+      [{ kind: "http-status", status: 500 }, "linear-unavailable", /^Linear answered HTTP 500, text\/plain \(1 attempt\)$/],
+      [{ kind: "partial-data" }, "linear-partial-data", /^Linear answered BfdIssueByKey with an error beside the data: Internal server error while loading attachments$/],
+    ] satisfies [LinearFault, string, RegExp][])("does not retry %o and reports %s", async (fault, code, message) => {
+      fake.injectFault(fault);
+      const error = await failure(source.fetchIssue("ENG-123"));
+      expect(error).toMatchObject({ code, kind: "upstream" });
+      expect(error.message).toMatch(message);
+      expect(fake.requestCount()).toBe(1);
+    });
+
+    it("times out a request Linear never answers, per attempt, within about a second", async () => {
+      fake.injectFault({ kind: "hang", times: 10 });
+      const started = Date.now();
+      const error = await failure(sourceWith({ policy: { ...POLICY, timeoutMs: 200 } }).fetchIssue("ENG-123"));
+      const elapsed = Date.now() - started;
+      expect(error).toMatchObject({ code: "linear-timeout", message: "Linear did not answer within 0.2 s (3 attempts)" });
+      expect(elapsed).toBeLessThan(1_500);
+      expect(fake.requestCount()).toBe(3);
+      expect(records.map((record) => record.status)).toEqual(["timeout", "timeout", "timeout"]);
+    });
+
+    it("stops retrying at the deadline", async () => {
+      fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 60, times: 10 });
+      const error = await failure(source.fetchIssue("ENG-123"));
+      expect(error.code).toBe("linear-rate-limited");
+      expect(fake.requestCount()).toBe(1);
+      expect(sleeps).toEqual([]);
+    });
+
+    it("never shows the API key, even when Linear echoes it", async () => {
+      fake.injectFault({
+        kind: "http-status",
+        status: 500,
+        contentType: "application/json",
+        body: JSON.stringify({ errors: [{ message: `Key ${FAKE_LINEAR_API_KEY} is suspended`, extensions: { type: "internal error" } }] }),
+      });
+      const error = await failure(source.fetchIssue("ENG-123"));
+      expect(error.code).toBe("linear-error");
+      expect(error.message).toContain("[REDACTED]");
+      expect(error.message).not.toContain(FAKE_LINEAR_API_KEY);
+      expect(error.message).not.toContain("\n");
+    });
+  });
+
+  describe("the --debug trail", () => {
+    it("reports every HTTP exchange with its status and attempt number", async () => {
+      fake.injectFault({ kind: "http-status", status: 502, times: 2 });
+      await source.fetchIssue("ENG-123");
+      expect(records.map(({ service, method, url, status, attempt }) => ({ service, method, url, status, attempt }))).toEqual([
+        { service: "Linear", method: "POST", url: fake.url, status: 502, attempt: 1 },
+        { service: "Linear", method: "POST", url: fake.url, status: 502, attempt: 2 },
+        { service: "Linear", method: "POST", url: fake.url, status: 200, attempt: 3 },
+      ]);
+      expect(records.every((record) => record.ms >= 0)).toBe(true);
+    });
+
+    it.each([
+      [{ kind: "malformed-json" }, 200],
+      [{ kind: "reset" }, "network-error"],
+    ] satisfies [LinearFault, RequestRecord["status"]][])("reports %o as %s", async (fault, status) => {
+      fake.injectFault(fault);
+      await source.fetchIssue("ENG-123").catch(() => undefined);
+      expect(records[0]?.status).toBe(status);
+    });
+
+    it("leaves globalThis.fetch as it found it", async () => {
+      const before = globalThis.fetch;
+      await Promise.all([source.fetchIssue("ENG-123"), source.fetchIssueByBranch("main")]);
+      expect(globalThis.fetch).toBe(before);
+    });
+  });
+
+  describe("createComment", () => {
+    it("stores the comment in Linear and returns its URL", async () => {
+      const { id, url } = await source.createComment("ENG-123", "**bfd**: ready ✅");
+      const stored = fake.world.comments.find((comment) => comment.id === id);
+      expect(stored).toMatchObject({ body: "**bfd**: ready ✅", userId: fake.world.viewerId });
+      expect(url).toBe(stored?.url);
+      expect(fake.requests[0]?.operationName).toBe("BfdCreateComment");
+    });
+
+    it("reports an unknown issue as issue-not-found", async () => {
+      const error = await failure(source.createComment("ENG-999", "hello"));
+      expect(error).toMatchObject({ code: "issue-not-found", message: "ENG-999 was not found in Linear" });
+    });
+
+    it("retries a comment that was rate limited, since Linear did not apply it", async () => {
+      fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 1 });
+      await source.createComment("ENG-123", "after the limit");
+      expect(fake.requestCount()).toBe(2);
+      expect(fake.world.comments.filter((comment) => comment.body === "after the limit")).toHaveLength(1);
+    });
+
+    it("does not retry a comment after a 502, which may have been applied", async () => {
+      fake.injectFault({ kind: "http-status", status: 502 });
+      const error = await failure(source.createComment("ENG-123", "maybe posted"));
+      expect(error.code).toBe("linear-unavailable");
+      expect(fake.requestCount()).toBe(1);
+    });
+  });
+});
+
+describe("the Linear audit listing", () => {
+  let fake: FakeLinear;
+
+  beforeAll(async () => {
+    const world = emptyWorld();
+    world.projects.push({
+      id: "5a7e1f0c-3b2d-4c6e-9f8a-1b2c3d4e5f60",
+      name: "Specification",
+      url: "https://linear.app/acme/project/specification-1a2b3c4d5e6f",
+      description: "",
+      content: "Spec",
+      documents: [],
+      externalLinks: [],
+    });
+    for (let n = 1; n <= 270; n += 1) {
+      addIssue(world, {
+        identifier: `ENG-${n}`,
+        title: `Task ${n}`,
+        stateName: n % 10 === 0 ? "In Progress" : "Ready",
+        stateType: n % 10 === 0 ? "started" : "unstarted",
+        labels: n % 3 === 0 ? ["Backend"] : [],
+        projectId: n <= 5 ? "5a7e1f0c-3b2d-4c6e-9f8a-1b2c3d4e5f60" : null,
+      });
+    }
+    addIssue(world, { identifier: "OPS-1", title: "Other team", stateName: "Ready" });
+    // OPS-2 has 12 blockers: more than an audit page carries per issue.
+    addIssue(world, { identifier: "OPS-2", title: "Blocked a lot", stateName: "Ready" });
+    for (let n = 300; n < 312; n += 1) {
+      addIssue(world, { identifier: `OPS-${n}`, title: `Blocker ${n}`, stateName: "In Progress", stateType: "started" });
+      relate(world, `OPS-${n}`, "blocks", "OPS-2");
+    }
+    fake = await startFakeLinear(world);
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  it("reads 250 issues in at most 5 requests", async () => {
+    const source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+    const { issues, viewer, requests } = await source.listIssues({ teamKey: "eng" }, 250);
+    expect(issues).toHaveLength(250);
+    expect(new Set(issues.map((issue) => issue.identifier)).size).toBe(250);
+    expect(viewer?.name).toBe("Ada Lovelace");
+    expect(requests).toBe(fake.requestCount());
+    expect(requests).toBe(5);
+    expect(fake.requests.every((request) => request.operationName === "BfdIssuesPage")).toBe(true);
+  });
+
+  it("refetches an issue whose blockers overflowed the audit page, so none is missed", async () => {
+    const source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+    const { issues, requests } = await source.listIssues({ teamKey: "OPS", stateName: "Ready" }, 10);
+    expect(issues.map((issue) => issue.identifier)).toEqual(["OPS-1", "OPS-2"]);
+    expect(issues[1]?.blockedBy).toHaveLength(12);
+    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssuesPage", "BfdIssuesById"]);
+    expect(requests).toBe(2);
+  });
+
+  it.each([
+    [{ teamKey: "ENG", stateName: "in progress" }, 27],
+    [{ teamKey: "ENG", stateName: "ready", label: "backend" }, 81],
+    [{ teamKey: "ENG", projectName: "specification" }, 5],
+    [{ teamKey: "ops" }, 2],
+  ])("filters by %o in Linear, not after the fact", async (filter, expected) => {
+    const source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+    const { issues } = await source.listIssues(filter, 500);
+    expect(issues.filter((issue) => !issue.title.startsWith("Blocker"))).toHaveLength(expected);
+  });
+});
