@@ -1,0 +1,41 @@
+import { create } from "xmlbuilder2";
+import type { RuleResult } from "../report/schema.js";
+import { stripTerminalControls } from "./sanitize.js";
+import type { Reporter } from "./types.js";
+
+const clean = (text: string): string => stripTerminalControls(text, { keepNewlines: true });
+
+function details(r: RuleResult): string {
+  const parts = [r.message];
+  if (r.hint !== null) parts.push(`How to fix: ${r.hint}`);
+  if (r.evidence.length > 0) parts.push(`Evidence:\n${r.evidence.map((e) => `  - ${e}`).join("\n")}`);
+  parts.push(`Rule defined at ${r.location.path}:${r.location.line}`);
+  return clean(parts.join("\n"));
+}
+
+/**
+ * JUnit XML for GitLab's test-report widget: one testsuite per gate, one testcase per rule — passes included
+ * (a checklist lists what passed too). Failures carry the message and the fix; errors (evidence unreadable)
+ * are <error>; waived and skipped rules are <skipped> with the reason; warnings pass with the message in
+ * <system-out>, because they do not fail the gate and must not fail the widget either.
+ */
+export const renderJunit: Reporter = (report) => {
+  const count = (s: RuleResult["status"]): number => report.results.filter((r) => r.status === s).length;
+  const failures = report.results.filter((r) => r.status === "fail" && r.severity === "error").length;
+  const errors = report.results.filter((r) => r.status === "error" && r.severity === "error").length;
+  const skipped = count("skipped") + count("waived");
+  const suiteName = `bfd ${report.gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
+  const doc = create({ version: "1.0", encoding: "UTF-8" });
+  const suites = doc.ele("testsuites", { name: "bfd", tests: report.results.length, failures, errors, skipped });
+  const suite = suites.ele("testsuite", { name: clean(suiteName), tests: report.results.length, failures, errors, skipped, time: "0" });
+  for (const r of report.results) {
+    const testcase = suite.ele("testcase", { classname: `bfd.${report.gate}`, name: clean(`${r.rule}: ${r.title}`), time: "0" });
+    const warning = r.severity === "warning" && (r.status === "fail" || r.status === "error");
+    if (r.status === "fail" && !warning) testcase.ele("failure", { message: clean(r.message), type: r.rule }).txt(details(r));
+    else if (r.status === "error" && !warning) testcase.ele("error", { message: clean(r.message), type: r.rule }).txt(details(r));
+    else if (r.status === "waived") testcase.ele("skipped", { message: clean(`waived: ${r.waiver?.reason ?? ""} (${r.waiver?.source ?? ""})`) });
+    else if (r.status === "skipped") testcase.ele("skipped", { message: clean(r.message) });
+    else if (warning) testcase.ele("system-out").txt(clean(`warning: ${details(r)}`));
+  }
+  return `${doc.end({ prettyPrint: true })}\n`;
+};

@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { convert } from "xmlbuilder2";
+import { evaluate } from "../../src/engine/evaluate.js";
+import type { Report } from "../../src/report/schema.js";
+import { renderCodeQuality } from "../../src/reporters/codequality.js";
+import { renderJunit } from "../../src/reporters/junit.js";
+import { renderMarkdown } from "../../src/reporters/markdown.js";
+import { escapeMarkdownInline } from "../../src/reporters/markdown-escape.js";
+import { renderPretty } from "../../src/reporters/pretty.js";
+import { builtinRuleFiles } from "../../src/rules/files.js";
+import { loadRuleSet } from "../../src/rules/load.js";
+import { parseSnapshot } from "../../src/sources/snapshot.js";
+import { ROOT } from "../helpers/cli.js";
+
+const rules = loadRuleSet({ builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")), configFile: null, readRuleFile: () => null }).rules;
+function reportFor(example: string, gate: "ready" | "done", edit: (text: string) => string = (t) => t): Report {
+  const text = edit(readFileSync(join(ROOT, "examples", example), "utf8"));
+  return evaluate(rules, parseSnapshot(text, example), { gate });
+}
+const failing = reportFor("done-fail.json", "done");
+const passing = reportFor("done-pass.json", "done");
+
+interface XmlCase { "@name": string; failure?: { "@message": string; "#": string }; error?: unknown; skipped?: { "@message": string }; "system-out"?: string }
+
+function junitCases(report: Report): { suite: Record<string, string>; cases: XmlCase[] } {
+  const doc = convert(renderJunit(report, { colorLevel: 0 }), { format: "object" }) as unknown as { testsuites: { testsuite: Record<string, string> & { testcase: XmlCase | XmlCase[] } } };
+  const suite = doc.testsuites.testsuite;
+  const cases = Array.isArray(suite.testcase) ? suite.testcase : [suite.testcase];
+  return { suite, cases };
+}
+
+describe("JUnit report", () => {
+  it("has one testsuite for the gate and one testcase per rule, passes included", () => {
+    const { suite, cases } = junitCases(failing);
+    expect(suite["@name"]).toBe("bfd done ENG-142");
+    expect(cases).toHaveLength(failing.results.length);
+    expect(Number(suite["@tests"])).toBe(failing.results.length);
+    expect(Number(suite["@failures"])).toBe(failing.summary.failed);
+    expect(cases.filter((c) => c.failure === undefined && c.skipped === undefined)).toHaveLength(failing.summary.passed);
+  });
+
+  it("gives failures their message and the fix", () => {
+    const pipeline = junitCases(failing).cases.find((c) => c["@name"].startsWith("validated-in-pipeline"))!;
+    expect(pipeline.failure?.["@message"]).toBe("Head pipeline is failed; needs success");
+    expect(pipeline.failure?.["#"]).toContain("How to fix: Fix the pipeline and re-run it");
+  });
+
+  it("shows waived and skipped rules as skipped with their reason", () => {
+    const { cases } = junitCases(failing);
+    expect(cases.find((c) => c["@name"].startsWith("release-notes-updated"))?.skipped?.["@message"]).toMatch(/^waived: Ships dark/);
+    expect(cases.find((c) => c["@name"].startsWith("staging-validated"))?.skipped?.["@message"]).toContain("Only applies when");
+  });
+
+  it("keeps warnings from failing the widget", () => {
+    const warned = reportFor("ready-fail.json", "ready");
+    const question = junitCases(warned).cases.find((c) => c["@name"].startsWith("open-questions"))!;
+    expect(question.failure).toBeUndefined();
+    expect(question["system-out"]).toContain("warning:");
+  });
+
+  it("is well-formed even when issue text holds XML and control characters", () => {
+    const evil = reportFor("done-fail.json", "done", (t) => t.replace('"title": "Show sign-in events in the admin audit log"', '"title": "<x>&\\u0007]]>"'));
+    expect(() => junitCases(evil)).not.toThrow();
+  });
+});
+
+describe("Code Quality report", () => {
+  const entries = JSON.parse(renderCodeQuality(failing, { colorLevel: 0 })) as Record<string, unknown>[];
+
+  it("has GitLab's fields for every failing rule and nothing for passes", () => {
+    expect(entries).toHaveLength(failing.summary.failed + failing.summary.errored + failing.summary.warnings);
+    for (const entry of entries) {
+      expect(Object.keys(entry).sort()).toEqual(["check_name", "description", "fingerprint", "location", "severity"]);
+      expect(typeof entry.description).toBe("string");
+      expect(["info", "minor", "major", "critical", "blocker"]).toContain(entry.severity);
+      expect(entry.location).toMatchObject({ path: expect.stringMatching(/^rules\/done\.yaml$/), lines: { begin: expect.any(Number) } });
+    }
+    expect(JSON.parse(renderCodeQuality(passing, { colorLevel: 0 }))).toEqual([]);
+  });
+
+  it("points each finding at the rule's line in its rule file", () => {
+    const text = readFileSync(join(ROOT, "rules/done.yaml"), "utf8").split("\n");
+    for (const entry of entries) {
+      const line = (entry.location as { lines: { begin: number } }).lines.begin;
+      expect(text[line - 1]).toContain(`id: ${entry.check_name as string}`);
+    }
+  });
+
+  it("uses fingerprints that are unique and stable across runs with other messages", () => {
+    const fingerprints = entries.map((e) => e.fingerprint);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+    const reworded = reportFor("done-fail.json", "done", (t) => t.replace('"status": "failed"', '"status": "canceled"'));
+    const again = JSON.parse(renderCodeQuality(reworded, { colorLevel: 0 })) as Record<string, unknown>[];
+    expect(again.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint).toBe(entries.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint);
+  });
+
+  it("maps severities: error → major, unreadable evidence → critical, warning → minor", () => {
+    const warned = JSON.parse(renderCodeQuality(reportFor("ready-fail.json", "ready"), { colorLevel: 0 })) as { check_name: string; severity: string }[];
+    expect(warned.find((e) => e.check_name === "open-questions")?.severity).toBe("minor");
+    expect(warned.find((e) => e.check_name === "unit-of-work")?.severity).toBe("major");
+    const unreadable = reportFor("done-pass.json", "done", (t) => t.replace('"schemaVersion": 1,', '"schemaVersion": 1, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "CI_JOB_TOKEN cannot read diffs"}],'));
+    const entriesUnreadable = JSON.parse(renderCodeQuality(unreadable, { colorLevel: 0 })) as { check_name: string; severity: string }[];
+    expect(entriesUnreadable.find((e) => e.check_name === "release-notes-updated")?.severity).toBe("critical");
+  });
+});
+
+describe("Markdown report and escaping", () => {
+  it.each([
+    ["@all please look", "@\u200ball please look"],
+    ["ping @group/team", "ping @\u200bgroup/team"],
+    ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert\\(1\\)&gt;"],
+    ["**bold** [link](http://evil)", "\\*\\*bold\\*\\* \\[link\\]\\(http://evil\\)"],
+    ["line one\n## heading", "line one \\#\\# heading"],
+    ["/close", "\\/close"],
+    ["fixes #12 and !3", "fixes \\#12 and \\!3"],
+  ])("makes %j inert", (input, expected) => {
+    expect(escapeMarkdownInline(input)).toBe(expected);
+  });
+
+  it("never lets an issue title ping @all or inject HTML into the note", () => {
+    const evil = reportFor("done-fail.json", "done", (t) => t.replace('"title": "Show sign-in events in the admin audit log"', '"title": "@all <script>x</script> ](javascript:alert(1))"'));
+    const body = renderMarkdown(evil, { colorLevel: 0 });
+    expect(body).not.toMatch(/(^|[^\u200b])@all/);
+    expect(body).not.toContain("<script>");
+    expect(body).not.toContain("](javascript:");
+  });
+
+  it("renders the failing checklist (snapshot)", () => {
+    expect(renderMarkdown(failing, { colorLevel: 0 })).toMatchSnapshot();
+  });
+});
+
+describe("pretty report", () => {
+  it("renders the failing checklist without colour (snapshot)", () => {
+    expect(renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142" })).toMatchSnapshot();
+  });
+});
