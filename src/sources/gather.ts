@@ -91,8 +91,9 @@ interface MrTarget {
 
 const MR_URL = /\/-\/merge_requests\/(\d+)/;
 
-async function resolveProject(ctx: CommandContext, request: GatherRequest): Promise<string | null> {
-  if (request.configProject !== undefined) return request.configProject;
+/** The GitLab project: bfd.config.yaml's gitlab.project, else CI_PROJECT_ID, else the checkout's origin remote. */
+export async function resolveProject(ctx: CommandContext, configProject: string | undefined): Promise<string | null> {
+  if (configProject !== undefined) return configProject;
   if (ctx.env.CI_PROJECT_ID) return ctx.env.CI_PROJECT_ID;
   const remote = await originUrl(ctx.cwd);
   if (remote === null) return null;
@@ -205,7 +206,7 @@ export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest
     return makeWorkItem({ schemaVersion: 1, now, branch, viewer, issue, mergeRequest: null });
   }
 
-  const projectPromise = resolveProject(ctx, request);
+  const projectPromise = resolveProject(ctx, request.configProject);
   // Keep the promise rejections observed while other awaits are pending (Node would report them as unhandled).
   projectPromise.catch(() => undefined);
   issuePromise.catch(() => undefined);

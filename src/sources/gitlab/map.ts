@@ -1,0 +1,192 @@
+/**
+ * Pure mapping from GitLab REST JSON to bfd's plain data. Each reply is checked against the few fields bfd reads
+ * (zod, unknown keys dropped), so a surprising reply fails here with a clear message instead of deep in a check.
+ */
+import { z } from "zod";
+import type { ChangedFile, MergeRequest } from "../../work-item/schema.js";
+
+const PipelineJson = z.object({
+  id: z.number(),
+  status: z.string(),
+  web_url: z.string().nullish(),
+});
+
+// `labels` are strings unless the caller asked for `with_labels_details=true`.
+const LabelJson = z.union([z.string(), z.object({ name: z.string() }).transform((label) => label.name)]);
+
+const UserRefJson = z.object({ id: z.number().optional(), username: z.string() });
+
+export const MergeRequestJson = z.object({
+  iid: z.number().int(),
+  title: z.string(),
+  description: z.string().nullish(),
+  state: z.string(),
+  draft: z.boolean().optional(),
+  work_in_progress: z.boolean().optional(),
+  labels: z.array(LabelJson).nullish(),
+  author: UserRefJson.nullish(),
+  source_branch: z.string(),
+  target_branch: z.string(),
+  merged_at: z.string().nullish(),
+  updated_at: z.string(),
+  sha: z.string().nullish(),
+  web_url: z.string(),
+  references: z.object({ full: z.string() }).nullish(),
+  // Only the single-MR reply has these, and only when the caller may read pipelines: absent ≠ null.
+  head_pipeline: PipelineJson.nullish(),
+  pipeline: PipelineJson.nullish(),
+  diff_refs: z.object({ head_sha: z.string().nullish() }).nullish(),
+});
+export type GitLabMergeRequestJson = z.infer<typeof MergeRequestJson>;
+
+export const DiffJson = z.object({
+  old_path: z.string(),
+  new_path: z.string(),
+  new_file: z.boolean(),
+  renamed_file: z.boolean(),
+  deleted_file: z.boolean(),
+});
+export type GitLabDiffJson = z.infer<typeof DiffJson>;
+
+export const NoteJson = z.object({
+  id: z.number(),
+  body: z.string(),
+  author: z.object({ id: z.number() }),
+  system: z.boolean(),
+});
+
+export const ProjectJson = z.object({
+  id: z.number(),
+  path_with_namespace: z.string(),
+  default_branch: z.string().nullish(),
+  web_url: z.string(),
+});
+
+export const UserJson = z.object({ id: z.number(), username: z.string() });
+
+export interface MergeRequestSummary {
+  iid: number;
+  projectPath: string;
+  url: string;
+  title: string;
+  state: string;
+  sourceBranch: string;
+  mergedAt: string | null;
+  updatedAt: string;
+}
+
+export type MergedMergeRequest = MergeRequestSummary & { author: string; labels: string[]; description: string };
+
+export interface NoteSummary {
+  id: number;
+  body: string;
+  authorId: number;
+  system: boolean;
+}
+
+export interface ProjectSummary {
+  id: number;
+  path: string;
+  defaultBranch: string;
+  webUrl: string;
+}
+
+/**
+ * Full project path of an MR: `references.full` ("group/app!42") minus "!42"; failing that, the path in `web_url`
+ * before "/-/merge_requests/" (or the old "/merge_requests/"); failing that, `fallback`.
+ */
+export function projectPathOf(mr: Pick<GitLabMergeRequestJson, "iid" | "references" | "web_url">, fallback = ""): string {
+  const full = mr.references?.full;
+  const suffix = `!${mr.iid}`;
+  if (full !== undefined && full.endsWith(suffix) && full.length > suffix.length) return full.slice(0, -suffix.length);
+  try {
+    const match = /^\/(.+?)(?:\/-)?\/merge_requests\/\d+/.exec(new URL(mr.web_url).pathname);
+    if (match?.[1] !== undefined) return decodeURIComponent(match[1]);
+  } catch {
+    // not a URL: use the fallback
+  }
+  return fallback;
+}
+
+export function toMergeRequestSummary(mr: GitLabMergeRequestJson, fallbackProjectPath = ""): MergeRequestSummary {
+  return {
+    iid: mr.iid,
+    projectPath: projectPathOf(mr, fallbackProjectPath),
+    url: mr.web_url,
+    title: mr.title,
+    state: mr.state,
+    sourceBranch: mr.source_branch,
+    mergedAt: mr.merged_at ?? null,
+    updatedAt: mr.updated_at,
+  };
+}
+
+export function toMergedMergeRequest(mr: GitLabMergeRequestJson, fallbackProjectPath = ""): MergedMergeRequest {
+  return {
+    ...toMergeRequestSummary(mr, fallbackProjectPath),
+    author: mr.author?.username ?? "",
+    labels: mr.labels ?? [],
+    description: mr.description ?? "",
+  };
+}
+
+export function toChangedFile(diff: GitLabDiffJson): ChangedFile {
+  return {
+    oldPath: diff.old_path,
+    newPath: diff.new_path,
+    newFile: diff.new_file,
+    deletedFile: diff.deleted_file,
+    renamedFile: diff.renamed_file,
+  };
+}
+
+/** False when GitLab left both pipeline fields out (the token's user may not read pipelines), true otherwise. */
+export function pipelineVisible(mr: GitLabMergeRequestJson): boolean {
+  return mr.head_pipeline !== undefined || mr.pipeline !== undefined;
+}
+
+/** The commit the MR's files should be read at: `sha`, else `diff_refs.head_sha`. */
+export function headShaOf(mr: GitLabMergeRequestJson): string | null {
+  return mr.sha ?? mr.diff_refs?.head_sha ?? null;
+}
+
+export function toMergeRequest(
+  mr: GitLabMergeRequestJson,
+  evidence: { changes?: ChangedFile[]; flagRecords?: { path: string; content: string }[]; fallbackProjectPath?: string } = {},
+): MergeRequest {
+  const pipeline = mr.head_pipeline ?? mr.pipeline ?? null;
+  return {
+    iid: mr.iid,
+    projectPath: projectPathOf(mr, evidence.fallbackProjectPath ?? ""),
+    url: mr.web_url,
+    title: mr.title,
+    description: mr.description ?? "",
+    state: mr.state,
+    draft: mr.draft ?? mr.work_in_progress ?? false,
+    labels: mr.labels ?? [],
+    author: mr.author?.username ?? null,
+    sourceBranch: mr.source_branch,
+    targetBranch: mr.target_branch,
+    mergedAt: mr.merged_at ?? null,
+    headSha: headShaOf(mr),
+    headPipeline: pipeline === null ? null : { id: pipeline.id, status: pipeline.status, url: pipeline.web_url ?? null },
+    changes: evidence.changes ?? [],
+    flagRecords: evidence.flagRecords ?? [],
+  };
+}
+
+export function toNoteSummary(note: z.infer<typeof NoteJson>): NoteSummary {
+  return { id: note.id, body: note.body, authorId: note.author.id, system: note.system };
+}
+
+export function toProjectSummary(project: z.infer<typeof ProjectJson>): ProjectSummary {
+  return { id: project.id, path: project.path_with_namespace, defaultBranch: project.default_branch ?? "", webUrl: project.web_url };
+}
+
+/** Describes the first way `json` misses `schema`, e.g. "[3].new_path: expected string, received undefined". */
+export function firstProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return "invalid";
+  const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("").replace(/^\./, "");
+  return `${path === "" ? "(root)" : path}: ${issue.message}`;
+}

@@ -1,0 +1,870 @@
+/**
+ * A loopback fake of the GitLab REST v4 endpoints bfd uses, over real HTTP.
+ *
+ * Replies are built from the docs' example replies in test/fixtures/gitlab (so field sets stay faithful) with the
+ * world's values laid over them. Pagination headers follow GitLab exactly (x-page … link), auth follows GitLab's
+ * token rules including CI_JOB_TOKEN's narrow reach, and faults (statuses, 429s, HTML pages, broken or cut-short
+ * bodies, resets, hangs) can be injected per path. The server is unref'd and stops by itself after
+ * `maxLifetimeMs`, so a forgotten `close()` never keeps vitest alive.
+ */
+import { readFileSync } from "node:fs";
+import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeUser {
+  id: number;
+  username: string;
+  name: string;
+}
+
+export interface FakeProject {
+  id: number;
+  /** Full path, e.g. "group/app". */
+  path: string;
+  defaultBranch: string;
+  /** Repository content by ref (branch name or commit sha), then by file path. */
+  files: Record<string, Record<string, string>>;
+}
+
+export interface FakeDiff {
+  oldPath: string;
+  newPath: string;
+  newFile: boolean;
+  renamedFile: boolean;
+  deletedFile: boolean;
+}
+
+export interface FakePipeline {
+  id: number;
+  status: string;
+  webUrl: string;
+}
+
+export type FakeMergeRequestState = "opened" | "closed" | "merged" | "locked";
+
+export interface FakeMergeRequest {
+  /** Global id (GitLab's `id`), distinct from the per-project `iid`. */
+  id: number;
+  iid: number;
+  /** Full path of the project it belongs to. */
+  project: string;
+  title: string;
+  description: string | null;
+  state: FakeMergeRequestState;
+  draft: boolean;
+  labels: string[];
+  /** Author's username. */
+  author: string;
+  sourceBranch: string;
+  targetBranch: string;
+  mergedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Head commit sha. */
+  sha: string;
+  headPipeline: FakePipeline | null;
+  /** False: GitLab leaves `head_pipeline`/`pipeline` out, as it does for users who may not read pipelines. */
+  pipelineVisible: boolean;
+  diffs: FakeDiff[];
+}
+
+export interface FakeNote {
+  id: number;
+  project: string;
+  mergeRequestIid: number;
+  body: string;
+  authorId: number;
+  system: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GitLabWorld {
+  users: FakeUser[];
+  projects: FakeProject[];
+  mergeRequests: FakeMergeRequest[];
+  notes: FakeNote[];
+}
+
+export interface FakeToken {
+  userId: number;
+  kind: "personal" | "job";
+}
+
+export interface FakeGitLabOptions {
+  /** Accepted tokens. Default: FAKE_TOKEN (personal) and FAKE_JOB_TOKEN (job), both for the world's first user. */
+  tokens?: Record<string, FakeToken>;
+  latencyMs?: number;
+  /** The server closes itself after this long (default 120 s). */
+  maxLifetimeMs?: number;
+  /** Behave like GitLab above 10,000 records: no x-total, x-total-pages or rel="last". */
+  omitTotals?: boolean;
+}
+
+export interface FakeRequest {
+  method: string;
+  /** Pathname as received, still URL-encoded ("/api/v4/projects/group%2Fapp/merge_requests/42"). */
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  /** performance.now() when the request arrived and when its reply finished (or the socket closed). */
+  startedAt: number;
+  finishedAt: number | undefined;
+  status: number | undefined;
+}
+
+/**
+ * `http-status`: any status, JSON `{"message":"<status> <reason>"}` unless `body` says otherwise (strings go as text).
+ * `http-429`: GitLab's throttle reply (examples/rate_limited_429.txt); Retry-After and RateLimit-Reset only when given.
+ * `html`: an HTML error page, status 502 unless given (200 mimics a proxy's sign-in page). `malformed-json`: a 200
+ * with broken JSON. `truncated`: a 200 whose body stops halfway (Content-Length promises more). `reset`: the socket
+ * is destroyed unanswered. `hang`: never answered.
+ */
+export type FakeFault = (
+  | { kind: "http-status"; status: number; body?: string | Record<string, unknown> | unknown[]; contentType?: string }
+  | { kind: "http-429"; retryAfter?: number | string; rateLimitReset?: number }
+  | { kind: "html"; status?: number }
+  | { kind: "malformed-json" }
+  | { kind: "truncated" }
+  | { kind: "reset" }
+  | { kind: "hang" }
+) & {
+  /** How many matching requests it applies to (default 1; Infinity for a persistent fault). */
+  times?: number;
+  /** Substring of the raw request path; default: every request. */
+  match?: string;
+  method?: string;
+};
+
+export type RequestFilter = { method?: string; path?: string | RegExp; pathIncludes?: string } | ((request: FakeRequest) => boolean);
+
+export interface FakeGitLab {
+  /** http://127.0.0.1:PORT — the instance root, without /api/v4. */
+  url: string;
+  requests: FakeRequest[];
+  requestCount(filter?: RequestFilter): number;
+  /** Requests per "METHOD path?query": a count above 1 means something was fetched twice. */
+  countsByUrl(): Map<string, number>;
+  /** Clears the request log and faults, restores latency and the world as they were at start. */
+  reset(): void;
+  setLatency(ms: number): void;
+  injectFault(fault: FakeFault): void;
+  world: GitLabWorld;
+  close(): Promise<void>;
+}
+
+export const FAKE_TOKEN = "glpat-fake-personal-0001";
+export const FAKE_JOB_TOKEN = "fake-ci-job-token-0001";
+
+const API = "/api/v4";
+
+function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/gitlab/${name}`, import.meta.url), "utf8")) as T;
+}
+
+type Json = Record<string, unknown>;
+const MR_SINGLE_TEMPLATE = fixture<Json>("merge_request.json");
+const MR_LIST_TEMPLATE = fixture<Json[]>("merge_requests_list.json")[0] as Json;
+const DIFF_TEMPLATE = fixture<Json[]>("mr_diffs.json")[0] as Json;
+const PIPELINE_TEMPLATE = fixture<Json[]>("mr_pipelines.json")[0] as Json;
+const NOTE_TEMPLATE = fixture<Json>("note_created.json");
+
+let nextId = 1000;
+const newId = (): number => (nextId += 1);
+
+export function fakeUser(id: number, username: string, name = username): FakeUser {
+  return { id, username, name };
+}
+
+export function fakeProject(path: string, init: Partial<Omit<FakeProject, "path">> = {}): FakeProject {
+  const defaultBranch = init.defaultBranch ?? "main";
+  return { id: init.id ?? newId(), path, defaultBranch, files: init.files ?? { [defaultBranch]: {} } };
+}
+
+export function fakeDiff(newPath: string, init: Partial<FakeDiff> = {}): FakeDiff {
+  return { oldPath: init.oldPath ?? newPath, newPath, newFile: false, renamedFile: false, deletedFile: false, ...init };
+}
+
+/** `count` modified files named by `name(i)` (default src/file-000.ts …). */
+export function fakeChangedFiles(count: number, name: (index: number) => string = (i) => `src/file-${String(i).padStart(3, "0")}.ts`): FakeDiff[] {
+  return Array.from({ length: count }, (_, i) => fakeDiff(name(i)));
+}
+
+export function fakeMergeRequest(project: string, iid: number, init: Partial<Omit<FakeMergeRequest, "project" | "iid">> = {}): FakeMergeRequest {
+  const state = init.state ?? "opened";
+  const updatedAt = init.updatedAt ?? "2024-05-01T10:00:00.000Z";
+  return {
+    id: init.id ?? newId(),
+    iid,
+    project,
+    title: `Merge request ${iid}`,
+    description: "",
+    state,
+    draft: false,
+    labels: [],
+    author: "dev",
+    sourceBranch: `feature-${iid}`,
+    targetBranch: "main",
+    mergedAt: state === "merged" ? updatedAt : null,
+    createdAt: "2024-04-30T09:00:00.000Z",
+    updatedAt,
+    sha: `${String(iid).padStart(8, "0")}${"a".repeat(32)}`,
+    headPipeline: null,
+    pipelineVisible: true,
+    diffs: [],
+    ...init,
+  };
+}
+
+export function fakePipeline(id: number, status: string, project = "group/app"): FakePipeline {
+  return { id, status, webUrl: `https://gitlab.example.com/${project}/-/pipelines/${id}` };
+}
+
+export function fakeNote(project: string, mergeRequestIid: number, init: Partial<Omit<FakeNote, "project" | "mergeRequestIid">> & { body: string; authorId: number }): FakeNote {
+  const createdAt = init.createdAt ?? "2024-05-01T11:00:00.000Z";
+  return { id: init.id ?? newId(), project, mergeRequestIid, system: false, createdAt, updatedAt: createdAt, ...init };
+}
+
+export function fakeWorld(parts: Partial<GitLabWorld> = {}): GitLabWorld {
+  return { users: parts.users ?? [fakeUser(1, "bfd-bot", "bfd bot")], projects: parts.projects ?? [], mergeRequests: parts.mergeRequests ?? [], notes: parts.notes ?? [] };
+}
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Objects and arrays are sent as JSON; strings as text/plain unless headers say otherwise. */
+  body?: unknown;
+}
+
+class HttpReply extends Error {
+  constructor(readonly reply: Reply) {
+    super(`HTTP ${reply.status}`);
+  }
+}
+
+const message = (status: number, text: string): HttpReply => new HttpReply({ status, body: { message: text } });
+
+export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
+  const firstUser = world.users[0]?.id ?? 1;
+  const tokens: Record<string, FakeToken> = options.tokens ?? {
+    [FAKE_TOKEN]: { userId: firstUser, kind: "personal" },
+    [FAKE_JOB_TOKEN]: { userId: firstUser, kind: "job" },
+  };
+  const initialWorld = structuredClone(world);
+  const initialLatency = options.latencyMs ?? 0;
+  let latencyMs = initialLatency;
+  const requests: FakeRequest[] = [];
+  let faults: { fault: FakeFault; remaining: number }[] = [];
+  let baseUrl = "";
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.on("error", () => undefined);
+    res.on("error", () => undefined);
+    const url = new URL(req.url ?? "/", baseUrl);
+    const method = (req.method ?? "GET").toUpperCase();
+    const entry: FakeRequest = {
+      method,
+      path: url.pathname,
+      query: queryRecord(url.searchParams),
+      headers: headerRecord(req),
+      startedAt: performance.now(),
+      finishedAt: undefined,
+      status: undefined,
+    };
+    requests.push(entry);
+    res.on("close", () => {
+      entry.finishedAt = performance.now();
+      entry.status = res.headersSent ? res.statusCode : undefined;
+    });
+    const body = await readBody(req);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const fault = takeFault(method, url.pathname);
+    if (fault !== undefined) {
+      applyFault(fault, req, res);
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = route(method, url, req, body);
+    } catch (error) {
+      // A bug in the fake answers 500 (and names itself) rather than leaving the client to time out.
+      reply = error instanceof HttpReply ? error.reply : { status: 500, body: { message: `fake GitLab failed: ${String(error)}` } };
+    }
+    send(res, reply);
+  }
+
+  function takeFault(method: string, path: string): FakeFault | undefined {
+    for (const entry of faults) {
+      if (entry.remaining <= 0) continue;
+      if (entry.fault.match !== undefined && !path.includes(entry.fault.match)) continue;
+      if (entry.fault.method !== undefined && entry.fault.method.toUpperCase() !== method) continue;
+      entry.remaining -= 1;
+      return entry.fault;
+    }
+    return undefined;
+  }
+
+  function applyFault(fault: FakeFault, req: IncomingMessage, res: ServerResponse): void {
+    switch (fault.kind) {
+      case "http-status": {
+        const body = fault.body ?? { message: `${fault.status} ${STATUS_CODES[fault.status] ?? "Error"}` };
+        const contentType = fault.contentType ?? (typeof body === "string" ? "text/plain" : "application/json");
+        send(res, { status: fault.status, headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+        return;
+      }
+      case "http-429": {
+        // Header set of examples/rate_limited_429.txt; Retry-After and RateLimit-Reset only when asked for.
+        const headers: Record<string, string> = {
+          "content-type": "text/plain",
+          "ratelimit-name": "throttle_authenticated_api",
+          "ratelimit-limit": "60",
+          "ratelimit-observed": "67",
+          "ratelimit-remaining": "0",
+        };
+        if (fault.rateLimitReset !== undefined) {
+          headers["ratelimit-reset"] = String(fault.rateLimitReset);
+          headers["ratelimit-resettime"] = new Date(fault.rateLimitReset * 1000).toUTCString();
+        }
+        if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
+        send(res, { status: 429, headers, body: "Retry later\n" });
+        return;
+      }
+      case "html": {
+        const status = fault.status ?? 502;
+        const page = `<!DOCTYPE html>\n<html>\n<head><title>GitLab is not responding (${status})</title></head>\n<body><h1>${status}</h1><p>Whoops, GitLab is taking too much time to respond.</p></body>\n</html>\n`;
+        send(res, { status, headers: { "content-type": "text/html; charset=utf-8" }, body: page });
+        return;
+      }
+      case "malformed-json":
+        send(res, { status: 200, headers: { "content-type": "application/json" }, body: '{"id": 1, "iid": 42, "title": "unterminated' });
+        return;
+      case "truncated": {
+        const full = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ ...DIFF_TEMPLATE, new_path: `src/cut-${i}.ts` })));
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)) });
+        res.write(full.slice(0, Math.floor(full.length / 2)), () => req.socket.destroy());
+        return;
+      }
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "hang":
+        return;
+    }
+  }
+
+  function authenticate(req: IncomingMessage): FakeToken {
+    const privateToken = single(req.headers["private-token"]);
+    const jobToken = single(req.headers["job-token"]);
+    const token = privateToken ?? jobToken;
+    const known = token === undefined ? undefined : tokens[token];
+    const kind = privateToken !== undefined ? "personal" : "job";
+    if (known === undefined || known.kind !== kind) throw message(401, "401 Unauthorized");
+    return known;
+  }
+
+  function route(method: string, url: URL, req: IncomingMessage, body: string): Reply {
+    if (!url.pathname.startsWith(`${API}/`)) return { status: 404, body: { error: "404 Not Found" } };
+    const segments = url.pathname.slice(API.length + 1).split("/").map(decodeSegment);
+    const token = authenticate(req);
+    const r = resolveRoute(method, segments);
+    if (r === undefined) return { status: 404, body: { error: "404 Not Found" } };
+    if (token.kind === "job" && !jobTokenMayUse(method, r.name)) {
+      // GitLab ignores a job token on routes that do not accept one, so the request runs as anonymous:
+      // reads of a private project answer "404 Project Not Found" (doc/ci/jobs/ci_job_token.md, Troubleshooting:
+      // "CI job token failures are usually shown as responses like 404 Not Found"), writes answer 401 because
+      // lib/api/notes.rb runs `before { authenticate! }`, and /user needs a user.
+      if (method !== "GET" || r.name === "user") throw message(401, "401 Unauthorized");
+      throw message(404, "404 Project Not Found");
+    }
+    const user = world.users.find((u) => u.id === token.userId) ?? fakeUser(token.userId, `user${token.userId}`);
+    if (r.name === "user") return { status: 200, body: userJson(user, true) };
+
+    const project = findProject(r.projectId);
+    switch (r.name) {
+      case "project":
+        return { status: 200, body: projectJson(project) };
+      case "mergeRequests":
+        return paginated(url, listMergeRequests(project, url.searchParams).map((mr) => mergeRequestListJson(mr, project)));
+      case "rawFile":
+        return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
+      default:
+        break;
+    }
+    const mr = findMergeRequest(project, r.iid ?? 0);
+    switch (r.name) {
+      case "mergeRequest":
+        return { status: 200, body: mergeRequestJson(mr, project) };
+      case "diffs":
+        return paginated(url, mr.diffs.map(diffJson));
+      case "pipelines":
+        return paginated(url, mr.headPipeline === null ? [] : [pipelineJson(mr.headPipeline, mr, project)]);
+      case "notes":
+        if (method === "POST") return createNote(project, mr, user, body, req);
+        return paginated(url, listNotes(project, mr, url.searchParams).map((note) => noteJson(note, mr, project)));
+      case "note":
+        return noteRoute(method, project, mr, user, r.noteId ?? 0, body, req);
+    }
+    return { status: 404, body: { error: "404 Not Found" } };
+  }
+
+  function findProject(id: string | undefined): FakeProject {
+    const project = world.projects.find((p) => String(p.id) === id || p.path === id);
+    if (project === undefined) throw message(404, "404 Project Not Found");
+    return project;
+  }
+
+  function findMergeRequest(project: FakeProject, iid: number): FakeMergeRequest {
+    const mr = world.mergeRequests.find((m) => m.project === project.path && m.iid === iid);
+    if (mr === undefined) throw message(404, "404 Not found");
+    return mr;
+  }
+
+  function listMergeRequests(project: FakeProject, query: URLSearchParams): FakeMergeRequest[] {
+    const state = query.get("state") ?? "all";
+    const labels = listParam(query, "labels");
+    const notLabels = listParam(query, "not[labels]");
+    const updatedAfter = query.get("updated_after");
+    let mrs = world.mergeRequests.filter((mr) => mr.project === project.path);
+    if (state !== "all") mrs = mrs.filter((mr) => mr.state === state);
+    const source = query.get("source_branch");
+    if (source !== null) mrs = mrs.filter((mr) => mr.sourceBranch === source);
+    const target = query.get("target_branch");
+    if (target !== null) mrs = mrs.filter((mr) => mr.targetBranch === target);
+    if (labels.length > 0) mrs = mrs.filter((mr) => labels.every((label) => mr.labels.includes(label)));
+    // GitLab's negated label filter drops an MR carrying ANY of the labels.
+    if (notLabels.length > 0) mrs = mrs.filter((mr) => !notLabels.some((label) => mr.labels.includes(label)));
+    if (updatedAfter !== null) mrs = mrs.filter((mr) => Date.parse(mr.updatedAt) >= Date.parse(updatedAfter));
+    const orderBy = query.get("order_by") ?? "created_at";
+    const key = (mr: FakeMergeRequest): string =>
+      orderBy === "updated_at" ? mr.updatedAt : orderBy === "merged_at" ? (mr.mergedAt ?? "") : orderBy === "title" ? mr.title : mr.createdAt;
+    const direction = (query.get("sort") ?? "desc") === "asc" ? 1 : -1;
+    return [...mrs].sort((a, b) => direction * (key(a).localeCompare(key(b)) || a.iid - b.iid));
+  }
+
+  function listNotes(project: FakeProject, mr: FakeMergeRequest, query: URLSearchParams): FakeNote[] {
+    const orderBy = query.get("order_by") === "updated_at" ? "updatedAt" : "createdAt";
+    const direction = (query.get("sort") ?? "desc") === "asc" ? 1 : -1;
+    return world.notes
+      .filter((note) => note.project === project.path && note.mergeRequestIid === mr.iid)
+      .sort((a, b) => direction * (a[orderBy].localeCompare(b[orderBy]) || a.id - b.id));
+  }
+
+  function rawFile(project: FakeProject, path: string, ref: string): Reply {
+    const content = project.files[ref]?.[path];
+    if (content === undefined) throw message(404, "404 File Not Found");
+    return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: content };
+  }
+
+  function createNote(project: FakeProject, mr: FakeMergeRequest, user: FakeUser, body: string, req: IncomingMessage): Reply {
+    const text = bodyField(body, req, "body");
+    if (text === undefined || text === "") return { status: 400, body: { error: "body is missing" } };
+    const now = new Date().toISOString();
+    const id = Math.max(0, ...world.notes.map((n) => n.id)) + 1;
+    const note: FakeNote = { id, project: project.path, mergeRequestIid: mr.iid, body: text, authorId: user.id, system: false, createdAt: now, updatedAt: now };
+    world.notes.push(note);
+    return { status: 201, body: noteJson(note, mr, project) };
+  }
+
+  function noteRoute(method: string, project: FakeProject, mr: FakeMergeRequest, user: FakeUser, noteId: number, body: string, req: IncomingMessage): Reply {
+    const note = world.notes.find((n) => n.id === noteId && n.project === project.path && n.mergeRequestIid === mr.iid);
+    if (note === undefined) throw message(404, "404 Note Not Found");
+    if (method === "GET") return { status: 200, body: noteJson(note, mr, project) };
+    // NotesHelpers#update_note / #delete_note authorize :admin_note, which only the note's author holds here.
+    if (note.authorId !== user.id) throw message(403, "403 Forbidden");
+    if (method === "PUT") {
+      const text = bodyField(body, req, "body");
+      if (text !== undefined) note.body = text;
+      note.updatedAt = new Date().toISOString();
+      return { status: 200, body: noteJson(note, mr, project) };
+    }
+    world.notes.splice(world.notes.indexOf(note), 1);
+    return { status: 204 };
+  }
+
+  function webUrl(path: string): string {
+    return `${baseUrl}/${path}`;
+  }
+
+  function userJson(user: FakeUser, full = false): Json {
+    const base: Json = { id: user.id, username: user.username, name: user.name, state: "active", locked: false, avatar_url: null, web_url: webUrl(user.username) };
+    return full ? { ...base, created_at: "2020-01-01T00:00:00.000Z", bio: "", public_email: null, bot: false } : base;
+  }
+
+  function userByName(username: string): FakeUser {
+    return world.users.find((u) => u.username === username) ?? fakeUser(0, username);
+  }
+
+  function projectJson(project: FakeProject): Json {
+    const segments = project.path.split("/");
+    const name = segments[segments.length - 1] ?? project.path;
+    const namespace = segments.slice(0, -1).join("/");
+    return {
+      id: project.id,
+      description: null,
+      name,
+      name_with_namespace: segments.join(" / "),
+      path: name,
+      path_with_namespace: project.path,
+      created_at: "2020-01-01T00:00:00.000Z",
+      default_branch: project.defaultBranch,
+      tag_list: [],
+      topics: [],
+      ssh_url_to_repo: `git@127.0.0.1:${project.path}.git`,
+      http_url_to_repo: `${webUrl(project.path)}.git`,
+      web_url: webUrl(project.path),
+      readme_url: null,
+      avatar_url: null,
+      visibility: "private",
+      namespace: { id: 1, name: namespace, path: namespace, kind: "group", full_path: namespace, parent_id: null, avatar_url: null, web_url: webUrl(namespace) },
+    };
+  }
+
+  function commonMergeRequestFields(mr: FakeMergeRequest, project: FakeProject): Json {
+    const author = userJson(userByName(mr.author));
+    return {
+      id: mr.id,
+      iid: mr.iid,
+      project_id: project.id,
+      title: mr.title,
+      description: mr.description,
+      state: mr.state,
+      created_at: mr.createdAt,
+      updated_at: mr.updatedAt,
+      merged_by: mr.state === "merged" ? author : null,
+      merge_user: mr.state === "merged" ? author : null,
+      merged_at: mr.mergedAt,
+      closed_by: null,
+      closed_at: null,
+      target_branch: mr.targetBranch,
+      source_branch: mr.sourceBranch,
+      author,
+      assignee: null,
+      assignees: [],
+      reviewers: [],
+      source_project_id: project.id,
+      target_project_id: project.id,
+      labels: mr.labels,
+      draft: mr.draft,
+      work_in_progress: mr.draft,
+      milestone: null,
+      detailed_merge_status: mr.state === "opened" ? (mr.draft ? "draft_status" : "mergeable") : "not_open",
+      sha: mr.sha,
+      web_url: webUrl(`${project.path}/-/merge_requests/${mr.iid}`),
+      reference: `!${mr.iid}`,
+      references: { short: `!${mr.iid}`, relative: `!${mr.iid}`, full: `${project.path}!${mr.iid}` },
+    };
+  }
+
+  function mergeRequestListJson(mr: FakeMergeRequest, project: FakeProject): Json {
+    return { ...structuredClone(MR_LIST_TEMPLATE), ...commonMergeRequestFields(mr, project) };
+  }
+
+  function mergeRequestJson(mr: FakeMergeRequest, project: FakeProject): Json {
+    const json: Json = {
+      ...structuredClone(MR_SINGLE_TEMPLATE),
+      ...commonMergeRequestFields(mr, project),
+      changes_count: String(mr.diffs.length),
+      diff_refs: { base_sha: "b".repeat(40), head_sha: mr.sha, start_sha: "b".repeat(40) },
+      pipeline: mr.headPipeline === null ? null : pipelineJson(mr.headPipeline, mr, project),
+      head_pipeline: mr.headPipeline === null ? null : headPipelineJson(mr.headPipeline, mr, project),
+    };
+    if (!mr.pipelineVisible) {
+      delete json["pipeline"];
+      delete json["head_pipeline"];
+    }
+    return json;
+  }
+
+  function pipelineJson(pipeline: FakePipeline, mr: FakeMergeRequest, project: FakeProject): Json {
+    return {
+      ...structuredClone(PIPELINE_TEMPLATE),
+      id: pipeline.id,
+      project_id: project.id,
+      sha: mr.sha,
+      ref: `refs/merge-requests/${mr.iid}/head`,
+      status: pipeline.status,
+      web_url: pipeline.webUrl,
+    };
+  }
+
+  function headPipelineJson(pipeline: FakePipeline, mr: FakeMergeRequest, project: FakeProject): Json {
+    const template = structuredClone(MR_SINGLE_TEMPLATE["head_pipeline"]) as Json;
+    return {
+      ...template,
+      ...pipelineJson(pipeline, mr, project),
+      before_sha: mr.sha,
+      user: userJson(userByName(mr.author)),
+      detailed_status: {
+        ...(template["detailed_status"] as Json),
+        icon: `status_${pipeline.status}`,
+        text: pipeline.status,
+        label: pipeline.status,
+        group: pipeline.status,
+        tooltip: pipeline.status,
+        details_path: `/${project.path}/-/pipelines/${pipeline.id}`,
+      },
+    };
+  }
+
+  function diffJson(diff: FakeDiff): Json {
+    return {
+      ...structuredClone(DIFF_TEMPLATE),
+      old_path: diff.oldPath,
+      new_path: diff.newPath,
+      a_mode: diff.newFile ? "0" : "100644",
+      b_mode: diff.deletedFile ? "0" : "100644",
+      diff: diff.deletedFile ? `@@ -1 +0,0 @@\n-${diff.oldPath}\n` : `@@ -0,0 +1 @@\n+${diff.newPath}\n`,
+      new_file: diff.newFile,
+      renamed_file: diff.renamedFile,
+      deleted_file: diff.deletedFile,
+    };
+  }
+
+  function noteJson(note: FakeNote, mr: FakeMergeRequest, project: FakeProject): Json {
+    const author = world.users.find((u) => u.id === note.authorId) ?? fakeUser(note.authorId, `user${note.authorId}`);
+    const template = structuredClone(NOTE_TEMPLATE);
+    return {
+      ...template,
+      id: note.id,
+      body: note.body,
+      author: { ...(template["author"] as Json), id: author.id, username: author.username, name: author.name, email: `${author.username}@example.com` },
+      created_at: note.createdAt,
+      updated_at: note.updatedAt,
+      system: note.system,
+      noteable_id: mr.id,
+      noteable_type: "MergeRequest",
+      project_id: project.id,
+      noteable_iid: mr.iid,
+    };
+  }
+
+  /** Offset pagination with GitLab's headers and link rels (examples/pagination_headers.txt), same query kept. */
+  function paginated(url: URL, items: unknown[]): Reply {
+    const perPageRaw = Number.parseInt(url.searchParams.get("per_page") ?? "", 10);
+    const perPage = Number.isFinite(perPageRaw) && perPageRaw > 0 ? Math.min(100, perPageRaw) : 20;
+    const pageRaw = Number.parseInt(url.searchParams.get("page") ?? "", 10);
+    const page = Number.isFinite(pageRaw) && pageRaw > 0 ? pageRaw : 1;
+    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const hasNext = page < totalPages;
+    const linkTo = (target: number): string => {
+      const params = new URLSearchParams(url.searchParams);
+      params.set("page", String(target));
+      params.set("per_page", String(perPage));
+      return `<${baseUrl}${url.pathname}?${params.toString()}>`;
+    };
+    const links: string[] = [];
+    if (page > 1) links.push(`${linkTo(page - 1)}; rel="prev"`);
+    if (hasNext) links.push(`${linkTo(page + 1)}; rel="next"`);
+    links.push(`${linkTo(1)}; rel="first"`);
+    if (options.omitTotals !== true) links.push(`${linkTo(totalPages)}; rel="last"`);
+    const headers: Record<string, string> = {
+      link: links.join(", "),
+      "x-next-page": hasNext ? String(page + 1) : "",
+      "x-page": String(page),
+      "x-per-page": String(perPage),
+      "x-prev-page": page > 1 ? String(page - 1) : "",
+    };
+    if (options.omitTotals !== true) {
+      headers["x-total"] = String(items.length);
+      headers["x-total-pages"] = String(totalPages);
+    }
+    return { status: 200, headers, body: slice };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+    return closed;
+  };
+  const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 120_000);
+  lifetime.unref();
+
+  const matches = (request: FakeRequest, filter: RequestFilter | undefined): boolean => {
+    if (filter === undefined) return true;
+    if (typeof filter === "function") return filter(request);
+    if (filter.method !== undefined && filter.method.toUpperCase() !== request.method) return false;
+    if (filter.pathIncludes !== undefined && !request.path.includes(filter.pathIncludes)) return false;
+    if (typeof filter.path === "string" && filter.path !== request.path) return false;
+    if (filter.path instanceof RegExp && !filter.path.test(request.path)) return false;
+    return true;
+  };
+
+  return {
+    url: baseUrl,
+    requests,
+    requestCount: (filter) => requests.filter((request) => matches(request, filter)).length,
+    countsByUrl: () => {
+      const counts = new Map<string, number>();
+      for (const request of requests) {
+        const key = `${request.method} ${request.path}?${new URLSearchParams(flatQuery(request.query)).toString()}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    },
+    reset: () => {
+      requests.length = 0;
+      faults = [];
+      latencyMs = initialLatency;
+      const fresh = structuredClone(initialWorld);
+      world.users.splice(0, Infinity, ...fresh.users);
+      world.projects.splice(0, Infinity, ...fresh.projects);
+      world.mergeRequests.splice(0, Infinity, ...fresh.mergeRequests);
+      world.notes.splice(0, Infinity, ...fresh.notes);
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    injectFault: (fault) => {
+      faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    world,
+    close,
+  };
+}
+
+interface ResolvedRoute {
+  name: "user" | "project" | "mergeRequests" | "mergeRequest" | "diffs" | "pipelines" | "notes" | "note" | "rawFile";
+  projectId?: string;
+  iid?: number;
+  noteId?: number;
+  filePath?: string;
+}
+
+const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
+  user: ["GET"],
+  project: ["GET"],
+  mergeRequests: ["GET"],
+  mergeRequest: ["GET"],
+  diffs: ["GET"],
+  pipelines: ["GET"],
+  notes: ["GET", "POST"],
+  note: ["GET", "PUT", "DELETE"],
+  rawFile: ["GET"],
+};
+
+function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
+  const resolved = matchRoute(s);
+  if (resolved === undefined) return undefined;
+  if (!ROUTE_METHODS[resolved.name].includes(method)) throw new HttpReply({ status: 405, body: { error: "405 Not Allowed" } });
+  return resolved;
+}
+
+function matchRoute(s: string[]): ResolvedRoute | undefined {
+  if (s.length === 1 && s[0] === "user") return { name: "user" };
+  if (s[0] !== "projects" || s[1] === undefined) return undefined;
+  const projectId = s[1];
+  if (s.length === 2) return { name: "project", projectId };
+  if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw") return { name: "rawFile", projectId, filePath: s[4] ?? "" };
+  if (s[2] !== "merge_requests") return undefined;
+  if (s.length === 3) return { name: "mergeRequests", projectId };
+  const iid = Number(s[3]);
+  if (!Number.isInteger(iid)) return undefined;
+  if (s.length === 4) return { name: "mergeRequest", projectId, iid };
+  if (s.length === 5 && s[4] === "diffs") return { name: "diffs", projectId, iid };
+  if (s.length === 5 && s[4] === "pipelines") return { name: "pipelines", projectId, iid };
+  if (s.length === 5 && s[4] === "notes") return { name: "notes", projectId, iid };
+  if (s.length === 6 && s[4] === "notes") return { name: "note", projectId, iid, noteId: Number(s[5]) };
+  return undefined;
+}
+
+/**
+ * Routes a CI_JOB_TOKEN may use, per doc/ci/jobs/ci_job_token.md "Job token access": MR list and single MR,
+ * MR notes (GET list and single), and raw files. Not /projects/:id, not diffs or MR pipelines, no note writes.
+ */
+function jobTokenMayUse(method: string, name: ResolvedRoute["name"]): boolean {
+  if (method !== "GET") return false;
+  return name === "mergeRequests" || name === "mergeRequest" || name === "notes" || name === "note" || name === "rawFile";
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function listParam(query: URLSearchParams, key: string): string[] {
+  return [...query.getAll(key), ...query.getAll(`${key}[]`)]
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function flatQuery(query: Record<string, string | string[]>): [string, string][] {
+  return Object.entries(query).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value] as [string, string]]));
+}
+
+function headerRecord(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
+  return out;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => resolve(""));
+  });
+}
+
+function bodyField(body: string, req: IncomingMessage, field: string): string | undefined {
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("application/json")) {
+    try {
+      const value = (JSON.parse(body) as Record<string, unknown>)[field];
+      return typeof value === "string" ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return new URLSearchParams(body).get(field) ?? undefined;
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let payload = "";
+  if (reply.body !== undefined && reply.status !== 204) {
+    if (typeof reply.body === "string") {
+      payload = reply.body;
+      headers["content-type"] ??= "text/plain";
+    } else {
+      payload = JSON.stringify(reply.body);
+      headers["content-type"] ??= "application/json";
+    }
+  }
+  headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
