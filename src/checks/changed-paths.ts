@@ -6,7 +6,7 @@ const Options = z
   .object({
     paths: GlobsSchema.describe("The merge request must change at least one file matching these globs (`!glob` excludes)."),
     ifChanged: GlobsSchema.optional().describe("Only required when a file matching these globs changed; skipped otherwise."),
-    what: z.string().default("a matching file").describe("What the required change is, for messages (e.g. 'release notes')."),
+    what: z.string().min(1).default("a matching file").describe("What the required change is, for messages (e.g. 'release notes')."),
   })
   .strict();
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { FieldConditionSchema, describeCondition, evaluateFieldCondition, validateCondition, type FieldCondition } from "../rules/condition.js";
 import { getPath } from "../work-item/paths.js";
 import type { EvidenceKey } from "../work-item/schema.js";

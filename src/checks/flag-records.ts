@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { z } from "zod";
-import { GlobsSchema, changedMatching } from "./globs.js";
+import { GlobsSchema, globMatcher } from "./globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z
@@ -34,7 +34,10 @@ export const flagRecords = defineCheck({
   needs: () => ["mergeRequest", "mergeRequest.changes", "mergeRequest.flagRecords"],
   run: (item, o) => {
     const mr = item.mergeRequest!;
-    const touched = changedMatching(mr.changes, o.paths).filter((f) => !f.deletedFile);
+    // A record lives at its new path: one deleted or moved out of the flag folders is no longer a record to fill in
+    // (and its content is not read, as sources read the new paths that match).
+    const isRecord = globMatcher(o.paths);
+    const touched = mr.changes.filter((f) => !f.deletedFile && isRecord(f.newPath));
     if (touched.length === 0) return skip("No feature-flag record touched");
     const problems: string[] = [];
     const missingFields = new Set<string>();
@@ -43,6 +46,7 @@ export const flagRecords = defineCheck({
       const record = mr.flagRecords.find((r) => r.path === file.newPath);
       if (record === undefined) {
         problems.push(`${file.newPath}: content was not read`);
+        evidence.push(`${file.newPath}: content was not read`);
         continue;
       }
       let parsed: unknown;
@@ -50,6 +54,7 @@ export const flagRecords = defineCheck({
         parsed = parse(record.content, { maxAliasCount: 100 });
       } catch {
         problems.push(`${file.newPath}: not valid YAML`);
+        evidence.push(`${file.newPath}: not valid YAML`);
         continue;
       }
       const fields = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};

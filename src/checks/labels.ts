@@ -30,7 +30,7 @@ export const labels = defineCheck({
     const unwanted = (o.none ?? []).filter((l) => has.has(l.toLowerCase()));
     const anyOk = o.any === undefined || o.any.some((l) => has.has(l.toLowerCase()));
     const problems: string[] = [];
-    if (missingAll.length > 0) problems.push(`missing label ${listForMessage(missingAll.map((l) => `"${l}"`))}`);
+    if (missingAll.length > 0) problems.push(`is missing label ${listForMessage(missingAll.map((l) => `"${l}"`))}`);
     if (!anyOk) problems.push(`needs one of ${listForMessage((o.any ?? []).map((l) => `"${l}"`))}`);
     if (unwanted.length > 0) problems.push(`must not have ${listForMessage(unwanted.map((l) => `"${l}"`))}`);
     const data = { missing: [...missingAll, ...(anyOk ? [] : (o.any ?? []))].join(", "), unwanted: unwanted.join(", ") };

@@ -22,7 +22,7 @@ export const openBlockersCheck = defineCheck({
   id: "open-blockers",
   description: "The issue is not blocked by an issue that is still open.",
   options: Options,
-  hint: "Resolve or unlink the blockers of {{issue.url|the issue}} ({{blockers}}), or move it to Blocked.",
+  hint: "Resolve or unlink the blockers of {{issue.url|the issue}} ({{blockers}}) before picking it up.",
   hintData: ["blockers"],
   needs: () => ["issue"],
   run: (item, o) => {

@@ -7,6 +7,7 @@ import { gfm } from "micromark-extension-gfm";
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
   heading: string;
+  /** 1–6 for Markdown headings, 7 for a bold-text paragraph, 8 for a plain "Title:" line; a section ends at the next title of the same or lower number. */
   depth: number;
   nodes: RootContent[];
 }
@@ -37,30 +38,29 @@ export function findSection(markdown: string, aliases: readonly string[]): Markd
   const root = parseMarkdown(markdown);
   const children = root.children;
   for (let i = 0; i < children.length; i += 1) {
-    const node = children[i]!;
-    const title = sectionTitle(node);
-    if (title === null || !wanted.has(normaliseHeading(title))) continue;
-    const depth = node.type === "heading" ? node.depth : 7;
+    const title = sectionTitle(children[i]!);
+    if (title === null || !wanted.has(normaliseHeading(title.text))) continue;
     const nodes: RootContent[] = [];
     for (let j = i + 1; j < children.length; j += 1) {
       const next = children[j]!;
-      if (next.type === "heading" && next.depth <= depth) break;
-      if (depth === 7 && sectionTitle(next) !== null) break;
+      const nextTitle = sectionTitle(next);
+      // A "Given a signed-in admin:" lead-in inside a bold-text section does not end it.
+      if (nextTitle !== null && nextTitle.depth <= title.depth) break;
       nodes.push(next);
     }
-    return { heading: title.trim(), depth, nodes };
+    return { heading: title.text.trim(), depth: title.depth, nodes };
   }
   return null;
 }
 
-function sectionTitle(node: RootContent): string | null {
-  if (node.type === "heading") return toString(node as Heading);
+function sectionTitle(node: RootContent): { text: string; depth: number } | null {
+  if (node.type === "heading") return { text: toString(node as Heading), depth: node.depth };
   if (node.type === "paragraph" && node.children.length >= 1) {
     const [first, ...rest] = node.children;
     const restIsBlank = rest.every((child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "");
-    if (first?.type === "strong" && restIsBlank) return toString(first);
+    if (first?.type === "strong" && restIsBlank) return { text: toString(first), depth: 7 };
     // "Open questions:" on its own line, as plain-text descriptions write headings.
-    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value)) return first.value;
+    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value)) return { text: first.value, depth: 8 };
   }
   return null;
 }

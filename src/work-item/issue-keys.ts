@@ -5,6 +5,8 @@
  */
 const KEY_SOURCE = "([A-Za-z][A-Za-z0-9]{0,9})-(\\d{1,7})";
 const LINEAR_URL_SOURCE = `https?://linear\\.app/[^/\\s]+/issue/${KEY_SOURCE}`;
+/** What follows the key in a linear.app URL (title slug, query, anchor): part of the link, not text to read keys from. */
+const LINEAR_URL_TAIL_SOURCE = "(?:[/?#][^\\s,)\\]>\"'<]*)?";
 
 export const CLOSING_WORDS = [
   "close", "closes", "closed", "closing",
@@ -26,9 +28,10 @@ export function normaliseKey(team: string, number: string): string {
 /** Issue keys anywhere in the text (bare keys and linear.app issue URLs), upper-cased, in order, unique. */
 export function findIssueKeys(text: string): string[] {
   const keys: string[] = [];
-  const re = new RegExp(`(?<![A-Za-z0-9])${KEY_SOURCE}(?![A-Za-z0-9])`, "g");
+  // A Linear URL is matched whole, so its slug (`/ENG-1/upgrade-to-node-20`) does not yield NODE-20.
+  const re = new RegExp(`${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|(?<![A-Za-z0-9])${KEY_SOURCE}(?![A-Za-z0-9])`, "g");
   for (const m of text.matchAll(re)) {
-    const key = normaliseKey(m[1]!, m[2]!);
+    const key = m[1] === undefined ? normaliseKey(m[3]!, m[4]!) : normaliseKey(m[1], m[2]!);
     if (!keys.includes(key)) keys.push(key);
   }
   return keys;
@@ -57,8 +60,9 @@ export interface MagicReference {
  */
 export function magicReferences(text: string): MagicReference[] {
   const words = [...CLOSING_WORDS, ...LINKING_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, "\\s+"));
-  const ref = `(?:${LINEAR_URL_SOURCE}\\S*|${KEY_SOURCE})`;
-  const re = new RegExp(`\\b(${words.join("|")})\\b:?\\s+(${ref}(?:\\s*(?:,|and)\\s*${ref})*)`, "gi");
+  const ref = `(?:${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|${KEY_SOURCE})`;
+  const separator = "(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+)";
+  const re = new RegExp(`\\b(${words.join("|")})\\b:?\\s+(${ref}(?:${separator}${ref})*)`, "gi");
   const out: MagicReference[] = [];
   for (const m of text.matchAll(re)) {
     const word = m[1]!.toLowerCase().replace(/\s+/g, " ");
