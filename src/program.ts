@@ -72,6 +72,68 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   }
 
   program
+    .command("ci")
+    .description("the Done gate in a GitLab merge-request pipeline, with reports GitLab shows")
+    .option("-r, --report <format=file>", "also write a report: junit, codequality, markdown, json (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .addOption(formatOption())
+    .option("-o, --output <file>", "write the stdout report to a file instead")
+    .option("--comment", "add or update one bfd note on the merge request (token needs the api scope)")
+    .addOption(new Option("--rules-from <where>", "read the team's rules from the MR's target branch (default) or the local checkout").choices(["target", "local"]).default("target"))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd ci --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json --report markdown=bfd.md\n  $ bfd ci --comment\n\nExit codes: 0 done · 1 not done · 2 not an MR pipeline / bad input · 3 Linear or GitLab unavailable (allow_failure: exit_codes: [3] to fail open)",
+    )
+    .action(async (opts: { report: string[]; format: Format; output?: string; comment?: boolean; rulesFrom: "target" | "local" }, command: Command) => {
+      const { runCi } = await import("./commands/ci.js");
+      code = await runCi(ctxOf(command), { reports: opts.report, format: opts.format, output: opts.output, comment: opts.comment === true, rulesFrom: opts.rulesFrom });
+    });
+
+  program
+    .command("staging")
+    .description("merged merge requests in the release window that still lack the staging label")
+    .option("--since <date>", "window start (ISO date/time, in the configured time zone); default: from the release calendar")
+    .option("--until <date>", "window end (ISO date/time); default: from the release calendar")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json", "markdown"]).default("pretty"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).")
+    .action(async (opts: { since?: string; until?: string; format: "pretty" | "json" | "markdown"; output?: string }, command: Command) => {
+      const { runStaging } = await import("./commands/staging.js");
+      code = await runStaging(ctxOf(command), { since: opts.since, until: opts.until, format: opts.format, output: opts.output });
+    });
+
+  program
+    .command("handoff")
+    .argument("[issue]", "Linear issue key or URL; default: from the current git branch")
+    .description("run the Done gate and write the handoff note: state, what was tested, criteria covered, gaps")
+    .addOption(new Option("--state <state>", "the true state of the work").choices(["in-review", "blocked", "staging-validation", "decision"]).makeOptionMandatory())
+    .option("--mr <iid|url>", "the merge request (number or URL)")
+    .option("-s, --snapshot <file>", "use a WorkItem snapshot instead of asking Linear/GitLab")
+    .option("--post", "add the note as a comment on the Linear issue (one comment per run)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ bfd handoff ENG-123 --state in-review\n  $ bfd handoff --state blocked --post")
+    .action(async (issue: string | undefined, opts: { state: "in-review" | "blocked" | "staging-validation" | "decision"; mr?: string; snapshot?: string; post?: boolean; format: "markdown" | "json"; output?: string }, command: Command) => {
+      const { runHandoff } = await import("./commands/handoff.js");
+      code = await runHandoff(ctxOf(command), { issue, mr: opts.mr, snapshot: opts.snapshot, state: opts.state, post: opts.post === true, format: opts.format, output: opts.output });
+    });
+
+  program
+    .command("audit")
+    .description("the Ready gate over many Linear issues (weekly planning): which are really ready?")
+    .option("--team <key>", "Linear team key (default: linear.team in bfd.config.yaml)")
+    .option("--state <name>", "only issues in this workflow state, e.g. Ready")
+    .option("--project <name>", "only issues in this project")
+    .option("--label <name>", "only issues with this label")
+    .option("--limit <n>", "at most this many issues", "250")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ bfd audit --team ENG --state Ready\n  $ bfd audit --team ENG --project \"Audit trail\" --format json")
+    .action(async (opts: { team?: string; state?: string; project?: string; label?: string; limit: string; format: "pretty" | "json"; output?: string }, command: Command) => {
+      const { runAudit } = await import("./commands/audit.js");
+      code = await runAudit(ctxOf(command), { team: opts.team, state: opts.state, project: opts.project, label: opts.label, limit: opts.limit, format: opts.format, output: opts.output });
+    });
+
+  program
     .command("snapshot")
     .argument("[issue]", "Linear issue key or URL; default: from the current git branch")
     .description("write the WorkItem the gates would see, to replay with --snapshot")

@@ -120,3 +120,22 @@ export function markdownLinks(markdown: string): { url: string; text: string }[]
   visit(parseMarkdown(markdown));
   return links;
 }
+
+/** The section as plain lines: one per paragraph, one per list item ("- text"); HTML comments dropped. */
+export function sectionLines(section: MarkdownSection): string[] {
+  const lines: string[] = [];
+  for (const node of section.nodes) {
+    if (node.type === "html") continue;
+    if (node.type === "list") {
+      for (const item of node.children) {
+        const first = item.children[0];
+        const mark = item.checked === true ? "[x] " : item.checked === false ? "[ ] " : "";
+        lines.push(`- ${mark}${first === undefined ? "" : toString(first).trim()}`);
+      }
+      continue;
+    }
+    const text = toString(node).trim();
+    if (text !== "") lines.push(...text.split("\n"));
+  }
+  return lines;
+}

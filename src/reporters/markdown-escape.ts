@@ -7,7 +7,9 @@ import { stripTerminalControls } from "./sanitize.js";
  */
 export function escapeMarkdownInline(text: string): string {
   return stripTerminalControls(text)
-    .replace(/[\\`*_{}[\]()#+\-.!|~<>&]/g, (ch) => (ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === "&" ? "&amp;" : `\\${ch}`))
+    // Text lands mid-line (after our own list marker), so only inline syntax needs escaping: emphasis, code,
+    // links, tables, strikethrough, HTML, and GitLab's #123 / !12 references.
+    .replace(/[\\`*_[\]|~<>&#]|!(?=[\d[])/g, (ch) => (ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === "&" ? "&amp;" : `\\${ch}`))
     .replace(/@(?=[\p{L}\p{N}_])/gu, "@\u200b")
     .replace(/^\s*\//, (m) => m.replace("/", "\\/"))
     .replace(/\s+/g, " ")

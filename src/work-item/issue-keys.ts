@@ -80,3 +80,9 @@ export function keyFromReference(input: string): string | null {
   const bare = new RegExp(`^${KEY_SOURCE}$`).exec(trimmed);
   return bare === null ? null : normaliseKey(bare[1]!, bare[2]!);
 }
+
+/** The Linear issue an MR is about: a key in its source branch, then its title, then a magic word in its description. */
+export function issueKeyFromMergeRequest(mr: { sourceBranch: string; title: string; description?: string }): string | null {
+  const refs = magicReferences(mr.description ?? "");
+  return findKeysInBranch(mr.sourceBranch)[0] ?? findIssueKeys(mr.title)[0] ?? refs.find((r) => r.closing)?.key ?? refs[0]?.key ?? null;
+}

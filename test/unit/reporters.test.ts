@@ -110,8 +110,8 @@ describe("Markdown report and escaping", () => {
   it.each([
     ["@all please look", "@\u200ball please look"],
     ["ping @group/team", "ping @\u200bgroup/team"],
-    ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert\\(1\\)&gt;"],
-    ["**bold** [link](http://evil)", "\\*\\*bold\\*\\* \\[link\\]\\(http://evil\\)"],
+    ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"],
+    ["**bold** [link](http://evil)", "\\*\\*bold\\*\\* \\[link\\](http://evil)"],
     ["line one\n## heading", "line one \\#\\# heading"],
     ["/close", "\\/close"],
     ["fixes #12 and !3", "fixes \\#12 and \\!3"],
@@ -124,7 +124,7 @@ describe("Markdown report and escaping", () => {
     const body = renderMarkdown(evil, { colorLevel: 0 });
     expect(body).not.toMatch(/(^|[^\u200b])@all/);
     expect(body).not.toContain("<script>");
-    expect(body).not.toContain("](javascript:");
+    expect(body).not.toMatch(/[^\\]\]\(javascript:/);
   });
 
   it("renders the failing checklist (snapshot)", () => {

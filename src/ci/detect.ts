@@ -1,0 +1,51 @@
+/**
+ * GitLab merge-request pipeline detection. The environment is a parameter, never read here from
+ * process.env, so tests pass any environment they like (Danger JS's shape, without `Env = any`).
+ */
+export interface MergeRequestPipeline {
+  serverUrl: string;
+  /** Numeric project id when GitLab gave one, else the full path. */
+  project: string;
+  projectPath: string | null;
+  mrIid: number;
+  sourceBranch: string;
+  targetBranch: string | null;
+  title: string;
+  pipelineSource: string;
+}
+
+export type CiDetection = { ok: true; pipeline: MergeRequestPipeline } | { ok: false; reason: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function detectGitLabMergeRequestPipeline(env: Env): CiDetection {
+  if (env.GITLAB_CI !== "true" && env.CI_SERVER_URL === undefined) {
+    return { ok: false, reason: "this is not a GitLab CI job (GITLAB_CI and CI_SERVER_URL are not set)" };
+  }
+  const source = env.CI_PIPELINE_SOURCE ?? "";
+  const iid = env.CI_MERGE_REQUEST_IID;
+  if (source !== "merge_request_event" || iid === undefined || iid === "") {
+    return {
+      ok: false,
+      reason: `this is not a merge-request pipeline (CI_PIPELINE_SOURCE is "${source || "unset"}"${iid ? "" : ", CI_MERGE_REQUEST_IID is unset"}); run the job with rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"`,
+    };
+  }
+  if (!/^\d+$/.test(iid)) return { ok: false, reason: `CI_MERGE_REQUEST_IID is not a number: "${iid}"` };
+  const project = env.CI_MERGE_REQUEST_PROJECT_ID || env.CI_PROJECT_ID || env.CI_PROJECT_PATH;
+  if (project === undefined || project === "") return { ok: false, reason: "neither CI_PROJECT_ID nor CI_PROJECT_PATH is set" };
+  const serverUrl = env.CI_SERVER_URL;
+  if (serverUrl === undefined || serverUrl === "") return { ok: false, reason: "CI_SERVER_URL is not set" };
+  return {
+    ok: true,
+    pipeline: {
+      serverUrl,
+      project,
+      projectPath: env.CI_PROJECT_PATH || null,
+      mrIid: Number(iid),
+      sourceBranch: env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || "",
+      targetBranch: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || null,
+      title: env.CI_MERGE_REQUEST_TITLE ?? "",
+      pipelineSource: source,
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { auditIssues, renderAuditTable } from "../audit/audit.js";
+import { usageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { linearFromEnv } from "../sources/gather.js";
+import type { CommandContext } from "./context.js";
+import { loadLocalRules } from "./load-rules.js";
+import { writeOutput } from "./output.js";
+
+export interface AuditOptions {
+  team: string | undefined;
+  state: string | undefined;
+  project: string | undefined;
+  label: string | undefined;
+  limit: string;
+  format: "pretty" | "json";
+  output: string | undefined;
+}
+
+/** `bfd audit`: the ready gate over a filtered set of Linear issues, fetched page by page (never one request per issue). */
+export async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<ExitCode> {
+  const { rules, config } = loadLocalRules(ctx);
+  const team = options.team ?? config.linear?.team;
+  if (team === undefined || !/^[A-Za-z][A-Za-z0-9]{0,9}$/.test(team)) {
+    throw usageError("bad-team", team === undefined ? "bfd audit needs a team: --team ENG" : `--team ${team}: not a Linear team key`, "Pass the team key shown in issue keys (ENG for ENG-123), or set linear.team in bfd.config.yaml.");
+  }
+  if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || Number(options.limit) > 1000) {
+    throw usageError("bad-limit", `--limit ${options.limit}: use a whole number from 1 to 1000`);
+  }
+  const limit = Number(options.limit);
+  const linear = await linearFromEnv(ctx);
+  const listed = await linear.listIssues(
+    {
+      teamKey: team,
+      ...(options.state === undefined ? {} : { stateName: options.state }),
+      ...(options.project === undefined ? {} : { projectName: options.project }),
+      ...(options.label === undefined ? {} : { label: options.label }),
+    },
+    limit,
+  );
+  const result = auditIssues(rules, listed.issues, listed.viewer, ctx.now().toISOString(), {
+    team: team.toUpperCase(),
+    state: options.state ?? null,
+    project: options.project ?? null,
+    label: options.label ?? null,
+    limit,
+  });
+  writeOutput(ctx, options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderAuditTable(result), options.output);
+  if (listed.issues.length >= limit) ctx.stderr(`bfd audit: stopped at --limit ${limit}; there may be more issues\n`);
+  return result.summary.notReady > 0 ? ExitCode.gateFailed : ExitCode.ok;
+}

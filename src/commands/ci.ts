@@ -1,0 +1,167 @@
+import { parse as parseYaml } from "yaml";
+import { detectGitLabMergeRequestPipeline, type MergeRequestPipeline } from "../ci/detect.js";
+import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
+import { evaluate } from "../engine/evaluate.js";
+import { BfdError, usageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { REPORTERS, isFormat, type Format } from "../reporters/index.js";
+import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
+import { loadRuleSet, type RuleSet, type SourceText } from "../rules/load.js";
+import { gitlabFromEnv, linearFromEnv } from "../sources/gather.js";
+import type { GitLabSource } from "../sources/gitlab/index.js";
+import type { LinearSource } from "../sources/linear/index.js";
+import { changedMatching } from "../checks/globs.js";
+import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
+import { makeWorkItem, type Issue, type Person } from "../work-item/schema.js";
+import type { CommandContext } from "./context.js";
+import { flagRecordGlobsOf } from "./gate.js";
+import { loadLocalRules } from "./load-rules.js";
+import { writeOutput } from "./output.js";
+
+export interface CiOptions {
+  reports: string[];
+  format: Format;
+  output: string | undefined;
+  comment: boolean;
+  /** "target": rules from the MR's target branch via the API (default); "local": the checkout's files. */
+  rulesFrom: "target" | "local";
+}
+
+interface ReportTarget {
+  format: Format;
+  path: string;
+}
+
+export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
+  return specs.map((spec) => {
+    const at = spec.indexOf("=");
+    const format = at === -1 ? "" : spec.slice(0, at);
+    const path = at === -1 ? "" : spec.slice(at + 1);
+    if (!isFormat(format) || path === "") {
+      throw usageError("bad-report", `--report ${spec}: expected FORMAT=FILE with FORMAT one of junit, codequality, markdown, json, pretty`, "e.g. --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json");
+    }
+    return { format, path };
+  });
+}
+
+/**
+ * The team's rules as the MR's target branch has them, read through the GitLab API — so a merge request
+ * cannot loosen the gate that judges it. Built-in rules come with bfd itself.
+ */
+async function rulesFromTargetBranch(ctx: CommandContext, gitlab: GitLabSource, pipeline: MergeRequestPipeline, targetBranch: string): Promise<{ set: RuleSet; files: string[] }> {
+  const configs = await Promise.all(CONFIG_NAMES.map((name) => gitlab.readFile(pipeline.project, name, targetBranch)));
+  const index = configs.findIndex((text) => text !== null);
+  const configFile: SourceText | null = index === -1 ? null : { path: `${CONFIG_NAMES[index]!} (at ${targetBranch})`, text: configs[index]! };
+  const ruleFileNames = configFile === null ? [] : listedRuleFiles(configFile.text);
+  const texts = await Promise.all(ruleFileNames.map((name) => gitlab.readFile(pipeline.project, name.replace(/^\.\//, ""), targetBranch)));
+  const byName = new Map(ruleFileNames.map((name, i) => [name, texts[i] ?? null]));
+  const set = loadRuleSet({
+    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
+    configFile,
+    readRuleFile: (relative) => {
+      const text = byName.get(relative) ?? null;
+      return text === null ? null : { path: `${relative} (at ${targetBranch})`, text };
+    },
+  });
+  return { set, files: [...(configFile === null ? [] : [CONFIG_NAMES[index]!]), ...ruleFileNames.map((n) => n.replace(/^\.\//, ""))] };
+}
+
+/** `ruleFiles:` of a config text, when it parses; a broken config is reported by the loader, not here. */
+function listedRuleFiles(text: string): string[] {
+  try {
+    const parsed: unknown = parseYaml(text, { maxAliasCount: 100 });
+    const list = parsed !== null && typeof parsed === "object" ? (parsed as { ruleFiles?: unknown }).ruleFiles : undefined;
+    return Array.isArray(list) ? list.filter((f): f is string => typeof f === "string" && f !== "" && !f.includes("..")) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** `bfd ci`: the Done gate for the merge request of this GitLab MR pipeline, with reports and an optional sticky note. */
+export async function runCi(ctx: CommandContext, options: CiOptions): Promise<ExitCode> {
+  const detection = detectGitLabMergeRequestPipeline(ctx.env);
+  if (!detection.ok) {
+    throw usageError("not-mr-pipeline", `bfd ci runs in a GitLab merge-request pipeline: ${detection.reason}`, "Outside CI, run `bfd done` (it finds the issue and MR from your branch).");
+  }
+  const pipeline = detection.pipeline;
+  const reports = parseReportSpecs(options.reports);
+  const [gitlab, linear] = await Promise.all([gitlabFromEnv(ctx), linearFromEnv(ctx)]);
+  const now = ctx.now().toISOString();
+
+  const targetBranch = pipeline.targetBranch ?? (await gitlab.getProject(pipeline.project)).defaultBranch;
+
+  // One wave: the rules (target branch), the MR evidence and — when the branch or title names it — the
+  // Linear issue, all at once. Flag-record files are read once the rules say which paths are flag records.
+  const rulesPromise =
+    options.rulesFrom === "local"
+      ? Promise.resolve({ set: loadLocalRules(ctx), files: [] as string[] })
+      : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
+  const keyFromEnv = issueKeyFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title });
+  const earlyIssue = keyFromEnv === null ? null : fetchIssueOrNull(linear, keyFromEnv);
+  const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, {
+    flagRecordGlobs: rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules)),
+  });
+  for (const p of [earlyIssue, rulesPromise, evidencePromise]) p?.catch(() => undefined);
+  const rules = await rulesPromise;
+  const evidence = await evidencePromise;
+  const mr = evidence.mergeRequest;
+  let found: { issue: Issue | null; viewer: Person | null } = earlyIssue === null ? { issue: null, viewer: null } : await earlyIssue;
+  if (earlyIssue === null) {
+    const key = issueKeyFromMergeRequest(mr);
+    if (key !== null) found = await fetchIssueOrNull(linear, key);
+  }
+
+  const notices: string[] = [];
+  if (found.issue === null) notices.push(`No Linear issue is named by ${mr.projectPath}!${mr.iid} (branch, title, or "Closes ENG-123" in the description).`);
+  const changedRuleFiles = changedMatching(mr.changes, [...CONFIG_NAMES, ...rules.files]).map((f) => f.newPath);
+  if (changedRuleFiles.length > 0) {
+    notices.push(`This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`);
+  }
+  const item = makeWorkItem({
+    schemaVersion: 1,
+    now,
+    branch: mr.sourceBranch,
+    viewer: found.viewer,
+    issue: found.issue,
+    mergeRequest: mr,
+    unavailable: evidence.unavailable,
+    context: { mergeRequestLookup: null, ruleFilesChangedByMergeRequest: changedRuleFiles },
+  });
+  const report = evaluate(rules.set.rules, item, { gate: "done", notices });
+  const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
+  for (const target of reports) writeOutput(ctx, REPORTERS[target.format](report, renderOptions), target.path);
+  writeOutput(ctx, REPORTERS[options.format](report, { colorLevel: options.output === undefined ? ctx.colorLevel : 0, rerun: "bfd ci" }), options.output);
+  if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);
+
+  if (options.comment) {
+    try {
+      const self = await gitlab.currentUser();
+      const body = `${STICKY_MARKER}\n${REPORTERS.markdown(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
+      const note = await upsertStickyNote(
+        {
+          listNotes: () => gitlab.listNotes(pipeline.project, pipeline.mrIid),
+          createNote: (text) => gitlab.createNote(pipeline.project, pipeline.mrIid, text),
+          updateNote: (id, text) => gitlab.updateNote(pipeline.project, pipeline.mrIid, id, text),
+          deleteNote: (id) => gitlab.deleteNote(pipeline.project, pipeline.mrIid, id),
+        },
+        self.id,
+        body,
+      );
+      ctx.stderr(`bfd ci: ${note.action} the bfd note on !${pipeline.mrIid} (note ${note.id})\n`);
+    } catch (error) {
+      const why = error instanceof BfdError ? error.message : String(error);
+      ctx.stderr(`bfd ci: warning: could not post the merge request note: ${why} (the gate result above stands; posting needs a token with the api scope)\n`);
+    }
+  }
+  return report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+async function fetchIssueOrNull(linear: LinearSource, key: string): Promise<{ issue: Issue | null; viewer: Person | null }> {
+  try {
+    return await linear.fetchIssue(key);
+  } catch (error) {
+    // An MR that names a key Linear does not know is a failing scope, not a crash.
+    if (error instanceof BfdError && error.code === "issue-not-found") return { issue: null, viewer: null };
+    throw error;
+  }
+}

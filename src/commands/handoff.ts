@@ -1,0 +1,61 @@
+import { evaluate } from "../engine/evaluate.js";
+import { ExitCode } from "../exit-codes.js";
+import { composeHandoff, type HandoffState } from "../handoff/compose.js";
+import { linearFromEnv } from "../sources/gather.js";
+import { readSnapshot } from "../sources/snapshot.js";
+import type { CommandContext } from "./context.js";
+import { flagRecordGlobsOf } from "./gate.js";
+import { loadLocalRules } from "./load-rules.js";
+import { writeOutput } from "./output.js";
+import { usageError } from "../errors.js";
+
+export interface HandoffOptions {
+  issue: string | undefined;
+  mr: string | undefined;
+  snapshot: string | undefined;
+  state: HandoffState;
+  post: boolean;
+  format: "markdown" | "json";
+  output: string | undefined;
+}
+
+const DEFAULT_AC = ["Acceptance criteria", "Acceptance criterion", "AC", "Completion rules", "Definition of done"];
+const DEFAULT_TESTED = ["How tested", "How was this tested", "How it was tested", "Validation", "Testing", "Test plan"];
+
+/**
+ * `bfd handoff`: runs the Done gate and writes the handoff note. The note is the product here, so the exit
+ * code is 0 whenever it was written (a handoff to "blocked" is a good handoff); gaps are in the note.
+ */
+export async function runHandoff(ctx: CommandContext, options: HandoffOptions): Promise<ExitCode> {
+  const rules = loadLocalRules(ctx);
+  let item;
+  if (options.snapshot !== undefined) {
+    item = await readSnapshot(options.snapshot);
+  } else {
+    const { gatherWorkItem } = await import("../sources/gather.js");
+    item = await gatherWorkItem(ctx, { gate: "done", issue: options.issue, mr: options.mr, flagRecordGlobs: flagRecordGlobsOf(rules.rules), configProject: rules.config.gitlab?.project });
+  }
+  const report = evaluate(rules.rules, item, { gate: "done" });
+  const headingsOf = (id: string, fallback: string[]): string[] => {
+    const rule = rules.rules.find((r) => r.gate === "done" && r.id === id);
+    const headings = (rule?.options as { headings?: string[] } | undefined)?.headings;
+    return headings ?? fallback;
+  };
+  const note = composeHandoff(options.state, report, item, {
+    acceptanceHeadings: headingsOf("acceptance-criteria-met", DEFAULT_AC),
+    testedHeadings: headingsOf("validation-explained", DEFAULT_TESTED),
+  });
+  if (note.stateWarning !== null) ctx.stderr(`bfd handoff: warning: ${note.stateWarning}\n`);
+  let posted: { id: string; url: string } | null = null;
+  if (options.post) {
+    if (item.issue === null || item.issue.id === "") {
+      throw usageError("no-issue", "cannot post the handoff: the issue is not known", "Name the issue: bfd handoff ENG-123 --state in-review --post");
+    }
+    const linear = await linearFromEnv(ctx);
+    posted = await linear.createComment(item.issue.id, note.markdown);
+    ctx.stderr(`bfd handoff: posted the handoff note as a comment on ${item.issue.identifier}: ${posted.url}\n`);
+  }
+  const text = options.format === "json" ? `${JSON.stringify({ schemaVersion: 1, ...note, report, comment: posted }, null, 2)}\n` : note.markdown;
+  writeOutput(ctx, text, options.output);
+  return ExitCode.ok;
+}
