@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { FAKE_TOKEN, fakeMergeRequest, fakePipeline, fakeProject, fakeUser, fakeWorld, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
+import { FAKE_TOKEN, fakeMergeRequest, fakeProject, fakeUser, fakeWorld, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
 import { runCli, tempDir, writeJson, ROOT } from "../helpers/cli.js";
 import { readFileSync } from "node:fs";
 
