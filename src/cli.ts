@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     return ExitCode.ok;
   }
   const debug = argv.includes("--debug");
+  if (debug) process.setSourceMapsEnabled(true);
   const secrets = [process.env.LINEAR_API_KEY, process.env.GITLAB_TOKEN, process.env.CI_JOB_TOKEN];
   const { redact } = await import("./redact.js");
   const stderr = (text: string): void => {
@@ -44,7 +45,8 @@ async function main(argv: string[]): Promise<ExitCode> {
   };
   try {
     const { buildProgram } = await import("./program.js");
-    const context = (noColor: boolean, configOption: string | undefined): CommandContext => ({
+    const { networkPolicy } = await import("./network-options.js");
+    const context = (noColor: boolean, configOption: string | undefined, network: { timeout: string | undefined; deadline: string | undefined }): CommandContext => ({
       cwd: process.cwd(),
       env: process.env,
       stdout: (text) => process.stdout.write(redact(text, secrets)),
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       builtinDir: builtinRulesDir(),
       configOption,
       now: () => new Date(),
+      policy: networkPolicy(network.timeout ?? process.env.BFD_TIMEOUT, network.deadline ?? process.env.BFD_DEADLINE),
       onRequest: debug
         ? (r) => stderr(`debug: ${r.service} ${r.method} ${r.url} → ${r.status} in ${r.ms} ms${r.attempt > 1 ? ` (attempt ${r.attempt})` : ""}\n`)
         : undefined,

@@ -8,6 +8,13 @@ interface GlobalFlags {
   config?: string;
   color: boolean;
   debug?: boolean;
+  timeout?: string;
+  deadline?: string;
+}
+
+export interface NetworkFlags {
+  timeout: string | undefined;
+  deadline: string | undefined;
 }
 
 const GATE_FORMATS = [...FORMATS];
@@ -16,12 +23,12 @@ const GATE_FORMATS = [...FORMATS];
  * The command tree. Commands are thin: they gather inputs and call the pieces; every module they need is
  * imported when the command runs, so `bfd rules list` never loads the Linear or GitLab SDKs.
  */
-export function buildProgram(version: string, makeContext: (noColor: boolean, configOption: string | undefined) => CommandContext) {
+export function buildProgram(version: string, makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext) {
   let code: ExitCode = ExitCode.ok;
   const program = new Command("bfd");
   const ctxOf = (cmd: Command): CommandContext => {
     const flags = cmd.optsWithGlobals<GlobalFlags>();
-    return makeContext(flags.color === false, flags.config);
+    return makeContext(flags.color === false, flags.config, { timeout: flags.timeout, deadline: flags.deadline });
   };
 
   program
@@ -30,6 +37,8 @@ export function buildProgram(version: string, makeContext: (noColor: boolean, co
     .option("-c, --config <file>", "team config (default: nearest bfd.config.yaml upward)")
     .option("--no-color", "plain output (also NO_COLOR=1)")
     .option("--debug", "show the request trail and stack traces (tokens are never shown)")
+    .option("--timeout <seconds>", "per-request timeout for Linear and GitLab (default 10; env BFD_TIMEOUT)")
+    .option("--deadline <seconds>", "overall time limit for the network work of one run, retries included (default 30; env BFD_DEADLINE)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })

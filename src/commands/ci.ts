@@ -4,7 +4,7 @@ import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
 import { evaluate } from "../engine/evaluate.js";
 import { BfdError, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { REPORTERS, isFormat, type Format } from "../reporters/index.js";
+import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
 import { loadRuleSet, type RuleSet, type SourceText } from "../rules/load.js";
 import { gitlabFromEnv, linearFromEnv } from "../sources/gather.js";
@@ -98,10 +98,11 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
       : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
   const keyFromEnv = issueKeyFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title });
   const earlyIssue = keyFromEnv === null ? null : fetchIssueOrNull(linear, keyFromEnv);
-  const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, {
-    flagRecordGlobs: rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules)),
-  });
-  for (const p of [earlyIssue, rulesPromise, evidencePromise]) p?.catch(() => undefined);
+  const flagRecordGlobs = rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules));
+  const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, { flagRecordGlobs });
+  // Every promise of this wave stays observed: evidence may fail before it awaits the globs, and an unobserved
+  // rejection would end the process with exit 1 (read as "not done") instead of the error's own exit code.
+  for (const p of [earlyIssue, rulesPromise, flagRecordGlobs, evidencePromise]) p?.catch(() => undefined);
   const rules = await rulesPromise;
   const evidence = await evidencePromise;
   const mr = evidence.mergeRequest;
@@ -129,14 +130,14 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   });
   const report = evaluate(rules.set.rules, item, { gate: "done", notices });
   const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
-  for (const target of reports) writeOutput(ctx, REPORTERS[target.format](report, renderOptions), target.path);
-  writeOutput(ctx, REPORTERS[options.format](report, { colorLevel: options.output === undefined ? ctx.colorLevel : 0, rerun: "bfd ci" }), options.output);
+  for (const target of reports) writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
+  writeOutput(ctx, (await loadReporter(options.format))(report, { colorLevel: options.output === undefined ? ctx.colorLevel : 0, rerun: "bfd ci" }), options.output);
   if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);
 
   if (options.comment) {
     try {
       const self = await gitlab.currentUser();
-      const body = `${STICKY_MARKER}\n${REPORTERS.markdown(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
+      const body = `${STICKY_MARKER}\n${(await loadReporter("markdown"))(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
       const note = await upsertStickyNote(
         {
           listNotes: () => gitlab.listNotes(pipeline.project, pipeline.mrIid),

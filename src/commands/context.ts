@@ -1,3 +1,4 @@
+import type { RetryPolicy } from "../sources/retry-policy.js";
 import type { RequestListener } from "../sources/trail.js";
 
 /** Everything a command may take from the outside world, handed in by src/cli.ts (the composition root). */
@@ -13,6 +14,8 @@ export interface CommandContext {
   /** `--config` as given, if any. */
   configOption: string | undefined;
   now: () => Date;
+  /** Timeouts and retries for Linear and GitLab (--timeout / --deadline). */
+  policy: RetryPolicy;
   /** `--debug` request trail (redacted by the caller). */
   onRequest: RequestListener | undefined;
 }

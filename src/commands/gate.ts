@@ -1,7 +1,7 @@
 import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Report } from "../report/schema.js";
-import { REPORTERS, type Format } from "../reporters/index.js";
+import { loadReporter, type Format } from "../reporters/index.js";
 import type { Gate } from "../rules/schema.js";
 import { readSnapshot } from "../sources/snapshot.js";
 import type { WorkItem } from "../work-item/schema.js";
@@ -34,7 +34,8 @@ export async function runGate(ctx: CommandContext, gate: Gate, options: GateOpti
   const report = evaluate(ruleSet.rules, item, { gate });
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const colorLevel = options.output === undefined ? ctx.colorLevel : 0;
-  writeOutput(ctx, REPORTERS[options.format](report, { colorLevel, rerun }), options.output);
+  const render = await loadReporter(options.format);
+  writeOutput(ctx, render(report, { colorLevel, rerun }), options.output);
   if (options.output !== undefined) ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${options.output}\n`);
   return { code: report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed, report };
 }

@@ -1,21 +1,24 @@
-import { renderCodeQuality } from "./codequality.js";
-import { renderJson } from "./json.js";
-import { renderJunit } from "./junit.js";
-import { renderMarkdown } from "./markdown.js";
-import { renderPretty } from "./pretty.js";
 import type { Reporter } from "./types.js";
 
-/** Every output format; `Record` makes the compiler prove each one has a renderer. */
+/** Every output format. */
 export const FORMATS = ["pretty", "json", "markdown", "junit", "codequality"] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const REPORTERS: Record<Format, Reporter> = {
-  pretty: renderPretty,
-  json: renderJson,
-  markdown: renderMarkdown,
-  junit: renderJunit,
-  codequality: renderCodeQuality,
+/**
+ * Each format's renderer, loaded when asked for: the `Record` makes the compiler prove every format has one,
+ * and a terminal run never loads the XML library the JUnit reporter needs.
+ */
+const LOADERS: Record<Format, () => Promise<Reporter>> = {
+  pretty: async () => (await import("./pretty.js")).renderPretty,
+  json: async () => (await import("./json.js")).renderJson,
+  markdown: async () => (await import("./markdown.js")).renderMarkdown,
+  junit: async () => (await import("./junit.js")).renderJunit,
+  codequality: async () => (await import("./codequality.js")).renderCodeQuality,
 };
+
+export function loadReporter(format: Format): Promise<Reporter> {
+  return LOADERS[format]();
+}
 
 export function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);

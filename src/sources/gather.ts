@@ -31,7 +31,7 @@ export function linearFromEnv(ctx: CommandContext): Promise<LinearSource> {
   const apiUrl = ctx.env.LINEAR_API_URL;
   if (apiUrl !== undefined && apiUrl !== "") checkUrl("LINEAR_API_URL", apiUrl);
   return import("./linear/index.js").then(({ createLinearSource }) =>
-    createLinearSource({ apiKey: apiKey.trim(), ...(apiUrl ? { apiUrl } : {}), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
+    createLinearSource({ apiKey: apiKey.trim(), policy: ctx.policy, ...(apiUrl ? { apiUrl } : {}), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
   );
 }
 
@@ -50,7 +50,7 @@ export function gitlabFromEnv(ctx: CommandContext): Promise<GitLabSource> {
   }
   const host = gitlabHost(ctx);
   return import("./gitlab/index.js").then(({ createGitLabSource }) =>
-    createGitLabSource({ host, ...(token ? { token } : { jobToken }), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
+    createGitLabSource({ host, policy: ctx.policy, ...(token ? { token } : { jobToken }), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
   );
 }
 
@@ -135,7 +135,7 @@ function describeCandidates(candidates: readonly MergeRequestSummary[]): string[
 async function discoverMr(
   gitlab: GitLabSource,
   issue: Issue,
-  branchMrs: Promise<MergeRequestSummary[]>,
+  branchMrs: () => Promise<MergeRequestSummary[]>,
   project: string | null,
   branch: string | null,
 ): Promise<{ target: MrTarget | null; lookup: string }> {
@@ -154,7 +154,7 @@ async function discoverMr(
     const merged = summaries.filter((s) => s.state === "merged" && s.mergedAt !== null).sort((a, b) => (b.mergedAt ?? "").localeCompare(a.mergedAt ?? ""));
     if (merged.length > 0) return { target: { project: merged[0]!.projectPath, iid: merged[0]!.iid }, lookup: "" };
   }
-  const fromBranches = await branchMrs;
+  const fromBranches = await branchMrs();
   const distinct = [...new Map(fromBranches.map((m) => [`${m.projectPath}!${m.iid}`, m])).values()];
   if (distinct.length === 1) return { target: { project: distinct[0]!.projectPath, iid: distinct[0]!.iid }, lookup: "" };
   if (distinct.length > 1) throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of");
@@ -190,8 +190,11 @@ export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest
   const needGitLab = request.gate === "done";
   const linearPromise = linearFromEnv(ctx);
   const gitlabPromise = needGitLab ? gitlabFromEnv(ctx) : null;
+  const sources = Promise.all([linearPromise, gitlabPromise]);
+  // A source that fails to build (bad LINEAR_API_URL) must stay observed while git answers.
+  sources.catch(() => undefined);
   const branch = request.ci?.branch ?? (await currentBranch(ctx.cwd));
-  const [linear, gitlab] = await Promise.all([linearPromise, gitlabPromise]);
+  const [linear, gitlab] = await sources;
 
   const issuePromise = (async () => {
     if (request.issue !== undefined) {
@@ -221,8 +224,12 @@ export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest
   let lookup: string | null = null;
   if (evidencePromise === null) {
     const project = await projectPromise;
-    const moreBranches = issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : Promise.resolve([]);
-    const discovered = await discoverMr(gitlab, issue, Promise.all([branchMrs, moreBranches]).then((l) => l.flat()), project, branch);
+    // Asked for only when no MR is attached: the open MRs from the issue's own branch join the current branch's.
+    const fromBranches = (): Promise<MergeRequestSummary[]> => {
+      const moreBranches = issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : Promise.resolve([]);
+      return Promise.all([branchMrs, moreBranches]).then((l) => l.flat());
+    };
+    const discovered = await discoverMr(gitlab, issue, fromBranches, project, branch);
     if (discovered.target !== null) {
       evidencePromise = gitlab.fetchMergeRequestEvidence(discovered.target.project, discovered.target.iid, { flagRecordGlobs: request.flagRecordGlobs });
     } else {
