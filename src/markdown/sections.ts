@@ -20,8 +20,20 @@ export interface SectionItem {
   struck: boolean;
 }
 
+const parsed = new Map<string, Root>();
+const PARSE_CACHE_SIZE = 256;
+
+/**
+ * Parses Markdown with GFM. Several rules read the same description (and an audit reads one project's content
+ * for every issue), so trees are cached by text; callers treat them as read-only.
+ */
 export function parseMarkdown(markdown: string): Root {
-  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const hit = parsed.get(markdown);
+  if (hit !== undefined) return hit;
+  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(markdown, tree);
+  return tree;
 }
 
 /** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */

@@ -1,0 +1,199 @@
+/**
+ * `npm run bench`: how fast bfd answers, measured as a user runs it (the built CLI, a fresh process each time)
+ * against the loopback fakes with injected latency. Prints a table of medians and writes bench-results.json.
+ *
+ * "Waves" = (median wall time at latency L − median wall time at latency 0) ÷ L: the number of sequential
+ * network round trips, with process start-up cancelled out. Ratios are measured in the same run, so machine
+ * noise largely cancels. Figures, never assertions: tests assert request counts, not times.
+ *
+ * Env: BENCH_RUNS (default 5), BENCH_LATENCY_MS (default 100), BENCH_OUT (default bench-results.json).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FAKE_TOKEN, fakeDiff, fakeMergeRequest, fakePipeline, fakeProject, fakeUser, fakeWorld, startFakeGitLab } from "../test/fakes/gitlab.js";
+import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear } from "../test/fakes/linear.js";
+
+const root = new URL("..", import.meta.url).pathname;
+const bin = join(root, "dist", "bfd.js");
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const latency = Number(process.env.BENCH_LATENCY_MS ?? 100);
+const work = mkdtempSync(join(tmpdir(), "bfd-bench-"));
+const rssProbe = join(work, "rss-probe.cjs");
+writeFileSync(rssProbe, "process.on('exit',()=>{try{require('fs').writeFileSync(process.env.BFD_BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))}catch{}});\n");
+
+function linearWorld() {
+  const w = emptyWorld();
+  w.projects.push({ id: "prj", name: "Audit trail", url: "https://linear.app/acme/project/audit", description: "", content: "Spec for the audit trail, answering the [Index Challenge IC-3](https://wiki.example/ic-3). Every sign-in is recorded.", documents: [], externalLinks: [] });
+  const description = "As an admin I see sign-ins.\n\n## Acceptance criteria\n- [x] Each sign-in writes a row\n- [x] Rows show in the audit log\n";
+  addIssue(w, { identifier: "ENG-120", title: "Events table", stateName: "Done", stateType: "completed" });
+  addIssue(w, {
+    identifier: "ENG-123",
+    title: "Show sign-in events",
+    description,
+    projectId: "prj",
+    assigneeId: w.viewerId,
+    stateName: "In Review",
+    stateType: "started",
+    branchName: "ada/eng-123-show-sign-in-events",
+    attachments: [{ id: "att", url: "https://gitlab.example.com/acme/web/-/merge_requests/42", title: "MR", subtitle: "Open", sourceType: "gitlab", createdAt: "2026-11-01T10:00:00.000Z" }],
+  });
+  relate(w, "ENG-120", "blocks", "ENG-123");
+  for (let n = 1; n <= 250; n += 1) {
+    addIssue(w, { identifier: `ENG-${1000 + n}`, title: `Backlog ${n}`, stateName: "Ready", stateType: "unstarted", projectId: "prj", assigneeId: w.viewerId, description: n % 4 === 0 ? "vague" : description });
+  }
+  return w;
+}
+
+function gitlabWorld() {
+  const mr = fakeMergeRequest("acme/web", 42, {
+    title: "ENG-123 Show sign-in events",
+    description: "Closes ENG-123\n\n## How tested\nRan the e2e suite on the review app and signed in twice.\n",
+    sourceBranch: "ada/eng-123-show-sign-in-events",
+    sha: "c0ffee".padEnd(40, "0"),
+    headPipeline: fakePipeline(9001, "success", "acme/web"),
+    diffs: [fakeDiff("src/audit.ts"), fakeDiff("src/ui/AuditLog.tsx"), fakeDiff("CHANGELOG.md"), fakeDiff("docs/audit.md"), fakeDiff("config/feature_flags/audit.yml", { newFile: true })],
+  });
+  const sha = mr.sha;
+  return fakeWorld({
+    users: [fakeUser(1, "bfd-bot")],
+    projects: [fakeProject("acme/web", { id: 7, files: { main: {}, [sha]: { "config/feature_flags/audit.yml": "rollout_state: staff\ncommunication: release notes\nhelp_docs: with GA\nretirement: 2027-01\n" } } })],
+    mergeRequests: [mr],
+  });
+}
+
+interface Sample {
+  ms: number;
+  rssKb: number;
+  linear: number;
+  gitlab: number;
+  code: number | null;
+}
+
+function run(args: string[], env: Record<string, string>, counts: () => { linear: number; gitlab: number }): Promise<Sample> {
+  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
+  const before = counts();
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--require", rssProbe, bin, ...args], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? "", HOME: work, NO_COLOR: "1", BFD_BENCH_RSS_FILE: rssFile, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0 && code !== 1) return reject(new Error(`bfd ${args.join(" ")} exited ${code}: ${stderr}`));
+      if (process.env.BENCH_DEBUG) console.error(`bfd ${args.join(" ")} → ${code} ${stderr}`);
+      const after = counts();
+      let rssKb = 0;
+      try {
+        rssKb = Number(readFileSync(rssFile, "utf8"));
+      } catch {
+        rssKb = Number.NaN;
+      }
+      resolve({ ms, rssKb, linear: after.linear - before.linear, gitlab: after.gitlab - before.gitlab, code });
+    });
+  });
+}
+
+function plain(args: string[]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: "ignore", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    child.on("error", reject);
+    child.on("close", () => resolve(performance.now() - started));
+  });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const linear = await startFakeLinear(linearWorld(), { maxLifetimeMs: 600_000 });
+  const gitlab = await startFakeGitLab(gitlabWorld(), { maxLifetimeMs: 600_000 });
+  const counts = () => ({ linear: linear.requestCount(), gitlab: gitlab.requestCount() });
+  const base = { LINEAR_API_KEY: FAKE_LINEAR_API_KEY, LINEAR_API_URL: linear.url, GITLAB_TOKEN: FAKE_TOKEN, GITLAB_URL: gitlab.url };
+  const ciEnv = {
+    ...base,
+    GITLAB_CI: "true",
+    CI_SERVER_URL: gitlab.url,
+    CI_PROJECT_ID: "7",
+    CI_PROJECT_PATH: "acme/web",
+    CI_PIPELINE_SOURCE: "merge_request_event",
+    CI_MERGE_REQUEST_IID: "42",
+    CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "ada/eng-123-show-sign-in-events",
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main",
+    CI_MERGE_REQUEST_TITLE: "ENG-123 Show sign-in events",
+  };
+  const commands: { name: string; args: string[]; env: Record<string, string> }[] = [
+    { name: "bfd ready ENG-123", args: ["ready", "ENG-123"], env: base },
+    { name: "bfd done ENG-123", args: ["done", "ENG-123"], env: base },
+    { name: "bfd ci", args: ["ci"], env: ciEnv },
+    { name: "bfd audit (250 issues)", args: ["audit", "--team", "ENG", "--state", "Ready"], env: base },
+  ];
+
+  const rows: Record<string, unknown>[] = [];
+  for (const command of commands) {
+    const at = async (ms: number): Promise<Sample[]> => {
+      linear.setLatency(ms);
+      gitlab.setLatency(ms);
+      await run(command.args, command.env, counts); // warm the fakes and the file cache
+      const samples: Sample[] = [];
+      for (let i = 0; i < runs; i += 1) samples.push(await run(command.args, command.env, counts));
+      return samples;
+    };
+    const fast = await at(0);
+    const slow = await at(latency);
+    const wallFast = median(fast.map((s) => s.ms));
+    const wallSlow = median(slow.map((s) => s.ms));
+    rows.push({
+      command: command.name,
+      wallMs: Math.round(wallSlow),
+      wallMsAtZeroLatency: Math.round(wallFast),
+      waves: Number(((wallSlow - wallFast) / latency).toFixed(2)),
+      linearRequests: median(slow.map((s) => s.linear)),
+      gitlabRequests: median(slow.map((s) => s.gitlab)),
+      peakRssMiB: Number((median(slow.map((s) => s.rssKb)) / 1024).toFixed(1)),
+    });
+  }
+  await linear.close();
+  await gitlab.close();
+
+  const node0: number[] = [];
+  const version: number[] = [];
+  const snapshot: number[] = [];
+  for (let i = 0; i < runs * 2; i += 1) {
+    node0.push(await plain(["-e", "0"]));
+    version.push(await plain([bin, "--version"]));
+    snapshot.push(await plain([bin, "done", "--snapshot", join(root, "examples", "done-pass.json")]));
+  }
+  const startup = {
+    nodeMs: Math.round(median(node0)),
+    versionMs: Math.round(median(version)),
+    snapshotMs: Math.round(median(snapshot)),
+    versionRatio: Number((median(version) / median(node0)).toFixed(2)),
+    snapshotRatio: Number((median(snapshot) / median(node0)).toFixed(2)),
+  };
+
+  const header = ["command", "wall ms", "waves", "Linear req", "GitLab req", "peak RSS MiB"];
+  const table = rows.map((r) => [r.command, r.wallMs, r.waves, r.linearRequests, r.gitlabRequests, r.peakRssMiB].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(`bfd bench · ${runs} runs each · latency ${latency} ms per request · Node ${process.version} · ${process.platform}/${process.arch}\n`);
+  console.log(line(header));
+  for (const row of table) console.log(line(row));
+  console.log(`\nstart-up: node -e 0 ${startup.nodeMs} ms · bfd --version ${startup.versionMs} ms (${startup.versionRatio}×) · bfd done --snapshot ${startup.snapshotMs} ms (${startup.snapshotRatio}×)`);
+  const out = process.env.BENCH_OUT ?? join(root, "bench-results.json");
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, latencyMs: latency, commands: rows, startup }, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+await main();
