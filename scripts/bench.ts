@@ -89,7 +89,7 @@ function run(args: string[], env: Record<string, string>, counts: () => { linear
       if (code !== 0 && code !== 1) return reject(new Error(`bfd ${args.join(" ")} exited ${code}: ${stderr}`));
       if (process.env.BENCH_DEBUG) console.error(`bfd ${args.join(" ")} → ${code} ${stderr}`);
       const after = counts();
-      let rssKb = 0;
+      let rssKb: number;
       try {
         rssKb = Number(readFileSync(rssFile, "utf8"));
       } catch {
