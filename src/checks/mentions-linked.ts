@@ -1,11 +1,23 @@
 import { z } from "zod";
+import { proseOf } from "../markdown/sections.js";
 import { findIssueKeys } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
+/** Prefixes of names that look like issue keys but are standards, hashes, encodings or versions. */
+const NOT_ISSUE_PREFIXES = new Set(
+  ["UTF", "UCS", "SHA", "MD", "ISO", "IEC", "RFC", "CVE", "CWE", "GPT", "ES", "ECMA", "AES", "RSA", "HTTP", "TLS", "SSL", "PEP", "IEEE", "WCAG", "COVID", "IPV", "X", "ARM", "A", "B", "V", "H", "BASE", "CRC", "P", "Q", "T", "W3C", "OWASP", "PCI", "SOC", "GDPR", "HIPAA", "FIPS", "ASCII", "KB", "MB", "GB", "TB"].map((p) => p.toUpperCase()),
+);
+
 const Options = z
   .object({
     source: MarkdownSourceSchema.default("issue.description"),
+    teams: z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,9}$/))
+      .default([])
+      .describe(
+        "Only mentions with these team keys count (plus the issue's own team and its linked issues' teams); empty: every key except common non-issue names (UTF-8, SHA-256, ISO-8601, RFC-2119, …). Linear issue URLs always count.",
+      ),
   })
   .strict();
 
@@ -24,7 +36,16 @@ export const mentionsLinked = defineCheck({
         .filter((ref) => ref !== null)
         .map((ref) => ref.identifier.toUpperCase()),
     );
-    const mentioned = findIssueKeys(markdownOf(item, o.source)).filter((k) => k !== issue.identifier.toUpperCase());
+    // Never inside code, and not the usual names that look like keys: `UTF-8`, `SHA-256` or `ISO-8601` are not issues.
+    const teams = new Set([issue.teamKey, ...o.teams, ...[...linked].map((k) => k.split("-")[0]!)].map((t) => t.toUpperCase()));
+    const counts = (key: string): boolean => {
+      const team = key.split("-")[0]!;
+      return o.teams.length > 0 ? teams.has(team) : teams.has(team) || !NOT_ISSUE_PREFIXES.has(team);
+    };
+    const prose = proseOf(markdownOf(item, o.source));
+    const fromUrls = prose.urls.filter((url) => /^https?:\/\/linear\.app\//i.test(url)).flatMap((url) => findIssueKeys(url));
+    const fromText = findIssueKeys(prose.text).filter(counts);
+    const mentioned = [...new Set([...fromText, ...fromUrls])].filter((k) => k !== issue.identifier.toUpperCase());
     const unlinked = mentioned.filter((k) => !linked.has(k));
     const evidence = mentioned.map((k) => `${k}: ${linked.has(k) ? "linked" : "not linked"}`);
     const data = { unlinked: unlinked.join(", ") };

@@ -151,3 +151,20 @@ export function sectionLines(section: MarkdownSection): string[] {
   }
   return lines;
 }
+
+/**
+ * The prose of a document: text outside code spans and code blocks, and the link targets, for finding
+ * references a person wrote (not `UTF-8` in a code sample).
+ */
+export function proseOf(markdown: string): { text: string; urls: string[] } {
+  const texts: string[] = [];
+  const urls: string[] = [];
+  const visit = (node: Root | RootContent): void => {
+    if (node.type === "code" || node.type === "inlineCode" || node.type === "html") return;
+    if (node.type === "text") texts.push(node.value);
+    if (node.type === "link") urls.push(node.url);
+    if ("children" in node) for (const child of node.children) visit(child as RootContent);
+  };
+  visit(parseMarkdown(markdown));
+  return { text: texts.join(" "), urls };
+}

@@ -15,6 +15,8 @@ checkCases(mentionsLinked, {
     { name: "a linked issue is mentioned by a Linear URL whose slug looks like a key", item: withIssue({ description: "After https://linear.app/acme/issue/ENG-7/upgrade-to-node-20.", related: [ref("ENG-7")] }) },
     { name: "a mentioned key is lower case and linked in upper case", item: withIssue({ description: "see ops-42", related: [ref("OPS-42")] }) },
     { name: "the merge request description mentions only linked issues", item: withMr({ description: "Follow-up in ENG-124" }, { issue: { children: [ref("ENG-124")] } }), options: { source: "mergeRequest.description" } },
+    { name: "key-like names of standards are not issues", item: withIssue({ description: "Store as UTF-8, hash with SHA-256, dates in ISO-8601 per RFC-3339." }) },
+    { name: "keys inside code are not mentions", item: withIssue({ description: "Run `deploy ENG-999` or:\n\n```\nOPS-1\n```" }) },
   ],
   fail: [
     { name: "a mentioned issue is not linked", item: withIssue({ description: "Needs OPS-42 first." }), message: /^Mentioned but not linked in Linear: OPS-42$/, evidence: ["OPS-42: not linked"] },
