@@ -4,6 +4,7 @@
  * 0 gate passed · 1 a gate failed · 2 usage, config or input error · 3 Linear or GitLab could not be used.
  * It reads the environment once, hands it to commands as data, and renders every error in one place.
  */
+import * as nodeModule from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CommandContext } from "./commands/context.js";
@@ -29,6 +30,9 @@ function colorLevelFrom(env: NodeJS.ProcessEnv, isTTY: boolean, noColorFlag: boo
 function builtinRulesDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), "..", "rules");
 }
+
+// Node ≥ 22.1 caches compiled code between runs (a large part of start-up); a no-op on Node 20.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 async function main(argv: string[]): Promise<ExitCode> {
   // Fast path: `bfd --version` answers before any module beyond this file is loaded.
