@@ -15,18 +15,22 @@ export interface NotePort {
   deleteNote(id: number): Promise<void>;
 }
 
+/**
+ * bfd's note starts with the marker. The token is often a person's own, so a note that merely quotes the marker
+ * (an explanation, a copy of the report) may share bfd's author: only the leading marker makes it bfd's.
+ */
 export function isOwnStickyNote(note: NoteLike, selfId: number): boolean {
-  return !note.system && note.authorId === selfId && note.body.includes(STICKY_MARKER);
+  return !note.system && note.authorId === selfId && note.body.trimStart().startsWith(STICKY_MARKER);
 }
 
 /**
- * One bfd note per MR, updated in place: found by the hidden marker AND authored by the token's own user
+ * One bfd note per MR, updated in place: found by the leading hidden marker AND authored by the token's own user
  * (other people's notes are never touched, even if they quote the marker). Duplicates left by older or
  * concurrent runs are deleted, keeping the oldest; after creating a note the list is read again, so two
  * runs racing each other still converge on exactly one note.
  */
 export async function upsertStickyNote(port: NotePort, selfId: number, body: string): Promise<{ id: number; action: "created" | "updated" }> {
-  const text = body.includes(STICKY_MARKER) ? body : `${STICKY_MARKER}\n${body}`;
+  const text = body.trimStart().startsWith(STICKY_MARKER) ? body : `${STICKY_MARKER}\n${body}`;
   const own = (await port.listNotes()).filter((n) => isOwnStickyNote(n, selfId)).sort((a, b) => a.id - b.id);
   if (own.length > 0) {
     const [keep, ...duplicates] = own;

@@ -11,7 +11,7 @@ import { gitlabFromEnv, linearFromEnv } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
 import { changedMatching } from "../checks/globs.js";
-import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
+import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import { makeWorkItem, type Issue, type Person } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { flagRecordGlobsOf } from "./gate.js";
@@ -96,7 +96,7 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     options.rulesFrom === "local"
       ? Promise.resolve({ set: loadLocalRules(ctx), files: [] as string[] })
       : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
-  const keyFromEnv = issueKeyFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title });
+  const keyFromEnv = issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title })[0] ?? null;
   const earlyIssue = keyFromEnv === null ? null : fetchIssueOrNull(linear, keyFromEnv);
   const flagRecordGlobs = rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules));
   const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, { flagRecordGlobs });
@@ -107,13 +107,19 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   const evidence = await evidencePromise;
   const mr = evidence.mergeRequest;
   let found: { issue: Issue | null; viewer: Person | null } = earlyIssue === null ? { issue: null, viewer: null } : await earlyIssue;
-  if (earlyIssue === null) {
-    const key = issueKeyFromMergeRequest(mr);
-    if (key !== null) found = await fetchIssueOrNull(linear, key);
+  // The early key may be a word that only looks like one (fix/utf-8-…): then the MR's other keys, in order.
+  const otherKeys = issueKeysFromMergeRequest(mr).filter((key) => key !== keyFromEnv);
+  for (const key of otherKeys.slice(0, MAX_KEYS_TRIED)) {
+    if (found.issue !== null) break;
+    found = await fetchIssueOrNull(linear, key);
   }
 
   const notices: string[] = [];
-  if (found.issue === null) notices.push(`No Linear issue is named by ${mr.projectPath}!${mr.iid} (branch, title, or "Closes ENG-123" in the description).`);
+  if (found.issue === null) {
+    const tried = [...(keyFromEnv === null ? [] : [keyFromEnv]), ...otherKeys.slice(0, MAX_KEYS_TRIED)];
+    const why = tried.length === 0 ? "" : ` (${tried.join(", ")} ${tried.length === 1 ? "is" : "are"} not in Linear)`;
+    notices.push(`No Linear issue is named by ${mr.projectPath}!${mr.iid}${why}: name it in the branch, the title, or with "Closes ENG-123" in the description.`);
+  }
   const changedRuleFiles = changedMatching(mr.changes, [...CONFIG_NAMES, ...rules.files]).map((f) => f.newPath);
   if (changedRuleFiles.length > 0) {
     notices.push(`This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`);
@@ -156,6 +162,9 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   }
   return report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed;
 }
+
+/** Key-like words an MR may name before its real issue key; each costs one Linear request. */
+const MAX_KEYS_TRIED = 3;
 
 async function fetchIssueOrNull(linear: LinearSource, key: string): Promise<{ issue: Issue | null; viewer: Person | null }> {
   try {

@@ -83,6 +83,15 @@ export function keyFromReference(input: string): string | null {
 
 /** The Linear issue an MR is about: a key in its source branch, then its title, then a magic word in its description. */
 export function issueKeyFromMergeRequest(mr: { sourceBranch: string; title: string; description?: string }): string | null {
+  return issueKeysFromMergeRequest(mr)[0] ?? null;
+}
+
+/**
+ * Every key an MR names, best first (branch, title, closing words, other magic words), without repeats. Words
+ * like `utf-8` in a branch look like keys too, so a caller whose first key is not an issue tries the next.
+ */
+export function issueKeysFromMergeRequest(mr: { sourceBranch: string; title: string; description?: string }): string[] {
   const refs = magicReferences(mr.description ?? "");
-  return findKeysInBranch(mr.sourceBranch)[0] ?? findIssueKeys(mr.title)[0] ?? refs.find((r) => r.closing)?.key ?? refs[0]?.key ?? null;
+  const keys = [...findKeysInBranch(mr.sourceBranch), ...findIssueKeys(mr.title), ...refs.filter((r) => r.closing).map((r) => r.key), ...refs.map((r) => r.key)];
+  return [...new Set(keys)];
 }

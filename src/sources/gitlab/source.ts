@@ -117,6 +117,18 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
     throw new GitLabResponseError("unexpected-shape", { status: 200, method: "GET", url: what, attempt: 1, detail: firstProblem(result.error) });
   }
 
+  // One read per MR per run: choosing between attached MRs reads each, and the chosen one's evidence reuses it.
+  const mergeRequests = new Map<string, Promise<z.infer<typeof MergeRequestJson>>>();
+  function showMergeRequest(project: ProjectRef, iid: number): Promise<z.infer<typeof MergeRequestJson>> {
+    const key = `${project}!${iid}`;
+    let read = mergeRequests.get(key);
+    if (read === undefined) {
+      read = api.mergeRequests.show(project, iid).then((json) => parse(MergeRequestJson, json, "merge request"));
+      mergeRequests.set(key, read);
+    }
+    return read;
+  }
+
   async function allDiffs(project: ProjectRef, iid: number): Promise<ChangedFile[]> {
     const page = async (n: number) => {
       const reply: unknown = await api.mergeRequests.allDiffs(project, iid, { page: n, perPage: PER_PAGE, showExpanded: true });
@@ -162,7 +174,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
 
     getMergeRequestSummary: (project, iid) =>
       call({ doing: `reading merge request !${iid} in ${projectLabel(project)}`, access: "read", project, mergeRequestIid: iid }, async () =>
-        toMergeRequestSummary(parse(MergeRequestJson, await api.mergeRequests.show(project, iid), "merge request"), pathFallback(project)),
+        toMergeRequestSummary(await showMergeRequest(project, iid), pathFallback(project)),
       ),
 
     listOpenMergeRequestsForBranch: (project, branch) =>
@@ -175,7 +187,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       const where = projectLabel(project);
       const context = { doing: `reading merge request !${iid} in ${where}`, access: "read" as const, project, mergeRequestIid: iid };
       const [mrResult, diffsResult] = await Promise.allSettled([
-        api.mergeRequests.show(project, iid).then((json) => parse(MergeRequestJson, json, "merge request")),
+        showMergeRequest(project, iid),
         allDiffs(project, iid),
       ]);
       if (mrResult.status === "rejected") throw classifyGitLabFailure(mrResult.reason, { ...context, auth, secrets });

@@ -1,0 +1,391 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { create } from "xmlbuilder2";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Html, Link, Node, Parent, Text } from "mdast";
+import { parseMarkdown } from "../../src/markdown/sections.js";
+import type { Report } from "../../src/report/schema.js";
+import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
+import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakeDiff, fakeNote, fakePipeline, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
+import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { BOT_USER_ID, deliveryWorlds, doneDiffs, flagPathOf, HOW_TESTED, HUMAN_USER_ID, PROJECT_ID, PROJECT_PATH, type DeliveryCase } from "../helpers/delivery-world.js";
+
+const RELEASE_BRANCH = "release-2026";
+const TARGET_CONFIG = "# rules as the release branch has them\ndisable: [validation-explained]\nruleFiles: [bfd/team-rules.yaml]\n";
+const TARGET_TEAM_RULES = [
+  "gate: done",
+  "rules:",
+  "  - id: mr-not-draft",
+  "    title: The merge request is not a draft",
+  "    check: field",
+  "    with: { field: mergeRequest.draft, equals: false }",
+  '    hint: "Mark the merge request as ready."',
+  "",
+].join("\n");
+const WORKING_TREE_CONFIG = "# loosened in the merge request\ndisable: [validation-explained, release-notes-updated]\n";
+const HOSTILE_TITLE = "@all <script>alert(1)</script> [click](javascript:alert(1)) #1 !2";
+const SELF_QUOTE_NOTE = `FYI: bfd finds its own note by the hidden marker ${STICKY_MARKER}; bfd done ✅ passed · Done is what it writes.`;
+const HUMAN_NOTE = `${STICKY_MARKER}\nbfd done ✅ passed · Done — I copied bfd's note to show the team what it looks like.`;
+
+const CASES: DeliveryCase[] = [
+  { n: 400 },
+  {
+    n: 401,
+    mr: {
+      headPipeline: fakePipeline(88_401, "failed", PROJECT_PATH),
+      diffs: doneDiffs(401).filter((d) => d.newPath !== "CHANGELOG.md" && d.newPath !== "docs/audit-log.md"),
+      labels: ["no-docs"],
+    },
+  },
+  { n: 402, attach: false, mr: { title: "Tidy the audit log", sourceBranch: "tidy-audit-log", description: `Small refactor.\n\n${HOW_TESTED}` } },
+  { n: 403, mr: { title: "Show sign-in events", sourceBranch: "feature/sign-in-events", description: `Closes ENG-403\n\n${HOW_TESTED}` } },
+  { n: 404, mr: { diffs: doneDiffs(404).filter((d) => d.newPath !== "docs/audit-log.md"), labels: ["no-docs"] } },
+  {
+    n: 405,
+    mr: {
+      targetBranch: RELEASE_BRANCH,
+      description: "Closes ENG-405\n\nLoosens the gate.",
+      diffs: [...doneDiffs(405).filter((d) => d.newPath !== "CHANGELOG.md"), fakeDiff("bfd.config.yaml")],
+    },
+  },
+  { n: 406, title: HOSTILE_TITLE, mr: { headPipeline: fakePipeline(88_406, "failed", PROJECT_PATH) } },
+  { n: 407, mr: { headPipeline: fakePipeline(88_407, "failed", PROJECT_PATH) } },
+  { n: 408 },
+  { n: 409, mr: { targetBranch: "broken-rules" } },
+  { n: 410, mr: { title: "Keep UTF-8 names in sign-in events", sourceBranch: "fix/utf-8-sign-in-names", description: `Closes ENG-410\n\n${HOW_TESTED}` } },
+];
+
+const worlds = deliveryWorlds(CASES, {
+  files: {
+    [RELEASE_BRANCH]: { "bfd.config.yaml": TARGET_CONFIG, "bfd/team-rules.yaml": TARGET_TEAM_RULES },
+    "broken-rules": { "bfd.config.yaml": "disable: [validation-explained\noverride:\n  nope: 1\n" },
+  },
+  notes: [
+    fakeNote(PROJECT_PATH, 407, { id: 7001, authorId: HUMAN_USER_ID, body: HUMAN_NOTE, createdAt: "2026-01-02T09:00:00.000Z" }),
+    fakeNote(PROJECT_PATH, 407, { id: 7002, authorId: BOT_USER_ID, body: "Pipeline #88407 started (system)", system: true, createdAt: "2026-01-02T09:01:00.000Z" }),
+    // Written by hand with the token owner's own account (GITLAB_TOKEN is often a person's token), quoting the marker.
+    fakeNote(PROJECT_PATH, 407, { id: 7003, authorId: BOT_USER_ID, body: SELF_QUOTE_NOTE, createdAt: "2026-01-02T09:02:00.000Z" }),
+  ],
+});
+
+let gitlab: FakeGitLab;
+let linear: FakeLinear;
+let workingTree: string;
+
+beforeAll(async () => {
+  gitlab = await startFakeGitLab(worlds.gitlab);
+  linear = await startFakeLinear(worlds.linear(gitlab.url));
+  workingTree = tempDir("bfd-ci-");
+});
+afterEach(() => {
+  gitlab.reset();
+  linear.reset();
+});
+afterAll(async () => {
+  await Promise.all([gitlab.close(), linear.close()]);
+});
+
+function mergeRequest(n: number): FakeMergeRequest {
+  const mr = gitlab.world.mergeRequests.find((m) => m.iid === n);
+  if (mr === undefined) throw new Error(`no MR !${n}`);
+  return mr;
+}
+
+/** What GitLab puts in the environment of a merge-request pipeline job (predefined CI/CD variables). */
+function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const mr = mergeRequest(n);
+  return {
+    CI: "true",
+    GITLAB_CI: "true",
+    CI_SERVER_URL: gitlab.url,
+    CI_PROJECT_ID: String(PROJECT_ID),
+    CI_PROJECT_PATH: PROJECT_PATH,
+    CI_MERGE_REQUEST_IID: String(n),
+    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
+    CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: mr.sourceBranch,
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: mr.targetBranch,
+    CI_MERGE_REQUEST_TITLE: mr.title,
+    CI_MERGE_REQUEST_LABELS: mr.labels.join(","),
+    CI_PIPELINE_SOURCE: "merge_request_event",
+    CI_PIPELINE_ID: "5150",
+    CI_PIPELINE_URL: `${gitlab.url}/${PROJECT_PATH}/-/pipelines/5150`,
+    CI_JOB_TOKEN: FAKE_JOB_TOKEN,
+    GITLAB_TOKEN: FAKE_TOKEN,
+    LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+    LINEAR_API_URL: linear.url,
+    ...extra,
+  };
+}
+
+interface CiRun extends CliResult {
+  report: Report | null;
+  linearRequests: number;
+  gitlabUrls: Map<string, number>;
+}
+
+async function ci(n: number, args: string[] = [], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CiRun> {
+  const linearBefore = linear.requestCount();
+  const gitlabBefore = gitlab.requests.length;
+  const result = await runCli(["ci", "--format", "json", ...args], { cwd: options.cwd ?? workingTree, env: options.env ?? ciEnv(n) });
+  const gitlabUrls = new Map<string, number>();
+  for (const r of gitlab.requests.slice(gitlabBefore)) {
+    const key = `${r.method} ${decodeURIComponent(r.path)}${r.query["ref"] === undefined ? "" : `?ref=${String(r.query["ref"])}`}`;
+    gitlabUrls.set(key, (gitlabUrls.get(key) ?? 0) + 1);
+  }
+  return {
+    ...result,
+    report: result.stdout.startsWith("{") ? (JSON.parse(result.stdout) as Report) : null,
+    linearRequests: linear.requestCount() - linearBefore,
+    gitlabUrls,
+  };
+}
+
+const resultOf = (run: CiRun, rule: string) => {
+  const found = run.report?.results.find((r) => r.rule === rule);
+  if (found === undefined) throw new Error(`no result for ${rule}; stderr: ${run.stderr}`);
+  return found;
+};
+
+type XmlNode = Record<string, unknown>;
+const asArray = (value: unknown): XmlNode[] => (value === undefined ? [] : Array.isArray(value) ? (value as XmlNode[]) : [value as XmlNode]);
+
+describe("bfd ci in a GitLab merge-request pipeline", () => {
+  it("fails a merge request that misses Done criteria (exit 1) and writes JUnit, Code Quality and Markdown reports", async () => {
+    const dir = tempDir("bfd-ci-reports-");
+    const [junitPath, cqPath, mdPath] = ["bfd-junit.xml", "gl-code-quality-report.json", "bfd.md"].map((f) => join(dir, f)) as [string, string, string];
+    const run = await ci(401, ["--report", `junit=${junitPath}`, "--report", `codequality=${cqPath}`, "--report", `markdown=${mdPath}`]);
+    expect(run.code).toBe(1);
+    expect(run.report?.verdict).toBe("fail");
+    expect(run.stderr).toContain("bfd ci: wrote junit");
+    const rules = run.report!.results;
+    const failed = rules.filter((r) => r.status === "fail").map((r) => r.rule);
+    expect(failed.sort()).toEqual(["release-notes-updated", "validated-in-pipeline"]);
+
+    const junit = create(readFileSync(junitPath, "utf8")).end({ format: "object" }) as XmlNode;
+    const suites = junit["testsuites"] as XmlNode;
+    const suite = asArray(suites["testsuite"]);
+    expect(suite).toHaveLength(1);
+    const cases = asArray(suite[0]!["testcase"]);
+    expect(cases).toHaveLength(rules.length);
+    expect(cases.map((c) => String(c["@name"]).split(":")[0])).toEqual(rules.map((r) => r.rule));
+    expect(suite[0]!["@tests"]).toBe(String(rules.length));
+    expect(suite[0]!["@failures"]).toBe("2");
+    const byRule = new Map(cases.map((c) => [String(c["@name"]).split(":")[0], c]));
+    const pipelineFailure = byRule.get("validated-in-pipeline")!["failure"] as XmlNode;
+    expect(pipelineFailure["@message"]).toBe("Head pipeline is failed; needs success");
+    expect(String(pipelineFailure["#"])).toContain("How to fix:");
+    expect(byRule.get("scope-matches-issue")!["failure"]).toBeUndefined();
+    expect(byRule.get("scope-matches-issue")!["skipped"]).toBeUndefined();
+    expect((byRule.get("user-docs-updated")!["skipped"] as XmlNode)["@message"]).toContain("no-docs");
+    expect((byRule.get("staging-validated")!["skipped"] as XmlNode)["@message"]).toContain("merged");
+
+    const codeQuality = JSON.parse(readFileSync(cqPath, "utf8")) as Record<string, unknown>[];
+    expect(codeQuality.map((e) => e["check_name"]).sort()).toEqual(["release-notes-updated", "validated-in-pipeline"]);
+    for (const entry of codeQuality) {
+      expect(Object.keys(entry).sort()).toEqual(["check_name", "description", "fingerprint", "location", "severity"]);
+      expect(typeof entry["description"]).toBe("string");
+      expect(entry["fingerprint"]).toMatch(/^[0-9a-f]{32}$/);
+      expect(["info", "minor", "major", "critical", "blocker"]).toContain(entry["severity"]);
+      const location = entry["location"] as { path: unknown; lines: { begin: unknown } };
+      expect(location.path).toMatch(/done\.yaml$/);
+      expect(Number.isInteger(location.lines.begin)).toBe(true);
+      expect(location.lines.begin).toBeGreaterThan(0);
+    }
+    expect(new Set(codeQuality.map((e) => e["fingerprint"])).size).toBe(codeQuality.length);
+
+    const markdown = readFileSync(mdPath, "utf8");
+    expect(markdown).toContain("### bfd done ❌ failed");
+    expect(markdown).toContain("`validated-in-pipeline`");
+  });
+
+  it("passes a merge request that meets every Done criterion (exit 0)", async () => {
+    const run = await ci(400);
+    expect(run.report?.verdict).toBe("pass");
+    expect(run.report?.issue?.identifier).toBe("ENG-400");
+    expect(run.report?.results.filter((r) => r.status === "fail" || r.status === "error")).toEqual([]);
+    expect(resultOf(run, "staging-validated").status).toBe("skipped");
+    expect(run.code).toBe(0);
+  });
+
+  it("asks Linear once and GitLab only for the target branch's rule files and the MR's evidence", async () => {
+    const run = await ci(400);
+    expect(run.code).toBe(0);
+    expect(run.linearRequests).toBe(1);
+    const project = `/api/v4/projects/${PROJECT_ID}`;
+    expect(Object.fromEntries(run.gitlabUrls)).toEqual({
+      [`GET ${project}/repository/files/bfd.config.yaml/raw?ref=main`]: 1,
+      [`GET ${project}/repository/files/bfd.config.yml/raw?ref=main`]: 1,
+      [`GET ${project}/merge_requests/400`]: 1,
+      [`GET ${project}/merge_requests/400/diffs`]: 1,
+      [`GET ${project}/repository/files/${flagPathOf(400)}/raw?ref=${mergeRequest(400).sha}`]: 1,
+    });
+  });
+
+  it("exits 3 when Linear is down", async () => {
+    linear.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
+    const run = await ci(400);
+    expect(run.code).toBe(3);
+    expect(run.stderr.split("\n")[0]).toMatch(/^bfd: .*Linear/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 3 when Linear drops the connection", async () => {
+    linear.injectFault({ kind: "reset", times: Number.POSITIVE_INFINITY });
+    const run = await ci(400);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^bfd: .*Linear/);
+  });
+
+  it("exits 3 when GitLab is down", async () => {
+    gitlab.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
+    const run = await ci(400);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^bfd: GitLab answered HTTP 503/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 with an explanation outside a merge-request pipeline", async () => {
+    const run = await ci(400, [], { env: ciEnv(400, { CI_PIPELINE_SOURCE: "push", CI_MERGE_REQUEST_IID: undefined }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("bfd ci runs in a GitLab merge-request pipeline");
+    expect(run.stderr).toContain('CI_PIPELINE_SOURCE is "push"');
+    expect(run.stderr).toContain("bfd done");
+    expect(run.linearRequests).toBe(0);
+    expect(run.gitlabUrls.size).toBe(0);
+  });
+
+  it("fails scope-matches-issue with the hint to name the issue when the MR names none (not a crash)", async () => {
+    const run = await ci(402);
+    expect(run.code).toBe(1);
+    expect(run.report?.issue).toBeNull();
+    const scope = resultOf(run, "scope-matches-issue");
+    expect(scope.status).toBe("fail");
+    expect(scope.message).toBe("No Linear issue found for this work");
+    expect(scope.hint).toContain("Closes ENG-123");
+    expect(run.report?.notices.join("\n")).toContain(`No Linear issue is named by ${PROJECT_PATH}!402`);
+    expect(run.linearRequests).toBe(0);
+  });
+
+  it("finds the issue from 'Closes ENG-403' in the MR description", async () => {
+    const run = await ci(403);
+    expect(run.report?.issue?.identifier).toBe("ENG-403");
+    expect(resultOf(run, "scope-matches-issue")).toMatchObject({ status: "pass" });
+    expect(resultOf(run, "scope-matches-issue").message).toContain('description ("closes ENG-403")');
+    expect(run.linearRequests).toBe(1);
+  });
+
+  it("tries the MR's other issue keys when the first key-like word is not a Linear issue (fix/utf-8-…, Closes ENG-410)", async () => {
+    const run = await ci(410);
+    expect(run.report?.issue?.identifier).toBe("ENG-410");
+    expect(resultOf(run, "scope-matches-issue").status).toBe("pass");
+    expect(run.linearRequests).toBe(2);
+  });
+
+  it("re-reads the labels from the API instead of the stale CI_MERGE_REQUEST_LABELS", async () => {
+    const run = await ci(404, [], { env: ciEnv(404, { CI_MERGE_REQUEST_LABELS: "" }) });
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({ status: "waived", waiver: { source: "label no-docs" } });
+    expect(run.code).toBe(0);
+
+    mergeRequest(404).labels = [];
+    const stale = await ci(404, [], { env: ciEnv(404, { CI_MERGE_REQUEST_LABELS: "no-docs" }) });
+    expect(resultOf(stale, "user-docs-updated").status).toBe("fail");
+    expect(stale.code).toBe(1);
+  });
+
+  it("judges the MR by the rules on its target branch, not the ones it changes, and says so", async () => {
+    const dir = tempDir("bfd-ci-tree-");
+    writeFileSync(join(dir, "bfd.config.yaml"), WORKING_TREE_CONFIG);
+    const run = await ci(405, [], { cwd: dir });
+    const ids = run.report!.results.map((r) => r.rule);
+    expect(ids).not.toContain("validation-explained");
+    expect(ids).toContain("mr-not-draft");
+    expect(resultOf(run, "release-notes-updated").status).toBe("fail");
+    expect(run.report?.notices.join("\n")).toContain(`This merge request changes bfd rule files (bfd.config.yaml); they were judged by the rules on ${RELEASE_BRANCH}`);
+    expect(run.code).toBe(1);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_ID}/repository/files/bfd/team-rules.yaml/raw?ref=${RELEASE_BRANCH}`)).toBe(1);
+  });
+
+  it("exits 2 with file:line:col when the target branch's config is broken (not a crash)", async () => {
+    const run = await ci(409);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bfd\.config\.yaml \(at broken-rules\):\d+:\d+/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("bfd ci --comment", () => {
+  const notesOf = (n: number) => gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
+  const bfdNotes = (n: number) => notesOf(n).filter((note) => note.authorId === BOT_USER_ID && !note.system);
+
+  it("keeps exactly one bfd note, updated to the last run, and never touches a human's note quoting the marker", async () => {
+    const first = await ci(407, ["--comment"]);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/created the bfd note on !407/);
+    const second = await ci(407, ["--comment"]);
+    expect(second.stderr).toMatch(/updated the bfd note on !407/);
+    mergeRequest(407).headPipeline = fakePipeline(88_417, "success", PROJECT_PATH);
+    const third = await ci(407, ["--comment"]);
+    expect(third.code).toBe(0);
+
+    const mine = bfdNotes(407).filter((note) => note.id !== 7003);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.body.startsWith(STICKY_MARKER)).toBe(true);
+    expect(mine[0]!.body).toContain("bfd done ✅ passed");
+    expect(mine[0]!.body).not.toContain("❌");
+    const human = notesOf(407).find((note) => note.id === 7001);
+    expect(human?.body).toBe(HUMAN_NOTE);
+    expect(human?.updatedAt).toBe("2026-01-02T09:00:00.000Z");
+    const selfQuote = notesOf(407).find((note) => note.id === 7003);
+    expect(selfQuote?.body).toBe(SELF_QUOTE_NOTE);
+    expect(selfQuote?.updatedAt).toBe("2026-01-02T09:02:00.000Z");
+    expect(notesOf(407)).toHaveLength(4);
+  });
+
+  it("leaves exactly one bfd note when two runs post at the same time", async () => {
+    // Slow enough that both runs usually list the notes before either has posted: both create, then converge.
+    gitlab.setLatency(150);
+    const runs = await Promise.all([ci(408, ["--comment"]), ci(408, ["--comment"])]);
+    for (const run of runs) expect(run.code).toBe(0);
+    expect(bfdNotes(408)).toHaveLength(1);
+    expect(bfdNotes(408)[0]!.body).toContain("bfd done ✅ passed");
+  });
+
+  it("escapes an issue title so the note can neither ping @all, inject HTML nor smuggle a javascript: link", async () => {
+    const run = await ci(406, ["--comment"]);
+    expect(run.code).toBe(1);
+    const body = bfdNotes(406)[0]!.body;
+    expect(body).toContain("ENG-406");
+    // What GitLab renders: the note parsed as GitLab-flavoured Markdown.
+    const rendered = parseMarkdown(body);
+    const links: string[] = [];
+    const html: string[] = [];
+    const text: string[] = [];
+    visit(rendered, (node) => {
+      if (node.type === "link") links.push((node as Link).url);
+      if (node.type === "html") html.push((node as Html).value);
+      if (node.type === "text") text.push((node as Text).value);
+    });
+    expect(links.filter((url) => !url.startsWith("https://") && !url.startsWith(gitlab.url))).toEqual([]);
+    expect(html.filter((tag) => !/^(<!-- bfd:sticky-note -->|<\/?details>|<summary>|<\/summary>|<sub>|<\/sub>)/.test(tag) || /script/i.test(tag))).toEqual([]);
+    expect(text.join("\n")).not.toMatch(/(^|[^\p{L}\p{N}_])@all\b/u);
+    expect(text.join("\n")).toContain("<script>alert(1)</script>");
+    expect(body).not.toMatch(/(^|[^\\])\]\(javascript:/);
+  });
+
+  it("without a GITLAB_TOKEN, judges with CI_JOB_TOKEN: changed files are errors naming it, the note is a warning, the gate still fails", async () => {
+    const run = await ci(400, ["--comment"], { env: ciEnv(400, { GITLAB_TOKEN: undefined }) });
+    for (const rule of ["release-notes-updated", "user-docs-updated", "feature-flag-documented"]) {
+      expect(resultOf(run, rule).status).toBe("error");
+      expect(resultOf(run, rule).message).toContain("CI_JOB_TOKEN");
+    }
+    expect(run.stderr).toContain("bfd ci: warning: could not post the merge request note");
+    expect(bfdNotes(400)).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+});
+
+function visit(node: Node, each: (node: Node) => void): void {
+  each(node);
+  for (const child of (node as Parent).children ?? []) visit(child, each);
+}

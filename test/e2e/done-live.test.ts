@@ -1,0 +1,386 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report, RuleResult } from "../../src/report/schema.js";
+import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakeChangedFiles, fakeDiff, fakeMergeRequest, fakePipeline, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { branchOf, deliveryWorlds, doneDiffs, flagPathOf, HOW_TESTED, PROJECT_PATH, shaOf, type DeliveryCase } from "../helpers/delivery-world.js";
+import { gitCheckout } from "../helpers/git.js";
+
+const DONE_RULES = [
+  "scope-matches-issue",
+  "acceptance-criteria-met",
+  "validated-in-pipeline",
+  "validation-explained",
+  "linear-state-current",
+  "release-notes-updated",
+  "user-docs-updated",
+  "feature-flag-documented",
+  "staging-validated",
+  "handoff-state-explicit",
+  "active-issue-matches",
+];
+const CHANGED_FILES_RULES = ["release-notes-updated", "user-docs-updated", "feature-flag-documented"];
+
+const CASES: DeliveryCase[] = [
+  { n: 300 },
+  { n: 301, mr: { description: `Closes ENG-301, ENG-399\n\n${HOW_TESTED}` } },
+  { n: 302, issue: { description: "Admins see every sign-in.\n\n## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [ ] Rows show in the admin audit log\n" } },
+  { n: 303, mr: { headPipeline: fakePipeline(88_303, "failed", PROJECT_PATH) } },
+  { n: 304, mr: { description: "Closes ENG-304\n\nAdds the audit rows." } },
+  { n: 305, issue: { assigneeId: null } },
+  { n: 306, mr: { diffs: doneDiffs(306).filter((d) => d.newPath !== "CHANGELOG.md") } },
+  {
+    n: 307,
+    mr: {
+      diffs: doneDiffs(307).filter((d) => d.newPath !== "CHANGELOG.md"),
+      description: `Closes ENG-307\n\n${HOW_TESTED}\nbfd-waive: release-notes-updated Ships dark behind audit_sign_ins; notes come with the rollout MR.\n`,
+    },
+  },
+  { n: 308, mr: { diffs: doneDiffs(308).filter((d) => d.newPath !== "docs/audit-log.md") } },
+  { n: 309, mr: { diffs: doneDiffs(309).filter((d) => d.newPath !== "docs/audit-log.md"), labels: ["no-docs"] } },
+  { n: 310, flagRecord: "name: audit_sign_ins\nrollout_state: enabled for acme staff\ncommunication: release post\nhelp_docs: with GA\nretirement: TBD\n" },
+  { n: 311, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z", labels: ["Validated in Staging"] } },
+  { n: 312, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z" } },
+  { n: 313, issue: { stateName: "In Progress", stateType: "started" } },
+  { n: 314, mr: { sourceBranch: "ada/eng-399-other-work" } },
+  { n: 315, attach: false },
+  { n: 316, attach: false },
+  { n: 317, attach: [317, 1317] },
+  { n: 319, mr: null },
+  { n: 321, attach: [1321, 321] },
+  { n: 322, attach: [1322, 322], mr: { state: "merged", mergedAt: "2026-01-06T10:00:00.000Z", labels: ["Validated in Staging"] } },
+  { n: 320, flagRecord: null, mr: { diffs: [...fakeChangedFiles(248), fakeDiff("docs/audit-log.md"), fakeDiff("CHANGELOG.md")] } },
+];
+
+const worlds = deliveryWorlds(CASES, {
+  mergeRequests: [
+    fakeMergeRequest(PROJECT_PATH, 1317, { title: "ENG-317: the other half", sourceBranch: "ada/eng-317-other-half", sha: shaOf(1317) }),
+    fakeMergeRequest(PROJECT_PATH, 1321, { title: "ENG-321: first attempt", state: "closed", sourceBranch: "ada/eng-321-first-attempt", sha: shaOf(1321) }),
+    fakeMergeRequest(PROJECT_PATH, 1322, { title: "ENG-322: part one", state: "merged", mergedAt: "2026-01-03T10:00:00.000Z", sourceBranch: "ada/eng-322-part-one", sha: shaOf(1322) }),
+  ],
+});
+
+let gitlab: FakeGitLab;
+let linear: FakeLinear;
+/** Not a git checkout: no branch, no origin remote (so no GitLab project to search branches in). */
+let plainDir: string;
+
+const env = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+  LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+  LINEAR_API_URL: linear.url,
+  GITLAB_URL: gitlab.url,
+  GITLAB_TOKEN: FAKE_TOKEN,
+  ...extra,
+});
+
+beforeAll(async () => {
+  gitlab = await startFakeGitLab(worlds.gitlab);
+  linear = await startFakeLinear(worlds.linear(gitlab.url));
+  plainDir = tempDir();
+});
+afterAll(async () => {
+  await Promise.all([gitlab.close(), linear.close()]);
+});
+
+interface DoneRun {
+  code: number | null;
+  report: Report | null;
+  stdout: string;
+  stderr: string;
+  linearRequests: number;
+  gitlabRequests: number;
+  gitlabUrls: Map<string, number>;
+}
+
+async function done(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<DoneRun> {
+  const linearBefore = linear.requestCount();
+  const gitlabBefore = gitlab.requests.length;
+  const result = await runCli(["done", ...args, "--format", "json"], { cwd: options.cwd ?? plainDir, env: options.env ?? env() });
+  const gitlabUrls = new Map<string, number>();
+  for (const r of gitlab.requests.slice(gitlabBefore)) {
+    const key = `${r.method} ${decodeURIComponent(r.path)}`;
+    gitlabUrls.set(key, (gitlabUrls.get(key) ?? 0) + 1);
+  }
+  let report: Report | null = null;
+  if (result.stdout !== "") report = JSON.parse(result.stdout) as Report;
+  return {
+    code: result.code,
+    report,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    linearRequests: linear.requestCount() - linearBefore,
+    gitlabRequests: gitlab.requests.length - gitlabBefore,
+    gitlabUrls,
+  };
+}
+
+const resultOf = (run: DoneRun, rule: string): RuleResult => {
+  const found = run.report?.results.find((r) => r.rule === rule);
+  if (found === undefined) throw new Error(`no result for ${rule}; stderr: ${run.stderr}`);
+  return found;
+};
+const statuses = (run: DoneRun): Record<string, string> => Object.fromEntries((run.report?.results ?? []).map((r) => [r.rule, r.status]));
+const failing = (run: DoneRun): string[] => (run.report?.results ?? []).filter((r) => r.status === "fail" || r.status === "error").map((r) => r.rule);
+
+describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk and @gitbeaker)", () => {
+  it("passes a finished issue whose merge request is attached in Linear: every done rule passes, staging is skipped while open", async () => {
+    const run = await done(["ENG-300"]);
+    expect(run.stderr).toBe("");
+    expect(run.report?.verdict).toBe("pass");
+    expect(run.report?.mergeRequest).toEqual({ iid: 300, project: PROJECT_PATH, url: `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/300` });
+    expect(statuses(run)).toEqual({ ...Object.fromEntries(DONE_RULES.map((r) => [r, "pass"])), "staging-validated": "skipped" });
+    expect(resultOf(run, "staging-validated").message).toContain('mergeRequest.state is "merged"');
+    expect(run.code).toBe(0);
+  });
+
+  it.each([
+    ["scope-matches-issue", "ENG-301", "also closes ENG-399"],
+    ["acceptance-criteria-met", "ENG-302", "1 of 2 item(s) not ticked: Rows show in the admin audit log"],
+    ["validated-in-pipeline", "ENG-303", "Head pipeline is failed; needs success"],
+    ["validation-explained", "ENG-304", 'No "How tested" section in the merge request description'],
+    ["linear-state-current", "ENG-305", "no assignee"],
+    ["release-notes-updated", "ENG-306", "No change to release notes"],
+    ["user-docs-updated", "ENG-308", "although src/ui/AuditLog.tsx changed"],
+    ["feature-flag-documented", "ENG-310", `${flagPathOf(310)} lacks retirement`],
+    ["staging-validated", "ENG-312", 'missing label "Validated in Staging"'],
+    ["handoff-state-explicit", "ENG-313", 'Issue is in "In Progress"'],
+    ["active-issue-matches", "ENG-314", 'The merge request branch "ada/eng-399-other-work" does not name ENG-314 (it names ENG-399)'],
+  ])("fails %s on live data (%s) and nothing else", async (rule, key, message) => {
+    const run = await done([key]);
+    expect(failing(run)).toEqual([rule]);
+    expect(resultOf(run, rule).message).toContain(message);
+    expect(resultOf(run, rule).hint).not.toBeNull();
+    expect(run.report?.verdict).toBe("fail");
+    expect(run.code).toBe(1);
+  });
+
+  it("passes staging-validated once the merged MR carries the label", async () => {
+    const run = await done(["ENG-311"]);
+    expect(resultOf(run, "staging-validated").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("waives release notes with a bfd-waive line in the MR description, showing the reason", async () => {
+    const run = await done(["ENG-307"]);
+    expect(resultOf(run, "release-notes-updated")).toMatchObject({
+      status: "waived",
+      waiver: { reason: "Ships dark behind audit_sign_ins; notes come with the rollout MR.", source: "merge request description" },
+    });
+    expect(run.report?.summary.waived).toBe(1);
+    expect(run.code).toBe(0);
+  });
+
+  it("waives user docs with the no-docs label on the MR", async () => {
+    const run = await done(["ENG-309"]);
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({ status: "waived", waiver: { source: "label no-docs" } });
+    expect(run.code).toBe(0);
+  });
+
+  it("fails active-issue-matches when the current branch names another issue", async () => {
+    const run = await done(["ENG-300"], { cwd: gitCheckout("ada/eng-399-other-work") });
+    expect(failing(run)).toEqual(["active-issue-matches"]);
+    expect(resultOf(run, "active-issue-matches").message).toContain('The current branch "ada/eng-399-other-work" does not name ENG-300');
+  });
+
+  it("reads every page of a merge request with more than 100 changed files (250: three pages of 100)", async () => {
+    const run = await done(["ENG-320"]);
+    expect(resultOf(run, "release-notes-updated")).toMatchObject({ status: "pass", evidence: ["changed: CHANGELOG.md"] });
+    expect(resultOf(run, "user-docs-updated").status).toBe("skipped");
+    const diffPages = gitlab.requests.slice(-run.gitlabRequests).filter((r) => r.path.endsWith("/merge_requests/320/diffs")).map((r) => r.query["page"]);
+    expect(diffPages.sort()).toEqual(["1", "2", "3"]);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe("which merge request bfd done judges", () => {
+  it("finds the open MR from the current branch when none is attached in Linear", async () => {
+    const checkout = gitCheckout(branchOf(315), `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done([], { cwd: checkout });
+    expect(run.report?.issue?.identifier).toBe("ENG-315");
+    expect(run.report?.mergeRequest?.iid).toBe(315);
+    expect(resultOf(run, "active-issue-matches").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("finds the branch's MR from an SSH origin remote too", async () => {
+    const checkout = gitCheckout(branchOf(315), `git@127.0.0.1:${PROJECT_PATH}.git`);
+    const run = await done(["ENG-315"], { cwd: checkout });
+    expect(run.report?.mergeRequest?.iid).toBe(315);
+    expect(run.code).toBe(0);
+  });
+
+  it("takes --mr 316 in the origin remote's project", async () => {
+    const checkout = gitCheckout("main", `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done(["ENG-316", "--mr", "316"], { cwd: checkout });
+    expect(run.report?.mergeRequest?.iid).toBe(316);
+    expect(run.code).toBe(0);
+  });
+
+  it("takes --mr as a merge request URL", async () => {
+    const run = await done(["ENG-316", "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/316`]);
+    expect(run.report?.mergeRequest).toMatchObject({ iid: 316, project: PROJECT_PATH });
+    expect(run.code).toBe(0);
+  });
+
+  it("prefers the open MR among several attached ones, reading each MR once", async () => {
+    const run = await done(["ENG-321"]);
+    expect(run.report?.mergeRequest?.iid).toBe(321);
+    expect(run.code).toBe(0);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/321`)).toBe(1);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/1321`)).toBe(1);
+    expect(Math.max(...run.gitlabUrls.values())).toBe(1);
+  });
+
+  it("takes the most recently merged MR when none of the attached ones is open", async () => {
+    const run = await done(["ENG-322"]);
+    expect(run.report?.mergeRequest?.iid).toBe(322);
+    expect(resultOf(run, "staging-validated").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("still judges the attached MR when the checkout's origin is not a GitLab project (a mirror elsewhere)", async () => {
+    const run = await done(["ENG-300"], { cwd: gitCheckout(branchOf(300), "https://github.com/acme/web-mirror.git") });
+    expect(run.stderr).toBe("");
+    expect(run.report?.mergeRequest?.iid).toBe(300);
+    expect(run.code).toBe(0);
+  });
+
+  it("lists several candidate MRs with --mr examples and exits 2", async () => {
+    const run = await done(["ENG-317"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("2 open merge requests are attached to ENG-317; say which with --mr");
+    expect(run.stderr).toContain(`${PROJECT_PATH}!317 (opened)`);
+    expect(run.stderr).toContain(`bfd done --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/317`);
+    expect(run.stderr).toContain(`bfd done --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/1317`);
+  });
+
+  it("fails the MR rules with 'No merge request found' when there is none (exit 1, not a crash)", async () => {
+    const checkout = gitCheckout(branchOf(319), `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done(["ENG-319"], { cwd: checkout });
+    expect(run.code).toBe(1);
+    const mrRules = ["scope-matches-issue", "validated-in-pipeline", "validation-explained", ...CHANGED_FILES_RULES];
+    for (const rule of mrRules) {
+      expect(resultOf(run, rule)).toMatchObject({ status: "fail" });
+      expect(resultOf(run, rule).message).toContain(`No merge request found (no merge request attached to ENG-319 in Linear, and no open merge request in ${PROJECT_PATH} from "${branchOf(319)}")`);
+      expect(resultOf(run, rule).hint).toContain("--mr");
+    }
+    expect(resultOf(run, "acceptance-criteria-met").status).toBe("pass");
+  });
+});
+
+describe("GitLab configuration and tokens", () => {
+  it("exits 2 naming GITLAB_TOKEN when no token is set", async () => {
+    const run = await done(["ENG-300"], { env: env({ GITLAB_TOKEN: undefined }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("GITLAB_TOKEN is not set");
+    expect(run.stderr).toContain("read_api");
+  });
+
+  it("exits 3 when GitLab rejects the token, without printing it", async () => {
+    const run = await done(["ENG-300"], { env: env({ GITLAB_TOKEN: "glpat-wrong-token-9999" }) });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("GitLab rejected the token in GITLAB_TOKEN (HTTP 401)");
+    expect(run.stderr).not.toContain("glpat-wrong-token-9999");
+  });
+
+  it.each([["not a url"], ["gitlab.acme.example"], ["ftp://gitlab.acme.example"]])("exits 2 for a malformed GITLAB_URL (%s)", async (url) => {
+    const run = await done(["ENG-300"], { env: env({ GITLAB_URL: url }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("GITLAB_URL");
+    expect(run.gitlabRequests).toBe(0);
+  });
+
+  it("exits 2 for a LINEAR_API_URL the SDK refuses (plain http away from localhost), not a crash", async () => {
+    const run = await done(["ENG-300"], { cwd: gitCheckout(branchOf(300)), env: env({ LINEAR_API_URL: "http://linear.acme.example/graphql" }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("LINEAR_API_URL is not usable");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("accepts GITLAB_URL given as the API root", async () => {
+    const run = await done(["ENG-300"], { env: env({ GITLAB_URL: `${gitlab.url}/api/v4/` }) });
+    expect(run.report?.mergeRequest?.iid).toBe(300);
+    expect(run.code).toBe(0);
+  });
+
+  it("with only CI_JOB_TOKEN, reports the changed-files rules as errors naming CI_JOB_TOKEN and read_api (never a pass)", async () => {
+    const run = await done(["ENG-300"], { env: env({ GITLAB_TOKEN: undefined, CI_JOB_TOKEN: FAKE_JOB_TOKEN }) });
+    for (const rule of CHANGED_FILES_RULES) {
+      const result = resultOf(run, rule);
+      expect(result.status).toBe("error");
+      expect(result.message).toContain("CI_JOB_TOKEN");
+      expect(result.message).toContain("read_api");
+    }
+    expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
+    expect(run.report?.verdict).toBe("fail");
+    expect(run.report?.summary.errored).toBe(CHANGED_FILES_RULES.length);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain(FAKE_JOB_TOKEN);
+  });
+});
+
+describe("what one bfd done costs", () => {
+  it("asks Linear once and GitLab only for the MR, its changed files and the flag record it touches", async () => {
+    const run = await done(["ENG-300"]);
+    expect(run.code).toBe(0);
+    expect(run.linearRequests).toBe(1);
+    const mr = `/api/v4/projects/${PROJECT_PATH}/merge_requests/300`;
+    expect(Object.fromEntries(run.gitlabUrls)).toEqual({
+      [`GET ${mr}`]: 1,
+      [`GET ${mr}/diffs`]: 1,
+      [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(300)}/raw`]: 1,
+    });
+    expect(run.gitlabRequests).toBe(3);
+  });
+
+  it("adds one look-up of the current branch's open MRs when run in a checkout (sent while Linear answers)", async () => {
+    const checkout = gitCheckout(branchOf(300), `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done(["ENG-300"], { cwd: checkout });
+    expect(run.code).toBe(0);
+    expect(run.linearRequests).toBe(1);
+    expect(run.gitlabRequests).toBe(4);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
+    expect(Math.max(...run.gitlabUrls.values())).toBe(1);
+  });
+
+  it("does not look for MRs from the issue's branch once an attached MR is found", async () => {
+    const run = await done(["ENG-300"], { cwd: gitCheckout("main", `${gitlab.url}/${PROJECT_PATH}.git`) });
+    expect(run.code).toBe(0);
+    expect(run.linearRequests).toBe(1);
+    const lookups = gitlab.requests.slice(-run.gitlabRequests).filter((r) => r.path.endsWith("/merge_requests")).map((r) => r.query["source_branch"]);
+    expect(lookups).toEqual(["main"]);
+    expect(run.gitlabRequests).toBe(4);
+  });
+
+  it("reads 250 changed files in three diff requests, nothing twice", async () => {
+    const run = await done(["ENG-320"]);
+    expect(run.linearRequests).toBe(1);
+    expect(run.gitlabRequests).toBe(4);
+    expect(Math.max(...run.gitlabUrls.values())).toBe(3);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/320/diffs`)).toBe(3);
+  });
+});
+
+describe("bfd snapshot", () => {
+  it("replays to the same JSON report as the live run, byte for byte", async () => {
+    const file = join(tempDir(), "eng-300.json");
+    const snap = await runCli(["snapshot", "ENG-300", "-o", file], { cwd: plainDir, env: env() });
+    expect(snap.code).toBe(0);
+    const live = await runCli(["done", "ENG-300", "--format", "json"], { cwd: plainDir, env: env() });
+    const replay = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
+    expect(live.code).toBe(0);
+    expect(replay.stdout).toBe(live.stdout);
+    expect(replay.code).toBe(live.code);
+  });
+
+  it("replays a failing run the same way too", async () => {
+    const file = join(tempDir(), "eng-310.json");
+    await runCli(["snapshot", "ENG-310", "-o", file], { cwd: plainDir, env: env() });
+    const live = await runCli(["done", "ENG-310", "--format", "json"], { cwd: plainDir, env: env() });
+    const replay = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
+    expect(live.code).toBe(1);
+    expect(replay.stdout).toBe(live.stdout);
+    expect(replay.code).toBe(1);
+  });
+});
