@@ -35,23 +35,32 @@ export function linearFromEnv(ctx: CommandContext): Promise<LinearSource> {
   );
 }
 
-export function gitlabHost(ctx: CommandContext): string {
-  const host = ctx.env.GITLAB_URL || ctx.env.CI_SERVER_URL || "https://gitlab.com";
-  const variable = ctx.env.GITLAB_URL ? "GITLAB_URL" : ctx.env.CI_SERVER_URL ? "CI_SERVER_URL" : "the default";
+/**
+ * The GitLab instance: GITLAB_URL, else CI_SERVER_URL, else the host of the checkout's `origin` remote, else
+ * gitlab.com. The remote comes before gitlab.com so a self-hosted team's token is never sent to gitlab.com by default.
+ */
+export async function gitlabHost(ctx: CommandContext): Promise<string> {
+  let host = ctx.env.GITLAB_URL || ctx.env.CI_SERVER_URL;
+  const variable = ctx.env.GITLAB_URL ? "GITLAB_URL" : ctx.env.CI_SERVER_URL ? "CI_SERVER_URL" : "the origin remote";
+  if (!host) {
+    const remote = await originUrl(ctx.cwd);
+    const { projectFromRemoteUrl } = await import("./gitlab/index.js");
+    const fromRemote = remote === null ? null : projectFromRemoteUrl(remote);
+    host = fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host) ? "https://gitlab.com" : `https://${fromRemote.host}`;
+  }
   checkUrl(variable, host);
   return host.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
 }
 
-export function gitlabFromEnv(ctx: CommandContext): Promise<GitLabSource> {
+export async function gitlabFromEnv(ctx: CommandContext): Promise<GitLabSource> {
   const token = ctx.env.GITLAB_TOKEN?.trim() || undefined;
   const jobToken = ctx.env.CI_JOB_TOKEN?.trim() || undefined;
   if (token === undefined && jobToken === undefined) {
     throw usageError("gitlab-token-missing", "GITLAB_TOKEN is not set: bfd needs it to read the merge request from GitLab", GITLAB_TOKEN_HINT);
   }
-  const host = gitlabHost(ctx);
-  return import("./gitlab/index.js").then(({ createGitLabSource }) =>
-    createGitLabSource({ host, policy: ctx.policy, ...(token ? { token } : { jobToken }), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
-  );
+  const host = await gitlabHost(ctx);
+  const { createGitLabSource } = await import("./gitlab/index.js");
+  return createGitLabSource({ host, policy: ctx.policy, ...(token ? { token } : { jobToken }), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) });
 }
 
 function checkUrl(variable: string, value: string): void {
@@ -73,15 +82,23 @@ async function fetchIssueForBranch(linear: LinearSource, branch: string | null):
   }
   const found = await linear.fetchIssueByBranch(branch);
   if (found.issue !== null) return { issue: found.issue, viewer: found.viewer };
-  const key = findKeysInBranch(branch)[0];
-  if (key === undefined) {
+  const keys = findKeysInBranch(branch).slice(0, 3);
+  if (keys.length === 0) {
     throw usageError(
       "no-issue",
       `no Linear issue matches the branch "${branch}"`,
       "Name the issue (bfd done ENG-123), or use Linear's branch name (copy it from the issue: Cmd/Ctrl+Shift+.) so bfd can find it.",
     );
   }
-  return linear.fetchIssue(key);
+  // A branch like fix/utf-8-eng-42 names UTF-8 first: try each key it names (at most three) until Linear knows one.
+  for (const [index, key] of keys.entries()) {
+    try {
+      return await linear.fetchIssue(key);
+    } catch (error) {
+      if (!(error instanceof BfdError && error.code === "issue-not-found") || index === keys.length - 1) throw error;
+    }
+  }
+  throw new Error("unreachable: the loop returns or throws");
 }
 
 interface MrTarget {

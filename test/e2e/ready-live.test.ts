@@ -97,6 +97,12 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(requests).toBe(2);
   });
 
+  it("tries the next key in the branch name when the first is not an issue (fix/utf-8-eng-200)", async () => {
+    const { report, requests } = await ready([], gitCheckout("fix/utf-8-eng-200-csv"));
+    expect(report?.issue?.identifier).toBe("ENG-200");
+    expect(requests).toBe(3);
+  });
+
   it("fails active-issue-matches when the branch names another issue", async () => {
     const { code, report } = await ready(["ENG-200"], gitCheckout("ada/eng-203-other-work"));
     expect(report!.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("fail");
