@@ -9,7 +9,7 @@ import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
 import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakeDiff, fakeNote, fakePipeline, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
-import { BOT_USER_ID, deliveryWorlds, doneDiffs, flagPathOf, HOW_TESTED, HUMAN_USER_ID, PROJECT_ID, PROJECT_PATH, type DeliveryCase } from "../helpers/delivery-world.js";
+import { BOT_USER_ID, deliveryWorlds, doneDiffs, HOW_TESTED, HUMAN_USER_ID, PROJECT_ID, PROJECT_PATH, type DeliveryCase } from "../helpers/delivery-world.js";
 
 const RELEASE_BRANCH = "release-2026";
 const TARGET_CONFIG = "# rules as the release branch has them\ndisable: [validation-explained]\nruleFiles: [bfd/team-rules.yaml]\n";
@@ -218,7 +218,6 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/repository/files/bfd.config.yml/raw?ref=main`]: 1,
       [`GET ${project}/merge_requests/400`]: 1,
       [`GET ${project}/merge_requests/400/diffs`]: 1,
-      [`GET ${project}/repository/files/${flagPathOf(400)}/raw?ref=${mergeRequest(400).sha}`]: 1,
     });
   });
 

@@ -50,6 +50,7 @@ const CASES: DeliveryCase[] = [
   { n: 319, mr: null },
   { n: 321, attach: [1321, 321] },
   { n: 322, attach: [1322, 322], mr: { state: "merged", mergedAt: "2026-01-06T10:00:00.000Z", labels: ["Validated in Staging"] } },
+  { n: 323, mr: { diffs: doneDiffs(323).map((d) => (d.newPath === flagPathOf(323) ? { ...d, newFile: false } : d)) } },
   { n: 320, flagRecord: null, mr: { diffs: [...fakeChangedFiles(248), fakeDiff("docs/audit-log.md"), fakeDiff("CHANGELOG.md")] } },
 ];
 
@@ -321,7 +322,7 @@ describe("GitLab configuration and tokens", () => {
 });
 
 describe("what one bfd done costs", () => {
-  it("asks Linear once and GitLab only for the MR, its changed files and the flag record it touches", async () => {
+  it("asks Linear once and GitLab only for the MR and its changed files (an added flag record comes whole in its diff)", async () => {
     const run = await done(["ENG-300"]);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -329,9 +330,20 @@ describe("what one bfd done costs", () => {
     expect(Object.fromEntries(run.gitlabUrls)).toEqual({
       [`GET ${mr}`]: 1,
       [`GET ${mr}/diffs`]: 1,
-      [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(300)}/raw`]: 1,
     });
-    expect(run.gitlabRequests).toBe(3);
+    expect(run.gitlabRequests).toBe(2);
+  });
+
+  it("reads a changed (not added) flag record at the MR's head, once", async () => {
+    const run = await done(["ENG-323"]);
+    expect(run.code).toBe(0);
+    expect(run.linearRequests).toBe(1);
+    const mr = `/api/v4/projects/${PROJECT_PATH}/merge_requests/323`;
+    expect(Object.fromEntries(run.gitlabUrls)).toEqual({
+      [`GET ${mr}`]: 1,
+      [`GET ${mr}/diffs`]: 1,
+      [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(323)}/raw`]: 1,
+    });
   });
 
   it("adds one look-up of the current branch's open MRs when run in a checkout (sent while Linear answers)", async () => {
@@ -339,7 +351,7 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: checkout });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(4);
+    expect(run.gitlabRequests).toBe(3);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
@@ -350,7 +362,7 @@ describe("what one bfd done costs", () => {
     expect(run.linearRequests).toBe(1);
     const lookups = gitlab.requests.slice(-run.gitlabRequests).filter((r) => r.path.endsWith("/merge_requests")).map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
-    expect(run.gitlabRequests).toBe(4);
+    expect(run.gitlabRequests).toBe(3);
   });
 
   it("reads 250 changed files in three diff requests, nothing twice", async () => {

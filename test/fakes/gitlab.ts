@@ -400,7 +400,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       case "mergeRequest":
         return { status: 200, body: mergeRequestJson(mr, project) };
       case "diffs":
-        return paginated(url, mr.diffs.map(diffJson));
+        return paginated(url, mr.diffs.map((diff) => diffJson(diff, mr)));
       case "pipelines":
         return paginated(url, mr.headPipeline === null ? [] : [pipelineJson(mr.headPipeline, mr, project)]);
       case "notes":
@@ -611,14 +611,24 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     };
   }
 
-  function diffJson(diff: FakeDiff): Json {
+  /** A unified diff as GitLab sends it; an added file whose content the world holds at the MR's head shows it whole. */
+  function diffText(diff: FakeDiff, mr: FakeMergeRequest): string {
+    if (diff.deletedFile) return `@@ -1 +0,0 @@\n-${diff.oldPath}\n`;
+    const content = diff.newFile ? world.projects.find((p) => p.path === mr.project)?.files[mr.sha]?.[diff.newPath] : undefined;
+    if (content === undefined) return `@@ -0,0 +1 @@\n+${diff.newPath}\n`;
+    const endsWithNewline = content.endsWith("\n");
+    const lines = (endsWithNewline ? content.slice(0, -1) : content).split("\n");
+    return `@@ -0,0 +1${lines.length === 1 ? "" : `,${lines.length}`} @@\n${lines.map((l) => `+${l}`).join("\n")}\n${endsWithNewline ? "" : "\\ No newline at end of file\n"}`;
+  }
+
+  function diffJson(diff: FakeDiff, mr: FakeMergeRequest): Json {
     return {
       ...structuredClone(DIFF_TEMPLATE),
       old_path: diff.oldPath,
       new_path: diff.newPath,
       a_mode: diff.newFile ? "0" : "100644",
       b_mode: diff.deletedFile ? "0" : "100644",
-      diff: diff.deletedFile ? `@@ -1 +0,0 @@\n-${diff.oldPath}\n` : `@@ -0,0 +1 @@\n+${diff.newPath}\n`,
+      diff: diffText(diff, mr),
       new_file: diff.newFile,
       renamed_file: diff.renamedFile,
       deleted_file: diff.deletedFile,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  newFileContentFromDiff,
   DiffJson,
   MergeRequestJson,
   NoteJson,
@@ -164,5 +165,33 @@ describe("projectFromRemoteUrl", () => {
 
   it("never returns the credentials embedded in a remote", () => {
     expect(JSON.stringify(projectFromRemoteUrl("https://oauth2:glpat-abcdefghijkl@gitlab.example.com/group/app.git"))).not.toContain("glpat");
+  });
+});
+
+describe("content of an added file, from its diff", () => {
+  const diff = (text: string | undefined, init: Partial<{ new_file: boolean; too_large: boolean; collapsed: boolean }> = {}) => ({
+    old_path: "f.yml",
+    new_path: "f.yml",
+    new_file: true,
+    renamed_file: false,
+    deleted_file: false,
+    ...(text === undefined ? {} : { diff: text }),
+    ...init,
+  });
+  it.each([
+    ["a one-hunk addition", "@@ -0,0 +1,2 @@\n+a: 1\n+b: 2\n", "a: 1\nb: 2\n"],
+    ["a one-line file", "@@ -0,0 +1 @@\n+a: 1\n", "a: 1\n"],
+    ["a file without a final newline", "@@ -0,0 +1,2 @@\n+a: 1\n+b: 2\n\\ No newline at end of file\n", "a: 1\nb: 2"],
+  ])("rebuilds %s", (_name, text, content) => {
+    expect(newFileContentFromDiff(diff(text))).toBe(content);
+  });
+  it.each([
+    ["a modified file", diff("@@ -1,2 +1,2 @@\n a\n-b\n+c\n", { new_file: false })],
+    ["a collapsed diff", diff("", { collapsed: true })],
+    ["a diff too large to show", diff(undefined, { too_large: true })],
+    ["a line count that does not match the hunk", diff("@@ -0,0 +1,3 @@\n+a\n+b\n")],
+    ["a context line in an addition", diff("@@ -0,0 +1,2 @@\n+a\n b\n")],
+  ])("gives up on %s (the file is read instead)", (_name, d) => {
+    expect(newFileContentFromDiff(d)).toBeNull();
   });
 });

@@ -45,8 +45,33 @@ export const DiffJson = z.object({
   new_file: z.boolean(),
   renamed_file: z.boolean(),
   deleted_file: z.boolean(),
+  diff: z.string().optional(),
+  too_large: z.boolean().nullish(),
+  collapsed: z.boolean().nullish(),
 });
 export type GitLabDiffJson = z.infer<typeof DiffJson>;
+
+/**
+ * The content of a file the MR adds, rebuilt from its diff: one hunk `@@ -0,0 +1,N @@` of `+` lines is the whole
+ * file at the MR's head. Null when that is not certain (collapsed or too large diffs, more than one hunk, or a
+ * line count that does not match), so the caller reads the file instead.
+ */
+export function newFileContentFromDiff(diff: GitLabDiffJson): string | null {
+  if (!diff.new_file || diff.too_large === true || diff.collapsed === true || diff.diff === undefined || diff.diff === "") return null;
+  const lines = diff.diff.split("\n");
+  const header = /^@@ -0,0 \+1(?:,(\d+))? @@/.exec(lines[0] ?? "");
+  if (header === null) return null;
+  const expected = header[1] === undefined ? 1 : Number(header[1]);
+  const body: string[] = [];
+  let noNewlineAtEnd = false;
+  for (const line of lines.slice(1)) {
+    if (line.startsWith("+")) body.push(line.slice(1));
+    else if (line.startsWith("\\ No newline at end of file")) noNewlineAtEnd = true;
+    else if (line !== "") return null;
+  }
+  if (body.length !== expected) return null;
+  return body.join("\n") + (noNewlineAtEnd || body.length === 0 ? "" : "\n");
+}
 
 export const NoteJson = z.object({
   id: z.number(),

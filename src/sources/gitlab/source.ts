@@ -15,6 +15,7 @@ import {
 } from "./errors.js";
 import {
   DiffJson,
+  newFileContentFromDiff,
   MergeRequestJson,
   NoteJson,
   ProjectJson,
@@ -129,18 +130,26 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
     return read;
   }
 
-  async function allDiffs(project: ProjectRef, iid: number): Promise<ChangedFile[]> {
+  /** Every changed file, and the content of added files that their diffs hold whole (see newFileContentFromDiff). */
+  async function allDiffs(project: ProjectRef, iid: number): Promise<ChangedFile[] & { added?: Map<string, string> }> {
+    const added = new Map<string, string>();
     const page = async (n: number) => {
       const reply: unknown = await api.mergeRequests.allDiffs(project, iid, { page: n, perPage: PER_PAGE, showExpanded: true });
       const { data, paginationInfo } = reply as { data: unknown; paginationInfo: { totalPages: number; next: number | null } };
-      return { files: parse(DiffJson.array(), data, `diffs page ${n}`).map(toChangedFile), totalPages: paginationInfo.totalPages, next: paginationInfo.next };
+      const diffs = parse(DiffJson.array(), data, `diffs page ${n}`);
+      for (const diff of diffs) {
+        const content = newFileContentFromDiff(diff);
+        if (content !== null) added.set(diff.new_path, content);
+      }
+      return { files: diffs.map(toChangedFile), totalPages: paginationInfo.totalPages, next: paginationInfo.next };
     };
+    const withAdded = (files: ChangedFile[]): ChangedFile[] & { added?: Map<string, string> } => Object.assign(files, { added });
     const first = await page(1);
     const files = [...first.files];
     if (Number.isFinite(first.totalPages)) {
       const rest = await Promise.all(range(2, first.totalPages).map(page));
       for (const more of rest) files.push(...more.files);
-      return files;
+      return withAdded(files);
     }
     // GitLab leaves out x-total-pages above 10,000 records: walk x-next-page instead.
     for (let next = first.next; next !== null; ) {
@@ -148,7 +157,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       files.push(...more.files);
       next = more.next;
     }
-    return files;
+    return withAdded(files);
   }
 
   /** Why the token cannot read some evidence, or null when the failure is not about access (then it throws). */
@@ -221,7 +230,14 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           unavailable.push({ evidence: "mergeRequest.flagRecords", reason: `GitLab gave no head commit for !${iid} to read them at` });
         } else {
           const isFlagRecord = globMatcher(globs);
-          const paths = [...new Set(changes.filter((file) => !file.deletedFile && isFlagRecord(file.newPath)).map((file) => file.newPath))].sort();
+          const touched = [...new Set(changes.filter((file) => !file.deletedFile && isFlagRecord(file.newPath)).map((file) => file.newPath))].sort();
+          // Records the MR adds come whole in their diffs: only changed records cost a read (and a wave).
+          const added = diffsResult.status === "fulfilled" ? diffsResult.value.added : undefined;
+          for (const path of touched) {
+            const content = added?.get(path);
+            if (content !== undefined) flagRecords.push({ path, content });
+          }
+          const paths = touched.filter((path) => added?.get(path) === undefined);
           const reads = await Promise.allSettled(paths.map((path) => api.files.showRaw(project, path, sha)));
           const unreadable: string[] = [];
           let firstReason: string | null = null;
@@ -242,6 +258,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         }
       }
 
+      flagRecords.sort((a, b) => a.path.localeCompare(b.path));
       return { mergeRequest: toMergeRequest(mr, { changes: changes ?? [], flagRecords, fallbackProjectPath: pathFallback(project) }), unavailable };
     },
 
