@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 export interface FakeUser {
   id: number;
@@ -687,22 +687,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return { status: 200, headers, body: slice };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  server.unref();
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, options.maxLifetimeMs);
   baseUrl = `http://127.0.0.1:${port}`;
-
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-    return closed;
-  };
-  const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 120_000);
-  lifetime.unref();
 
   const matches = (request: FakeRequest, filter: RequestFilter | undefined): boolean => {
     if (filter === undefined) return true;

@@ -39,8 +39,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { listenOnLoopback } from "./loopback.js";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   buildSchema,
   execute,
@@ -961,27 +961,7 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       send(res, json(500, { errors: [{ message: message.startsWith("fake Linear") ? message : `fake Linear: ${message}`, extensions: { type: "internal error" } }] }));
     });
   });
-  // Never keep a test process alive: the server, its sockets and the lifetime timer are all unref'd.
-  server.on("connection", (socket) => socket.unref());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  server.unref();
-
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-    return closed;
-  };
-  const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 120_000);
-  lifetime.unref();
-
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, options.maxLifetimeMs);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     requests,
