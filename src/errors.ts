@@ -47,3 +47,19 @@ export function inputError(code: string, message: string, hint?: string): BfdErr
 export function isBfdError(error: unknown): error is BfdError {
   return error instanceof BfdError;
 }
+
+/**
+ * User-supplied text as it may appear inside a one-line message: line breaks and other control characters are
+ * escaped (`\n`, `\u0000`), so a pasted value can never split `bfd: <message>` over lines; long values are cut.
+ */
+export function printable(value: string, max = 120): string {
+  const cut = value.length > max ? `${value.slice(0, max - 3)}...` : value;
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  let out = "";
+  for (const c of cut) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || code === 0x7f || code === 0x85 || code === 0x2028 || code === 0x2029;
+    out += control ? (named[c] ?? `\\u${code.toString(16).padStart(4, "0")}`) : c;
+  }
+  return out;
+}

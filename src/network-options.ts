@@ -1,12 +1,13 @@
-import { usageError } from "./errors.js";
+import { printable, usageError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./sources/retry-policy.js";
 
 function seconds(value: string, name: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw usageError("bad-seconds", `${name} ${value}: use a number of seconds between 0 and 3600`, `e.g. ${name} 15`);
+    throw usageError("bad-seconds", `${name} ${printable(value)}: use a number of seconds between 0 and 3600`, `e.g. ${name} 15`);
   }
-  return Math.round(n * 1000);
+  // A positive value never rounds down to 0 ms, which would leave no time at all.
+  return Math.max(1, Math.round(n * 1000));
 }
 
 /** The retry policy from --timeout / --deadline (or BFD_TIMEOUT / BFD_DEADLINE), in seconds. */

@@ -9,9 +9,11 @@ import { ExitCode } from "./exit-codes.js";
 export function renderError(error: unknown, options: { debug: boolean; color: boolean }): { text: string; code: ExitCode } {
   const red = (s: string): string => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
+  // The contract is one line per message and per detail; a line break that slipped into one must not break it.
+  const oneLine = (s: string): string => s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ");
   if (isBfdError(error)) {
-    const lines = [`${red("bfd:")} ${error.message}`];
-    for (const detail of error.details) lines.push(`  ${detail}`);
+    const lines = [`${red("bfd:")} ${oneLine(error.message)}`];
+    for (const detail of error.details) lines.push(`  ${oneLine(detail)}`);
     if (error.hint !== undefined) lines.push(dim(`  hint: ${error.hint}`));
     if (options.debug && error.stack !== undefined) lines.push(dim(error.stack));
     return { text: `${lines.join("\n")}\n`, code: error.kind === "upstream" ? ExitCode.upstream : ExitCode.usage };
@@ -19,7 +21,7 @@ export function renderError(error: unknown, options: { debug: boolean; color: bo
   const message = error instanceof Error ? error.message : String(error);
   const scrub = (s: string): string => s.split(process.cwd()).join(".");
   const lines = [
-    `${red("bfd: internal error:")} ${scrub(message)}`,
+    `${red("bfd: internal error:")} ${scrub(oneLine(message))}`,
     dim("  This is a bug in bfd. Please report it with the command you ran and the output of --debug."),
   ];
   if (options.debug && error instanceof Error && error.stack !== undefined) lines.push(dim(scrub(error.stack)));

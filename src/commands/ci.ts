@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { detectGitLabMergeRequestPipeline, type MergeRequestPipeline } from "../ci/detect.js";
 import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
 import { evaluate } from "../engine/evaluate.js";
-import { BfdError, usageError } from "../errors.js";
+import { BfdError, printable, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
@@ -38,7 +38,7 @@ export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
     const format = at === -1 ? "" : spec.slice(0, at);
     const path = at === -1 ? "" : spec.slice(at + 1);
     if (!isFormat(format) || path === "") {
-      throw usageError("bad-report", `--report ${spec}: expected FORMAT=FILE with FORMAT one of junit, codequality, markdown, json, pretty`, "e.g. --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json");
+      throw usageError("bad-report", `--report ${printable(spec)}: expected FORMAT=FILE with FORMAT one of junit, codequality, markdown, json, pretty`, "e.g. --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json");
     }
     return { format, path };
   });
@@ -69,7 +69,7 @@ async function rulesFromTargetBranch(ctx: CommandContext, gitlab: GitLabSource, 
 /** `ruleFiles:` of a config text, when it parses; a broken config is reported by the loader, not here. */
 function listedRuleFiles(text: string): string[] {
   try {
-    const parsed: unknown = parseYaml(text, { maxAliasCount: 100 });
+    const parsed: unknown = parseYaml(text, { maxAliasCount: 100, logLevel: "error" });
     const list = parsed !== null && typeof parsed === "object" ? (parsed as { ruleFiles?: unknown }).ruleFiles : undefined;
     return Array.isArray(list) ? list.filter((f): f is string => typeof f === "string" && f !== "" && !f.includes("..")) : [];
   } catch {

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import type { z } from "zod";
 import { checkKindIds, findCheckKind } from "../checks/index.js";
 import type { CheckKind } from "../checks/types.js";
-import { BfdError } from "../errors.js";
+import { BfdError, printable } from "../errors.js";
 import { workItemPaths } from "../work-item/paths.js";
 import { validateCondition, type Condition } from "./condition.js";
 import { ConfigSchema, RuleFileSchema, RuleSchema, type Config, type Gate, type LoadedRule, type RuleDefinition, type SourceLocation } from "./schema.js";
@@ -44,7 +44,9 @@ class ParsedYaml {
   readonly doc: Document;
   readonly lines = new LineCounter();
   constructor(readonly source: SourceText) {
-    this.doc = parseDocument(source.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // logLevel "error": yaml would otherwise print its warnings (e.g. a key that is a list) to stderr through
+    // process.emitWarning, above bfd's own message; what matters in them is reported as a problem anyway.
+    this.doc = parseDocument(source.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   }
 
   /** Position of the node at `path`, or of its deepest existing ancestor. With `key`, the position of that key. */
@@ -100,6 +102,20 @@ function parseYaml(source: SourceText, problems: Problem[]): ParsedYaml | null {
     return null;
   }
   return parsed;
+}
+
+/**
+ * The document as plain data. Resolving aliases happens only here, and yaml throws for an alias whose anchor is
+ * missing (`<<: *a` with no `&a`) or that expands too often: that is a problem in the file, not a crash.
+ */
+function toPlainData(parsed: ParsedYaml, problems: Problem[]): { value: unknown } | null {
+  try {
+    return { value: parsed.doc.toJS({ maxAliasCount: 100 }) ?? {} };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    problems.push(parsed.problem([], `YAML: ${printable(message.split("\n")[0] ?? message)}`));
+    return null;
+  }
 }
 
 function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly PathKey[] = []): Problem[] {
@@ -177,7 +193,9 @@ function secretProblems(parsed: ParsedYaml): Problem[] {
  * mistake does not hide the semantic problems in the rest of the file.
  */
 function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
-  const raw: unknown = parsed.doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const data = toPlainData(parsed, problems);
+  if (data === null) return ConfigSchema.parse({});
+  const raw = data.value;
   const whole = ConfigSchema.safeParse(raw);
   if (whole.success) return whole.data;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -267,8 +285,9 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
     const parsed = parseYaml(file, problems);
     if (parsed === null) continue;
     problems.push(...secretProblems(parsed));
-    const raw: unknown = parsed.doc.toJS({ maxAliasCount: 100 }) ?? {};
-    const shape = RuleFileSchema.safeParse(raw);
+    const data = toPlainData(parsed, problems);
+    if (data === null) continue;
+    const shape = RuleFileSchema.safeParse(data.value);
     if (!shape.success) {
       problems.push(...zodProblems(parsed, shape.error));
       continue;

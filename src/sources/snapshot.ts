@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { inputError } from "../errors.js";
+import { inputError, printable } from "../errors.js";
 import { WORK_ITEM_SCHEMA_VERSION, WorkItemSchema, type WorkItem } from "../work-item/schema.js";
 
 /** Largest snapshot bfd reads: a WorkItem is kilobytes; anything near this is not a snapshot. */
@@ -31,7 +31,8 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    // V8 quotes the text around the error, line breaks included.
+    const detail = printable(error instanceof Error ? error.message : String(error), 200);
     throw inputError("snapshot-not-json", `${path}: not valid JSON (${detail})`, "Snapshots are JSON files written by `bfd snapshot -o FILE`.");
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -41,7 +42,7 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   if (version !== WORK_ITEM_SCHEMA_VERSION) {
     throw inputError(
       "snapshot-version",
-      `${path}: snapshot schemaVersion is ${JSON.stringify(version) ?? "missing"}, this bfd reads schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`,
+      `${path}: snapshot schemaVersion is ${printable(JSON.stringify(version) ?? "missing", 80)}, this bfd reads schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`,
       "Re-create the snapshot with this version of bfd: bfd snapshot ISSUE -o FILE",
     );
   }
@@ -49,7 +50,7 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
     const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
-    throw inputError("snapshot-invalid", `${path}: not a valid snapshot: ${problems.join("; ")}${more}`, "Compare it with `bfd snapshot` output or examples/*.json.");
+    throw inputError("snapshot-invalid", `${path}: not a valid snapshot: ${printable(problems.join("; "), 1_000)}${more}`, "Compare it with `bfd snapshot` output or examples/*.json.");
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from "luxon";
-import { usageError } from "../errors.js";
+import { printable, usageError } from "../errors.js";
 
 export type Weekday = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
 const WEEKDAYS: Weekday[] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -31,7 +31,7 @@ export interface StagingWindow {
 
 function assertZone(zone: string): void {
   if (!IANAZone.isValidZone(zone)) {
-    throw usageError("bad-time-zone", `unknown time zone "${zone}"`, "Use an IANA zone name such as Europe/Berlin or America/New_York (staging.timeZone in bfd.config.yaml).");
+    throw usageError("bad-time-zone", `unknown time zone "${printable(zone)}"`, "Use an IANA zone name such as Europe/Berlin or America/New_York (staging.timeZone in bfd.config.yaml).");
   }
 }
 
@@ -83,7 +83,7 @@ export function explicitWindow(since: string | undefined, until: string | undefi
   assertZone(timeZone);
   const parse = (value: string, flag: string): DateTime => {
     const parsed = DateTime.fromISO(value, { zone: timeZone, setZone: false });
-    if (!parsed.isValid) throw usageError("bad-date", `${flag} ${value}: not an ISO date or time`, `e.g. ${flag} 2026-11-19 or ${flag} 2026-11-19T12:00`);
+    if (!parsed.isValid) throw usageError("bad-date", `${flag} ${printable(value)}: not an ISO date or time`, `e.g. ${flag} 2026-11-19 or ${flag} 2026-11-19T12:00`);
     return parsed;
   };
   const start = since === undefined ? DateTime.fromISO(nowIso, { zone: "utc" }).minus({ weeks: 1 }) : parse(since, "--since");

@@ -180,7 +180,7 @@ describe("the Linear source against the fake Linear", () => {
       [{ kind: "http-status", status: 504, times: 10 }, "linear-unavailable", /^Linear answered HTTP 504, text\/plain \(3 attempts\)$/],
       [{ kind: "html", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 502, text\/html\)$/],
       [{ kind: "truncated", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json, cut off/],
-      [{ kind: "reset", times: 10 }, "linear-unreachable", /^Could not reach Linear at http:\/\/127\.0\.0\.1:\d+\/graphql: .+ \(3 attempts\)$/],
+      [{ kind: "reset", times: 10 }, "linear-connection-reset", /^Linear closed the connection before answering \(3 attempts\)$/],
     ] satisfies [LinearFault, string, RegExp][])("retries a persistent %o up to maxAttempts, then reports %s", async (fault, code, message) => {
       fake.injectFault(fault);
       const error = await failure(source.fetchIssue("ENG-123"));

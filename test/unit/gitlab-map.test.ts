@@ -159,6 +159,7 @@ describe("projectFromRemoteUrl", () => {
     ["a remote without a namespace", "git@gitlab.example.com:app.git"],
     ["an empty string", ""],
     ["a Windows path", "C:\\repos\\app"],
+    ["an scp-style remote with a user but no host (found by fuzzing)", "git@:group/app"],
   ])("rejects %s", (_, remote) => {
     expect(projectFromRemoteUrl(remote)).toBeNull();
   });

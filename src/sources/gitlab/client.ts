@@ -55,7 +55,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
       : config.jobToken !== undefined && config.jobToken !== ""
         ? { jobToken: config.jobToken }
         : {};
-  const options = { host: config.host.replace(/\/+$/, ""), requesterFn, queryTimeout: null, rateLimits: {}, ...auth };
+  const options = { host: instanceRoot(config.host), requesterFn, queryTimeout: null, rateLimits: {}, ...auth };
   return {
     mergeRequests: new MergeRequests<false>(options),
     notes: new MergeRequestNotes<false>(options),
@@ -63,6 +63,26 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     files: new RepositoryFiles<false>(options),
     users: new Users<false>(options),
   };
+}
+
+/**
+ * The instance root every API URL is built on. bfd authenticates with a header only (PRIVATE-TOKEN / JOB-TOKEN), so
+ * credentials, a query or a fragment in GITLAB_URL are never meant for the API: `fetch` refuses a URL with
+ * credentials outright, a query would land in the middle of every request path, and either would be shown by the
+ * `--debug` trail. They are dropped here.
+ */
+export function instanceRoot(host: string): string {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return host.replace(/\/+$/, "");
+  }
+  url.username = "";
+  url.password = "";
+  url.search = "";
+  url.hash = "";
+  return url.toString().replace(/\/+$/, "");
 }
 
 /** The request handler gitbeaker's requester calls for every HTTP request (each page of a list is one call). */

@@ -223,9 +223,9 @@ function fromHttpError(error: GitLabHttpError, context: GitLabFailureContext, sc
       );
     }
     if (context.noteId !== undefined) {
-      return inputError("note-not-found", scrub(`Note ${context.noteId} was not found on merge request !${context.mergeRequestIid ?? "?"} in ${where}`));
+      return inputError("note-not-found", scrub(`GitLab note ${context.noteId} was not found on merge request !${context.mergeRequestIid ?? "?"} in ${where}`));
     }
-    return inputError("mr-not-found", scrub(`Merge request !${context.mergeRequestIid} was not found in ${where}`));
+    return inputError("mr-not-found", scrub(`GitLab merge request !${context.mergeRequestIid} was not found in ${where}`));
   }
   if (status === 429) {
     const wait = retryAfterSeconds(error.headers, Date.now());

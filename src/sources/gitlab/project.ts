@@ -31,7 +31,8 @@ export function parseMergeRequestUrl(url: string): { host: string; projectPath: 
  */
 export function projectFromRemoteUrl(remote: string): { host: string; projectPath: string } | null {
   const trimmed = remote.trim();
-  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(trimmed);
+  // The host part excludes "@": in "git@:group/app" there is no host, and "git@" must not become one.
+  const scp = /^(?:[^@/\s]+@)?([^:/\s@]+):(?!\/)(.+)$/.exec(trimmed);
   if (scp !== null && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
     const [, hostname, path] = scp;
     if (hostname === undefined || path === undefined) return null;

@@ -1,6 +1,7 @@
 import { LinearClient } from "@linear/sdk";
 import type { z } from "zod";
-import { BfdError, inputError, UpstreamError } from "../../errors.js";
+import { BfdError, inputError, printable, UpstreamError } from "../../errors.js";
+import { redact } from "../../redact.js";
 import type { Issue, Person } from "../../work-item/schema.js";
 import { DEFAULT_RETRY_POLICY, realRetryDeps, withRetry, type AttemptFailure, type RetryDeps, type RetryPolicy } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
@@ -97,7 +98,7 @@ export function parseIssueReference(input: string): string {
       return `${fromUrl[1]?.toUpperCase()}-${fromUrl[2]}`;
     }
   }
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const shown = printable(text, 80);
   throw inputError(
     "bad-issue-key",
     `"${shown}" is not a Linear issue key`,
@@ -143,6 +144,8 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const deps = options.retryDeps ?? realRetryDeps;
   const secrets = [apiKey];
+  // What messages and the --debug trail show of the endpoint: never credentials or a token in it.
+  const shownApiUrl = redact(apiUrl, secrets);
   if (apiKey === "") {
     throw new BfdError("config", "linear-api-key-missing", "LINEAR_API_KEY is empty", {
       hint: "Create a personal API key in Linear → Settings → Security & access → Personal API keys, then export LINEAR_API_KEY=…",
@@ -152,7 +155,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     // Validates apiUrl once, up front (the SDK refuses plain http except for localhost).
     new LinearClient({ apiKey, apiUrl });
   } catch (error) {
-    throw new BfdError("config", "linear-api-url", `LINEAR_API_URL is not usable: ${apiUrl}`, {
+    throw new BfdError("config", "linear-api-url", `LINEAR_API_URL is not usable: ${shownApiUrl}`, {
       hint: "Use https://api.linear.app/graphql (http:// is only accepted for localhost).",
       cause: error,
     });
@@ -163,7 +166,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     let observed: HttpObservation | undefined;
     const started = deps.now();
     const report = (status: number | "network-error" | "timeout"): void => {
-      options.onRequest?.({ service: "Linear", method: "POST", url: apiUrl, status, ms: Math.max(0, deps.now() - started), attempt });
+      options.onRequest?.({ service: "Linear", method: "POST", url: shownApiUrl, status, ms: Math.max(0, deps.now() - started), attempt });
     };
     try {
       const response = await callWithObservedFetch(
@@ -195,7 +198,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       ...(subject === undefined ? {} : { subject }),
       attempts,
       timeoutMs: policy.timeoutMs,
-      apiUrl,
+      apiUrl: shownApiUrl,
       secrets,
     });
     let data: unknown;

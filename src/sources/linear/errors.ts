@@ -56,6 +56,8 @@ export class LinearFailure extends Error {
 }
 
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+/** Low-level codes of a connection that was open and then dropped (undici reports a reset mid-request as UND_ERR_SOCKET). */
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNABORTED"]);
 
 /** Collapses whitespace, caps the length, and removes the API key (and anything token-shaped). */
 export function cleanMessage(text: string, secrets: readonly (string | undefined)[]): string {
@@ -275,6 +277,13 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
         cause: failure,
       });
     case "network":
+      if (details.code !== undefined && RESET_CODES.has(details.code)) {
+        // The connection was made and then dropped: "could not reach" would send the user after the wrong problem.
+        return new UpstreamError("Linear", "linear-connection-reset", `Linear closed the connection before answering (${attemptsLabel(context.attempts)})`, {
+          hint: "Run again; if it persists, check the network or proxy between this machine and Linear.",
+          cause: failure,
+        });
+      }
       return new UpstreamError(
         "Linear",
         "linear-unreachable",

@@ -1,3 +1,4 @@
+import { afterEach, expect, it, vi } from "vitest";
 import { flagRecords } from "../../../src/checks/flag-records.js";
 import { checkCases } from "../../helpers/check-cases.js";
 import { changed, md, withMr } from "../../helpers/work-item.js";
@@ -41,4 +42,12 @@ checkCases(flagRecords, {
     { name: "the only touched record was moved out of the flags folder", item: withMr({ changes: [changed("docs/archive/login_audit.yml", { from: FLAG })] }) },
     { name: "a YAML file outside the flag folders changed", item: withMr({ changes: [changed("config/database.yml")] }) },
   ],
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+it("reads a record with an unknown %directive without printing a YAML warning to stderr (found by fuzzing)", () => {
+  const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+  flagRecords.run(recording(md("%", COMPLETE)), flagRecords.options.parse({}));
+  expect(warn).not.toHaveBeenCalled();
 });
