@@ -1,13 +1,9 @@
 import { z } from "zod";
 import { proseOf } from "../markdown/sections.js";
-import { findIssueKeys } from "../work-item/issue-keys.js";
+import { findIssueKeys, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
-/** Prefixes of names that look like issue keys but are standards, hashes, encodings or versions. */
-const NOT_ISSUE_PREFIXES = new Set(
-  ["UTF", "UCS", "SHA", "MD", "ISO", "IEC", "RFC", "CVE", "CWE", "GPT", "ES", "ECMA", "AES", "RSA", "HTTP", "TLS", "SSL", "PEP", "IEEE", "WCAG", "COVID", "IPV", "X", "ARM", "A", "B", "V", "H", "BASE", "CRC", "P", "Q", "T", "W3C", "OWASP", "PCI", "SOC", "GDPR", "HIPAA", "FIPS", "ASCII", "KB", "MB", "GB", "TB"].map((p) => p.toUpperCase()),
-);
 
 const Options = z
   .object({

@@ -43,10 +43,19 @@ export function findKeysInBranch(branch: string): string[] {
   const re = new RegExp(`(?<![A-Za-z0-9])${KEY_SOURCE}(?![0-9])`, "g");
   for (const m of branch.matchAll(re)) {
     const key = normaliseKey(m[1]!, m[2]!);
-    if (!keys.includes(key)) keys.push(key);
+    // feature-41, release-2, hotfix-7 and utf-8 name a kind of branch or a standard, not an issue.
+    if (!keys.includes(key) && !NOT_ISSUE_PREFIXES.has(m[1]!.toUpperCase()) && !BRANCH_TYPE_PREFIXES.has(m[1]!.toUpperCase())) keys.push(key);
   }
   return keys;
 }
+
+/** Prefixes of names that look like issue keys but are standards, hashes, encodings or versions (UTF-8, SHA-256). */
+export const NOT_ISSUE_PREFIXES: ReadonlySet<string> = new Set(
+  ["UTF", "UCS", "SHA", "MD", "ISO", "IEC", "RFC", "CVE", "CWE", "GPT", "ES", "ECMA", "AES", "RSA", "HTTP", "TLS", "SSL", "PEP", "IEEE", "WCAG", "COVID", "IPV", "X", "ARM", "A", "B", "V", "H", "BASE", "CRC", "P", "Q", "T", "W3C", "OWASP", "PCI", "SOC", "GDPR", "HIPAA", "FIPS", "ASCII", "KB", "MB", "GB", "TB"],
+);
+
+/** Words that start branch names by convention (feature-41, release-2), never issue keys. */
+const BRANCH_TYPE_PREFIXES: ReadonlySet<string> = new Set(["FEATURE", "FEAT", "FIX", "BUGFIX", "HOTFIX", "RELEASE", "CHORE", "DOCS", "REFACTOR", "TEST", "SPIKE", "WIP", "BUILD", "CI", "PERF", "STYLE", "REVERT", "DEPS", "RENOVATE", "DEPENDABOT"]);
 
 export interface MagicReference {
   key: string;

@@ -97,8 +97,14 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(requests).toBe(2);
   });
 
-  it("tries the next key in the branch name when the first is not an issue (fix/utf-8-eng-200)", async () => {
+  it("skips names that only look like keys in the branch (fix/utf-8-eng-200)", async () => {
     const { report, requests } = await ready([], gitCheckout("fix/utf-8-eng-200-csv"));
+    expect(report?.issue?.identifier).toBe("ENG-200");
+    expect(requests).toBe(2);
+  });
+
+  it("tries the next key when Linear does not know the first one the branch names", async () => {
+    const { report, requests } = await ready([], gitCheckout("ada/eng-9999-then-eng-200"));
     expect(report?.issue?.identifier).toBe("ENG-200");
     expect(requests).toBe(3);
   });

@@ -26,6 +26,10 @@ describe("findKeysInBranch", () => {
     ["feature/ENG-123_login", ["ENG-123"]],
     ["eng-123-and-ops-7", ["ENG-123", "OPS-7"]],
     ["jdoe/eng-1234-foo", ["ENG-1234"]],
+    ["feature-41", []],
+    ["release-2.3", []],
+    ["hotfix-7-eng-9", ["ENG-9"]],
+    ["fix/utf-8-eng-42", ["ENG-42"]],
     ["fix-typo", []],
     ["main", []],
   ])("reads %s as %j", (branch, keys) => {

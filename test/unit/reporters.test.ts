@@ -44,7 +44,7 @@ describe("JUnit report", () => {
   it("gives failures their message and the fix", () => {
     const pipeline = junitCases(failing).cases.find((c) => c["@name"].startsWith("validated-in-pipeline"))!;
     expect(pipeline.failure?.["@message"]).toBe("Head pipeline is failed; needs success");
-    expect(pipeline.failure?.["#"]).toContain("How to fix: Fix the pipeline and re-run it");
+    expect(pipeline.failure?.["#"]).toContain("How to fix: Wait for the pipeline to finish green, or fix it and run it again");
   });
 
   it("shows waived and skipped rules as skipped with their reason", () => {
