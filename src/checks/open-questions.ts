@@ -11,6 +11,8 @@ const Options = z
   .strict();
 
 const RESOLVED_PREFIX = /^(resolved|answered|decided|done)\b/i;
+/** "None", "N/A", "-": the author says there are no open questions. */
+const NO_QUESTION = /^(none|n\/?a|nothing|no open questions?|-+)\.?$/i;
 
 /**
  * Lists unresolved questions so they are visible. A question is resolved when its item is ticked, struck
@@ -27,7 +29,7 @@ export const openQuestions = defineCheck({
     const section = findSection(markdownOf(item, o.source), o.headings);
     if (section === null) return pass("No open-questions section", [], { questions: "" });
     const open = sectionItems(section)
-      .filter((i) => i.checked !== true && !i.struck && !RESOLVED_PREFIX.test(i.text) && i.text !== "")
+      .filter((i) => i.checked !== true && !i.struck && !RESOLVED_PREFIX.test(i.text) && !NO_QUESTION.test(i.text) && i.text !== "")
       .map((i) => i.text);
     const data = { questions: open.join("; ") };
     if (open.length === 0) return pass(`No unresolved questions in "${section.heading}"`, [], data);

@@ -8,6 +8,8 @@ const described = (...lines: string[]) => withIssue({ description: md(...lines) 
 checkCases(openQuestions, {
   pass: [
     { name: "there is no open-questions section", item: described("## Acceptance criteria", "- [ ] a"), options: OQ, message: /^No open-questions section$/ },
+    { name: "the section says there are none (None / N/A)", item: described("## Open questions", "- None"), options: OQ },
+    { name: "the section says N/A", item: described("## Open questions", "- N/A"), options: OQ },
     { name: "every question is ticked", item: described("## Open questions", "- [x] Which region?", "- [X] Who owns it?"), options: OQ, message: /No unresolved questions in "Open questions"/ },
     { name: "every question is struck through", item: described("## Open questions", "- ~~Which region?~~", "- ~Who owns it?~"), options: OQ },
     { name: "questions are marked Resolved:, Answered:, Decided: or Done", item: described("## Questions", "- Resolved: EU first", "- **Answered:** the identity team", "- decided - no backfill", "- Done"), options: OQ },
