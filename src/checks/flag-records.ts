@@ -64,7 +64,9 @@ export const flagRecords = defineCheck({
       evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
       if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);
     }
-    const data = { missing: [...missingFields].join(", "), records: touched.map((f) => f.newPath).join(", ") };
+    // With only unreadable or invalid records there is no field list: the hint still reads as a sentence.
+    const missing = missingFields.size > 0 ? [...missingFields].join(", ") : `valid YAML with ${o.requiredFields.join(", ")}`;
+    const data = { missing, records: touched.map((f) => f.newPath).join(", ") };
     if (problems.length > 0) return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
     return pass(`${touched.length} feature-flag record(s) complete`, evidence, data);
   },
