@@ -1,18 +1,9 @@
 import { FieldConditionSchema, describeCondition, evaluateFieldCondition, validateCondition, type FieldCondition } from "../rules/condition.js";
-import { getPath } from "../work-item/paths.js";
-import type { EvidenceKey } from "../work-item/schema.js";
+import { evidenceForPath, getPath } from "../work-item/paths.js";
 import { defineCheck, fail, pass } from "./types.js";
 
 const Options = FieldConditionSchema;
 
-function needsFor(field: string): EvidenceKey[] {
-  if (field.startsWith("issue")) return ["issue"];
-  if (field.startsWith("mergeRequest.changes")) return ["mergeRequest", "mergeRequest.changes"];
-  if (field.startsWith("mergeRequest.headPipeline")) return ["mergeRequest", "mergeRequest.headPipeline"];
-  if (field.startsWith("mergeRequest.flagRecords")) return ["mergeRequest", "mergeRequest.flagRecords"];
-  if (field.startsWith("mergeRequest")) return ["mergeRequest"];
-  return [];
-}
 
 /** Generic check for custom rules: any WorkItem field equals / is in / matches / contains / exists / has a minimum length. */
 export const field = defineCheck({
@@ -21,7 +12,7 @@ export const field = defineCheck({
   options: Options,
   hint: "Make {{condition}} true.",
   hintData: ["condition", "value"],
-  needs: (o) => needsFor(o.field),
+  needs: (o) => evidenceForPath(o.field),
   validate: (o) => validateCondition(o as FieldCondition).map((p) => `${p.path.join(".")}: ${p.message}`),
   run: (item, o) => {
     const condition = o as FieldCondition;

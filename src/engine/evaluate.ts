@@ -1,5 +1,5 @@
 import type { CheckOutcome } from "../checks/types.js";
-import { conditionReadsChanges, describeCondition, evaluateCondition } from "../rules/condition.js";
+import { conditionNeeds, describeCondition, evaluateCondition } from "../rules/condition.js";
 import type { Gate, LoadedRule } from "../rules/schema.js";
 import { renderTemplate } from "../rules/template.js";
 import { REPORT_SCHEMA_VERSION, type Report, type RuleResult } from "../report/schema.js";
@@ -26,38 +26,37 @@ interface Verdictless {
   hintOverride?: string;
 }
 
-function missingEvidence(rule: LoadedRule, item: WorkItem): Verdictless | null {
-  const needs: EvidenceKey[] = [...rule.kind.needs(rule.options)];
-  if (rule.when !== undefined && conditionReadsChanges(rule.when)) needs.push("mergeRequest", "mergeRequest.changes");
+/** Evidence a source tried and failed to read: the rule is `error` (it counts as failing), never pass or skip. */
+function unreadable(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | null {
   for (const need of needs) {
     const gap = item.unavailable.find((u) => u.evidence === need);
     if (gap !== undefined) return { status: "error", message: `Could not read ${need}: ${gap.reason}`, evidence: [], data: {} };
   }
+  return null;
+}
+
+/** No issue or no merge request to judge: the rule fails with the hint to name or open one. */
+function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | null {
   if (needs.includes("issue") && item.issue === null) {
     return { status: "fail", message: "No Linear issue found for this work", evidence: [], data: {}, hintOverride: NO_ISSUE_HINT };
   }
   if (needs.some((n) => n.startsWith("mergeRequest")) && item.mergeRequest === null) {
     const lookup = item.context.mergeRequestLookup;
-    return {
-      status: "fail",
-      message: `No merge request found${lookup === null ? "" : ` (${lookup})`}`,
-      evidence: [],
-      data: {},
-      hintOverride: NO_MR_HINT,
-    };
+    return { status: "fail", message: `No merge request found${lookup === null ? "" : ` (${lookup})`}`, evidence: [], data: {}, hintOverride: NO_MR_HINT };
   }
   return null;
 }
 
 function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
   if (rule.when !== undefined) {
-    const gap = missingEvidence({ ...rule, kind: { ...rule.kind, needs: () => [] } }, item);
-    if (gap !== null && gap.status === "error") return gap;
+    const gap = unreadable(conditionNeeds(rule.when), item);
+    if (gap !== null) return gap;
     if (!evaluateCondition(item, rule.when)) {
       return { status: "skipped", message: `Only applies when ${describeCondition(rule.when)}`, evidence: [], data: {} };
     }
   }
-  const missing = missingEvidence(rule, item);
+  const needs = rule.kind.needs(rule.options);
+  const missing = unreadable(needs, item) ?? absent(needs, item);
   if (missing !== null) return missing;
   let outcome: CheckOutcome;
   try {

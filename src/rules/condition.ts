@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { changedMatching } from "../checks/globs.js";
-import type { WorkItem } from "../work-item/schema.js";
-import { getPath, workItemPaths } from "../work-item/paths.js";
+import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+import { evidenceForPath, getPath, workItemPaths } from "../work-item/paths.js";
 import { compilePattern, mustCompilePattern } from "./pattern.js";
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -127,10 +127,10 @@ export function describeCondition(condition: Condition): string {
 }
 
 /** Which evidence a condition reads (so an unreadable field makes the rule `error`, not silently skipped). */
-export function conditionReadsChanges(condition: Condition): boolean {
-  if ("all" in condition) return condition.all.some(conditionReadsChanges);
-  if ("any" in condition) return condition.any.some(conditionReadsChanges);
-  if ("not" in condition) return conditionReadsChanges(condition.not);
-  if ("changed" in condition) return true;
-  return condition.field.startsWith("mergeRequest.changes");
+export function conditionNeeds(condition: Condition): EvidenceKey[] {
+  if ("all" in condition) return condition.all.flatMap(conditionNeeds);
+  if ("any" in condition) return condition.any.flatMap(conditionNeeds);
+  if ("not" in condition) return conditionNeeds(condition.not);
+  if ("changed" in condition) return ["mergeRequest", "mergeRequest.changes"];
+  return evidenceForPath(condition.field);
 }

@@ -426,8 +426,4 @@ export function configError(problems: Problem[]): BfdError {
   });
 }
 
-export function rulesForGate(set: RuleSet, gate: Gate): LoadedRule[] {
-  return set.rules.filter((r) => r.gate === gate);
-}
-
 export type { SourceLocation };

@@ -55,7 +55,6 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   return parsed.data;
 }
 
-export const SnapshotFileSchema = WorkItemSchema;
 export function snapshotJsonSchema(): unknown {
   return z.toJSONSchema(WorkItemSchema, { io: "input" });
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { WorkItemSchema } from "./schema.js";
+import { WorkItemSchema, type EvidenceKey } from "./schema.js";
 
 /**
  * Dotted paths into a WorkItem (`issue.state.name`, `mergeRequest.labels`, `mergeRequest.changes.newPath`),
@@ -68,4 +68,14 @@ function collectPaths(schema: z.ZodType, prefix: string, out: string[]): void {
       collectPaths(child, path, out);
     }
   }
+}
+
+/** Which evidence a path reads, so a rule or condition over unreadable evidence is `error`, never pass or skip. */
+export function evidenceForPath(path: string): EvidenceKey[] {
+  if (path === "issue" || path.startsWith("issue.")) return ["issue"];
+  for (const part of ["changes", "headPipeline", "flagRecords"] as const) {
+    if (path.startsWith(`mergeRequest.${part}`)) return ["mergeRequest", `mergeRequest.${part}`];
+  }
+  if (path === "mergeRequest" || path.startsWith("mergeRequest.")) return ["mergeRequest"];
+  return [];
 }
