@@ -2,6 +2,7 @@ import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Report } from "../report/schema.js";
 import { loadReporter, type Format } from "../reporters/index.js";
+import type { RuleSet } from "../rules/load.js";
 import type { Gate } from "../rules/schema.js";
 import { readSnapshot } from "../sources/snapshot.js";
 import type { WorkItem } from "../work-item/schema.js";
@@ -17,20 +18,34 @@ export interface GateOptions {
   output: string | undefined;
 }
 
-/** Gathers the WorkItem live (Linear, GitLab); loaded on demand so snapshot runs never load the SDKs. */
-async function gatherLive(ctx: CommandContext, gate: Gate, options: GateOptions, flagRecordGlobs: string[], configProject: string | undefined): Promise<WorkItem> {
-  const { gatherWorkItem } = await import("../sources/gather.js");
-  return gatherWorkItem(ctx, { gate, issue: options.issue, mr: options.mr, flagRecordGlobs, configProject });
+export function flagRecordGlobsOf(rules: RuleSet["rules"]): string[] {
+  return rules.filter((r) => r.kind.id === "flag-records").flatMap((r) => (r.options as { paths: string[] }).paths);
 }
 
-export function flagRecordGlobsOf(rules: ReturnType<typeof loadLocalRules>["rules"]): string[] {
-  return rules.filter((r) => r.kind.id === "flag-records").flatMap((r) => (r.options as { paths: string[] }).paths);
+/**
+ * The WorkItem a command judges: a snapshot when given, else gathered live from Linear (and GitLab for done).
+ * The sources are imported on demand, so snapshot runs never load the SDKs.
+ */
+export async function workItemFor(
+  ctx: CommandContext,
+  ruleSet: RuleSet,
+  request: { gate: Gate; issue: string | undefined; mr: string | undefined; snapshot?: string | undefined },
+): Promise<WorkItem> {
+  if (request.snapshot !== undefined) return readSnapshot(request.snapshot);
+  const { gatherWorkItem } = await import("../sources/gather.js");
+  return gatherWorkItem(ctx, {
+    gate: request.gate,
+    issue: request.issue,
+    mr: request.mr,
+    flagRecordGlobs: flagRecordGlobsOf(ruleSet.rules),
+    configProject: ruleSet.config.gitlab?.project,
+  });
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */
 export async function runGate(ctx: CommandContext, gate: Gate, options: GateOptions): Promise<{ code: ExitCode; report: Report }> {
   const ruleSet = loadLocalRules(ctx);
-  const item = options.snapshot !== undefined ? await readSnapshot(options.snapshot) : await gatherLive(ctx, gate, options, flagRecordGlobsOf(ruleSet.rules), ruleSet.config.gitlab?.project);
+  const item = await workItemFor(ctx, ruleSet, { gate, ...options });
   const report = evaluate(ruleSet.rules, item, { gate });
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const colorLevel = options.output === undefined ? ctx.colorLevel : 0;

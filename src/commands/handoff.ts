@@ -2,9 +2,8 @@ import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
 import { composeHandoff, type HandoffState } from "../handoff/compose.js";
 import { linearFromEnv } from "../sources/gather.js";
-import { readSnapshot } from "../sources/snapshot.js";
 import type { CommandContext } from "./context.js";
-import { flagRecordGlobsOf } from "./gate.js";
+import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
 import { usageError } from "../errors.js";
@@ -28,13 +27,7 @@ const DEFAULT_TESTED = ["How tested", "How was this tested", "How it was tested"
  */
 export async function runHandoff(ctx: CommandContext, options: HandoffOptions): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
-  let item;
-  if (options.snapshot !== undefined) {
-    item = await readSnapshot(options.snapshot);
-  } else {
-    const { gatherWorkItem } = await import("../sources/gather.js");
-    item = await gatherWorkItem(ctx, { gate: "done", issue: options.issue, mr: options.mr, flagRecordGlobs: flagRecordGlobsOf(rules.rules), configProject: rules.config.gitlab?.project });
-  }
+  const item = await workItemFor(ctx, rules, { gate: "done", issue: options.issue, mr: options.mr, snapshot: options.snapshot });
   const report = evaluate(rules.rules, item, { gate: "done" });
   const headingsOf = (id: string, fallback: string[]): string[] => {
     const rule = rules.rules.find((r) => r.gate === "done" && r.id === id);
