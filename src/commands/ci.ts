@@ -7,12 +7,11 @@ import { ExitCode } from "../exit-codes.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
 import { loadRuleSet, type RuleSet, type SourceText } from "../rules/load.js";
-import { gitlabFromEnv, linearFromEnv } from "../sources/gather.js";
+import { firstKnownIssue, gitlabFromEnv, linearFromEnv, MAX_KEYS_TRIED } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
-import type { LinearSource } from "../sources/linear/index.js";
 import { changedMatching } from "../checks/globs.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
-import { makeWorkItem, type Issue, type Person } from "../work-item/schema.js";
+import { makeWorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { flagRecordGlobsOf } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
@@ -97,22 +96,20 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
       ? Promise.resolve({ set: loadLocalRules(ctx), files: [] as string[] })
       : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
   const keyFromEnv = issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title })[0] ?? null;
-  const earlyIssue = keyFromEnv === null ? null : fetchIssueOrNull(linear, keyFromEnv);
+  const earlyIssue = keyFromEnv === null ? null : firstKnownIssue(linear, [keyFromEnv]);
+  // The note needs the token's own user: ask now, alongside the rest, rather than after the report.
+  const selfPromise = options.comment ? gitlab.currentUser() : null;
   const flagRecordGlobs = rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules));
   const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, { flagRecordGlobs });
   // Every promise of this wave stays observed: evidence may fail before it awaits the globs, and an unobserved
   // rejection would end the process with exit 1 (read as "not done") instead of the error's own exit code.
-  for (const p of [earlyIssue, rulesPromise, flagRecordGlobs, evidencePromise]) p?.catch(() => undefined);
+  for (const p of [earlyIssue, rulesPromise, flagRecordGlobs, evidencePromise, selfPromise]) p?.catch(() => undefined);
   const rules = await rulesPromise;
   const evidence = await evidencePromise;
   const mr = evidence.mergeRequest;
-  let found: { issue: Issue | null; viewer: Person | null } = earlyIssue === null ? { issue: null, viewer: null } : await earlyIssue;
-  // The early key may be a word that only looks like one (fix/utf-8-…): then the MR's other keys, in order.
+  // The early key may be a word that only looks like one: then the MR's other keys, in order.
   const otherKeys = issueKeysFromMergeRequest(mr).filter((key) => key !== keyFromEnv);
-  for (const key of otherKeys.slice(0, MAX_KEYS_TRIED)) {
-    if (found.issue !== null) break;
-    found = await fetchIssueOrNull(linear, key);
-  }
+  const found = (earlyIssue === null ? null : await earlyIssue) ?? (await firstKnownIssue(linear, otherKeys.slice(0, MAX_KEYS_TRIED))) ?? { issue: null, viewer: null };
 
   const notices: string[] = [];
   if (found.issue === null) {
@@ -142,7 +139,7 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
 
   if (options.comment) {
     try {
-      const self = await gitlab.currentUser();
+      const self = await selfPromise!;
       const body = `${STICKY_MARKER}\n${(await loadReporter("markdown"))(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
       const note = await upsertStickyNote(
         {
@@ -161,17 +158,4 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     }
   }
   return report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed;
-}
-
-/** Key-like words an MR may name before its real issue key; each costs one Linear request. */
-const MAX_KEYS_TRIED = 3;
-
-async function fetchIssueOrNull(linear: LinearSource, key: string): Promise<{ issue: Issue | null; viewer: Person | null }> {
-  try {
-    return await linear.fetchIssue(key);
-  } catch (error) {
-    // An MR that names a key Linear does not know is a failing scope, not a crash.
-    if (error instanceof BfdError && error.code === "issue-not-found") return { issue: null, viewer: null };
-    throw error;
-  }
 }

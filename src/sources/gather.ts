@@ -1,5 +1,5 @@
 import type { CommandContext } from "../commands/context.js";
-import { BfdError, usageError } from "../errors.js";
+import { BfdError, inputError, usageError } from "../errors.js";
 import type { Gate } from "../rules/schema.js";
 import { findKeysInBranch } from "../work-item/issue-keys.js";
 import { makeWorkItem, type Issue, type MergeRequest, type Person, type WorkItem, type WorkItemInput } from "../work-item/schema.js";
@@ -80,9 +80,9 @@ async function fetchIssueForBranch(linear: LinearSource, branch: string | null):
   if (branch === null) {
     throw usageError("no-issue", "no issue given and no git branch to find it from", "Name the issue: bfd ready ENG-123 (or a Linear issue URL).");
   }
-  const found = await linear.fetchIssueByBranch(branch);
-  if (found.issue !== null) return { issue: found.issue, viewer: found.viewer };
-  const keys = findKeysInBranch(branch).slice(0, 3);
+  const byBranch = await linear.fetchIssueByBranch(branch);
+  if (byBranch.issue !== null) return { issue: byBranch.issue, viewer: byBranch.viewer };
+  const keys = findKeysInBranch(branch).slice(0, MAX_KEYS_TRIED);
   if (keys.length === 0) {
     throw usageError(
       "no-issue",
@@ -90,15 +90,29 @@ async function fetchIssueForBranch(linear: LinearSource, branch: string | null):
       "Name the issue (bfd done ENG-123), or use Linear's branch name (copy it from the issue: Cmd/Ctrl+Shift+.) so bfd can find it.",
     );
   }
-  // A branch like fix/utf-8-eng-42 names UTF-8 first: try each key it names (at most three) until Linear knows one.
-  for (const [index, key] of keys.entries()) {
+  const found = await firstKnownIssue(linear, keys);
+  if (found === null) {
+    throw inputError("issue-not-found", `${keys.join(", ")} (named by the branch "${branch}") ${keys.length === 1 ? "was" : "were"} not found in Linear`, "Name the issue: bfd done ENG-123");
+  }
+  return found;
+}
+
+/** Key-like words a branch or MR may name before its real issue key; each costs one Linear request. */
+export const MAX_KEYS_TRIED = 3;
+
+/**
+ * The first of `keys` that Linear knows, tried in order (fix/utf-8-eng-42 names UTF-8 first), or null when
+ * none is an issue. Other failures (auth, outage) are thrown as they are.
+ */
+export async function firstKnownIssue(linear: LinearSource, keys: readonly string[]): Promise<{ issue: Issue; viewer: Person | null } | null> {
+  for (const key of keys) {
     try {
       return await linear.fetchIssue(key);
     } catch (error) {
-      if (!(error instanceof BfdError && error.code === "issue-not-found") || index === keys.length - 1) throw error;
+      if (!(error instanceof BfdError && error.code === "issue-not-found")) throw error;
     }
   }
-  throw new Error("unreachable: the loop returns or throws");
+  return null;
 }
 
 interface MrTarget {
