@@ -12,7 +12,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FAKE_TOKEN, fakeDiff, fakeMergeRequest, fakePipeline, fakeProject, fakeUser, fakeWorld, startFakeGitLab } from "../test/fakes/gitlab.js";
+import {
+  FAKE_TOKEN,
+  fakeDiff,
+  fakeMergeRequest,
+  fakePipeline,
+  fakeProject,
+  fakeUser,
+  fakeWorld,
+  startFakeGitLab,
+} from "../test/fakes/gitlab.js";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear } from "../test/fakes/linear.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -21,12 +30,25 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const work = mkdtempSync(join(tmpdir(), "bfd-bench-"));
 const rssProbe = join(work, "rss-probe.cjs");
-writeFileSync(rssProbe, "process.on('exit',()=>{try{require('fs').writeFileSync(process.env.BFD_BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))}catch{}});\n");
+writeFileSync(
+  rssProbe,
+  "process.on('exit',()=>{try{require('fs').writeFileSync(process.env.BFD_BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))}catch{}});\n",
+);
 
 function linearWorld() {
   const w = emptyWorld();
-  w.projects.push({ id: "prj", name: "Audit trail", url: "https://linear.app/acme/project/audit", description: "", content: "Spec for the audit trail, answering the [Index Challenge IC-3](https://wiki.example/ic-3). Every sign-in is recorded.", documents: [], externalLinks: [] });
-  const description = "As an admin I see sign-ins.\n\n## Acceptance criteria\n- [x] Each sign-in writes a row\n- [x] Rows show in the audit log\n";
+  w.projects.push({
+    id: "prj",
+    name: "Audit trail",
+    url: "https://linear.app/acme/project/audit",
+    description: "",
+    content:
+      "Spec for the audit trail, answering the [Index Challenge IC-3](https://wiki.example/ic-3). Every sign-in is recorded.",
+    documents: [],
+    externalLinks: [],
+  });
+  const description =
+    "As an admin I see sign-ins.\n\n## Acceptance criteria\n- [x] Each sign-in writes a row\n- [x] Rows show in the audit log\n";
   addIssue(w, { identifier: "ENG-120", title: "Events table", stateName: "Done", stateType: "completed" });
   addIssue(w, {
     identifier: "ENG-123",
@@ -37,11 +59,28 @@ function linearWorld() {
     stateName: "In Review",
     stateType: "started",
     branchName: "ada/eng-123-show-sign-in-events",
-    attachments: [{ id: "att", url: "https://gitlab.example.com/acme/web/-/merge_requests/42", title: "MR", subtitle: "Open", sourceType: "gitlab", createdAt: "2026-11-01T10:00:00.000Z" }],
+    attachments: [
+      {
+        id: "att",
+        url: "https://gitlab.example.com/acme/web/-/merge_requests/42",
+        title: "MR",
+        subtitle: "Open",
+        sourceType: "gitlab",
+        createdAt: "2026-11-01T10:00:00.000Z",
+      },
+    ],
   });
   relate(w, "ENG-120", "blocks", "ENG-123");
   for (let n = 1; n <= 250; n += 1) {
-    addIssue(w, { identifier: `ENG-${1000 + n}`, title: `Backlog ${n}`, stateName: "Ready", stateType: "unstarted", projectId: "prj", assigneeId: w.viewerId, description: n % 4 === 0 ? "vague" : description });
+    addIssue(w, {
+      identifier: `ENG-${1000 + n}`,
+      title: `Backlog ${n}`,
+      stateName: "Ready",
+      stateType: "unstarted",
+      projectId: "prj",
+      assigneeId: w.viewerId,
+      description: n % 4 === 0 ? "vague" : description,
+    });
   }
   return w;
 }
@@ -53,12 +92,29 @@ function gitlabWorld() {
     sourceBranch: "ada/eng-123-show-sign-in-events",
     sha: "c0ffee".padEnd(40, "0"),
     headPipeline: fakePipeline(9001, "success", "acme/web"),
-    diffs: [fakeDiff("src/audit.ts"), fakeDiff("src/ui/AuditLog.tsx"), fakeDiff("CHANGELOG.md"), fakeDiff("docs/audit.md"), fakeDiff("config/feature_flags/audit.yml", { newFile: true })],
+    diffs: [
+      fakeDiff("src/audit.ts"),
+      fakeDiff("src/ui/AuditLog.tsx"),
+      fakeDiff("CHANGELOG.md"),
+      fakeDiff("docs/audit.md"),
+      fakeDiff("config/feature_flags/audit.yml", { newFile: true }),
+    ],
   });
   const sha = mr.sha;
   return fakeWorld({
     users: [fakeUser(1, "bfd-bot")],
-    projects: [fakeProject("acme/web", { id: 7, files: { main: {}, [sha]: { "config/feature_flags/audit.yml": "rollout_state: staff\ncommunication: release notes\nhelp_docs: with GA\nretirement: 2027-01\n" } } })],
+    projects: [
+      fakeProject("acme/web", {
+        id: 7,
+        files: {
+          main: {},
+          [sha]: {
+            "config/feature_flags/audit.yml":
+              "rollout_state: staff\ncommunication: release notes\nhelp_docs: with GA\nretirement: 2027-01\n",
+          },
+        },
+      }),
+    ],
     mergeRequests: [mr],
   });
 }
@@ -71,7 +127,11 @@ interface Sample {
   code: number | null;
 }
 
-function run(args: string[], env: Record<string, string>, counts: () => { linear: number; gitlab: number }): Promise<Sample> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  counts: () => { linear: number; gitlab: number },
+): Promise<Sample> {
   const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
   const before = counts();
   const started = performance.now();
@@ -103,7 +163,11 @@ function run(args: string[], env: Record<string, string>, counts: () => { linear
 function plain(args: string[]): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: "ignore", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: "ignore",
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
     child.on("error", reject);
     child.on("close", () => resolve(performance.now() - started));
   });
@@ -119,7 +183,12 @@ async function main(): Promise<void> {
   const linear = await startFakeLinear(linearWorld(), { maxLifetimeMs: 600_000 });
   const gitlab = await startFakeGitLab(gitlabWorld(), { maxLifetimeMs: 600_000 });
   const counts = () => ({ linear: linear.requestCount(), gitlab: gitlab.requestCount() });
-  const base = { LINEAR_API_KEY: FAKE_LINEAR_API_KEY, LINEAR_API_URL: linear.url, GITLAB_TOKEN: FAKE_TOKEN, GITLAB_URL: gitlab.url };
+  const base = {
+    LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+    LINEAR_API_URL: linear.url,
+    GITLAB_TOKEN: FAKE_TOKEN,
+    GITLAB_URL: gitlab.url,
+  };
   const ciEnv = {
     ...base,
     GITLAB_CI: "true",
@@ -183,15 +252,25 @@ async function main(): Promise<void> {
   };
 
   const header = ["command", "wall ms", "waves", "Linear req", "GitLab req", "peak RSS MiB"];
-  const table = rows.map((r) => [r.command, r.wallMs, r.waves, r.linearRequests, r.gitlabRequests, r.peakRssMiB].map(String));
+  const table = rows.map((r) =>
+    [r.command, r.wallMs, r.waves, r.linearRequests, r.gitlabRequests, r.peakRssMiB].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`bfd bench · ${runs} runs each · latency ${latency} ms per request · Node ${process.version} · ${process.platform}/${process.arch}\n`);
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(
+    `bfd bench · ${runs} runs each · latency ${latency} ms per request · Node ${process.version} · ${process.platform}/${process.arch}\n`,
+  );
   console.log(line(header));
   for (const row of table) console.log(line(row));
-  console.log(`\nstart-up: node -e 0 ${startup.nodeMs} ms · bfd --version ${startup.versionMs} ms (${startup.versionRatio}×) · bfd done --snapshot ${startup.snapshotMs} ms (${startup.snapshotRatio}×)`);
+  console.log(
+    `\nstart-up: node -e 0 ${startup.nodeMs} ms · bfd --version ${startup.versionMs} ms (${startup.versionRatio}×) · bfd done --snapshot ${startup.snapshotMs} ms (${startup.snapshotRatio}×)`,
+  );
   const out = process.env.BENCH_OUT ?? join(root, "bench-results.json");
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, latencyMs: latency, commands: rows, startup }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, latencyMs: latency, commands: rows, startup }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${out}`);
   rmSync(work, { recursive: true, force: true });
 }

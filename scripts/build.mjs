@@ -37,8 +37,12 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20.19",
-  banner: { js: "import { createRequire as __bfdCreateRequire } from 'node:module'; const require = __bfdCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bfdCreateRequire } from 'node:module'; const require = __bfdCreateRequire(import.meta.url);",
+  },
   logLevel: "warning",
 });
-execFileSync(process.execPath, [join(tmp, "builtin-cache.mjs"), new URL("..", import.meta.url).pathname], { stdio: "inherit" });
+execFileSync(process.execPath, [join(tmp, "builtin-cache.mjs"), new URL("..", import.meta.url).pathname], {
+  stdio: "inherit",
+});
 rmSync(tmp, { recursive: true, force: true });

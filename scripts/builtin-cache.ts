@@ -9,6 +9,15 @@ import { loadRuleSet } from "../src/rules/load.js";
 
 const root = process.argv[2] ?? process.cwd();
 const builtinDir = join(root, "rules");
-const set = loadRuleSet({ builtinFiles: builtinRuleFiles(root, builtinDir), configFile: null, readRuleFile: () => null });
-const texts = Object.fromEntries(BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(builtinDir, name), "utf8")]));
-writeFileSync(builtinCachePath(builtinDir), `${JSON.stringify(toBuiltinCache(set.rules, texts, (rule) => basename(rule.location.file)))}\n`);
+const set = loadRuleSet({
+  builtinFiles: builtinRuleFiles(root, builtinDir),
+  configFile: null,
+  readRuleFile: () => null,
+});
+const texts = Object.fromEntries(
+  BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(builtinDir, name), "utf8")]),
+);
+writeFileSync(
+  builtinCachePath(builtinDir),
+  `${JSON.stringify(toBuiltinCache(set.rules, texts, (rule) => basename(rule.location.file)))}\n`,
+);

@@ -7,7 +7,8 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = join(root, "dist", "bfd.js");
-const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));
+const newest = (dir) =>
+  Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));
 if (!existsSync(bin) || newest(join(root, "src")) > statSync(bin).mtimeMs) {
   console.log("Building bfd…");
   const built = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
@@ -23,8 +24,14 @@ const runs = [
 let unexpected = 0;
 for (const [gate, file, expected, what] of runs) {
   console.log(`\n\u001b[2m$ bfd ${gate} --snapshot ${file}    # ${what}\u001b[22m\n`);
-  const result = spawnSync(process.execPath, [bin, gate, "--snapshot", file], { cwd: root, stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.NO_COLOR ? "0" : (process.env.FORCE_COLOR ?? "1") } });
-  console.log(`\u001b[2m(exit code ${result.status}: ${result.status === 0 ? "gate passed" : result.status === 1 ? "gate failed" : "error"})\u001b[22m`);
+  const result = spawnSync(process.execPath, [bin, gate, "--snapshot", file], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, FORCE_COLOR: process.env.NO_COLOR ? "0" : (process.env.FORCE_COLOR ?? "1") },
+  });
+  console.log(
+    `\u001b[2m(exit code ${result.status}: ${result.status === 0 ? "gate passed" : result.status === 1 ? "gate failed" : "error"})\u001b[22m`,
+  );
   if (result.status !== expected) unexpected += 1;
 }
 if (unexpected > 0) {

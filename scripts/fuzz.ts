@@ -8,7 +8,8 @@ import * as fc from "fast-check";
 import { FUZZ_TARGETS, KNOWN_ISSUES } from "../test/fuzz/targets.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
-const FIRST_SEED = process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED);
+const FIRST_SEED =
+  process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED);
 /** Enough to see a pattern; later failures are counted without shrinking or printing. */
 const MAX_FAILURES_SHOWN = 5;
 
@@ -17,7 +18,8 @@ if (!Number.isSafeInteger(RUNS) || RUNS <= 0 || !Number.isSafeInteger(FIRST_SEED
   process.exit(2);
 }
 
-const shorten = (text: string, max = 400): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+const shorten = (text: string, max = 400): string =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 
 let failedTargets = 0;
 const started = performance.now();
@@ -36,7 +38,8 @@ for (const [name, target] of Object.entries(FUZZ_TARGETS)) {
     failures += 1;
     seed += 1;
     if (quiet) continue;
-    const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    const error =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     console.log(`  ✖ ${name}: ${shorten(error, 300)}`);
     console.log(`    input: ${shorten(fc.stringify(details.counterexample))}`);
     console.log(`    replay: FUZZ_SEED=${details.seed} (path "${details.counterexamplePath ?? ""}")`);
@@ -44,8 +47,12 @@ for (const [name, target] of Object.entries(FUZZ_TARGETS)) {
   const seconds = ((performance.now() - targetStarted) / 1000).toFixed(1);
   const capped = failures > MAX_FAILURES_SHOWN ? ` (first ${MAX_FAILURES_SHOWN} shown)` : "";
   const known = KNOWN_ISSUES[name] === undefined ? "" : ` — known issue: ${KNOWN_ISSUES[name]?.issue}`;
-  console.log(`${failures === 0 ? "✔" : "✖"} ${name}: ${ran} cases, ${failures} failures, ${seconds} s${capped}${known}`);
+  console.log(
+    `${failures === 0 ? "✔" : "✖"} ${name}: ${ran} cases, ${failures} failures, ${seconds} s${capped}${known}`,
+  );
   if (failures > 0) failedTargets += 1;
 }
-console.log(`bfd fuzz: ${Object.keys(FUZZ_TARGETS).length} targets, ${failedTargets} with failures, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `bfd fuzz: ${Object.keys(FUZZ_TARGETS).length} targets, ${failedTargets} with failures, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 process.exitCode = failedTargets === 0 ? 0 : 1;

@@ -50,7 +50,11 @@ async function main(argv: string[]): Promise<ExitCode> {
   try {
     const { buildProgram } = await import("./program.js");
     const { networkPolicy } = await import("./network-options.js");
-    const context = (noColor: boolean, configOption: string | undefined, network: { timeout: string | undefined; deadline: string | undefined }): CommandContext => ({
+    const context = (
+      noColor: boolean,
+      configOption: string | undefined,
+      network: { timeout: string | undefined; deadline: string | undefined },
+    ): CommandContext => ({
       cwd: process.cwd(),
       env: process.env,
       stdout: (text) => process.stdout.write(redact(text, secrets)),
@@ -62,13 +66,19 @@ async function main(argv: string[]): Promise<ExitCode> {
       now: () => new Date(),
       policy: networkPolicy(network.timeout ?? process.env.BFD_TIMEOUT, network.deadline ?? process.env.BFD_DEADLINE),
       onRequest: debug
-        ? (r) => stderr(`debug: ${r.service} ${r.method} ${r.url} → ${r.status} in ${r.ms} ms${r.attempt > 1 ? ` (attempt ${r.attempt})` : ""}\n`)
+        ? (r) =>
+            stderr(
+              `debug: ${r.service} ${r.method} ${r.url} → ${r.status} in ${r.ms} ms${r.attempt > 1 ? ` (attempt ${r.attempt})` : ""}\n`,
+            )
         : undefined,
     });
     return await buildProgram(VERSION, context).run(argv);
   } catch (error) {
     const { renderError } = await import("./render-error.js");
-    const rendered = renderError(error, { debug, color: colorLevelFrom(process.env, process.stderr.isTTY === true, argv.includes("--no-color")) > 0 });
+    const rendered = renderError(error, {
+      debug,
+      color: colorLevelFrom(process.env, process.stderr.isTTY === true, argv.includes("--no-color")) > 0,
+    });
     stderr(rendered.text);
     return rendered.code;
   }

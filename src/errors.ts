@@ -12,7 +12,12 @@ export class BfdError extends Error {
   /** Extra lines printed under the message (e.g. every problem found in a rule file). */
   readonly details: readonly string[];
 
-  constructor(kind: ErrorKind, code: string, message: string, options: { hint?: string; details?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    kind: ErrorKind,
+    code: string,
+    message: string,
+    options: { hint?: string; details?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "BfdError";
     this.kind = kind;
@@ -28,7 +33,12 @@ export type Service = "Linear" | "GitLab";
 export class UpstreamError extends BfdError {
   readonly service: Service;
   readonly status: number | undefined;
-  constructor(service: Service, code: string, message: string, options: { hint?: string; status?: number; cause?: unknown } = {}) {
+  constructor(
+    service: Service,
+    code: string,
+    message: string,
+    options: { hint?: string; status?: number; cause?: unknown } = {},
+  ) {
     super("upstream", code, message, options);
     this.name = "UpstreamError";
     this.service = service;

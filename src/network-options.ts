@@ -4,7 +4,11 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./sources/retry-policy.j
 function seconds(value: string, name: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw usageError("bad-seconds", `${name} ${printable(value)}: use a number of seconds between 0 and 3600`, `e.g. ${name} 15`);
+    throw usageError(
+      "bad-seconds",
+      `${name} ${printable(value)}: use a number of seconds between 0 and 3600`,
+      `e.g. ${name} 15`,
+    );
   }
   // A positive value never rounds down to 0 ms, which would leave no time at all.
   return Math.max(1, Math.round(n * 1000));

@@ -23,7 +23,10 @@ const GATE_FORMATS = [...FORMATS];
  * The command tree. Commands are thin: they gather inputs and call the pieces; every module they need is
  * imported when the command runs, so `bfd rules list` never loads the Linear or GitLab SDKs.
  */
-export function buildProgram(version: string, makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext) {
+export function buildProgram(
+  version: string,
+  makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext,
+) {
   let code: ExitCode = ExitCode.ok;
   const program = new Command("bfd");
   const ctxOf = (cmd: Command): CommandContext => {
@@ -32,13 +35,18 @@ export function buildProgram(version: string, makeContext: (noColor: boolean, co
   };
 
   program
-    .description("Delivery gate: checks Linear issues and GitLab merge requests against the team's Ready and Done criteria.")
+    .description(
+      "Delivery gate: checks Linear issues and GitLab merge requests against the team's Ready and Done criteria.",
+    )
     .version(version, "-V, --version")
     .option("-c, --config <file>", "team config (default: nearest bfd.config.yaml upward)")
     .option("--no-color", "plain output (also NO_COLOR=1)")
     .option("--debug", "show the request trail and stack traces (tokens are never shown)")
     .option("--timeout <seconds>", "per-request timeout for Linear and GitLab (default 10; env BFD_TIMEOUT)")
-    .option("--deadline <seconds>", "overall time limit for the network work of one run, retries included (default 30; env BFD_DEADLINE)")
+    .option(
+      "--deadline <seconds>",
+      "overall time limit for the network work of one run, retries included (default 30; env BFD_DEADLINE)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })
@@ -62,69 +70,155 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     const cmd = program
       .command(gate)
       .argument("[issue]", "Linear issue key (ENG-123) or URL; default: from the current git branch")
-      .description(gate === "ready" ? "check an issue against the Ready-to-pick-up criteria" : "check the work against the Done criteria before handoff")
+      .description(
+        gate === "ready"
+          ? "check an issue against the Ready-to-pick-up criteria"
+          : "check the work against the Done criteria before handoff",
+      )
       .option("-s, --snapshot <file>", "evaluate a WorkItem snapshot instead of asking Linear/GitLab")
       .addOption(formatOption())
       .option("-o, --output <file>", "write the report to a file instead of stdout");
-    if (gate === "done") cmd.option("--mr <iid|url>", "the merge request (number or URL); default: found from the issue and branch");
+    if (gate === "done")
+      cmd.option("--mr <iid|url>", "the merge request (number or URL); default: found from the issue and branch");
     cmd.addHelpText(
       "after",
       gate === "ready"
         ? "\nExamples:\n  $ bfd ready ENG-123\n  $ bfd ready https://linear.app/acme/issue/ENG-123/add-login-audit\n  $ bfd ready --snapshot examples/ready-pass.json --format json"
         : "\nExamples:\n  $ bfd done\n  $ bfd done ENG-123 --mr 42\n  $ bfd done --snapshot examples/done-fail.json",
     );
-    cmd.action(async (issue: string | undefined, opts: { snapshot?: string; format: Format; output?: string; mr?: string }, command: Command) => {
-      const { runGate } = await import("./commands/gate.js");
-      const result = await runGate(ctxOf(command), gate, { issue, snapshot: opts.snapshot, mr: opts.mr, format: opts.format, output: opts.output });
-      code = result.code;
-    });
+    cmd.action(
+      async (
+        issue: string | undefined,
+        opts: { snapshot?: string; format: Format; output?: string; mr?: string },
+        command: Command,
+      ) => {
+        const { runGate } = await import("./commands/gate.js");
+        const result = await runGate(ctxOf(command), gate, {
+          issue,
+          snapshot: opts.snapshot,
+          mr: opts.mr,
+          format: opts.format,
+          output: opts.output,
+        });
+        code = result.code;
+      },
+    );
   }
 
   program
     .command("ci")
     .description("the Done gate in a GitLab merge-request pipeline, with reports GitLab shows")
-    .option("-r, --report <format=file>", "also write a report: junit, codequality, markdown, json (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option(
+      "-r, --report <format=file>",
+      "also write a report: junit, codequality, markdown, json (repeatable)",
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .addOption(formatOption())
     .option("-o, --output <file>", "write the stdout report to a file instead")
     .option("--comment", "add or update one bfd note on the merge request (token needs the api scope)")
-    .addOption(new Option("--rules-from <where>", "read the team's rules from the MR's target branch (default) or the local checkout").choices(["target", "local"]).default("target"))
+    .addOption(
+      new Option(
+        "--rules-from <where>",
+        "read the team's rules from the MR's target branch (default) or the local checkout",
+      )
+        .choices(["target", "local"])
+        .default("target"),
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  $ bfd ci --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json --report markdown=bfd.md\n  $ bfd ci --comment\n\nExit codes: 0 done · 1 not done · 2 not an MR pipeline / bad input · 3 Linear or GitLab unavailable (allow_failure: exit_codes: [3] to fail open)",
     )
-    .action(async (opts: { report: string[]; format: Format; output?: string; comment?: boolean; rulesFrom: "target" | "local" }, command: Command) => {
-      const { runCi } = await import("./commands/ci.js");
-      code = await runCi(ctxOf(command), { reports: opts.report, format: opts.format, output: opts.output, comment: opts.comment === true, rulesFrom: opts.rulesFrom });
-    });
+    .action(
+      async (
+        opts: { report: string[]; format: Format; output?: string; comment?: boolean; rulesFrom: "target" | "local" },
+        command: Command,
+      ) => {
+        const { runCi } = await import("./commands/ci.js");
+        code = await runCi(ctxOf(command), {
+          reports: opts.report,
+          format: opts.format,
+          output: opts.output,
+          comment: opts.comment === true,
+          rulesFrom: opts.rulesFrom,
+        });
+      },
+    );
 
   program
     .command("staging")
     .description("merged merge requests in the release window that still lack the staging label")
-    .option("--since <date>", "window start (ISO date/time, in the configured time zone); default: from the release calendar")
+    .option(
+      "--since <date>",
+      "window start (ISO date/time, in the configured time zone); default: from the release calendar",
+    )
     .option("--until <date>", "window end (ISO date/time); default: from the release calendar")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json", "markdown"]).default("pretty"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["pretty", "json", "markdown"]).default("pretty"),
+    )
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).")
-    .action(async (opts: { since?: string; until?: string; format: "pretty" | "json" | "markdown"; output?: string }, command: Command) => {
-      const { runStaging } = await import("./commands/staging.js");
-      code = await runStaging(ctxOf(command), { since: opts.since, until: opts.until, format: opts.format, output: opts.output });
-    });
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).",
+    )
+    .action(
+      async (
+        opts: { since?: string; until?: string; format: "pretty" | "json" | "markdown"; output?: string },
+        command: Command,
+      ) => {
+        const { runStaging } = await import("./commands/staging.js");
+        code = await runStaging(ctxOf(command), {
+          since: opts.since,
+          until: opts.until,
+          format: opts.format,
+          output: opts.output,
+        });
+      },
+    );
 
   program
     .command("handoff")
     .argument("[issue]", "Linear issue key or URL; default: from the current git branch")
     .description("run the Done gate and write the handoff note: state, what was tested, criteria covered, gaps")
-    .addOption(new Option("--state <state>", "the true state of the work").choices(["in-review", "blocked", "staging-validation", "decision"]).makeOptionMandatory())
+    .addOption(
+      new Option("--state <state>", "the true state of the work")
+        .choices(["in-review", "blocked", "staging-validation", "decision"])
+        .makeOptionMandatory(),
+    )
     .option("--mr <iid|url>", "the merge request (number or URL)")
     .option("-s, --snapshot <file>", "use a WorkItem snapshot instead of asking Linear/GitLab")
     .option("--post", "add the note as a comment on the Linear issue (one comment per run)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ bfd handoff ENG-123 --state in-review\n  $ bfd handoff --state blocked --post")
-    .action(async (issue: string | undefined, opts: { state: "in-review" | "blocked" | "staging-validation" | "decision"; mr?: string; snapshot?: string; post?: boolean; format: "markdown" | "json"; output?: string }, command: Command) => {
-      const { runHandoff } = await import("./commands/handoff.js");
-      code = await runHandoff(ctxOf(command), { issue, mr: opts.mr, snapshot: opts.snapshot, state: opts.state, post: opts.post === true, format: opts.format, output: opts.output });
-    });
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd handoff ENG-123 --state in-review\n  $ bfd handoff --state blocked --post",
+    )
+    .action(
+      async (
+        issue: string | undefined,
+        opts: {
+          state: "in-review" | "blocked" | "staging-validation" | "decision";
+          mr?: string;
+          snapshot?: string;
+          post?: boolean;
+          format: "markdown" | "json";
+          output?: string;
+        },
+        command: Command,
+      ) => {
+        const { runHandoff } = await import("./commands/handoff.js");
+        code = await runHandoff(ctxOf(command), {
+          issue,
+          mr: opts.mr,
+          snapshot: opts.snapshot,
+          state: opts.state,
+          post: opts.post === true,
+          format: opts.format,
+          output: opts.output,
+        });
+      },
+    );
 
   program
     .command("audit")
@@ -136,11 +230,35 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--limit <n>", "at most this many issues", "250")
     .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ bfd audit --team ENG --state Ready\n  $ bfd audit --team ENG --project \"Audit trail\" --format json")
-    .action(async (opts: { team?: string; state?: string; project?: string; label?: string; limit: string; format: "pretty" | "json"; output?: string }, command: Command) => {
-      const { runAudit } = await import("./commands/audit.js");
-      code = await runAudit(ctxOf(command), { team: opts.team, state: opts.state, project: opts.project, label: opts.label, limit: opts.limit, format: opts.format, output: opts.output });
-    });
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ bfd audit --team ENG --state Ready\n  $ bfd audit --team ENG --project "Audit trail" --format json',
+    )
+    .action(
+      async (
+        opts: {
+          team?: string;
+          state?: string;
+          project?: string;
+          label?: string;
+          limit: string;
+          format: "pretty" | "json";
+          output?: string;
+        },
+        command: Command,
+      ) => {
+        const { runAudit } = await import("./commands/audit.js");
+        code = await runAudit(ctxOf(command), {
+          team: opts.team,
+          state: opts.state,
+          project: opts.project,
+          label: opts.label,
+          limit: opts.limit,
+          format: opts.format,
+          output: opts.output,
+        });
+      },
+    );
 
   program
     .command("snapshot")
@@ -150,11 +268,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--mr <iid|url>", "the merge request (number or URL)")
     .option("--gate <gate>", "gather evidence for this gate (done also reads GitLab)", "done")
     .addHelpText("after", "\nExamples:\n  $ bfd snapshot ENG-123 -o eng-123.json\n  $ bfd done --snapshot eng-123.json")
-    .action(async (issue: string | undefined, opts: { output?: string; mr?: string; gate: string }, command: Command) => {
-      if (opts.gate !== "ready" && opts.gate !== "done") throw usageError("bad-gate", `--gate ${opts.gate}: use ready or done`);
-      const { runSnapshot } = await import("./commands/snapshot.js");
-      code = await runSnapshot(ctxOf(command), { issue, mr: opts.mr, gate: opts.gate, output: opts.output });
-    });
+    .action(
+      async (issue: string | undefined, opts: { output?: string; mr?: string; gate: string }, command: Command) => {
+        if (opts.gate !== "ready" && opts.gate !== "done")
+          throw usageError("bad-gate", `--gate ${opts.gate}: use ready or done`);
+        const { runSnapshot } = await import("./commands/snapshot.js");
+        code = await runSnapshot(ctxOf(command), { issue, mr: opts.mr, gate: opts.gate, output: opts.output });
+      },
+    );
 
   const rules = program.command("rules").description("inspect and validate the rules in force");
   rules
@@ -167,7 +288,9 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   rules
     .command("list")
     .description("list the rules in force: id, gate, severity, title")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["table", "markdown", "json"]).default("table"),
+    )
     .option("-o, --output <file>", "write to a file")
     .addHelpText("after", "\nExamples:\n  $ bfd rules list\n  $ bfd rules list --format markdown -o docs/rules.md")
     .action(async (opts: { format: "table" | "markdown" | "json"; output?: string }, command: Command) => {
@@ -185,9 +308,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   rules
     .command("schema")
     .description("print a JSON Schema (rule files by default) for editor autocompletion")
-    .addOption(new Option("--for <what>", "which schema").choices(["rules", "config", "report", "snapshot"]).default("rules"))
+    .addOption(
+      new Option("--for <what>", "which schema").choices(["rules", "config", "report", "snapshot"]).default("rules"),
+    )
     .option("-o, --output <file>", "write to a file")
-    .addHelpText("after", "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/bfd/schemas/rules.schema.json")
+    .addHelpText(
+      "after",
+      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/bfd/schemas/rules.schema.json",
+    )
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");
       code = rulesSchema(ctxOf(command), opts.for, opts.output);
@@ -200,9 +328,18 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
         return code;
       } catch (error) {
         if (error instanceof CommanderError) {
-          if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.ok;
+          if (
+            error.code === "commander.helpDisplayed" ||
+            error.code === "commander.version" ||
+            error.code === "commander.help"
+          )
+            return ExitCode.ok;
           const message = error.message.replace(/^error: /, "");
-          throw usageError(error.code.replace("commander.", ""), message, "Run `bfd --help` (or `bfd <command> --help`) for usage.");
+          throw usageError(
+            error.code.replace("commander.", ""),
+            message,
+            "Run `bfd --help` (or `bfd <command> --help`) for usage.",
+          );
         }
         throw error;
       }

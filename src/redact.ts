@@ -15,5 +15,8 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
     .replace(/(glpat-|glptt-|gldt-|glcbt-)[A-Za-z0-9_.-]{8,}/g, "$1[REDACTED]")
     .replace(/lin_(api|oauth)_[A-Za-z0-9]{8,}/g, "lin_$1_[REDACTED]")
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?!git@)[^\s/?#@]+@/gi, "$1[REDACTED]@")
-    .replace(/([?&](?:private[_-]?token|access[_-]?token|job[_-]?token|token|api[_-]?key|password|secret)=)[^&#\s]+/gi, "$1[REDACTED]");
+    .replace(
+      /([?&](?:private[_-]?token|access[_-]?token|job[_-]?token|token|api[_-]?key|password|secret)=)[^&#\s]+/gi,
+      "$1[REDACTED]",
+    );
 }

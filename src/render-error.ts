@@ -6,7 +6,10 @@ import { ExitCode } from "./exit-codes.js";
  * Known errors never show a stack; unknown ones are bugs, shown with a request to report them (stack only
  * with --debug). The working directory is scrubbed from internal errors so reports carry no local paths.
  */
-export function renderError(error: unknown, options: { debug: boolean; color: boolean }): { text: string; code: ExitCode } {
+export function renderError(
+  error: unknown,
+  options: { debug: boolean; color: boolean },
+): { text: string; code: ExitCode } {
   const red = (s: string): string => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
   // The contract is one line per message and per detail; a line break that slipped into one must not break it.

@@ -22,10 +22,21 @@ export interface AuditResult {
 }
 
 /** The ready gate over many issues: pure, over already-fetched issues (the branch is unknown, so branch rules skip). */
-export function auditIssues(rules: readonly LoadedRule[], issues: readonly Issue[], viewer: Person | null, now: string, filter: AuditResult["filter"]): AuditResult {
+export function auditIssues(
+  rules: readonly LoadedRule[],
+  issues: readonly Issue[],
+  viewer: Person | null,
+  now: string,
+  filter: AuditResult["filter"],
+): AuditResult {
   const rows = issues.map((issue): AuditRow => {
-    const report = evaluate(rules, makeWorkItem({ schemaVersion: 1, now, branch: null, viewer, issue, mergeRequest: null }), { gate: "ready" });
-    const ids = (pred: (r: (typeof report.results)[number]) => boolean): string[] => report.results.filter(pred).map((r) => r.rule);
+    const report = evaluate(
+      rules,
+      makeWorkItem({ schemaVersion: 1, now, branch: null, viewer, issue, mergeRequest: null }),
+      { gate: "ready" },
+    );
+    const ids = (pred: (r: (typeof report.results)[number]) => boolean): string[] =>
+      report.results.filter(pred).map((r) => r.rule);
     return {
       identifier: issue.identifier,
       title: issue.title,
@@ -43,7 +54,12 @@ export function auditIssues(rules: readonly LoadedRule[], issues: readonly Issue
   return {
     schemaVersion: 1,
     filter,
-    summary: { issues: rows.length, ready, notReady: rows.length - ready, withWarnings: rows.filter((r) => r.warnings.length > 0).length },
+    summary: {
+      issues: rows.length,
+      ready,
+      notReady: rows.length - ready,
+      withWarnings: rows.filter((r) => r.warnings.length > 0).length,
+    },
     issues: rows,
   };
 }
@@ -55,7 +71,12 @@ function cut(text: string, width: number): string {
 
 export function renderAuditTable(result: AuditResult): string {
   const f = result.filter;
-  const scope = [`team ${f.team}`, f.state === null ? null : `state "${f.state}"`, f.project === null ? null : `project "${f.project}"`, f.label === null ? null : `label "${f.label}"`]
+  const scope = [
+    `team ${f.team}`,
+    f.state === null ? null : `state "${f.state}"`,
+    f.project === null ? null : `project "${f.project}"`,
+    f.label === null ? null : `label "${f.label}"`,
+  ]
     .filter((s) => s !== null)
     .join(", ");
   const lines = [`bfd audit · ready gate · ${stripTerminalControls(scope)}`, ""];
@@ -64,14 +85,22 @@ export function renderAuditTable(result: AuditResult): string {
     return `${lines.join("\n")}\n`;
   }
   const keyWidth = Math.max(5, ...result.issues.map((r) => r.identifier.length));
-  lines.push(`  ${"".padEnd(2)}${"issue".padEnd(keyWidth)}  ${"title".padEnd(40)}  ${"assignee".padEnd(16)}  failing rules`);
+  lines.push(
+    `  ${"".padEnd(2)}${"issue".padEnd(keyWidth)}  ${"title".padEnd(40)}  ${"assignee".padEnd(16)}  failing rules`,
+  );
   for (const r of result.issues) {
     const mark = r.verdict === "pass" ? (r.warnings.length > 0 ? "⚠" : "✔") : "✖";
     const failing = [...r.failing, ...r.errored, ...r.warnings.map((w) => `${w} (warning)`)].join(", ") || "—";
-    lines.push(`  ${mark} ${r.identifier.padEnd(keyWidth)}  ${cut(r.title, 40)}  ${cut(r.assignee ?? "unassigned", 16)}  ${failing}`);
+    lines.push(
+      `  ${mark} ${r.identifier.padEnd(keyWidth)}  ${cut(r.title, 40)}  ${cut(r.assignee ?? "unassigned", 16)}  ${failing}`,
+    );
   }
   const s = result.summary;
-  lines.push("", `  ${s.issues} issue${s.issues === 1 ? "" : "s"} · ${s.ready} ready · ${s.notReady} not ready${s.withWarnings > 0 ? ` · ${s.withWarnings} with warnings` : ""}`);
-  if (s.notReady > 0) lines.push("  Shape the issues marked ✖ before planning them in: `bfd ready <ISSUE>` shows how to fix each.");
+  lines.push(
+    "",
+    `  ${s.issues} issue${s.issues === 1 ? "" : "s"} · ${s.ready} ready · ${s.notReady} not ready${s.withWarnings > 0 ? ` · ${s.withWarnings} with warnings` : ""}`,
+  );
+  if (s.notReady > 0)
+    lines.push("  Shape the issues marked ✖ before planning them in: `bfd ready <ISSUE>` shows how to fix each.");
   return `${lines.join("\n")}\n`;
 }

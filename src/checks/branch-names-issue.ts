@@ -9,14 +9,18 @@ const Options = z
       .min(1)
       .default(["current", "mergeRequest"])
       .describe("Which branches to compare: the current git branch and/or the merge request's source branch."),
-    ignore: z.array(z.string()).default(["main", "master", "develop", "trunk"]).describe("Branches that are not work branches."),
+    ignore: z
+      .array(z.string())
+      .default(["main", "master", "develop", "trunk"])
+      .describe("Branches that are not work branches."),
   })
   .strict();
 
 /** The active branch (local and/or the MR's) names the issue, so the work happening is the issue's work. */
 export const branchNamesIssue = defineCheck({
   id: "branch-names-issue",
-  description: "The current git branch and the merge request's source branch name the Linear issue (its key, or Linear's branch name).",
+  description:
+    "The current git branch and the merge request's source branch name the Linear issue (its key, or Linear's branch name).",
   options: Options,
   hint: "Work on a branch named after the issue, e.g. `git switch -c {{issue.branchName|eng-123-short-title}}`.",
   hintData: ["branch"],
@@ -43,8 +47,12 @@ export const branchNamesIssue = defineCheck({
         return fail(`The ${c.label} "${c.name}" does not name ${key}${other}`, evidence, { branch: c.name });
       }
     }
-    return pass(`${candidates.map((c) => `"${c.name}"`).join(" and ")} name${candidates.length === 1 ? "s" : ""} ${key}`, evidence, {
-      branch: candidates[0]!.name,
-    });
+    return pass(
+      `${candidates.map((c) => `"${c.name}"`).join(" and ")} name${candidates.length === 1 ? "s" : ""} ${key}`,
+      evidence,
+      {
+        branch: candidates[0]!.name,
+      },
+    );
   },
 });

@@ -1,14 +1,20 @@
-import { FieldConditionSchema, describeCondition, evaluateFieldCondition, validateCondition, type FieldCondition } from "../rules/condition.js";
+import {
+  FieldConditionSchema,
+  describeCondition,
+  evaluateFieldCondition,
+  validateCondition,
+  type FieldCondition,
+} from "../rules/condition.js";
 import { evidenceForPath, getPath } from "../work-item/paths.js";
 import { defineCheck, fail, pass } from "./types.js";
 
 const Options = FieldConditionSchema;
 
-
 /** Generic check for custom rules: any WorkItem field equals / is in / matches / contains / exists / has a minimum length. */
 export const field = defineCheck({
   id: "field",
-  description: "Generic: a WorkItem field (dotted path) equals, is in, matches (RE2), contains, exists or has a minimum length.",
+  description:
+    "Generic: a WorkItem field (dotted path) equals, is in, matches (RE2), contains, exists or has a minimum length.",
   options: Options,
   hint: "Make {{condition}} true.",
   hintData: ["condition", "value"],
@@ -20,7 +26,8 @@ export const field = defineCheck({
     const value = raw === undefined ? "(absent)" : JSON.stringify(raw);
     const shown = value.length > 120 ? `${value.slice(0, 117)}…` : value;
     const data = { condition: describeCondition(condition), value: shown };
-    if (evaluateFieldCondition(item, condition)) return pass(`${describeCondition(condition)}`, [`${condition.field}: ${shown}`], data);
+    if (evaluateFieldCondition(item, condition))
+      return pass(`${describeCondition(condition)}`, [`${condition.field}: ${shown}`], data);
     return fail(`Expected ${describeCondition(condition)}; found ${shown}`, [`${condition.field}: ${shown}`], data);
   },
 });

@@ -5,9 +5,11 @@ import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z
   .object({
-    paths: GlobsSchema.default(["config/feature_flags/**/*.yml", "config/feature_flags/**/*.yaml", "feature-flags/**/*.y?(a)ml"]).describe(
-      "Globs of feature-flag record files.",
-    ),
+    paths: GlobsSchema.default([
+      "config/feature_flags/**/*.yml",
+      "config/feature_flags/**/*.yaml",
+      "feature-flags/**/*.y?(a)ml",
+    ]).describe("Globs of feature-flag record files."),
     requiredFields: z
       .array(z.string().min(1))
       .min(1)
@@ -58,16 +60,21 @@ export const flagRecords = defineCheck({
         evidence.push(`${file.newPath}: not valid YAML`);
         continue;
       }
-      const fields = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      const fields =
+        parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+          ? (parsed as Record<string, unknown>)
+          : {};
       const missing = o.requiredFields.filter((f) => !isFilled(fields[f]));
       missing.forEach((m) => missingFields.add(m));
       evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
       if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);
     }
     // With only unreadable or invalid records there is no field list: the hint still reads as a sentence.
-    const missing = missingFields.size > 0 ? [...missingFields].join(", ") : `valid YAML with ${o.requiredFields.join(", ")}`;
+    const missing =
+      missingFields.size > 0 ? [...missingFields].join(", ") : `valid YAML with ${o.requiredFields.join(", ")}`;
     const data = { missing, records: touched.map((f) => f.newPath).join(", ") };
-    if (problems.length > 0) return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
+    if (problems.length > 0)
+      return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
     return pass(`${touched.length} feature-flag record(s) complete`, evidence, data);
   },
 });

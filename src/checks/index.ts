@@ -43,7 +43,9 @@ export const CHECK_KINDS = {
 export type CheckKindId = keyof typeof CHECK_KINDS;
 
 export function findCheckKind(id: string): CheckKind | undefined {
-  return Object.prototype.hasOwnProperty.call(CHECK_KINDS, id) ? (CHECK_KINDS[id as CheckKindId] as unknown as CheckKind) : undefined;
+  return Object.prototype.hasOwnProperty.call(CHECK_KINDS, id)
+    ? (CHECK_KINDS[id as CheckKindId] as unknown as CheckKind)
+    : undefined;
 }
 
 export function checkKindIds(): string[] {

@@ -3,11 +3,16 @@ import { defineCheck, fail, pass } from "./types.js";
 
 const Options = z
   .object({
-    types: z.array(z.string().min(1)).optional().describe("Allowed Linear state types (triage, backlog, unstarted, started, completed, canceled)."),
+    types: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Allowed Linear state types (triage, backlog, unstarted, started, completed, canceled)."),
     names: z.array(z.string().min(1)).optional().describe("Allowed state names, case-insensitive (e.g. In Review)."),
   })
   .strict()
-  .refine((o) => (o.types?.length ?? 0) + (o.names?.length ?? 0) > 0, { message: "give at least one of types or names" });
+  .refine((o) => (o.types?.length ?? 0) + (o.names?.length ?? 0) > 0, {
+    message: "give at least one of types or names",
+  });
 
 /** The issue's workflow state (by type or by name) is one of a set. */
 export const issueState = defineCheck({

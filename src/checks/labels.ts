@@ -33,7 +33,10 @@ export const labels = defineCheck({
     if (missingAll.length > 0) problems.push(`is missing label ${listForMessage(missingAll.map((l) => `"${l}"`))}`);
     if (!anyOk) problems.push(`needs one of ${listForMessage((o.any ?? []).map((l) => `"${l}"`))}`);
     if (unwanted.length > 0) problems.push(`must not have ${listForMessage(unwanted.map((l) => `"${l}"`))}`);
-    const data = { missing: [...missingAll, ...(anyOk ? [] : (o.any ?? []))].join(", "), unwanted: unwanted.join(", ") };
+    const data = {
+      missing: [...missingAll, ...(anyOk ? [] : (o.any ?? []))].join(", "),
+      unwanted: unwanted.join(", "),
+    };
     if (problems.length > 0) return fail(`The ${whose} ${problems.join("; ")}`, evidence, data);
     return pass(`The ${whose} has the required labels`, evidence, data);
   },

@@ -4,7 +4,6 @@ import { findIssueKeys, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
-
 const Options = z
   .object({
     source: MarkdownSourceSchema.default("issue.description"),
@@ -33,20 +32,26 @@ export const mentionsLinked = defineCheck({
         .map((ref) => ref.identifier.toUpperCase()),
     );
     // Never inside code, and not the usual names that look like keys: `UTF-8`, `SHA-256` or `ISO-8601` are not issues.
-    const teams = new Set([issue.teamKey, ...o.teams, ...[...linked].map((k) => k.split("-")[0]!)].map((t) => t.toUpperCase()));
+    const teams = new Set(
+      [issue.teamKey, ...o.teams, ...[...linked].map((k) => k.split("-")[0]!)].map((t) => t.toUpperCase()),
+    );
     const counts = (key: string): boolean => {
       const team = key.split("-")[0]!;
       return o.teams.length > 0 ? teams.has(team) : teams.has(team) || !NOT_ISSUE_PREFIXES.has(team);
     };
     const prose = proseOf(markdownOf(item, o.source));
-    const fromUrls = prose.urls.filter((url) => /^https?:\/\/linear\.app\//i.test(url)).flatMap((url) => findIssueKeys(url));
+    const fromUrls = prose.urls
+      .filter((url) => /^https?:\/\/linear\.app\//i.test(url))
+      .flatMap((url) => findIssueKeys(url));
     const fromText = findIssueKeys(prose.text).filter(counts);
     const mentioned = [...new Set([...fromText, ...fromUrls])].filter((k) => k !== issue.identifier.toUpperCase());
     const unlinked = mentioned.filter((k) => !linked.has(k));
     const evidence = mentioned.map((k) => `${k}: ${linked.has(k) ? "linked" : "not linked"}`);
     const data = { unlinked: unlinked.join(", ") };
-    if (unlinked.length > 0) return fail(`Mentioned but not linked in Linear: ${listForMessage(unlinked)}`, evidence, data);
-    if (mentioned.length === 0) return pass(`No other issues mentioned; ${linked.size} linked issue(s)`, evidence, data);
+    if (unlinked.length > 0)
+      return fail(`Mentioned but not linked in Linear: ${listForMessage(unlinked)}`, evidence, data);
+    if (mentioned.length === 0)
+      return pass(`No other issues mentioned; ${linked.size} linked issue(s)`, evidence, data);
     return pass(`All ${mentioned.length} mentioned issue(s) are linked`, evidence, data);
   },
 });

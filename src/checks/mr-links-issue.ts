@@ -4,7 +4,10 @@ import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
   .object({
-    forbidOtherClosing: z.boolean().default(true).describe("Fail when the MR closes another issue too (scope widened)."),
+    forbidOtherClosing: z
+      .boolean()
+      .default(true)
+      .describe("Fail when the MR closes another issue too (scope widened)."),
   })
   .strict();
 
@@ -14,7 +17,8 @@ const Options = z
  */
 export const mrLinksIssue = defineCheck({
   id: "mr-links-issue",
-  description: "The merge request names the issue (branch, title, or description magic word such as 'Closes ENG-1') and closes no other issue.",
+  description:
+    "The merge request names the issue (branch, title, or description magic word such as 'Closes ENG-1') and closes no other issue.",
   options: Options,
   hint: "Name {{issue.identifier|the issue}} in the MR branch or title, or write `Closes {{issue.identifier|ENG-123}}` in its description; split other issues' work into their own MRs.",
   hintData: ["others"],
@@ -32,9 +36,18 @@ export const mrLinksIssue = defineCheck({
     const othersClosed = [...new Set(refs.filter((r) => r.closing && r.key !== key).map((r) => r.key))];
     const evidence = [...via.map((v) => `linked via ${v}`), ...othersClosed.map((k) => `also closes ${k}`)];
     const data = { others: othersClosed.join(", ") };
-    if (via.length === 0) return fail(`${mr.projectPath}!${mr.iid} does not name ${key} in its branch, title or description`, evidence, data);
+    if (via.length === 0)
+      return fail(
+        `${mr.projectPath}!${mr.iid} does not name ${key} in its branch, title or description`,
+        evidence,
+        data,
+      );
     if (o.forbidOtherClosing && othersClosed.length > 0) {
-      return fail(`${mr.projectPath}!${mr.iid} also closes ${listForMessage(othersClosed)}: its scope is wider than ${key}`, evidence, data);
+      return fail(
+        `${mr.projectPath}!${mr.iid} also closes ${listForMessage(othersClosed)}: its scope is wider than ${key}`,
+        evidence,
+        data,
+      );
     }
     return pass(`${mr.projectPath}!${mr.iid} is linked to ${key} via ${via.join(", ")}`, evidence, data);
   },

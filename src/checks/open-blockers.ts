@@ -4,7 +4,10 @@ import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
   .object({
-    doneTypes: z.array(z.string()).default(["completed", "canceled", "duplicate"]).describe("State types in which a blocker no longer blocks."),
+    doneTypes: z
+      .array(z.string())
+      .default(["completed", "canceled", "duplicate"])
+      .describe("State types in which a blocker no longer blocks."),
   })
   .strict();
 

@@ -20,7 +20,8 @@ const NO_QUESTION = /^(none|n\/?a|nothing|no open questions?|-+)\.?$/i;
  */
 export const openQuestions = defineCheck({
   id: "open-questions",
-  description: "Lists the unresolved items of an \"Open questions\" section (ticked, ~~struck~~ or 'Resolved:' items are resolved).",
+  description:
+    "Lists the unresolved items of an \"Open questions\" section (ticked, ~~struck~~ or 'Resolved:' items are resolved).",
   options: Options,
   hint: "Answer the open questions, or make sure whoever picks this up knows about them ({{issue.url|the issue}}).",
   hintData: ["questions"],
@@ -29,10 +30,21 @@ export const openQuestions = defineCheck({
     const section = findSection(markdownOf(item, o.source), o.headings);
     if (section === null) return pass("No open-questions section", [], { questions: "" });
     const open = sectionItems(section)
-      .filter((i) => i.checked !== true && !i.struck && !RESOLVED_PREFIX.test(i.text) && !NO_QUESTION.test(i.text) && i.text !== "")
+      .filter(
+        (i) =>
+          i.checked !== true &&
+          !i.struck &&
+          !RESOLVED_PREFIX.test(i.text) &&
+          !NO_QUESTION.test(i.text) &&
+          i.text !== "",
+      )
       .map((i) => i.text);
     const data = { questions: open.join("; ") };
     if (open.length === 0) return pass(`No unresolved questions in "${section.heading}"`, [], data);
-    return fail(`${open.length} unresolved question(s): ${listForMessage(open, 3)}`, open.map((q) => `question: ${q}`), data);
+    return fail(
+      `${open.length} unresolved question(s): ${listForMessage(open, 3)}`,
+      open.map((q) => `question: ${q}`),
+      data,
+    );
   },
 });

@@ -17,7 +17,10 @@ export const pipelineStatus = defineCheck({
   run: (item, o) => {
     const pipeline = item.mergeRequest!.headPipeline;
     if (pipeline === null) return fail("No pipeline has run on the merge request's head commit");
-    const evidence = [`pipeline${pipeline.id === null ? "" : ` #${pipeline.id}`}: ${pipeline.status}`, ...(pipeline.url === null ? [] : [pipeline.url])];
+    const evidence = [
+      `pipeline${pipeline.id === null ? "" : ` #${pipeline.id}`}: ${pipeline.status}`,
+      ...(pipeline.url === null ? [] : [pipeline.url]),
+    ];
     if (o.allowed.includes(pipeline.status)) return pass(`Head pipeline ${pipeline.status}`, evidence);
     return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
   },

@@ -41,7 +41,11 @@ export const pass = (message: string, evidence: string[] = [], data?: Record<str
   data === undefined ? { status: "pass", message, evidence } : { status: "pass", message, evidence, data };
 export const fail = (message: string, evidence: string[] = [], data?: Record<string, string>): CheckOutcome =>
   data === undefined ? { status: "fail", message, evidence } : { status: "fail", message, evidence, data };
-export const skip = (message: string, evidence: string[] = []): CheckOutcome => ({ status: "skipped", message, evidence });
+export const skip = (message: string, evidence: string[] = []): CheckOutcome => ({
+  status: "skipped",
+  message,
+  evidence,
+});
 
 /** Joins a list for a one-line message: `a, b and 3 more`. */
 export function listForMessage(values: readonly string[], max = 5): string {

@@ -23,7 +23,10 @@ export const unitOfWork = defineCheck({
       ...(issue.estimate === null ? [] : [`estimate: ${issue.estimate}`]),
     ];
     if (openChildren.length > 0) {
-      return fail(`The issue has ${openChildren.length} open sub-issue(s) (${listForMessage(openChildren.map((c) => c.identifier))}): it is not a unit of work`, evidence);
+      return fail(
+        `The issue has ${openChildren.length} open sub-issue(s) (${listForMessage(openChildren.map((c) => c.identifier))}): it is not a unit of work`,
+        evidence,
+      );
     }
     if (o.maxEstimate !== undefined && issue.estimate !== null && issue.estimate > o.maxEstimate) {
       return fail(`Estimate ${issue.estimate} is above ${o.maxEstimate}: too big for one story`, evidence);

@@ -32,7 +32,8 @@ export function detectGitLabMergeRequestPipeline(env: Env): CiDetection {
   }
   if (!/^\d+$/.test(iid)) return { ok: false, reason: `CI_MERGE_REQUEST_IID is not a number: "${iid}"` };
   const project = env.CI_MERGE_REQUEST_PROJECT_ID || env.CI_PROJECT_ID || env.CI_PROJECT_PATH;
-  if (project === undefined || project === "") return { ok: false, reason: "neither CI_PROJECT_ID nor CI_PROJECT_PATH is set" };
+  if (project === undefined || project === "")
+    return { ok: false, reason: "neither CI_PROJECT_ID nor CI_PROJECT_PATH is set" };
   const serverUrl = env.CI_SERVER_URL;
   if (serverUrl === undefined || serverUrl === "") return { ok: false, reason: "CI_SERVER_URL is not set" };
   return {

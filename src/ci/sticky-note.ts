@@ -29,7 +29,11 @@ export function isOwnStickyNote(note: NoteLike, selfId: number): boolean {
  * concurrent runs are deleted, keeping the oldest; after creating a note the list is read again, so two
  * runs racing each other still converge on exactly one note.
  */
-export async function upsertStickyNote(port: NotePort, selfId: number, body: string): Promise<{ id: number; action: "created" | "updated" }> {
+export async function upsertStickyNote(
+  port: NotePort,
+  selfId: number,
+  body: string,
+): Promise<{ id: number; action: "created" | "updated" }> {
   const text = body.trimStart().startsWith(STICKY_MARKER) ? body : `${STICKY_MARKER}\n${body}`;
   const own = (await port.listNotes()).filter((n) => isOwnStickyNote(n, selfId)).sort((a, b) => a.id - b.id);
   if (own.length > 0) {

@@ -21,7 +21,11 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
   const { rules, config } = loadLocalRules(ctx);
   const team = options.team ?? config.linear?.team;
   if (team === undefined || !/^[A-Za-z][A-Za-z0-9]{0,9}$/.test(team)) {
-    throw usageError("bad-team", team === undefined ? "bfd audit needs a team: --team ENG" : `--team ${team}: not a Linear team key`, "Pass the team key shown in issue keys (ENG for ENG-123), or set linear.team in bfd.config.yaml.");
+    throw usageError(
+      "bad-team",
+      team === undefined ? "bfd audit needs a team: --team ENG" : `--team ${team}: not a Linear team key`,
+      "Pass the team key shown in issue keys (ENG for ENG-123), or set linear.team in bfd.config.yaml.",
+    );
   }
   if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || Number(options.limit) > 1000) {
     throw usageError("bad-limit", `--limit ${options.limit}: use a whole number from 1 to 1000`);
@@ -44,7 +48,11 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     label: options.label ?? null,
     limit,
   });
-  writeOutput(ctx, options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderAuditTable(result), options.output);
+  writeOutput(
+    ctx,
+    options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderAuditTable(result),
+    options.output,
+  );
   if (listed.issues.length >= limit) ctx.stderr(`bfd audit: stopped at --limit ${limit}; there may be more issues\n`);
   return result.summary.notReady > 0 ? ExitCode.gateFailed : ExitCode.ok;
 }

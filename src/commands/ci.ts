@@ -37,7 +37,11 @@ export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
     const format = at === -1 ? "" : spec.slice(0, at);
     const path = at === -1 ? "" : spec.slice(at + 1);
     if (!isFormat(format) || path === "") {
-      throw usageError("bad-report", `--report ${printable(spec)}: expected FORMAT=FILE with FORMAT one of junit, codequality, markdown, json, pretty`, "e.g. --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json");
+      throw usageError(
+        "bad-report",
+        `--report ${printable(spec)}: expected FORMAT=FILE with FORMAT one of junit, codequality, markdown, json, pretty`,
+        "e.g. --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json",
+      );
     }
     return { format, path };
   });
@@ -47,12 +51,20 @@ export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
  * The team's rules as the MR's target branch has them, read through the GitLab API — so a merge request
  * cannot loosen the gate that judges it. Built-in rules come with bfd itself.
  */
-async function rulesFromTargetBranch(ctx: CommandContext, gitlab: GitLabSource, pipeline: MergeRequestPipeline, targetBranch: string): Promise<{ set: RuleSet; files: string[] }> {
+async function rulesFromTargetBranch(
+  ctx: CommandContext,
+  gitlab: GitLabSource,
+  pipeline: MergeRequestPipeline,
+  targetBranch: string,
+): Promise<{ set: RuleSet; files: string[] }> {
   const configs = await Promise.all(CONFIG_NAMES.map((name) => gitlab.readFile(pipeline.project, name, targetBranch)));
   const index = configs.findIndex((text) => text !== null);
-  const configFile: SourceText | null = index === -1 ? null : { path: `${CONFIG_NAMES[index]!} (at ${targetBranch})`, text: configs[index]! };
+  const configFile: SourceText | null =
+    index === -1 ? null : { path: `${CONFIG_NAMES[index]!} (at ${targetBranch})`, text: configs[index]! };
   const ruleFileNames = configFile === null ? [] : listedRuleFiles(configFile.text);
-  const texts = await Promise.all(ruleFileNames.map((name) => gitlab.readFile(pipeline.project, name.replace(/^\.\//, ""), targetBranch)));
+  const texts = await Promise.all(
+    ruleFileNames.map((name) => gitlab.readFile(pipeline.project, name.replace(/^\.\//, ""), targetBranch)),
+  );
   const byName = new Map(ruleFileNames.map((name, i) => [name, texts[i] ?? null]));
   const set = loadRuleSet({
     builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
@@ -62,15 +74,24 @@ async function rulesFromTargetBranch(ctx: CommandContext, gitlab: GitLabSource, 
       return text === null ? null : { path: `${relative} (at ${targetBranch})`, text };
     },
   });
-  return { set, files: [...(configFile === null ? [] : [CONFIG_NAMES[index]!]), ...ruleFileNames.map((n) => n.replace(/^\.\//, ""))] };
+  return {
+    set,
+    files: [
+      ...(configFile === null ? [] : [CONFIG_NAMES[index]!]),
+      ...ruleFileNames.map((n) => n.replace(/^\.\//, "")),
+    ],
+  };
 }
 
 /** `ruleFiles:` of a config text, when it parses; a broken config is reported by the loader, not here. */
 function listedRuleFiles(text: string): string[] {
   try {
     const parsed: unknown = parseYaml(text, { maxAliasCount: 100, logLevel: "error" });
-    const list = parsed !== null && typeof parsed === "object" ? (parsed as { ruleFiles?: unknown }).ruleFiles : undefined;
-    return Array.isArray(list) ? list.filter((f): f is string => typeof f === "string" && f !== "" && !f.includes("..")) : [];
+    const list =
+      parsed !== null && typeof parsed === "object" ? (parsed as { ruleFiles?: unknown }).ruleFiles : undefined;
+    return Array.isArray(list)
+      ? list.filter((f): f is string => typeof f === "string" && f !== "" && !f.includes(".."))
+      : [];
   } catch {
     return [];
   }
@@ -80,7 +101,11 @@ function listedRuleFiles(text: string): string[] {
 export async function runCi(ctx: CommandContext, options: CiOptions): Promise<ExitCode> {
   const detection = detectGitLabMergeRequestPipeline(ctx.env);
   if (!detection.ok) {
-    throw usageError("not-mr-pipeline", `bfd ci runs in a GitLab merge-request pipeline: ${detection.reason}`, "Outside CI, run `bfd done` (it finds the issue and MR from your branch).");
+    throw usageError(
+      "not-mr-pipeline",
+      `bfd ci runs in a GitLab merge-request pipeline: ${detection.reason}`,
+      "Outside CI, run `bfd done` (it finds the issue and MR from your branch).",
+    );
   }
   const pipeline = detection.pipeline;
   const reports = parseReportSpecs(options.reports);
@@ -95,7 +120,8 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     options.rulesFrom === "local"
       ? Promise.resolve({ set: loadLocalRules(ctx), files: [] as string[] })
       : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
-  const keyFromEnv = issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title })[0] ?? null;
+  const keyFromEnv =
+    issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title })[0] ?? null;
   const earlyIssue = keyFromEnv === null ? null : firstKnownIssue(linear, [keyFromEnv]);
   // The note needs the token's own user: ask now, alongside the rest, rather than after the report.
   const selfPromise = options.comment ? gitlab.currentUser() : null;
@@ -109,17 +135,22 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   const mr = evidence.mergeRequest;
   // The early key may be a word that only looks like one: then the MR's other keys, in order.
   const otherKeys = issueKeysFromMergeRequest(mr).filter((key) => key !== keyFromEnv);
-  const found = (earlyIssue === null ? null : await earlyIssue) ?? (await firstKnownIssue(linear, otherKeys.slice(0, MAX_KEYS_TRIED))) ?? { issue: null, viewer: null };
+  const found = (earlyIssue === null ? null : await earlyIssue) ??
+    (await firstKnownIssue(linear, otherKeys.slice(0, MAX_KEYS_TRIED))) ?? { issue: null, viewer: null };
 
   const notices: string[] = [];
   if (found.issue === null) {
     const tried = [...(keyFromEnv === null ? [] : [keyFromEnv]), ...otherKeys.slice(0, MAX_KEYS_TRIED)];
     const why = tried.length === 0 ? "" : ` (${tried.join(", ")} ${tried.length === 1 ? "is" : "are"} not in Linear)`;
-    notices.push(`No Linear issue is named by ${mr.projectPath}!${mr.iid}${why}: name it in the branch, the title, or with "Closes ENG-123" in the description.`);
+    notices.push(
+      `No Linear issue is named by ${mr.projectPath}!${mr.iid}${why}: name it in the branch, the title, or with "Closes ENG-123" in the description.`,
+    );
   }
   const changedRuleFiles = changedMatching(mr.changes, [...CONFIG_NAMES, ...rules.files]).map((f) => f.newPath);
   if (changedRuleFiles.length > 0) {
-    notices.push(`This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`);
+    notices.push(
+      `This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`,
+    );
   }
   const item = makeWorkItem({
     schemaVersion: 1,
@@ -133,8 +164,16 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   });
   const report = evaluate(rules.set.rules, item, { gate: "done", notices });
   const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
-  for (const target of reports) writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
-  writeOutput(ctx, (await loadReporter(options.format))(report, { colorLevel: options.output === undefined ? ctx.colorLevel : 0, rerun: "bfd ci" }), options.output);
+  for (const target of reports)
+    writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
+  writeOutput(
+    ctx,
+    (await loadReporter(options.format))(report, {
+      colorLevel: options.output === undefined ? ctx.colorLevel : 0,
+      rerun: "bfd ci",
+    }),
+    options.output,
+  );
   if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);
 
   if (options.comment) {
@@ -154,7 +193,9 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
       ctx.stderr(`bfd ci: ${note.action} the bfd note on !${pipeline.mrIid} (note ${note.id})\n`);
     } catch (error) {
       const why = error instanceof BfdError ? error.message : String(error);
-      ctx.stderr(`bfd ci: warning: could not post the merge request note: ${why} (the gate result above stands; posting needs a token with the api scope)\n`);
+      ctx.stderr(
+        `bfd ci: warning: could not post the merge request note: ${why} (the gate result above stands; posting needs a token with the api scope)\n`,
+      );
     }
   }
   return report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed;

@@ -43,7 +43,11 @@ export async function workItemFor(
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */
-export async function runGate(ctx: CommandContext, gate: Gate, options: GateOptions): Promise<{ code: ExitCode; report: Report }> {
+export async function runGate(
+  ctx: CommandContext,
+  gate: Gate,
+  options: GateOptions,
+): Promise<{ code: ExitCode; report: Report }> {
   const ruleSet = loadLocalRules(ctx);
   const item = await workItemFor(ctx, ruleSet, { gate, ...options });
   const report = evaluate(ruleSet.rules, item, { gate });
@@ -51,6 +55,7 @@ export async function runGate(ctx: CommandContext, gate: Gate, options: GateOpti
   const colorLevel = options.output === undefined ? ctx.colorLevel : 0;
   const render = await loadReporter(options.format);
   writeOutput(ctx, render(report, { colorLevel, rerun }), options.output);
-  if (options.output !== undefined) ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${options.output}\n`);
+  if (options.output !== undefined)
+    ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${options.output}\n`);
   return { code: report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed, report };
 }

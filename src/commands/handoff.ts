@@ -27,7 +27,12 @@ const DEFAULT_TESTED = ["How tested", "How was this tested", "How it was tested"
  */
 export async function runHandoff(ctx: CommandContext, options: HandoffOptions): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
-  const item = await workItemFor(ctx, rules, { gate: "done", issue: options.issue, mr: options.mr, snapshot: options.snapshot });
+  const item = await workItemFor(ctx, rules, {
+    gate: "done",
+    issue: options.issue,
+    mr: options.mr,
+    snapshot: options.snapshot,
+  });
   const report = evaluate(rules.rules, item, { gate: "done" });
   const headingsOf = (id: string, fallback: string[]): string[] => {
     const rule = rules.rules.find((r) => r.gate === "done" && r.id === id);
@@ -42,13 +47,20 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
   let posted: { id: string; url: string } | null = null;
   if (options.post) {
     if (item.issue === null || item.issue.id === "") {
-      throw usageError("no-issue", "cannot post the handoff: the issue is not known", "Name the issue: bfd handoff ENG-123 --state in-review --post");
+      throw usageError(
+        "no-issue",
+        "cannot post the handoff: the issue is not known",
+        "Name the issue: bfd handoff ENG-123 --state in-review --post",
+      );
     }
     const linear = await linearFromEnv(ctx);
     posted = await linear.createComment(item.issue.id, note.markdown);
     ctx.stderr(`bfd handoff: posted the handoff note as a comment on ${item.issue.identifier}: ${posted.url}\n`);
   }
-  const text = options.format === "json" ? `${JSON.stringify({ schemaVersion: 1, ...note, report, comment: posted }, null, 2)}\n` : note.markdown;
+  const text =
+    options.format === "json"
+      ? `${JSON.stringify({ schemaVersion: 1, ...note, report, comment: posted }, null, 2)}\n`
+      : note.markdown;
   writeOutput(ctx, text, options.output);
   return ExitCode.ok;
 }

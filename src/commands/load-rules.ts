@@ -19,7 +19,9 @@ function cachedBuiltins(ctx: CommandContext): RuleSet | null {
   } catch {
     return null;
   }
-  const texts = Object.fromEntries(BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(ctx.builtinDir, name), "utf8")]));
+  const texts = Object.fromEntries(
+    BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(ctx.builtinDir, name), "utf8")]),
+  );
   const rules = fromBuiltinCache(cache, texts, (file) => displayPath(ctx.cwd, join(ctx.builtinDir, file)));
   return rules === null ? null : { rules, config: ConfigSchema.parse({}), configPath: null };
 }

@@ -15,6 +15,10 @@ export function writeOutput(ctx: CommandContext, text: string, output: string | 
     writeFileSync(path, text);
   } catch (error) {
     const why = error instanceof Error && "code" in error ? String(error.code) : "write failed";
-    throw usageError("output-unwritable", `cannot write ${output} (${why})`, "Choose a path you can write to, or leave --output out to print.");
+    throw usageError(
+      "output-unwritable",
+      `cannot write ${output} (${why})`,
+      "Choose a path you can write to, or leave --output out to print.",
+    );
   }
 }

@@ -39,7 +39,9 @@ export function rulesCheck(ctx: CommandContext): ExitCode {
   const done = set.rules.filter((r) => r.gate === "done").length;
   const files = [...new Set(set.rules.map((r) => r.location.file))];
   const config = set.configPath === null ? "no bfd.config.yaml" : set.configPath;
-  ctx.stdout(`✔ ${set.rules.length} rules valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`);
+  ctx.stdout(
+    `✔ ${set.rules.length} rules valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`,
+  );
   return ExitCode.ok;
 }
 
@@ -68,7 +70,10 @@ function typeName(node: JsonSchemaNode): string {
   if (node.enum !== undefined) return node.enum.map((v) => JSON.stringify(v)).join(" | ");
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.anyOf !== undefined) return node.anyOf.map(typeName).join(" | ");
-  if (node.type === "array") return node.items === undefined ? "array" : `${node.items.enum !== undefined ? `(${typeName(node.items)})` : typeName(node.items)}[]`;
+  if (node.type === "array")
+    return node.items === undefined
+      ? "array"
+      : `${node.items.enum !== undefined ? `(${typeName(node.items)})` : typeName(node.items)}[]`;
   if (Array.isArray(node.type)) return node.type.join(" | ");
   return node.type ?? "any";
 }
@@ -112,14 +117,29 @@ export function rulesMarkdown(rules: readonly LoadedRule[]): string {
   for (const gate of ["ready", "done"] as const) {
     const gateRules = rules.filter((r) => r.gate === gate);
     out.push(`## Gate \`${gate}\` (\`bfd ${gate}\`)`, "");
-    out.push(table(["id", "severity", "check", "waivable", "title"], gateRules.map((r) => [`[\`${r.id}\`](#${gate}-${r.id})`, r.severity, `\`${r.kind.id}\``, r.waivable ? `yes${r.waiverLabels.length > 0 ? ` (label ${r.waiverLabels.map((l) => `\`${l}\``).join(", ")})` : ""}` : "no", r.title])));
+    out.push(
+      table(
+        ["id", "severity", "check", "waivable", "title"],
+        gateRules.map((r) => [
+          `[\`${r.id}\`](#${gate}-${r.id})`,
+          r.severity,
+          `\`${r.kind.id}\``,
+          r.waivable
+            ? `yes${r.waiverLabels.length > 0 ? ` (label ${r.waiverLabels.map((l) => `\`${l}\``).join(", ")})` : ""}`
+            : "no",
+          r.title,
+        ]),
+      ),
+    );
     out.push("");
     for (const r of gateRules) {
       out.push(`### <a id="${gate}-${r.id}"></a>\`${r.id}\``, "", `**${r.title}**`, "");
       if (r.process !== undefined) out.push(`> ${r.process}`, "");
       out.push(`- check kind: [\`${r.kind.id}\`](#kind-${r.kind.id})`, `- severity: ${r.severity}`);
       if (r.when !== undefined) out.push(`- applies when: \`${JSON.stringify(r.when)}\` (skipped otherwise)`);
-      out.push(`- waivable: ${r.waivable ? `yes — \`bfd-waive: ${r.id} <reason>\`${r.waiverLabels.length > 0 ? ` or label ${r.waiverLabels.map((l) => `\`${l}\``).join(", ")}` : ""}` : "no"}`);
+      out.push(
+        `- waivable: ${r.waivable ? `yes — \`bfd-waive: ${r.id} <reason>\`${r.waiverLabels.length > 0 ? ` or label ${r.waiverLabels.map((l) => `\`${l}\``).join(", ")}` : ""}` : "no"}`,
+      );
       out.push(`- hint: ${r.hint}`, "", "```yaml", ruleOptionsYaml(r), "```", "");
     }
   }
@@ -128,30 +148,64 @@ export function rulesMarkdown(rules: readonly LoadedRule[]): string {
     out.push(`### <a id="kind-${kind.id}"></a>\`${kind.id}\``, "", kind.description, "");
     const docs = optionDocs(kind);
     if (docs.length > 0) {
-      out.push(table(["option", "type", "default", "description"], docs.map((d) => [`\`${d.name}\``, d.type, d.default === undefined ? (d.required ? "required" : "—") : `\`${JSON.stringify(d.default)}\``, d.description])));
+      out.push(
+        table(
+          ["option", "type", "default", "description"],
+          docs.map((d) => [
+            `\`${d.name}\``,
+            d.type,
+            d.default === undefined ? (d.required ? "required" : "—") : `\`${JSON.stringify(d.default)}\``,
+            d.description,
+          ]),
+        ),
+      );
       out.push("");
     }
-    if (kind.hintData !== undefined && kind.hintData.length > 0) out.push(`Hint names: ${kind.hintData.map((n) => `\`{{${n}}}\``).join(", ")}`, "");
+    if (kind.hintData !== undefined && kind.hintData.length > 0)
+      out.push(`Hint names: ${kind.hintData.map((n) => `\`{{${n}}}\``).join(", ")}`, "");
   }
-  out.push("## WorkItem paths", "", "Usable in `when:` conditions, the `field` check and hint templates (`{{issue.url}}`, `{{issue.url|fallback}}`):", "");
-  out.push(workItemPaths().map((p) => `\`${p}\``).join(", "), "");
+  out.push(
+    "## WorkItem paths",
+    "",
+    "Usable in `when:` conditions, the `field` check and hint templates (`{{issue.url}}`, `{{issue.url|fallback}}`):",
+    "",
+  );
+  out.push(
+    workItemPaths()
+      .map((p) => `\`${p}\``)
+      .join(", "),
+    "",
+  );
   return `${out.join("\n")}\n`;
 }
 
-export function rulesList(ctx: CommandContext, format: "table" | "markdown" | "json", output: string | undefined): ExitCode {
+export function rulesList(
+  ctx: CommandContext,
+  format: "table" | "markdown" | "json",
+  output: string | undefined,
+): ExitCode {
   const set = loadLocalRules(ctx);
   if (format === "markdown") {
     writeOutput(ctx, rulesMarkdown(set.rules), output);
     return ExitCode.ok;
   }
   if (format === "json") {
-    const rows = set.rules.map((r) => ({ id: r.id, gate: r.gate, severity: r.severity, title: r.title, check: r.kind.id, waivable: r.waivable, location: r.location }));
+    const rows = set.rules.map((r) => ({
+      id: r.id,
+      gate: r.gate,
+      severity: r.severity,
+      title: r.title,
+      check: r.kind.id,
+      waivable: r.waivable,
+      location: r.location,
+    }));
     writeOutput(ctx, `${JSON.stringify(rows, null, 2)}\n`, output);
     return ExitCode.ok;
   }
   const width = Math.max(...set.rules.map((r) => r.id.length), 2);
   const lines = [`${"id".padEnd(width)}  gate   severity  title`];
-  for (const r of set.rules) lines.push(`${r.id.padEnd(width)}  ${r.gate.padEnd(5)}  ${r.severity.padEnd(8)}  ${r.title}`);
+  for (const r of set.rules)
+    lines.push(`${r.id.padEnd(width)}  ${r.gate.padEnd(5)}  ${r.severity.padEnd(8)}  ${r.title}`);
   writeOutput(ctx, `${lines.join("\n")}\n`, output);
   return ExitCode.ok;
 }
@@ -164,16 +218,24 @@ export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
     lines.push(`${r.id} (gate ${r.gate}, ${r.severity})`, `  ${r.title}`);
     if (r.process !== undefined) lines.push(`  process: "${r.process}"`);
     lines.push(`  check: ${r.kind.id} — ${r.kind.description}`);
-    lines.push(`  options:`, ...ruleOptionsYaml(r).split("\n").map((l) => `    ${l}`));
+    lines.push(
+      `  options:`,
+      ...ruleOptionsYaml(r)
+        .split("\n")
+        .map((l) => `    ${l}`),
+    );
     if (r.when !== undefined) lines.push(`  applies when: ${JSON.stringify(r.when)}`);
-    lines.push(`  waivable: ${r.waivable ? `yes (bfd-waive: ${r.id} <reason>${r.waiverLabels.length > 0 ? `; labels: ${r.waiverLabels.join(", ")}` : ""})` : "no"}`);
+    lines.push(
+      `  waivable: ${r.waivable ? `yes (bfd-waive: ${r.id} <reason>${r.waiverLabels.length > 0 ? `; labels: ${r.waiverLabels.join(", ")}` : ""})` : "no"}`,
+    );
     lines.push(`  hint: ${r.hint}`, `  defined at: ${r.location.file}:${r.location.line}:${r.location.column}`, "");
   }
   const kind = findCheckKind(id);
   if (kind !== undefined) {
     lines.push(`check kind ${kind.id}`, `  ${kind.description}`, "  options:");
     for (const d of optionDocs(kind)) {
-      const dflt = d.default === undefined ? (d.required ? " (required)" : "") : ` (default ${JSON.stringify(d.default)})`;
+      const dflt =
+        d.default === undefined ? (d.required ? " (required)" : "") : ` (default ${JSON.stringify(d.default)})`;
       lines.push(`    ${d.name}: ${d.type}${dflt}${d.description === "" ? "" : ` — ${d.description}`}`);
     }
     if (kind.id === "field") lines.push("  WorkItem paths:", ...workItemPaths().map((p) => `    ${p}`));
@@ -181,7 +243,11 @@ export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
   }
   if (lines.length === 0) {
     const known = [...new Set(set.rules.map((r) => r.id))].sort();
-    throw usageError("unknown-rule", `no rule or check kind named "${id}"`, `Rules: ${known.join(", ")}. Check kinds: ${Object.keys(CHECK_KINDS).join(", ")}.`);
+    throw usageError(
+      "unknown-rule",
+      `no rule or check kind named "${id}"`,
+      `Rules: ${known.join(", ")}. Check kinds: ${Object.keys(CHECK_KINDS).join(", ")}.`,
+    );
   }
   ctx.stdout(`${lines.join("\n").trimEnd()}\n`);
   return ExitCode.ok;

@@ -6,10 +6,16 @@ import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
 
 /** `bfd snapshot`: the WorkItem exactly as the gates would see it, for `--snapshot` replays and bug reports. */
-export async function runSnapshot(ctx: CommandContext, options: { issue: string | undefined; mr: string | undefined; gate: Gate; output: string | undefined }): Promise<ExitCode> {
+export async function runSnapshot(
+  ctx: CommandContext,
+  options: { issue: string | undefined; mr: string | undefined; gate: Gate; output: string | undefined },
+): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
   const item = await workItemFor(ctx, rules, { gate: options.gate, issue: options.issue, mr: options.mr });
   writeOutput(ctx, `${JSON.stringify(item, null, 2)}\n`, options.output);
-  if (options.output !== undefined) ctx.stderr(`bfd snapshot: wrote ${options.output} (replay with: bfd ${options.gate} --snapshot ${options.output})\n`);
+  if (options.output !== undefined)
+    ctx.stderr(
+      `bfd snapshot: wrote ${options.output} (replay with: bfd ${options.gate} --snapshot ${options.output})\n`,
+    );
   return ExitCode.ok;
 }

@@ -40,26 +40,44 @@ export interface StagingResult {
 
 function renderPretty(result: StagingResult): string {
   const t = (s: string): string => stripTerminalControls(s);
-  const lines = [`bfd staging · ${t(result.project)} → ${t(result.deployBranch)} · label "${t(result.label)}"`, `  window: ${result.window.description}`, ""];
+  const lines = [
+    `bfd staging · ${t(result.project)} → ${t(result.deployBranch)} · label "${t(result.label)}"`,
+    `  window: ${result.window.description}`,
+    "",
+  ];
   if (result.missing.length === 0) {
     lines.push(`  No merged merge request in this window is missing "${t(result.label)}".`);
   } else {
     for (const row of result.missing) {
       lines.push(`  ✖ ${t(row.reference)}  ${t(row.title)}`);
-      lines.push(`      by ${t(row.author)} · merged ${row.mergedAtLocal} · ${row.issue ?? "no Linear issue named"} · ${t(row.url)}`);
+      lines.push(
+        `      by ${t(row.author)} · merged ${row.mergedAtLocal} · ${row.issue ?? "no Linear issue named"} · ${t(row.url)}`,
+      );
     }
     lines.push("");
     const what = `${result.missing.length} merged merge request${result.missing.length === 1 ? "" : "s"} missing "${t(result.label)}"`;
-    lines.push(result.window.mandatory ? `  ${what}: validate them in staging, then add the label.` : `  ${what} (validation becomes mandatory at the cut-off).`);
+    lines.push(
+      result.window.mandatory
+        ? `  ${what}: validate them in staging, then add the label.`
+        : `  ${what} (validation becomes mandatory at the cut-off).`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
 
 function renderMarkdown(result: StagingResult): string {
   const md = escapeMarkdownInline;
-  const lines = [`### Staging validation: ${result.missing.length} missing "${md(result.label)}"`, "", `Window: ${md(result.window.description)}`, ""];
+  const lines = [
+    `### Staging validation: ${result.missing.length} missing "${md(result.label)}"`,
+    "",
+    `Window: ${md(result.window.description)}`,
+    "",
+  ];
   if (result.missing.length === 0) lines.push("Nothing is missing the label.");
-  for (const row of result.missing) lines.push(`- [${md(row.reference)}](${row.url}) ${md(row.title)} — ${md(row.author)}, merged ${md(row.mergedAtLocal)}${row.issue === null ? "" : `, ${md(row.issue)}`}`);
+  for (const row of result.missing)
+    lines.push(
+      `- [${md(row.reference)}](${row.url}) ${md(row.title)} — ${md(row.author)}, merged ${md(row.mergedAtLocal)}${row.issue === null ? "" : `, ${md(row.issue)}`}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -83,10 +101,18 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
   const gitlab = await gitlabFromEnv(ctx);
   const project = await resolveProject(ctx, config.gitlab?.project);
   if (project === null) {
-    throw usageError("no-project", "cannot tell which GitLab project to look in", "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.");
+    throw usageError(
+      "no-project",
+      "cannot tell which GitLab project to look in",
+      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
+    );
   }
   const deployBranch = config.staging?.deployBranch ?? (await gitlab.getProject(project)).defaultBranch;
-  const merged = await gitlab.listMergedMergeRequests(project, { targetBranch: deployBranch, updatedAfter: window.start, notLabels: [calendar.label] });
+  const merged = await gitlab.listMergedMergeRequests(project, {
+    targetBranch: deployBranch,
+    updatedAfter: window.start,
+    notLabels: [calendar.label],
+  });
   const missing: StagingRow[] = merged
     .filter((mr) => mr.mergedAt !== null && mr.mergedAt >= window.start && mr.mergedAt < window.end)
     .filter((mr) => !mr.labels.some((l) => l.toLowerCase() === calendar.label.toLowerCase()))
@@ -110,7 +136,12 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     missing,
     verdict: window.mandatory && missing.length > 0 ? "fail" : "pass",
   };
-  const text = options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : options.format === "markdown" ? renderMarkdown(result) : renderPretty(result);
+  const text =
+    options.format === "json"
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : options.format === "markdown"
+        ? renderMarkdown(result)
+        : renderPretty(result);
   writeOutput(ctx, text, options.output);
   return result.verdict === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }

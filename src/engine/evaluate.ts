@@ -30,7 +30,8 @@ interface Verdictless {
 function unreadable(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | null {
   for (const need of needs) {
     const gap = item.unavailable.find((u) => u.evidence === need);
-    if (gap !== undefined) return { status: "error", message: `Could not read ${need}: ${gap.reason}`, evidence: [], data: {} };
+    if (gap !== undefined)
+      return { status: "error", message: `Could not read ${need}: ${gap.reason}`, evidence: [], data: {} };
   }
   return null;
 }
@@ -38,11 +39,23 @@ function unreadable(needs: readonly EvidenceKey[], item: WorkItem): Verdictless 
 /** No issue or no merge request to judge: the rule fails with the hint to name or open one. */
 function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | null {
   if (needs.includes("issue") && item.issue === null) {
-    return { status: "fail", message: "No Linear issue found for this work", evidence: [], data: {}, hintOverride: NO_ISSUE_HINT };
+    return {
+      status: "fail",
+      message: "No Linear issue found for this work",
+      evidence: [],
+      data: {},
+      hintOverride: NO_ISSUE_HINT,
+    };
   }
   if (needs.some((n) => n.startsWith("mergeRequest")) && item.mergeRequest === null) {
     const lookup = item.context.mergeRequestLookup;
-    return { status: "fail", message: `No merge request found${lookup === null ? "" : ` (${lookup})`}`, evidence: [], data: {}, hintOverride: NO_MR_HINT };
+    return {
+      status: "fail",
+      message: `No merge request found${lookup === null ? "" : ` (${lookup})`}`,
+      evidence: [],
+      data: {},
+      hintOverride: NO_MR_HINT,
+    };
   }
   return null;
 }
@@ -52,7 +65,12 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
     const gap = unreadable(conditionNeeds(rule.when), item);
     if (gap !== null) return gap;
     if (!evaluateCondition(item, rule.when)) {
-      return { status: "skipped", message: `Only applies when ${describeCondition(rule.when)}`, evidence: [], data: {} };
+      return {
+        status: "skipped",
+        message: `Only applies when ${describeCondition(rule.when)}`,
+        evidence: [],
+        data: {},
+      };
     }
   }
   const needs = rule.kind.needs(rule.options);
@@ -64,7 +82,12 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
   } catch (error) {
     // Fail closed: a check that crashed on odd data is an error, never a pass, and the rest still run.
     const why = error instanceof Error ? error.message : String(error);
-    return { status: "error", message: `The ${rule.kind.id} check could not evaluate this work item (${why}); please report this`, evidence: [], data: {} };
+    return {
+      status: "error",
+      message: `The ${rule.kind.id} check could not evaluate this work item (${why}); please report this`,
+      evidence: [],
+      data: {},
+    };
   }
   return { status: outcome.status, message: outcome.message, evidence: outcome.evidence, data: outcome.data ?? {} };
 }
@@ -87,7 +110,9 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
     } else if (!rule.waivable) {
       notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: that rule cannot be waived.`);
     } else if (line.reason === "") {
-      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: a waiver needs a reason (bfd-waive: ${line.ruleId} <why>).`);
+      notices.push(
+        `Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: a waiver needs a reason (bfd-waive: ${line.ruleId} <why>).`,
+      );
     } else if (!usableWaivers.has(line.ruleId)) {
       usableWaivers.set(line.ruleId, { reason: line.reason, source: line.source });
     }
@@ -139,8 +164,12 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
     schemaVersion: REPORT_SCHEMA_VERSION,
     gate: options.gate,
     verdict: failing ? "fail" : "pass",
-    issue: item.issue === null ? null : { identifier: item.issue.identifier, title: item.issue.title, url: item.issue.url },
-    mergeRequest: item.mergeRequest === null ? null : { iid: item.mergeRequest.iid, project: item.mergeRequest.projectPath, url: item.mergeRequest.url },
+    issue:
+      item.issue === null ? null : { identifier: item.issue.identifier, title: item.issue.title, url: item.issue.url },
+    mergeRequest:
+      item.mergeRequest === null
+        ? null
+        : { iid: item.mergeRequest.iid, project: item.mergeRequest.projectPath, url: item.mergeRequest.url },
     summary,
     results,
     notices,

@@ -38,7 +38,11 @@ export function parseMarkdown(markdown: string): Root {
 
 /** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */
 export function normaliseHeading(text: string): string {
-  return text.replace(/[:：]\s*$/, "").replace(/\s+/g, " ").trim().toLowerCase();
+  return text
+    .replace(/[:：]\s*$/, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -69,10 +73,13 @@ function sectionTitle(node: RootContent): { text: string; depth: number } | null
   if (node.type === "heading") return { text: toString(node as Heading), depth: node.depth };
   if (node.type === "paragraph" && node.children.length >= 1) {
     const [first, ...rest] = node.children;
-    const restIsBlank = rest.every((child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "");
+    const restIsBlank = rest.every(
+      (child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "",
+    );
     if (first?.type === "strong" && restIsBlank) return { text: toString(first), depth: 7 };
     // "Open questions:" on its own line, as plain-text descriptions write headings.
-    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value)) return { text: first.value, depth: 8 };
+    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value))
+      return { text: first.value, depth: 8 };
   }
   return null;
 }

@@ -12,7 +12,9 @@ export type RuleStatus = z.infer<typeof RuleStatusSchema>;
 export const WaiverSchema = z
   .object({
     reason: z.string(),
-    source: z.string().describe("Where the waiver came from: 'label no-docs', 'issue description', 'merge request description'."),
+    source: z
+      .string()
+      .describe("Where the waiver came from: 'label no-docs', 'issue description', 'merge request description'."),
   })
   .strict();
 
@@ -49,7 +51,11 @@ export const ReportSchema = z
       })
       .strict(),
     results: z.array(RuleResultSchema),
-    notices: z.array(z.string()).describe("Things the reader should know that are not rule results (ignored waivers, rule files changed by the MR)."),
+    notices: z
+      .array(z.string())
+      .describe(
+        "Things the reader should know that are not rule results (ignored waivers, rule files changed by the MR).",
+      ),
   })
   .strict();
 export type Report = z.infer<typeof ReportSchema>;

@@ -27,13 +27,27 @@ export const renderJunit: Reporter = (report) => {
   const suiteName = `bfd ${report.gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const doc = create({ version: "1.0", encoding: "UTF-8" });
   const suites = doc.ele("testsuites", { name: "bfd", tests: report.results.length, failures, errors, skipped });
-  const suite = suites.ele("testsuite", { name: clean(suiteName), tests: report.results.length, failures, errors, skipped, time: "0" });
+  const suite = suites.ele("testsuite", {
+    name: clean(suiteName),
+    tests: report.results.length,
+    failures,
+    errors,
+    skipped,
+    time: "0",
+  });
   for (const r of report.results) {
-    const testcase = suite.ele("testcase", { classname: `bfd.${report.gate}`, name: clean(`${r.rule}: ${r.title}`), time: "0" });
+    const testcase = suite.ele("testcase", {
+      classname: `bfd.${report.gate}`,
+      name: clean(`${r.rule}: ${r.title}`),
+      time: "0",
+    });
     const warning = r.severity === "warning" && (r.status === "fail" || r.status === "error");
-    if (r.status === "fail" && !warning) testcase.ele("failure", { message: clean(r.message), type: r.rule }).txt(details(r));
-    else if (r.status === "error" && !warning) testcase.ele("error", { message: clean(r.message), type: r.rule }).txt(details(r));
-    else if (r.status === "waived") testcase.ele("skipped", { message: clean(`waived: ${r.waiver?.reason ?? ""} (${r.waiver?.source ?? ""})`) });
+    if (r.status === "fail" && !warning)
+      testcase.ele("failure", { message: clean(r.message), type: r.rule }).txt(details(r));
+    else if (r.status === "error" && !warning)
+      testcase.ele("error", { message: clean(r.message), type: r.rule }).txt(details(r));
+    else if (r.status === "waived")
+      testcase.ele("skipped", { message: clean(`waived: ${r.waiver?.reason ?? ""} (${r.waiver?.source ?? ""})`) });
     else if (r.status === "skipped") testcase.ele("skipped", { message: clean(r.message) });
     else if (warning) testcase.ele("system-out").txt(clean(`warning: ${details(r)}`));
   }

@@ -6,14 +6,18 @@ import { stripTerminalControls } from "./sanitize.js";
  * its line, no `#123` / `!12` reference or quick action (`/close`) is triggered.
  */
 export function escapeMarkdownInline(text: string): string {
-  return stripTerminalControls(text)
-    // Text lands mid-line (after our own list marker), so only inline syntax needs escaping: emphasis, code,
-    // links, tables, strikethrough, HTML, and GitLab's #123 / !12 references.
-    .replace(/[\\`*_[\]|~<>&#]|!(?=[\d[])/g, (ch) => (ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === "&" ? "&amp;" : `\\${ch}`))
-    .replace(/@(?=[\p{L}\p{N}_])/gu, "@\u200b")
-    .replace(/^\s*\//, (m) => m.replace("/", "\\/"))
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    stripTerminalControls(text)
+      // Text lands mid-line (after our own list marker), so only inline syntax needs escaping: emphasis, code,
+      // links, tables, strikethrough, HTML, and GitLab's #123 / !12 references.
+      .replace(/[\\`*_[\]|~<>&#]|!(?=[\d[])/g, (ch) =>
+        ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === "&" ? "&amp;" : `\\${ch}`,
+      )
+      .replace(/@(?=[\p{L}\p{N}_])/gu, "@\u200b")
+      .replace(/^\s*\//, (m) => m.replace("/", "\\/"))
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /** For URLs placed in `<…>` autolinks: only http(s) URLs, with characters that could close the link removed. */

@@ -3,7 +3,14 @@ import { escapeMarkdownInline as md, safeUrl } from "./markdown-escape.js";
 import { GATE_NAMES, summaryLine } from "./summary.js";
 import type { Reporter } from "./types.js";
 
-const ICONS: Record<string, string> = { pass: "✅", fail: "❌", warning: "⚠️", waived: "➖", skipped: "⏭️", error: "❗" };
+const ICONS: Record<string, string> = {
+  pass: "✅",
+  fail: "❌",
+  warning: "⚠️",
+  waived: "➖",
+  skipped: "⏭️",
+  error: "❗",
+};
 
 function icon(r: RuleResult): string {
   if (r.status === "fail" && r.severity === "warning") return ICONS.warning!;
@@ -29,9 +36,16 @@ function line(r: RuleResult): string[] {
  */
 export const renderMarkdown: Reporter = (report) => {
   const verdict = report.verdict === "pass" ? "✅ passed" : "❌ failed";
-  const subject = report.issue === null ? "no Linear issue" : link(`${report.issue.identifier} ${report.issue.title}`, report.issue.url);
+  const subject =
+    report.issue === null
+      ? "no Linear issue"
+      : link(`${report.issue.identifier} ${report.issue.title}`, report.issue.url);
   const lines = [`### bfd ${report.gate} ${verdict} · ${GATE_NAMES[report.gate]} · ${subject}`, ""];
-  if (report.mergeRequest !== null) lines.push(`Merge request ${link(`${report.mergeRequest.project}!${report.mergeRequest.iid}`, report.mergeRequest.url)}`, "");
+  if (report.mergeRequest !== null)
+    lines.push(
+      `Merge request ${link(`${report.mergeRequest.project}!${report.mergeRequest.iid}`, report.mergeRequest.url)}`,
+      "",
+    );
   const attention = report.results.filter((r) => r.status === "fail" || r.status === "error" || r.status === "waived");
   const rest = report.results.filter((r) => !attention.includes(r));
   for (const r of attention) lines.push(...line(r));

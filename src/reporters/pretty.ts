@@ -22,7 +22,10 @@ export const renderPretty: Reporter = (report, options) => {
   const issue = report.issue === null ? "no Linear issue" : `${t(report.issue.identifier)} ${t(report.issue.title)}`;
   lines.push(`${c.bold(`bfd ${report.gate}`)} ${c.dim("·")} ${GATE_NAMES[report.gate]} ${c.dim("·")} ${c.bold(issue)}`);
   if (report.issue !== null) lines.push(`  ${c.dim(t(report.issue.url))}`);
-  if (report.mergeRequest !== null) lines.push(`  ${c.dim(`MR ${t(report.mergeRequest.project)}!${report.mergeRequest.iid}  ${t(report.mergeRequest.url)}`)}`);
+  if (report.mergeRequest !== null)
+    lines.push(
+      `  ${c.dim(`MR ${t(report.mergeRequest.project)}!${report.mergeRequest.iid}  ${t(report.mergeRequest.url)}`)}`,
+    );
   lines.push("");
   let lastHint: string | null = null;
   for (const r of report.results) {
@@ -32,7 +35,14 @@ export const renderPretty: Reporter = (report, options) => {
       lines.push(`      ${c.dim(t(r.message))}`);
       continue;
     }
-    const label = r.status === "waived" ? "waived" : r.status === "error" ? "error" : r.severity === "warning" ? "warning" : "failed";
+    const label =
+      r.status === "waived"
+        ? "waived"
+        : r.status === "error"
+          ? "error"
+          : r.severity === "warning"
+            ? "warning"
+            : "failed";
     lines.push(`      ${t(r.message)}`);
     if (r.waiver !== null) lines.push(`      ${c.cyan(`${label}: ${t(r.waiver.reason)} (${t(r.waiver.source)})`)}`);
     else if (r.hint !== null && r.hint === lastHint) lines.push(`      ${c.dim("→ (same as above)")}`);
@@ -48,11 +58,16 @@ export const renderPretty: Reporter = (report, options) => {
   const rerun = options.rerun ?? `bfd ${report.gate}`;
   const blocking = report.summary.failed + report.summary.errored;
   if (report.verdict === "pass") {
-    const next = report.gate === "ready" ? "Ready to pick up." : "Done criteria met: hand off with what was tested and the state made explicit.";
+    const next =
+      report.gate === "ready"
+        ? "Ready to pick up."
+        : "Done criteria met: hand off with what was tested and the state made explicit.";
     lines.push(`  ${c.green(next)}`);
   } else {
     const what = report.gate === "ready" ? "Not ready to pick up" : "Not done yet";
-    lines.push(`  ${c.red(`${what}: fix the ${blocking} blocking item${blocking === 1 ? "" : "s"} above, then run \`${rerun}\` again.`)}`);
+    lines.push(
+      `  ${c.red(`${what}: fix the ${blocking} blocking item${blocking === 1 ? "" : "s"} above, then run \`${rerun}\` again.`)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 };

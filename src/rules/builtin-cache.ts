@@ -38,7 +38,11 @@ export function hashText(text: string): string {
 }
 
 /** `fileOf` maps a rule's location to the built-in file name it came from. */
-export function toBuiltinCache(rules: readonly LoadedRule[], texts: Record<string, string>, fileOf: (rule: LoadedRule) => string): BuiltinRuleCache {
+export function toBuiltinCache(
+  rules: readonly LoadedRule[],
+  texts: Record<string, string>,
+  fileOf: (rule: LoadedRule) => string,
+): BuiltinRuleCache {
   return {
     version: 1,
     hashes: Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, hashText(text)])),
@@ -62,7 +66,11 @@ export function toBuiltinCache(rules: readonly LoadedRule[], texts: Record<strin
 }
 
 /** The cached rules, or null when the cache does not match these texts (or names a kind this build lacks). */
-export function fromBuiltinCache(cache: unknown, texts: Record<string, string>, displayPath: (file: string) => string): LoadedRule[] | null {
+export function fromBuiltinCache(
+  cache: unknown,
+  texts: Record<string, string>,
+  displayPath: (file: string) => string,
+): LoadedRule[] | null {
   if (cache === null || typeof cache !== "object") return null;
   const c = cache as Partial<BuiltinRuleCache>;
   if (c.version !== 1 || c.hashes === undefined || !Array.isArray(c.rules)) return null;

@@ -17,7 +17,8 @@ export interface FieldCondition {
   minLength?: number;
   caseInsensitive?: boolean;
 }
-export type Condition = FieldCondition | { changed: string[] } | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export type Condition =
+  FieldCondition | { changed: string[] } | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 const OPERATORS = ["equals", "in", "matches", "contains", "exists", "minLength"] as const;
 
@@ -40,7 +41,11 @@ export const FieldConditionSchema = z
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     FieldConditionSchema,
-    z.object({ changed: z.array(z.string().min(1)).min(1).describe("True when a changed file matches one of these globs.") }).strict(),
+    z
+      .object({
+        changed: z.array(z.string().min(1)).min(1).describe("True when a changed file matches one of these globs."),
+      })
+      .strict(),
     z.object({ all: z.array(ConditionSchema).min(1) }).strict(),
     z.object({ any: z.array(ConditionSchema).min(1) }).strict(),
     z.object({ not: ConditionSchema }).strict(),
@@ -60,7 +65,10 @@ export function validateCondition(condition: Condition, path: (string | number)[
   if ("changed" in condition) return [];
   const problems: ConditionProblem[] = [];
   if (!workItemPaths().includes(condition.field)) {
-    problems.push({ path: [...path, "field"], message: `unknown field "${condition.field}"; see \`bfd rules explain field\` for the WorkItem paths` });
+    problems.push({
+      path: [...path, "field"],
+      message: `unknown field "${condition.field}"; see \`bfd rules explain field\` for the WorkItem paths`,
+    });
   }
   if (condition.matches !== undefined) {
     const compiled = compilePattern(condition.matches, { caseInsensitive: condition.caseInsensitive === true });

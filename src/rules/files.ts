@@ -10,7 +10,11 @@ export function findConfigFile(cwd: string, explicit: string | undefined): strin
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      throw usageError("config-not-found", `--config ${explicit}: no such file`, "Pass the path of a bfd.config.yaml, or leave --config out to use the nearest one.");
+      throw usageError(
+        "config-not-found",
+        `--config ${explicit}: no such file`,
+        "Pass the path of a bfd.config.yaml, or leave --config out to use the nearest one.",
+      );
     }
     return path;
   }

@@ -5,7 +5,16 @@ import type { CheckKind } from "../checks/types.js";
 import { BfdError, printable } from "../errors.js";
 import { workItemPaths } from "../work-item/paths.js";
 import { validateCondition, type Condition } from "./condition.js";
-import { ConfigSchema, RuleFileSchema, RuleSchema, type Config, type Gate, type LoadedRule, type RuleDefinition, type SourceLocation } from "./schema.js";
+import {
+  ConfigSchema,
+  RuleFileSchema,
+  RuleSchema,
+  type Config,
+  type Gate,
+  type LoadedRule,
+  type RuleDefinition,
+  type SourceLocation,
+} from "./schema.js";
 import { templateVariables } from "./template.js";
 
 /** A file's text and the name to show for it in messages (relative to the working directory). */
@@ -46,7 +55,12 @@ class ParsedYaml {
   constructor(readonly source: SourceText) {
     // logLevel "error": yaml would otherwise print its warnings (e.g. a key that is a list) to stderr through
     // process.emitWarning, above bfd's own message; what matters in them is reported as a problem anyway.
-    this.doc = parseDocument(source.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+    this.doc = parseDocument(source.text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      logLevel: "error",
+    });
   }
 
   /** Position of the node at `path`, or of its deepest existing ancestor. With `key`, the position of that key. */
@@ -97,7 +111,12 @@ function parseYaml(source: SourceText, problems: Problem[]): ParsedYaml | null {
   if (parsed.doc.errors.length > 0) {
     for (const error of parsed.doc.errors) {
       const pos = parsed.lines.linePos(error.pos[0]);
-      problems.push({ file: source.path, line: pos.line, column: pos.col, message: `YAML syntax: ${error.message.split("\n")[0]}` });
+      problems.push({
+        file: source.path,
+        line: pos.line,
+        column: pos.col,
+        message: `YAML syntax: ${error.message.split("\n")[0]}`,
+      });
     }
     return null;
   }
@@ -123,7 +142,8 @@ function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly Pat
   for (const issue of error.issues) {
     const path = [...prefix, ...(issue.path as PathKey[])];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) problems.push(parsed.problem(path, `unknown key "${key}" in ${describePath(path)}`, key));
+      for (const key of issue.keys)
+        problems.push(parsed.problem(path, `unknown key "${key}" in ${describePath(path)}`, key));
       continue;
     }
     if (issue.code === "invalid_union" && "errors" in issue) {
@@ -134,14 +154,20 @@ function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly Pat
         for (const inner of best) {
           const innerPath = [...path, ...(inner.path as PathKey[])];
           if (inner.code === "unrecognized_keys") {
-            for (const key of inner.keys) problems.push(parsed.problem(innerPath, `unknown key "${key}" in ${describePath(innerPath)}`, key));
+            for (const key of inner.keys)
+              problems.push(parsed.problem(innerPath, `unknown key "${key}" in ${describePath(innerPath)}`, key));
           } else {
             problems.push(parsed.problem(innerPath, `${describePath(innerPath)}: ${inner.message}`));
           }
         }
         continue;
       }
-      problems.push(parsed.problem(path, `${describePath(path)}: not a valid condition (use field + one operator, changed, all, any or not)`));
+      problems.push(
+        parsed.problem(
+          path,
+          `${describePath(path)}: not a valid condition (use field + one operator, changed, all, any or not)`,
+        ),
+      );
       continue;
     }
     if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) {
@@ -149,7 +175,12 @@ function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly Pat
       continue;
     }
     if (issue.code === "invalid_type" && path.length === 0) {
-      problems.push(parsed.problem(path, `the file must be a mapping of keys to values (${issue.message.replace(/^Invalid input: /, "")})`));
+      problems.push(
+        parsed.problem(
+          path,
+          `the file must be a mapping of keys to values (${issue.message.replace(/^Invalid input: /, "")})`,
+        ),
+      );
       continue;
     }
     problems.push(parsed.problem(path, `${describePath(path)}: ${issue.message}`));
@@ -162,7 +193,8 @@ function describePath(path: readonly PathKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
-const SECRET_KEY = /^(token|.*[_-]token|api[_-]?key|.*[_-]api[_-]?key|password|secret|private[_-]?token|access[_-]?token)$/i;
+const SECRET_KEY =
+  /^(token|.*[_-]token|api[_-]?key|.*[_-]api[_-]?key|password|secret|private[_-]?token|access[_-]?token)$/i;
 const SECRET_VALUE = /(glpat-[A-Za-z0-9_-]{10,}|lin_api_[A-Za-z0-9]{10,}|lin_oauth_[A-Za-z0-9]{10,})/;
 
 /** Secrets belong in the environment: a token-like key or value in a rule or config file is refused. */
@@ -174,14 +206,25 @@ function secretProblems(parsed: ParsedYaml): Problem[] {
         if (!isPair(pair) || !isScalar(pair.key)) continue;
         const key = String(pair.key.value);
         if (SECRET_KEY.test(key)) {
-          problems.push(parsed.problem(path, `"${key}" looks like a secret: keep tokens in the environment (LINEAR_API_KEY, GITLAB_TOKEN), never in rule or config files`, key));
+          problems.push(
+            parsed.problem(
+              path,
+              `"${key}" looks like a secret: keep tokens in the environment (LINEAR_API_KEY, GITLAB_TOKEN), never in rule or config files`,
+              key,
+            ),
+          );
         }
         visit(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => visit(item, [...path, i]));
     } else if (isScalar(node) && typeof node.value === "string" && SECRET_VALUE.test(node.value)) {
-      problems.push(parsed.problem(path, `${describePath(path)} holds what looks like an API token: keep tokens in the environment, never in rule or config files`));
+      problems.push(
+        parsed.problem(
+          path,
+          `${describePath(path)} holds what looks like an API token: keep tokens in the environment, never in rule or config files`,
+        ),
+      );
     }
   };
   visit(parsed.doc.contents, []);
@@ -207,7 +250,9 @@ function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const schema = shape[key];
     if (schema === undefined) {
-      problems.push(parsed.problem([], `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`, key));
+      problems.push(
+        parsed.problem([], `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`, key),
+      );
       continue;
     }
     if (key === "override" && value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -275,7 +320,12 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
   config.ruleFiles.forEach((relative, index) => {
     const file = input.readRuleFile(relative);
     if (file === null && configParsed !== null) {
-      problems.push(configParsed.problem(["ruleFiles", index], `rule file "${relative}" not found (paths are relative to the config file)`));
+      problems.push(
+        configParsed.problem(
+          ["ruleFiles", index],
+          `rule file "${relative}" not found (paths are relative to the config file)`,
+        ),
+      );
     } else if (file !== null) {
       ruleFiles.push(file);
     }
@@ -292,7 +342,9 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
       problems.push(...zodProblems(parsed, shape.error));
       continue;
     }
-    shape.data.rules.forEach((definition, index) => pending.push({ gate: shape.data.gate, definition, parsed, path: ["rules", index] }));
+    shape.data.rules.forEach((definition, index) =>
+      pending.push({ gate: shape.data.gate, definition, parsed, path: ["rules", index] }),
+    );
   }
   if (configParsed !== null) {
     config.rules.forEach(({ gate, ...definition }, index) => {
@@ -303,16 +355,32 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
 
   if (config.handoffStates !== undefined) {
     const current = config.override["handoff-state-explicit"] ?? {};
-    config.override["handoff-state-explicit"] = { ...current, with: { ...(current.with ?? {}), names: config.handoffStates } };
+    config.override["handoff-state-explicit"] = {
+      ...current,
+      with: { ...(current.with ?? {}), names: config.handoffStates },
+    };
   }
 
   const known = new Set(pending.map((p) => p.definition.id));
   if (configParsed !== null) {
     for (const id of Object.keys(config.override)) {
-      if (!known.has(id)) problems.push(configParsed.problem(["override"], `override names unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`, id));
+      if (!known.has(id))
+        problems.push(
+          configParsed.problem(
+            ["override"],
+            `override names unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`,
+            id,
+          ),
+        );
     }
     config.disable.forEach((id, index) => {
-      if (!known.has(id)) problems.push(configParsed.problem(["disable", index], `cannot disable unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`));
+      if (!known.has(id))
+        problems.push(
+          configParsed.problem(
+            ["disable", index],
+            `cannot disable unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`,
+          ),
+        );
     });
   }
 
@@ -324,7 +392,12 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
     const here = parsed.problem(path, "");
     const previous = seen.get(key);
     if (previous !== undefined) {
-      problems.push(parsed.problem([...path, "id"], `duplicate rule id "${def.id}" in gate ${gate} (first defined at ${previous.file}:${previous.line}:${previous.column})`));
+      problems.push(
+        parsed.problem(
+          [...path, "id"],
+          `duplicate rule id "${def.id}" in gate ${gate} (first defined at ${previous.file}:${previous.line}:${previous.column})`,
+        ),
+      );
       continue;
     }
     seen.set(key, here);
@@ -335,7 +408,12 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
 
     const kind = findCheckKind(def.check);
     if (kind === undefined) {
-      problems.push(parsed.problem([...path, "check"], `unknown check kind "${def.check}"; valid kinds: ${checkKindIds().join(", ")}`));
+      problems.push(
+        parsed.problem(
+          [...path, "check"],
+          `unknown check kind "${def.check}"; valid kinds: ${checkKindIds().join(", ")}`,
+        ),
+      );
       continue;
     }
 
@@ -343,19 +421,36 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
     const options = (kind.options as z.ZodType).safeParse(merged);
     if (!options.success) {
       for (const issue of options.error.issues) {
-        const inOverride = override.with !== undefined && issue.path.length > 0 && String(issue.path[0]) in override.with;
+        const inOverride =
+          override.with !== undefined && issue.path.length > 0 && String(issue.path[0]) in override.with;
         const target = inOverride && configParsed !== null ? configParsed : parsed;
         const base: PathKey[] = inOverride ? [...overridePath, "with"] : [...path, "with"];
         if (issue.code === "unrecognized_keys") {
           for (const optionKey of issue.keys) {
-            const valid = Object.keys(((kind.options as z.ZodType).def as unknown as { shape?: Record<string, unknown> }).shape ?? {});
-            const src = override.with !== undefined && optionKey in override.with && configParsed !== null ? configParsed : parsed;
+            const valid = Object.keys(
+              ((kind.options as z.ZodType).def as unknown as { shape?: Record<string, unknown> }).shape ?? {},
+            );
+            const src =
+              override.with !== undefined && optionKey in override.with && configParsed !== null
+                ? configParsed
+                : parsed;
             const srcBase: PathKey[] = src === parsed ? [...path, "with"] : [...overridePath, "with"];
-            problems.push(src.problem(srcBase, `unknown option "${optionKey}" for check kind ${kind.id}; valid options: ${innerShapeKeys(kind).join(", ") || valid.join(", ")}`, optionKey));
+            problems.push(
+              src.problem(
+                srcBase,
+                `unknown option "${optionKey}" for check kind ${kind.id}; valid options: ${innerShapeKeys(kind).join(", ") || valid.join(", ")}`,
+                optionKey,
+              ),
+            );
           }
         } else {
           const issuePath = [...base, ...(issue.path as PathKey[])];
-          problems.push(target.problem(issuePath, `${def.id}: option ${describePath(issue.path as PathKey[]) === "the file" ? "" : `"${describePath(issue.path as PathKey[])}" `}${issue.message}`));
+          problems.push(
+            target.problem(
+              issuePath,
+              `${def.id}: option ${describePath(issue.path as PathKey[]) === "the file" ? "" : `"${describePath(issue.path as PathKey[])}" `}${issue.message}`,
+            ),
+          );
         }
       }
       continue;
@@ -364,14 +459,22 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
       const option = message.split(":")[0]!.split(".")[0]!;
       const fromOverride = override.with !== undefined && option in override.with && configParsed !== null;
       const target = fromOverride ? configParsed! : parsed;
-      problems.push(target.problem(fromOverride ? [...overridePath, "with", option] : [...path, "with", option], `${def.id}: ${message}`));
+      problems.push(
+        target.problem(
+          fromOverride ? [...overridePath, "with", option] : [...path, "with", option],
+          `${def.id}: ${message}`,
+        ),
+      );
     }
 
     const when = override.when ?? def.when;
     if (when !== undefined) {
       const whenSource = override.when !== undefined && configParsed !== null ? configParsed : parsed;
       const whenPath: PathKey[] = override.when !== undefined ? [...overridePath, "when"] : [...path, "when"];
-      for (const p of validateCondition(when)) problems.push(whenSource.problem([...whenPath, ...p.path], `${def.id}: when.${p.path.join(".")}: ${p.message}`));
+      for (const p of validateCondition(when))
+        problems.push(
+          whenSource.problem([...whenPath, ...p.path], `${def.id}: when.${p.path.join(".")}: ${p.message}`),
+        );
     }
 
     const hint = override.hint ?? def.hint ?? kind.hint;
@@ -380,7 +483,12 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
       if (!allowed.has(name)) {
         const hintSource = override.hint !== undefined && configParsed !== null ? configParsed : parsed;
         const hintPath: PathKey[] = override.hint !== undefined ? [...overridePath, "hint"] : [...path, "hint"];
-        problems.push(hintSource.problem(hintPath, `${def.id}: hint uses unknown name {{${name}}}; use a WorkItem path (e.g. issue.url) or one of: ${(kind.hintData ?? []).join(", ") || "(none for this kind)"}`));
+        problems.push(
+          hintSource.problem(
+            hintPath,
+            `${def.id}: hint uses unknown name {{${name}}}; use a WorkItem path (e.g. issue.url) or one of: ${(kind.hintData ?? []).join(", ") || "(none for this kind)"}`,
+          ),
+        );
       }
     }
 
@@ -407,7 +515,12 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
 }
 
 function innerShapeKeys(kind: CheckKind): string[] {
-  let def = (kind.options as z.ZodType).def as unknown as { type: string; shape?: Record<string, unknown>; in?: z.ZodType; schema?: z.ZodType };
+  let def = (kind.options as z.ZodType).def as unknown as {
+    type: string;
+    shape?: Record<string, unknown>;
+    in?: z.ZodType;
+    schema?: z.ZodType;
+  };
   // Refined objects wrap the object schema; look through one level of pipe/effects to list the options.
   for (let i = 0; i < 3 && def.shape === undefined; i += 1) {
     const inner = def.in ?? def.schema;
@@ -420,10 +533,15 @@ function innerShapeKeys(kind: CheckKind): string[] {
 export function configError(problems: Problem[]): BfdError {
   const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const files = new Set(sorted.map((p) => p.file)).size;
-  return new BfdError("config", "invalid-rules", `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files === 1 ? sorted[0]!.file : `${files} rule/config files`}`, {
-    details: sorted.map(formatProblem),
-    hint: "Fix each line above; `bfd rules check` re-checks the files without contacting Linear or GitLab.",
-  });
+  return new BfdError(
+    "config",
+    "invalid-rules",
+    `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files === 1 ? sorted[0]!.file : `${files} rule/config files`}`,
+    {
+      details: sorted.map(formatProblem),
+      hint: "Fix each line above; `bfd rules check` re-checks the files without contacting Linear or GitLab.",
+    },
+  );
 }
 
 export type { SourceLocation };

@@ -15,7 +15,10 @@ export interface Pattern {
 }
 
 /** Returns the compiled pattern, or an error message saying what is wrong with it. */
-export function compilePattern(source: string, options: { caseInsensitive?: boolean } = {}): Pattern | { error: string } {
+export function compilePattern(
+  source: string,
+  options: { caseInsensitive?: boolean } = {},
+): Pattern | { error: string } {
   if (source.length > MAX_PATTERN_LENGTH) return { error: `pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   try {
     const re = RE2JS.compile(source, options.caseInsensitive === true ? RE2JS.CASE_INSENSITIVE : 0);
@@ -25,13 +28,16 @@ export function compilePattern(source: string, options: { caseInsensitive?: bool
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { error: `invalid pattern (RE2 syntax: no look-around or back-references): ${message.replace(/^error parsing regexp: /, "")}` };
+    return {
+      error: `invalid pattern (RE2 syntax: no look-around or back-references): ${message.replace(/^error parsing regexp: /, "")}`,
+    };
   }
 }
 
 /** For patterns already validated when the rules loaded. */
 export function mustCompilePattern(source: string, options: { caseInsensitive?: boolean } = {}): Pattern {
   const compiled = compilePattern(source, options);
-  if ("error" in compiled) throw new Error(`pattern ${JSON.stringify(source)} was not validated at load: ${compiled.error}`);
+  if ("error" in compiled)
+    throw new Error(`pattern ${JSON.stringify(source)} was not validated at load: ${compiled.error}`);
   return compiled;
 }

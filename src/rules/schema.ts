@@ -19,8 +19,14 @@ export const RuleBaseShape = {
   check: z.string().min(1).describe("Check kind (see `bfd rules explain <kind>`)."),
   with: z.record(z.string(), z.unknown()).optional().describe("Options of the check kind."),
   severity: z.enum(["error", "warning"]).default("error").describe("error fails the gate; warning is reported only."),
-  when: ConditionSchema.optional().describe("The rule applies only when this condition holds; otherwise it is skipped with the reason."),
-  hint: z.string().min(1).optional().describe("How to fix a failure. {{path}} inserts a WorkItem value, {{path|fallback}} a fallback."),
+  when: ConditionSchema.optional().describe(
+    "The rule applies only when this condition holds; otherwise it is skipped with the reason.",
+  ),
+  hint: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("How to fix a failure. {{path}} inserts a WorkItem value, {{path|fallback}} a fallback."),
   waivable: z.boolean().default(false).describe("May be waived by `bfd-waive: <id> <reason>` or a waiver label."),
   waiverLabels: z.array(z.string().min(1)).default([]).describe("Labels (on the MR or issue) that waive this rule."),
   process: z.string().optional().describe("The sentence of the delivery process this rule enforces."),
@@ -55,13 +61,19 @@ const TimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "wri
 /** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
 export const ConfigSchema = z
   .object({
-    extends: z.enum(["builtin", "none"]).default("builtin").describe("Start from bfd's built-in rules (default) or from nothing."),
+    extends: z
+      .enum(["builtin", "none"])
+      .default("builtin")
+      .describe("Start from bfd's built-in rules (default) or from nothing."),
     ruleFiles: z.array(z.string().min(1)).default([]).describe("More rule files, relative to this config file."),
     rules: z
       .array(RuleSchema.extend({ gate: z.enum(GATES) }))
       .default([])
       .describe("Extra rules; each names its gate."),
-    override: z.record(RuleIdSchema, OverrideSchema).default({}).describe("Change a rule by id: options, severity, hint, waivers, or disable it."),
+    override: z
+      .record(RuleIdSchema, OverrideSchema)
+      .default({})
+      .describe("Change a rule by id: options, severity, hint, waivers, or disable it."),
     disable: z.array(RuleIdSchema).default([]).describe("Rule ids to turn off."),
     handoffStates: z
       .array(z.string().min(1))
@@ -83,9 +95,19 @@ export const ConfigSchema = z
       .object({
         label: z.string().min(1).default("Validated in Staging"),
         deployBranch: z.string().min(1).optional().describe("Default: the project's default branch."),
-        timeZone: z.string().min(1).default("UTC").describe("IANA time zone of the release calendar, e.g. Europe/Berlin."),
-        cutoff: z.object({ weekday: WeekdaySchema, time: TimeSchema }).strict().default({ weekday: "thursday", time: "12:00" }),
-        release: z.object({ weekday: WeekdaySchema, time: TimeSchema }).strict().default({ weekday: "tuesday", time: "10:00" }),
+        timeZone: z
+          .string()
+          .min(1)
+          .default("UTC")
+          .describe("IANA time zone of the release calendar, e.g. Europe/Berlin."),
+        cutoff: z
+          .object({ weekday: WeekdaySchema, time: TimeSchema })
+          .strict()
+          .default({ weekday: "thursday", time: "12:00" }),
+        release: z
+          .object({ weekday: WeekdaySchema, time: TimeSchema })
+          .strict()
+          .default({ weekday: "tuesday", time: "10:00" }),
       })
       .strict()
       .optional(),

@@ -2,7 +2,14 @@ import type { CommandContext } from "../commands/context.js";
 import { BfdError, inputError, usageError } from "../errors.js";
 import type { Gate } from "../rules/schema.js";
 import { findKeysInBranch } from "../work-item/issue-keys.js";
-import { makeWorkItem, type Issue, type MergeRequest, type Person, type WorkItem, type WorkItemInput } from "../work-item/schema.js";
+import {
+  makeWorkItem,
+  type Issue,
+  type MergeRequest,
+  type Person,
+  type WorkItem,
+  type WorkItemInput,
+} from "../work-item/schema.js";
 import { currentBranch, originUrl } from "./git.js";
 import type { GitLabSource, MergeRequestSummary } from "./gitlab/index.js";
 import type { LinearSource } from "./linear/index.js";
@@ -26,12 +33,21 @@ const GITLAB_TOKEN_HINT =
 export function linearFromEnv(ctx: CommandContext): Promise<LinearSource> {
   const apiKey = ctx.env.LINEAR_API_KEY;
   if (apiKey === undefined || apiKey.trim() === "") {
-    throw usageError("linear-key-missing", "LINEAR_API_KEY is not set: bfd needs it to read the issue from Linear", LINEAR_KEY_HINT);
+    throw usageError(
+      "linear-key-missing",
+      "LINEAR_API_KEY is not set: bfd needs it to read the issue from Linear",
+      LINEAR_KEY_HINT,
+    );
   }
   const apiUrl = ctx.env.LINEAR_API_URL;
   if (apiUrl !== undefined && apiUrl !== "") checkUrl("LINEAR_API_URL", apiUrl);
   return import("./linear/index.js").then(({ createLinearSource }) =>
-    createLinearSource({ apiKey: apiKey.trim(), policy: ctx.policy, ...(apiUrl ? { apiUrl } : {}), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) }),
+    createLinearSource({
+      apiKey: apiKey.trim(),
+      policy: ctx.policy,
+      ...(apiUrl ? { apiUrl } : {}),
+      ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+    }),
   );
 }
 
@@ -46,7 +62,10 @@ export async function gitlabHost(ctx: CommandContext): Promise<string> {
     const remote = await originUrl(ctx.cwd);
     const { projectFromRemoteUrl } = await import("./gitlab/index.js");
     const fromRemote = remote === null ? null : projectFromRemoteUrl(remote);
-    host = fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host) ? "https://gitlab.com" : `https://${fromRemote.host}`;
+    host =
+      fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host)
+        ? "https://gitlab.com"
+        : `https://${fromRemote.host}`;
   }
   checkUrl(variable, host);
   return host.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
@@ -56,11 +75,20 @@ export async function gitlabFromEnv(ctx: CommandContext): Promise<GitLabSource> 
   const token = ctx.env.GITLAB_TOKEN?.trim() || undefined;
   const jobToken = ctx.env.CI_JOB_TOKEN?.trim() || undefined;
   if (token === undefined && jobToken === undefined) {
-    throw usageError("gitlab-token-missing", "GITLAB_TOKEN is not set: bfd needs it to read the merge request from GitLab", GITLAB_TOKEN_HINT);
+    throw usageError(
+      "gitlab-token-missing",
+      "GITLAB_TOKEN is not set: bfd needs it to read the merge request from GitLab",
+      GITLAB_TOKEN_HINT,
+    );
   }
   const host = await gitlabHost(ctx);
   const { createGitLabSource } = await import("./gitlab/index.js");
-  return createGitLabSource({ host, policy: ctx.policy, ...(token ? { token } : { jobToken }), ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}) });
+  return createGitLabSource({
+    host,
+    policy: ctx.policy,
+    ...(token ? { token } : { jobToken }),
+    ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+  });
 }
 
 function checkUrl(variable: string, value: string): void {
@@ -68,17 +96,32 @@ function checkUrl(variable: string, value: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw usageError("bad-url", `${variable} is not a URL: "${value}"`, `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`);
+    throw usageError(
+      "bad-url",
+      `${variable} is not a URL: "${value}"`,
+      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw usageError("bad-url", `${variable} must be an http(s) URL, not ${url.protocol}`, `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`);
+    throw usageError(
+      "bad-url",
+      `${variable} must be an http(s) URL, not ${url.protocol}`,
+      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
+    );
   }
 }
 
 /** Which issue, when none was named: Linear's branch search, then a key in the branch name. */
-async function fetchIssueForBranch(linear: LinearSource, branch: string | null): Promise<{ issue: Issue; viewer: Person | null }> {
+async function fetchIssueForBranch(
+  linear: LinearSource,
+  branch: string | null,
+): Promise<{ issue: Issue; viewer: Person | null }> {
   if (branch === null) {
-    throw usageError("no-issue", "no issue given and no git branch to find it from", "Name the issue: bfd ready ENG-123 (or a Linear issue URL).");
+    throw usageError(
+      "no-issue",
+      "no issue given and no git branch to find it from",
+      "Name the issue: bfd ready ENG-123 (or a Linear issue URL).",
+    );
   }
   const byBranch = await linear.fetchIssueByBranch(branch);
   if (byBranch.issue !== null) return { issue: byBranch.issue, viewer: byBranch.viewer };
@@ -92,7 +135,11 @@ async function fetchIssueForBranch(linear: LinearSource, branch: string | null):
   }
   const found = await firstKnownIssue(linear, keys);
   if (found === null) {
-    throw inputError("issue-not-found", `${keys.join(", ")} (named by the branch "${branch}") ${keys.length === 1 ? "was" : "were"} not found in Linear`, "Name the issue: bfd done ENG-123");
+    throw inputError(
+      "issue-not-found",
+      `${keys.join(", ")} (named by the branch "${branch}") ${keys.length === 1 ? "was" : "were"} not found in Linear`,
+      "Name the issue: bfd done ENG-123",
+    );
   }
   return found;
 }
@@ -104,7 +151,10 @@ export const MAX_KEYS_TRIED = 3;
  * The first of `keys` that Linear knows, tried in order (fix/utf-8-eng-42 names UTF-8 first), or null when
  * none is an issue. Other failures (auth, outage) are thrown as they are.
  */
-export async function firstKnownIssue(linear: LinearSource, keys: readonly string[]): Promise<{ issue: Issue; viewer: Person | null } | null> {
+export async function firstKnownIssue(
+  linear: LinearSource,
+  keys: readonly string[],
+): Promise<{ issue: Issue; viewer: Person | null } | null> {
   for (const key of keys) {
     try {
       return await linear.fetchIssue(key);
@@ -132,7 +182,11 @@ export async function resolveProject(ctx: CommandContext, configProject: string 
   return projectFromRemoteUrl(remote)?.projectPath ?? null;
 }
 
-async function explicitMr(ctx: CommandContext, request: GatherRequest, project: Promise<string | null>): Promise<MrTarget | null> {
+async function explicitMr(
+  ctx: CommandContext,
+  request: GatherRequest,
+  project: Promise<string | null>,
+): Promise<MrTarget | null> {
   if (request.ci !== undefined) return { project: request.ci.project, iid: request.ci.mrIid };
   if (request.mr === undefined) return null;
   if (/^!?\d+$/.test(request.mr.trim())) {
@@ -149,7 +203,11 @@ async function explicitMr(ctx: CommandContext, request: GatherRequest, project: 
   const { parseMergeRequestUrl } = await import("./gitlab/index.js");
   const parsed = parseMergeRequestUrl(request.mr);
   if (parsed === null) {
-    throw usageError("bad-mr", `--mr ${request.mr}: not a merge request number or URL`, "Use --mr 42 or --mr https://gitlab.example.com/group/app/-/merge_requests/42");
+    throw usageError(
+      "bad-mr",
+      `--mr ${request.mr}: not a merge request number or URL`,
+      "Use --mr 42 or --mr https://gitlab.example.com/group/app/-/merge_requests/42",
+    );
   }
   return { project: parsed.projectPath, iid: parsed.iid };
 }
@@ -182,14 +240,20 @@ async function discoverMr(
     const open = summaries.filter((s) => s.state === "opened");
     if (open.length === 1) return { target: { project: open[0]!.projectPath, iid: open[0]!.iid }, lookup: "" };
     if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to");
-    const merged = summaries.filter((s) => s.state === "merged" && s.mergedAt !== null).sort((a, b) => (b.mergedAt ?? "").localeCompare(a.mergedAt ?? ""));
+    const merged = summaries
+      .filter((s) => s.state === "merged" && s.mergedAt !== null)
+      .sort((a, b) => (b.mergedAt ?? "").localeCompare(a.mergedAt ?? ""));
     if (merged.length > 0) return { target: { project: merged[0]!.projectPath, iid: merged[0]!.iid }, lookup: "" };
   }
   const fromBranches = await branchMrs();
   const distinct = [...new Map(fromBranches.map((m) => [`${m.projectPath}!${m.iid}`, m])).values()];
-  if (distinct.length === 1) return { target: { project: distinct[0]!.projectPath, iid: distinct[0]!.iid }, lookup: "" };
-  if (distinct.length > 1) throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of");
-  const where = [branch, issue.branchName].filter((b, i, all): b is string => b !== null && b !== "" && all.indexOf(b) === i);
+  if (distinct.length === 1)
+    return { target: { project: distinct[0]!.projectPath, iid: distinct[0]!.iid }, lookup: "" };
+  if (distinct.length > 1)
+    throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of");
+  const where = [branch, issue.branchName].filter(
+    (b, i, all): b is string => b !== null && b !== "" && all.indexOf(b) === i,
+  );
   const lookup =
     project === null
       ? `no merge request attached to ${issue.identifier} in Linear, and no GitLab project known to search branches in`
@@ -204,7 +268,11 @@ function severalMrs(key: string, candidates: readonly MergeRequestSummary[], wha
   });
 }
 
-async function listBranchMrs(gitlab: GitLabSource, project: string | null, branches: readonly (string | null)[]): Promise<MergeRequestSummary[]> {
+async function listBranchMrs(
+  gitlab: GitLabSource,
+  project: string | null,
+  branches: readonly (string | null)[],
+): Promise<MergeRequestSummary[]> {
   if (project === null) return [];
   const names = [...new Set(branches.filter((b): b is string => b !== null && b !== ""))];
   const lists = await Promise.all(names.map((b) => gitlab.listOpenMergeRequestsForBranch(project, b)));
@@ -245,10 +313,14 @@ export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest
   projectPromise.catch(() => undefined);
   issuePromise.catch(() => undefined);
   const known = await explicitMr(ctx, request, projectPromise);
-  let evidencePromise = known === null ? null : gitlab.fetchMergeRequestEvidence(known.project, known.iid, { flagRecordGlobs: request.flagRecordGlobs });
+  let evidencePromise =
+    known === null
+      ? null
+      : gitlab.fetchMergeRequestEvidence(known.project, known.iid, { flagRecordGlobs: request.flagRecordGlobs });
   evidencePromise?.catch(() => undefined);
   // Speculative: the open MRs from the current branch, fetched while Linear answers (used only if no MR is attached).
-  const branchMrs = known === null ? projectPromise.then((p) => listBranchMrs(gitlab, p, [branch])) : Promise.resolve([]);
+  const branchMrs =
+    known === null ? projectPromise.then((p) => listBranchMrs(gitlab, p, [branch])) : Promise.resolve([]);
   branchMrs.catch(() => undefined);
 
   const { issue, viewer } = await issuePromise;
@@ -257,12 +329,17 @@ export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest
     const project = await projectPromise;
     // Asked for only when no MR is attached: the open MRs from the issue's own branch join the current branch's.
     const fromBranches = (): Promise<MergeRequestSummary[]> => {
-      const moreBranches = issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : Promise.resolve([]);
+      const moreBranches =
+        issue.branchName !== "" && issue.branchName !== branch
+          ? listBranchMrs(gitlab, project, [issue.branchName])
+          : Promise.resolve([]);
       return Promise.all([branchMrs, moreBranches]).then((l) => l.flat());
     };
     const discovered = await discoverMr(gitlab, issue, fromBranches, project, branch);
     if (discovered.target !== null) {
-      evidencePromise = gitlab.fetchMergeRequestEvidence(discovered.target.project, discovered.target.iid, { flagRecordGlobs: request.flagRecordGlobs });
+      evidencePromise = gitlab.fetchMergeRequestEvidence(discovered.target.project, discovered.target.iid, {
+        flagRecordGlobs: request.flagRecordGlobs,
+      });
     } else {
       lookup = discovered.lookup;
     }

@@ -55,7 +55,12 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number, failure: AttemptFailure, random: () => number): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  failure: AttemptFailure,
+  random: () => number,
+): number {
   if (failure.retryAfterSeconds !== undefined) return Math.min(failure.retryAfterSeconds * 1000, policy.deadlineMs);
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(cap / 2 + (random() * cap) / 2);

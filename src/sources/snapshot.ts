@@ -14,12 +14,26 @@ export async function readSnapshot(path: string): Promise<WorkItem> {
   let text: string;
   try {
     const buffer = await readFile(path);
-    if (buffer.byteLength > MAX_SNAPSHOT_BYTES) throw inputError("snapshot-too-large", `${path}: snapshot is larger than 20 MiB`, "Pass a file written by `bfd snapshot`.");
+    if (buffer.byteLength > MAX_SNAPSHOT_BYTES)
+      throw inputError(
+        "snapshot-too-large",
+        `${path}: snapshot is larger than 20 MiB`,
+        "Pass a file written by `bfd snapshot`.",
+      );
     text = buffer.toString("utf8");
   } catch (error) {
-    if (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EISDIR" || error.code === "EACCES")) {
-      const why = error.code === "ENOENT" ? "no such file" : error.code === "EISDIR" ? "is a directory" : "permission denied";
-      throw inputError("snapshot-unreadable", `${path}: cannot read snapshot (${why})`, "Pass the path of a JSON file written by `bfd snapshot -o FILE`.");
+    if (
+      error instanceof Error &&
+      "code" in error &&
+      (error.code === "ENOENT" || error.code === "EISDIR" || error.code === "EACCES")
+    ) {
+      const why =
+        error.code === "ENOENT" ? "no such file" : error.code === "EISDIR" ? "is a directory" : "permission denied";
+      throw inputError(
+        "snapshot-unreadable",
+        `${path}: cannot read snapshot (${why})`,
+        "Pass the path of a JSON file written by `bfd snapshot -o FILE`.",
+      );
     }
     throw error;
   }
@@ -33,10 +47,18 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   } catch (error) {
     // V8 quotes the text around the error, line breaks included.
     const detail = printable(error instanceof Error ? error.message : String(error), 200);
-    throw inputError("snapshot-not-json", `${path}: not valid JSON (${detail})`, "Snapshots are JSON files written by `bfd snapshot -o FILE`.");
+    throw inputError(
+      "snapshot-not-json",
+      `${path}: not valid JSON (${detail})`,
+      "Snapshots are JSON files written by `bfd snapshot -o FILE`.",
+    );
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw inputError("snapshot-shape", `${path}: a snapshot is a JSON object with schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`, "Write one with `bfd snapshot -o FILE`.");
+    throw inputError(
+      "snapshot-shape",
+      `${path}: a snapshot is a JSON object with schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`,
+      "Write one with `bfd snapshot -o FILE`.",
+    );
   }
   const version = (raw as Record<string, unknown>).schemaVersion;
   if (version !== WORK_ITEM_SCHEMA_VERSION) {
@@ -48,9 +70,15 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   }
   const parsed = WorkItemSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const problems = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
     const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
-    throw inputError("snapshot-invalid", `${path}: not a valid snapshot: ${printable(problems.join("; "), 1_000)}${more}`, "Compare it with `bfd snapshot` output or examples/*.json.");
+    throw inputError(
+      "snapshot-invalid",
+      `${path}: not a valid snapshot: ${printable(problems.join("; "), 1_000)}${more}`,
+      "Compare it with `bfd snapshot` output or examples/*.json.",
+    );
   }
   return parsed.data;
 }

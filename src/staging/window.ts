@@ -31,7 +31,11 @@ export interface StagingWindow {
 
 function assertZone(zone: string): void {
   if (!IANAZone.isValidZone(zone)) {
-    throw usageError("bad-time-zone", `unknown time zone "${printable(zone)}"`, "Use an IANA zone name such as Europe/Berlin or America/New_York (staging.timeZone in bfd.config.yaml).");
+    throw usageError(
+      "bad-time-zone",
+      `unknown time zone "${printable(zone)}"`,
+      "Use an IANA zone name such as Europe/Berlin or America/New_York (staging.timeZone in bfd.config.yaml).",
+    );
   }
 }
 
@@ -61,7 +65,11 @@ export function stagingWindow(calendar: ReleaseCalendar, nowIso: string): Stagin
   const release = firstAfter(cutoff, calendar.release.weekday, calendar.release.time);
   const zone = calendar.timeZone;
   if (now < release) {
-    const previousCutoff = latestAtOrBefore(cutoff.minus({ minutes: 1 }), calendar.cutoff.weekday, calendar.cutoff.time);
+    const previousCutoff = latestAtOrBefore(
+      cutoff.minus({ minutes: 1 }),
+      calendar.cutoff.weekday,
+      calendar.cutoff.time,
+    );
     return {
       start: previousCutoff.toUTC().toISO()!,
       end: cutoff.toUTC().toISO()!,
@@ -79,14 +87,25 @@ export function stagingWindow(calendar: ReleaseCalendar, nowIso: string): Stagin
 }
 
 /** `--since` / `--until`: ISO dates or instants, read in the calendar's zone when they carry no offset. */
-export function explicitWindow(since: string | undefined, until: string | undefined, timeZone: string, nowIso: string): StagingWindow {
+export function explicitWindow(
+  since: string | undefined,
+  until: string | undefined,
+  timeZone: string,
+  nowIso: string,
+): StagingWindow {
   assertZone(timeZone);
   const parse = (value: string, flag: string): DateTime => {
     const parsed = DateTime.fromISO(value, { zone: timeZone, setZone: false });
-    if (!parsed.isValid) throw usageError("bad-date", `${flag} ${printable(value)}: not an ISO date or time`, `e.g. ${flag} 2026-11-19 or ${flag} 2026-11-19T12:00`);
+    if (!parsed.isValid)
+      throw usageError(
+        "bad-date",
+        `${flag} ${printable(value)}: not an ISO date or time`,
+        `e.g. ${flag} 2026-11-19 or ${flag} 2026-11-19T12:00`,
+      );
     return parsed;
   };
-  const start = since === undefined ? DateTime.fromISO(nowIso, { zone: "utc" }).minus({ weeks: 1 }) : parse(since, "--since");
+  const start =
+    since === undefined ? DateTime.fromISO(nowIso, { zone: "utc" }).minus({ weeks: 1 }) : parse(since, "--since");
   const end = until === undefined ? DateTime.fromISO(nowIso, { zone: "utc" }) : parse(until, "--until");
   if (end <= start) throw usageError("bad-window", "--until must be after --since");
   return {

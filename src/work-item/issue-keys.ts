@@ -9,15 +9,37 @@ const LINEAR_URL_SOURCE = `https?://linear\\.app/[^/\\s]+/issue/${KEY_SOURCE}`;
 const LINEAR_URL_TAIL_SOURCE = "(?:[/?#][^\\s,)\\]>\"'<]*)?";
 
 export const CLOSING_WORDS = [
-  "close", "closes", "closed", "closing",
-  "fix", "fixes", "fixed", "fixing",
-  "resolve", "resolves", "resolved", "resolving",
-  "complete", "completes", "completed", "completing",
-  "implement", "implements", "implemented", "implementing",
+  "close",
+  "closes",
+  "closed",
+  "closing",
+  "fix",
+  "fixes",
+  "fixed",
+  "fixing",
+  "resolve",
+  "resolves",
+  "resolved",
+  "resolving",
+  "complete",
+  "completes",
+  "completed",
+  "completing",
+  "implement",
+  "implements",
+  "implemented",
+  "implementing",
 ] as const;
 
 export const LINKING_WORDS = [
-  "ref", "refs", "references", "part of", "related to", "relates to", "contributes to", "towards",
+  "ref",
+  "refs",
+  "references",
+  "part of",
+  "related to",
+  "relates to",
+  "contributes to",
+  "towards",
 ] as const;
 
 /** Normalises `eng-123` to `ENG-123`. */
@@ -29,7 +51,10 @@ export function normaliseKey(team: string, number: string): string {
 export function findIssueKeys(text: string): string[] {
   const keys: string[] = [];
   // A Linear URL is matched whole, so its slug (`/ENG-1/upgrade-to-node-20`) does not yield NODE-20.
-  const re = new RegExp(`${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|(?<![A-Za-z0-9])${KEY_SOURCE}(?![A-Za-z0-9])`, "g");
+  const re = new RegExp(
+    `${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|(?<![A-Za-z0-9])${KEY_SOURCE}(?![A-Za-z0-9])`,
+    "g",
+  );
   for (const m of text.matchAll(re)) {
     const key = m[1] === undefined ? normaliseKey(m[3]!, m[4]!) : normaliseKey(m[1], m[2]!);
     if (!keys.includes(key)) keys.push(key);
@@ -44,18 +69,88 @@ export function findKeysInBranch(branch: string): string[] {
   for (const m of branch.matchAll(re)) {
     const key = normaliseKey(m[1]!, m[2]!);
     // feature-41, release-2, hotfix-7 and utf-8 name a kind of branch or a standard, not an issue.
-    if (!keys.includes(key) && !NOT_ISSUE_PREFIXES.has(m[1]!.toUpperCase()) && !BRANCH_TYPE_PREFIXES.has(m[1]!.toUpperCase())) keys.push(key);
+    if (
+      !keys.includes(key) &&
+      !NOT_ISSUE_PREFIXES.has(m[1]!.toUpperCase()) &&
+      !BRANCH_TYPE_PREFIXES.has(m[1]!.toUpperCase())
+    )
+      keys.push(key);
   }
   return keys;
 }
 
 /** Prefixes of names that look like issue keys but are standards, hashes, encodings or versions (UTF-8, SHA-256). */
-export const NOT_ISSUE_PREFIXES: ReadonlySet<string> = new Set(
-  ["UTF", "UCS", "SHA", "MD", "ISO", "IEC", "RFC", "CVE", "CWE", "GPT", "ES", "ECMA", "AES", "RSA", "HTTP", "TLS", "SSL", "PEP", "IEEE", "WCAG", "COVID", "IPV", "X", "ARM", "A", "B", "V", "H", "BASE", "CRC", "P", "Q", "T", "W3C", "OWASP", "PCI", "SOC", "GDPR", "HIPAA", "FIPS", "ASCII", "KB", "MB", "GB", "TB"],
-);
+export const NOT_ISSUE_PREFIXES: ReadonlySet<string> = new Set([
+  "UTF",
+  "UCS",
+  "SHA",
+  "MD",
+  "ISO",
+  "IEC",
+  "RFC",
+  "CVE",
+  "CWE",
+  "GPT",
+  "ES",
+  "ECMA",
+  "AES",
+  "RSA",
+  "HTTP",
+  "TLS",
+  "SSL",
+  "PEP",
+  "IEEE",
+  "WCAG",
+  "COVID",
+  "IPV",
+  "X",
+  "ARM",
+  "A",
+  "B",
+  "V",
+  "H",
+  "BASE",
+  "CRC",
+  "P",
+  "Q",
+  "T",
+  "W3C",
+  "OWASP",
+  "PCI",
+  "SOC",
+  "GDPR",
+  "HIPAA",
+  "FIPS",
+  "ASCII",
+  "KB",
+  "MB",
+  "GB",
+  "TB",
+]);
 
 /** Words that start branch names by convention (feature-41, release-2), never issue keys. */
-const BRANCH_TYPE_PREFIXES: ReadonlySet<string> = new Set(["FEATURE", "FEAT", "FIX", "BUGFIX", "HOTFIX", "RELEASE", "CHORE", "DOCS", "REFACTOR", "TEST", "SPIKE", "WIP", "BUILD", "CI", "PERF", "STYLE", "REVERT", "DEPS", "RENOVATE", "DEPENDABOT"]);
+const BRANCH_TYPE_PREFIXES: ReadonlySet<string> = new Set([
+  "FEATURE",
+  "FEAT",
+  "FIX",
+  "BUGFIX",
+  "HOTFIX",
+  "RELEASE",
+  "CHORE",
+  "DOCS",
+  "REFACTOR",
+  "TEST",
+  "SPIKE",
+  "WIP",
+  "BUILD",
+  "CI",
+  "PERF",
+  "STYLE",
+  "REVERT",
+  "DEPS",
+  "RENOVATE",
+  "DEPENDABOT",
+]);
 
 export interface MagicReference {
   key: string;
@@ -68,7 +163,9 @@ export interface MagicReference {
  * `Part of ENG-4`. A bare key with no magic word is not a reference (Linear does not link it either).
  */
 export function magicReferences(text: string): MagicReference[] {
-  const words = [...CLOSING_WORDS, ...LINKING_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, "\\s+"));
+  const words = [...CLOSING_WORDS, ...LINKING_WORDS]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/ /g, "\\s+"));
   const ref = `(?:${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|${KEY_SOURCE})`;
   const separator = "(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+)";
   const re = new RegExp(`\\b(${words.join("|")})\\b:?\\s+(${ref}(?:${separator}${ref})*)`, "gi");
@@ -91,7 +188,11 @@ export function keyFromReference(input: string): string | null {
 }
 
 /** The Linear issue an MR is about: a key in its source branch, then its title, then a magic word in its description. */
-export function issueKeyFromMergeRequest(mr: { sourceBranch: string; title: string; description?: string }): string | null {
+export function issueKeyFromMergeRequest(mr: {
+  sourceBranch: string;
+  title: string;
+  description?: string;
+}): string | null {
   return issueKeysFromMergeRequest(mr)[0] ?? null;
 }
 
@@ -101,6 +202,11 @@ export function issueKeyFromMergeRequest(mr: { sourceBranch: string; title: stri
  */
 export function issueKeysFromMergeRequest(mr: { sourceBranch: string; title: string; description?: string }): string[] {
   const refs = magicReferences(mr.description ?? "");
-  const keys = [...findKeysInBranch(mr.sourceBranch), ...findIssueKeys(mr.title), ...refs.filter((r) => r.closing).map((r) => r.key), ...refs.map((r) => r.key)];
+  const keys = [
+    ...findKeysInBranch(mr.sourceBranch),
+    ...findIssueKeys(mr.title),
+    ...refs.filter((r) => r.closing).map((r) => r.key),
+    ...refs.map((r) => r.key),
+  ];
   return [...new Set(keys)];
 }

@@ -115,7 +115,9 @@ const FileContentSchema = z
 const PipelineSchema = z
   .object({
     id: z.number().nullable().default(null),
-    status: z.string().describe("GitLab pipeline status: success, failed, running, pending, canceled, skipped, manual, …"),
+    status: z
+      .string()
+      .describe("GitLab pipeline status: success, failed, running, pending, canceled, skipped, manual, …"),
     url: z.string().nullable().default(null),
   })
   .strict();

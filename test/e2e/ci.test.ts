@@ -6,13 +6,32 @@ import type { Html, Link, Node, Parent, Text } from "mdast";
 import { parseMarkdown } from "../../src/markdown/sections.js";
 import type { Report } from "../../src/report/schema.js";
 import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
-import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakeDiff, fakeNote, fakePipeline, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
+import {
+  FAKE_JOB_TOKEN,
+  FAKE_TOKEN,
+  fakeDiff,
+  fakeNote,
+  fakePipeline,
+  startFakeGitLab,
+  type FakeGitLab,
+  type FakeMergeRequest,
+} from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
-import { BOT_USER_ID, deliveryWorlds, doneDiffs, HOW_TESTED, HUMAN_USER_ID, PROJECT_ID, PROJECT_PATH, type DeliveryCase } from "../helpers/delivery-world.js";
+import {
+  BOT_USER_ID,
+  deliveryWorlds,
+  doneDiffs,
+  HOW_TESTED,
+  HUMAN_USER_ID,
+  PROJECT_ID,
+  PROJECT_PATH,
+  type DeliveryCase,
+} from "../helpers/delivery-world.js";
 
 const RELEASE_BRANCH = "release-2026";
-const TARGET_CONFIG = "# rules as the release branch has them\ndisable: [validation-explained]\nruleFiles: [bfd/team-rules.yaml]\n";
+const TARGET_CONFIG =
+  "# rules as the release branch has them\ndisable: [validation-explained]\nruleFiles: [bfd/team-rules.yaml]\n";
 const TARGET_TEAM_RULES = [
   "gate: done",
   "rules:",
@@ -38,8 +57,23 @@ const CASES: DeliveryCase[] = [
       labels: ["no-docs"],
     },
   },
-  { n: 402, attach: false, mr: { title: "Tidy the audit log", sourceBranch: "tidy-audit-log", description: `Small refactor.\n\n${HOW_TESTED}` } },
-  { n: 403, mr: { title: "Show sign-in events", sourceBranch: "feature/sign-in-events", description: `Closes ENG-403\n\n${HOW_TESTED}` } },
+  {
+    n: 402,
+    attach: false,
+    mr: {
+      title: "Tidy the audit log",
+      sourceBranch: "tidy-audit-log",
+      description: `Small refactor.\n\n${HOW_TESTED}`,
+    },
+  },
+  {
+    n: 403,
+    mr: {
+      title: "Show sign-in events",
+      sourceBranch: "feature/sign-in-events",
+      description: `Closes ENG-403\n\n${HOW_TESTED}`,
+    },
+  },
   { n: 404, mr: { diffs: doneDiffs(404).filter((d) => d.newPath !== "docs/audit-log.md"), labels: ["no-docs"] } },
   {
     n: 405,
@@ -53,7 +87,14 @@ const CASES: DeliveryCase[] = [
   { n: 407, mr: { headPipeline: fakePipeline(88_407, "failed", PROJECT_PATH) } },
   { n: 408 },
   { n: 409, mr: { targetBranch: "broken-rules" } },
-  { n: 410, mr: { title: "Keep UTF-8 names in sign-in events", sourceBranch: "fix/utf-8-sign-in-names", description: `Closes ENG-410\n\n${HOW_TESTED}` } },
+  {
+    n: 410,
+    mr: {
+      title: "Keep UTF-8 names in sign-in events",
+      sourceBranch: "fix/utf-8-sign-in-names",
+      description: `Closes ENG-410\n\n${HOW_TESTED}`,
+    },
+  },
 ];
 
 const worlds = deliveryWorlds(CASES, {
@@ -62,10 +103,26 @@ const worlds = deliveryWorlds(CASES, {
     "broken-rules": { "bfd.config.yaml": "disable: [validation-explained\noverride:\n  nope: 1\n" },
   },
   notes: [
-    fakeNote(PROJECT_PATH, 407, { id: 7001, authorId: HUMAN_USER_ID, body: HUMAN_NOTE, createdAt: "2026-01-02T09:00:00.000Z" }),
-    fakeNote(PROJECT_PATH, 407, { id: 7002, authorId: BOT_USER_ID, body: "Pipeline #88407 started (system)", system: true, createdAt: "2026-01-02T09:01:00.000Z" }),
+    fakeNote(PROJECT_PATH, 407, {
+      id: 7001,
+      authorId: HUMAN_USER_ID,
+      body: HUMAN_NOTE,
+      createdAt: "2026-01-02T09:00:00.000Z",
+    }),
+    fakeNote(PROJECT_PATH, 407, {
+      id: 7002,
+      authorId: BOT_USER_ID,
+      body: "Pipeline #88407 started (system)",
+      system: true,
+      createdAt: "2026-01-02T09:01:00.000Z",
+    }),
     // Written by hand with the token owner's own account (GITLAB_TOKEN is often a person's token), quoting the marker.
-    fakeNote(PROJECT_PATH, 407, { id: 7003, authorId: BOT_USER_ID, body: SELF_QUOTE_NOTE, createdAt: "2026-01-02T09:02:00.000Z" }),
+    fakeNote(PROJECT_PATH, 407, {
+      id: 7003,
+      authorId: BOT_USER_ID,
+      body: SELF_QUOTE_NOTE,
+      createdAt: "2026-01-02T09:02:00.000Z",
+    }),
   ],
 });
 
@@ -124,10 +181,17 @@ interface CiRun extends CliResult {
   gitlabUrls: Map<string, number>;
 }
 
-async function ci(n: number, args: string[] = [], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CiRun> {
+async function ci(
+  n: number,
+  args: string[] = [],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CiRun> {
   const linearBefore = linear.requestCount();
   const gitlabBefore = gitlab.requests.length;
-  const result = await runCli(["ci", "--format", "json", ...args], { cwd: options.cwd ?? workingTree, env: options.env ?? ciEnv(n) });
+  const result = await runCli(["ci", "--format", "json", ...args], {
+    cwd: options.cwd ?? workingTree,
+    env: options.env ?? ciEnv(n),
+  });
   const gitlabUrls = new Map<string, number>();
   for (const r of gitlab.requests.slice(gitlabBefore)) {
     const key = `${r.method} ${decodeURIComponent(r.path)}${r.query["ref"] === undefined ? "" : `?ref=${String(r.query["ref"])}`}`;
@@ -148,13 +212,23 @@ const resultOf = (run: CiRun, rule: string) => {
 };
 
 type XmlNode = Record<string, unknown>;
-const asArray = (value: unknown): XmlNode[] => (value === undefined ? [] : Array.isArray(value) ? (value as XmlNode[]) : [value as XmlNode]);
+const asArray = (value: unknown): XmlNode[] =>
+  value === undefined ? [] : Array.isArray(value) ? (value as XmlNode[]) : [value as XmlNode];
 
 describe("bfd ci in a GitLab merge-request pipeline", () => {
   it("fails a merge request that misses Done criteria (exit 1) and writes JUnit, Code Quality and Markdown reports", async () => {
     const dir = tempDir("bfd-ci-reports-");
-    const [junitPath, cqPath, mdPath] = ["bfd-junit.xml", "gl-code-quality-report.json", "bfd.md"].map((f) => join(dir, f)) as [string, string, string];
-    const run = await ci(401, ["--report", `junit=${junitPath}`, "--report", `codequality=${cqPath}`, "--report", `markdown=${mdPath}`]);
+    const [junitPath, cqPath, mdPath] = ["bfd-junit.xml", "gl-code-quality-report.json", "bfd.md"].map((f) =>
+      join(dir, f),
+    ) as [string, string, string];
+    const run = await ci(401, [
+      "--report",
+      `junit=${junitPath}`,
+      "--report",
+      `codequality=${cqPath}`,
+      "--report",
+      `markdown=${mdPath}`,
+    ]);
     expect(run.code).toBe(1);
     expect(run.report?.verdict).toBe("fail");
     expect(run.stderr).toContain("bfd ci: wrote junit");
@@ -300,9 +374,15 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
     expect(ids).not.toContain("validation-explained");
     expect(ids).toContain("mr-not-draft");
     expect(resultOf(run, "release-notes-updated").status).toBe("fail");
-    expect(run.report?.notices.join("\n")).toContain(`This merge request changes bfd rule files (bfd.config.yaml); they were judged by the rules on ${RELEASE_BRANCH}`);
+    expect(run.report?.notices.join("\n")).toContain(
+      `This merge request changes bfd rule files (bfd.config.yaml); they were judged by the rules on ${RELEASE_BRANCH}`,
+    );
     expect(run.code).toBe(1);
-    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_ID}/repository/files/bfd/team-rules.yaml/raw?ref=${RELEASE_BRANCH}`)).toBe(1);
+    expect(
+      run.gitlabUrls.get(
+        `GET /api/v4/projects/${PROJECT_ID}/repository/files/bfd/team-rules.yaml/raw?ref=${RELEASE_BRANCH}`,
+      ),
+    ).toBe(1);
   });
 
   it("exits 2 with file:line:col when the target branch's config is broken (not a crash)", async () => {
@@ -366,7 +446,13 @@ describe("bfd ci --comment", () => {
       if (node.type === "text") text.push((node as Text).value);
     });
     expect(links.filter((url) => !url.startsWith("https://") && !url.startsWith(gitlab.url))).toEqual([]);
-    expect(html.filter((tag) => !/^(<!-- bfd:sticky-note -->|<\/?details>|<summary>|<\/summary>|<sub>|<\/sub>)/.test(tag) || /script/i.test(tag))).toEqual([]);
+    expect(
+      html.filter(
+        (tag) =>
+          !/^(<!-- bfd:sticky-note -->|<\/?details>|<summary>|<\/summary>|<sub>|<\/sub>)/.test(tag) ||
+          /script/i.test(tag),
+      ),
+    ).toEqual([]);
     expect(text.join("\n")).not.toMatch(/(^|[^\p{L}\p{N}_])@all\b/u);
     expect(text.join("\n")).toContain("<script>alert(1)</script>");
     expect(body).not.toMatch(/(^|[^\\])\]\(javascript:/);

@@ -17,8 +17,16 @@ describe("snapshot files that cannot be used", () => {
     ["a directory", dir, "cannot read snapshot (is a directory)"],
     ["broken JSON", write("broken.json", '{"schemaVersion": 1,'), "not valid JSON"],
     ["a JSON array", write("array.json", "[]"), "a snapshot is a JSON object with schemaVersion 1"],
-    ["a future schema version", write("v2.json", example.replace('"schemaVersion": 1', '"schemaVersion": 2')), "snapshot schemaVersion is 2, this bfd reads schemaVersion 1"],
-    ["no schema version", write("v0.json", example.replace('"schemaVersion": 1,', "")), "snapshot schemaVersion is missing"],
+    [
+      "a future schema version",
+      write("v2.json", example.replace('"schemaVersion": 1', '"schemaVersion": 2')),
+      "snapshot schemaVersion is 2, this bfd reads schemaVersion 1",
+    ],
+    [
+      "no schema version",
+      write("v0.json", example.replace('"schemaVersion": 1,', "")),
+      "snapshot schemaVersion is missing",
+    ],
     ["a wrong field type", write("type.json", example.replace('"iid": 418', '"iid": "418"')), "mergeRequest.iid"],
     ["an unknown field", write("extra.json", example.replace('"branch":', '"brnach": "x", "branch":')), "brnach"],
   ])("%s is an input error (exit 2) naming the file", async (_name, file, message) => {
@@ -41,12 +49,17 @@ describe("the command line", () => {
     const result = await runCli(["--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Examples:");
-    expect(result.stdout).toContain("Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear or GitLab unavailable");
+    expect(result.stdout).toContain(
+      "Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear or GitLab unavailable",
+    );
   });
 
   it.each([
     [["frobnicate"], "unknown command 'frobnicate'"],
-    [["done", "--snapshot", "examples/done-pass.json", "--format", "xml"], "--format <format>' argument 'xml' is invalid"],
+    [
+      ["done", "--snapshot", "examples/done-pass.json", "--format", "xml"],
+      "--format <format>' argument 'xml' is invalid",
+    ],
     [["ready", "--bogus"], "unknown option '--bogus'"],
     [["rules", "explain", "no-such-thing"], 'no rule or check kind named "no-such-thing"'],
   ])("rejects %j as a usage error (exit 2)", async (args, message) => {
@@ -65,9 +78,13 @@ describe("the command line", () => {
   });
 
   it("uses colour only when asked (FORCE_COLOR) and never with --no-color", async () => {
-    const forced = await runCli(["ready", "--snapshot", "examples/ready-pass.json"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    const forced = await runCli(["ready", "--snapshot", "examples/ready-pass.json"], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
+    });
     expect(forced.stdout).toContain("\u001b[");
-    const plain = await runCli(["ready", "--snapshot", "examples/ready-pass.json", "--no-color"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    const plain = await runCli(["ready", "--snapshot", "examples/ready-pass.json", "--no-color"], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
+    });
     expect(plain.stdout).not.toContain("\u001b[");
   });
 
@@ -79,7 +96,10 @@ describe("the command line", () => {
   });
 
   it("strips terminal escape sequences that come from issue text", async () => {
-    const evil = example.replace('"title": "Show sign-in events in the admin audit log"', '"title": "Show \\u001b[2J\\u001b]0;pwned\\u0007events"');
+    const evil = example.replace(
+      '"title": "Show sign-in events in the admin audit log"',
+      '"title": "Show \\u001b[2J\\u001b]0;pwned\\u0007events"',
+    );
     const result = await runCli(["done", "--snapshot", write("evil.json", evil)]);
     expect(result.stdout).toContain("ENG-142 Show events");
     expect(result.stdout).not.toContain("\u001b");
@@ -87,11 +107,16 @@ describe("the command line", () => {
 });
 
 describe("committed generated files", () => {
-  it.each(["rules", "config", "report", "snapshot"])("schemas/%s.schema.json matches `bfd rules schema`", async (what) => {
-    const result = await runCli(["rules", "schema", "--for", what]);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(readFileSync(join(ROOT, `schemas/${what}.schema.json`), "utf8")));
-  });
+  it.each(["rules", "config", "report", "snapshot"])(
+    "schemas/%s.schema.json matches `bfd rules schema`",
+    async (what) => {
+      const result = await runCli(["rules", "schema", "--for", what]);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual(
+        JSON.parse(readFileSync(join(ROOT, `schemas/${what}.schema.json`), "utf8")),
+      );
+    },
+  );
 
   it("docs/rules.md matches `bfd rules list --format markdown` (run `npm run generate`)", async () => {
     const result = await runCli(["rules", "list", "--format", "markdown"]);

@@ -1,10 +1,28 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/report/schema.js";
-import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakeChangedFiles, fakeDiff, fakeMergeRequest, fakePipeline, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import {
+  FAKE_JOB_TOKEN,
+  FAKE_TOKEN,
+  fakeChangedFiles,
+  fakeDiff,
+  fakeMergeRequest,
+  fakePipeline,
+  startFakeGitLab,
+  type FakeGitLab,
+} from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { runCli, tempDir } from "../helpers/cli.js";
-import { branchOf, deliveryWorlds, doneDiffs, flagPathOf, HOW_TESTED, PROJECT_PATH, shaOf, type DeliveryCase } from "../helpers/delivery-world.js";
+import {
+  branchOf,
+  deliveryWorlds,
+  doneDiffs,
+  flagPathOf,
+  HOW_TESTED,
+  PROJECT_PATH,
+  shaOf,
+  type DeliveryCase,
+} from "../helpers/delivery-world.js";
 import { gitCheckout } from "../helpers/git.js";
 
 const DONE_RULES = [
@@ -25,7 +43,13 @@ const CHANGED_FILES_RULES = ["release-notes-updated", "user-docs-updated", "feat
 const CASES: DeliveryCase[] = [
   { n: 300 },
   { n: 301, mr: { description: `Closes ENG-301, ENG-399\n\n${HOW_TESTED}` } },
-  { n: 302, issue: { description: "Admins see every sign-in.\n\n## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [ ] Rows show in the admin audit log\n" } },
+  {
+    n: 302,
+    issue: {
+      description:
+        "Admins see every sign-in.\n\n## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [ ] Rows show in the admin audit log\n",
+    },
+  },
   { n: 303, mr: { headPipeline: fakePipeline(88_303, "failed", PROJECT_PATH) } },
   { n: 304, mr: { description: "Closes ENG-304\n\nAdds the audit rows." } },
   { n: 305, issue: { assigneeId: null } },
@@ -39,7 +63,11 @@ const CASES: DeliveryCase[] = [
   },
   { n: 308, mr: { diffs: doneDiffs(308).filter((d) => d.newPath !== "docs/audit-log.md") } },
   { n: 309, mr: { diffs: doneDiffs(309).filter((d) => d.newPath !== "docs/audit-log.md"), labels: ["no-docs"] } },
-  { n: 310, flagRecord: "name: audit_sign_ins\nrollout_state: enabled for acme staff\ncommunication: release post\nhelp_docs: with GA\nretirement: TBD\n" },
+  {
+    n: 310,
+    flagRecord:
+      "name: audit_sign_ins\nrollout_state: enabled for acme staff\ncommunication: release post\nhelp_docs: with GA\nretirement: TBD\n",
+  },
   { n: 311, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z", labels: ["Validated in Staging"] } },
   { n: 312, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z" } },
   { n: 313, issue: { stateName: "In Progress", stateType: "started" } },
@@ -49,16 +77,39 @@ const CASES: DeliveryCase[] = [
   { n: 317, attach: [317, 1317] },
   { n: 319, mr: null },
   { n: 321, attach: [1321, 321] },
-  { n: 322, attach: [1322, 322], mr: { state: "merged", mergedAt: "2026-01-06T10:00:00.000Z", labels: ["Validated in Staging"] } },
+  {
+    n: 322,
+    attach: [1322, 322],
+    mr: { state: "merged", mergedAt: "2026-01-06T10:00:00.000Z", labels: ["Validated in Staging"] },
+  },
   { n: 323, mr: { diffs: doneDiffs(323).map((d) => (d.newPath === flagPathOf(323) ? { ...d, newFile: false } : d)) } },
-  { n: 320, flagRecord: null, mr: { diffs: [...fakeChangedFiles(248), fakeDiff("docs/audit-log.md"), fakeDiff("CHANGELOG.md")] } },
+  {
+    n: 320,
+    flagRecord: null,
+    mr: { diffs: [...fakeChangedFiles(248), fakeDiff("docs/audit-log.md"), fakeDiff("CHANGELOG.md")] },
+  },
 ];
 
 const worlds = deliveryWorlds(CASES, {
   mergeRequests: [
-    fakeMergeRequest(PROJECT_PATH, 1317, { title: "ENG-317: the other half", sourceBranch: "ada/eng-317-other-half", sha: shaOf(1317) }),
-    fakeMergeRequest(PROJECT_PATH, 1321, { title: "ENG-321: first attempt", state: "closed", sourceBranch: "ada/eng-321-first-attempt", sha: shaOf(1321) }),
-    fakeMergeRequest(PROJECT_PATH, 1322, { title: "ENG-322: part one", state: "merged", mergedAt: "2026-01-03T10:00:00.000Z", sourceBranch: "ada/eng-322-part-one", sha: shaOf(1322) }),
+    fakeMergeRequest(PROJECT_PATH, 1317, {
+      title: "ENG-317: the other half",
+      sourceBranch: "ada/eng-317-other-half",
+      sha: shaOf(1317),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1321, {
+      title: "ENG-321: first attempt",
+      state: "closed",
+      sourceBranch: "ada/eng-321-first-attempt",
+      sha: shaOf(1321),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1322, {
+      title: "ENG-322: part one",
+      state: "merged",
+      mergedAt: "2026-01-03T10:00:00.000Z",
+      sourceBranch: "ada/eng-322-part-one",
+      sha: shaOf(1322),
+    }),
   ],
 });
 
@@ -94,10 +145,16 @@ interface DoneRun {
   gitlabUrls: Map<string, number>;
 }
 
-async function done(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<DoneRun> {
+async function done(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<DoneRun> {
   const linearBefore = linear.requestCount();
   const gitlabBefore = gitlab.requests.length;
-  const result = await runCli(["done", ...args, "--format", "json"], { cwd: options.cwd ?? plainDir, env: options.env ?? env() });
+  const result = await runCli(["done", ...args, "--format", "json"], {
+    cwd: options.cwd ?? plainDir,
+    env: options.env ?? env(),
+  });
   const gitlabUrls = new Map<string, number>();
   for (const r of gitlab.requests.slice(gitlabBefore)) {
     const key = `${r.method} ${decodeURIComponent(r.path)}`;
@@ -121,16 +178,25 @@ const resultOf = (run: DoneRun, rule: string): RuleResult => {
   if (found === undefined) throw new Error(`no result for ${rule}; stderr: ${run.stderr}`);
   return found;
 };
-const statuses = (run: DoneRun): Record<string, string> => Object.fromEntries((run.report?.results ?? []).map((r) => [r.rule, r.status]));
-const failing = (run: DoneRun): string[] => (run.report?.results ?? []).filter((r) => r.status === "fail" || r.status === "error").map((r) => r.rule);
+const statuses = (run: DoneRun): Record<string, string> =>
+  Object.fromEntries((run.report?.results ?? []).map((r) => [r.rule, r.status]));
+const failing = (run: DoneRun): string[] =>
+  (run.report?.results ?? []).filter((r) => r.status === "fail" || r.status === "error").map((r) => r.rule);
 
 describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk and @gitbeaker)", () => {
   it("passes a finished issue whose merge request is attached in Linear: every done rule passes, staging is skipped while open", async () => {
     const run = await done(["ENG-300"]);
     expect(run.stderr).toBe("");
     expect(run.report?.verdict).toBe("pass");
-    expect(run.report?.mergeRequest).toEqual({ iid: 300, project: PROJECT_PATH, url: `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/300` });
-    expect(statuses(run)).toEqual({ ...Object.fromEntries(DONE_RULES.map((r) => [r, "pass"])), "staging-validated": "skipped" });
+    expect(run.report?.mergeRequest).toEqual({
+      iid: 300,
+      project: PROJECT_PATH,
+      url: `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/300`,
+    });
+    expect(statuses(run)).toEqual({
+      ...Object.fromEntries(DONE_RULES.map((r) => [r, "pass"])),
+      "staging-validated": "skipped",
+    });
     expect(resultOf(run, "staging-validated").message).toContain('mergeRequest.state is "merged"');
     expect(run.code).toBe(0);
   });
@@ -146,7 +212,11 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     ["feature-flag-documented", "ENG-310", `${flagPathOf(310)} lacks retirement`],
     ["staging-validated", "ENG-312", 'missing label "Validated in Staging"'],
     ["handoff-state-explicit", "ENG-313", 'Issue is in "In Progress"'],
-    ["active-issue-matches", "ENG-314", 'The merge request branch "ada/eng-399-other-work" does not name ENG-314 (it names ENG-399)'],
+    [
+      "active-issue-matches",
+      "ENG-314",
+      'The merge request branch "ada/eng-399-other-work" does not name ENG-314 (it names ENG-399)',
+    ],
   ])("fails %s on live data (%s) and nothing else", async (rule, key, message) => {
     const run = await done([key]);
     expect(failing(run)).toEqual([rule]);
@@ -166,7 +236,10 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     const run = await done(["ENG-307"]);
     expect(resultOf(run, "release-notes-updated")).toMatchObject({
       status: "waived",
-      waiver: { reason: "Ships dark behind audit_sign_ins; notes come with the rollout MR.", source: "merge request description" },
+      waiver: {
+        reason: "Ships dark behind audit_sign_ins; notes come with the rollout MR.",
+        source: "merge request description",
+      },
     });
     expect(run.report?.summary.waived).toBe(1);
     expect(run.code).toBe(0);
@@ -181,14 +254,22 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
   it("fails active-issue-matches when the current branch names another issue", async () => {
     const run = await done(["ENG-300"], { cwd: gitCheckout("ada/eng-399-other-work") });
     expect(failing(run)).toEqual(["active-issue-matches"]);
-    expect(resultOf(run, "active-issue-matches").message).toContain('The current branch "ada/eng-399-other-work" does not name ENG-300');
+    expect(resultOf(run, "active-issue-matches").message).toContain(
+      'The current branch "ada/eng-399-other-work" does not name ENG-300',
+    );
   });
 
   it("reads every page of a merge request with more than 100 changed files (250: three pages of 100)", async () => {
     const run = await done(["ENG-320"]);
-    expect(resultOf(run, "release-notes-updated")).toMatchObject({ status: "pass", evidence: ["changed: CHANGELOG.md"] });
+    expect(resultOf(run, "release-notes-updated")).toMatchObject({
+      status: "pass",
+      evidence: ["changed: CHANGELOG.md"],
+    });
     expect(resultOf(run, "user-docs-updated").status).toBe("skipped");
-    const diffPages = gitlab.requests.slice(-run.gitlabRequests).filter((r) => r.path.endsWith("/merge_requests/320/diffs")).map((r) => r.query["page"]);
+    const diffPages = gitlab.requests
+      .slice(-run.gitlabRequests)
+      .filter((r) => r.path.endsWith("/merge_requests/320/diffs"))
+      .map((r) => r.query["page"]);
     expect(diffPages.sort()).toEqual(["1", "2", "3"]);
     expect(run.code).toBe(0);
   });
@@ -263,7 +344,9 @@ describe("which merge request bfd done judges", () => {
     const mrRules = ["scope-matches-issue", "validated-in-pipeline", "validation-explained", ...CHANGED_FILES_RULES];
     for (const rule of mrRules) {
       expect(resultOf(run, rule)).toMatchObject({ status: "fail" });
-      expect(resultOf(run, rule).message).toContain(`No merge request found (no merge request attached to ENG-319 in Linear, and no open merge request in ${PROJECT_PATH} from "${branchOf(319)}")`);
+      expect(resultOf(run, rule).message).toContain(
+        `No merge request found (no merge request attached to ENG-319 in Linear, and no open merge request in ${PROJECT_PATH} from "${branchOf(319)}")`,
+      );
       expect(resultOf(run, rule).hint).toContain("--mr");
     }
     expect(resultOf(run, "acceptance-criteria-met").status).toBe("pass");
@@ -285,15 +368,21 @@ describe("GitLab configuration and tokens", () => {
     expect(run.stderr).not.toContain("glpat-wrong-token-9999");
   });
 
-  it.each([["not a url"], ["gitlab.acme.example"], ["ftp://gitlab.acme.example"]])("exits 2 for a malformed GITLAB_URL (%s)", async (url) => {
-    const run = await done(["ENG-300"], { env: env({ GITLAB_URL: url }) });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("GITLAB_URL");
-    expect(run.gitlabRequests).toBe(0);
-  });
+  it.each([["not a url"], ["gitlab.acme.example"], ["ftp://gitlab.acme.example"]])(
+    "exits 2 for a malformed GITLAB_URL (%s)",
+    async (url) => {
+      const run = await done(["ENG-300"], { env: env({ GITLAB_URL: url }) });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("GITLAB_URL");
+      expect(run.gitlabRequests).toBe(0);
+    },
+  );
 
   it("exits 2 for a LINEAR_API_URL the SDK refuses (plain http away from localhost), not a crash", async () => {
-    const run = await done(["ENG-300"], { cwd: gitCheckout(branchOf(300)), env: env({ LINEAR_API_URL: "http://linear.acme.example/graphql" }) });
+    const run = await done(["ENG-300"], {
+      cwd: gitCheckout(branchOf(300)),
+      env: env({ LINEAR_API_URL: "http://linear.acme.example/graphql" }),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("LINEAR_API_URL is not usable");
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -360,7 +449,10 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: gitCheckout("main", `${gitlab.url}/${PROJECT_PATH}.git`) });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    const lookups = gitlab.requests.slice(-run.gitlabRequests).filter((r) => r.path.endsWith("/merge_requests")).map((r) => r.query["source_branch"]);
+    const lookups = gitlab.requests
+      .slice(-run.gitlabRequests)
+      .filter((r) => r.path.endsWith("/merge_requests"))
+      .map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
     expect(run.gitlabRequests).toBe(3);
   });

@@ -5,7 +5,15 @@
  */
 import { describe, it } from "vitest";
 import { FAKE_TOKEN, startFakeGitLab, type FakeFault, type FakeGitLab } from "../fakes/gitlab.js";
-import { addIssue, FAKE_LINEAR_API_KEY, relate, startFakeLinear, type FakeLinear, type LinearFault, type LinearWorld } from "../fakes/linear.js";
+import {
+  addIssue,
+  FAKE_LINEAR_API_KEY,
+  relate,
+  startFakeLinear,
+  type FakeLinear,
+  type LinearFault,
+  type LinearWorld,
+} from "../fakes/linear.js";
 import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
 
@@ -21,7 +29,8 @@ function linearWorld(gitlabUrl: string): LinearWorld {
     name: "Audit export",
     url: "https://linear.app/acme/project/audit-export",
     description: "",
-    content: "## Specification\n\nAnswers the [Index Challenge IC-9](https://wiki.acme.example/index/challenges/IC-9). Admins export the audit log as CSV.",
+    content:
+      "## Specification\n\nAnswers the [Index Challenge IC-9](https://wiki.acme.example/index/challenges/IC-9). Admins export the audit log as CSV.",
     documents: [],
     externalLinks: [],
   });
@@ -29,7 +38,8 @@ function linearWorld(gitlabUrl: string): LinearWorld {
   addIssue(world, {
     identifier: READY_KEY,
     title: "Export audit log as CSV",
-    description: "As an admin I export the audit log.\n\n## Acceptance criteria\n- [ ] CSV has one row per event\n- [ ] Filters apply to the export\n\nBuilds on ENG-120.\n",
+    description:
+      "As an admin I export the audit log.\n\n## Acceptance criteria\n- [ ] CSV has one row per event\n- [ ] Filters apply to the export\n\nBuilds on ENG-120.\n",
     projectId: "prj-spec",
     assigneeId: world.viewerId,
     estimate: 3,
@@ -40,14 +50,44 @@ function linearWorld(gitlabUrl: string): LinearWorld {
   return world;
 }
 
-const json = (body: unknown): { contentType: string; body: string } => ({ contentType: "application/json; charset=utf-8", body: JSON.stringify(body) });
+const json = (body: unknown): { contentType: string; body: string } => ({
+  contentType: "application/json; charset=utf-8",
+  body: JSON.stringify(body),
+});
 /** Linear's verbatim bodies (see test/fakes/linear.ts for where they were captured). */
 const LINEAR_AUTH_BODY = json({
-  errors: [{ message: "Authentication required, not authenticated", extensions: { type: "authentication error", code: "AUTHENTICATION_ERROR", statusCode: 401, userError: true, userPresentableMessage: "You need to authenticate to access this operation." } }],
+  errors: [
+    {
+      message: "Authentication required, not authenticated",
+      extensions: {
+        type: "authentication error",
+        code: "AUTHENTICATION_ERROR",
+        statusCode: 401,
+        userError: true,
+        userPresentableMessage: "You need to authenticate to access this operation.",
+      },
+    },
+  ],
 });
-const LINEAR_FORBIDDEN_BODY = json({ errors: [{ message: "Forbidden", extensions: { type: "forbidden", code: "FORBIDDEN", statusCode: 403, userError: true } }] });
+const LINEAR_FORBIDDEN_BODY = json({
+  errors: [
+    { message: "Forbidden", extensions: { type: "forbidden", code: "FORBIDDEN", statusCode: 403, userError: true } },
+  ],
+});
 const LINEAR_NOT_FOUND_BODY = json({
-  errors: [{ message: "Entity not found: Issue", path: ["issue"], extensions: { type: "invalid input", code: "INPUT_ERROR", statusCode: 400, userError: true, userPresentableMessage: "Could not find referenced Issue." } }],
+  errors: [
+    {
+      message: "Entity not found: Issue",
+      path: ["issue"],
+      extensions: {
+        type: "invalid input",
+        code: "INPUT_ERROR",
+        statusCode: 400,
+        userError: true,
+        userPresentableMessage: "Could not find referenced Issue.",
+      },
+    },
+  ],
   data: null,
 });
 
@@ -71,47 +111,325 @@ interface Expectation {
   minMs?: number;
 }
 
-type FaultCase = (Expectation & { service: "Linear"; inject: LinearFault }) | (Expectation & { service: "GitLab"; inject: FakeFault });
+type FaultCase =
+  (Expectation & { service: "Linear"; inject: LinearFault }) | (Expectation & { service: "GitLab"; inject: FakeFault });
 
 const FOREVER = Number.POSITIVE_INFINITY;
 
 const FAULTS: FaultCase[] = [
-  { service: "Linear", fault: "401 with Linear's authentication error", inject: { kind: "http-status", status: 401, ...LINEAR_AUTH_BODY, times: FOREVER }, code: 3, message: "Linear rejected the API key in LINEAR_API_KEY", attempts: ONCE, why: "the service refuses the key: upstream (README: 'rejected the token'); a 4xx is never retried" },
-  { service: "Linear", fault: "403 with Linear's forbidden error", inject: { kind: "http-status", status: 403, ...LINEAR_FORBIDDEN_BODY, times: FOREVER }, code: 3, message: "Linear refused access: Forbidden", attempts: ONCE, why: "the key's user lacks access: upstream; never retried" },
-  { service: "Linear", fault: "404 from the endpoint itself", inject: { kind: "http-status", status: 404, body: "Not Found", times: FOREVER }, code: 3, message: "Linear answered with something that is not GraphQL JSON (HTTP 404, text/plain)", attempts: ONCE, why: "no issue was looked up at all: the URL answers 404, which says nothing about the key the user typed" },
-  { service: "Linear", fault: "GraphQL 'Entity not found' for the issue", inject: { kind: "http-status", status: 400, ...LINEAR_NOT_FOUND_BODY, times: FOREVER }, code: 2, message: `${READY_KEY} was not found in Linear`, attempts: ONCE, why: "the user named an issue Linear does not have: an input error they fix by correcting the key" },
-  { service: "Linear", fault: "429 with Retry-After: 1", inject: { kind: "http-429", retryAfterSeconds: 1, times: FOREVER }, code: 3, message: "Linear rate limit reached", attempts: RETRIED, minMs: 2_000, why: "rate limited: retried after the server's Retry-After, then upstream" },
-  { service: "Linear", fault: "429 without Retry-After", inject: { kind: "http-429", times: FOREVER }, code: 3, message: "Linear rate limit reached", attempts: RETRIED, why: "rate limited: retried with backoff, then upstream" },
-  { service: "Linear", fault: "RATELIMITED GraphQL error (HTTP 400)", inject: { kind: "ratelimited", retryAfterSeconds: 0, times: FOREVER }, code: 3, message: "Linear rate limit reached (0 requests remaining", attempts: RETRIED, why: "Linear's rate limit arrives as a GraphQL error, not a 429: retried all the same" },
-  { service: "Linear", fault: "500", inject: { kind: "http-status", status: 500, times: FOREVER }, code: 3, message: "Linear answered HTTP 500, text/plain (1 attempt)", attempts: ONCE, why: "an internal error is not transient: only 502/503/504 are retried" },
-  { service: "Linear", fault: "502", inject: { kind: "http-status", status: 502, times: FOREVER }, code: 3, message: "Linear answered HTTP 502, text/plain (3 attempts)", attempts: RETRIED, why: "a gateway error is transient: retried" },
-  { service: "Linear", fault: "503", inject: { kind: "http-status", status: 503, times: FOREVER }, code: 3, message: "Linear answered HTTP 503, text/plain (3 attempts)", attempts: RETRIED, why: "unavailable is transient: retried" },
-  { service: "Linear", fault: "504", inject: { kind: "http-status", status: 504, times: FOREVER }, code: 3, message: "Linear answered HTTP 504, text/plain (3 attempts)", attempts: RETRIED, why: "a gateway timeout is transient: retried" },
-  { service: "Linear", fault: "no answer (hang, --timeout 0.3)", inject: { kind: "hang", times: FOREVER }, flags: ["--timeout", "0.3"], code: 3, message: "Linear did not answer within 0.3 s (3 attempts)", attempts: RETRIED, why: "each attempt times out; timeouts are retried" },
-  { service: "Linear", fault: "connection reset", inject: { kind: "reset", times: FOREVER }, code: 3, message: "Linear closed the connection before answering (3 attempts)", attempts: RETRIED, why: "a dropped connection is transient: retried" },
-  { service: "Linear", fault: "body cut off mid-way", inject: { kind: "truncated", times: FOREVER }, code: 3, message: "cut off before the end; 3 attempts", attempts: RETRIED, why: "a cut-off answer is a dropped connection: retried" },
-  { service: "Linear", fault: "malformed JSON (200)", inject: { kind: "malformed-json", times: FOREVER }, code: 3, message: "Linear answered with something that is not GraphQL JSON (HTTP 200, application/json)", attempts: ONCE, why: "nonsense from the service: upstream; asking again gives the same nonsense" },
-  { service: "Linear", fault: "HTML page (200, a proxy's page)", inject: { kind: "html", status: 200, times: FOREVER }, code: 3, message: "Linear answered with something that is not GraphQL JSON (HTTP 200, text/html)", attempts: ONCE, why: "a proxy or sign-in page: upstream, not retried" },
-  { service: "Linear", fault: "HTML error page (502)", inject: { kind: "html", status: 502, times: FOREVER }, code: 3, message: "Linear answered with something that is not GraphQL JSON (HTTP 502, text/html)", attempts: RETRIED, why: "a CDN's 502 page is still a 502: retried" },
-  { service: "Linear", fault: "GraphQL error beside partial data", inject: { kind: "partial-data", times: FOREVER }, code: 3, message: "Linear answered BfdIssueByKey with an error beside the data", attempts: ONCE, why: "bfd never judges on half the evidence: upstream, not retried" },
+  {
+    service: "Linear",
+    fault: "401 with Linear's authentication error",
+    inject: { kind: "http-status", status: 401, ...LINEAR_AUTH_BODY, times: FOREVER },
+    code: 3,
+    message: "Linear rejected the API key in LINEAR_API_KEY",
+    attempts: ONCE,
+    why: "the service refuses the key: upstream (README: 'rejected the token'); a 4xx is never retried",
+  },
+  {
+    service: "Linear",
+    fault: "403 with Linear's forbidden error",
+    inject: { kind: "http-status", status: 403, ...LINEAR_FORBIDDEN_BODY, times: FOREVER },
+    code: 3,
+    message: "Linear refused access: Forbidden",
+    attempts: ONCE,
+    why: "the key's user lacks access: upstream; never retried",
+  },
+  {
+    service: "Linear",
+    fault: "404 from the endpoint itself",
+    inject: { kind: "http-status", status: 404, body: "Not Found", times: FOREVER },
+    code: 3,
+    message: "Linear answered with something that is not GraphQL JSON (HTTP 404, text/plain)",
+    attempts: ONCE,
+    why: "no issue was looked up at all: the URL answers 404, which says nothing about the key the user typed",
+  },
+  {
+    service: "Linear",
+    fault: "GraphQL 'Entity not found' for the issue",
+    inject: { kind: "http-status", status: 400, ...LINEAR_NOT_FOUND_BODY, times: FOREVER },
+    code: 2,
+    message: `${READY_KEY} was not found in Linear`,
+    attempts: ONCE,
+    why: "the user named an issue Linear does not have: an input error they fix by correcting the key",
+  },
+  {
+    service: "Linear",
+    fault: "429 with Retry-After: 1",
+    inject: { kind: "http-429", retryAfterSeconds: 1, times: FOREVER },
+    code: 3,
+    message: "Linear rate limit reached",
+    attempts: RETRIED,
+    minMs: 2_000,
+    why: "rate limited: retried after the server's Retry-After, then upstream",
+  },
+  {
+    service: "Linear",
+    fault: "429 without Retry-After",
+    inject: { kind: "http-429", times: FOREVER },
+    code: 3,
+    message: "Linear rate limit reached",
+    attempts: RETRIED,
+    why: "rate limited: retried with backoff, then upstream",
+  },
+  {
+    service: "Linear",
+    fault: "RATELIMITED GraphQL error (HTTP 400)",
+    inject: { kind: "ratelimited", retryAfterSeconds: 0, times: FOREVER },
+    code: 3,
+    message: "Linear rate limit reached (0 requests remaining",
+    attempts: RETRIED,
+    why: "Linear's rate limit arrives as a GraphQL error, not a 429: retried all the same",
+  },
+  {
+    service: "Linear",
+    fault: "500",
+    inject: { kind: "http-status", status: 500, times: FOREVER },
+    code: 3,
+    message: "Linear answered HTTP 500, text/plain (1 attempt)",
+    attempts: ONCE,
+    why: "an internal error is not transient: only 502/503/504 are retried",
+  },
+  {
+    service: "Linear",
+    fault: "502",
+    inject: { kind: "http-status", status: 502, times: FOREVER },
+    code: 3,
+    message: "Linear answered HTTP 502, text/plain (3 attempts)",
+    attempts: RETRIED,
+    why: "a gateway error is transient: retried",
+  },
+  {
+    service: "Linear",
+    fault: "503",
+    inject: { kind: "http-status", status: 503, times: FOREVER },
+    code: 3,
+    message: "Linear answered HTTP 503, text/plain (3 attempts)",
+    attempts: RETRIED,
+    why: "unavailable is transient: retried",
+  },
+  {
+    service: "Linear",
+    fault: "504",
+    inject: { kind: "http-status", status: 504, times: FOREVER },
+    code: 3,
+    message: "Linear answered HTTP 504, text/plain (3 attempts)",
+    attempts: RETRIED,
+    why: "a gateway timeout is transient: retried",
+  },
+  {
+    service: "Linear",
+    fault: "no answer (hang, --timeout 0.3)",
+    inject: { kind: "hang", times: FOREVER },
+    flags: ["--timeout", "0.3"],
+    code: 3,
+    message: "Linear did not answer within 0.3 s (3 attempts)",
+    attempts: RETRIED,
+    why: "each attempt times out; timeouts are retried",
+  },
+  {
+    service: "Linear",
+    fault: "connection reset",
+    inject: { kind: "reset", times: FOREVER },
+    code: 3,
+    message: "Linear closed the connection before answering (3 attempts)",
+    attempts: RETRIED,
+    why: "a dropped connection is transient: retried",
+  },
+  {
+    service: "Linear",
+    fault: "body cut off mid-way",
+    inject: { kind: "truncated", times: FOREVER },
+    code: 3,
+    message: "cut off before the end; 3 attempts",
+    attempts: RETRIED,
+    why: "a cut-off answer is a dropped connection: retried",
+  },
+  {
+    service: "Linear",
+    fault: "malformed JSON (200)",
+    inject: { kind: "malformed-json", times: FOREVER },
+    code: 3,
+    message: "Linear answered with something that is not GraphQL JSON (HTTP 200, application/json)",
+    attempts: ONCE,
+    why: "nonsense from the service: upstream; asking again gives the same nonsense",
+  },
+  {
+    service: "Linear",
+    fault: "HTML page (200, a proxy's page)",
+    inject: { kind: "html", status: 200, times: FOREVER },
+    code: 3,
+    message: "Linear answered with something that is not GraphQL JSON (HTTP 200, text/html)",
+    attempts: ONCE,
+    why: "a proxy or sign-in page: upstream, not retried",
+  },
+  {
+    service: "Linear",
+    fault: "HTML error page (502)",
+    inject: { kind: "html", status: 502, times: FOREVER },
+    code: 3,
+    message: "Linear answered with something that is not GraphQL JSON (HTTP 502, text/html)",
+    attempts: RETRIED,
+    why: "a CDN's 502 page is still a 502: retried",
+  },
+  {
+    service: "Linear",
+    fault: "GraphQL error beside partial data",
+    inject: { kind: "partial-data", times: FOREVER },
+    code: 3,
+    message: "Linear answered BfdIssueByKey with an error beside the data",
+    attempts: ONCE,
+    why: "bfd never judges on half the evidence: upstream, not retried",
+  },
 
-  { service: "GitLab", fault: "401", inject: { kind: "http-status", status: 401, times: FOREVER }, code: 3, message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)", attempts: ONCE, why: "the service refuses the token: upstream; never retried" },
-  { service: "GitLab", fault: "403", inject: { kind: "http-status", status: 403, times: FOREVER }, code: 3, message: "GitLab refused the token in GITLAB_TOKEN while reading merge request !400", attempts: ONCE, why: "the token lacks scope or role: upstream; never retried" },
-  { service: "GitLab", fault: "404 on the merge request", inject: { kind: "http-status", status: 404, times: FOREVER }, code: 2, message: "GitLab merge request !400 was not found in acme/web", attempts: ONCE, why: "--mr names a merge request GitLab does not have: an input error the user fixes" },
-  { service: "GitLab", fault: "404 Project Not Found", inject: { kind: "http-status", status: 404, body: { message: "404 Project Not Found" }, times: FOREVER }, code: 2, message: "GitLab project acme/web was not found", attempts: ONCE, why: "the --mr URL names a project GitLab does not have (or hides): input" },
-  { service: "GitLab", fault: "429 with Retry-After: 1", inject: { kind: "http-429", retryAfter: 1, times: FOREVER }, code: 3, message: "GitLab rate-limited bfd while reading merge request !400 in acme/web (HTTP 429, 3 attempts); it asks to retry after 1 s", attempts: RETRIED, minMs: 2_000, why: "rate limited: retried after Retry-After, then upstream" },
-  { service: "GitLab", fault: "429 without Retry-After", inject: { kind: "http-429", times: FOREVER }, code: 3, message: "(HTTP 429, 3 attempts); it gave no Retry-After", attempts: RETRIED, why: "rate limited: retried with backoff, then upstream" },
-  { service: "GitLab", fault: "500", inject: { kind: "http-status", status: 500, times: FOREVER }, code: 3, message: "GitLab answered HTTP 500 while reading merge request !400 in acme/web", attempts: ONCE, why: "an internal error is not transient: only 502/503/504 are retried" },
-  { service: "GitLab", fault: "502", inject: { kind: "http-status", status: 502, times: FOREVER }, code: 3, message: "GitLab answered HTTP 502 while reading merge request !400 in acme/web (3 attempts)", attempts: RETRIED, why: "transient: retried" },
-  { service: "GitLab", fault: "503", inject: { kind: "http-status", status: 503, times: FOREVER }, code: 3, message: "GitLab answered HTTP 503 while reading merge request !400 in acme/web (3 attempts)", attempts: RETRIED, why: "transient: retried" },
-  { service: "GitLab", fault: "504", inject: { kind: "http-status", status: 504, times: FOREVER }, code: 3, message: "GitLab answered HTTP 504 while reading merge request !400 in acme/web (3 attempts)", attempts: RETRIED, why: "transient: retried" },
+  {
+    service: "GitLab",
+    fault: "401",
+    inject: { kind: "http-status", status: 401, times: FOREVER },
+    code: 3,
+    message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)",
+    attempts: ONCE,
+    why: "the service refuses the token: upstream; never retried",
+  },
+  {
+    service: "GitLab",
+    fault: "403",
+    inject: { kind: "http-status", status: 403, times: FOREVER },
+    code: 3,
+    message: "GitLab refused the token in GITLAB_TOKEN while reading merge request !400",
+    attempts: ONCE,
+    why: "the token lacks scope or role: upstream; never retried",
+  },
+  {
+    service: "GitLab",
+    fault: "404 on the merge request",
+    inject: { kind: "http-status", status: 404, times: FOREVER },
+    code: 2,
+    message: "GitLab merge request !400 was not found in acme/web",
+    attempts: ONCE,
+    why: "--mr names a merge request GitLab does not have: an input error the user fixes",
+  },
+  {
+    service: "GitLab",
+    fault: "404 Project Not Found",
+    inject: { kind: "http-status", status: 404, body: { message: "404 Project Not Found" }, times: FOREVER },
+    code: 2,
+    message: "GitLab project acme/web was not found",
+    attempts: ONCE,
+    why: "the --mr URL names a project GitLab does not have (or hides): input",
+  },
+  {
+    service: "GitLab",
+    fault: "429 with Retry-After: 1",
+    inject: { kind: "http-429", retryAfter: 1, times: FOREVER },
+    code: 3,
+    message:
+      "GitLab rate-limited bfd while reading merge request !400 in acme/web (HTTP 429, 3 attempts); it asks to retry after 1 s",
+    attempts: RETRIED,
+    minMs: 2_000,
+    why: "rate limited: retried after Retry-After, then upstream",
+  },
+  {
+    service: "GitLab",
+    fault: "429 without Retry-After",
+    inject: { kind: "http-429", times: FOREVER },
+    code: 3,
+    message: "(HTTP 429, 3 attempts); it gave no Retry-After",
+    attempts: RETRIED,
+    why: "rate limited: retried with backoff, then upstream",
+  },
+  {
+    service: "GitLab",
+    fault: "500",
+    inject: { kind: "http-status", status: 500, times: FOREVER },
+    code: 3,
+    message: "GitLab answered HTTP 500 while reading merge request !400 in acme/web",
+    attempts: ONCE,
+    why: "an internal error is not transient: only 502/503/504 are retried",
+  },
+  {
+    service: "GitLab",
+    fault: "502",
+    inject: { kind: "http-status", status: 502, times: FOREVER },
+    code: 3,
+    message: "GitLab answered HTTP 502 while reading merge request !400 in acme/web (3 attempts)",
+    attempts: RETRIED,
+    why: "transient: retried",
+  },
+  {
+    service: "GitLab",
+    fault: "503",
+    inject: { kind: "http-status", status: 503, times: FOREVER },
+    code: 3,
+    message: "GitLab answered HTTP 503 while reading merge request !400 in acme/web (3 attempts)",
+    attempts: RETRIED,
+    why: "transient: retried",
+  },
+  {
+    service: "GitLab",
+    fault: "504",
+    inject: { kind: "http-status", status: 504, times: FOREVER },
+    code: 3,
+    message: "GitLab answered HTTP 504 while reading merge request !400 in acme/web (3 attempts)",
+    attempts: RETRIED,
+    why: "transient: retried",
+  },
   // --timeout applies to Linear too, and Linear must stay healthy here: 1 s leaves its one request room on a busy machine.
-  { service: "GitLab", fault: "no answer (hang, --timeout 1)", inject: { kind: "hang", times: FOREVER }, flags: ["--timeout", "1"], code: 3, message: "GitLab did not answer in time while reading merge request !400 in acme/web (3 attempts)", attempts: RETRIED, why: "each attempt times out; timeouts are retried" },
-  { service: "GitLab", fault: "connection reset", inject: { kind: "reset", times: FOREVER }, code: 3, message: "GitLab closed the connection before the reply was complete", attempts: RETRIED, why: "a dropped connection is transient: retried" },
-  { service: "GitLab", fault: "body cut off mid-way", inject: { kind: "truncated", times: FOREVER }, code: 3, message: "GitLab closed the connection before the reply was complete", attempts: RETRIED, why: "a cut-off reply is a dropped connection: retried" },
-  { service: "GitLab", fault: "malformed JSON (200)", inject: { kind: "malformed-json", times: FOREVER }, code: 3, message: "GitLab sent malformed JSON while reading merge request !400 in acme/web (HTTP 200)", attempts: ONCE, why: "nonsense from the service: upstream, not retried" },
-  { service: "GitLab", fault: "HTML page (200, a proxy's page)", inject: { kind: "html", status: 200, times: FOREVER }, code: 3, message: "GitLab sent an HTML page instead of JSON while reading merge request !400", attempts: ONCE, why: "a sign-in or proxy page: upstream, not retried" },
-  { service: "GitLab", fault: "HTML error page (502)", inject: { kind: "html", status: 502, times: FOREVER }, code: 3, message: "GitLab answered HTTP 502 (an HTML error page) while reading merge request !400", attempts: RETRIED, why: "a 502 page is still a 502: retried" },
+  {
+    service: "GitLab",
+    fault: "no answer (hang, --timeout 1)",
+    inject: { kind: "hang", times: FOREVER },
+    flags: ["--timeout", "1"],
+    code: 3,
+    message: "GitLab did not answer in time while reading merge request !400 in acme/web (3 attempts)",
+    attempts: RETRIED,
+    why: "each attempt times out; timeouts are retried",
+  },
+  {
+    service: "GitLab",
+    fault: "connection reset",
+    inject: { kind: "reset", times: FOREVER },
+    code: 3,
+    message: "GitLab closed the connection before the reply was complete",
+    attempts: RETRIED,
+    why: "a dropped connection is transient: retried",
+  },
+  {
+    service: "GitLab",
+    fault: "body cut off mid-way",
+    inject: { kind: "truncated", times: FOREVER },
+    code: 3,
+    message: "GitLab closed the connection before the reply was complete",
+    attempts: RETRIED,
+    why: "a cut-off reply is a dropped connection: retried",
+  },
+  {
+    service: "GitLab",
+    fault: "malformed JSON (200)",
+    inject: { kind: "malformed-json", times: FOREVER },
+    code: 3,
+    message: "GitLab sent malformed JSON while reading merge request !400 in acme/web (HTTP 200)",
+    attempts: ONCE,
+    why: "nonsense from the service: upstream, not retried",
+  },
+  {
+    service: "GitLab",
+    fault: "HTML page (200, a proxy's page)",
+    inject: { kind: "html", status: 200, times: FOREVER },
+    code: 3,
+    message: "GitLab sent an HTML page instead of JSON while reading merge request !400",
+    attempts: ONCE,
+    why: "a sign-in or proxy page: upstream, not retried",
+  },
+  {
+    service: "GitLab",
+    fault: "HTML error page (502)",
+    inject: { kind: "html", status: 502, times: FOREVER },
+    code: 3,
+    message: "GitLab answered HTTP 502 (an HTML error page) while reading merge request !400",
+    attempts: RETRIED,
+    why: "a 502 page is still a 502: retried",
+  },
 ];
 
 /** Every run is bounded: no retry may cross 10 s, whatever the row. Rows run concurrently, so a busy machine may stretch them; the test timeouts allow for that. */
@@ -130,7 +448,12 @@ async function startWorld(): Promise<World> {
   const linear = await startFakeLinear(linearWorld(gitlab.url));
   // Not a git checkout: no branch to compare the issue with, no remote to find a project from.
   const cwd = tempDir("bfd-faults-");
-  const env = { LINEAR_API_KEY: FAKE_LINEAR_API_KEY, LINEAR_API_URL: linear.url, GITLAB_URL: gitlab.url, GITLAB_TOKEN: FAKE_TOKEN };
+  const env = {
+    LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+    LINEAR_API_URL: linear.url,
+    GITLAB_URL: gitlab.url,
+    GITLAB_TOKEN: FAKE_TOKEN,
+  };
   return {
     linear,
     gitlab,
@@ -147,20 +470,25 @@ async function startWorld(): Promise<World> {
 }
 
 const gateArgs = (service: "Linear" | "GitLab", gitlabUrl: string): string[] =>
-  service === "Linear" ? ["ready", READY_KEY, "--format", "json"] : ["done", `ENG-${DONE_N}`, "--mr", `${gitlabUrl}/${PROJECT_PATH}/-/merge_requests/${DONE_N}`, "--format", "json"];
+  service === "Linear"
+    ? ["ready", READY_KEY, "--format", "json"]
+    : ["done", `ENG-${DONE_N}`, "--mr", `${gitlabUrl}/${PROJECT_PATH}/-/merge_requests/${DONE_N}`, "--format", "json"];
 
 describe.concurrent("bfd under upstream faults (built CLI, loopback fakes)", { timeout: 90_000 }, () => {
-  it.for(["Linear", "GitLab"] as const)("passes when %s is healthy, so a fault that slipped through would show as a pass", async (service, { expect }) => {
-    const world = await startWorld();
-    try {
-      const result = await world.run([...BASE_FLAGS, ...gateArgs(service, world.gitlab.url)]);
-      expect(result.stderr).toBe("");
-      expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "pass" });
-      expect(result.code).toBe(0);
-    } finally {
-      await world.close();
-    }
-  });
+  it.for(["Linear", "GitLab"] as const)(
+    "passes when %s is healthy, so a fault that slipped through would show as a pass",
+    async (service, { expect }) => {
+      const world = await startWorld();
+      try {
+        const result = await world.run([...BASE_FLAGS, ...gateArgs(service, world.gitlab.url)]);
+        expect(result.stderr).toBe("");
+        expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "pass" });
+        expect(result.code).toBe(0);
+      } finally {
+        await world.close();
+      }
+    },
+  );
 
   it.for(FAULTS)("$service $fault → exit $code, $attempts attempt(s) per request", async (row, { expect }) => {
     const world = await startWorld();

@@ -5,13 +5,20 @@ import type { Report } from "../../src/report/schema.js";
 import type { WorkItemInput } from "../../src/work-item/schema.js";
 import { ROOT, readJson, runCli, tempDir, writeJson } from "../helpers/cli.js";
 
-type Snapshot = WorkItemInput & { issue: NonNullable<WorkItemInput["issue"]>; mergeRequest: NonNullable<WorkItemInput["mergeRequest"]> };
+type Snapshot = WorkItemInput & {
+  issue: NonNullable<WorkItemInput["issue"]>;
+  mergeRequest: NonNullable<WorkItemInput["mergeRequest"]>;
+};
 const readyBase = (): Snapshot => readJson<Snapshot>(join(ROOT, "examples/ready-pass.json"));
 const doneBase = (): Snapshot => readJson<Snapshot>(join(ROOT, "examples/done-pass.json"));
 const dir = tempDir();
 const validateReport = new Ajv2020({ strict: false }).compile(readJson(join(ROOT, "schemas/report.schema.json")));
 
-async function gate(gateName: "ready" | "done", snapshot: Snapshot, name: string): Promise<{ code: number | null; report: Report }> {
+async function gate(
+  gateName: "ready" | "done",
+  snapshot: Snapshot,
+  name: string,
+): Promise<{ code: number | null; report: Report }> {
   const file = writeJson(join(dir, `${gateName}-${name}.json`), snapshot);
   const result = await runCli([gateName, "--snapshot", file, "--format", "json"]);
   expect(result.stderr).toBe("");
@@ -36,23 +43,113 @@ interface RuleCase {
 const noop: Mutate = () => undefined;
 
 const cases: RuleCase[] = [
-  { gate: "ready", rule: "unit-of-work", pass: noop, fail: (s) => (s.issue.children = [{ identifier: "ENG-143", title: "part", state: { name: "Todo", type: "unstarted" } }]) },
-  { gate: "ready", rule: "acceptance-criteria-present", pass: noop, fail: (s) => (s.issue.description = "Make the audit log better.") },
+  {
+    gate: "ready",
+    rule: "unit-of-work",
+    pass: noop,
+    fail: (s) =>
+      (s.issue.children = [{ identifier: "ENG-143", title: "part", state: { name: "Todo", type: "unstarted" } }]),
+  },
+  {
+    gate: "ready",
+    rule: "acceptance-criteria-present",
+    pass: noop,
+    fail: (s) => (s.issue.description = "Make the audit log better."),
+  },
   { gate: "ready", rule: "traceable-to-specification", pass: noop, fail: (s) => (s.issue.project = null) },
-  { gate: "ready", rule: "traceable-to-challenge", pass: noop, fail: (s) => s.issue.project && ((s.issue.project.content = "Spec text without any upstream reference, long enough to count."), (s.issue.project.links = []), (s.issue.project.description = "")) },
+  {
+    gate: "ready",
+    rule: "traceable-to-challenge",
+    pass: noop,
+    fail: (s) =>
+      s.issue.project &&
+      ((s.issue.project.content = "Spec text without any upstream reference, long enough to count."),
+      (s.issue.project.links = []),
+      (s.issue.project.description = "")),
+  },
   { gate: "ready", rule: "dependencies-visible", pass: noop, fail: (s) => (s.issue.blockedBy = []) },
-  { gate: "ready", rule: "open-questions", pass: noop, fail: (s) => (s.issue.description = s.issue.description!.replace("- Resolved: retention is 400 days (see spec)", "- How long do we keep records?")) },
-  { gate: "ready", rule: "active-issue-matches", pass: (s) => (s.branch = "priya/eng-142-audit"), fail: (s) => (s.branch = "priya/eng-99-other-work") },
-  { gate: "done", rule: "scope-matches-issue", pass: noop, fail: (s) => (s.mergeRequest.description = s.mergeRequest.description + "\nCloses ENG-150\n") },
-  { gate: "done", rule: "acceptance-criteria-met", pass: noop, fail: (s) => (s.issue.description = s.issue.description!.replace("- [x] Admins can filter", "- [ ] Admins can filter")) },
-  { gate: "done", rule: "validated-in-pipeline", pass: noop, fail: (s) => (s.mergeRequest.headPipeline = { id: 1, status: "running", url: null }) },
-  { gate: "done", rule: "validation-explained", pass: noop, fail: (s) => (s.mergeRequest.description = "Closes ENG-142\n\n## How tested\n<!-- describe -->\n") },
+  {
+    gate: "ready",
+    rule: "open-questions",
+    pass: noop,
+    fail: (s) =>
+      (s.issue.description = s.issue.description!.replace(
+        "- Resolved: retention is 400 days (see spec)",
+        "- How long do we keep records?",
+      )),
+  },
+  {
+    gate: "ready",
+    rule: "active-issue-matches",
+    pass: (s) => (s.branch = "priya/eng-142-audit"),
+    fail: (s) => (s.branch = "priya/eng-99-other-work"),
+  },
+  {
+    gate: "done",
+    rule: "scope-matches-issue",
+    pass: noop,
+    fail: (s) => (s.mergeRequest.description = s.mergeRequest.description + "\nCloses ENG-150\n"),
+  },
+  {
+    gate: "done",
+    rule: "acceptance-criteria-met",
+    pass: noop,
+    fail: (s) =>
+      (s.issue.description = s.issue.description!.replace("- [x] Admins can filter", "- [ ] Admins can filter")),
+  },
+  {
+    gate: "done",
+    rule: "validated-in-pipeline",
+    pass: noop,
+    fail: (s) => (s.mergeRequest.headPipeline = { id: 1, status: "running", url: null }),
+  },
+  {
+    gate: "done",
+    rule: "validation-explained",
+    pass: noop,
+    fail: (s) => (s.mergeRequest.description = "Closes ENG-142\n\n## How tested\n<!-- describe -->\n"),
+  },
   { gate: "done", rule: "linear-state-current", pass: noop, fail: (s) => (s.issue.assignee = null) },
-  { gate: "done", rule: "release-notes-updated", pass: noop, fail: (s) => (s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => c.newPath !== "CHANGELOG.md")) },
-  { gate: "done", rule: "user-docs-updated", pass: noop, fail: (s) => (s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => !c.newPath.startsWith("docs/"))) },
-  { gate: "done", rule: "feature-flag-documented", pass: noop, fail: (s) => (s.mergeRequest.flagRecords = [{ path: "config/feature_flags/audit_log_sign_ins.yml", content: "name: audit_log_sign_ins\nrollout_state: off\n" }]) },
-  { gate: "done", rule: "staging-validated", pass: (s) => ((s.mergeRequest.state = "merged"), (s.mergeRequest.mergedAt = "2026-11-20T10:00:00Z"), s.mergeRequest.labels!.push("Validated in Staging")), fail: (s) => ((s.mergeRequest.state = "merged"), (s.mergeRequest.mergedAt = "2026-11-20T10:00:00Z")) },
-  { gate: "done", rule: "handoff-state-explicit", pass: noop, fail: (s) => (s.issue.state = { name: "In Progress", type: "started" }) },
+  {
+    gate: "done",
+    rule: "release-notes-updated",
+    pass: noop,
+    fail: (s) => (s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => c.newPath !== "CHANGELOG.md")),
+  },
+  {
+    gate: "done",
+    rule: "user-docs-updated",
+    pass: noop,
+    fail: (s) => (s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => !c.newPath.startsWith("docs/"))),
+  },
+  {
+    gate: "done",
+    rule: "feature-flag-documented",
+    pass: noop,
+    fail: (s) =>
+      (s.mergeRequest.flagRecords = [
+        {
+          path: "config/feature_flags/audit_log_sign_ins.yml",
+          content: "name: audit_log_sign_ins\nrollout_state: off\n",
+        },
+      ]),
+  },
+  {
+    gate: "done",
+    rule: "staging-validated",
+    pass: (s) => (
+      (s.mergeRequest.state = "merged"),
+      (s.mergeRequest.mergedAt = "2026-11-20T10:00:00Z"),
+      s.mergeRequest.labels!.push("Validated in Staging")
+    ),
+    fail: (s) => ((s.mergeRequest.state = "merged"), (s.mergeRequest.mergedAt = "2026-11-20T10:00:00Z")),
+  },
+  {
+    gate: "done",
+    rule: "handoff-state-explicit",
+    pass: noop,
+    fail: (s) => (s.issue.state = { name: "In Progress", type: "started" }),
+  },
   { gate: "done", rule: "active-issue-matches", pass: noop, fail: (s) => (s.branch = "priya/eng-77-something-else") },
 ];
 
@@ -93,7 +190,10 @@ describe("skips and waivers", () => {
 
   it("skips user-docs-updated when no user-facing path changed", async () => {
     const s = doneBase();
-    s.mergeRequest.changes = [{ oldPath: "lib/x.rb", newPath: "lib/x.rb" }, { oldPath: "CHANGELOG.md", newPath: "CHANGELOG.md" }];
+    s.mergeRequest.changes = [
+      { oldPath: "lib/x.rb", newPath: "lib/x.rb" },
+      { oldPath: "CHANGELOG.md", newPath: "CHANGELOG.md" },
+    ];
     const { report } = await gate("done", s, "docs-skip");
     expect(statusOf(report, "user-docs-updated")).toBe("skipped");
   });
@@ -115,7 +215,10 @@ describe("skips and waivers", () => {
     s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => c.newPath !== "CHANGELOG.md");
     s.mergeRequest.description += "\nbfd-waive: release-notes-updated internal refactor, nothing ships\n";
     const { report } = await gate("done", s, "waive-line");
-    expect(report.results.find((r) => r.rule === "release-notes-updated")!.waiver).toEqual({ reason: "internal refactor, nothing ships", source: "merge request description" });
+    expect(report.results.find((r) => r.rule === "release-notes-updated")!.waiver).toEqual({
+      reason: "internal refactor, nothing ships",
+      source: "merge request description",
+    });
   });
 
   it.each([
@@ -138,7 +241,9 @@ describe("skips and waivers", () => {
     s.unavailable = [{ evidence: "mergeRequest.changes", reason: "CI_JOB_TOKEN cannot read merge request diffs" }];
     const { code, report } = await gate("done", s, "unavailable");
     expect(statusOf(report, "release-notes-updated")).toBe("error");
-    expect(report.results.find((r) => r.rule === "release-notes-updated")!.message).toContain("CI_JOB_TOKEN cannot read");
+    expect(report.results.find((r) => r.rule === "release-notes-updated")!.message).toContain(
+      "CI_JOB_TOKEN cannot read",
+    );
     expect(report.verdict).toBe("fail");
     expect(code).toBe(1);
   });

@@ -6,29 +6,96 @@ const dir = "test/fixtures/broken";
 /** Each broken file, and the `file:line:col  message` bfd must report for it (all with exit 2). */
 const corpus: { file: string; expected: string[] }[] = [
   { file: "yaml-syntax.config.yaml", expected: [`${dir}/yaml-syntax.config.yaml:4:1  YAML syntax`] },
-  { file: "duplicate-yaml-key.config.yaml", expected: [`${dir}/duplicate-yaml-key.config.yaml:4:3  YAML syntax: Map keys must be unique`] },
+  {
+    file: "duplicate-yaml-key.config.yaml",
+    expected: [`${dir}/duplicate-yaml-key.config.yaml:4:3  YAML syntax: Map keys must be unique`],
+  },
   { file: "not-a-mapping.config.yaml", expected: [`${dir}/not-a-mapping.config.yaml:1:1  the file must be a mapping`] },
   { file: "unknown-top-key.config.yaml", expected: [`${dir}/unknown-top-key.config.yaml:2:1  unknown key "overides"`] },
-  { file: "wrong-severity.config.yaml", expected: [`${dir}/wrong-severity.config.yaml:3:15  override.open-questions.severity`] },
-  { file: "unknown-rule-override.config.yaml", expected: [`${dir}/unknown-rule-override.config.yaml:2:3  override names unknown rule "release-notes-update"; known rules: `] },
-  { file: "disable-unknown.config.yaml", expected: [`${dir}/disable-unknown.config.yaml:3:5  cannot disable unknown rule "no-such-rule"`] },
-  { file: "unknown-option.config.yaml", expected: [`${dir}/unknown-option.config.yaml:4:7  unknown option "userFacing" for check kind changed-paths; valid options: paths, ifChanged, what`] },
-  { file: "bad-option-type.config.yaml", expected: [`${dir}/bad-option-type.config.yaml:4:20  unit-of-work: option "maxEstimate"`] },
-  { file: "unknown-kind.config.yaml", expected: [`${dir}/unknown-kind.config.yaml:5:12  unknown check kind "mr-owner"; valid kinds: assignee, branch-names-issue,`] },
-  { file: "duplicate-id.config.yaml", expected: [`${dir}/duplicate-id.config.yaml:3:9  duplicate rule id "unit-of-work" in gate ready (first defined at rules/ready.yaml:`] },
-  { file: "bad-when-field.config.yaml", expected: [`${dir}/bad-when-field.config.yaml:8:14  big-mr-has-label: when.field: unknown field "mergeRequest.changedFiles"`] },
+  {
+    file: "wrong-severity.config.yaml",
+    expected: [`${dir}/wrong-severity.config.yaml:3:15  override.open-questions.severity`],
+  },
+  {
+    file: "unknown-rule-override.config.yaml",
+    expected: [
+      `${dir}/unknown-rule-override.config.yaml:2:3  override names unknown rule "release-notes-update"; known rules: `,
+    ],
+  },
+  {
+    file: "disable-unknown.config.yaml",
+    expected: [`${dir}/disable-unknown.config.yaml:3:5  cannot disable unknown rule "no-such-rule"`],
+  },
+  {
+    file: "unknown-option.config.yaml",
+    expected: [
+      `${dir}/unknown-option.config.yaml:4:7  unknown option "userFacing" for check kind changed-paths; valid options: paths, ifChanged, what`,
+    ],
+  },
+  {
+    file: "bad-option-type.config.yaml",
+    expected: [`${dir}/bad-option-type.config.yaml:4:20  unit-of-work: option "maxEstimate"`],
+  },
+  {
+    file: "unknown-kind.config.yaml",
+    expected: [
+      `${dir}/unknown-kind.config.yaml:5:12  unknown check kind "mr-owner"; valid kinds: assignee, branch-names-issue,`,
+    ],
+  },
+  {
+    file: "duplicate-id.config.yaml",
+    expected: [
+      `${dir}/duplicate-id.config.yaml:3:9  duplicate rule id "unit-of-work" in gate ready (first defined at rules/ready.yaml:`,
+    ],
+  },
+  {
+    file: "bad-when-field.config.yaml",
+    expected: [
+      `${dir}/bad-when-field.config.yaml:8:14  big-mr-has-label: when.field: unknown field "mergeRequest.changedFiles"`,
+    ],
+  },
   {
     file: "bad-when-operator.config.yaml",
-    expected: [`${dir}/bad-when-operator.config.yaml:8:7  rules[0].when: give exactly one of`, `${dir}/bad-when-operator.config.yaml:9:7  unknown key "is" in rules[0].when`],
+    expected: [
+      `${dir}/bad-when-operator.config.yaml:8:7  rules[0].when: give exactly one of`,
+      `${dir}/bad-when-operator.config.yaml:9:7  unknown key "is" in rules[0].when`,
+    ],
   },
-  { file: "bad-pattern.config.yaml", expected: [`${dir}/bad-pattern.config.yaml:4:16  traceable-to-challenge: pattern: invalid pattern (RE2 syntax`] },
-  { file: "bad-hint-name.config.yaml", expected: [`${dir}/bad-hint-name.config.yaml:3:11  release-notes-updated: hint uses unknown name {{mr.url}}`] },
-  { file: "bad-rule-id.config.yaml", expected: [`${dir}/bad-rule-id.config.yaml:3:9  rules[0].id: rule ids are lower-case words joined by hyphens`] },
-  { file: "secret-in-config.config.yaml", expected: [`${dir}/secret-in-config.config.yaml:3:3  "token" looks like a secret`, `${dir}/secret-in-config.config.yaml:3:10  gitlab.token holds what looks like an API token`] },
-  { file: "missing-rule-file.config.yaml", expected: [`${dir}/missing-rule-file.config.yaml:2:5  rule file "team-rules.yaml" not found`] },
-  { file: "bad-rule-file.config.yaml", expected: [`${dir}/bad-rule-file.rules.yaml:1:7  gate: Invalid option: expected one of "ready"|"done"`] },
-  { file: "rule-missing-title.config.yaml", expected: [`${dir}/rule-missing-title.rules.yaml:3:5  rules[0].title is required`] },
-  { file: "bad-time.config.yaml", expected: [`${dir}/bad-time.config.yaml:3:38  staging.cutoff.time: write times as HH:MM (24-hour)`] },
+  {
+    file: "bad-pattern.config.yaml",
+    expected: [`${dir}/bad-pattern.config.yaml:4:16  traceable-to-challenge: pattern: invalid pattern (RE2 syntax`],
+  },
+  {
+    file: "bad-hint-name.config.yaml",
+    expected: [`${dir}/bad-hint-name.config.yaml:3:11  release-notes-updated: hint uses unknown name {{mr.url}}`],
+  },
+  {
+    file: "bad-rule-id.config.yaml",
+    expected: [`${dir}/bad-rule-id.config.yaml:3:9  rules[0].id: rule ids are lower-case words joined by hyphens`],
+  },
+  {
+    file: "secret-in-config.config.yaml",
+    expected: [
+      `${dir}/secret-in-config.config.yaml:3:3  "token" looks like a secret`,
+      `${dir}/secret-in-config.config.yaml:3:10  gitlab.token holds what looks like an API token`,
+    ],
+  },
+  {
+    file: "missing-rule-file.config.yaml",
+    expected: [`${dir}/missing-rule-file.config.yaml:2:5  rule file "team-rules.yaml" not found`],
+  },
+  {
+    file: "bad-rule-file.config.yaml",
+    expected: [`${dir}/bad-rule-file.rules.yaml:1:7  gate: Invalid option: expected one of "ready"|"done"`],
+  },
+  {
+    file: "rule-missing-title.config.yaml",
+    expected: [`${dir}/rule-missing-title.rules.yaml:3:5  rules[0].title is required`],
+  },
+  {
+    file: "bad-time.config.yaml",
+    expected: [`${dir}/bad-time.config.yaml:3:38  staging.cutoff.time: write times as HH:MM (24-hour)`],
+  },
   {
     file: "several-problems.config.yaml",
     expected: [

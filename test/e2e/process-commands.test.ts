@@ -2,7 +2,16 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { FAKE_TOKEN, fakeMergeRequest, fakeProject, fakeUser, fakeWorld, startFakeGitLab, type FakeGitLab, type FakeMergeRequest } from "../fakes/gitlab.js";
+import {
+  FAKE_TOKEN,
+  fakeMergeRequest,
+  fakeProject,
+  fakeUser,
+  fakeWorld,
+  startFakeGitLab,
+  type FakeGitLab,
+  type FakeMergeRequest,
+} from "../fakes/gitlab.js";
 import { runCli, tempDir, writeJson, ROOT } from "../helpers/cli.js";
 import { readFileSync } from "node:fs";
 
@@ -14,13 +23,31 @@ function stagingConfig(): string {
   const path = join(dir, "bfd.config.yaml");
   writeFileSync(
     path,
-    ["gitlab:", "  project: acme/web", "linear:", "  team: ENG", "staging:", "  timeZone: Europe/Berlin", "  cutoff: { weekday: thursday, time: \"12:00\" }", "  release: { weekday: tuesday, time: \"10:00\" }", ""].join("\n"),
+    [
+      "gitlab:",
+      "  project: acme/web",
+      "linear:",
+      "  team: ENG",
+      "staging:",
+      "  timeZone: Europe/Berlin",
+      '  cutoff: { weekday: thursday, time: "12:00" }',
+      '  release: { weekday: tuesday, time: "10:00" }',
+      "",
+    ].join("\n"),
   );
   return path;
 }
 
 function merged(iid: number, mergedAt: string, labels: string[] = [], title = `Change ${iid}`): FakeMergeRequest {
-  return fakeMergeRequest("acme/web", iid, { state: "merged", mergedAt, updatedAt: mergedAt, labels, title: `ENG-${iid} ${title}`, sourceBranch: `dev/eng-${iid}-x`, author: "priya" });
+  return fakeMergeRequest("acme/web", iid, {
+    state: "merged",
+    mergedAt,
+    updatedAt: mergedAt,
+    labels,
+    title: `ENG-${iid} ${title}`,
+    sourceBranch: `dev/eng-${iid}-x`,
+    author: "priya",
+  });
 }
 
 beforeAll(async () => {
@@ -38,7 +65,15 @@ beforeAll(async () => {
     });
   }
   addIssue(lw, { identifier: "ENG-2000", title: "Not in Ready", stateName: "Todo", stateType: "unstarted" });
-  lw.projects.push({ id: "prj-1", name: "Backlog project", url: "https://linear.app/acme/project/p", description: "", content: "Spec for the backlog work, linking the [Index Challenge IC-1](https://wiki/ic-1).", documents: [], externalLinks: [] });
+  lw.projects.push({
+    id: "prj-1",
+    name: "Backlog project",
+    url: "https://linear.app/acme/project/p",
+    description: "",
+    content: "Spec for the backlog work, linking the [Index Challenge IC-1](https://wiki/ic-1).",
+    documents: [],
+    externalLinks: [],
+  });
   linear = await startFakeLinear(lw);
 
   const mrs: FakeMergeRequest[] = [];
@@ -48,23 +83,54 @@ beforeAll(async () => {
   mrs.push(merged(3, "2026-10-26T09:00:00.000Z", ["Validated in Staging"])); // inside, validated
   mrs.push(merged(4, "2026-10-29T10:59:00.000Z")); // just before the cut-off: inside
   mrs.push(merged(5, "2026-10-29T11:01:00.000Z")); // just after the cut-off: next release
-  for (let i = 0; i < 250; i += 1) mrs.push(merged(100 + i, "2026-10-27T08:00:00.000Z", i % 2 === 0 ? ["Validated in Staging"] : []));
-  mrs.push(fakeMergeRequest("acme/web", 900, { state: "opened", updatedAt: "2026-10-27T08:00:00.000Z", title: "still open" }));
-  gitlab = await startFakeGitLab(fakeWorld({ users: [fakeUser(1, "priya", "Priya")], projects: [fakeProject("acme/web", { id: 7 })], mergeRequests: mrs }));
+  for (let i = 0; i < 250; i += 1)
+    mrs.push(merged(100 + i, "2026-10-27T08:00:00.000Z", i % 2 === 0 ? ["Validated in Staging"] : []));
+  mrs.push(
+    fakeMergeRequest("acme/web", 900, { state: "opened", updatedAt: "2026-10-27T08:00:00.000Z", title: "still open" }),
+  );
+  gitlab = await startFakeGitLab(
+    fakeWorld({
+      users: [fakeUser(1, "priya", "Priya")],
+      projects: [fakeProject("acme/web", { id: 7 })],
+      mergeRequests: mrs,
+    }),
+  );
 });
 afterAll(async () => {
   await linear.close();
   await gitlab.close();
 });
 
-const env = (): Record<string, string> => ({ LINEAR_API_KEY: FAKE_LINEAR_API_KEY, LINEAR_API_URL: linear.url, GITLAB_TOKEN: FAKE_TOKEN, GITLAB_URL: gitlab.url });
+const env = (): Record<string, string> => ({
+  LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+  LINEAR_API_URL: linear.url,
+  GITLAB_TOKEN: FAKE_TOKEN,
+  GITLAB_URL: gitlab.url,
+});
 
 describe("bfd staging", () => {
   it("lists merged MRs missing the label inside a window that crosses a daylight-saving change, using GitLab-side filters", async () => {
     gitlab.reset();
-    const result = await runCli(["staging", "--config", stagingConfig(), "--since", "2026-10-22T12:00", "--until", "2026-10-29T12:00", "--format", "json"], { cwd: dir, env: env() });
+    const result = await runCli(
+      [
+        "staging",
+        "--config",
+        stagingConfig(),
+        "--since",
+        "2026-10-22T12:00",
+        "--until",
+        "2026-10-29T12:00",
+        "--format",
+        "json",
+      ],
+      { cwd: dir, env: env() },
+    );
     expect(result.stderr).toBe("");
-    const out = JSON.parse(result.stdout) as { missing: { reference: string; mergedAtLocal: string; issue: string | null }[]; verdict: string; window: { start: string; end: string } };
+    const out = JSON.parse(result.stdout) as {
+      missing: { reference: string; mergedAtLocal: string; issue: string | null }[];
+      verdict: string;
+      window: { start: string; end: string };
+    };
     expect(out.window).toMatchObject({ start: "2026-10-22T10:00:00.000Z", end: "2026-10-29T11:00:00.000Z" });
     const refs = out.missing.map((m) => m.reference);
     expect(refs).toContain("acme/web!2");
@@ -73,7 +139,10 @@ describe("bfd staging", () => {
     expect(refs).not.toContain("acme/web!5");
     expect(refs).not.toContain("acme/web!3");
     expect(refs).toHaveLength(2 + 125);
-    expect(out.missing.find((m) => m.reference === "acme/web!4")).toMatchObject({ mergedAtLocal: "2026-10-29 11:59 +01:00", issue: "ENG-4" });
+    expect(out.missing.find((m) => m.reference === "acme/web!4")).toMatchObject({
+      mergedAtLocal: "2026-10-29 11:59 +01:00",
+      issue: "ENG-4",
+    });
     expect(out.missing.find((m) => m.reference === "acme/web!2")?.mergedAtLocal).toBe("2026-10-22 12:01 +02:00");
     expect(out.verdict).toBe("fail");
     expect(result.code).toBe(1);
@@ -85,13 +154,19 @@ describe("bfd staging", () => {
   });
 
   it("says so plainly when nothing is missing, and exits 0", async () => {
-    const result = await runCli(["staging", "--config", stagingConfig(), "--since", "2026-10-26T00:00", "--until", "2026-10-26T23:00"], { cwd: dir, env: env() });
+    const result = await runCli(
+      ["staging", "--config", stagingConfig(), "--since", "2026-10-26T00:00", "--until", "2026-10-26T23:00"],
+      { cwd: dir, env: env() },
+    );
     expect(result.stdout).toContain('No merged merge request in this window is missing "Validated in Staging".');
     expect(result.code).toBe(0);
   });
 
   it("rejects a bad --since as a usage error", async () => {
-    const result = await runCli(["staging", "--config", stagingConfig(), "--since", "last thursday"], { cwd: dir, env: env() });
+    const result = await runCli(["staging", "--config", stagingConfig(), "--since", "last thursday"], {
+      cwd: dir,
+      env: env(),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--since last thursday: not an ISO date");
   });
@@ -100,9 +175,15 @@ describe("bfd staging", () => {
 describe("bfd audit", () => {
   it("audits 250 issues in at most 5 Linear requests, worst first, and exits 1 when some are not ready", async () => {
     linear.reset();
-    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--format", "json"], { cwd: dir, env: env() });
+    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--format", "json"], {
+      cwd: dir,
+      env: env(),
+    });
     expect(result.code).toBe(1);
-    const out = JSON.parse(result.stdout) as { summary: { issues: number; ready: number; notReady: number }; issues: { identifier: string; failing: string[] }[] };
+    const out = JSON.parse(result.stdout) as {
+      summary: { issues: number; ready: number; notReady: number };
+      issues: { identifier: string; failing: string[] }[];
+    };
     expect(out.summary.issues).toBe(250);
     expect(out.summary.notReady).toBe(50);
     expect(out.issues[0]!.failing).toContain("acceptance-criteria-present");
@@ -111,8 +192,11 @@ describe("bfd audit", () => {
   });
 
   it("prints a table with a summary", async () => {
-    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--limit", "10"], { cwd: dir, env: env() });
-    expect(result.stdout).toContain("bfd audit · ready gate · team ENG, state \"Ready\"");
+    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--limit", "10"], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.stdout).toContain('bfd audit · ready gate · team ENG, state "Ready"');
     expect(result.stdout).toMatch(/10 issues · \d+ ready · \d+ not ready/);
     expect(result.stderr).toContain("stopped at --limit 10");
   });
@@ -153,7 +237,9 @@ describe("bfd handoff", () => {
   });
 
   it("lists uncovered criteria, gaps and waivers", async () => {
-    const result = await runCli(["handoff", "--snapshot", "examples/done-fail.json", "--state", "decision"], { env: env() });
+    const result = await runCli(["handoff", "--snapshot", "examples/done-fail.json", "--state", "decision"], {
+      env: env(),
+    });
     expect(result.stdout).toContain("- [ ] Admins can filter by user and by result — not covered");
     expect(result.stdout).toContain("`validated-in-pipeline`: Head pipeline is failed");
     expect(result.stdout).toContain("### Waivers");
@@ -161,7 +247,10 @@ describe("bfd handoff", () => {
 
   it("posts one comment to the Linear issue with --post and says where", async () => {
     const before = linear.world.comments.length;
-    const result = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], { cwd: dir, env: env() });
+    const result = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], {
+      cwd: dir,
+      env: env(),
+    });
     expect(result.code).toBe(0);
     expect(linear.world.comments.length).toBe(before + 1);
     const comment = linear.world.comments.at(-1)!;

@@ -1,32 +1,80 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/report/schema.js";
-import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear, type FakeLinear, type LinearWorld } from "../fakes/linear.js";
+import {
+  addIssue,
+  emptyWorld,
+  FAKE_LINEAR_API_KEY,
+  relate,
+  startFakeLinear,
+  type FakeLinear,
+  type LinearWorld,
+} from "../fakes/linear.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
-const SPEC = "## Specification\n\nAnswers the [Index Challenge IC-9](https://wiki.acme.example/index/challenges/IC-9). Admins export the audit log as CSV, filtered.";
-const READY_DESCRIPTION = "As an admin I export the audit log.\n\n## Acceptance criteria\n- [ ] CSV has one row per event\n- [ ] Filters apply to the export\n\nBuilds on ENG-120.\n";
+const SPEC =
+  "## Specification\n\nAnswers the [Index Challenge IC-9](https://wiki.acme.example/index/challenges/IC-9). Admins export the audit log as CSV, filtered.";
+const READY_DESCRIPTION =
+  "As an admin I export the audit log.\n\n## Acceptance criteria\n- [ ] CSV has one row per event\n- [ ] Filters apply to the export\n\nBuilds on ENG-120.\n";
 
 function world(): LinearWorld {
   const w = emptyWorld();
   w.projects.push(
-    { id: "prj-spec", name: "Audit export", url: "https://linear.app/acme/project/audit-export", description: "", content: SPEC, documents: [], externalLinks: [] },
-    { id: "prj-bare", name: "Misc", url: "https://linear.app/acme/project/misc", description: "", content: "Spec: admins export things, we will see what exactly later on.", documents: [], externalLinks: [] },
+    {
+      id: "prj-spec",
+      name: "Audit export",
+      url: "https://linear.app/acme/project/audit-export",
+      description: "",
+      content: SPEC,
+      documents: [],
+      externalLinks: [],
+    },
+    {
+      id: "prj-bare",
+      name: "Misc",
+      url: "https://linear.app/acme/project/misc",
+      description: "",
+      content: "Spec: admins export things, we will see what exactly later on.",
+      documents: [],
+      externalLinks: [],
+    },
   );
-  const base = { projectId: "prj-spec", description: READY_DESCRIPTION, assigneeId: w.viewerId, estimate: 3, stateName: "Todo", stateType: "unstarted" };
+  const base = {
+    projectId: "prj-spec",
+    description: READY_DESCRIPTION,
+    assigneeId: w.viewerId,
+    estimate: 3,
+    stateName: "Todo",
+    stateType: "unstarted",
+  };
   addIssue(w, { identifier: "ENG-120", title: "Events table", stateName: "Done", stateType: "completed" });
-  addIssue(w, { ...base, identifier: "ENG-200", title: "Export audit log as CSV", branchName: "ada/eng-200-export-audit-log-as-csv" });
+  addIssue(w, {
+    ...base,
+    identifier: "ENG-200",
+    title: "Export audit log as CSV",
+    branchName: "ada/eng-200-export-audit-log-as-csv",
+  });
   relate(w, "ENG-120", "blocks", "ENG-200");
   const epic = addIssue(w, { ...base, identifier: "ENG-201", title: "Audit improvements" });
   addIssue(w, { identifier: "ENG-202", title: "Part one", parentId: epic.id });
   addIssue(w, { ...base, identifier: "ENG-203", title: "No criteria", description: "Make export nicer." });
   addIssue(w, { ...base, identifier: "ENG-204", title: "No project", projectId: null });
   addIssue(w, { ...base, identifier: "ENG-205", title: "No challenge", projectId: "prj-bare" });
-  addIssue(w, { ...base, identifier: "ENG-206", title: "Hidden dependency", description: `${READY_DESCRIPTION}\nAlso needs ENG-207.` });
+  addIssue(w, {
+    ...base,
+    identifier: "ENG-206",
+    title: "Hidden dependency",
+    description: `${READY_DESCRIPTION}\nAlso needs ENG-207.`,
+  });
   addIssue(w, { identifier: "ENG-207", title: "Unlinked" });
   for (const key of ["ENG-201", "ENG-203", "ENG-204", "ENG-205", "ENG-206"]) relate(w, "ENG-120", "blocks", key);
-  addIssue(w, { ...base, identifier: "ENG-208", title: "Open questions", description: `${READY_DESCRIPTION}\n## Open questions\n- Which delimiter?\n` });
+  addIssue(w, {
+    ...base,
+    identifier: "ENG-208",
+    title: "Open questions",
+    description: `${READY_DESCRIPTION}\n## Open questions\n- Which delimiter?\n`,
+  });
   relate(w, "ENG-120", "blocks", "ENG-208");
   return w;
 }
@@ -41,7 +89,11 @@ beforeAll(async () => {
 });
 afterAll(async () => linear.close());
 
-async function ready(args: string[], cwd = mainCheckout, extraEnv: Record<string, string | undefined> = {}): Promise<{ code: number | null; report: Report | null; stderr: string; requests: number }> {
+async function ready(
+  args: string[],
+  cwd = mainCheckout,
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; report: Report | null; stderr: string; requests: number }> {
   const before = linear.requestCount();
   const result = await runCli(["ready", ...args, "--format", "json"], { cwd, env: { ...env(), ...extraEnv } });
   const report = result.stdout === "" ? null : (JSON.parse(result.stdout) as Report);
@@ -74,7 +126,10 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
 
   it("warns about open questions without failing the gate", async () => {
     const { code, report } = await ready(["ENG-208"]);
-    expect(report!.results.find((r) => r.rule === "open-questions")).toMatchObject({ status: "fail", severity: "warning" });
+    expect(report!.results.find((r) => r.rule === "open-questions")).toMatchObject({
+      status: "fail",
+      severity: "warning",
+    });
     expect(report!.summary.warnings).toBe(1);
     expect(code).toBe(0);
   });
@@ -160,7 +215,10 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
 
   it("writes a snapshot that replays to the identical JSON report", async () => {
     const file = join(tempDir(), "eng-200.json");
-    const snap = await runCli(["snapshot", "ENG-200", "--gate", "ready", "-o", file], { cwd: mainCheckout, env: env() });
+    const snap = await runCli(["snapshot", "ENG-200", "--gate", "ready", "-o", file], {
+      cwd: mainCheckout,
+      env: env(),
+    });
     expect(snap.code).toBe(0);
     expect(snap.stderr).toContain(`bfd ready --snapshot ${file}`);
     const live = await runCli(["ready", "ENG-200", "--format", "json"], { cwd: mainCheckout, env: env() });

@@ -61,13 +61,21 @@ const PLANTINGS: Planting[] = [
   },
   {
     where: "--mr URL user-info",
-    args: ({ gitlab }) => ["--mr", withUserInfo(`${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${N}`, `bfd:${URL_PASSWORD}`)],
+    args: ({ gitlab }) => [
+      "--mr",
+      withUserInfo(`${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${N}`, `bfd:${URL_PASSWORD}`),
+    ],
     code: 0,
     expectRedactedMarker: false,
   },
   {
     where: "a GitLab 400 whose JSON body echoes GITLAB_TOKEN",
-    gitlabFault: { kind: "http-status", status: 400, body: { message: `PRIVATE-TOKEN ${GITLAB_TOKEN} is malformed` }, times: FOREVER },
+    gitlabFault: {
+      kind: "http-status",
+      status: 400,
+      body: { message: `PRIVATE-TOKEN ${GITLAB_TOKEN} is malformed` },
+      times: FOREVER,
+    },
     code: 3,
     expectRedactedMarker: true,
   },
@@ -90,7 +98,14 @@ const PLANTINGS: Planting[] = [
       kind: "http-status",
       status: 400,
       contentType: "application/json",
-      body: JSON.stringify({ errors: [{ message: `Malformed API key ${LINEAR_KEY}`, extensions: { type: "invalid input", code: "INPUT_ERROR", userError: true } }] }),
+      body: JSON.stringify({
+        errors: [
+          {
+            message: `Malformed API key ${LINEAR_KEY}`,
+            extensions: { type: "invalid input", code: "INPUT_ERROR", userError: true },
+          },
+        ],
+      }),
       times: FOREVER,
     },
     code: 3,
@@ -102,7 +117,9 @@ const PLANTINGS: Planting[] = [
       kind: "http-status",
       status: 403,
       contentType: "application/json",
-      body: JSON.stringify({ errors: [{ message: `Key ${LINEAR_KEY} may not read this team`, extensions: { type: "forbidden" } }] }),
+      body: JSON.stringify({
+        errors: [{ message: `Key ${LINEAR_KEY} may not read this team`, extensions: { type: "forbidden" } }],
+      }),
       times: FOREVER,
     },
     code: 3,
@@ -138,8 +155,18 @@ async function runPlanted(row: Planting & { debug: boolean }): Promise<CliResult
     if (row.linearFault !== undefined) linear.injectFault(row.linearFault);
     const fakes = { gitlab, linear };
     const args = row.args?.(fakes) ?? ["--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${N}`];
-    const env = { LINEAR_API_KEY: LINEAR_KEY, LINEAR_API_URL: linear.url, GITLAB_URL: gitlab.url, GITLAB_TOKEN, ...row.env?.(fakes) };
-    return await runCli([...(row.debug ? ["--debug"] : []), "--deadline", "10", "done", `ENG-${N}`, ...args], { cwd: tempDir("bfd-redaction-"), env, timeoutMs: 60_000 });
+    const env = {
+      LINEAR_API_KEY: LINEAR_KEY,
+      LINEAR_API_URL: linear.url,
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN,
+      ...row.env?.(fakes),
+    };
+    return await runCli([...(row.debug ? ["--debug"] : []), "--deadline", "10", "done", `ENG-${N}`, ...args], {
+      cwd: tempDir("bfd-redaction-"),
+      env,
+      timeoutMs: 60_000,
+    });
   } finally {
     await Promise.all([gitlab.close(), linear.close()]);
   }
@@ -154,7 +181,8 @@ describe.concurrent("secrets never reach stdout or stderr (built CLI, loopback f
     }
     // Nothing half-hidden either: no user-info left in any URL bfd prints.
     expect(`${stdout}\n${stderr}`).not.toMatch(/:\/\/(?!\[REDACTED\]@)[^\s/@]+@/);
-    if (row.expectRedactedMarker === true || (row.expectRedactedMarker === "debug" && row.debug)) expect(stderr).toContain("[REDACTED]");
+    if (row.expectRedactedMarker === true || (row.expectRedactedMarker === "debug" && row.debug))
+      expect(stderr).toContain("[REDACTED]");
     if (row.debug) expect(stderr).toMatch(/^debug: (Linear|GitLab) /m);
     expect(code, stderr).toBe(row.code);
   });

@@ -136,7 +136,8 @@ export type FakeFault = (
   method?: string;
 };
 
-export type RequestFilter = { method?: string; path?: string | RegExp; pathIncludes?: string } | ((request: FakeRequest) => boolean);
+export type RequestFilter =
+  { method?: string; path?: string | RegExp; pathIncludes?: string } | ((request: FakeRequest) => boolean);
 
 export interface FakeGitLab {
   /** http://127.0.0.1:PORT — the instance root, without /api/v4. */
@@ -186,11 +187,18 @@ export function fakeDiff(newPath: string, init: Partial<FakeDiff> = {}): FakeDif
 }
 
 /** `count` modified files named by `name(i)` (default src/file-000.ts …). */
-export function fakeChangedFiles(count: number, name: (index: number) => string = (i) => `src/file-${String(i).padStart(3, "0")}.ts`): FakeDiff[] {
+export function fakeChangedFiles(
+  count: number,
+  name: (index: number) => string = (i) => `src/file-${String(i).padStart(3, "0")}.ts`,
+): FakeDiff[] {
   return Array.from({ length: count }, (_, i) => fakeDiff(name(i)));
 }
 
-export function fakeMergeRequest(project: string, iid: number, init: Partial<Omit<FakeMergeRequest, "project" | "iid">> = {}): FakeMergeRequest {
+export function fakeMergeRequest(
+  project: string,
+  iid: number,
+  init: Partial<Omit<FakeMergeRequest, "project" | "iid">> = {},
+): FakeMergeRequest {
   const state = init.state ?? "opened";
   const updatedAt = init.updatedAt ?? "2024-05-01T10:00:00.000Z";
   return {
@@ -220,13 +228,22 @@ export function fakePipeline(id: number, status: string, project = "group/app"):
   return { id, status, webUrl: `https://gitlab.example.com/${project}/-/pipelines/${id}` };
 }
 
-export function fakeNote(project: string, mergeRequestIid: number, init: Partial<Omit<FakeNote, "project" | "mergeRequestIid">> & { body: string; authorId: number }): FakeNote {
+export function fakeNote(
+  project: string,
+  mergeRequestIid: number,
+  init: Partial<Omit<FakeNote, "project" | "mergeRequestIid">> & { body: string; authorId: number },
+): FakeNote {
   const createdAt = init.createdAt ?? "2024-05-01T11:00:00.000Z";
   return { id: init.id ?? newId(), project, mergeRequestIid, system: false, createdAt, updatedAt: createdAt, ...init };
 }
 
 export function fakeWorld(parts: Partial<GitLabWorld> = {}): GitLabWorld {
-  return { users: parts.users ?? [fakeUser(1, "bfd-bot", "bfd bot")], projects: parts.projects ?? [], mergeRequests: parts.mergeRequests ?? [], notes: parts.notes ?? [] };
+  return {
+    users: parts.users ?? [fakeUser(1, "bfd-bot", "bfd bot")],
+    projects: parts.projects ?? [],
+    mergeRequests: parts.mergeRequests ?? [],
+    notes: parts.notes ?? [],
+  };
 }
 
 interface Reply {
@@ -293,7 +310,10 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       reply = route(method, url, req, body);
     } catch (error) {
       // A bug in the fake answers 500 (and names itself) rather than leaving the client to time out.
-      reply = error instanceof HttpReply ? error.reply : { status: 500, body: { message: `fake GitLab failed: ${String(error)}` } };
+      reply =
+        error instanceof HttpReply
+          ? error.reply
+          : { status: 500, body: { message: `fake GitLab failed: ${String(error)}` } };
     }
     send(res, reply);
   }
@@ -314,7 +334,11 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       case "http-status": {
         const body = fault.body ?? { message: `${fault.status} ${STATUS_CODES[fault.status] ?? "Error"}` };
         const contentType = fault.contentType ?? (typeof body === "string" ? "text/plain" : "application/json");
-        send(res, { status: fault.status, headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+        send(res, {
+          status: fault.status,
+          headers: { "content-type": contentType },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        });
         return;
       }
       case "http-429": {
@@ -341,10 +365,16 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return;
       }
       case "malformed-json":
-        send(res, { status: 200, headers: { "content-type": "application/json" }, body: '{"id": 1, "iid": 42, "title": "unterminated' });
+        send(res, {
+          status: 200,
+          headers: { "content-type": "application/json" },
+          body: '{"id": 1, "iid": 42, "title": "unterminated',
+        });
         return;
       case "truncated": {
-        const full = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ ...DIFF_TEMPLATE, new_path: `src/cut-${i}.ts` })));
+        const full = JSON.stringify(
+          Array.from({ length: 40 }, (_, i) => ({ ...DIFF_TEMPLATE, new_path: `src/cut-${i}.ts` })),
+        );
         res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)) });
         res.write(full.slice(0, Math.floor(full.length / 2)), () => req.socket.destroy());
         return;
@@ -369,7 +399,10 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
 
   function route(method: string, url: URL, req: IncomingMessage, body: string): Reply {
     if (!url.pathname.startsWith(`${API}/`)) return { status: 404, body: { error: "404 Not Found" } };
-    const segments = url.pathname.slice(API.length + 1).split("/").map(decodeSegment);
+    const segments = url.pathname
+      .slice(API.length + 1)
+      .split("/")
+      .map(decodeSegment);
     const token = authenticate(req);
     const r = resolveRoute(method, segments);
     if (r === undefined) return { status: 404, body: { error: "404 Not Found" } };
@@ -389,7 +422,10 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       case "project":
         return { status: 200, body: projectJson(project) };
       case "mergeRequests":
-        return paginated(url, listMergeRequests(project, url.searchParams).map((mr) => mergeRequestListJson(mr, project)));
+        return paginated(
+          url,
+          listMergeRequests(project, url.searchParams).map((mr) => mergeRequestListJson(mr, project)),
+        );
       case "rawFile":
         return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
       default:
@@ -400,12 +436,18 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       case "mergeRequest":
         return { status: 200, body: mergeRequestJson(mr, project) };
       case "diffs":
-        return paginated(url, mr.diffs.map((diff) => diffJson(diff, mr)));
+        return paginated(
+          url,
+          mr.diffs.map((diff) => diffJson(diff, mr)),
+        );
       case "pipelines":
         return paginated(url, mr.headPipeline === null ? [] : [pipelineJson(mr.headPipeline, mr, project)]);
       case "notes":
         if (method === "POST") return createNote(project, mr, user, body, req);
-        return paginated(url, listNotes(project, mr, url.searchParams).map((note) => noteJson(note, mr, project)));
+        return paginated(
+          url,
+          listNotes(project, mr, url.searchParams).map((note) => noteJson(note, mr, project)),
+        );
       case "note":
         return noteRoute(method, project, mr, user, r.noteId ?? 0, body, req);
     }
@@ -441,7 +483,13 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     if (updatedAfter !== null) mrs = mrs.filter((mr) => Date.parse(mr.updatedAt) >= Date.parse(updatedAfter));
     const orderBy = query.get("order_by") ?? "created_at";
     const key = (mr: FakeMergeRequest): string =>
-      orderBy === "updated_at" ? mr.updatedAt : orderBy === "merged_at" ? (mr.mergedAt ?? "") : orderBy === "title" ? mr.title : mr.createdAt;
+      orderBy === "updated_at"
+        ? mr.updatedAt
+        : orderBy === "merged_at"
+          ? (mr.mergedAt ?? "")
+          : orderBy === "title"
+            ? mr.title
+            : mr.createdAt;
     const direction = (query.get("sort") ?? "desc") === "asc" ? 1 : -1;
     return [...mrs].sort((a, b) => direction * (key(a).localeCompare(key(b)) || a.iid - b.iid));
   }
@@ -460,17 +508,40 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: content };
   }
 
-  function createNote(project: FakeProject, mr: FakeMergeRequest, user: FakeUser, body: string, req: IncomingMessage): Reply {
+  function createNote(
+    project: FakeProject,
+    mr: FakeMergeRequest,
+    user: FakeUser,
+    body: string,
+    req: IncomingMessage,
+  ): Reply {
     const text = bodyField(body, req, "body");
     if (text === undefined || text === "") return { status: 400, body: { error: "body is missing" } };
     const now = new Date().toISOString();
     const id = Math.max(0, ...world.notes.map((n) => n.id)) + 1;
-    const note: FakeNote = { id, project: project.path, mergeRequestIid: mr.iid, body: text, authorId: user.id, system: false, createdAt: now, updatedAt: now };
+    const note: FakeNote = {
+      id,
+      project: project.path,
+      mergeRequestIid: mr.iid,
+      body: text,
+      authorId: user.id,
+      system: false,
+      createdAt: now,
+      updatedAt: now,
+    };
     world.notes.push(note);
     return { status: 201, body: noteJson(note, mr, project) };
   }
 
-  function noteRoute(method: string, project: FakeProject, mr: FakeMergeRequest, user: FakeUser, noteId: number, body: string, req: IncomingMessage): Reply {
+  function noteRoute(
+    method: string,
+    project: FakeProject,
+    mr: FakeMergeRequest,
+    user: FakeUser,
+    noteId: number,
+    body: string,
+    req: IncomingMessage,
+  ): Reply {
     const note = world.notes.find((n) => n.id === noteId && n.project === project.path && n.mergeRequestIid === mr.iid);
     if (note === undefined) throw message(404, "404 Note Not Found");
     if (method === "GET") return { status: 200, body: noteJson(note, mr, project) };
@@ -491,7 +562,15 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   }
 
   function userJson(user: FakeUser, full = false): Json {
-    const base: Json = { id: user.id, username: user.username, name: user.name, state: "active", locked: false, avatar_url: null, web_url: webUrl(user.username) };
+    const base: Json = {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      state: "active",
+      locked: false,
+      avatar_url: null,
+      web_url: webUrl(user.username),
+    };
     return full ? { ...base, created_at: "2020-01-01T00:00:00.000Z", bio: "", public_email: null, bot: false } : base;
   }
 
@@ -520,7 +599,16 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       readme_url: null,
       avatar_url: null,
       visibility: "private",
-      namespace: { id: 1, name: namespace, path: namespace, kind: "group", full_path: namespace, parent_id: null, avatar_url: null, web_url: webUrl(namespace) },
+      namespace: {
+        id: 1,
+        name: namespace,
+        path: namespace,
+        kind: "group",
+        full_path: namespace,
+        parent_id: null,
+        avatar_url: null,
+        web_url: webUrl(namespace),
+      },
     };
   }
 
@@ -614,7 +702,9 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   /** A unified diff as GitLab sends it; an added file whose content the world holds at the MR's head shows it whole. */
   function diffText(diff: FakeDiff, mr: FakeMergeRequest): string {
     if (diff.deletedFile) return `@@ -1 +0,0 @@\n-${diff.oldPath}\n`;
-    const content = diff.newFile ? world.projects.find((p) => p.path === mr.project)?.files[mr.sha]?.[diff.newPath] : undefined;
+    const content = diff.newFile
+      ? world.projects.find((p) => p.path === mr.project)?.files[mr.sha]?.[diff.newPath]
+      : undefined;
     if (content === undefined) return `@@ -0,0 +1 @@\n+${diff.newPath}\n`;
     const endsWithNewline = content.endsWith("\n");
     const lines = (endsWithNewline ? content.slice(0, -1) : content).split("\n");
@@ -642,7 +732,13 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       ...template,
       id: note.id,
       body: note.body,
-      author: { ...(template["author"] as Json), id: author.id, username: author.username, name: author.name, email: `${author.username}@example.com` },
+      author: {
+        ...(template["author"] as Json),
+        id: author.id,
+        username: author.username,
+        name: author.name,
+        email: `${author.username}@example.com`,
+      },
       created_at: note.createdAt,
       updated_at: note.updatedAt,
       system: note.system,
@@ -756,7 +852,8 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
 function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
   const resolved = matchRoute(s);
   if (resolved === undefined) return undefined;
-  if (!ROUTE_METHODS[resolved.name].includes(method)) throw new HttpReply({ status: 405, body: { error: "405 Not Allowed" } });
+  if (!ROUTE_METHODS[resolved.name].includes(method))
+    throw new HttpReply({ status: 405, body: { error: "405 Not Allowed" } });
   return resolved;
 }
 
@@ -765,7 +862,8 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s[0] !== "projects" || s[1] === undefined) return undefined;
   const projectId = s[1];
   if (s.length === 2) return { name: "project", projectId };
-  if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw") return { name: "rawFile", projectId, filePath: s[4] ?? "" };
+  if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw")
+    return { name: "rawFile", projectId, filePath: s[4] ?? "" };
   if (s[2] !== "merge_requests") return undefined;
   if (s.length === 3) return { name: "mergeRequests", projectId };
   const iid = Number(s[3]);
@@ -784,7 +882,9 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
  */
 function jobTokenMayUse(method: string, name: ResolvedRoute["name"]): boolean {
   if (method !== "GET") return false;
-  return name === "mergeRequests" || name === "mergeRequest" || name === "notes" || name === "note" || name === "rawFile";
+  return (
+    name === "mergeRequests" || name === "mergeRequest" || name === "notes" || name === "note" || name === "rawFile"
+  );
 }
 
 function decodeSegment(segment: string): string {
@@ -812,12 +912,15 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
 }
 
 function flatQuery(query: Record<string, string | string[]>): [string, string][] {
-  return Object.entries(query).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value] as [string, string]]));
+  return Object.entries(query).flatMap(([key, value]) =>
+    Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value] as [string, string]],
+  );
 }
 
 function headerRecord(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
+  for (const [key, value] of Object.entries(req.headers))
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
   return out;
 }
 

@@ -205,7 +205,10 @@ let sequence = 0;
 function fakeId(prefix: string): string {
   sequence += 1;
   const hex = sequence.toString(16).padStart(12, "0");
-  const head = prefix.replace(/[^0-9a-f]/g, "").padEnd(8, "0").slice(0, 8);
+  const head = prefix
+    .replace(/[^0-9a-f]/g, "")
+    .padEnd(8, "0")
+    .slice(0, 8);
   return `${head}-0000-4000-8000-${hex}`;
 }
 
@@ -289,7 +292,12 @@ export function emptyWorld(): LinearWorld {
  */
 export function defaultWorld(): LinearWorld {
   const world = emptyWorld();
-  const grace: FakeUser = { id: fakeId("9ace"), name: "Grace Hopper", displayName: "grace", email: "grace@acme.example" };
+  const grace: FakeUser = {
+    id: fakeId("9ace"),
+    name: "Grace Hopper",
+    displayName: "grace",
+    email: "grace@acme.example",
+  };
   world.users.push(grace);
   const project: FakeProject = {
     id: fakeId("b0a4d"),
@@ -304,7 +312,12 @@ export function defaultWorld(): LinearWorld {
         url: `https://linear.app/${world.workspace}/document/rfc-checkout-audit-log-3c9d1e2f4a5b`,
         content: "# RFC\n\nEvery payment state change writes an audit record.",
       },
-      { id: fakeId("d0c"), title: "Rollout plan", url: `https://linear.app/${world.workspace}/document/rollout-plan-8e7f6a5b4c3d`, content: null },
+      {
+        id: fakeId("d0c"),
+        title: "Rollout plan",
+        url: `https://linear.app/${world.workspace}/document/rollout-plan-8e7f6a5b4c3d`,
+        content: null,
+      },
     ],
     externalLinks: [
       { id: fakeId("e1"), label: "Figma: checkout flow", url: "https://www.figma.com/file/AbC123/checkout-flow" },
@@ -322,7 +335,12 @@ export function defaultWorld(): LinearWorld {
     externalLinks: [],
   });
 
-  addIssue(world, { identifier: "ENG-99", title: "Audit log for payments", stateName: "Canceled", stateType: "canceled" });
+  addIssue(world, {
+    identifier: "ENG-99",
+    title: "Audit log for payments",
+    stateName: "Canceled",
+    stateType: "canceled",
+  });
   const epic = addIssue(world, {
     identifier: "ENG-100",
     title: "Checkout v2",
@@ -363,7 +381,13 @@ export function defaultWorld(): LinearWorld {
       },
     ],
   });
-  addIssue(world, { identifier: "ENG-124", title: "Audit table migration", stateName: "Done", stateType: "completed", parentId: issue.id });
+  addIssue(world, {
+    identifier: "ENG-124",
+    title: "Audit table migration",
+    stateName: "Done",
+    stateType: "completed",
+    parentId: issue.id,
+  });
   addIssue(world, { identifier: "ENG-125", title: "Admin UI for audit rows", parentId: issue.id });
   addIssue(world, { identifier: "ENG-130", title: "Refund flow", stateName: "Backlog", stateType: "backlog" });
   addIssue(world, { identifier: "ENG-131", title: "Checkout metrics", stateName: "Todo", stateType: "unstarted" });
@@ -456,7 +480,8 @@ const CONNECTION_ARGS = new Set(["first", "after", "includeArchived", "orderBy"]
 /** Relay connection over `items`, honouring `first` (default 50, as Linear) and `after` (a node id). */
 function connection<T extends Node>(items: readonly T[], args: Args): View {
   for (const [key, value] of Object.entries(args)) {
-    if (value !== undefined && value !== null && !CONNECTION_ARGS.has(key)) throw new FakeUnsupportedError(`connection argument "${key}"`);
+    if (value !== undefined && value !== null && !CONNECTION_ARGS.has(key))
+      throw new FakeUnsupportedError(`connection argument "${key}"`);
   }
   if (args["orderBy"] !== undefined && args["orderBy"] !== null && args["orderBy"] !== "createdAt") {
     throw new FakeUnsupportedError(`orderBy ${String(args["orderBy"])}`);
@@ -466,7 +491,12 @@ function connection<T extends Node>(items: readonly T[], args: Args): View {
   let start = 0;
   if (after !== undefined) {
     const index = items.findIndex((item) => item.id === after);
-    if (index < 0) throw new LinearShapedError("Invalid cursor", 400, { type: "invalid input", code: "INPUT_ERROR", userError: true });
+    if (index < 0)
+      throw new LinearShapedError("Invalid cursor", 400, {
+        type: "invalid input",
+        code: "INPUT_ERROR",
+        userError: true,
+      });
     start = index + 1;
   }
   const nodes = items.slice(start, start + first);
@@ -551,12 +581,16 @@ function issueView(world: LinearWorld, issue: FakeIssue): View & Node {
       ),
     relations: (args: Args) =>
       connection(
-        world.relations.filter((relation) => relation.issueId === issue.id).map((relation) => relationView(world, relation)),
+        world.relations
+          .filter((relation) => relation.issueId === issue.id)
+          .map((relation) => relationView(world, relation)),
         args,
       ),
     inverseRelations: (args: Args) =>
       connection(
-        world.relations.filter((relation) => relation.relatedIssueId === issue.id).map((relation) => relationView(world, relation)),
+        world.relations
+          .filter((relation) => relation.relatedIssueId === issue.id)
+          .map((relation) => relationView(world, relation)),
         args,
       ),
     attachments: (args: Args) => connection(issue.attachments, args),
@@ -615,7 +649,11 @@ function matchesString(actual: string | null, comparator: unknown, path: string)
   });
 }
 
-function matchesObject(filter: unknown, path: string, fields: Readonly<Record<string, (comparator: unknown) => boolean>>): boolean {
+function matchesObject(
+  filter: unknown,
+  path: string,
+  fields: Readonly<Record<string, (comparator: unknown) => boolean>>,
+): boolean {
   if (!isRecord(filter)) throw new FakeUnsupportedError(`${path} that is not an object`);
   return Object.entries(filter).every(([key, value]) => {
     const field = fields[key];
@@ -649,7 +687,9 @@ function matchesIssueFilter(world: LinearWorld, issue: FakeIssue, filter: unknow
       matchesObject(labelsFilter, "labels", {
         some: (labelFilter) =>
           issue.labels.some((name) =>
-            matchesObject(labelFilter, "labels.some", { name: (comparator) => matchesString(name, comparator, "labels.some.name") }),
+            matchesObject(labelFilter, "labels.some", {
+              name: (comparator) => matchesString(name, comparator, "labels.some.name"),
+            }),
           ),
       }),
   });
@@ -675,7 +715,9 @@ function rootValue(world: LinearWorld): View {
     },
     issues: (args: Args) => {
       const { filter, ...rest } = args;
-      const matching = world.issues.filter((issue) => filter === undefined || filter === null || matchesIssueFilter(world, issue, filter));
+      const matching = world.issues.filter(
+        (issue) => filter === undefined || filter === null || matchesIssueFilter(world, issue, filter),
+      );
       return connection(
         matching.map((issue) => issueView(world, issue)),
         rest,
@@ -711,7 +753,11 @@ interface Reply {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, body: JSON.stringify(body), headers: { "content-type": "application/json; charset=utf-8", ...headers } };
+  return {
+    status,
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  };
 }
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -738,12 +784,18 @@ function readBody(raw: string): ParsedBody | undefined {
   if (!isRecord(parsed) || typeof parsed["query"] !== "string") return undefined;
   const variables = isRecord(parsed["variables"]) ? { ...parsed["variables"] } : {};
   let operationName = typeof parsed["operationName"] === "string" ? parsed["operationName"] : null;
-  if (operationName === null) operationName = /^\s*(?:query|mutation|subscription)\s+(\w+)/m.exec(parsed["query"])?.[1] ?? null;
+  if (operationName === null)
+    operationName = /^\s*(?:query|mutation|subscription)\s+(\w+)/m.exec(parsed["query"])?.[1] ?? null;
   return { query: parsed["query"], variables, operationName };
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+  const texts: Record<number, string> = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
   return texts[status] ?? "Error";
 }
 
@@ -757,10 +809,16 @@ function executionReply(result: ExecutionResult): Reply {
   const unexpected = result.errors.find((error) => !(error.originalError instanceof LinearShapedError));
   if (unexpected !== undefined) {
     // A fake limitation or a world the resolvers cannot serve: make the test fail loudly.
-    const message = unexpected.message.startsWith("fake Linear") ? unexpected.message : `fake Linear: ${unexpected.message}`;
+    const message = unexpected.message.startsWith("fake Linear")
+      ? unexpected.message
+      : `fake Linear: ${unexpected.message}`;
     return json(500, { errors: [{ message, extensions: { type: "internal error", code: "INTERNAL_SERVER_ERROR" } }] });
   }
-  const status = Math.max(...result.errors.map((error) => (error.originalError instanceof LinearShapedError ? error.originalError.httpStatus : 200)));
+  const status = Math.max(
+    ...result.errors.map((error) =>
+      error.originalError instanceof LinearShapedError ? error.originalError.httpStatus : 200,
+    ),
+  );
   return json(status, { errors: result.errors.map((error) => error.toJSON()), data: result.data ?? null });
 }
 
@@ -781,7 +839,9 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       "x-ratelimit-requests-remaining": String(requestsRemaining),
       "x-ratelimit-requests-reset": reset,
       "x-ratelimit-complexity-limit": String(RATE_LIMIT_COMPLEXITY),
-      "x-ratelimit-complexity-remaining": String(RATE_LIMIT_COMPLEXITY - (RATE_LIMIT_REQUESTS - requestsRemaining) * 700),
+      "x-ratelimit-complexity-remaining": String(
+        RATE_LIMIT_COMPLEXITY - (RATE_LIMIT_REQUESTS - requestsRemaining) * 700,
+      ),
       "x-ratelimit-complexity-reset": reset,
     };
   };
@@ -796,7 +856,11 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
   };
 
   const send = (res: ServerResponse, reply: Reply): void => {
-    res.writeHead(reply.status, { ...rateLimitHeaders(), ...reply.headers, "content-length": Buffer.byteLength(reply.body) });
+    res.writeHead(reply.status, {
+      ...rateLimitHeaders(),
+      ...reply.headers,
+      "content-length": Buffer.byteLength(reply.body),
+    });
     res.end(reply.body);
   };
 
@@ -810,7 +874,11 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     }
     const errors = validate(schema, document);
     if (errors.length > 0) return { reply: json(400, requestErrorBody(errors, "GRAPHQL_VALIDATION_FAILED")) };
-    if (document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === "subscription")) {
+    if (
+      document.definitions.some(
+        (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === "subscription",
+      )
+    ) {
       throw new FakeUnsupportedError("subscriptions");
     }
     const result = execute({
@@ -851,8 +919,13 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
           req.socket.destroy();
           return;
         case "truncated": {
-          const payload = JSON.stringify({ data: { viewer: { id: world.viewerId, name: "Ada Lovelace", email: "ada@acme.example" } } });
-          res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) + 512 });
+          const payload = JSON.stringify({
+            data: { viewer: { id: world.viewerId, name: "Ada Lovelace", email: "ada@acme.example" } },
+          });
+          res.writeHead(200, {
+            "content-type": "application/json; charset=utf-8",
+            "content-length": Buffer.byteLength(payload) + 512,
+          });
           res.write(payload.slice(0, Math.floor(payload.length / 2)), () => req.socket.destroy());
           return;
         }
@@ -869,7 +942,11 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
           return;
         }
         case "malformed-json":
-          send(res, { status: fault.status ?? 200, body: '{"data":{"issue":{"id":"9c1b', headers: { "content-type": "application/json; charset=utf-8" } });
+          send(res, {
+            status: fault.status ?? 200,
+            body: '{"data":{"issue":{"id":"9c1b',
+            headers: { "content-type": "application/json; charset=utf-8" },
+          });
           return;
         case "ratelimited": {
           const retryAfter = fault.retryAfterSeconds ?? 60;
@@ -927,7 +1004,17 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       return;
     }
     if (body === undefined) {
-      send(res, json(400, { errors: [{ message: "Must provide query string.", extensions: { type: "graphql error", code: "BAD_REQUEST", userError: true } }] }));
+      send(
+        res,
+        json(400, {
+          errors: [
+            {
+              message: "Must provide query string.",
+              extensions: { type: "graphql error", code: "BAD_REQUEST", userError: true },
+            },
+          ],
+        }),
+      );
       return;
     }
     const { reply, result } = executeBody(body);
@@ -958,7 +1045,17 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      send(res, json(500, { errors: [{ message: message.startsWith("fake Linear") ? message : `fake Linear: ${message}`, extensions: { type: "internal error" } }] }));
+      send(
+        res,
+        json(500, {
+          errors: [
+            {
+              message: message.startsWith("fake Linear") ? message : `fake Linear: ${message}`,
+              extensions: { type: "internal error" },
+            },
+          ],
+        }),
+      );
     });
   });
   const { port, close } = await listenOnLoopback(server, options.maxLifetimeMs);

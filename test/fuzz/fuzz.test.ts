@@ -11,7 +11,8 @@ interface Example {
   mergeRequest: { flagRecords: { path: string; content: string }[] };
 }
 
-const example = (name: string): Example => JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), "utf8")) as Example;
+const example = (name: string): Example =>
+  JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), "utf8")) as Example;
 
 function withStrayKey(): string {
   const item = example("ready-pass");
@@ -21,22 +22,54 @@ function withStrayKey(): string {
 
 function withFlagRecordDirective(): string {
   const item = example("done-pass");
-  item.mergeRequest.flagRecords = item.mergeRequest.flagRecords.map((record) => ({ ...record, content: `%\n${record.content}` }));
+  item.mergeRequest.flagRecords = item.mergeRequest.flagRecords.map((record) => ({
+    ...record,
+    content: `%\n${record.content}`,
+  }));
   return JSON.stringify(item);
 }
 
 /** What the fuzzer found (each fixed in src), kept as fixed inputs so they stay fixed. */
 const FOUND: { target: string; input: unknown; was: string }[] = [
   { target: "bfd.config.yaml", input: "<<: *a", was: "ReferenceError from yaml (unresolved alias): an internal error" },
-  { target: "bfd.config.yaml", input: "a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", was: "ReferenceError from yaml (alias count limit): an internal error" },
+  {
+    target: "bfd.config.yaml",
+    input:
+      "a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
+    was: "ReferenceError from yaml (alias count limit): an internal error",
+  },
   { target: "bfd.config.yaml", input: "? [a]\n: b\n", was: "a Node warning from yaml on stderr above bfd's message" },
-  { target: "snapshot → parseSnapshot → evaluate (ready, done)", input: ',{\n"schemaVersion": 1\n}', was: "snapshot-not-json message spread over lines (V8 quotes the text)" },
-  { target: "snapshot → parseSnapshot → evaluate (ready, done)", input: withStrayKey(), was: "snapshot-invalid message spread over lines (a key with a line break)" },
-  { target: "snapshot → parseSnapshot → evaluate (ready, done)", input: withFlagRecordDirective(), was: "a Node warning from yaml (flag record with an unknown %directive) during the gate" },
+  {
+    target: "snapshot → parseSnapshot → evaluate (ready, done)",
+    input: ',{\n"schemaVersion": 1\n}',
+    was: "snapshot-not-json message spread over lines (V8 quotes the text)",
+  },
+  {
+    target: "snapshot → parseSnapshot → evaluate (ready, done)",
+    input: withStrayKey(),
+    was: "snapshot-invalid message spread over lines (a key with a line break)",
+  },
+  {
+    target: "snapshot → parseSnapshot → evaluate (ready, done)",
+    input: withFlagRecordDirective(),
+    was: "a Node warning from yaml (flag record with an unknown %directive) during the gate",
+  },
   { target: "networkPolicy (--timeout, --deadline)", input: [undefined, "0.0001"], was: "a 0 ms timeout and deadline" },
-  { target: "networkPolicy (--timeout, --deadline)", input: ["\n", undefined], was: "bad-seconds message spread over lines" },
-  { target: "explicitWindow (--since, --until, staging.timeZone)", input: [undefined, "\n", "UTC", new Date(0)], was: "bad-date message spread over lines" },
-  { target: "explicitWindow (--since, --until, staging.timeZone)", input: [undefined, undefined, "Mars\nOlympus", new Date(0)], was: "bad-time-zone message spread over lines" },
+  {
+    target: "networkPolicy (--timeout, --deadline)",
+    input: ["\n", undefined],
+    was: "bad-seconds message spread over lines",
+  },
+  {
+    target: "explicitWindow (--since, --until, staging.timeZone)",
+    input: [undefined, "\n", "UTC", new Date(0)],
+    was: "bad-date message spread over lines",
+  },
+  {
+    target: "explicitWindow (--since, --until, staging.timeZone)",
+    input: [undefined, undefined, "Mars\nOlympus", new Date(0)],
+    was: "bad-time-zone message spread over lines",
+  },
   { target: "parseIssueReference", input: "ENG\n-1", was: "bad-issue-key message spread over lines" },
   { target: "projectFromRemoteUrl", input: "git@:acme/acme", was: 'host "https://git@" (the user taken for the host)' },
 ];
@@ -48,7 +81,9 @@ describe("bad input never crashes bfd: it is handled or refused with a one-line 
       it(name, () => fc.assert(target(fc), { numRuns: NUM_RUNS }));
     } else {
       // Starts from the known input, so it fails every time until the fix lands; then remove the entry.
-      it.fails(`${name} (known issue: ${known.issue})`, () => fc.assert(target(fc), { numRuns: NUM_RUNS, examples: [[known.input]] }));
+      it.fails(`${name} (known issue: ${known.issue})`, () =>
+        fc.assert(target(fc), { numRuns: NUM_RUNS, examples: [[known.input]] }),
+      );
     }
   }
 

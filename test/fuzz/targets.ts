@@ -34,7 +34,9 @@ const read = (path: string): string => readFileSync(new URL(path, ROOT), "utf8")
 const BUILTIN_FILES: SourceText[] = ["rules/ready.yaml", "rules/done.yaml"].map((path) => ({ path, text: read(path) }));
 const EXAMPLES = ["ready-pass", "ready-fail", "done-pass", "done-fail"].map((name) => read(`examples/${name}.json`));
 const EXAMPLE_ITEMS: WorkItem[] = EXAMPLES.map((text, i) => parseSnapshot(text, `example-${i}.json`));
-const BUILTIN_RULE_DEFINITIONS = BUILTIN_FILES.flatMap((file) => (yamlParse(file.text) as { rules: Record<string, unknown>[] }).rules);
+const BUILTIN_RULE_DEFINITIONS = BUILTIN_FILES.flatMap(
+  (file) => (yamlParse(file.text) as { rules: Record<string, unknown>[] }).rules,
+);
 const SAMPLE_CONFIG = `extends: builtin
 override:
   open-questions:
@@ -85,7 +87,9 @@ export function returnsOrThrowsBfdError(run: () => unknown): void {
       throw new Error(`threw something other than a BfdError: ${shown}`, { cause: error });
     }
     if (error.message.trim() === "" || /[\r\n\u2028\u2029]/.test(error.message)) {
-      throw new Error(`BfdError ${error.code} has a message that is not one line: ${JSON.stringify(error.message)}`, { cause: error });
+      throw new Error(`BfdError ${error.code} has a message that is not one line: ${JSON.stringify(error.message)}`, {
+        cause: error,
+      });
     }
   } finally {
     process.emitWarning = emitWarning;
@@ -97,11 +101,75 @@ export function returnsOrThrowsBfdError(run: () => unknown): void {
 
 /** Pieces YAML gives meaning to, so random text reaches past the first syntax error often enough. */
 const YAML_TOKENS = [
-  "gate: ready\n", "gate: done\n", "rules:\n", "  - ", "- ", "    ", "\n", ": ", ":", "id: ", "title: ", "check: ", "with: ", "when: ",
-  "hint: ", "severity: ", "waivable: ", "waiverLabels: ", "field: ", "equals: ", "matches: ", "in: ", "all: ", "any: ", "not: ",
-  "changed: ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a", "!!str ", "!!binary ", "!!map ", "!custom ", "|\n", ">-\n", "# c\n",
-  "---\n", "...\n", '"', "'", "? ", "~", "null", "true", "no", "0x1F", "1e309", ".nan", "-.inf", "2026-01-01", "{{issue.url}}",
-  "{{nope}}", "{{issue.url|x}}", "(a+)+$", "[", "\\", "\t", "\u0000", "\ufeff", "é", "𝒳", "ENG-123", "glpat-", "token: ",
+  "gate: ready\n",
+  "gate: done\n",
+  "rules:\n",
+  "  - ",
+  "- ",
+  "    ",
+  "\n",
+  ": ",
+  ":",
+  "id: ",
+  "title: ",
+  "check: ",
+  "with: ",
+  "when: ",
+  "hint: ",
+  "severity: ",
+  "waivable: ",
+  "waiverLabels: ",
+  "field: ",
+  "equals: ",
+  "matches: ",
+  "in: ",
+  "all: ",
+  "any: ",
+  "not: ",
+  "changed: ",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  "&a ",
+  "*a",
+  "<<: *a",
+  "!!str ",
+  "!!binary ",
+  "!!map ",
+  "!custom ",
+  "|\n",
+  ">-\n",
+  "# c\n",
+  "---\n",
+  "...\n",
+  '"',
+  "'",
+  "? ",
+  "~",
+  "null",
+  "true",
+  "no",
+  "0x1F",
+  "1e309",
+  ".nan",
+  "-.inf",
+  "2026-01-01",
+  "{{issue.url}}",
+  "{{nope}}",
+  "{{issue.url|x}}",
+  "(a+)+$",
+  "[",
+  "\\",
+  "\t",
+  "\u0000",
+  "\ufeff",
+  "é",
+  "𝒳",
+  "ENG-123",
+  "glpat-",
+  "token: ",
 ];
 
 function yamlishText(fc: FC): Arbitrary<string> {
@@ -119,7 +187,10 @@ function mutatedText(fc: FC, bases: readonly string[]): Arbitrary<string> {
   const edit = fc.record({
     at: fc.nat(),
     cut: fc.nat({ max: 24 }),
-    insert: fc.oneof(fc.constantFrom(...YAML_TOKENS, "", "{", "}", ",", "\"", "0", "-1", "null"), fc.string({ maxLength: 8 })),
+    insert: fc.oneof(
+      fc.constantFrom(...YAML_TOKENS, "", "{", "}", ",", '"', "0", "-1", "null"),
+      fc.string({ maxLength: 8 }),
+    ),
   });
   return fc.tuple(fc.constantFrom(...bases), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([base, edits]) => {
     let text = base;
@@ -134,7 +205,29 @@ function mutatedText(fc: FC, bases: readonly string[]): Arbitrary<string> {
 /** Scalars that break assumptions: wrong types, empty, huge-ish, unicode, patterns, templates, dates. */
 function oddScalar(fc: FC): Arbitrary<unknown> {
   return fc.oneof(
-    fc.constantFrom(null, true, false, 0, -1, 1.5, 1e21, -0, "", " ", "null", "ENG-123", "(a+)+$", "[", "**", "/", "../..", "{{issue.url}}", "{{nope}}", "2026-02-30", "x".repeat(300)),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      1e21,
+      -0,
+      "",
+      " ",
+      "null",
+      "ENG-123",
+      "(a+)+$",
+      "[",
+      "**",
+      "/",
+      "../..",
+      "{{issue.url}}",
+      "{{nope}}",
+      "2026-02-30",
+      "x".repeat(300),
+    ),
     fc.string({ maxLength: 20 }),
     fc.integer(),
     fc.double(),
@@ -147,7 +240,14 @@ function oddValue(fc: FC): Arbitrary<unknown> {
       { depthSize: "small", withCrossShrink: true },
       oddScalar(fc),
       fc.array(tie("value"), { maxLength: 4 }),
-      fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("field", "equals", "matches", "in", "paths", "source", "headings")), tie("value"), { maxKeys: 4 }),
+      fc.dictionary(
+        fc.oneof(
+          fc.string({ maxLength: 8 }),
+          fc.constantFrom("field", "equals", "matches", "in", "paths", "source", "headings"),
+        ),
+        tie("value"),
+        { maxKeys: 4 },
+      ),
     ),
   }));
   return value;
@@ -164,7 +264,10 @@ function condition(fc: FC): Arbitrary<unknown> {
           field,
           equals: oddScalar(fc),
           in: fc.array(oddScalar(fc), { maxLength: 3 }),
-          matches: fc.oneof(fc.constantFrom("^ENG-\\d+$", "(a+)+$", "[", "(?=x)", "\\p{L}", "a{1000}", ""), fc.string({ maxLength: 12 })),
+          matches: fc.oneof(
+            fc.constantFrom("^ENG-\\d+$", "(a+)+$", "[", "(?=x)", "\\p{L}", "a{1000}", ""),
+            fc.string({ maxLength: 12 }),
+          ),
           contains: fc.string({ maxLength: 8 }),
           exists: fc.boolean(),
           minLength: fc.oneof(fc.nat(20), fc.constantFrom(-1, 1.5)),
@@ -172,7 +275,12 @@ function condition(fc: FC): Arbitrary<unknown> {
         },
         { requiredKeys: ["field"] },
       ),
-      fc.record({ changed: fc.array(fc.oneof(fc.constantFrom("src/**", "**", "", "[", "!x", "{a,b}/**"), fc.string({ maxLength: 8 })), { maxLength: 3 }) }),
+      fc.record({
+        changed: fc.array(
+          fc.oneof(fc.constantFrom("src/**", "**", "", "[", "!x", "{a,b}/**"), fc.string({ maxLength: 8 })),
+          { maxLength: 3 },
+        ),
+      }),
       fc.record({ all: fc.array(tie("cond"), { maxLength: 3 }) }),
       fc.record({ any: fc.array(tie("cond"), { maxLength: 3 }) }),
       fc.record({ not: tie("cond") }),
@@ -190,7 +298,10 @@ function applyChanges(base: Record<string, unknown>, changes: readonly Change[])
   const out: Record<string, unknown> = structuredClone(base);
   for (const [key, value] of changes) {
     if (key.startsWith("with.")) {
-      const options = out["with"] !== null && typeof out["with"] === "object" && !Array.isArray(out["with"]) ? (out["with"] as Record<string, unknown>) : {};
+      const options =
+        out["with"] !== null && typeof out["with"] === "object" && !Array.isArray(out["with"])
+          ? (out["with"] as Record<string, unknown>)
+          : {};
       out["with"] = { ...options, [key.slice(5)]: value === REMOVE ? undefined : value };
     } else if (value === REMOVE) {
       delete out[key];
@@ -209,18 +320,42 @@ function change(fc: FC, fields: Record<string, Arbitrary<unknown>>, removable: r
   );
 }
 
-const OPTION_NAMES = ["source", "headings", "paths", "ifChanged", "what", "allowed", "field", "equals", "maxEstimate", "minChars", "pattern", "names", "states", "labels", "flags", "requiredKeys", "caseInsensitive"];
+const OPTION_NAMES = [
+  "source",
+  "headings",
+  "paths",
+  "ifChanged",
+  "what",
+  "allowed",
+  "field",
+  "equals",
+  "maxEstimate",
+  "minChars",
+  "pattern",
+  "names",
+  "states",
+  "labels",
+  "flags",
+  "requiredKeys",
+  "caseInsensitive",
+];
 
 /** A built-in rule with one to three fields (or single options) changed to odd values, removed, or added. */
 function mutatedRule(fc: FC): Arbitrary<Record<string, unknown>> {
   const fields: Record<string, Arbitrary<unknown>> = {
-    id: fc.oneof(fc.constantFrom("scope-matches-issue", "mr-not-draft", "team-extra", "Bad_Id", "", "a--b"), fc.string({ maxLength: 12 })),
+    id: fc.oneof(
+      fc.constantFrom("scope-matches-issue", "mr-not-draft", "team-extra", "Bad_Id", "", "a--b"),
+      fc.string({ maxLength: 12 }),
+    ),
     title: oddScalar(fc),
     check: fc.oneof(fc.constantFrom(...checkKindIds()), fc.string({ maxLength: 12 })),
     with: oddValue(fc),
     severity: fc.oneof(fc.constantFrom("error", "warning", "fatal"), oddScalar(fc)),
     when: condition(fc),
-    hint: fc.oneof(fc.constantFrom("{{issue.url}}", "{{nope}}", "{{unticked}}", "{{ issue.url | x }}", "{{", "}}", ""), fc.string({ maxLength: 20 })),
+    hint: fc.oneof(
+      fc.constantFrom("{{issue.url}}", "{{nope}}", "{{unticked}}", "{{ issue.url | x }}", "{{", "}}", ""),
+      fc.string({ maxLength: 20 }),
+    ),
     waivable: fc.oneof(fc.boolean(), oddScalar(fc)),
     waiverLabels: fc.oneof(fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), oddScalar(fc)),
     process: oddScalar(fc),
@@ -228,14 +363,32 @@ function mutatedRule(fc: FC): Arbitrary<Record<string, unknown>> {
   };
   for (const name of OPTION_NAMES) fields[`with.${name}`] = oddValue(fc);
   return fc
-    .tuple(fc.constantFrom(...BUILTIN_RULE_DEFINITIONS), fc.array(change(fc, fields, ["id", "title", "check", "with", "severity", "hint", "when"]), { minLength: 1, maxLength: 3 }))
+    .tuple(
+      fc.constantFrom(...BUILTIN_RULE_DEFINITIONS),
+      fc.array(change(fc, fields, ["id", "title", "check", "with", "severity", "hint", "when"]), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    )
     .map(([base, changes]) => applyChanges(base, changes));
 }
 
 function ruleFileObject(fc: FC): Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ gate: fc.constantFrom("ready", "done"), rules: fc.array(mutatedRule(fc), { minLength: 1, maxLength: 4 }) }) },
-    { weight: 1, arbitrary: fc.record({ gate: fc.oneof(fc.constantFrom("ready", "done"), oddScalar(fc)), rules: oddValue(fc), extra: oddValue(fc) }, { requiredKeys: [] }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        gate: fc.constantFrom("ready", "done"),
+        rules: fc.array(mutatedRule(fc), { minLength: 1, maxLength: 4 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        { gate: fc.oneof(fc.constantFrom("ready", "done"), oddScalar(fc)), rules: oddValue(fc), extra: oddValue(fc) },
+        { requiredKeys: [] },
+      ),
+    },
     { weight: 1, arbitrary: oddValue(fc) },
   );
 }
@@ -266,8 +419,12 @@ function evaluateBothGates(rules: RuleSet["rules"], item: WorkItem): void {
 function loadWithRuleFile(ruleFileText: string, extendsBuiltin: boolean, itemIndex: number): void {
   const set = loadRuleSet({
     builtinFiles: BUILTIN_FILES,
-    configFile: { path: "bfd.config.yaml", text: `extends: ${extendsBuiltin ? "builtin" : "none"}\nruleFiles: [team-rules.yaml]\n` },
-    readRuleFile: (relative) => (relative === "team-rules.yaml" ? { path: "team-rules.yaml", text: ruleFileText } : null),
+    configFile: {
+      path: "bfd.config.yaml",
+      text: `extends: ${extendsBuiltin ? "builtin" : "none"}\nruleFiles: [team-rules.yaml]\n`,
+    },
+    readRuleFile: (relative) =>
+      relative === "team-rules.yaml" ? { path: "team-rules.yaml", text: ruleFileText } : null,
   });
   evaluateBothGates(set.rules, EXAMPLE_ITEMS[itemIndex % EXAMPLE_ITEMS.length]!);
 }
@@ -275,12 +432,21 @@ function loadWithRuleFile(ruleFileText: string, extendsBuiltin: boolean, itemInd
 /** The sample config with one to three top-level keys (or single overrides) changed to odd values, removed, or added. */
 function configObject(fc: FC): Arbitrary<unknown> {
   const base = yamlParse(SAMPLE_CONFIG) as Record<string, unknown>;
-  const ruleId = fc.oneof(fc.constantFrom(...BUILTIN_RULE_DEFINITIONS.map((r) => String(r["id"]))), fc.constantFrom("nope", "Bad_Id"), fc.string({ maxLength: 10 }));
+  const ruleId = fc.oneof(
+    fc.constantFrom(...BUILTIN_RULE_DEFINITIONS.map((r) => String(r["id"]))),
+    fc.constantFrom("nope", "Bad_Id"),
+    fc.string({ maxLength: 10 }),
+  );
   const override = fc.record(
     {
       title: fc.oneof(fc.string({ maxLength: 12 }), oddScalar(fc)),
       severity: fc.oneof(fc.constantFrom("error", "warning"), oddScalar(fc)),
-      with: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom(...OPTION_NAMES), fc.string({ maxLength: 10 })), oddValue(fc), { maxKeys: 3 }), oddValue(fc)),
+      with: fc.oneof(
+        fc.dictionary(fc.oneof(fc.constantFrom(...OPTION_NAMES), fc.string({ maxLength: 10 })), oddValue(fc), {
+          maxKeys: 3,
+        }),
+        oddValue(fc),
+      ),
       when: condition(fc),
       hint: fc.oneof(fc.constantFrom("{{issue.url}}", "{{nope}}", "{{missing|none}}"), fc.string({ maxLength: 12 })),
       waivable: fc.oneof(fc.boolean(), oddScalar(fc)),
@@ -293,8 +459,19 @@ function configObject(fc: FC): Arbitrary<unknown> {
   const weekday = fc.oneof(fc.constantFrom("monday", "thursday", "Tuesday", "someday"), oddScalar(fc));
   const fields: Record<string, Arbitrary<unknown>> = {
     extends: fc.oneof(fc.constantFrom("builtin", "none"), oddScalar(fc)),
-    ruleFiles: fc.oneof(fc.array(fc.oneof(fc.constantFrom("team.yaml", "../x.yaml", ""), fc.string({ maxLength: 8 })), { maxLength: 3 }), oddScalar(fc)),
-    rules: fc.oneof(fc.array(fc.tuple(fc.constantFrom("ready", "done", "nope"), mutatedRule(fc)).map(([gate, rule]) => ({ gate, ...rule, id: `team-${String(rule["id"])}` })), { maxLength: 3 }), oddValue(fc)),
+    ruleFiles: fc.oneof(
+      fc.array(fc.oneof(fc.constantFrom("team.yaml", "../x.yaml", ""), fc.string({ maxLength: 8 })), { maxLength: 3 }),
+      oddScalar(fc),
+    ),
+    rules: fc.oneof(
+      fc.array(
+        fc
+          .tuple(fc.constantFrom("ready", "done", "nope"), mutatedRule(fc))
+          .map(([gate, rule]) => ({ gate, ...rule, id: `team-${String(rule["id"])}` })),
+        { maxLength: 3 },
+      ),
+      oddValue(fc),
+    ),
     override: fc.oneof(fc.dictionary(ruleId, fc.oneof(override, oddValue(fc)), { maxKeys: 3 }), oddValue(fc)),
     disable: fc.oneof(fc.array(ruleId, { maxLength: 3 }), oddScalar(fc)),
     handoffStates: fc.oneof(fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), oddScalar(fc)),
@@ -305,7 +482,10 @@ function configObject(fc: FC): Arbitrary<unknown> {
         {
           label: oddScalar(fc),
           deployBranch: oddScalar(fc),
-          timeZone: fc.oneof(fc.constantFrom("UTC", "Europe/Berlin", "Mars/Olympus", "+02:00", ""), fc.string({ maxLength: 10 })),
+          timeZone: fc.oneof(
+            fc.constantFrom("UTC", "Europe/Berlin", "Mars/Olympus", "+02:00", ""),
+            fc.string({ maxLength: 10 }),
+          ),
           cutoff: fc.oneof(fc.record({ weekday, time }, { requiredKeys: [] }), oddValue(fc)),
           release: fc.oneof(fc.record({ weekday, time }, { requiredKeys: [] }), oddValue(fc)),
         },
@@ -316,24 +496,35 @@ function configObject(fc: FC): Arbitrary<unknown> {
     token: fc.constantFrom("glpat-abcdefghijklmnop", "x"),
     unknownKey: oddValue(fc),
   };
-  const overrideOne = fc.tuple(ruleId, override).map(([id, entry]): Change => ["override", { ...(base["override"] as object), [id]: entry }]);
+  const overrideOne = fc
+    .tuple(ruleId, override)
+    .map(([id, entry]): Change => ["override", { ...(base["override"] as object), [id]: entry }]);
   return fc
     .array(fc.oneof(change(fc, fields, Object.keys(base)), overrideOne), { minLength: 1, maxLength: 3 })
     .map((changes) => applyChanges(base, changes));
 }
 
 /** Every path of a JSON value, for mutating snapshots at a random place. */
-function jsonPaths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function jsonPaths(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (Array.isArray(value)) value.forEach((v, i) => jsonPaths(v, [...prefix, i], out));
-  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) jsonPaths(v, [...prefix, k], out);
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) jsonPaths(v, [...prefix, k], out);
   return out;
 }
 
 type JsonEdit = { at: number; action: "delete" | "replace" | "duplicate"; value: unknown };
 
 /** The container and key at one of `paths` in `root` (as it is now), or null when an earlier edit removed it. */
-function slotAt(root: unknown, paths: (string | number)[][], at: number): { container: Record<string | number, unknown>; key: string | number } | null {
+function slotAt(
+  root: unknown,
+  paths: (string | number)[][],
+  at: number,
+): { container: Record<string | number, unknown>; key: string | number } | null {
   const path = paths[at % paths.length] ?? [];
   if (path.length === 0) return null;
   let parent: unknown = root;
@@ -348,7 +539,8 @@ function slotAt(root: unknown, paths: (string | number)[][], at: number): { cont
 /** Any change at any place: deletes, duplicates, values of any type. Mostly yields snapshots zod refuses. */
 function applyJsonEdit(root: unknown, paths: (string | number)[][], edit: JsonEdit): unknown {
   // Values are copied in: constants are shared between cases, and a later edit may write into this one.
-  if ((paths[edit.at % paths.length] ?? []).length === 0) return edit.action === "replace" ? structuredClone(edit.value) : root;
+  if ((paths[edit.at % paths.length] ?? []).length === 0)
+    return edit.action === "replace" ? structuredClone(edit.value) : root;
   const slot = slotAt(root, paths, edit.at);
   if (slot === null) return root;
   const { container, key } = slot;
@@ -384,9 +576,32 @@ function applyTypedEdit(root: unknown, paths: (string | number)[][], edit: Typed
 /** Text a check may parse: markdown with sections, task lists, waivers, keys and links. */
 function oddText(fc: FC): Arbitrary<string> {
   const piece = fc.constantFrom(
-    "## Acceptance criteria\n", "## How tested\n", "## Open questions\n", "# ", "- [ ] ", "- [x] ", "* [X] ", "1. ", "> ", "```\n", "|a|b|\n|-|-|\n",
-    "bfd-waive: release-notes-updated shipped dark\n", "bfd-waive: nope\n", "Closes ENG-123\n", "ENG-9999999999 ", "https://linear.app/acme/issue/ENG-1/x ",
-    "[link](https://gitlab.example.com/a/b/-/merge_requests/1) ", "<details>", "\n", "\r\n", "\u0000", "𝒳", "\\", "*", "_", "`",
+    "## Acceptance criteria\n",
+    "## How tested\n",
+    "## Open questions\n",
+    "# ",
+    "- [ ] ",
+    "- [x] ",
+    "* [X] ",
+    "1. ",
+    "> ",
+    "```\n",
+    "|a|b|\n|-|-|\n",
+    "bfd-waive: release-notes-updated shipped dark\n",
+    "bfd-waive: nope\n",
+    "Closes ENG-123\n",
+    "ENG-9999999999 ",
+    "https://linear.app/acme/issue/ENG-1/x ",
+    "[link](https://gitlab.example.com/a/b/-/merge_requests/1) ",
+    "<details>",
+    "\n",
+    "\r\n",
+    "\u0000",
+    "𝒳",
+    "\\",
+    "*",
+    "_",
+    "`",
   );
   return fc.array(fc.oneof(piece, fc.string({ maxLength: 10 })), { maxLength: 30 }).map((parts) => parts.join(""));
 }
@@ -396,27 +611,53 @@ function snapshotText(fc: FC): Arbitrary<string> {
   const edit: Arbitrary<JsonEdit> = fc.record({
     at: fc.nat(),
     action: fc.constantFrom("delete", "replace", "replace", "replace", "duplicate"),
-    value: fc.oneof(oddScalar(fc), oddText(fc), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom([], {}, "2026-01-01T00:00:00.000Z", "not a date", -1, 1e308)),
+    value: fc.oneof(
+      oddScalar(fc),
+      oddText(fc),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom([], {}, "2026-01-01T00:00:00.000Z", "not a date", -1, 1e308),
+    ),
   });
   const typedEdit: Arbitrary<TypedEdit> = fc.record({
     at: fc.nat(),
-    text: fc.oneof(oddText(fc), fc.string({ maxLength: 12 }), fc.constantFrom("", "ENG-142", "In Review", "merged", "success", "failed", "Validated in Staging")),
-    number: fc.oneof(fc.integer({ min: -5, max: 1_000 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })),
-    date: fc.date({ noInvalidDate: true, min: new Date("1970-01-01T00:00:00Z"), max: new Date("2200-01-01T00:00:00Z") }),
+    text: fc.oneof(
+      oddText(fc),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom("", "ENG-142", "In Review", "merged", "success", "failed", "Validated in Staging"),
+    ),
+    number: fc.oneof(
+      fc.integer({ min: -5, max: 1_000 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    ),
+    date: fc.date({
+      noInvalidDate: true,
+      min: new Date("1970-01-01T00:00:00Z"),
+      max: new Date("2200-01-01T00:00:00Z"),
+    }),
     list: fc.constantFrom("drop", "duplicate", "empty"),
   });
-  const mutate = <E>(edits: Arbitrary<E>, apply: (root: unknown, paths: (string | number)[][], edit: E) => unknown): Arbitrary<string> =>
-    fc.tuple(fc.nat({ max: parsedExamples.length - 1 }), fc.array(edits, { minLength: 1, maxLength: 8 })).map(([index, list]) => {
-      let value = structuredClone(parsedExamples[index]);
-      const paths = jsonPaths(value);
-      for (const e of list) value = apply(value, paths, e);
-      return JSON.stringify(value) ?? "";
-    });
+  const mutate = <E>(
+    edits: Arbitrary<E>,
+    apply: (root: unknown, paths: (string | number)[][], edit: E) => unknown,
+  ): Arbitrary<string> =>
+    fc
+      .tuple(fc.nat({ max: parsedExamples.length - 1 }), fc.array(edits, { minLength: 1, maxLength: 8 }))
+      .map(([index, list]) => {
+        let value = structuredClone(parsedExamples[index]);
+        const paths = jsonPaths(value);
+        for (const e of list) value = apply(value, paths, e);
+        return JSON.stringify(value) ?? "";
+      });
   return fc.oneof(
     { weight: 6, arbitrary: mutate(typedEdit, applyTypedEdit) },
     { weight: 3, arbitrary: mutate(edit, applyJsonEdit) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? "") },
-    { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }).map((v) => JSON.stringify({ ...v, schemaVersion: 1 })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 })
+        .map((v) => JSON.stringify({ ...v, schemaVersion: 1 })),
+    },
     { weight: 1, arbitrary: mutatedText(fc, EXAMPLES) },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   );
@@ -436,9 +677,77 @@ function shapedArgument(fc: FC): Arbitrary<string> {
     fc.string({ maxLength: 40 }),
     fc.string({ unit: "binary", maxLength: 20 }),
     fc.webUrl({ withQueryParameters: true, withFragments: true }),
-    fc.tuple(fc.constantFrom("https://", "http://", "ssh://git@", "git@", "ftp://", "", "https://user:pw@"), fc.constantFrom("linear.app", "gitlab.example.com", "gitlab.example.com:8443", "[::1]", "127.0.0.1", "", "%", "xn--"), fc.constantFrom(":", "/", ":/", "//", ""), fc.array(fc.oneof(fc.constantFrom("acme", "issue", "ENG-123", "-", "merge_requests", "42", "0", "9007199254740993", "..", ".", "%2F", "%E0%A4%A", "a.git", "~user", ""), fc.string({ maxLength: 6 })), { maxLength: 7 })).map(([scheme, host, sep, parts]) => `${scheme}${host}${sep}${parts.join("/")}`),
-    fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,11}$/), fc.constantFrom("-", "_", " ", ""), fc.oneof(fc.nat().map(String), fc.constantFrom("0", "00", "1e3", "-1", "9999999999", ""))).map(([team, sep, n]) => `${team}${sep}${n}`),
-    fc.constantFrom("", " ", "0", "-0", "0.0001", "3600", "3600.0001", "1e3", "Infinity", "NaN", "0x10", "  15  ", "15s", "2026-11-19", "2026-11-19T12:00", "2026-11-19T12:00+01:00", "2026-W47", "2026-323", "+275760-09-13", "-271821-04-20", "junit=", "=x", "junit=a=b"),
+    fc
+      .tuple(
+        fc.constantFrom("https://", "http://", "ssh://git@", "git@", "ftp://", "", "https://user:pw@"),
+        fc.constantFrom(
+          "linear.app",
+          "gitlab.example.com",
+          "gitlab.example.com:8443",
+          "[::1]",
+          "127.0.0.1",
+          "",
+          "%",
+          "xn--",
+        ),
+        fc.constantFrom(":", "/", ":/", "//", ""),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(
+              "acme",
+              "issue",
+              "ENG-123",
+              "-",
+              "merge_requests",
+              "42",
+              "0",
+              "9007199254740993",
+              "..",
+              ".",
+              "%2F",
+              "%E0%A4%A",
+              "a.git",
+              "~user",
+              "",
+            ),
+            fc.string({ maxLength: 6 }),
+          ),
+          { maxLength: 7 },
+        ),
+      )
+      .map(([scheme, host, sep, parts]) => `${scheme}${host}${sep}${parts.join("/")}`),
+    fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,11}$/),
+        fc.constantFrom("-", "_", " ", ""),
+        fc.oneof(fc.nat().map(String), fc.constantFrom("0", "00", "1e3", "-1", "9999999999", "")),
+      )
+      .map(([team, sep, n]) => `${team}${sep}${n}`),
+    fc.constantFrom(
+      "",
+      " ",
+      "0",
+      "-0",
+      "0.0001",
+      "3600",
+      "3600.0001",
+      "1e3",
+      "Infinity",
+      "NaN",
+      "0x10",
+      "  15  ",
+      "15s",
+      "2026-11-19",
+      "2026-11-19T12:00",
+      "2026-11-19T12:00+01:00",
+      "2026-W47",
+      "2026-323",
+      "+275760-09-13",
+      "-271821-04-20",
+      "junit=",
+      "=x",
+      "junit=a=b",
+    ),
   );
 }
 
@@ -450,8 +759,19 @@ export const KNOWN_ISSUES: Partial<Record<string, { input: unknown; issue: strin
 
 export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
   "rule file (YAML-ish text)": (fc) =>
-    fc.property(fc.tuple(fc.oneof(yamlishText(fc), mutatedText(fc, BUILTIN_FILES.map((f) => f.text))), fc.boolean(), fc.nat()), ([text, extendsBuiltin, item]) =>
-      returnsOrThrowsBfdError(() => loadWithRuleFile(text, extendsBuiltin, item)),
+    fc.property(
+      fc.tuple(
+        fc.oneof(
+          yamlishText(fc),
+          mutatedText(
+            fc,
+            BUILTIN_FILES.map((f) => f.text),
+          ),
+        ),
+        fc.boolean(),
+        fc.nat(),
+      ),
+      ([text, extendsBuiltin, item]) => returnsOrThrowsBfdError(() => loadWithRuleFile(text, extendsBuiltin, item)),
     ) as FastCheck.IProperty<[unknown]>,
 
   "rule file (structured, serialised with yaml.stringify)": (fc) =>
@@ -478,17 +798,21 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
       }),
     ) as FastCheck.IProperty<[unknown]>,
 
-  "parseIssueReference": (fc) => fc.property(argumentText(fc), (text) => returnsOrThrowsBfdError(() => parseIssueReference(text))) as FastCheck.IProperty<[unknown]>,
+  parseIssueReference: (fc) =>
+    fc.property(argumentText(fc), (text) =>
+      returnsOrThrowsBfdError(() => parseIssueReference(text)),
+    ) as FastCheck.IProperty<[unknown]>,
 
-  "parseMergeRequestUrl": (fc) =>
+  parseMergeRequestUrl: (fc) =>
     fc.property(argumentText(fc), (text) =>
       returnsOrThrowsBfdError(() => {
         const parsed = parseMergeRequestUrl(text);
-        if (parsed !== null && (!Number.isSafeInteger(parsed.iid) || parsed.iid <= 0 || parsed.projectPath === "")) throw new Error(`nonsense result ${JSON.stringify(parsed)}`);
+        if (parsed !== null && (!Number.isSafeInteger(parsed.iid) || parsed.iid <= 0 || parsed.projectPath === ""))
+          throw new Error(`nonsense result ${JSON.stringify(parsed)}`);
       }),
     ) as FastCheck.IProperty<[unknown]>,
 
-  "projectFromRemoteUrl": (fc) =>
+  projectFromRemoteUrl: (fc) =>
     fc.property(argumentText(fc), (text) =>
       returnsOrThrowsBfdError(() => {
         const parsed = projectFromRemoteUrl(text);
@@ -497,15 +821,21 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
       }),
     ) as FastCheck.IProperty<[unknown]>,
 
-  "parseReportSpecs": (fc) => fc.property(fc.array(argumentText(fc), { maxLength: 4 }), (specs) => returnsOrThrowsBfdError(() => parseReportSpecs(specs))) as FastCheck.IProperty<[unknown]>,
+  parseReportSpecs: (fc) =>
+    fc.property(fc.array(argumentText(fc), { maxLength: 4 }), (specs) =>
+      returnsOrThrowsBfdError(() => parseReportSpecs(specs)),
+    ) as FastCheck.IProperty<[unknown]>,
 
   "networkPolicy (--timeout, --deadline)": (fc) =>
-    fc.property(fc.tuple(fc.option(argumentText(fc), { nil: undefined }), fc.option(argumentText(fc), { nil: undefined })), ([timeout, deadline]) =>
-      returnsOrThrowsBfdError(() => {
-        const policy = networkPolicy(timeout, deadline);
-        const sane = (ms: number): boolean => Number.isFinite(ms) && ms > 0;
-        if (!sane(policy.timeoutMs) || !sane(policy.deadlineMs) || policy.timeoutMs > policy.deadlineMs) throw new Error(`insane policy ${JSON.stringify(policy)}`);
-      }),
+    fc.property(
+      fc.tuple(fc.option(argumentText(fc), { nil: undefined }), fc.option(argumentText(fc), { nil: undefined })),
+      ([timeout, deadline]) =>
+        returnsOrThrowsBfdError(() => {
+          const policy = networkPolicy(timeout, deadline);
+          const sane = (ms: number): boolean => Number.isFinite(ms) && ms > 0;
+          if (!sane(policy.timeoutMs) || !sane(policy.deadlineMs) || policy.timeoutMs > policy.deadlineMs)
+            throw new Error(`insane policy ${JSON.stringify(policy)}`);
+        }),
     ) as FastCheck.IProperty<[unknown]>,
 
   "explicitWindow (--since, --until, staging.timeZone)": (fc) =>
@@ -513,13 +843,29 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
       fc.tuple(
         fc.option(argumentText(fc), { nil: undefined }),
         fc.option(argumentText(fc), { nil: undefined }),
-        fc.oneof(fc.constantFrom("UTC", "Europe/Berlin", "America/St_Johns", "Pacific/Kiritimati", "Etc/GMT+12", "utc", "Mars/Olympus", ""), fc.string({ maxLength: 12 })),
+        fc.oneof(
+          fc.constantFrom(
+            "UTC",
+            "Europe/Berlin",
+            "America/St_Johns",
+            "Pacific/Kiritimati",
+            "Etc/GMT+12",
+            "utc",
+            "Mars/Olympus",
+            "",
+          ),
+          fc.string({ maxLength: 12 }),
+        ),
         fc.date({ noInvalidDate: true, min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z") }),
       ),
       ([since, until, timeZone, now]) =>
         returnsOrThrowsBfdError(() => {
           const window = explicitWindow(since, until, timeZone, now.toISOString());
-          if (typeof window.start !== "string" || typeof window.end !== "string" || !(Date.parse(window.start) < Date.parse(window.end))) {
+          if (
+            typeof window.start !== "string" ||
+            typeof window.end !== "string" ||
+            !(Date.parse(window.start) < Date.parse(window.end))
+          ) {
             throw new Error(`nonsense window ${JSON.stringify(window)}`);
           }
         }),

@@ -61,13 +61,16 @@ function parseOptions<Options>(kind: CheckKind<Options>, c: Case<Options>): Opti
   const where = `checkCases(${kind.id}) case "${c.name}"`;
   const parsed = kind.options.safeParse(c.options ?? {});
   if (!parsed.success) {
-    throw new Error(`${where}: options the rule loader would reject: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `${where}: options the rule loader would reject: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   const problems = kind.validate?.(parsed.data) ?? [];
   if (problems.length > 0) throw new Error(`${where}: options the rule loader would reject: ${problems.join("; ")}`);
   for (const need of kind.needs(parsed.data)) {
     const missing = need === "issue" ? c.item.issue === null : c.item.mergeRequest === null;
-    if (missing) throw new Error(`${where}: the kind needs ${need} but the item has none, so the engine would never run it`);
+    if (missing)
+      throw new Error(`${where}: the kind needs ${need} but the item has none, so the engine would never run it`);
   }
   return parsed.data;
 }

@@ -22,8 +22,10 @@ export const PROJECT_ID = 4242;
 export const BOT_USER_ID = 1;
 export const HUMAN_USER_ID = 2;
 
-export const CRITERIA_TICKED = "## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [x] Rows show in the admin audit log\n";
-export const HOW_TESTED = "## How tested\n\nRan `npm test` and the audit-log e2e suite in the review app; signed in twice and saw two rows.\n";
+export const CRITERIA_TICKED =
+  "## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [x] Rows show in the admin audit log\n";
+export const HOW_TESTED =
+  "## How tested\n\nRan `npm test` and the audit-log e2e suite in the review app; signed in twice and saw two rows.\n";
 export const COMPLETE_FLAG_RECORD =
   "name: audit_sign_ins\nrollout_state: enabled for acme staff\ncommunication: release post in #product\nhelp_docs: published with the GA rollout\nretirement: remove after 2026-12-01\n";
 
@@ -78,12 +80,20 @@ export interface DeliveryWorlds {
   linear: (gitlabUrl: string) => LinearWorld;
 }
 
-export function deliveryWorlds(cases: readonly DeliveryCase[], extra: { files?: Record<string, Record<string, string>>; notes?: FakeNote[]; mergeRequests?: FakeMergeRequest[] } = {}): DeliveryWorlds {
+export function deliveryWorlds(
+  cases: readonly DeliveryCase[],
+  extra: {
+    files?: Record<string, Record<string, string>>;
+    notes?: FakeNote[];
+    mergeRequests?: FakeMergeRequest[];
+  } = {},
+): DeliveryWorlds {
   const mergeRequests = cases.map(mergeRequestOf).filter((mr): mr is FakeMergeRequest => mr !== null);
   const files: Record<string, Record<string, string>> = { main: {}, ...extra.files };
   for (const c of cases) {
     const mr = mergeRequests.find((m) => m.iid === c.n);
-    if (mr !== undefined && c.flagRecord !== null) files[mr.sha] = { ...files[mr.sha], [flagPathOf(c.n)]: c.flagRecord ?? COMPLETE_FLAG_RECORD };
+    if (mr !== undefined && c.flagRecord !== null)
+      files[mr.sha] = { ...files[mr.sha], [flagPathOf(c.n)]: c.flagRecord ?? COMPLETE_FLAG_RECORD };
   }
   const gitlab = fakeWorld({
     users: [fakeUser(BOT_USER_ID, "bfd-bot", "bfd bot"), fakeUser(HUMAN_USER_ID, "grace", "Grace Hopper")],

@@ -95,7 +95,9 @@ function mergeMergeRequest(patch: MergeRequestPatch): MergeRequestInput {
 
 /** A related issue (`ref("ENG-7", "completed")`); with no state type its state is unknown (null). */
 export function ref(identifier: string, stateType?: string): IssueRefInput {
-  return stateType === undefined ? { identifier } : { identifier, state: { name: STATE_NAMES[stateType] ?? stateType, type: stateType } };
+  return stateType === undefined
+    ? { identifier }
+    : { identifier, state: { name: STATE_NAMES[stateType] ?? stateType, type: stateType } };
 }
 
 const STATE_NAMES: Record<string, string> = {
@@ -109,7 +111,10 @@ const STATE_NAMES: Record<string, string> = {
 };
 
 /** A changed file: `changed("a.ts")`, `changed("b.ts", { from: "a.ts" })` (rename), `changed("a.ts", { deleted: true })`. */
-export function changed(path: string, how: { from?: string; added?: boolean; deleted?: boolean } = {}): ChangedFileInput {
+export function changed(
+  path: string,
+  how: { from?: string; added?: boolean; deleted?: boolean } = {},
+): ChangedFileInput {
   const renamed = how.from !== undefined && how.from !== path;
   return {
     oldPath: how.from ?? path,

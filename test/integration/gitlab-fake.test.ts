@@ -22,7 +22,12 @@ const OTHER_TOKEN = "glpat-fake-other-0002";
 
 const world = fakeWorld({
   users: [fakeUser(1, "bfd-bot", "bfd bot"), fakeUser(2, "alice", "Alice")],
-  projects: [fakeProject("group/app", { id: 42, files: { main: { "README.md": "# app\n" }, ["c".repeat(40)]: { "config/flags/a.yml": "name: a\n" } } })],
+  projects: [
+    fakeProject("group/app", {
+      id: 42,
+      files: { main: { "README.md": "# app\n" }, ["c".repeat(40)]: { "config/flags/a.yml": "name: a\n" } },
+    }),
+  ],
   mergeRequests: [
     ...Array.from({ length: 45 }, (_, i) =>
       fakeMergeRequest("group/app", i + 1, {
@@ -38,15 +43,23 @@ const world = fakeWorld({
       diffs: fakeChangedFiles(45),
     }),
   ],
-  notes: [fakeNote("group/app", 100, { id: 1, body: "by alice", authorId: 2 }), fakeNote("group/app", 100, { id: 2, body: "by bot", authorId: 1, createdAt: "2024-05-02T00:00:00.000Z" })],
+  notes: [
+    fakeNote("group/app", 100, { id: 1, body: "by alice", authorId: 2 }),
+    fakeNote("group/app", 100, { id: 2, body: "by bot", authorId: 1, createdAt: "2024-05-02T00:00:00.000Z" }),
+  ],
 });
 
 let gitlab: FakeGitLab;
-const client = (token: { token: string } | { jobToken: string } = { token: FAKE_TOKEN }) => new Gitlab({ host: gitlab.url, ...token });
+const client = (token: { token: string } | { jobToken: string } = { token: FAKE_TOKEN }) =>
+  new Gitlab({ host: gitlab.url, ...token });
 
 beforeAll(async () => {
   gitlab = await startFakeGitLab(world, {
-    tokens: { [FAKE_TOKEN]: { userId: 1, kind: "personal" }, [OTHER_TOKEN]: { userId: 2, kind: "personal" }, [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" } },
+    tokens: {
+      [FAKE_TOKEN]: { userId: 1, kind: "personal" },
+      [OTHER_TOKEN]: { userId: 2, kind: "personal" },
+      [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" },
+    },
   });
 });
 afterAll(() => gitlab.close());
@@ -71,7 +84,11 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
   });
 
   it("reports pagination info parsed from the x-* headers", async () => {
-    const { paginationInfo } = await client().MergeRequests.allDiffs("group/app", 100, { perPage: 20, page: 2, showExpanded: true });
+    const { paginationInfo } = await client().MergeRequests.allDiffs("group/app", 100, {
+      perPage: 20,
+      page: 2,
+      showExpanded: true,
+    });
     expect(paginationInfo).toMatchObject({ total: 45, totalPages: 3, current: 2, next: 3, previous: 1, perPage: 20 });
   });
 
@@ -86,24 +103,42 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
   });
 
   it("keeps the merged, validated and recently updated ones when all filters are combined", async () => {
-    const mrs = await client().MergeRequests.all({ projectId: "group/app", state: "merged", labels: "Validated in Staging", updatedAfter: "2024-05-10T00:00:00Z" });
+    const mrs = await client().MergeRequests.all({
+      projectId: "group/app",
+      state: "merged",
+      labels: "Validated in Staging",
+      updatedAfter: "2024-05-10T00:00:00Z",
+    });
     expect(mrs.map((mr) => mr.iid)).toEqual([16]);
   });
 
   it("answers 401 with GitLab's message to an unknown token", async () => {
-    expect(await requestError(client({ token: "glpat-nope-nope-nope" }).Users.showCurrentUser())).toEqual({ status: 401, description: "401 Unauthorized" });
+    expect(await requestError(client({ token: "glpat-nope-nope-nope" }).Users.showCurrentUser())).toEqual({
+      status: 401,
+      description: "401 Unauthorized",
+    });
   });
 
   it.each([
-    ["an unknown project", (c: InstanceType<typeof Gitlab>) => c.MergeRequests.show("group/nope", 1), "404 Project Not Found"],
-    ["an unknown merge request", (c: InstanceType<typeof Gitlab>) => c.MergeRequests.show("group/app", 999), "404 Not found"],
+    [
+      "an unknown project",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequests.show("group/nope", 1),
+      "404 Project Not Found",
+    ],
+    [
+      "an unknown merge request",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequests.show("group/app", 999),
+      "404 Not found",
+    ],
   ])("answers 404 for %s", async (_, call, description) => {
     expect(await requestError(call(client()))).toEqual({ status: 404, description });
   });
 
   it("serves a single merge request in the docs' shape with head_pipeline, references and diff_refs", async () => {
     const mr = await client().MergeRequests.show("group/app", 100);
-    const docsKeys = Object.keys(JSON.parse(readFileSync(new URL("../fixtures/gitlab/merge_request.json", import.meta.url), "utf8")) as object);
+    const docsKeys = Object.keys(
+      JSON.parse(readFileSync(new URL("../fixtures/gitlab/merge_request.json", import.meta.url), "utf8")) as object,
+    );
     expect(Object.keys(mr)).toEqual(expect.arrayContaining(docsKeys));
     expect(mr).toMatchObject({
       iid: 100,
@@ -117,32 +152,65 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
 
   it("serves raw files at a ref and 404s for a missing one", async () => {
     expect(await client().RepositoryFiles.showRaw("group/app", "config/flags/a.yml", "c".repeat(40))).toBe("name: a\n");
-    expect(await requestError(client().RepositoryFiles.showRaw("group/app", "config/flags/a.yml", "main"))).toEqual({ status: 404, description: "404 File Not Found" });
+    expect(await requestError(client().RepositoryFiles.showRaw("group/app", "config/flags/a.yml", "main"))).toEqual({
+      status: 404,
+      description: "404 File Not Found",
+    });
   });
 
   it("lets a job token read merge requests, notes and raw files", async () => {
     const job = client({ jobToken: FAKE_JOB_TOKEN });
     await expect(job.MergeRequests.show("group/app", 100)).resolves.toMatchObject({ iid: 100 });
-    await expect(job.MergeRequests.all({ projectId: "group/app", sourceBranch: "feature-100" })).resolves.toHaveLength(1);
+    await expect(job.MergeRequests.all({ projectId: "group/app", sourceBranch: "feature-100" })).resolves.toHaveLength(
+      1,
+    );
     await expect(job.MergeRequestNotes.all("group/app", 100)).resolves.toHaveLength(2);
     await expect(job.RepositoryFiles.showRaw("group/app", "README.md", "main")).resolves.toBe("# app\n");
     expect(gitlab.requests.every((r) => r.headers["job-token"] === FAKE_JOB_TOKEN)).toBe(true);
   });
 
   it.each([
-    ["diffs", (c: InstanceType<typeof Gitlab>) => c.MergeRequests.allDiffs("group/app", 100), 404, "404 Project Not Found"],
-    ["MR pipelines", (c: InstanceType<typeof Gitlab>) => c.MergeRequests.allPipelines("group/app", 100), 404, "404 Project Not Found"],
+    [
+      "diffs",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequests.allDiffs("group/app", 100),
+      404,
+      "404 Project Not Found",
+    ],
+    [
+      "MR pipelines",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequests.allPipelines("group/app", 100),
+      404,
+      "404 Project Not Found",
+    ],
     ["the project", (c: InstanceType<typeof Gitlab>) => c.Projects.show("group/app"), 404, "404 Project Not Found"],
-    ["posting a note", (c: InstanceType<typeof Gitlab>) => c.MergeRequestNotes.create("group/app", 100, "hi"), 401, "401 Unauthorized"],
-    ["editing a note", (c: InstanceType<typeof Gitlab>) => c.MergeRequestNotes.edit("group/app", 100, 2, { body: "x" }), 401, "401 Unauthorized"],
-  ])("refuses a job token %s the way GitLab treats a job token on a route that does not accept one", async (_, call, status, description) => {
-    expect(await requestError(call(client({ jobToken: FAKE_JOB_TOKEN })))).toEqual({ status, description });
-  });
+    [
+      "posting a note",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequestNotes.create("group/app", 100, "hi"),
+      401,
+      "401 Unauthorized",
+    ],
+    [
+      "editing a note",
+      (c: InstanceType<typeof Gitlab>) => c.MergeRequestNotes.edit("group/app", 100, 2, { body: "x" }),
+      401,
+      "401 Unauthorized",
+    ],
+  ])(
+    "refuses a job token %s the way GitLab treats a job token on a route that does not accept one",
+    async (_, call, status, description) => {
+      expect(await requestError(call(client({ jobToken: FAKE_JOB_TOKEN })))).toEqual({ status, description });
+    },
+  );
 
   it("creates, edits and deletes the caller's own notes", async () => {
     const api = client();
     const created = await api.MergeRequestNotes.create("group/app", 100, "gate report");
-    expect(created).toMatchObject({ body: "gate report", author: { id: 1, username: "bfd-bot" }, system: false, noteable_iid: 100 });
+    expect(created).toMatchObject({
+      body: "gate report",
+      author: { id: 1, username: "bfd-bot" },
+      system: false,
+      noteable_iid: 100,
+    });
     const edited = await api.MergeRequestNotes.edit("group/app", 100, created.id, { body: "gate report v2" });
     expect(edited.body).toBe("gate report v2");
     await api.MergeRequestNotes.remove("group/app", 100, created.id);
@@ -155,7 +223,9 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
     ["delete", (c: InstanceType<typeof Gitlab>) => c.MergeRequestNotes.remove("group/app", 100, 1)],
   ])("forbids a user to %s someone else's note", async (_, call) => {
     expect(await requestError(call(client()))).toEqual({ status: 403, description: "403 Forbidden" });
-    await expect(client({ token: OTHER_TOKEN }).MergeRequestNotes.edit("group/app", 100, 1, { body: "mine" })).resolves.toMatchObject({ body: "mine" });
+    await expect(
+      client({ token: OTHER_TOKEN }).MergeRequestNotes.edit("group/app", 100, 1, { body: "mine" }),
+    ).resolves.toMatchObject({ body: "mine" });
   });
 
   it("restores the world on reset", async () => {
@@ -177,27 +247,34 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
 
 describe("fake GitLab over plain fetch", () => {
   const get = (path: string, init: RequestInit = {}) =>
-    fetch(`${gitlab.url}/api/v4${path}`, { ...init, headers: { "PRIVATE-TOKEN": FAKE_TOKEN, ...(init.headers ?? {}) } });
+    fetch(`${gitlab.url}/api/v4${path}`, {
+      ...init,
+      headers: { "PRIVATE-TOKEN": FAKE_TOKEN, ...(init.headers ?? {}) },
+    });
 
   it("sends pagination headers exactly as GitLab does (examples/pagination_headers.txt)", async () => {
     const response = await get("/projects/group%2Fapp/merge_requests/100/notes?page=2&per_page=1");
     const base = `${gitlab.url}/api/v4/projects/group%2Fapp/merge_requests/100/notes`;
-    expect(Object.fromEntries([...response.headers].filter(([key]) => key.startsWith("x-") || key === "link"))).toEqual({
-      link: `<${base}?page=1&per_page=1>; rel="prev", <${base}?page=1&per_page=1>; rel="first", <${base}?page=2&per_page=1>; rel="last"`,
-      "x-next-page": "",
-      "x-page": "2",
-      "x-per-page": "1",
-      "x-prev-page": "1",
-      "x-total": "2",
-      "x-total-pages": "2",
-    });
+    expect(Object.fromEntries([...response.headers].filter(([key]) => key.startsWith("x-") || key === "link"))).toEqual(
+      {
+        link: `<${base}?page=1&per_page=1>; rel="prev", <${base}?page=1&per_page=1>; rel="first", <${base}?page=2&per_page=1>; rel="last"`,
+        "x-next-page": "",
+        "x-page": "2",
+        "x-per-page": "1",
+        "x-prev-page": "1",
+        "x-total": "2",
+        "x-total-pages": "2",
+      },
+    );
   });
 
   it("keeps every query parameter in the link URLs and clamps per_page to 100", async () => {
     const response = await get("/projects/group%2Fapp/merge_requests/100/diffs?per_page=500&not%5Blabels%5D=x");
     expect(response.headers.get("x-per-page")).toBe("100");
     const big = await get("/projects/group%2Fapp/merge_requests?per_page=10&state=opened&not%5Blabels%5D=wip");
-    expect(big.headers.get("link")).toContain(`${gitlab.url}/api/v4/projects/group%2Fapp/merge_requests?per_page=10&state=opened&not%5Blabels%5D=wip&page=2>; rel="next"`);
+    expect(big.headers.get("link")).toContain(
+      `${gitlab.url}/api/v4/projects/group%2Fapp/merge_requests?per_page=10&state=opened&not%5Blabels%5D=wip&page=2>; rel="next"`,
+    );
   });
 
   it("answers 429 with the rate-limit headers, and Retry-After only when asked", async () => {
@@ -222,7 +299,12 @@ describe("fake GitLab over plain fetch", () => {
   it.each([
     ["html", { kind: "html" as const }, 502, "text/html; charset=utf-8"],
     ["html with 200", { kind: "html" as const, status: 200 }, 200, "text/html; charset=utf-8"],
-    ["http-status with a text body", { kind: "http-status" as const, status: 503, body: "upstream down" }, 503, "text/plain"],
+    [
+      "http-status with a text body",
+      { kind: "http-status" as const, status: 503, body: "upstream down" },
+      503,
+      "text/plain",
+    ],
     ["malformed-json", { kind: "malformed-json" as const }, 200, "application/json"],
   ])("injects the %s fault once, only on matching paths", async (_, fault, status, contentType) => {
     gitlab.injectFault({ ...fault, match: "/merge_requests/100" });
@@ -256,7 +338,9 @@ describe("fake GitLab over plain fetch", () => {
   it("omits totals and rel=last like GitLab above 10,000 records when asked", async () => {
     const big = await startFakeGitLab(world, { omitTotals: true });
     try {
-      const response = await fetch(`${big.url}/api/v4/projects/42/merge_requests?per_page=20`, { headers: { "PRIVATE-TOKEN": FAKE_TOKEN } });
+      const response = await fetch(`${big.url}/api/v4/projects/42/merge_requests?per_page=20`, {
+        headers: { "PRIVATE-TOKEN": FAKE_TOKEN },
+      });
       expect(response.headers.get("x-total")).toBeNull();
       expect(response.headers.get("x-total-pages")).toBeNull();
       expect(response.headers.get("link")).not.toContain('rel="last"');

@@ -65,7 +65,11 @@ const world = fakeWorld({
       headPipeline: fakePipeline(900, "success"),
       diffs: bigDiffs,
     }),
-    fakeMergeRequest("group/app", 8, { sourceBranch: "hidden-pipelines", pipelineVisible: false, diffs: fakeChangedFiles(2) }),
+    fakeMergeRequest("group/app", 8, {
+      sourceBranch: "hidden-pipelines",
+      pipelineVisible: false,
+      diffs: fakeChangedFiles(2),
+    }),
     fakeMergeRequest("group/app", 9, { sourceBranch: "chatty" }),
     fakeMergeRequest("group/app", 10, { sourceBranch: "chatty", state: "closed" }),
     // 150 merged MRs: every 4th validated, every 10th into develop, the first 20 updated before the window.
@@ -74,15 +78,34 @@ const world = fakeWorld({
         state: "merged",
         labels: i % 4 === 0 ? ["Validated in Staging"] : ["backend"],
         targetBranch: i % 10 === 5 ? "develop" : "main",
-        updatedAt: i < 20 ? "2024-03-01T00:00:00.000Z" : `2024-05-${String((i % 28) + 1).padStart(2, "0")}T00:00:00.000Z`,
+        updatedAt:
+          i < 20 ? "2024-03-01T00:00:00.000Z" : `2024-05-${String((i % 28) + 1).padStart(2, "0")}T00:00:00.000Z`,
       }),
     ),
   ],
   notes: [
     fakeNote("group/app", 42, { id: 1, body: "LGTM", authorId: 2 }),
-    fakeNote("group/app", 42, { id: 2, body: "<!-- bfd -->report", authorId: 1, createdAt: "2024-05-02T00:00:00.000Z" }),
-    fakeNote("group/app", 42, { id: 3, body: "approved this merge request", authorId: 2, system: true, createdAt: "2024-05-03T00:00:00.000Z" }),
-    ...Array.from({ length: 130 }, (_, i) => fakeNote("group/app", 9, { id: 100 + i, body: `note ${i}`, authorId: 2, createdAt: `2024-05-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000Z` })),
+    fakeNote("group/app", 42, {
+      id: 2,
+      body: "<!-- bfd -->report",
+      authorId: 1,
+      createdAt: "2024-05-02T00:00:00.000Z",
+    }),
+    fakeNote("group/app", 42, {
+      id: 3,
+      body: "approved this merge request",
+      authorId: 2,
+      system: true,
+      createdAt: "2024-05-03T00:00:00.000Z",
+    }),
+    ...Array.from({ length: 130 }, (_, i) =>
+      fakeNote("group/app", 9, {
+        id: 100 + i,
+        body: `note ${i}`,
+        authorId: 2,
+        createdAt: `2024-05-01T00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000Z`,
+      }),
+    ),
   ],
 });
 
@@ -91,7 +114,11 @@ let records: RequestRecord[];
 
 beforeAll(async () => {
   gitlab = await startFakeGitLab(world, {
-    tokens: { [FAKE_TOKEN]: { userId: 1, kind: "personal" }, [OTHER_TOKEN]: { userId: 2, kind: "personal" }, [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" } },
+    tokens: {
+      [FAKE_TOKEN]: { userId: 1, kind: "personal" },
+      [OTHER_TOKEN]: { userId: 2, kind: "personal" },
+      [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" },
+    },
   });
 });
 afterAll(() => gitlab.close());
@@ -101,7 +128,13 @@ beforeEach(() => {
 });
 
 function source(options: Partial<GitLabSourceOptions> = {}) {
-  return createGitLabSource({ host: gitlab.url, token: FAKE_TOKEN, policy: POLICY, onRequest: (record) => records.push(record), ...options });
+  return createGitLabSource({
+    host: gitlab.url,
+    token: FAKE_TOKEN,
+    policy: POLICY,
+    onRequest: (record) => records.push(record),
+    ...options,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<BfdError> {
@@ -115,20 +148,32 @@ async function failure(promise: Promise<unknown>): Promise<BfdError> {
 
 /** Every request in the group started before every other one had finished: they were in flight together. */
 const inFlightTogether = (requests: FakeRequest[]): boolean =>
-  requests.length > 1 && requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
+  requests.length > 1 &&
+  requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
 
 describe("GitLab source: merge request evidence", () => {
   it("reads the MR once, each of the 3 diff pages once, and only the touched flag records the diffs do not hold whole", async () => {
-    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
+    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 42, {
+      flagRecordGlobs: FLAG_GLOBS,
+    });
 
     expect(gitlab.requestCount({ path: MR_PATH })).toBe(1);
     expect(gitlab.requestCount({ path: DIFFS_PATH })).toBe(3);
-    expect(gitlab.requests.filter((r) => r.path === DIFFS_PATH).map((r) => [r.query["page"], r.query["per_page"]])).toEqual(
-      expect.arrayContaining([["1", "100"], ["2", "100"], ["3", "100"]]),
+    expect(
+      gitlab.requests.filter((r) => r.path === DIFFS_PATH).map((r) => [r.query["page"], r.query["per_page"]]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["1", "100"],
+        ["2", "100"],
+        ["3", "100"],
+      ]),
     );
     const raws = gitlab.requests.filter((r) => RAW.test(r.path));
     // beta.yml is added by the MR: its diff is the whole file, so it costs no read.
-    expect(raws.map((r) => decodeURIComponent(r.path.split("/")[7] ?? "")).sort()).toEqual(["config/feature_flags/alpha.yml", "config/feature_flags/gamma.yml"]);
+    expect(raws.map((r) => decodeURIComponent(r.path.split("/")[7] ?? "")).sort()).toEqual([
+      "config/feature_flags/alpha.yml",
+      "config/feature_flags/gamma.yml",
+    ]);
     expect(raws.every((r) => r.query["ref"] === SHA)).toBe(true);
     expect(gitlab.requestCount()).toBe(1 + 3 + 2);
     expect([...gitlab.countsByUrl().values()].every((count) => count === 1)).toBe(true);
@@ -176,14 +221,22 @@ describe("GitLab source: merge request evidence", () => {
     expect(inFlightTogether([...page("2"), ...page("3")])).toBe(true);
     expect(inFlightTogether(raws)).toBe(true);
     const startOf = (requests: FakeRequest[]) => requests.map((r) => r.startedAt);
-    expect(Math.min(...startOf([...page("2"), ...page("3")]))).toBeGreaterThanOrEqual(Math.max(...startOf(page("1"))) + latency - 5);
-    expect(Math.min(...startOf(raws))).toBeGreaterThanOrEqual(Math.max(...startOf([...mr, ...page("3")])) + latency - 5);
+    expect(Math.min(...startOf([...page("2"), ...page("3")]))).toBeGreaterThanOrEqual(
+      Math.max(...startOf(page("1"))) + latency - 5,
+    );
+    expect(Math.min(...startOf(raws))).toBeGreaterThanOrEqual(
+      Math.max(...startOf([...mr, ...page("3")])) + latency - 5,
+    );
   });
 
   it("falls back to x-next-page when GitLab leaves out the totals, still reading each page once", async () => {
     const big = await startFakeGitLab(world, { omitTotals: true });
     try {
-      const result = await createGitLabSource({ host: big.url, token: FAKE_TOKEN, policy: POLICY }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] });
+      const result = await createGitLabSource({
+        host: big.url,
+        token: FAKE_TOKEN,
+        policy: POLICY,
+      }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] });
       expect(result.mergeRequest.changes).toHaveLength(250);
       expect(big.requestCount({ path: DIFFS_PATH })).toBe(3);
       expect(big.requestCount({ path: RAW })).toBe(0);
@@ -199,31 +252,61 @@ describe("GitLab source: merge request evidence", () => {
   });
 
   it("with a job token, reads the MR and reports the changed files and flag records as unavailable instead of failing", async () => {
-    const { mergeRequest, unavailable } = await source({ token: undefined, jobToken: FAKE_JOB_TOKEN }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
-    expect(mergeRequest).toMatchObject({ iid: 42, title: "Ship the flags", headPipeline: { id: 900, status: "success" }, changes: [], flagRecords: [] });
+    const { mergeRequest, unavailable } = await source({
+      token: undefined,
+      jobToken: FAKE_JOB_TOKEN,
+    }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
+    expect(mergeRequest).toMatchObject({
+      iid: 42,
+      title: "Ship the flags",
+      headPipeline: { id: 900, status: "success" },
+      changes: [],
+      flagRecords: [],
+    });
     expect(unavailable).toEqual([
-      { evidence: "mergeRequest.changes", reason: expect.stringMatching(/^CI_JOB_TOKEN cannot read the changed files of !42 \(GitLab answered HTTP 404\); set GITLAB_TOKEN .* read_api scope$/) },
+      {
+        evidence: "mergeRequest.changes",
+        reason: expect.stringMatching(
+          /^CI_JOB_TOKEN cannot read the changed files of !42 \(GitLab answered HTTP 404\); set GITLAB_TOKEN .* read_api scope$/,
+        ),
+      },
       { evidence: "mergeRequest.flagRecords", reason: expect.stringContaining("needs the changed files of !42") },
     ]);
-    expect(gitlab.requests.every((r) => r.headers["job-token"] === FAKE_JOB_TOKEN && r.headers["private-token"] === undefined)).toBe(true);
+    expect(
+      gitlab.requests.every(
+        (r) => r.headers["job-token"] === FAKE_JOB_TOKEN && r.headers["private-token"] === undefined,
+      ),
+    ).toBe(true);
     expect(gitlab.requestCount({ path: DIFFS_PATH })).toBe(1);
   });
 
   it("prefers GITLAB_TOKEN when both tokens are given", async () => {
-    const { unavailable } = await source({ jobToken: FAKE_JOB_TOKEN }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] });
+    const { unavailable } = await source({ jobToken: FAKE_JOB_TOKEN }).fetchMergeRequestEvidence("group/app", 42, {
+      flagRecordGlobs: [],
+    });
     expect(unavailable).toEqual([]);
-    expect(gitlab.requests.every((r) => r.headers["private-token"] === FAKE_TOKEN && r.headers["job-token"] === undefined)).toBe(true);
+    expect(
+      gitlab.requests.every((r) => r.headers["private-token"] === FAKE_TOKEN && r.headers["job-token"] === undefined),
+    ).toBe(true);
   });
 
   it("reports the head pipeline as unavailable when GitLab leaves the pipeline fields out", async () => {
-    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 8, { flagRecordGlobs: [] });
+    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 8, {
+      flagRecordGlobs: [],
+    });
     expect(mergeRequest.headPipeline).toBeNull();
-    expect(unavailable).toEqual([{ evidence: "mergeRequest.headPipeline", reason: expect.stringContaining("may not read pipelines in group/app") }]);
+    expect(unavailable).toEqual([
+      { evidence: "mergeRequest.headPipeline", reason: expect.stringContaining("may not read pipelines in group/app") },
+    ]);
   });
 
   it("fails with mr-not-found for an unknown merge request", async () => {
     const error = await failure(source().fetchMergeRequestEvidence("group/app", 999, { flagRecordGlobs: FLAG_GLOBS }));
-    expect(error).toMatchObject({ kind: "input", code: "mr-not-found", message: "GitLab merge request !999 was not found in group/app" });
+    expect(error).toMatchObject({
+      kind: "input",
+      code: "mr-not-found",
+      message: "GitLab merge request !999 was not found in group/app",
+    });
   });
 
   it("fails with project-not-found naming the project for an unknown project", async () => {
@@ -237,14 +320,19 @@ describe("GitLab source: merge request evidence", () => {
     ["a path", "group/nope", "GitLab project group/nope was not found, or the token in GITLAB_TOKEN cannot see it"],
     ["a numeric id", 4040, "GitLab project 4040 was not found, or the token in GITLAB_TOKEN cannot see it"],
   ])("names an unknown project given as %s", async (_, project, message) => {
-    expect(await failure(source().getMergeRequestSummary(project, 1))).toMatchObject({ code: "project-not-found", message });
+    expect(await failure(source().getMergeRequestSummary(project, 1))).toMatchObject({
+      code: "project-not-found",
+      message,
+    });
   });
 
   it("fails when a diff page fails for a reason other than access, after the policy's attempts", async () => {
     gitlab.injectFault({ kind: "http-status", status: 503, match: "/diffs", times: Infinity });
     const error = await failure(source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] }));
     expect(error).toMatchObject({ kind: "upstream", code: "gitlab-unavailable" });
-    expect(error.message).toBe("GitLab answered HTTP 503 while reading the changed files of !42 in group/app (3 attempts)");
+    expect(error.message).toBe(
+      "GitLab answered HTTP 503 while reading the changed files of !42 in group/app (3 attempts)",
+    );
   });
 });
 
@@ -280,7 +368,9 @@ describe("GitLab source: retries follow the one policy", () => {
     const error = await failure(source().getProject("group/app"));
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ code: "gitlab-rate-limited", status: 429 });
-    expect(error.message).toBe("GitLab rate-limited bfd while reading project group/app (HTTP 429, 3 attempts); it asks to retry after 0 s");
+    expect(error.message).toBe(
+      "GitLab rate-limited bfd while reading project group/app (HTTP 429, 3 attempts); it asks to retry after 0 s",
+    );
     expect(gitlab.requestCount()).toBe(3);
   });
 
@@ -294,13 +384,18 @@ describe("GitLab source: retries follow the one policy", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it.each([1, 3, 5])("makes exactly maxAttempts=%i requests on a persistent 502 (gitbeaker's own 10-retry loop is gone)", async (maxAttempts) => {
-    gitlab.injectFault({ kind: "http-status", status: 502, times: Infinity });
-    const error = await failure(source({ policy: { ...POLICY, maxAttempts } }).getMergeRequestSummary("group/app", 42));
-    expect(error).toMatchObject({ kind: "upstream", code: "gitlab-unavailable", status: 502 });
-    expect(gitlab.requestCount()).toBe(maxAttempts);
-    expect(records.map((r) => r.attempt)).toEqual(Array.from({ length: maxAttempts }, (_, i) => i + 1));
-  });
+  it.each([1, 3, 5])(
+    "makes exactly maxAttempts=%i requests on a persistent 502 (gitbeaker's own 10-retry loop is gone)",
+    async (maxAttempts) => {
+      gitlab.injectFault({ kind: "http-status", status: 502, times: Infinity });
+      const error = await failure(
+        source({ policy: { ...POLICY, maxAttempts } }).getMergeRequestSummary("group/app", 42),
+      );
+      expect(error).toMatchObject({ kind: "upstream", code: "gitlab-unavailable", status: 502 });
+      expect(gitlab.requestCount()).toBe(maxAttempts);
+      expect(records.map((r) => r.attempt)).toEqual(Array.from({ length: maxAttempts }, (_, i) => i + 1));
+    },
+  );
 
   it.each([
     [502, 3],
@@ -314,7 +409,9 @@ describe("GitLab source: retries follow the one policy", () => {
     gitlab.injectFault({ kind: "http-status", status, times: Infinity });
     const error = await failure(source().getMergeRequestSummary("group/app", 42));
     expect(error).toMatchObject({ kind: "upstream", status });
-    expect(error.message).toMatch(new RegExp(`^GitLab answered HTTP ${status} while reading merge request !42 in group/app`));
+    expect(error.message).toMatch(
+      new RegExp(`^GitLab answered HTTP ${status} while reading merge request !42 in group/app`),
+    );
     expect(gitlab.requestCount()).toBe(requests);
   });
 
@@ -333,7 +430,9 @@ describe("GitLab source: retries follow the one policy", () => {
     gitlab.injectFault({ kind: "truncated", times: Infinity });
     const error = await failure(source().currentUser());
     expect(error).toMatchObject({ code: "gitlab-connection-reset" });
-    expect(error.message).toBe("GitLab closed the connection before the reply was complete while reading the token's user (3 attempts)");
+    expect(error.message).toBe(
+      "GitLab closed the connection before the reply was complete while reading the token's user (3 attempts)",
+    );
     expect(gitlab.requestCount()).toBe(3);
   });
 
@@ -350,7 +449,9 @@ describe("GitLab source: retries follow the one policy", () => {
 
   it("stops retrying at the deadline even with attempts left", async () => {
     gitlab.injectFault({ kind: "hang", times: Infinity });
-    const error = await failure(source({ policy: { ...POLICY, timeoutMs: 150, deadlineMs: 200, maxAttempts: 10 } }).currentUser());
+    const error = await failure(
+      source({ policy: { ...POLICY, timeoutMs: 150, deadlineMs: 200, maxAttempts: 10 } }).currentUser(),
+    );
     expect(error.code).toBe("gitlab-timeout");
     expect(gitlab.requestCount()).toBeLessThanOrEqual(2);
   });
@@ -358,10 +459,34 @@ describe("GitLab source: retries follow the one policy", () => {
 
 describe("GitLab source: unusable replies", () => {
   it.each([
-    ["an HTML page with 200", { kind: "html" as const, status: 200 }, "gitlab-bad-response", "GitLab sent an HTML page instead of JSON while reading merge request !42 in group/app (HTTP 200)", 1],
-    ["malformed JSON", { kind: "malformed-json" as const }, "gitlab-bad-response", "GitLab sent malformed JSON while reading merge request !42 in group/app (HTTP 200)", 1],
-    ["a text body where JSON belongs", { kind: "http-status" as const, status: 200, body: "OK" }, "gitlab-bad-response", "GitLab sent a reply that is not JSON while reading merge request !42 in group/app (HTTP 200)", 1],
-    ["an HTML 502 error page", { kind: "html" as const }, "gitlab-unavailable", "GitLab answered HTTP 502 (an HTML error page) while reading merge request !42 in group/app (3 attempts)", 3],
+    [
+      "an HTML page with 200",
+      { kind: "html" as const, status: 200 },
+      "gitlab-bad-response",
+      "GitLab sent an HTML page instead of JSON while reading merge request !42 in group/app (HTTP 200)",
+      1,
+    ],
+    [
+      "malformed JSON",
+      { kind: "malformed-json" as const },
+      "gitlab-bad-response",
+      "GitLab sent malformed JSON while reading merge request !42 in group/app (HTTP 200)",
+      1,
+    ],
+    [
+      "a text body where JSON belongs",
+      { kind: "http-status" as const, status: 200, body: "OK" },
+      "gitlab-bad-response",
+      "GitLab sent a reply that is not JSON while reading merge request !42 in group/app (HTTP 200)",
+      1,
+    ],
+    [
+      "an HTML 502 error page",
+      { kind: "html" as const },
+      "gitlab-unavailable",
+      "GitLab answered HTTP 502 (an HTML error page) while reading merge request !42 in group/app (3 attempts)",
+      3,
+    ],
   ])("turns %s into one UpstreamError line", async (_, fault, code, message, requests) => {
     gitlab.injectFault({ ...fault, times: Infinity });
     const error = await failure(source().getMergeRequestSummary("group/app", 42));
@@ -374,14 +499,27 @@ describe("GitLab source: unusable replies", () => {
   it("rejects JSON of the wrong shape with the field that is off", async () => {
     gitlab.injectFault({ kind: "http-status", status: 200, body: { iid: "forty-two" } });
     const error = await failure(source().getMergeRequestSummary("group/app", 42));
-    expect(error).toMatchObject({ code: "gitlab-bad-response", message: "GitLab sent JSON of an unexpected shape while reading merge request !42 in group/app (HTTP 200)" });
+    expect(error).toMatchObject({
+      code: "gitlab-bad-response",
+      message: "GitLab sent JSON of an unexpected shape while reading merge request !42 in group/app (HTTP 200)",
+    });
   });
 
   it("names an unreachable host and does not retry a refused connection", async () => {
     const closed = await startFakeGitLab(fakeWorld());
     await closed.close();
-    const error = await failure(createGitLabSource({ host: closed.url, token: FAKE_TOKEN, policy: POLICY, onRequest: (r) => records.push(r) }).currentUser());
-    expect(error).toMatchObject({ code: "gitlab-unreachable", message: `Could not reach GitLab at ${closed.url} while reading the token's user (ECONNREFUSED)` });
+    const error = await failure(
+      createGitLabSource({
+        host: closed.url,
+        token: FAKE_TOKEN,
+        policy: POLICY,
+        onRequest: (r) => records.push(r),
+      }).currentUser(),
+    );
+    expect(error).toMatchObject({
+      code: "gitlab-unreachable",
+      message: `Could not reach GitLab at ${closed.url} while reading the token's user (ECONNREFUSED)`,
+    });
     expect(records.map((r) => r.status)).toEqual(["network-error"]);
   });
 });
@@ -401,24 +539,39 @@ describe("GitLab source: auth", () => {
   });
 
   it("names CI_JOB_TOKEN when the job token is rejected", async () => {
-    const error = await failure(source({ token: undefined, jobToken: "expired-job-token" }).getMergeRequestSummary("group/app", 42));
-    expect(error).toMatchObject({ code: "gitlab-auth", message: "GitLab rejected the token in CI_JOB_TOKEN (HTTP 401)" });
+    const error = await failure(
+      source({ token: undefined, jobToken: "expired-job-token" }).getMergeRequestSummary("group/app", 42),
+    );
+    expect(error).toMatchObject({
+      code: "gitlab-auth",
+      message: "GitLab rejected the token in CI_JOB_TOKEN (HTTP 401)",
+    });
   });
 
   it("names the missing scope when GitLab says insufficient_scope", async () => {
     gitlab.injectFault({
       kind: "http-status",
       status: 403,
-      body: { error: "insufficient_scope", error_description: "The request requires higher privileges than provided by the access token.", scope: "api" },
+      body: {
+        error: "insufficient_scope",
+        error_description: "The request requires higher privileges than provided by the access token.",
+        scope: "api",
+      },
     });
     const error = await failure(source().createNote("group/app", 42, "report"));
-    expect(error).toMatchObject({ code: "gitlab-forbidden", message: "GitLab refused the token in GITLAB_TOKEN while posting a note on !42 in group/app (HTTP 403): it lacks the api scope" });
+    expect(error).toMatchObject({
+      code: "gitlab-forbidden",
+      message:
+        "GitLab refused the token in GITLAB_TOKEN while posting a note on !42 in group/app (HTTP 403): it lacks the api scope",
+    });
   });
 
   it("names the scope and role needed when a read is forbidden", async () => {
     gitlab.injectFault({ kind: "http-status", status: 403 });
     const error = await failure(source().getProject(42));
-    expect(error.message).toBe("GitLab refused the token in GITLAB_TOKEN while reading project 42 (HTTP 403): it needs the read_api scope and at least the Reporter role in project 42");
+    expect(error.message).toBe(
+      "GitLab refused the token in GITLAB_TOKEN while reading project 42 (HTTP 403): it needs the read_api scope and at least the Reporter role in project 42",
+    );
   });
 });
 
@@ -426,7 +579,12 @@ describe("GitLab source: lookups", () => {
   it("reads the token's user, the project and an MR summary", async () => {
     const gl = source();
     await expect(gl.currentUser()).resolves.toEqual({ id: 1, username: "bfd-bot" });
-    await expect(gl.getProject("group/app")).resolves.toEqual({ id: 42, path: "group/app", defaultBranch: "main", webUrl: `${gitlab.url}/group/app` });
+    await expect(gl.getProject("group/app")).resolves.toEqual({
+      id: 42,
+      path: "group/app",
+      defaultBranch: "main",
+      webUrl: `${gitlab.url}/group/app`,
+    });
     await expect(gl.getMergeRequestSummary(42, 42)).resolves.toEqual({
       iid: 42,
       projectPath: "group/app",
@@ -446,19 +604,35 @@ describe("GitLab source: lookups", () => {
   });
 
   it("lists merged MRs with GitLab-side filters, not[labels] included, across every page", async () => {
-    const merged = await source().listMergedMergeRequests("group/app", { targetBranch: "main", updatedAfter: "2024-04-01T00:00:00Z", notLabels: ["Validated in Staging"] });
+    const merged = await source().listMergedMergeRequests("group/app", {
+      targetBranch: "main",
+      updatedAfter: "2024-04-01T00:00:00Z",
+      notLabels: ["Validated in Staging"],
+    });
     const expected = Array.from({ length: 150 }, (_, i) => i).filter((i) => i >= 20 && i % 4 !== 0 && i % 10 !== 5);
     expect(merged.map((mr) => mr.iid).sort((a, b) => a - b)).toEqual(expected.map((i) => 1000 + i));
-    expect(merged.every((mr) => mr.labels.includes("backend") && mr.author === "dev" && mr.state === "merged")).toBe(true);
+    expect(merged.every((mr) => mr.labels.includes("backend") && mr.author === "dev" && mr.state === "merged")).toBe(
+      true,
+    );
     const lists = gitlab.requests.filter((r) => r.path === "/api/v4/projects/group%2Fapp/merge_requests");
     expect(lists).toHaveLength(Math.ceil(expected.length / 100));
     for (const request of lists) {
-      expect(request.query).toMatchObject({ state: "merged", target_branch: "main", updated_after: "2024-04-01T00:00:00Z", "not[labels]": "Validated in Staging", per_page: "100" });
+      expect(request.query).toMatchObject({
+        state: "merged",
+        target_branch: "main",
+        updated_after: "2024-04-01T00:00:00Z",
+        "not[labels]": "Validated in Staging",
+        per_page: "100",
+      });
     }
   });
 
   it("sends no not[labels] when there is nothing to exclude", async () => {
-    await source().listMergedMergeRequests("group/app", { targetBranch: "develop", updatedAfter: "2024-01-01T00:00:00Z", notLabels: [] });
+    await source().listMergedMergeRequests("group/app", {
+      targetBranch: "develop",
+      updatedAfter: "2024-01-01T00:00:00Z",
+      notLabels: [],
+    });
     expect(Object.keys(gitlab.requests[0]?.query ?? {})).not.toContain("not[labels]");
   });
 
@@ -471,7 +645,9 @@ describe("GitLab source: lookups", () => {
   });
 
   it("still fails on an unknown project when reading a file", async () => {
-    expect(await failure(source().readFile("group/nope", "a.yml", "main"))).toMatchObject({ code: "project-not-found" });
+    expect(await failure(source().readFile("group/nope", "a.yml", "main"))).toMatchObject({
+      code: "project-not-found",
+    });
   });
 });
 
@@ -504,27 +680,63 @@ describe("GitLab source: notes", () => {
   });
 
   it.each([
-    ["edit", (gl: ReturnType<typeof source>) => gl.updateNote("group/app", 42, 1, "hijacked"), "editing note 1 on !42 in group/app"],
-    ["delete", (gl: ReturnType<typeof source>) => gl.deleteNote("group/app", 42, 1), "deleting note 1 on !42 in group/app"],
+    [
+      "edit",
+      (gl: ReturnType<typeof source>) => gl.updateNote("group/app", 42, 1, "hijacked"),
+      "editing note 1 on !42 in group/app",
+    ],
+    [
+      "delete",
+      (gl: ReturnType<typeof source>) => gl.deleteNote("group/app", 42, 1),
+      "deleting note 1 on !42 in group/app",
+    ],
   ])("refuses to %s someone else's note with a 403 explained", async (_, call, doing) => {
     const error = await failure(call(source()));
-    expect(error).toMatchObject({ kind: "upstream", code: "gitlab-forbidden", status: 403, message: `GitLab refused ${doing} (HTTP 403): only a note's author may edit or delete it` });
+    expect(error).toMatchObject({
+      kind: "upstream",
+      code: "gitlab-forbidden",
+      status: 403,
+      message: `GitLab refused ${doing} (HTTP 403): only a note's author may edit or delete it`,
+    });
     expect(gitlab.requestCount()).toBe(1);
     expect(gitlab.world.notes.find((n) => n.id === 1)?.body).toBe("LGTM");
   });
 
   it("reports a missing note as note-not-found", async () => {
-    expect(await failure(source().updateNote("group/app", 42, 4242, "x"))).toMatchObject({ kind: "input", code: "note-not-found" });
+    expect(await failure(source().updateNote("group/app", 42, 4242, "x"))).toMatchObject({
+      kind: "input",
+      code: "note-not-found",
+    });
   });
 
   it.each([
-    ["posting a note", (gl: ReturnType<typeof source>) => gl.createNote("group/app", 42, "report"), "posting a note on !42 in group/app (HTTP 401)"],
-    ["editing a note", (gl: ReturnType<typeof source>) => gl.updateNote("group/app", 42, 2, "report"), "editing note 2 on !42 in group/app (HTTP 401)"],
-    ["reading the token's user", (gl: ReturnType<typeof source>) => gl.currentUser(), "reading the token's user (HTTP 401)"],
-    ["reading the project", (gl: ReturnType<typeof source>) => gl.getProject("group/app"), "reading project group/app (HTTP 404)"],
+    [
+      "posting a note",
+      (gl: ReturnType<typeof source>) => gl.createNote("group/app", 42, "report"),
+      "posting a note on !42 in group/app (HTTP 401)",
+    ],
+    [
+      "editing a note",
+      (gl: ReturnType<typeof source>) => gl.updateNote("group/app", 42, 2, "report"),
+      "editing note 2 on !42 in group/app (HTTP 401)",
+    ],
+    [
+      "reading the token's user",
+      (gl: ReturnType<typeof source>) => gl.currentUser(),
+      "reading the token's user (HTTP 401)",
+    ],
+    [
+      "reading the project",
+      (gl: ReturnType<typeof source>) => gl.getProject("group/app"),
+      "reading project group/app (HTTP 404)",
+    ],
   ])("explains that GitLab does not accept CI_JOB_TOKEN for %s", async (_, call, what) => {
     const error = await failure(call(source({ token: undefined, jobToken: FAKE_JOB_TOKEN })));
-    expect(error).toMatchObject({ kind: "upstream", code: "gitlab-job-token-unsupported", message: `GitLab does not accept CI_JOB_TOKEN for ${what}` });
+    expect(error).toMatchObject({
+      kind: "upstream",
+      code: "gitlab-job-token-unsupported",
+      message: `GitLab does not accept CI_JOB_TOKEN for ${what}`,
+    });
     expect(error.hint).toContain("GITLAB_TOKEN");
   });
 });

@@ -31,10 +31,10 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
   }
 
   it("answers a valid query with data and records it", async () => {
-    const response = await client.client.rawRequest<{ issue: { identifier: string; state: { type: string } } }, { id: string }>(
-      "query One($id: String!) { issue(id: $id) { identifier state { type } } }",
-      { id: "eng-123" },
-    );
+    const response = await client.client.rawRequest<
+      { issue: { identifier: string; state: { type: string } } },
+      { id: string }
+    >("query One($id: String!) { issue(id: $id) { identifier state { type } } }", { id: "eng-123" });
     expect(response.status).toBe(200);
     expect(response.data).toEqual({ issue: { identifier: "ENG-123", state: { type: "unstarted" } } });
     expect(response.headers?.get("x-ratelimit-requests-remaining")).toMatch(/^\d+$/);
@@ -45,13 +45,19 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
   });
 
   it("serves the SDK's own viewer query", async () => {
-    const viewer = await client.client.rawRequest<{ viewer: { name: string } }, Record<string, never>>("query { viewer { name } }", {});
+    const viewer = await client.client.rawRequest<{ viewer: { name: string } }, Record<string, never>>(
+      "query { viewer { name } }",
+      {},
+    );
     expect(viewer.data?.viewer.name).toBe("Ada Lovelace");
   });
 
   it("rejects a field Linear does not have with HTTP 400 and Linear's validation error shape", async () => {
     const error = await rejection(
-      client.client.rawRequest("query Wrong($id: String!) { issue(id: $id) { identifier blockedBy { nodes { identifier } } } }", { id: "ENG-123" }),
+      client.client.rawRequest(
+        "query Wrong($id: String!) { issue(id: $id) { identifier blockedBy { nodes { identifier } } } }",
+        { id: "ENG-123" },
+      ),
     );
     expect(error).toBeInstanceOf(LinearError);
     const linearError = error as LinearError;
@@ -65,11 +71,17 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
   });
 
   it("answers an unknown issue with Linear's 'Entity not found' error and null data", async () => {
-    const error = await rejection(client.client.rawRequest("query One($id: String!) { issue(id: $id) { identifier } }", { id: "ENG-999" }));
+    const error = await rejection(
+      client.client.rawRequest("query One($id: String!) { issue(id: $id) { identifier } }", { id: "ENG-999" }),
+    );
     expect(error).toBeInstanceOf(InvalidInputLinearError);
     const linearError = error as LinearError;
     expect(linearError.data).toBeNull();
-    expect(linearError.errors?.[0]).toMatchObject({ type: LinearErrorType.InvalidInput, message: "Could not find referenced Issue.", path: ["issue"] });
+    expect(linearError.errors?.[0]).toMatchObject({
+      type: LinearErrorType.InvalidInput,
+      message: "Could not find referenced Issue.",
+      path: ["issue"],
+    });
   });
 
   it.each([
@@ -123,8 +135,13 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
 
   it("paginates issues with cursors and honours nested first", async () => {
     const query =
-      "query Page($after: String) { issues(first: 4, after: $after, filter: { team: { key: { eq: \"ENG\" } } }) { nodes { identifier relations(first: 1) { nodes { type } pageInfo { hasNextPage } } } pageInfo { hasNextPage endCursor } } }";
-    type Page = { issues: { nodes: { identifier: string; relations: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      'query Page($after: String) { issues(first: 4, after: $after, filter: { team: { key: { eq: "ENG" } } }) { nodes { identifier relations(first: 1) { nodes { type } pageInfo { hasNextPage } } } pageInfo { hasNextPage endCursor } } }';
+    type Page = {
+      issues: {
+        nodes: { identifier: string; relations: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -133,16 +150,30 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
       if (issues === undefined) throw new Error("no data");
       seen.push(...issues.nodes.map((node) => node.identifier));
       const eng123 = issues.nodes.find((node) => node.identifier === "ENG-123");
-      if (eng123 !== undefined) expect(eng123.relations).toMatchObject({ nodes: [{ type: "blocks" }], pageInfo: { hasNextPage: true } });
+      if (eng123 !== undefined)
+        expect(eng123.relations).toMatchObject({ nodes: [{ type: "blocks" }], pageInfo: { hasNextPage: true } });
       if (!issues.pageInfo.hasNextPage) break;
       after = issues.pageInfo.endCursor;
     }
-    expect(seen).toEqual(["ENG-99", "ENG-100", "ENG-118", "ENG-120", "ENG-123", "ENG-124", "ENG-125", "ENG-130", "ENG-131"]);
+    expect(seen).toEqual([
+      "ENG-99",
+      "ENG-100",
+      "ENG-118",
+      "ENG-120",
+      "ENG-123",
+      "ENG-124",
+      "ENG-125",
+      "ENG-130",
+      "ENG-131",
+    ]);
     expect(fake.requestCount()).toBe(3);
   });
 
   it("creates a comment and stores it in the world", async () => {
-    const response = await client.client.rawRequest<{ commentCreate: { success: boolean; comment: { id: string; url: string; body: string } } }, Record<string, string>>(
+    const response = await client.client.rawRequest<
+      { commentCreate: { success: boolean; comment: { id: string; url: string; body: string } } },
+      Record<string, string>
+    >(
       "mutation C($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, body: $body }) { success comment { id url body } } }",
       { issueId: "ENG-123", body: "bfd: ready ✅" },
     );

@@ -96,7 +96,11 @@ describe("the Linear source against the fake Linear", () => {
 
     it("reports an unknown issue as an input error, without retrying", async () => {
       const error = await failure(source.fetchIssue("ENG-999"));
-      expect(error).toMatchObject({ kind: "input", code: "issue-not-found", message: "ENG-999 was not found in Linear" });
+      expect(error).toMatchObject({
+        kind: "input",
+        code: "issue-not-found",
+        message: "ENG-999 was not found in Linear",
+      });
       expect(error.hint).toMatch(/ENG-123/);
       expect(fake.requestCount()).toBe(1);
     });
@@ -130,7 +134,12 @@ describe("the Linear source against the fake Linear", () => {
       const wrongKey = "lin_api_WrongKey0123456789abcdefghijklmnopqrst";
       const error = await failure(sourceWith({ apiKey: wrongKey }).fetchIssue("ENG-123"));
       expect(error).toBeInstanceOf(UpstreamError);
-      expect(error).toMatchObject({ code: "linear-auth", service: "Linear", status: 401, message: "Linear rejected the API key in LINEAR_API_KEY" });
+      expect(error).toMatchObject({
+        code: "linear-auth",
+        service: "Linear",
+        status: 401,
+        message: "Linear rejected the API key in LINEAR_API_KEY",
+      });
       expect(error.hint).toContain("Personal API keys");
       expect(`${error.message} ${error.hint ?? ""}`).not.toContain(wrongKey);
       expect(fake.requestCount()).toBe(1);
@@ -164,7 +173,9 @@ describe("the Linear source against the fake Linear", () => {
       fake.injectFault({ kind: "ratelimited", retryAfterSeconds: 1, times: 10 });
       const error = await failure(source.fetchIssue("ENG-123"));
       expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
-      expect(error.message).toMatch(/^Linear rate limit reached \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
+      expect(error.message).toMatch(
+        /^Linear rate limit reached \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/,
+      );
       expect(fake.requestCount()).toBe(POLICY.maxAttempts);
     });
 
@@ -176,25 +187,60 @@ describe("the Linear source against the fake Linear", () => {
     });
 
     it.each([
-      [{ kind: "http-status", status: 503, times: 10 }, "linear-unavailable", /^Linear answered HTTP 503, text\/plain \(3 attempts\)$/],
-      [{ kind: "http-status", status: 504, times: 10 }, "linear-unavailable", /^Linear answered HTTP 504, text\/plain \(3 attempts\)$/],
-      [{ kind: "html", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 502, text\/html\)$/],
-      [{ kind: "truncated", times: 10 }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json, cut off/],
-      [{ kind: "reset", times: 10 }, "linear-connection-reset", /^Linear closed the connection before answering \(3 attempts\)$/],
-    ] satisfies [LinearFault, string, RegExp][])("retries a persistent %o up to maxAttempts, then reports %s", async (fault, code, message) => {
-      fake.injectFault(fault);
-      const error = await failure(source.fetchIssue("ENG-123"));
-      expect(error).toBeInstanceOf(UpstreamError);
-      expect(error.code).toBe(code);
-      expect(error.message).toMatch(message);
-      expect(fake.requestCount()).toBe(POLICY.maxAttempts);
-      expect(sleeps).toHaveLength(POLICY.maxAttempts - 1);
-    });
+      [
+        { kind: "http-status", status: 503, times: 10 },
+        "linear-unavailable",
+        /^Linear answered HTTP 503, text\/plain \(3 attempts\)$/,
+      ],
+      [
+        { kind: "http-status", status: 504, times: 10 },
+        "linear-unavailable",
+        /^Linear answered HTTP 504, text\/plain \(3 attempts\)$/,
+      ],
+      [
+        { kind: "html", times: 10 },
+        "linear-bad-response",
+        /^Linear answered with something that is not GraphQL JSON \(HTTP 502, text\/html\)$/,
+      ],
+      [
+        { kind: "truncated", times: 10 },
+        "linear-bad-response",
+        /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json, cut off/,
+      ],
+      [
+        { kind: "reset", times: 10 },
+        "linear-connection-reset",
+        /^Linear closed the connection before answering \(3 attempts\)$/,
+      ],
+    ] satisfies [LinearFault, string, RegExp][])(
+      "retries a persistent %o up to maxAttempts, then reports %s",
+      async (fault, code, message) => {
+        fake.injectFault(fault);
+        const error = await failure(source.fetchIssue("ENG-123"));
+        expect(error).toBeInstanceOf(UpstreamError);
+        expect(error.code).toBe(code);
+        expect(error.message).toMatch(message);
+        expect(fake.requestCount()).toBe(POLICY.maxAttempts);
+        expect(sleeps).toHaveLength(POLICY.maxAttempts - 1);
+      },
+    );
 
     it.each([
-      [{ kind: "malformed-json" }, "linear-bad-response", /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json\)$/],
-      [{ kind: "http-status", status: 500 }, "linear-unavailable", /^Linear answered HTTP 500, text\/plain \(1 attempt\)$/],
-      [{ kind: "partial-data" }, "linear-partial-data", /^Linear answered BfdIssueByKey with an error beside the data: Internal server error while loading attachments$/],
+      [
+        { kind: "malformed-json" },
+        "linear-bad-response",
+        /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json\)$/,
+      ],
+      [
+        { kind: "http-status", status: 500 },
+        "linear-unavailable",
+        /^Linear answered HTTP 500, text\/plain \(1 attempt\)$/,
+      ],
+      [
+        { kind: "partial-data" },
+        "linear-partial-data",
+        /^Linear answered BfdIssueByKey with an error beside the data: Internal server error while loading attachments$/,
+      ],
     ] satisfies [LinearFault, string, RegExp][])("does not retry %o and reports %s", async (fault, code, message) => {
       fake.injectFault(fault);
       const error = await failure(source.fetchIssue("ENG-123"));
@@ -208,7 +254,10 @@ describe("the Linear source against the fake Linear", () => {
       const started = Date.now();
       const error = await failure(sourceWith({ policy: { ...POLICY, timeoutMs: 200 } }).fetchIssue("ENG-123"));
       const elapsed = Date.now() - started;
-      expect(error).toMatchObject({ code: "linear-timeout", message: "Linear did not answer within 0.2 s (3 attempts)" });
+      expect(error).toMatchObject({
+        code: "linear-timeout",
+        message: "Linear did not answer within 0.2 s (3 attempts)",
+      });
       expect(elapsed).toBeLessThan(1_500);
       expect(fake.requestCount()).toBe(3);
       expect(records.map((record) => record.status)).toEqual(["timeout", "timeout", "timeout"]);
@@ -227,7 +276,9 @@ describe("the Linear source against the fake Linear", () => {
         kind: "http-status",
         status: 500,
         contentType: "application/json",
-        body: JSON.stringify({ errors: [{ message: `Key ${FAKE_LINEAR_API_KEY} is suspended`, extensions: { type: "internal error" } }] }),
+        body: JSON.stringify({
+          errors: [{ message: `Key ${FAKE_LINEAR_API_KEY} is suspended`, extensions: { type: "internal error" } }],
+        }),
       });
       const error = await failure(source.fetchIssue("ENG-123"));
       expect(error.code).toBe("linear-error");
@@ -241,7 +292,9 @@ describe("the Linear source against the fake Linear", () => {
     it("reports every HTTP exchange with its status and attempt number", async () => {
       fake.injectFault({ kind: "http-status", status: 502, times: 2 });
       await source.fetchIssue("ENG-123");
-      expect(records.map(({ service, method, url, status, attempt }) => ({ service, method, url, status, attempt }))).toEqual([
+      expect(
+        records.map(({ service, method, url, status, attempt }) => ({ service, method, url, status, attempt })),
+      ).toEqual([
         { service: "Linear", method: "POST", url: fake.url, status: 502, attempt: 1 },
         { service: "Linear", method: "POST", url: fake.url, status: 502, attempt: 2 },
         { service: "Linear", method: "POST", url: fake.url, status: 200, attempt: 3 },
@@ -323,7 +376,12 @@ describe("the Linear audit listing", () => {
     // OPS-2 has 12 blockers: more than an audit page carries per issue.
     addIssue(world, { identifier: "OPS-2", title: "Blocked a lot", stateName: "Ready" });
     for (let n = 300; n < 312; n += 1) {
-      addIssue(world, { identifier: `OPS-${n}`, title: `Blocker ${n}`, stateName: "In Progress", stateType: "started" });
+      addIssue(world, {
+        identifier: `OPS-${n}`,
+        title: `Blocker ${n}`,
+        stateName: "In Progress",
+        stateType: "started",
+      });
       relate(world, `OPS-${n}`, "blocks", "OPS-2");
     }
     fake = await startFakeLinear(world);

@@ -8,7 +8,11 @@ import { ROOT } from "../helpers/cli.js";
 
 const dir = join(ROOT, "rules");
 const texts = Object.fromEntries(BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(dir, name), "utf8")]));
-const loaded = loadRuleSet({ builtinFiles: builtinRuleFiles(ROOT, dir), configFile: null, readRuleFile: () => null }).rules;
+const loaded = loadRuleSet({
+  builtinFiles: builtinRuleFiles(ROOT, dir),
+  configFile: null,
+  readRuleFile: () => null,
+}).rules;
 const cache = JSON.parse(JSON.stringify(toBuiltinCache(loaded, texts, (r) => basename(r.location.file)))) as unknown;
 const display = (file: string): string => `rules/${file}`;
 
@@ -21,9 +25,12 @@ describe("the built-in rules cache", () => {
     expect(fromBuiltinCache(cache, { ...texts, "done.yaml": `${texts["done.yaml"]}\n# edited\n` }, display)).toBeNull();
   });
 
-  it.each([null, "x", { version: 2 }, { version: 1, hashes: {}, rules: "no" }])("is ignored when it is not a cache (%j)", (bad) => {
-    expect(fromBuiltinCache(bad, texts, display)).toBeNull();
-  });
+  it.each([null, "x", { version: 2 }, { version: 1, hashes: {}, rules: "no" }])(
+    "is ignored when it is not a cache (%j)",
+    (bad) => {
+      expect(fromBuiltinCache(bad, texts, display)).toBeNull();
+    },
+  );
 
   it("the build wrote a cache that matches the current rule files", () => {
     const built = JSON.parse(readFileSync(join(ROOT, "dist", "builtin-rules.json"), "utf8")) as unknown;

@@ -16,12 +16,19 @@ rules:
     with: { on: mergeRequest, all: [ready] }
     when: { field: mergeRequest.headPipeline.status, equals: success }
 `;
-const rules = loadRuleSet({ builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")), configFile: { path: "bfd.config.yaml", text: config }, readRuleFile: () => null }).rules;
+const rules = loadRuleSet({
+  builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+  configFile: { path: "bfd.config.yaml", text: config },
+  readRuleFile: () => null,
+}).rules;
 
 describe("a when: condition over evidence", () => {
   it("skips the rule, with the reason, when the condition does not hold", () => {
     const report = evaluate(rules, withMr({ headPipeline: { id: 1, status: "failed", url: null } }), { gate: "done" });
-    expect(report.results[0]).toMatchObject({ status: "skipped", message: 'Only applies when mergeRequest.headPipeline.status is "success"' });
+    expect(report.results[0]).toMatchObject({
+      status: "skipped",
+      message: 'Only applies when mergeRequest.headPipeline.status is "success"',
+    });
   });
 
   it("applies the rule when the condition holds", () => {
@@ -30,9 +37,15 @@ describe("a when: condition over evidence", () => {
   });
 
   it("is an error, never a skip, when the evidence it reads could not be read", () => {
-    const unreadable = { ...withMr({}), unavailable: [{ evidence: "mergeRequest.headPipeline" as const, reason: "CI_JOB_TOKEN cannot read pipelines" }] };
+    const unreadable = {
+      ...withMr({}),
+      unavailable: [{ evidence: "mergeRequest.headPipeline" as const, reason: "CI_JOB_TOKEN cannot read pipelines" }],
+    };
     const report = evaluate(rules, unreadable, { gate: "done" });
-    expect(report.results[0]).toMatchObject({ status: "error", message: "Could not read mergeRequest.headPipeline: CI_JOB_TOKEN cannot read pipelines" });
+    expect(report.results[0]).toMatchObject({
+      status: "error",
+      message: "Could not read mergeRequest.headPipeline: CI_JOB_TOKEN cannot read pipelines",
+    });
     expect(report.verdict).toBe("fail");
   });
 

@@ -4,8 +4,15 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "../helpers/cli.js";
 
-type Job = { script?: unknown; rules?: { if?: string }[]; artifacts?: { when?: string; reports?: Record<string, string> }; allow_failure?: unknown; stage?: string };
-const load = (path: string): Record<string, unknown> => parse(readFileSync(join(ROOT, path), "utf8"), { merge: true }) as Record<string, unknown>;
+type Job = {
+  script?: unknown;
+  rules?: { if?: string }[];
+  artifacts?: { when?: string; reports?: Record<string, string> };
+  allow_failure?: unknown;
+  stage?: string;
+};
+const load = (path: string): Record<string, unknown> =>
+  parse(readFileSync(join(ROOT, path), "utf8"), { merge: true }) as Record<string, unknown>;
 
 describe("GitLab CI files", () => {
   it("the reusable job runs bfd ci on merge-request pipelines and uploads both reports even when it fails", () => {

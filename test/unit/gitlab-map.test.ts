@@ -17,14 +17,18 @@ import {
 import { parseMergeRequestUrl, projectFromRemoteUrl } from "../../src/sources/gitlab/project.js";
 import { MergeRequestSchema } from "../../src/work-item/schema.js";
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/gitlab/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/gitlab/${name}`, import.meta.url), "utf8"));
 const singleMr = fixture("merge_request.json") as Record<string, unknown>;
 const listedMr = (fixture("merge_requests_list.json") as Record<string, unknown>[])[0];
 
 describe("mapping GitLab's documented replies", () => {
   it("maps the docs' single merge request to a WorkItem MergeRequest", () => {
     const diffs = DiffJson.array().parse(fixture("mr_diffs.json")).map(toChangedFile);
-    const mergeRequest = toMergeRequest(MergeRequestJson.parse(singleMr), { changes: diffs, flagRecords: [{ path: "config/flags/a.yml", content: "name: a\n" }] });
+    const mergeRequest = toMergeRequest(MergeRequestJson.parse(singleMr), {
+      changes: diffs,
+      flagRecords: [{ path: "config/flags/a.yml", content: "name: a\n" }],
+    });
     expect(mergeRequest).toEqual({
       iid: 133,
       projectPath: "marcel.amirault/test-project",
@@ -39,7 +43,11 @@ describe("mapping GitLab's documented replies", () => {
       targetBranch: "main",
       mergedAt: null,
       headSha: "e82eb4a098e32c796079ca3915e07487fc4db24c",
-      headPipeline: { id: 538317940, status: "failed", url: "https://gitlab.com/marcel.amirault/test-project/-/pipelines/538317940" },
+      headPipeline: {
+        id: 538317940,
+        status: "failed",
+        url: "https://gitlab.com/marcel.amirault/test-project/-/pipelines/538317940",
+      },
       changes: [
         { oldPath: "README", newPath: "README", newFile: false, deletedFile: false, renamedFile: false },
         { oldPath: "VERSION", newPath: "VERSION", newFile: false, deletedFile: false, renamedFile: false },
@@ -62,29 +70,47 @@ describe("mapping GitLab's documented replies", () => {
       mergedAt: "2018-09-07T11:16:17.520Z",
       updatedAt: "2017-04-29T08:46:00Z",
     });
-    expect(toMergedMergeRequest(mr)).toMatchObject({ author: "admin", labels: ["Community contribution", "Manage"], description: "fixed login page css paddings" });
+    expect(toMergedMergeRequest(mr)).toMatchObject({
+      author: "admin",
+      labels: ["Community contribution", "Manage"],
+      description: "fixed login page css paddings",
+    });
   });
 
   it("maps the changes of the deprecated /changes reply with the same diff mapper", () => {
     const changes = (fixture("mr_changes.json") as { changes: unknown[] }).changes;
-    expect(DiffJson.array().parse(changes).map(toChangedFile)).toEqual([{ oldPath: "VERSION", newPath: "VERSION", newFile: false, deletedFile: false, renamedFile: false }]);
+    expect(DiffJson.array().parse(changes).map(toChangedFile)).toEqual([
+      { oldPath: "VERSION", newPath: "VERSION", newFile: false, deletedFile: false, renamedFile: false },
+    ]);
   });
 
   it.each([
-    ["mr_notes.json", [
-      { id: 302, body: "approved this merge request", authorId: 1, system: true },
-      { id: 301, body: "Comment for MR", authorId: 1, system: false },
-    ]],
+    [
+      "mr_notes.json",
+      [
+        { id: 302, body: "approved this merge request", authorId: 1, system: true },
+        { id: 301, body: "Comment for MR", authorId: 1, system: false },
+      ],
+    ],
   ])("maps the notes in %s, system notes included", (name, expected) => {
     expect(NoteJson.array().parse(fixture(name)).map(toNoteSummary)).toEqual(expected);
   });
 
   it("maps the created note the POST returns", () => {
-    expect(toNoteSummary(NoteJson.parse(fixture("note_created.json")))).toEqual({ id: 301, body: "Comment for MR", authorId: 1, system: false });
+    expect(toNoteSummary(NoteJson.parse(fixture("note_created.json")))).toEqual({
+      id: 301,
+      body: "Comment for MR",
+      authorId: 1,
+      system: false,
+    });
   });
 
   it.each([
-    ["falls back to `pipeline` when `head_pipeline` is null", { head_pipeline: null }, { id: 538317940, status: "failed" }],
+    [
+      "falls back to `pipeline` when `head_pipeline` is null",
+      { head_pipeline: null },
+      { id: 538317940, status: "failed" },
+    ],
     ["gives no pipeline when both are null", { head_pipeline: null, pipeline: null }, null],
   ])("%s", (_, override, expected) => {
     const headPipeline = toMergeRequest(MergeRequestJson.parse({ ...singleMr, ...override })).headPipeline;
@@ -93,16 +119,32 @@ describe("mapping GitLab's documented replies", () => {
 
   it.each([
     ["a null description becomes empty", { description: null }, { description: "" }],
-    ["an old reply without `draft` reads work_in_progress", { draft: undefined, work_in_progress: true }, { draft: true }],
-    ["labels with details become their names", { labels: [{ id: 1, name: "backend", color: "#fff" }] }, { labels: ["backend"] }],
+    [
+      "an old reply without `draft` reads work_in_progress",
+      { draft: undefined, work_in_progress: true },
+      { draft: true },
+    ],
+    [
+      "labels with details become their names",
+      { labels: [{ id: 1, name: "backend", color: "#fff" }] },
+      { labels: ["backend"] },
+    ],
     ["a missing author becomes null", { author: null }, { author: null }],
-    ["a missing sha falls back to diff_refs.head_sha", { sha: null }, { headSha: "e82eb4a098e32c796079ca3915e07487fc4db24c" }],
+    [
+      "a missing sha falls back to diff_refs.head_sha",
+      { sha: null },
+      { headSha: "e82eb4a098e32c796079ca3915e07487fc4db24c" },
+    ],
   ])("%s", (_, override, expected) => {
     expect(toMergeRequest(MergeRequestJson.parse({ ...singleMr, ...override }))).toMatchObject(expected);
   });
 
   it.each([
-    ["references.full minus !iid", { iid: 7, references: { full: "a/b/c!7" }, web_url: "https://x/other/-/merge_requests/7" }, "a/b/c"],
+    [
+      "references.full minus !iid",
+      { iid: 7, references: { full: "a/b/c!7" }, web_url: "https://x/other/-/merge_requests/7" },
+      "a/b/c",
+    ],
     ["web_url with /-/", { iid: 7, references: null, web_url: "https://x/a/b/-/merge_requests/7" }, "a/b"],
     ["an old web_url without /-/", { iid: 7, references: null, web_url: "http://x/a/b/merge_requests/7" }, "a/b"],
     ["the fallback when nothing fits", { iid: 7, references: null, web_url: "not a url" }, "given/path"],
@@ -119,11 +161,26 @@ describe("mapping GitLab's documented replies", () => {
 
 describe("parseMergeRequestUrl", () => {
   it.each([
-    ["https://gitlab.example.com/group/sub/app/-/merge_requests/42", { host: "https://gitlab.example.com", projectPath: "group/sub/app", iid: 42 }],
-    ["https://gitlab.example.com/group/app/-/merge_requests/42/diffs#note_9", { host: "https://gitlab.example.com", projectPath: "group/app", iid: 42 }],
-    ["https://gitlab.example.com:8443/group/app/-/merge_requests/7?tab=pipelines", { host: "https://gitlab.example.com:8443", projectPath: "group/app", iid: 7 }],
-    ["http://gitlab.local/group/app/merge_requests/3", { host: "http://gitlab.local", projectPath: "group/app", iid: 3 }],
-    ["  https://gitlab.com/my.group/my-app/-/merge_requests/1  ", { host: "https://gitlab.com", projectPath: "my.group/my-app", iid: 1 }],
+    [
+      "https://gitlab.example.com/group/sub/app/-/merge_requests/42",
+      { host: "https://gitlab.example.com", projectPath: "group/sub/app", iid: 42 },
+    ],
+    [
+      "https://gitlab.example.com/group/app/-/merge_requests/42/diffs#note_9",
+      { host: "https://gitlab.example.com", projectPath: "group/app", iid: 42 },
+    ],
+    [
+      "https://gitlab.example.com:8443/group/app/-/merge_requests/7?tab=pipelines",
+      { host: "https://gitlab.example.com:8443", projectPath: "group/app", iid: 7 },
+    ],
+    [
+      "http://gitlab.local/group/app/merge_requests/3",
+      { host: "http://gitlab.local", projectPath: "group/app", iid: 3 },
+    ],
+    [
+      "  https://gitlab.com/my.group/my-app/-/merge_requests/1  ",
+      { host: "https://gitlab.com", projectPath: "my.group/my-app", iid: 1 },
+    ],
   ])("reads %s", (url, expected) => {
     expect(parseMergeRequestUrl(url)).toEqual(expected);
   });
@@ -145,10 +202,19 @@ describe("projectFromRemoteUrl", () => {
     ["git@gitlab.example.com:group/app.git", { host: "https://gitlab.example.com", projectPath: "group/app" }],
     ["git@gitlab.example.com:group/sub/app", { host: "https://gitlab.example.com", projectPath: "group/sub/app" }],
     ["https://gitlab.example.com/group/app.git", { host: "https://gitlab.example.com", projectPath: "group/app" }],
-    ["https://gitlab-ci-token:secret-token@gitlab.example.com/group/app.git", { host: "https://gitlab.example.com", projectPath: "group/app" }],
+    [
+      "https://gitlab-ci-token:secret-token@gitlab.example.com/group/app.git",
+      { host: "https://gitlab.example.com", projectPath: "group/app" },
+    ],
     ["http://gitlab.local:8080/group/app/", { host: "http://gitlab.local:8080", projectPath: "group/app" }],
-    ["ssh://git@gitlab.example.com:2222/group/app.git", { host: "https://gitlab.example.com", projectPath: "group/app" }],
-    ["ssh://gitlab.example.com/group/sub/app.git", { host: "https://gitlab.example.com", projectPath: "group/sub/app" }],
+    [
+      "ssh://git@gitlab.example.com:2222/group/app.git",
+      { host: "https://gitlab.example.com", projectPath: "group/app" },
+    ],
+    [
+      "ssh://gitlab.example.com/group/sub/app.git",
+      { host: "https://gitlab.example.com", projectPath: "group/sub/app" },
+    ],
   ])("reads %s", (remote, expected) => {
     expect(projectFromRemoteUrl(remote)).toEqual(expected);
   });
@@ -165,12 +231,17 @@ describe("projectFromRemoteUrl", () => {
   });
 
   it("never returns the credentials embedded in a remote", () => {
-    expect(JSON.stringify(projectFromRemoteUrl("https://oauth2:glpat-abcdefghijkl@gitlab.example.com/group/app.git"))).not.toContain("glpat");
+    expect(
+      JSON.stringify(projectFromRemoteUrl("https://oauth2:glpat-abcdefghijkl@gitlab.example.com/group/app.git")),
+    ).not.toContain("glpat");
   });
 });
 
 describe("content of an added file, from its diff", () => {
-  const diff = (text: string | undefined, init: Partial<{ new_file: boolean; too_large: boolean; collapsed: boolean }> = {}) => ({
+  const diff = (
+    text: string | undefined,
+    init: Partial<{ new_file: boolean; too_large: boolean; collapsed: boolean }> = {},
+  ) => ({
     old_path: "f.yml",
     new_path: "f.yml",
     new_file: true,

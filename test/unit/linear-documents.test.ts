@@ -24,7 +24,8 @@ const schema: GraphQLSchema = buildSchema(
 
 /** Every exported string constant holding an operation, so a document added without registering it is still checked. */
 const exportedOperations: [string, string][] = Object.entries(documents as Readonly<Record<string, unknown>>).flatMap(
-  ([name, value]): [string, string][] => (typeof value === "string" && /^\s*(query|mutation)\s/m.test(value) ? [[name, value]] : []),
+  ([name, value]): [string, string][] =>
+    typeof value === "string" && /^\s*(query|mutation)\s/m.test(value) ? [[name, value]] : [],
 );
 
 /**
@@ -96,7 +97,9 @@ describe("Linear GraphQL documents", () => {
   });
 
   it("rejects a document that asks for a field Linear does not have, so the check above can fail", () => {
-    const wrong = parse("query Wrong($id: String!) { issue(id: $id) { identifier blockedBy { nodes { identifier } } } }");
+    const wrong = parse(
+      "query Wrong($id: String!) { issue(id: $id) { identifier blockedBy { nodes { identifier } } } }",
+    );
     const errors = validate(schema, wrong);
     expect(errors.map((error) => error.message)).toEqual([
       'Cannot query field "blockedBy" on type "Issue". Did you mean "snoozedBy"?',

@@ -13,7 +13,9 @@ import {
 import { IssueSchema } from "../../src/work-item/schema.js";
 
 function recorded(name: string): unknown {
-  const body: unknown = JSON.parse(readFileSync(new URL(`../fixtures/linear/responses/${name}`, import.meta.url), "utf8"));
+  const body: unknown = JSON.parse(
+    readFileSync(new URL(`../fixtures/linear/responses/${name}`, import.meta.url), "utf8"),
+  );
   if (typeof body !== "object" || body === null || !("data" in body)) throw new Error(`${name} has no data`);
   return body.data;
 }
@@ -122,7 +124,11 @@ describe("mapping Linear's issue JSON to the WorkItem issue", () => {
   });
 
   it("reads a branch search without a match as no issue", () => {
-    const data = parseLinearData("BfdIssueByBranch", IssueByBranchDataSchema, recorded("issue-by-branch-no-match.json"));
+    const data = parseLinearData(
+      "BfdIssueByBranch",
+      IssueByBranchDataSchema,
+      recorded("issue-by-branch-no-match.json"),
+    );
     expect(data.issueVcsBranchSearch).toBeNull();
   });
 
@@ -133,7 +139,9 @@ describe("mapping Linear's issue JSON to the WorkItem issue", () => {
     expect(page.issues.nodes.map(hasTruncatedLists)).toEqual([false, false, false]);
     const [first] = page.issues.nodes;
     if (first === undefined) throw new Error("empty page");
-    expect(hasTruncatedLists({ ...first, inverseRelations: { ...first.inverseRelations, pageInfo: { hasNextPage: true } } })).toBe(true);
+    expect(
+      hasTruncatedLists({ ...first, inverseRelations: { ...first.inverseRelations, pageInfo: { hasNextPage: true } } }),
+    ).toBe(true);
   });
 
   it("names the path when Linear's answer lacks a field the document asked for", () => {

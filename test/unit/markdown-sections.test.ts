@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { findSection, markdownLinks, sectionItems, sectionTaskItems, sectionText, type MarkdownSection } from "../../src/markdown/sections.js";
+import {
+  findSection,
+  markdownLinks,
+  sectionItems,
+  sectionTaskItems,
+  sectionText,
+  type MarkdownSection,
+} from "../../src/markdown/sections.js";
 
 const lines = (...text: string[]) => text.join("\n");
 const AC = ["Acceptance criteria", "AC"];
@@ -15,19 +22,54 @@ describe("findSection", () => {
     ["finds an ATX heading by alias", lines("# Title", "## AC", "- a"), "AC", "a"],
     ["matches case-insensitively", lines("## acceptance CRITERIA", "text"), "acceptance CRITERIA", "text"],
     ["ignores a trailing colon", lines("### Acceptance criteria:", "text"), "Acceptance criteria:", "text"],
-    ["ignores a space before the trailing colon", lines("## Acceptance criteria :", "text"), "Acceptance criteria :", "text"],
+    [
+      "ignores a space before the trailing colon",
+      lines("## Acceptance criteria :", "text"),
+      "Acceptance criteria :",
+      "text",
+    ],
     ["ignores a full-width colon", lines("## Acceptance criteria：", "text"), "Acceptance criteria：", "text"],
     ["collapses inner whitespace", lines("## Acceptance   criteria", "text"), "Acceptance   criteria", "text"],
-    ["reads inline markup in the heading as text", lines("## *Acceptance* `criteria`", "text"), "Acceptance criteria", "text"],
-    ["accepts a paragraph of bold text as a heading", lines("**Acceptance criteria**", "- a"), "Acceptance criteria", "a"],
+    [
+      "reads inline markup in the heading as text",
+      lines("## *Acceptance* `criteria`", "text"),
+      "Acceptance criteria",
+      "text",
+    ],
+    [
+      "accepts a paragraph of bold text as a heading",
+      lines("**Acceptance criteria**", "- a"),
+      "Acceptance criteria",
+      "a",
+    ],
     ["accepts bold text with its colon outside", lines("**AC**:", "", "text"), "AC", "text"],
     ["accepts a setext heading", lines("AC", "==", "text"), "AC", "text"],
     ["stops at the next heading of the same level", lines("## AC", "a", "## Design", "b"), "AC", "a"],
     ["keeps deeper headings inside the section", lines("## AC", "a", "### Web", "b", "# Next", "c"), "AC", "a\nWeb\nb"],
-    ["ends a bold-text section at the next heading of any level", lines("**AC**", "", "a", "", "#### Notes", "b"), "AC", "a"],
-    ["ends a bold-text section at the next bold-text heading", lines("**AC**", "", "a", "", "**Notes**", "", "b"), "AC", "a"],
-    ["accepts a short plain line ending in a colon as a heading", lines("Intro.", "", "Acceptance criteria:", "- a"), "Acceptance criteria:", "a"],
-    ["keeps a lead-in line ending in a colon inside a bold-text section", lines("**AC**", "", "Given a signed-in admin:", "- a"), "AC", "Given a signed-in admin:\na"],
+    [
+      "ends a bold-text section at the next heading of any level",
+      lines("**AC**", "", "a", "", "#### Notes", "b"),
+      "AC",
+      "a",
+    ],
+    [
+      "ends a bold-text section at the next bold-text heading",
+      lines("**AC**", "", "a", "", "**Notes**", "", "b"),
+      "AC",
+      "a",
+    ],
+    [
+      "accepts a short plain line ending in a colon as a heading",
+      lines("Intro.", "", "Acceptance criteria:", "- a"),
+      "Acceptance criteria:",
+      "a",
+    ],
+    [
+      "keeps a lead-in line ending in a colon inside a bold-text section",
+      lines("**AC**", "", "Given a signed-in admin:", "- a"),
+      "AC",
+      "Given a signed-in admin:\na",
+    ],
     ["ends a plain-line section at the next plain-line heading", lines("AC:", "- a", "", "Notes:", "- b"), "AC:", "a"],
     ["takes the first of several matching sections", lines("## AC", "first", "## AC", "second"), "AC", "first"],
     ["does not treat a sentence starting in bold as a heading", lines("**AC** are below.", "- a"), null, null],
@@ -49,12 +91,51 @@ describe("findSection", () => {
 
 describe("sectionItems", () => {
   it.each<[string, string, { text: string; checked: boolean | null; struck: boolean }[]]>([
-    ["lists plain items with checked null", lines("## AC", "- a", "- b"), [{ text: "a", checked: null, struck: false }, { text: "b", checked: null, struck: false }]],
-    ["lists task items with their tick", lines("## AC", "- [ ] a", "- [x] b"), [{ text: "a", checked: false, struck: false }, { text: "b", checked: true, struck: false }]],
-    ["counts a nested list as part of its parent", lines("## AC", "- a", "  - a.1", "- b"), [{ text: "a", checked: null, struck: false }, { text: "b", checked: null, struck: false }]],
-    ["reads ordered lists and lists split by prose", lines("## AC", "1. a", "", "Then:", "", "* b"), [{ text: "a", checked: null, struck: false }, { text: "b", checked: null, struck: false }]],
-    ["marks an item struck only when all its first paragraph is struck", lines("## AC", "- ~~a~~", "- ~~a~~ b"), [{ text: "a", checked: null, struck: true }, { text: "a b", checked: null, struck: false }]],
-    ["reads the text without markup", lines("## AC", "- **Resolved:** [yes](https://x.example)"), [{ text: "Resolved: yes", checked: null, struck: false }]],
+    [
+      "lists plain items with checked null",
+      lines("## AC", "- a", "- b"),
+      [
+        { text: "a", checked: null, struck: false },
+        { text: "b", checked: null, struck: false },
+      ],
+    ],
+    [
+      "lists task items with their tick",
+      lines("## AC", "- [ ] a", "- [x] b"),
+      [
+        { text: "a", checked: false, struck: false },
+        { text: "b", checked: true, struck: false },
+      ],
+    ],
+    [
+      "counts a nested list as part of its parent",
+      lines("## AC", "- a", "  - a.1", "- b"),
+      [
+        { text: "a", checked: null, struck: false },
+        { text: "b", checked: null, struck: false },
+      ],
+    ],
+    [
+      "reads ordered lists and lists split by prose",
+      lines("## AC", "1. a", "", "Then:", "", "* b"),
+      [
+        { text: "a", checked: null, struck: false },
+        { text: "b", checked: null, struck: false },
+      ],
+    ],
+    [
+      "marks an item struck only when all its first paragraph is struck",
+      lines("## AC", "- ~~a~~", "- ~~a~~ b"),
+      [
+        { text: "a", checked: null, struck: true },
+        { text: "a b", checked: null, struck: false },
+      ],
+    ],
+    [
+      "reads the text without markup",
+      lines("## AC", "- **Resolved:** [yes](https://x.example)"),
+      [{ text: "Resolved: yes", checked: null, struck: false }],
+    ],
     ["gives an empty item empty text", lines("## AC", "-"), [{ text: "", checked: null, struck: false }]],
     ["has no items in prose", lines("## AC", "Just text."), []],
   ])("%s", (_what, markdown, items) => {
@@ -64,8 +145,23 @@ describe("sectionItems", () => {
 
 describe("sectionTaskItems", () => {
   it.each<[string, string, [string, boolean][]]>([
-    ["lists task items with their tick", lines("## AC", "- [ ] a", "- [x] b"), [["a", false], ["b", true]]],
-    ["includes nested task items, parents first", lines("## AC", "- [x] a", "  - [ ] a.1", "    - [x] a.1.1"), [["a", true], ["a.1", false], ["a.1.1", true]]],
+    [
+      "lists task items with their tick",
+      lines("## AC", "- [ ] a", "- [x] b"),
+      [
+        ["a", false],
+        ["b", true],
+      ],
+    ],
+    [
+      "includes nested task items, parents first",
+      lines("## AC", "- [x] a", "  - [ ] a.1", "    - [x] a.1.1"),
+      [
+        ["a", true],
+        ["a.1", false],
+        ["a.1.1", true],
+      ],
+    ],
     ["finds task items nested under plain items", lines("## AC", "- web", "  - [ ] login"), [["login", false]]],
     ["finds task items in a block quote", lines("## AC", "> - [ ] quoted"), [["quoted", false]]],
     ["skips plain items", lines("## AC", "- a", "- [x] b"), [["b", true]]],
@@ -87,11 +183,34 @@ describe("sectionText", () => {
 
 describe("markdownLinks", () => {
   it.each<[string, string, { url: string; text: string }[]]>([
-    ["reads an inline link's URL and text", "[the challenge](https://index.example.com/c/1)", [{ url: "https://index.example.com/c/1", text: "the challenge" }]],
-    ["reads a bare URL, autolinked", "See https://index.example.com/c/1 now", [{ url: "https://index.example.com/c/1", text: "https://index.example.com/c/1" }]],
-    ["reads an angle-bracket autolink", "<https://x.example>", [{ url: "https://x.example", text: "https://x.example" }]],
-    ["does not resolve reference-style links (Linear writes inline ones)", "[spec][1]\n\n[1]: https://x.example/spec", []],
-    ["reads links nested in lists and headings, in order", lines("## [H](https://h.example)", "- [L](https://l.example)"), [{ url: "https://h.example", text: "H" }, { url: "https://l.example", text: "L" }]],
+    [
+      "reads an inline link's URL and text",
+      "[the challenge](https://index.example.com/c/1)",
+      [{ url: "https://index.example.com/c/1", text: "the challenge" }],
+    ],
+    [
+      "reads a bare URL, autolinked",
+      "See https://index.example.com/c/1 now",
+      [{ url: "https://index.example.com/c/1", text: "https://index.example.com/c/1" }],
+    ],
+    [
+      "reads an angle-bracket autolink",
+      "<https://x.example>",
+      [{ url: "https://x.example", text: "https://x.example" }],
+    ],
+    [
+      "does not resolve reference-style links (Linear writes inline ones)",
+      "[spec][1]\n\n[1]: https://x.example/spec",
+      [],
+    ],
+    [
+      "reads links nested in lists and headings, in order",
+      lines("## [H](https://h.example)", "- [L](https://l.example)"),
+      [
+        { url: "https://h.example", text: "H" },
+        { url: "https://l.example", text: "L" },
+      ],
+    ],
     ["finds none in plain text", "no links", []],
   ])("%s", (_what, markdown, links) => {
     expect(markdownLinks(markdown)).toEqual(links);

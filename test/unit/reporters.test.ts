@@ -14,7 +14,11 @@ import { loadRuleSet } from "../../src/rules/load.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
 import { ROOT } from "../helpers/cli.js";
 
-const rules = loadRuleSet({ builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")), configFile: null, readRuleFile: () => null }).rules;
+const rules = loadRuleSet({
+  builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+  configFile: null,
+  readRuleFile: () => null,
+}).rules;
 function reportFor(example: string, gate: "ready" | "done", edit: (text: string) => string = (t) => t): Report {
   const text = edit(readFileSync(join(ROOT, "examples", example), "utf8"));
   return evaluate(rules, parseSnapshot(text, example), { gate });
@@ -22,10 +26,18 @@ function reportFor(example: string, gate: "ready" | "done", edit: (text: string)
 const failing = reportFor("done-fail.json", "done");
 const passing = reportFor("done-pass.json", "done");
 
-interface XmlCase { "@name": string; failure?: { "@message": string; "#": string }; error?: unknown; skipped?: { "@message": string }; "system-out"?: string }
+interface XmlCase {
+  "@name": string;
+  failure?: { "@message": string; "#": string };
+  error?: unknown;
+  skipped?: { "@message": string };
+  "system-out"?: string;
+}
 
 function junitCases(report: Report): { suite: Record<string, string>; cases: XmlCase[] } {
-  const doc = convert(renderJunit(report, { colorLevel: 0 }), { format: "object" }) as unknown as { testsuites: { testsuite: Record<string, string> & { testcase: XmlCase | XmlCase[] } } };
+  const doc = convert(renderJunit(report, { colorLevel: 0 }), { format: "object" }) as unknown as {
+    testsuites: { testsuite: Record<string, string> & { testcase: XmlCase | XmlCase[] } };
+  };
   const suite = doc.testsuites.testsuite;
   const cases = Array.isArray(suite.testcase) ? suite.testcase : [suite.testcase];
   return { suite, cases };
@@ -38,19 +50,27 @@ describe("JUnit report", () => {
     expect(cases).toHaveLength(failing.results.length);
     expect(Number(suite["@tests"])).toBe(failing.results.length);
     expect(Number(suite["@failures"])).toBe(failing.summary.failed);
-    expect(cases.filter((c) => c.failure === undefined && c.skipped === undefined)).toHaveLength(failing.summary.passed);
+    expect(cases.filter((c) => c.failure === undefined && c.skipped === undefined)).toHaveLength(
+      failing.summary.passed,
+    );
   });
 
   it("gives failures their message and the fix", () => {
     const pipeline = junitCases(failing).cases.find((c) => c["@name"].startsWith("validated-in-pipeline"))!;
     expect(pipeline.failure?.["@message"]).toBe("Head pipeline is failed; needs success");
-    expect(pipeline.failure?.["#"]).toContain("How to fix: Wait for the pipeline to finish green, or fix it and run it again");
+    expect(pipeline.failure?.["#"]).toContain(
+      "How to fix: Wait for the pipeline to finish green, or fix it and run it again",
+    );
   });
 
   it("shows waived and skipped rules as skipped with their reason", () => {
     const { cases } = junitCases(failing);
-    expect(cases.find((c) => c["@name"].startsWith("release-notes-updated"))?.skipped?.["@message"]).toMatch(/^waived: Ships dark/);
-    expect(cases.find((c) => c["@name"].startsWith("staging-validated"))?.skipped?.["@message"]).toContain("Only applies when");
+    expect(cases.find((c) => c["@name"].startsWith("release-notes-updated"))?.skipped?.["@message"]).toMatch(
+      /^waived: Ships dark/,
+    );
+    expect(cases.find((c) => c["@name"].startsWith("staging-validated"))?.skipped?.["@message"]).toContain(
+      "Only applies when",
+    );
   });
 
   it("keeps warnings from failing the widget", () => {
@@ -61,7 +81,9 @@ describe("JUnit report", () => {
   });
 
   it("is well-formed even when issue text holds XML and control characters", () => {
-    const evil = reportFor("done-fail.json", "done", (t) => t.replace('"title": "Show sign-in events in the admin audit log"', '"title": "<x>&\\u0007]]>"'));
+    const evil = reportFor("done-fail.json", "done", (t) =>
+      t.replace('"title": "Show sign-in events in the admin audit log"', '"title": "<x>&\\u0007]]>"'),
+    );
     expect(() => junitCases(evil)).not.toThrow();
   });
 });
@@ -75,7 +97,10 @@ describe("Code Quality report", () => {
       expect(Object.keys(entry).sort()).toEqual(["check_name", "description", "fingerprint", "location", "severity"]);
       expect(typeof entry.description).toBe("string");
       expect(["info", "minor", "major", "critical", "blocker"]).toContain(entry.severity);
-      expect(entry.location).toMatchObject({ path: expect.stringMatching(/^rules\/done\.yaml$/), lines: { begin: expect.any(Number) } });
+      expect(entry.location).toMatchObject({
+        path: expect.stringMatching(/^rules\/done\.yaml$/),
+        lines: { begin: expect.any(Number) },
+      });
     }
     expect(JSON.parse(renderCodeQuality(passing, { colorLevel: 0 }))).toEqual([]);
   });
@@ -91,17 +116,32 @@ describe("Code Quality report", () => {
   it("uses fingerprints that are unique and stable across runs with other messages", () => {
     const fingerprints = entries.map((e) => e.fingerprint);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
-    const reworded = reportFor("done-fail.json", "done", (t) => t.replace('"status": "failed"', '"status": "canceled"'));
+    const reworded = reportFor("done-fail.json", "done", (t) =>
+      t.replace('"status": "failed"', '"status": "canceled"'),
+    );
     const again = JSON.parse(renderCodeQuality(reworded, { colorLevel: 0 })) as Record<string, unknown>[];
-    expect(again.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint).toBe(entries.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint);
+    expect(again.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint).toBe(
+      entries.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint,
+    );
   });
 
   it("maps severities: error → major, unreadable evidence → critical, warning → minor", () => {
-    const warned = JSON.parse(renderCodeQuality(reportFor("ready-fail.json", "ready"), { colorLevel: 0 })) as { check_name: string; severity: string }[];
+    const warned = JSON.parse(renderCodeQuality(reportFor("ready-fail.json", "ready"), { colorLevel: 0 })) as {
+      check_name: string;
+      severity: string;
+    }[];
     expect(warned.find((e) => e.check_name === "open-questions")?.severity).toBe("minor");
     expect(warned.find((e) => e.check_name === "unit-of-work")?.severity).toBe("major");
-    const unreadable = reportFor("done-pass.json", "done", (t) => t.replace('"schemaVersion": 1,', '"schemaVersion": 1, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "CI_JOB_TOKEN cannot read diffs"}],'));
-    const entriesUnreadable = JSON.parse(renderCodeQuality(unreadable, { colorLevel: 0 })) as { check_name: string; severity: string }[];
+    const unreadable = reportFor("done-pass.json", "done", (t) =>
+      t.replace(
+        '"schemaVersion": 1,',
+        '"schemaVersion": 1, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "CI_JOB_TOKEN cannot read diffs"}],',
+      ),
+    );
+    const entriesUnreadable = JSON.parse(renderCodeQuality(unreadable, { colorLevel: 0 })) as {
+      check_name: string;
+      severity: string;
+    }[];
     expect(entriesUnreadable.find((e) => e.check_name === "release-notes-updated")?.severity).toBe("critical");
   });
 });
@@ -120,7 +160,12 @@ describe("Markdown report and escaping", () => {
   });
 
   it("never lets an issue title ping @all or inject HTML into the note", () => {
-    const evil = reportFor("done-fail.json", "done", (t) => t.replace('"title": "Show sign-in events in the admin audit log"', '"title": "@all <script>x</script> ](javascript:alert(1))"'));
+    const evil = reportFor("done-fail.json", "done", (t) =>
+      t.replace(
+        '"title": "Show sign-in events in the admin audit log"',
+        '"title": "@all <script>x</script> ](javascript:alert(1))"',
+      ),
+    );
     const body = renderMarkdown(evil, { colorLevel: 0 });
     expect(body).not.toMatch(/(^|[^\u200b])@all/);
     expect(body).not.toContain("<script>");

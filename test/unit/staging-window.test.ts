@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { explicitWindow, stagingWindow, type ReleaseCalendar } from "../../src/staging/window.js";
 
-const berlin: ReleaseCalendar = { timeZone: "Europe/Berlin", cutoff: { weekday: "thursday", time: "12:00" }, release: { weekday: "tuesday", time: "10:00" } };
+const berlin: ReleaseCalendar = {
+  timeZone: "Europe/Berlin",
+  cutoff: { weekday: "thursday", time: "12:00" },
+  release: { weekday: "tuesday", time: "10:00" },
+};
 
 describe("the staging window", () => {
   it.each([
@@ -23,11 +27,15 @@ describe("the staging window", () => {
   });
 
   it("rejects an unknown time zone as a usage error", () => {
-    expect(() => stagingWindow({ ...berlin, timeZone: "Mars/Olympus" }, "2026-10-29T11:30:00.000Z")).toThrow(/unknown time zone "Mars\/Olympus"/);
+    expect(() => stagingWindow({ ...berlin, timeZone: "Mars/Olympus" }, "2026-10-29T11:30:00.000Z")).toThrow(
+      /unknown time zone "Mars\/Olympus"/,
+    );
   });
 
   it("reads --since/--until without an offset in the calendar's zone", () => {
-    expect(explicitWindow("2026-10-22T12:00", "2026-10-29T12:00", "Europe/Berlin", "2026-11-01T00:00:00Z")).toMatchObject({
+    expect(
+      explicitWindow("2026-10-22T12:00", "2026-10-29T12:00", "Europe/Berlin", "2026-11-01T00:00:00Z"),
+    ).toMatchObject({
       start: "2026-10-22T10:00:00.000Z",
       end: "2026-10-29T11:00:00.000Z",
       mandatory: true,

@@ -19,7 +19,12 @@
  * handler; GitLab's 429s are what we honour).
  */
 import { MergeRequestNotes, MergeRequests, Projects, RepositoryFiles, Users } from "@gitbeaker/core";
-import { createRequesterFn, type FormattedResponse, type RequestOptions, type ResponseBodyTypes } from "@gitbeaker/requester-utils";
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequestOptions,
+  type ResponseBodyTypes,
+} from "@gitbeaker/requester-utils";
 import { redact } from "../../redact.js";
 import { withRetry, type RetryDeps, type RetryPolicy } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
@@ -46,7 +51,10 @@ export interface GitLabClient {
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
-  const requesterFn = createRequesterFn((_serviceOptions, requestOptions) => Promise.resolve(requestOptions), createRequestHandler(config));
+  const requesterFn = createRequesterFn(
+    (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
+    createRequestHandler(config),
+  );
   // A personal/project token wins over the job token: it can read diffs and post notes, CI_JOB_TOKEN cannot.
   // BaseResource picks the auth header with `"token" in options`, so an absent token must be an absent key.
   const auth =
@@ -100,7 +108,14 @@ export function createRequestHandler(config: GitLabClientConfig) {
     const attempt = async (attemptNumber: number, attemptSignal: AbortSignal): Promise<FormattedResponse> => {
       const started = config.deps.now();
       const report = (status: number | "network-error" | "timeout"): void =>
-        config.onRequest?.({ service: "GitLab", method, url: shownUrl, status, ms: Math.max(0, config.deps.now() - started), attempt: attemptNumber });
+        config.onRequest?.({
+          service: "GitLab",
+          method,
+          url: shownUrl,
+          status,
+          ms: Math.max(0, config.deps.now() - started),
+          attempt: attemptNumber,
+        });
       const signal = options.signal === undefined ? attemptSignal : AbortSignal.any([attemptSignal, options.signal]);
       const where = { method, url: shownUrl, attempt: attemptNumber };
 
@@ -125,13 +140,20 @@ export function createRequestHandler(config: GitLabClientConfig) {
 
       const headers = Object.fromEntries(response.headers.entries());
       const status = response.status;
-      if (!response.ok) throw new GitLabHttpError({ status, method, url: shownUrl, headers, body: text, attempt: attemptNumber });
+      if (!response.ok)
+        throw new GitLabHttpError({ status, method, url: shownUrl, headers, body: text, attempt: attemptNumber });
       if (status === 204 || (text === "" && method === "DELETE")) return { body: null, headers, status };
       if (!expectJson) return { body: text, headers, status };
       return { body: parseJsonBody(text, headers["content-type"] ?? "", { status, ...where }), headers, status };
     };
 
-    return withRetry(attempt, (error) => gitLabAttemptFailure(error, config.deps.now()), config.policy, config.deps, config.startedAt);
+    return withRetry(
+      attempt,
+      (error) => gitLabAttemptFailure(error, config.deps.now()),
+      config.policy,
+      config.deps,
+      config.startedAt,
+    );
   };
 }
 
@@ -142,14 +164,22 @@ function requestUrl(endpoint: string, options: RequestOptions): URL {
   return url;
 }
 
-function parseJsonBody(text: string, contentType: string, where: { status: number; method: string; url: string; attempt: number }): ResponseBodyTypes {
+function parseJsonBody(
+  text: string,
+  contentType: string,
+  where: { status: number; method: string; url: string; attempt: number },
+): ResponseBodyTypes {
   if (/json/i.test(contentType)) {
     try {
       return JSON.parse(text) as ResponseBodyTypes;
     } catch (error) {
-      throw new GitLabResponseError("malformed-json", { ...where, detail: error instanceof Error ? error.message : String(error) });
+      throw new GitLabResponseError("malformed-json", {
+        ...where,
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
   }
-  if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) throw new GitLabResponseError("html", where);
+  if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text))
+    throw new GitLabResponseError("html", where);
   throw new GitLabResponseError("not-json", { ...where, detail: contentType === "" ? "no content type" : contentType });
 }

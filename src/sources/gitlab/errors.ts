@@ -11,7 +11,14 @@ export class GitLabHttpError extends Error {
   /** GitLab's `message` / `error` field, or the start of a non-JSON body. */
   readonly description: string;
   readonly attempt: number;
-  constructor(init: { status: number; method: string; url: string; headers: Record<string, string>; body: string; attempt: number }) {
+  constructor(init: {
+    status: number;
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+    attempt: number;
+  }) {
     const description = describeBody(init.body, init.headers["content-type"]);
     super(`GitLab answered HTTP ${init.status} to ${init.method} ${init.url}: ${description}`);
     this.name = "GitLabHttpError";
@@ -38,8 +45,13 @@ export class GitLabResponseError extends Error {
   readonly method: string;
   readonly url: string;
   readonly attempt: number;
-  constructor(problem: GitLabResponseProblem, init: { status: number; method: string; url: string; attempt: number; detail?: string }) {
-    super(`GitLab sent ${problemText(problem)} for ${init.method} ${init.url} (HTTP ${init.status})${init.detail === undefined ? "" : `: ${init.detail}`}`);
+  constructor(
+    problem: GitLabResponseProblem,
+    init: { status: number; method: string; url: string; attempt: number; detail?: string },
+  ) {
+    super(
+      `GitLab sent ${problemText(problem)} for ${init.method} ${init.url} (HTTP ${init.status})${init.detail === undefined ? "" : `: ${init.detail}`}`,
+    );
     this.name = "GitLabResponseError";
     this.problem = problem;
     this.status = init.status;
@@ -59,8 +71,13 @@ export class GitLabNetworkError extends Error {
   readonly attempt: number;
   /** Node's error code when there is one (ECONNREFUSED, UND_ERR_SOCKET, …). */
   readonly code: string | undefined;
-  constructor(problem: GitLabNetworkProblem, init: { method: string; url: string; attempt: number; code?: string; cause?: unknown }) {
-    super(`${init.method} ${init.url}: ${problem}${init.code === undefined ? "" : ` (${init.code})`}`, { cause: init.cause });
+  constructor(
+    problem: GitLabNetworkProblem,
+    init: { method: string; url: string; attempt: number; code?: string; cause?: unknown },
+  ) {
+    super(`${init.method} ${init.url}: ${problem}${init.code === undefined ? "" : ` (${init.code})`}`, {
+      cause: init.cause,
+    });
     this.name = "GitLabNetworkError";
     this.problem = problem;
     this.method = init.method;
@@ -73,14 +90,23 @@ export class GitLabNetworkError extends Error {
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNABORTED"]);
 
 /** Turns what `fetch` (or reading its body) threw into a GitLabNetworkError. */
-export function networkErrorFrom(error: unknown, attemptSignal: AbortSignal, init: { method: string; url: string; attempt: number }): GitLabNetworkError {
+export function networkErrorFrom(
+  error: unknown,
+  attemptSignal: AbortSignal,
+  init: { method: string; url: string; attempt: number },
+): GitLabNetworkError {
   if (attemptSignal.aborted || isNamed(error, "TimeoutError") || isNamed(error, "AbortError")) {
     return new GitLabNetworkError("timeout", { ...init, cause: error });
   }
   const code = errorCode(error);
   // A body cut short surfaces as `TypeError: terminated` whose cause is the socket error; treat it as a reset.
-  const reset = (code !== undefined && RESET_CODES.has(code)) || (error instanceof Error && error.message === "terminated");
-  return new GitLabNetworkError(reset ? "reset" : "unreachable", { ...init, ...(code === undefined ? {} : { code }), cause: error });
+  const reset =
+    (code !== undefined && RESET_CODES.has(code)) || (error instanceof Error && error.message === "terminated");
+  return new GitLabNetworkError(reset ? "reset" : "unreachable", {
+    ...init,
+    ...(code === undefined ? {} : { code }),
+    cause: error,
+  });
 }
 
 /**
@@ -92,7 +118,8 @@ export function gitLabAttemptFailure(error: unknown, nowMs: number = Date.now())
     if (error.status === 429) return { retryable: true, retryAfterSeconds: retryAfterSeconds(error.headers, nowMs) };
     return { retryable: error.status === 502 || error.status === 503 || error.status === 504 };
   }
-  if (error instanceof GitLabNetworkError) return { retryable: error.problem === "timeout" || error.problem === "reset" };
+  if (error instanceof GitLabNetworkError)
+    return { retryable: error.problem === "timeout" || error.problem === "reset" };
   return { retryable: false };
 }
 
@@ -108,7 +135,10 @@ export function retryAfterSeconds(headers: Readonly<Record<string, string>>, now
 export type GitLabAuth = "token" | "jobToken" | "none";
 
 /** Names of the environment variables the composition root reads the tokens from; used in messages only. */
-export const TOKEN_ENV: Record<Exclude<GitLabAuth, "none">, string> = { token: "GITLAB_TOKEN", jobToken: "CI_JOB_TOKEN" };
+export const TOKEN_ENV: Record<Exclude<GitLabAuth, "none">, string> = {
+  token: "GITLAB_TOKEN",
+  jobToken: "CI_JOB_TOKEN",
+};
 
 export interface GitLabFailureContext {
   /** What bfd was doing, in words that finish "while …": "reading merge request !42 in group/app". */
@@ -144,31 +174,53 @@ export function classifyGitLabFailure(error: unknown, context: GitLabFailureCont
       error.problem === "html"
         ? "Check the GitLab host (GITLAB_URL or CI_SERVER_URL): it must be the instance root, like https://gitlab.example.com, not a web page or a proxy's sign-in page."
         : "Run again; if it persists, check the GitLab instance's health or a proxy in between.";
-    return new UpstreamError("GitLab", "gitlab-bad-response", scrub(`GitLab sent ${problemText(error.problem)} while ${context.doing} (HTTP ${error.status})`), {
-      hint,
-      status: error.status,
-      cause: error,
-    });
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-bad-response",
+      scrub(`GitLab sent ${problemText(error.problem)} while ${context.doing} (HTTP ${error.status})`),
+      {
+        hint,
+        status: error.status,
+        cause: error,
+      },
+    );
   }
   if (error instanceof GitLabNetworkError) {
     const attempts = attemptsText(error.attempt);
     if (error.problem === "timeout") {
-      return new UpstreamError("GitLab", "gitlab-timeout", scrub(`GitLab did not answer in time while ${context.doing}${attempts}`), {
-        hint: "GitLab may be slow or unreachable from here; run again, or check the host and any proxy in between.",
-        cause: error,
-      });
+      return new UpstreamError(
+        "GitLab",
+        "gitlab-timeout",
+        scrub(`GitLab did not answer in time while ${context.doing}${attempts}`),
+        {
+          hint: "GitLab may be slow or unreachable from here; run again, or check the host and any proxy in between.",
+          cause: error,
+        },
+      );
     }
     if (error.problem === "reset") {
-      return new UpstreamError("GitLab", "gitlab-connection-reset", scrub(`GitLab closed the connection before the reply was complete while ${context.doing}${attempts}`), {
-        hint: "Run again; if it persists, check the network or proxy between bfd and GitLab.",
-        cause: error,
-      });
+      return new UpstreamError(
+        "GitLab",
+        "gitlab-connection-reset",
+        scrub(`GitLab closed the connection before the reply was complete while ${context.doing}${attempts}`),
+        {
+          hint: "Run again; if it persists, check the network or proxy between bfd and GitLab.",
+          cause: error,
+        },
+      );
     }
     const host = safeOrigin(error.url);
-    return new UpstreamError("GitLab", "gitlab-unreachable", scrub(`Could not reach GitLab at ${host} while ${context.doing}${error.code === undefined ? "" : ` (${error.code})`}`), {
-      hint: "Check the GitLab host (GITLAB_URL, CI_SERVER_URL or the merge request URL) and the network.",
-      cause: error,
-    });
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-unreachable",
+      scrub(
+        `Could not reach GitLab at ${host} while ${context.doing}${error.code === undefined ? "" : ` (${error.code})`}`,
+      ),
+      {
+        hint: "Check the GitLab host (GITLAB_URL, CI_SERVER_URL or the merge request URL) and the network.",
+        cause: error,
+      },
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -177,76 +229,132 @@ function fromHttpError(error: GitLabHttpError, context: GitLabFailureContext, sc
   const status = error.status;
   const tokenName = context.auth === "none" ? undefined : TOKEN_ENV[context.auth];
   const where = projectLabel(context.project);
-  const jobTokenRefused = context.auth === "jobToken" && (context.jobTokenAllowed === false || context.access === "write");
+  const jobTokenRefused =
+    context.auth === "jobToken" && (context.jobTokenAllowed === false || context.access === "write");
   if (jobTokenRefused && (status === 401 || status === 403 || status === 404)) {
-    return new UpstreamError("GitLab", "gitlab-job-token-unsupported", scrub(`GitLab does not accept CI_JOB_TOKEN for ${context.doing} (HTTP ${status})`), {
-      hint: "Set GITLAB_TOKEN to a project or personal access token with the read_api scope (api to post notes); bfd prefers it over CI_JOB_TOKEN.",
-      status,
-      cause: error,
-    });
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-job-token-unsupported",
+      scrub(`GitLab does not accept CI_JOB_TOKEN for ${context.doing} (HTTP ${status})`),
+      {
+        hint: "Set GITLAB_TOKEN to a project or personal access token with the read_api scope (api to post notes); bfd prefers it over CI_JOB_TOKEN.",
+        status,
+        cause: error,
+      },
+    );
   }
   if (status === 401) {
     if (tokenName === undefined) {
-      return new UpstreamError("GitLab", "gitlab-auth", "GitLab requires a token (HTTP 401)", { hint: TOKEN_HINT, status, cause: error });
+      return new UpstreamError("GitLab", "gitlab-auth", "GitLab requires a token (HTTP 401)", {
+        hint: TOKEN_HINT,
+        status,
+        cause: error,
+      });
     }
     const hint =
       context.auth === "jobToken"
         ? "CI_JOB_TOKEN is valid only while its job runs. Or set GITLAB_TOKEN to a project or personal access token with read_api scope."
         : TOKEN_HINT;
-    return new UpstreamError("GitLab", "gitlab-auth", `GitLab rejected the token in ${tokenName} (HTTP 401)`, { hint, status, cause: error });
+    return new UpstreamError("GitLab", "gitlab-auth", `GitLab rejected the token in ${tokenName} (HTTP 401)`, {
+      hint,
+      status,
+      cause: error,
+    });
   }
   if (status === 403) {
     const insufficientScope = /insufficient_scope/i.test(error.description);
     const scope = context.access === "write" ? "api" : "read_api";
     if (context.noteId !== undefined && !insufficientScope) {
-      return new UpstreamError("GitLab", "gitlab-forbidden", scrub(`GitLab refused ${context.doing} (HTTP 403): only a note's author may edit or delete it`), {
-        hint: `bfd edits only notes posted with the token in ${tokenName ?? "GITLAB_TOKEN"}; use the same token that posted the note.`,
+      return new UpstreamError(
+        "GitLab",
+        "gitlab-forbidden",
+        scrub(`GitLab refused ${context.doing} (HTTP 403): only a note's author may edit or delete it`),
+        {
+          hint: `bfd edits only notes posted with the token in ${tokenName ?? "GITLAB_TOKEN"}; use the same token that posted the note.`,
+          status,
+          cause: error,
+        },
+      );
+    }
+    const needs = insufficientScope
+      ? `it lacks the ${scope} scope`
+      : `it needs the ${scope} scope and at least the Reporter role in ${where}`;
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-forbidden",
+      scrub(`GitLab refused the token in ${tokenName ?? "(none)"} while ${context.doing} (HTTP 403): ${needs}`),
+      {
+        hint: `Use a project or personal access token with the ${scope} scope whose user has at least the Reporter role in ${where}.`,
         status,
         cause: error,
-      });
-    }
-    const needs = insufficientScope ? `it lacks the ${scope} scope` : `it needs the ${scope} scope and at least the Reporter role in ${where}`;
-    return new UpstreamError("GitLab", "gitlab-forbidden", scrub(`GitLab refused the token in ${tokenName ?? "(none)"} while ${context.doing} (HTTP 403): ${needs}`), {
-      hint: `Use a project or personal access token with the ${scope} scope whose user has at least the Reporter role in ${where}.`,
-      status,
-      cause: error,
-    });
+      },
+    );
   }
   if (status === 404) {
     const projectMissing = /project not found/i.test(error.description);
-    const jobTokenNote = context.auth === "jobToken" ? " (CI_JOB_TOKEN reaches only some endpoints and projects; GitLab answers 404 for the rest)" : "";
+    const jobTokenNote =
+      context.auth === "jobToken"
+        ? " (CI_JOB_TOKEN reaches only some endpoints and projects; GitLab answers 404 for the rest)"
+        : "";
     if (projectMissing || (context.mergeRequestIid === undefined && context.noteId === undefined)) {
       return inputError(
         "project-not-found",
-        scrub(`GitLab ${where.startsWith("project ") ? where : `project ${where}`} was not found, or ${tokenName === undefined ? "it is not public" : `the token in ${tokenName} cannot see it`}${jobTokenNote}`),
+        scrub(
+          `GitLab ${where.startsWith("project ") ? where : `project ${where}`} was not found, or ${tokenName === undefined ? "it is not public" : `the token in ${tokenName} cannot see it`}${jobTokenNote}`,
+        ),
         "Give the project as its full path (like group/app) or numeric id — bfd takes it from the merge request URL, CI_PROJECT_ID or the git remote — and use a token whose user is a member of it.",
       );
     }
     if (context.noteId !== undefined) {
-      return inputError("note-not-found", scrub(`GitLab note ${context.noteId} was not found on merge request !${context.mergeRequestIid ?? "?"} in ${where}`));
+      return inputError(
+        "note-not-found",
+        scrub(
+          `GitLab note ${context.noteId} was not found on merge request !${context.mergeRequestIid ?? "?"} in ${where}`,
+        ),
+      );
     }
-    return inputError("mr-not-found", scrub(`GitLab merge request !${context.mergeRequestIid} was not found in ${where}`));
+    return inputError(
+      "mr-not-found",
+      scrub(`GitLab merge request !${context.mergeRequestIid} was not found in ${where}`),
+    );
   }
   if (status === 429) {
     const wait = retryAfterSeconds(error.headers, Date.now());
     const asked = wait === undefined ? "it gave no Retry-After" : `it asks to retry after ${Math.ceil(wait)} s`;
-    return new UpstreamError("GitLab", "gitlab-rate-limited", scrub(`GitLab rate-limited bfd while ${context.doing} (HTTP 429${attemptsText(error.attempt, true)}); ${asked}`), {
-      hint: "Wait and run again; GitLab's limits are per user, so a dedicated token for bfd avoids sharing them.",
-      status,
-      cause: error,
-    });
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-rate-limited",
+      scrub(`GitLab rate-limited bfd while ${context.doing} (HTTP 429${attemptsText(error.attempt, true)}); ${asked}`),
+      {
+        hint: "Wait and run again; GitLab's limits are per user, so a dedicated token for bfd avoids sharing them.",
+        status,
+        cause: error,
+      },
+    );
   }
   if (status >= 500) {
-    return new UpstreamError("GitLab", "gitlab-unavailable", scrub(`GitLab answered HTTP ${status}${error.isHtml ? " (an HTML error page)" : ""} while ${context.doing}${attemptsText(error.attempt)}`), {
-      hint: "GitLab is failing or overloaded; run again later.",
+    return new UpstreamError(
+      "GitLab",
+      "gitlab-unavailable",
+      scrub(
+        `GitLab answered HTTP ${status}${error.isHtml ? " (an HTML error page)" : ""} while ${context.doing}${attemptsText(error.attempt)}`,
+      ),
+      {
+        hint: "GitLab is failing or overloaded; run again later.",
+        status,
+        cause: error,
+      },
+    );
+  }
+  return new UpstreamError(
+    "GitLab",
+    "gitlab-request-rejected",
+    scrub(`GitLab answered HTTP ${status} while ${context.doing}: ${error.description}`),
+    {
       status,
       cause: error,
-    });
-  }
-  return new UpstreamError("GitLab", "gitlab-request-rejected", scrub(`GitLab answered HTTP ${status} while ${context.doing}: ${error.description}`), {
-    status,
-    cause: error,
-  });
+    },
+  );
 }
 
 export function projectLabel(project: string | number | undefined): string {
@@ -279,7 +387,10 @@ function describeBody(body: string, contentType: string | undefined): string {
       if (parsed !== null && typeof parsed === "object") {
         const record = parsed as Record<string, unknown>;
         // OAuth-style errors ({"error":"insufficient_scope","error_description":…}) keep both parts.
-        const oauth = typeof record["error"] === "string" && typeof record["error_description"] === "string" ? `${record["error"]}: ${record["error_description"]}` : undefined;
+        const oauth =
+          typeof record["error"] === "string" && typeof record["error_description"] === "string"
+            ? `${record["error"]}: ${record["error_description"]}`
+            : undefined;
         const field = record["message"] ?? oauth ?? record["error"];
         if (field !== undefined) return oneLine(typeof field === "string" ? field : JSON.stringify(field));
       }
@@ -308,7 +419,11 @@ function isNamed(error: unknown, name: string): boolean {
 }
 
 function errorCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 4;
+    current = current.cause, depth += 1
+  ) {
     const code = (current as Error & { code?: unknown }).code;
     if (typeof code === "string") return code;
   }

@@ -57,7 +57,14 @@ export type GitLabDiffJson = z.infer<typeof DiffJson>;
  * line count that does not match), so the caller reads the file instead.
  */
 export function newFileContentFromDiff(diff: GitLabDiffJson): string | null {
-  if (!diff.new_file || diff.too_large === true || diff.collapsed === true || diff.diff === undefined || diff.diff === "") return null;
+  if (
+    !diff.new_file ||
+    diff.too_large === true ||
+    diff.collapsed === true ||
+    diff.diff === undefined ||
+    diff.diff === ""
+  )
+    return null;
   const lines = diff.diff.split("\n");
   const header = /^@@ -0,0 \+1(?:,(\d+))? @@/.exec(lines[0] ?? "");
   if (header === null) return null;
@@ -120,7 +127,10 @@ export interface ProjectSummary {
  * Full project path of an MR: `references.full` ("group/app!42") minus "!42"; failing that, the path in `web_url`
  * before "/-/merge_requests/" (or the old "/merge_requests/"); failing that, `fallback`.
  */
-export function projectPathOf(mr: Pick<GitLabMergeRequestJson, "iid" | "references" | "web_url">, fallback = ""): string {
+export function projectPathOf(
+  mr: Pick<GitLabMergeRequestJson, "iid" | "references" | "web_url">,
+  fallback = "",
+): string {
   const full = mr.references?.full;
   const suffix = `!${mr.iid}`;
   if (full !== undefined && full.endsWith(suffix) && full.length > suffix.length) return full.slice(0, -suffix.length);
@@ -177,7 +187,11 @@ export function headShaOf(mr: GitLabMergeRequestJson): string | null {
 
 export function toMergeRequest(
   mr: GitLabMergeRequestJson,
-  evidence: { changes?: ChangedFile[]; flagRecords?: { path: string; content: string }[]; fallbackProjectPath?: string } = {},
+  evidence: {
+    changes?: ChangedFile[];
+    flagRecords?: { path: string; content: string }[];
+    fallbackProjectPath?: string;
+  } = {},
 ): MergeRequest {
   const pipeline = mr.head_pipeline ?? mr.pipeline ?? null;
   return {
@@ -194,7 +208,8 @@ export function toMergeRequest(
     targetBranch: mr.target_branch,
     mergedAt: mr.merged_at ?? null,
     headSha: headShaOf(mr),
-    headPipeline: pipeline === null ? null : { id: pipeline.id, status: pipeline.status, url: pipeline.web_url ?? null },
+    headPipeline:
+      pipeline === null ? null : { id: pipeline.id, status: pipeline.status, url: pipeline.web_url ?? null },
     changes: evidence.changes ?? [],
     flagRecords: evidence.flagRecords ?? [],
   };
@@ -205,13 +220,21 @@ export function toNoteSummary(note: z.infer<typeof NoteJson>): NoteSummary {
 }
 
 export function toProjectSummary(project: z.infer<typeof ProjectJson>): ProjectSummary {
-  return { id: project.id, path: project.path_with_namespace, defaultBranch: project.default_branch ?? "", webUrl: project.web_url };
+  return {
+    id: project.id,
+    path: project.path_with_namespace,
+    defaultBranch: project.default_branch ?? "",
+    webUrl: project.web_url,
+  };
 }
 
 /** Describes the first way `json` misses `schema`, e.g. "[3].new_path: expected string, received undefined". */
 export function firstProblem(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return "invalid";
-  const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("").replace(/^\./, "");
+  const path = issue.path
+    .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+    .join("")
+    .replace(/^\./, "");
   return `${path === "" ? "(root)" : path}: ${issue.message}`;
 }

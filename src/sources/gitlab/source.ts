@@ -73,9 +73,16 @@ export interface GitLabSource {
    * Evidence the token may not read (CI_JOB_TOKEN → diffs) goes to `unavailable` with a reason naming the token
    * and what it needs; it does not throw. Anything else that fails throws a BfdError.
    */
-  fetchMergeRequestEvidence(project: ProjectRef, iid: number, options: { flagRecordGlobs: readonly string[] | Promise<readonly string[]> }): Promise<MergeRequestEvidence>;
+  fetchMergeRequestEvidence(
+    project: ProjectRef,
+    iid: number,
+    options: { flagRecordGlobs: readonly string[] | Promise<readonly string[]> },
+  ): Promise<MergeRequestEvidence>;
   /** Merged MRs into `targetBranch` updated after `updatedAfter`, minus those with any of `notLabels` — filtered by GitLab, every page. */
-  listMergedMergeRequests(project: ProjectRef, query: { targetBranch: string; updatedAfter: string; notLabels: string[] }): Promise<MergedMergeRequest[]>;
+  listMergedMergeRequests(
+    project: ProjectRef,
+    query: { targetBranch: string; updatedAfter: string; notLabels: string[] },
+  ): Promise<MergedMergeRequest[]>;
   /** The file at `ref`, or null when GitLab has no such file there. */
   readFile(project: ProjectRef, path: string, ref: string): Promise<string | null>;
   /** Every note on the MR (system notes included), oldest first. */
@@ -115,7 +122,13 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
   function parse<S extends z.ZodType>(schema: S, json: unknown, what: string): z.infer<S> {
     const result = schema.safeParse(json);
     if (result.success) return result.data;
-    throw new GitLabResponseError("unexpected-shape", { status: 200, method: "GET", url: what, attempt: 1, detail: firstProblem(result.error) });
+    throw new GitLabResponseError("unexpected-shape", {
+      status: 200,
+      method: "GET",
+      url: what,
+      attempt: 1,
+      detail: firstProblem(result.error),
+    });
   }
 
   // One read per MR per run: choosing between attached MRs reads each, and the chosen one's evidence reuses it.
@@ -134,8 +147,15 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
   async function allDiffs(project: ProjectRef, iid: number): Promise<ChangedFile[] & { added?: Map<string, string> }> {
     const added = new Map<string, string>();
     const page = async (n: number) => {
-      const reply: unknown = await api.mergeRequests.allDiffs(project, iid, { page: n, perPage: PER_PAGE, showExpanded: true });
-      const { data, paginationInfo } = reply as { data: unknown; paginationInfo: { totalPages: number; next: number | null } };
+      const reply: unknown = await api.mergeRequests.allDiffs(project, iid, {
+        page: n,
+        perPage: PER_PAGE,
+        showExpanded: true,
+      });
+      const { data, paginationInfo } = reply as {
+        data: unknown;
+        paginationInfo: { totalPages: number; next: number | null };
+      };
       const diffs = parse(DiffJson.array(), data, `diffs page ${n}`);
       for (const diff of diffs) {
         const content = newFileContentFromDiff(diff);
@@ -143,7 +163,8 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       }
       return { files: diffs.map(toChangedFile), totalPages: paginationInfo.totalPages, next: paginationInfo.next };
     };
-    const withAdded = (files: ChangedFile[]): ChangedFile[] & { added?: Map<string, string> } => Object.assign(files, { added });
+    const withAdded = (files: ChangedFile[]): ChangedFile[] & { added?: Map<string, string> } =>
+      Object.assign(files, { added });
     const first = await page(1);
     const files = [...first.files];
     if (Number.isFinite(first.totalPages)) {
@@ -152,7 +173,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       return withAdded(files);
     }
     // GitLab leaves out x-total-pages above 10,000 records: walk x-next-page instead.
-    for (let next = first.next; next !== null; ) {
+    for (let next = first.next; next !== null;) {
       const more = await page(next);
       files.push(...more.files);
       next = more.next;
@@ -182,19 +203,44 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       ),
 
     getMergeRequestSummary: (project, iid) =>
-      call({ doing: `reading merge request !${iid} in ${projectLabel(project)}`, access: "read", project, mergeRequestIid: iid }, async () =>
-        toMergeRequestSummary(await showMergeRequest(project, iid), pathFallback(project)),
+      call(
+        {
+          doing: `reading merge request !${iid} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+          mergeRequestIid: iid,
+        },
+        async () => toMergeRequestSummary(await showMergeRequest(project, iid), pathFallback(project)),
       ),
 
     listOpenMergeRequestsForBranch: (project, branch) =>
-      call({ doing: `listing open merge requests from branch ${branch} in ${projectLabel(project)}`, access: "read", project }, async () => {
-        const list = await api.mergeRequests.all({ projectId: project, state: "opened", sourceBranch: branch, perPage: PER_PAGE });
-        return parse(MergeRequestJson.array(), list, "merge requests").map((mr) => toMergeRequestSummary(mr, pathFallback(project)));
-      }),
+      call(
+        {
+          doing: `listing open merge requests from branch ${branch} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+        },
+        async () => {
+          const list = await api.mergeRequests.all({
+            projectId: project,
+            state: "opened",
+            sourceBranch: branch,
+            perPage: PER_PAGE,
+          });
+          return parse(MergeRequestJson.array(), list, "merge requests").map((mr) =>
+            toMergeRequestSummary(mr, pathFallback(project)),
+          );
+        },
+      ),
 
     async fetchMergeRequestEvidence(project, iid, { flagRecordGlobs }) {
       const where = projectLabel(project);
-      const context = { doing: `reading merge request !${iid} in ${where}`, access: "read" as const, project, mergeRequestIid: iid };
+      const context = {
+        doing: `reading merge request !${iid} in ${where}`,
+        access: "read" as const,
+        project,
+        mergeRequestIid: iid,
+      };
       const [mrResult, diffsResult] = await Promise.allSettled([
         showMergeRequest(project, iid),
         allDiffs(project, iid),
@@ -208,7 +254,13 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         changes = diffsResult.value;
       } else {
         const reason = accessReason(diffsResult.reason, `the changed files of !${iid}`, where);
-        if (reason === null) throw classifyGitLabFailure(diffsResult.reason, { ...context, doing: `reading the changed files of !${iid} in ${where}`, auth, secrets });
+        if (reason === null)
+          throw classifyGitLabFailure(diffsResult.reason, {
+            ...context,
+            doing: `reading the changed files of !${iid} in ${where}`,
+            auth,
+            secrets,
+          });
         unavailable.push({ evidence: "mergeRequest.changes", reason });
       }
 
@@ -225,12 +277,22 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       if (globs.length > 0) {
         const sha = headShaOf(mr);
         if (changes === null) {
-          unavailable.push({ evidence: "mergeRequest.flagRecords", reason: `finding them needs the changed files of !${iid}, which could not be read` });
+          unavailable.push({
+            evidence: "mergeRequest.flagRecords",
+            reason: `finding them needs the changed files of !${iid}, which could not be read`,
+          });
         } else if (sha === null) {
-          unavailable.push({ evidence: "mergeRequest.flagRecords", reason: `GitLab gave no head commit for !${iid} to read them at` });
+          unavailable.push({
+            evidence: "mergeRequest.flagRecords",
+            reason: `GitLab gave no head commit for !${iid} to read them at`,
+          });
         } else {
           const isFlagRecord = globMatcher(globs);
-          const touched = [...new Set(changes.filter((file) => !file.deletedFile && isFlagRecord(file.newPath)).map((file) => file.newPath))].sort();
+          const touched = [
+            ...new Set(
+              changes.filter((file) => !file.deletedFile && isFlagRecord(file.newPath)).map((file) => file.newPath),
+            ),
+          ].sort();
           // Records the MR adds come whole in their diffs: only changed records cost a read (and a wave).
           const added = diffsResult.status === "fulfilled" ? diffsResult.value.added : undefined;
           for (const path of touched) {
@@ -244,71 +306,141 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           for (const [index, result] of reads.entries()) {
             const path = paths[index] ?? "";
             if (result.status === "fulfilled") {
-              flagRecords.push({ path, content: typeof result.value === "string" ? result.value : JSON.stringify(result.value) });
+              flagRecords.push({
+                path,
+                content: typeof result.value === "string" ? result.value : JSON.stringify(result.value),
+              });
               continue;
             }
             const reason = accessReason(result.reason, `${path} at ${sha.slice(0, 8)}`, where);
-            if (reason === null) throw classifyGitLabFailure(result.reason, { doing: `reading ${path} at ${sha.slice(0, 8)} in ${where}`, access: "read", project, auth, secrets });
+            if (reason === null)
+              throw classifyGitLabFailure(result.reason, {
+                doing: `reading ${path} at ${sha.slice(0, 8)} in ${where}`,
+                access: "read",
+                project,
+                auth,
+                secrets,
+              });
             unreadable.push(path);
             firstReason ??= reason;
           }
           if (unreadable.length > 0) {
-            unavailable.push({ evidence: "mergeRequest.flagRecords", reason: `${unreadable.length} of ${paths.length} unreadable (${unreadable.slice(0, 3).join(", ")}${unreadable.length > 3 ? ", …" : ""}): ${firstReason ?? ""}` });
+            unavailable.push({
+              evidence: "mergeRequest.flagRecords",
+              reason: `${unreadable.length} of ${paths.length} unreadable (${unreadable.slice(0, 3).join(", ")}${unreadable.length > 3 ? ", …" : ""}): ${firstReason ?? ""}`,
+            });
           }
         }
       }
 
       flagRecords.sort((a, b) => a.path.localeCompare(b.path));
-      return { mergeRequest: toMergeRequest(mr, { changes: changes ?? [], flagRecords, fallbackProjectPath: pathFallback(project) }), unavailable };
+      return {
+        mergeRequest: toMergeRequest(mr, {
+          changes: changes ?? [],
+          flagRecords,
+          fallbackProjectPath: pathFallback(project),
+        }),
+        unavailable,
+      };
     },
 
     listMergedMergeRequests: (project, { targetBranch, updatedAfter, notLabels }) =>
-      call({ doing: `listing merged merge requests into ${targetBranch} in ${projectLabel(project)}`, access: "read", project }, async () => {
-        const list = await api.mergeRequests.all({
-          projectId: project,
-          state: "merged",
-          targetBranch,
-          updatedAfter,
-          // GitLab label names cannot contain commas, so the comma list is exact (and avoids not[labels][]= quirks).
-          ...(notLabels.length > 0 ? { not: { labels: notLabels.join(",") } } : {}),
-          orderBy: "updated_at",
-          sort: "desc",
-          perPage: PER_PAGE,
-        });
-        return parse(MergeRequestJson.array(), list, "merge requests").map((mr) => toMergedMergeRequest(mr, pathFallback(project)));
-      }),
+      call(
+        {
+          doing: `listing merged merge requests into ${targetBranch} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+        },
+        async () => {
+          const list = await api.mergeRequests.all({
+            projectId: project,
+            state: "merged",
+            targetBranch,
+            updatedAfter,
+            // GitLab label names cannot contain commas, so the comma list is exact (and avoids not[labels][]= quirks).
+            ...(notLabels.length > 0 ? { not: { labels: notLabels.join(",") } } : {}),
+            orderBy: "updated_at",
+            sort: "desc",
+            perPage: PER_PAGE,
+          });
+          return parse(MergeRequestJson.array(), list, "merge requests").map((mr) =>
+            toMergedMergeRequest(mr, pathFallback(project)),
+          );
+        },
+      ),
 
     async readFile(project, path, ref) {
       try {
         const content: unknown = await api.files.showRaw(project, path, ref);
         return typeof content === "string" ? content : JSON.stringify(content);
       } catch (error) {
-        if (error instanceof GitLabHttpError && error.status === 404 && !/project not found/i.test(error.description)) return null;
-        throw classifyGitLabFailure(error, { doing: `reading ${path} at ${ref} in ${projectLabel(project)}`, access: "read", project, auth, secrets });
+        if (error instanceof GitLabHttpError && error.status === 404 && !/project not found/i.test(error.description))
+          return null;
+        throw classifyGitLabFailure(error, {
+          doing: `reading ${path} at ${ref} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+          auth,
+          secrets,
+        });
       }
     },
 
     listNotes: (project, iid) =>
-      call({ doing: `reading the notes of !${iid} in ${projectLabel(project)}`, access: "read", project, mergeRequestIid: iid }, async () => {
-        const notes = await api.notes.all(project, iid, { perPage: PER_PAGE, sort: "asc", orderBy: "created_at" });
-        return parse(NoteJson.array(), notes, "notes").map(toNoteSummary);
-      }),
+      call(
+        {
+          doing: `reading the notes of !${iid} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+          mergeRequestIid: iid,
+        },
+        async () => {
+          const notes = await api.notes.all(project, iid, { perPage: PER_PAGE, sort: "asc", orderBy: "created_at" });
+          return parse(NoteJson.array(), notes, "notes").map(toNoteSummary);
+        },
+      ),
 
     createNote: (project, iid, body) =>
-      call({ doing: `posting a note on !${iid} in ${projectLabel(project)}`, access: "write", project, mergeRequestIid: iid }, async () => {
-        const note = parse(NoteJson, await api.notes.create(project, iid, body), "note");
-        return { id: note.id };
-      }),
+      call(
+        {
+          doing: `posting a note on !${iid} in ${projectLabel(project)}`,
+          access: "write",
+          project,
+          mergeRequestIid: iid,
+        },
+        async () => {
+          const note = parse(NoteJson, await api.notes.create(project, iid, body), "note");
+          return { id: note.id };
+        },
+      ),
 
     updateNote: (project, iid, noteId, body) =>
-      call({ doing: `editing note ${noteId} on !${iid} in ${projectLabel(project)}`, access: "write", project, mergeRequestIid: iid, noteId }, async () => {
-        await api.notes.edit(project, iid, noteId, { body });
-      }),
+      call(
+        {
+          doing: `editing note ${noteId} on !${iid} in ${projectLabel(project)}`,
+          access: "write",
+          project,
+          mergeRequestIid: iid,
+          noteId,
+        },
+        async () => {
+          await api.notes.edit(project, iid, noteId, { body });
+        },
+      ),
 
     deleteNote: (project, iid, noteId) =>
-      call({ doing: `deleting note ${noteId} on !${iid} in ${projectLabel(project)}`, access: "write", project, mergeRequestIid: iid, noteId }, async () => {
-        await api.notes.remove(project, iid, noteId);
-      }),
+      call(
+        {
+          doing: `deleting note ${noteId} on !${iid} in ${projectLabel(project)}`,
+          access: "write",
+          project,
+          mergeRequestIid: iid,
+          noteId,
+        },
+        async () => {
+          await api.notes.remove(project, iid, noteId);
+        },
+      ),
   };
 }
 

@@ -3,7 +3,14 @@ import type { z } from "zod";
 import { BfdError, inputError, printable, UpstreamError } from "../../errors.js";
 import { redact } from "../../redact.js";
 import type { Issue, Person } from "../../work-item/schema.js";
-import { DEFAULT_RETRY_POLICY, realRetryDeps, withRetry, type AttemptFailure, type RetryDeps, type RetryPolicy } from "../retry-policy.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  realRetryDeps,
+  withRetry,
+  type AttemptFailure,
+  type RetryDeps,
+  type RetryPolicy,
+} from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
 import {
   AUDIT_PAGE_SIZE,
@@ -67,7 +74,10 @@ export interface LinearSource {
    * exchanges, retries included. Issues whose nested lists overflowed the audit page are refetched in
    * batches of REFETCH_BATCH_SIZE.
    */
-  listIssues(filter: IssueListFilter, limit: number): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
+  listIssues(
+    filter: IssueListFilter,
+    limit: number,
+  ): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
   /** commentCreate; returns the comment's id and URL. Retried only when Linear certainly did not apply it. */
   createComment(issueId: string, body: string): Promise<{ id: string; url: string }>;
 }
@@ -161,12 +171,24 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     });
   }
 
-  async function exchange(query: string, variables: Record<string, unknown>, attempt: number, signal: AbortSignal): Promise<unknown> {
+  async function exchange(
+    query: string,
+    variables: Record<string, unknown>,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<unknown> {
     const client = new LinearClient({ apiKey, apiUrl, signal });
     let observed: HttpObservation | undefined;
     const started = deps.now();
     const report = (status: number | "network-error" | "timeout"): void => {
-      options.onRequest?.({ service: "Linear", method: "POST", url: shownApiUrl, status, ms: Math.max(0, deps.now() - started), attempt });
+      options.onRequest?.({
+        service: "Linear",
+        method: "POST",
+        url: shownApiUrl,
+        status,
+        ms: Math.max(0, deps.now() - started),
+        attempt,
+      });
     };
     try {
       const response = await callWithObservedFetch(
@@ -232,14 +254,23 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
 
     async fetchIssueByBranch(branch) {
       const name = branch.trim();
-      if (name === "") throw inputError("bad-branch", "The git branch name is empty", "Check out a branch, or pass the issue key explicitly.");
+      if (name === "")
+        throw inputError(
+          "bad-branch",
+          "The git branch name is empty",
+          "Check out a branch, or pass the issue key explicitly.",
+        );
       const { data } = await run("BfdIssueByBranch", ISSUE_BY_BRANCH, { branch: name }, IssueByBranchDataSchema);
-      return { issue: data.issueVcsBranchSearch === null ? null : mapIssue(data.issueVcsBranchSearch), viewer: mapPerson(data.viewer) };
+      return {
+        issue: data.issueVcsBranchSearch === null ? null : mapIssue(data.issueVcsBranchSearch),
+        viewer: mapPerson(data.viewer),
+      };
     },
 
     async listIssues(filter, limit) {
       const teamKey = filter.teamKey.trim().toUpperCase();
-      if (teamKey === "") throw inputError("bad-team-key", "The Linear team key is empty", "Pass the team's key, e.g. ENG.");
+      if (teamKey === "")
+        throw inputError("bad-team-key", "The Linear team key is empty", "Pass the team's key, e.g. ENG.");
       const issueFilter: Record<string, unknown> = { team: { key: { eq: teamKey } } };
       if (filter.stateName !== undefined) issueFilter["state"] = { name: { eqIgnoreCase: filter.stateName } };
       if (filter.projectName !== undefined) issueFilter["project"] = { name: { eqIgnoreCase: filter.projectName } };

@@ -21,33 +21,109 @@
 
 /** The fields every gate reads, for one issue at full depth. */
 export const ISSUE_FIELDS_FRAGMENT = /* GraphQL */ `
-fragment BfdIssueFields on Issue {
-  id
-  identifier
-  title
-  description
-  url
-  branchName
-  estimate
-  state { name type }
-  assignee { id name email }
-  team { key }
-  labels(first: 50) { nodes { name } }
-  project {
+  fragment BfdIssueFields on Issue {
     id
-    name
-    url
+    identifier
+    title
     description
-    content
-    documents(first: 20) { nodes { title url content } }
-    externalLinks(first: 20) { nodes { label url } }
+    url
+    branchName
+    estimate
+    state {
+      name
+      type
+    }
+    assignee {
+      id
+      name
+      email
+    }
+    team {
+      key
+    }
+    labels(first: 50) {
+      nodes {
+        name
+      }
+    }
+    project {
+      id
+      name
+      url
+      description
+      content
+      documents(first: 20) {
+        nodes {
+          title
+          url
+          content
+        }
+      }
+      externalLinks(first: 20) {
+        nodes {
+          label
+          url
+        }
+      }
+    }
+    parent {
+      identifier
+      title
+      url
+      state {
+        name
+        type
+      }
+    }
+    children(first: 50) {
+      nodes {
+        identifier
+        title
+        url
+        state {
+          name
+          type
+        }
+      }
+    }
+    relations(first: 50) {
+      nodes {
+        type
+        relatedIssue {
+          identifier
+          title
+          url
+          state {
+            name
+            type
+          }
+        }
+      }
+    }
+    inverseRelations(first: 50) {
+      nodes {
+        type
+        issue {
+          identifier
+          title
+          url
+          state {
+            name
+            type
+          }
+        }
+      }
+    }
+    attachments(first: 50) {
+      nodes {
+        url
+        title
+        subtitle
+        sourceType
+        createdAt
+      }
+    }
   }
-  parent { identifier title url state { name type } }
-  children(first: 50) { nodes { identifier title url state { name type } } }
-  relations(first: 50) { nodes { type relatedIssue { identifier title url state { name type } } } }
-  inverseRelations(first: 50) { nodes { type issue { identifier title url state { name type } } } }
-  attachments(first: 50) { nodes { url title subtitle sourceType createdAt } }
-}
 `;
 
 /**
@@ -56,39 +132,130 @@ fragment BfdIssueFields on Issue {
  * blocker beyond the 10th relation can never be silently missed.
  */
 export const AUDIT_ISSUE_FIELDS_FRAGMENT = /* GraphQL */ `
-fragment BfdAuditIssueFields on Issue {
-  id
-  identifier
-  title
-  description
-  url
-  branchName
-  estimate
-  state { name type }
-  assignee { id name email }
-  team { key }
-  labels(first: 10) { nodes { name } pageInfo { hasNextPage } }
-  project {
+  fragment BfdAuditIssueFields on Issue {
     id
-    name
-    url
+    identifier
+    title
     description
-    content
-    documents(first: 5) { nodes { title url content } pageInfo { hasNextPage } }
-    externalLinks(first: 5) { nodes { label url } pageInfo { hasNextPage } }
+    url
+    branchName
+    estimate
+    state {
+      name
+      type
+    }
+    assignee {
+      id
+      name
+      email
+    }
+    team {
+      key
+    }
+    labels(first: 10) {
+      nodes {
+        name
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    project {
+      id
+      name
+      url
+      description
+      content
+      documents(first: 5) {
+        nodes {
+          title
+          url
+          content
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+      externalLinks(first: 5) {
+        nodes {
+          label
+          url
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+    parent {
+      identifier
+      title
+      url
+      state {
+        name
+        type
+      }
+    }
+    children(first: 10) {
+      nodes {
+        identifier
+        title
+        url
+        state {
+          name
+          type
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    relations(first: 10) {
+      nodes {
+        type
+        relatedIssue {
+          identifier
+          title
+          url
+          state {
+            name
+            type
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    inverseRelations(first: 10) {
+      nodes {
+        type
+        issue {
+          identifier
+          title
+          url
+          state {
+            name
+            type
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    attachments(first: 10) {
+      nodes {
+        url
+        title
+        subtitle
+        sourceType
+        createdAt
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
   }
-  parent { identifier title url state { name type } }
-  children(first: 10) { nodes { identifier title url state { name type } } pageInfo { hasNextPage } }
-  relations(first: 10) {
-    nodes { type relatedIssue { identifier title url state { name type } } }
-    pageInfo { hasNextPage }
-  }
-  inverseRelations(first: 10) {
-    nodes { type issue { identifier title url state { name type } } }
-    pageInfo { hasNextPage }
-  }
-  attachments(first: 10) { nodes { url title subtitle sourceType createdAt } pageInfo { hasNextPage } }
-}
 `;
 
 const VIEWER_FIELDS = "viewer { id name email }";
@@ -127,21 +294,28 @@ ${AUDIT_ISSUE_FIELDS_FRAGMENT}`;
 
 /** Full fields for a handful of issues by UUID (audit issues whose nested lists were cut). */
 export const ISSUES_BY_ID = /* GraphQL */ `
-query BfdIssuesById($ids: [ID!]!, $first: Int!) {
-  issues(filter: { id: { in: $ids } }, first: $first) {
-    nodes { ...BfdIssueFields }
+  query BfdIssuesById($ids: [ID!]!, $first: Int!) {
+    issues(filter: { id: { in: $ids } }, first: $first) {
+      nodes {
+        ...BfdIssueFields
+      }
+    }
   }
-}
-${ISSUE_FIELDS_FRAGMENT}`;
+  ${ISSUE_FIELDS_FRAGMENT}
+`;
 
 /** Posts a Markdown comment on an issue. */
 export const CREATE_COMMENT = /* GraphQL */ `
-mutation BfdCreateComment($issueId: String!, $body: String!) {
-  commentCreate(input: { issueId: $issueId, body: $body }) {
-    success
-    comment { id url }
+  mutation BfdCreateComment($issueId: String!, $body: String!) {
+    commentCreate(input: { issueId: $issueId, body: $body }) {
+      success
+      comment {
+        id
+        url
+      }
+    }
   }
-}`;
+`;
 
 /** The documents bfd sends, by operation name; the documents test walks this list. */
 export const LINEAR_DOCUMENTS = {

@@ -86,7 +86,11 @@ function lowLevelCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function fromLinearError(error: LinearError, observed: HttpObservation | undefined, secrets: readonly string[]): LinearFailure {
+function fromLinearError(
+  error: LinearError,
+  observed: HttpObservation | undefined,
+  secrets: readonly string[],
+): LinearFailure {
   const status = observed?.status ?? error.status;
   const contentType = observed?.contentType ?? headerOf(error, "content-type");
   const graphqlErrors = error.errors ?? [];
@@ -122,7 +126,8 @@ function fromLinearError(error: LinearError, observed: HttpObservation | undefin
     case LinearErrorType.GraphqlError:
       return new LinearFailure("query-rejected", message, details);
     case LinearErrorType.InvalidInput:
-      if (/entity not found|could not find referenced/i.test(first.message)) return new LinearFailure("not-found", message, details);
+      if (/entity not found|could not find referenced/i.test(first.message))
+        return new LinearFailure("not-found", message, details);
       break;
     default:
       break;
@@ -143,19 +148,38 @@ export function describeLinearFailure(
   const secrets = context.secrets ?? [];
   const observed = context.observed;
   if (error instanceof LinearFailure) return error;
-  if (context.aborted === true || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))) {
-    return new LinearFailure("timeout", "no answer before the timeout", { status: observed?.status, contentType: observed?.contentType }, error);
+  if (
+    context.aborted === true ||
+    (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+  ) {
+    return new LinearFailure(
+      "timeout",
+      "no answer before the timeout",
+      { status: observed?.status, contentType: observed?.contentType },
+      error,
+    );
   }
   if (error instanceof LinearError) return fromLinearError(error, observed, secrets);
-  if (error instanceof UnexpectedLinearShape) return new LinearFailure("unexpected-shape", cleanMessage(error.message, secrets), {}, error);
+  if (error instanceof UnexpectedLinearShape)
+    return new LinearFailure("unexpected-shape", cleanMessage(error.message, secrets), {}, error);
   if (error instanceof SyntaxError) {
-    return new LinearFailure("not-graphql", cleanMessage(error.message, secrets), { status: observed?.status, contentType: observed?.contentType }, error);
+    return new LinearFailure(
+      "not-graphql",
+      cleanMessage(error.message, secrets),
+      { status: observed?.status, contentType: observed?.contentType },
+      error,
+    );
   }
   const code = lowLevelCode(error);
   const text = cleanMessage(error instanceof Error ? error.message : String(error), secrets);
   if (observed !== undefined) {
     // Headers arrived, then the body stopped: a truncated answer.
-    return new LinearFailure("cut-off", text, { status: observed.status, contentType: observed.contentType, code }, error);
+    return new LinearFailure(
+      "cut-off",
+      text,
+      { status: observed.status, contentType: observed.contentType, code },
+      error,
+    );
   }
   return new LinearFailure("network", text, { code }, error);
 }
@@ -208,7 +232,8 @@ const BUG_HINT = "This is a bfd bug or a change in Linear's API: please report i
 
 function httpLabel(details: LinearFailureDetails): string {
   const parts = [details.status === undefined ? "no HTTP status" : `HTTP ${details.status}`];
-  if (details.contentType !== undefined && details.contentType !== null) parts.push(details.contentType.split(";")[0]?.trim() ?? "");
+  if (details.contentType !== undefined && details.contentType !== null)
+    parts.push(details.contentType.split(";")[0]?.trim() ?? "");
   return parts.join(", ");
 }
 
@@ -219,7 +244,8 @@ function attemptsLabel(attempts: number): string {
 function rateLimitLabel(details: LinearFailureDetails): string {
   const parts: string[] = [];
   if (details.requestsRemaining !== undefined) parts.push(`${details.requestsRemaining} requests remaining`);
-  if (details.complexityRemaining !== undefined && details.requestsRemaining === undefined) parts.push(`${details.complexityRemaining} complexity points remaining`);
+  if (details.complexityRemaining !== undefined && details.requestsRemaining === undefined)
+    parts.push(`${details.complexityRemaining} complexity points remaining`);
   if (details.resetsAt !== undefined) parts.push(`resets at ${new Date(details.resetsAt).toISOString()}`);
   else if (details.retryAfterSeconds !== undefined) parts.push(`retry after ${details.retryAfterSeconds} s`);
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
@@ -239,7 +265,11 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
         "Check the issue key (e.g. ENG-123), and that the Linear user who owns LINEAR_API_KEY can see that team.",
       );
     case "auth":
-      return new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY", { hint: AUTH_HINT, ...statusOption, cause: failure });
+      return new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY", {
+        hint: AUTH_HINT,
+        ...statusOption,
+        cause: failure,
+      });
     case "forbidden":
       return new UpstreamError("Linear", "linear-forbidden", clean(`Linear refused access: ${failure.message}`), {
         hint: "The Linear user who owns LINEAR_API_KEY needs access to this team and issue.",
@@ -247,71 +277,120 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
         cause: failure,
       });
     case "ratelimited":
-      return new UpstreamError("Linear", "linear-rate-limited", clean(`Linear rate limit reached${rateLimitLabel(details)}`), {
-        hint: "Wait for the reset, or run bfd less often; each gate check costs one Linear request.",
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-rate-limited",
+        clean(`Linear rate limit reached${rateLimitLabel(details)}`),
+        {
+          hint: "Wait for the reset, or run bfd less often; each gate check costs one Linear request.",
+          ...statusOption,
+          cause: failure,
+        },
+      );
     case "http-status":
-      return new UpstreamError("Linear", "linear-unavailable", clean(`Linear answered ${httpLabel(details)} (${attemptsLabel(context.attempts)})`), {
-        hint: STATUS_HINT,
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-unavailable",
+        clean(`Linear answered ${httpLabel(details)} (${attemptsLabel(context.attempts)})`),
+        {
+          hint: STATUS_HINT,
+          ...statusOption,
+          cause: failure,
+        },
+      );
     case "not-graphql":
-      return new UpstreamError("Linear", "linear-bad-response", clean(`Linear answered with something that is not GraphQL JSON (${httpLabel(details)})`), {
-        hint: `${STATUS_HINT} If it persists, check that LINEAR_API_URL (${context.apiUrl}) is Linear's GraphQL endpoint.`,
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-bad-response",
+        clean(`Linear answered with something that is not GraphQL JSON (${httpLabel(details)})`),
+        {
+          hint: `${STATUS_HINT} If it persists, check that LINEAR_API_URL (${context.apiUrl}) is Linear's GraphQL endpoint.`,
+          ...statusOption,
+          cause: failure,
+        },
+      );
     case "cut-off":
       return new UpstreamError(
         "Linear",
         "linear-bad-response",
-        clean(`Linear answered with something that is not GraphQL JSON (${httpLabel(details)}, cut off before the end; ${attemptsLabel(context.attempts)})`),
+        clean(
+          `Linear answered with something that is not GraphQL JSON (${httpLabel(details)}, cut off before the end; ${attemptsLabel(context.attempts)})`,
+        ),
         { hint: STATUS_HINT, ...statusOption, cause: failure },
       );
     case "timeout":
-      return new UpstreamError("Linear", "linear-timeout", `Linear did not answer within ${context.timeoutMs / 1000} s (${attemptsLabel(context.attempts)})`, {
-        hint: STATUS_HINT,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-timeout",
+        `Linear did not answer within ${context.timeoutMs / 1000} s (${attemptsLabel(context.attempts)})`,
+        {
+          hint: STATUS_HINT,
+          cause: failure,
+        },
+      );
     case "network":
       if (details.code !== undefined && RESET_CODES.has(details.code)) {
         // The connection was made and then dropped: "could not reach" would send the user after the wrong problem.
-        return new UpstreamError("Linear", "linear-connection-reset", `Linear closed the connection before answering (${attemptsLabel(context.attempts)})`, {
-          hint: "Run again; if it persists, check the network or proxy between this machine and Linear.",
-          cause: failure,
-        });
+        return new UpstreamError(
+          "Linear",
+          "linear-connection-reset",
+          `Linear closed the connection before answering (${attemptsLabel(context.attempts)})`,
+          {
+            hint: "Run again; if it persists, check the network or proxy between this machine and Linear.",
+            cause: failure,
+          },
+        );
       }
       return new UpstreamError(
         "Linear",
         "linear-unreachable",
-        clean(`Could not reach Linear at ${context.apiUrl}: ${details.code ?? failure.message} (${attemptsLabel(context.attempts)})`),
+        clean(
+          `Could not reach Linear at ${context.apiUrl}: ${details.code ?? failure.message} (${attemptsLabel(context.attempts)})`,
+        ),
         { hint: "Check the network connection and any proxy between this machine and Linear.", cause: failure },
       );
     case "query-rejected":
-      return new UpstreamError("Linear", "linear-query-rejected", clean(`Linear rejected bfd's ${context.operation} query: ${failure.message}`), {
-        hint: BUG_HINT,
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-query-rejected",
+        clean(`Linear rejected bfd's ${context.operation} query: ${failure.message}`),
+        {
+          hint: BUG_HINT,
+          ...statusOption,
+          cause: failure,
+        },
+      );
     case "partial-data":
-      return new UpstreamError("Linear", "linear-partial-data", clean(`Linear answered ${context.operation} with an error beside the data: ${failure.message}`), {
-        hint: `bfd never acts on a partial answer. ${STATUS_HINT}`,
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-partial-data",
+        clean(`Linear answered ${context.operation} with an error beside the data: ${failure.message}`),
+        {
+          hint: `bfd never acts on a partial answer. ${STATUS_HINT}`,
+          ...statusOption,
+          cause: failure,
+        },
+      );
     case "unexpected-shape":
-      return new UpstreamError("Linear", "linear-bad-response", clean(`Linear's answer to ${context.operation} did not have the expected shape: ${failure.message}`), {
-        hint: BUG_HINT,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-bad-response",
+        clean(`Linear's answer to ${context.operation} did not have the expected shape: ${failure.message}`),
+        {
+          hint: BUG_HINT,
+          cause: failure,
+        },
+      );
     case "graphql-error":
-      return new UpstreamError("Linear", "linear-error", clean(`Linear answered ${context.operation} with an error: ${failure.message}`), {
-        hint: STATUS_HINT,
-        ...statusOption,
-        cause: failure,
-      });
+      return new UpstreamError(
+        "Linear",
+        "linear-error",
+        clean(`Linear answered ${context.operation} with an error: ${failure.message}`),
+        {
+          hint: STATUS_HINT,
+          ...statusOption,
+          cause: failure,
+        },
+      );
   }
 }

@@ -44,7 +44,9 @@ export const RawIssueSchema = z.object({
       url: z.string().nullable(),
       description: z.string().nullable(),
       content: z.string().nullable(),
-      documents: connectionOf(z.object({ title: z.string(), url: z.string().nullable(), content: z.string().nullable() })),
+      documents: connectionOf(
+        z.object({ title: z.string(), url: z.string().nullable(), content: z.string().nullable() }),
+      ),
       externalLinks: connectionOf(z.object({ label: z.string(), url: z.string() })),
     })
     .nullable(),
@@ -70,7 +72,10 @@ export const RawViewerSchema = UserRawSchema;
 /** `data` of BfdIssueByKey. */
 export const IssueByKeyDataSchema = z.object({ issue: RawIssueSchema, viewer: RawViewerSchema.nullable() });
 /** `data` of BfdIssueByBranch. */
-export const IssueByBranchDataSchema = z.object({ issueVcsBranchSearch: RawIssueSchema.nullable(), viewer: RawViewerSchema.nullable() });
+export const IssueByBranchDataSchema = z.object({
+  issueVcsBranchSearch: RawIssueSchema.nullable(),
+  viewer: RawViewerSchema.nullable(),
+});
 /** `data` of BfdIssuesPage. */
 export const IssuesPageDataSchema = z.object({
   issues: z.object({
@@ -88,7 +93,10 @@ export const CreateCommentDataSchema = z.object({
 
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
-  constructor(readonly operation: string, readonly problems: string) {
+  constructor(
+    readonly operation: string,
+    readonly problems: string,
+  ) {
     super(`${operation}: ${problems}`);
     this.name = "UnexpectedLinearShape";
   }
@@ -108,7 +116,12 @@ export function parseLinearData<T extends z.ZodType>(operation: string, schema: 
 type RawIssueRef = z.infer<typeof IssueRefRawSchema>;
 
 function mapRef(raw: RawIssueRef): IssueRef {
-  return { identifier: raw.identifier, title: raw.title, url: raw.url, state: raw.state === null ? null : { ...raw.state } };
+  return {
+    identifier: raw.identifier,
+    title: raw.title,
+    url: raw.url,
+    state: raw.state === null ? null : { ...raw.state },
+  };
 }
 
 function uniqueByIdentifier(refs: readonly IssueRef[]): IssueRef[] {
@@ -133,7 +146,11 @@ function mapProject(raw: RawIssue["project"]): Project | null {
     url: raw.url,
     description: raw.description ?? "",
     content: raw.content ?? "",
-    documents: raw.documents.nodes.map((document) => ({ title: document.title, url: document.url, content: document.content ?? "" })),
+    documents: raw.documents.nodes.map((document) => ({
+      title: document.title,
+      url: document.url,
+      content: document.content ?? "",
+    })),
     links: raw.externalLinks.nodes.map((link) => ({ label: link.label, url: link.url })),
   };
 }
@@ -144,11 +161,19 @@ function mapProject(raw: RawIssue["project"]): Project | null {
  * Every other type (related, duplicate, similar) from either side is `related`, once per issue.
  */
 export function mapIssue(raw: RawIssue): Issue {
-  const blockedBy = raw.inverseRelations.nodes.filter((relation) => relation.type === "blocks").map((relation) => mapRef(relation.issue));
-  const blocking = raw.relations.nodes.filter((relation) => relation.type === "blocks").map((relation) => mapRef(relation.relatedIssue));
+  const blockedBy = raw.inverseRelations.nodes
+    .filter((relation) => relation.type === "blocks")
+    .map((relation) => mapRef(relation.issue));
+  const blocking = raw.relations.nodes
+    .filter((relation) => relation.type === "blocks")
+    .map((relation) => mapRef(relation.relatedIssue));
   const related = uniqueByIdentifier([
-    ...raw.relations.nodes.filter((relation) => relation.type !== "blocks").map((relation) => mapRef(relation.relatedIssue)),
-    ...raw.inverseRelations.nodes.filter((relation) => relation.type !== "blocks").map((relation) => mapRef(relation.issue)),
+    ...raw.relations.nodes
+      .filter((relation) => relation.type !== "blocks")
+      .map((relation) => mapRef(relation.relatedIssue)),
+    ...raw.inverseRelations.nodes
+      .filter((relation) => relation.type !== "blocks")
+      .map((relation) => mapRef(relation.issue)),
   ]);
   return {
     id: raw.id,

@@ -7,28 +7,74 @@ const MR_ONLY = { branches: ["mergeRequest" as const] };
 
 checkCases(branchNamesIssue, {
   pass: [
-    { name: "the current branch is Linear's branch name", item: onBranch("jdoe/eng-123-add-login-audit"), message: /"jdoe\/eng-123-add-login-audit" names ENG-123/, evidence: ["current branch: jdoe/eng-123-add-login-audit"] },
+    {
+      name: "the current branch is Linear's branch name",
+      item: onBranch("jdoe/eng-123-add-login-audit"),
+      message: /"jdoe\/eng-123-add-login-audit" names ENG-123/,
+      evidence: ["current branch: jdoe/eng-123-add-login-audit"],
+    },
     { name: "the branch has the key in a user prefix (`jdoe/eng-123-foo`)", item: onBranch("jdoe/eng-123-foo") },
     { name: "the branch is the bare key in upper case", item: onBranch("ENG-123") },
     { name: "the key is followed by an underscore", item: onBranch("feature/ENG-123_login") },
-    { name: "the branch is exactly the issue's branchName even without a key", item: item({ branch: "login-audit", issue: { branchName: "login-audit" } }) },
-    { name: "the current and merge request branches both name the issue", item: withMr({ sourceBranch: "eng-123-review" }, { branch: "jdoe/eng-123-foo" }), message: /"jdoe\/eng-123-foo" and "eng-123-review" name ENG-123/ },
-    { name: "the current branch is ignored and the merge request branch names the issue", item: withMr({ sourceBranch: "eng-123-x" }, { branch: "main" }), evidence: ["merge request branch: eng-123-x"] },
-    { name: "only the merge request branch is compared, and in CI it is also the current branch", item: withMr({ sourceBranch: "eng-123-x" }, { branch: "eng-123-x" }), options: MR_ONLY, evidence: ["merge request branch: eng-123-x"] },
-    { name: "only the current branch is compared and the merge request's names another issue", item: withMr({ sourceBranch: "eng-999-x" }, { branch: "eng-123-x" }), options: { branches: ["current"] } },
+    {
+      name: "the branch is exactly the issue's branchName even without a key",
+      item: item({ branch: "login-audit", issue: { branchName: "login-audit" } }),
+    },
+    {
+      name: "the current and merge request branches both name the issue",
+      item: withMr({ sourceBranch: "eng-123-review" }, { branch: "jdoe/eng-123-foo" }),
+      message: /"jdoe\/eng-123-foo" and "eng-123-review" name ENG-123/,
+    },
+    {
+      name: "the current branch is ignored and the merge request branch names the issue",
+      item: withMr({ sourceBranch: "eng-123-x" }, { branch: "main" }),
+      evidence: ["merge request branch: eng-123-x"],
+    },
+    {
+      name: "only the merge request branch is compared, and in CI it is also the current branch",
+      item: withMr({ sourceBranch: "eng-123-x" }, { branch: "eng-123-x" }),
+      options: MR_ONLY,
+      evidence: ["merge request branch: eng-123-x"],
+    },
+    {
+      name: "only the current branch is compared and the merge request's names another issue",
+      item: withMr({ sourceBranch: "eng-999-x" }, { branch: "eng-123-x" }),
+      options: { branches: ["current"] },
+    },
   ],
   fail: [
-    { name: "the current branch names a longer key (`ENG-1234` is not ENG-123)", item: onBranch("jdoe/eng-1234-foo"), message: /The current branch "jdoe\/eng-1234-foo" does not name ENG-123 \(it names ENG-1234\)/ },
+    {
+      name: "the current branch names a longer key (`ENG-1234` is not ENG-123)",
+      item: onBranch("jdoe/eng-1234-foo"),
+      message: /The current branch "jdoe\/eng-1234-foo" does not name ENG-123 \(it names ENG-1234\)/,
+    },
     { name: "the current branch names another issue", item: onBranch("ENG-124-other") },
     { name: "the current branch names no issue", item: onBranch("fix-typo"), message: /does not name ENG-123$/ },
     { name: "a key from another team has the same number", item: onBranch("ops-123-x"), message: /it names OPS-123/ },
-    { name: "the current branch is right but the merge request branch names another issue", item: withMr({ sourceBranch: "eng-124-other" }, { branch: "eng-123-x" }), message: /The merge request branch "eng-124-other" does not name ENG-123/, evidence: ["current branch: eng-123-x", "merge request branch: eng-124-other"] },
+    {
+      name: "the current branch is right but the merge request branch names another issue",
+      item: withMr({ sourceBranch: "eng-124-other" }, { branch: "eng-123-x" }),
+      message: /The merge request branch "eng-124-other" does not name ENG-123/,
+      evidence: ["current branch: eng-123-x", "merge request branch: eng-124-other"],
+    },
     { name: "a branch the default list does not ignore names nothing", item: onBranch("release/2025-03") },
   ],
   skipped: [
-    { name: "the current branch is main and there is no merge request", item: onBranch("main"), message: /Not on a work branch yet/ },
+    {
+      name: "the current branch is main and there is no merge request",
+      item: onBranch("main"),
+      message: /Not on a work branch yet/,
+    },
     { name: "git is on no branch (detached HEAD) and there is no merge request", item: onBranch(null) },
-    { name: "the current branch is in a custom ignore list", item: onBranch("staging"), options: { ignore: ["staging"] } },
-    { name: "only merge request branches are compared and there is no merge request", item: onBranch("fix-typo"), options: MR_ONLY },
+    {
+      name: "the current branch is in a custom ignore list",
+      item: onBranch("staging"),
+      options: { ignore: ["staging"] },
+    },
+    {
+      name: "only merge request branches are compared and there is no merge request",
+      item: onBranch("fix-typo"),
+      options: MR_ONLY,
+    },
   ],
 });

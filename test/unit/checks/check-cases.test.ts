@@ -16,10 +16,14 @@ describe("checkCases", () => {
   });
 
   it("refuses options the rule loader would reject", () => {
-    expect(() => checkCases(labels, { pass: [{ ...passing, options: {} }], fail: [failing] })).toThrow(/case "the label is there": options the rule loader would reject/);
+    expect(() => checkCases(labels, { pass: [{ ...passing, options: {} }], fail: [failing] })).toThrow(
+      /case "the label is there": options the rule loader would reject/,
+    );
   });
 
   it("refuses an item without the evidence the kind needs, which the engine would never run it on", () => {
-    expect(() => checkCases(labels, { pass: [{ ...passing, item: item({}) }], fail: [failing] })).toThrow(/needs mergeRequest but the item has none/);
+    expect(() => checkCases(labels, { pass: [{ ...passing, item: item({}) }], fail: [failing] })).toThrow(
+      /needs mergeRequest but the item has none/,
+    );
   });
 });

@@ -5,42 +5,133 @@ import { changed, md, withMr } from "../../helpers/work-item.js";
 
 const FLAG = "config/feature_flags/development/login_audit.yml";
 const OTHER = "feature-flags/search_v2.yaml";
-const COMPLETE = md("name: login_audit", "rollout_state: 10% of EU", "communication: changelog and in-app banner", "help_docs: with GA", "retirement: 2025-Q3");
+const COMPLETE = md(
+  "name: login_audit",
+  "rollout_state: 10% of EU",
+  "communication: changelog and in-app banner",
+  "help_docs: with GA",
+  "retirement: 2025-Q3",
+);
 
 /** An MR that changes `FLAG` (and `OTHER` when given), with their content at head. */
 function recording(content: string, other?: string) {
   return withMr({
-    changes: [changed(FLAG, { added: true }), changed("app/models/login.rb"), ...(other === undefined ? [] : [changed(OTHER)])],
+    changes: [
+      changed(FLAG, { added: true }),
+      changed("app/models/login.rb"),
+      ...(other === undefined ? [] : [changed(OTHER)]),
+    ],
     flagRecords: [{ path: FLAG, content }, ...(other === undefined ? [] : [{ path: OTHER, content: other }])],
   });
 }
 
 checkCases(flagRecords, {
   pass: [
-    { name: "the touched record fills in every required field", item: recording(COMPLETE), message: /^1 feature-flag record\(s\) complete$/, evidence: [`${FLAG}: complete`] },
-    { name: "fields are filled with lists and maps", item: recording(md("rollout_state: [staging, 10%]", "communication: { channel: '#launches' }", "help_docs: true", "retirement: 2025-09-30")) },
-    { name: "two records in both default folders are complete", item: recording(COMPLETE, COMPLETE), message: /^2 feature-flag record/ },
-    { name: "custom required fields are filled", item: recording("owner: team-identity"), options: { requiredFields: ["owner"] } },
-    { name: "a record in a custom folder is complete", item: withMr({ changes: [changed("flags/a.yml")], flagRecords: [{ path: "flags/a.yml", content: "owner: me" }] }), options: { paths: ["flags/*.yml"], requiredFields: ["owner"] } },
-    { name: "a deleted record, which no longer needs to be filled in, sits beside a complete one", item: withMr({ changes: [changed(FLAG, { deleted: true }), changed(OTHER)], flagRecords: [{ path: OTHER, content: COMPLETE }] }), message: /^1 feature-flag record/ },
+    {
+      name: "the touched record fills in every required field",
+      item: recording(COMPLETE),
+      message: /^1 feature-flag record\(s\) complete$/,
+      evidence: [`${FLAG}: complete`],
+    },
+    {
+      name: "fields are filled with lists and maps",
+      item: recording(
+        md(
+          "rollout_state: [staging, 10%]",
+          "communication: { channel: '#launches' }",
+          "help_docs: true",
+          "retirement: 2025-09-30",
+        ),
+      ),
+    },
+    {
+      name: "two records in both default folders are complete",
+      item: recording(COMPLETE, COMPLETE),
+      message: /^2 feature-flag record/,
+    },
+    {
+      name: "custom required fields are filled",
+      item: recording("owner: team-identity"),
+      options: { requiredFields: ["owner"] },
+    },
+    {
+      name: "a record in a custom folder is complete",
+      item: withMr({ changes: [changed("flags/a.yml")], flagRecords: [{ path: "flags/a.yml", content: "owner: me" }] }),
+      options: { paths: ["flags/*.yml"], requiredFields: ["owner"] },
+    },
+    {
+      name: "a deleted record, which no longer needs to be filled in, sits beside a complete one",
+      item: withMr({
+        changes: [changed(FLAG, { deleted: true }), changed(OTHER)],
+        flagRecords: [{ path: OTHER, content: COMPLETE }],
+      }),
+      message: /^1 feature-flag record/,
+    },
   ],
   fail: [
-    { name: "a required field is absent", item: recording(md("rollout_state: 10%", "communication: banner", "help_docs: with GA")), message: /lacks retirement/, evidence: [`${FLAG}: missing retirement`] },
-    { name: "a field says TBD", item: recording(md("rollout_state: TBD", "communication: todo", "help_docs: '???'", "retirement: 2025")), evidence: [`${FLAG}: missing rollout_state, communication, help_docs`] },
-    { name: "fields are empty, null, an empty list or an empty map", item: recording(md("rollout_state:", "communication: ''", "help_docs: []", "retirement: {}")), evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`] },
-    { name: "the record is empty", item: recording(""), evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`] },
+    {
+      name: "a required field is absent",
+      item: recording(md("rollout_state: 10%", "communication: banner", "help_docs: with GA")),
+      message: /lacks retirement/,
+      evidence: [`${FLAG}: missing retirement`],
+    },
+    {
+      name: "a field says TBD",
+      item: recording(md("rollout_state: TBD", "communication: todo", "help_docs: '???'", "retirement: 2025")),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs`],
+    },
+    {
+      name: "fields are empty, null, an empty list or an empty map",
+      item: recording(md("rollout_state:", "communication: ''", "help_docs: []", "retirement: {}")),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
+    {
+      name: "the record is empty",
+      item: recording(""),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
     { name: "the record is a YAML list, not a map", item: recording("- rollout_state: 10%") },
-    { name: "the record is not valid YAML", item: recording("rollout_state: [10%"), message: /login_audit.yml: not valid YAML/, evidence: [`${FLAG}: not valid YAML`] },
+    {
+      name: "the record is not valid YAML",
+      item: recording("rollout_state: [10%"),
+      message: /login_audit.yml: not valid YAML/,
+      evidence: [`${FLAG}: not valid YAML`],
+    },
     { name: "the record repeats a key", item: recording(md(COMPLETE, "retirement: never")), message: /not valid YAML/ },
-    { name: "the record's content was not read", item: withMr({ changes: [changed(FLAG)], flagRecords: [] }), message: /login_audit.yml: content was not read/, evidence: [`${FLAG}: content was not read`] },
-    { name: "one of two records is incomplete", item: recording(COMPLETE, "rollout_state: 100%"), evidence: [`${FLAG}: complete`, `${OTHER}: missing communication, help_docs, retirement`] },
-    { name: "a record was renamed within the flags folder and lost a field", item: withMr({ changes: [changed(OTHER, { from: "feature-flags/search.yaml" })], flagRecords: [{ path: OTHER, content: "rollout_state: off" }] }) },
+    {
+      name: "the record's content was not read",
+      item: withMr({ changes: [changed(FLAG)], flagRecords: [] }),
+      message: /login_audit.yml: content was not read/,
+      evidence: [`${FLAG}: content was not read`],
+    },
+    {
+      name: "one of two records is incomplete",
+      item: recording(COMPLETE, "rollout_state: 100%"),
+      evidence: [`${FLAG}: complete`, `${OTHER}: missing communication, help_docs, retirement`],
+    },
+    {
+      name: "a record was renamed within the flags folder and lost a field",
+      item: withMr({
+        changes: [changed(OTHER, { from: "feature-flags/search.yaml" })],
+        flagRecords: [{ path: OTHER, content: "rollout_state: off" }],
+      }),
+    },
   ],
   skipped: [
-    { name: "the merge request touches no flag record", item: withMr({ changes: [changed("app/models/login.rb")] }), message: /^No feature-flag record touched$/ },
+    {
+      name: "the merge request touches no flag record",
+      item: withMr({ changes: [changed("app/models/login.rb")] }),
+      message: /^No feature-flag record touched$/,
+    },
     { name: "the only touched record is deleted", item: withMr({ changes: [changed(FLAG, { deleted: true })] }) },
-    { name: "the only touched record was moved out of the flags folder", item: withMr({ changes: [changed("docs/archive/login_audit.yml", { from: FLAG })] }) },
-    { name: "a YAML file outside the flag folders changed", item: withMr({ changes: [changed("config/database.yml")] }) },
+    {
+      name: "the only touched record was moved out of the flags folder",
+      item: withMr({ changes: [changed("docs/archive/login_audit.yml", { from: FLAG })] }),
+    },
+    {
+      name: "a YAML file outside the flag folders changed",
+      item: withMr({ changes: [changed("config/database.yml")] }),
+    },
   ],
 });
 

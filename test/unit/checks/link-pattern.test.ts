@@ -4,34 +4,111 @@ import { checkCases } from "../../helpers/check-cases.js";
 import { withIssue } from "../../helpers/work-item.js";
 
 const CHALLENGE_URL = "https://index.example.com/challenges/faster-audits";
-const inProject = (project: { content?: string; description?: string; documents?: { title: string; content?: string }[]; links?: { label?: string; url: string }[] }) =>
-  withIssue({ project: { name: "Login audit", ...project } });
+const inProject = (project: {
+  content?: string;
+  description?: string;
+  documents?: { title: string; content?: string }[];
+  links?: { label?: string; url: string }[];
+}) => withIssue({ project: { name: "Login audit", ...project } });
 const CHALLENGE = { pattern: "challenge", what: "link to the Index Challenge" };
 
 checkCases(linkPattern, {
   pass: [
-    { name: "the project content links a matching URL", item: inProject({ content: `Answers [the ask](${CHALLENGE_URL}).` }), options: CHALLENGE, message: new RegExp(`${CHALLENGE_URL} \\(in project content\\)$`), evidence: [`link: ${CHALLENGE_URL}`] },
-    { name: "the project content has a bare URL, autolinked", item: inProject({ content: `See ${CHALLENGE_URL}` }), options: CHALLENGE },
-    { name: "the link text matches though its URL does not", item: inProject({ content: "From the [Index Challenge](https://docs.example.com/x)." }), options: CHALLENGE },
-    { name: "the pattern matches case-insensitively by default", item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }), options: CHALLENGE },
-    { name: "a project document has the link", item: inProject({ documents: [{ title: "Spec", content: `[c](${CHALLENGE_URL})` }] }), options: CHALLENGE, message: /in document "Spec"/ },
-    { name: "a project link (resource) has the URL", item: inProject({ links: [{ label: "Upstream", url: CHALLENGE_URL }] }), options: CHALLENGE, message: /in project links/ },
-    { name: "a project link's label matches", item: inProject({ links: [{ label: "Index challenge", url: "https://x.example.com/1" }] }), options: CHALLENGE },
-    { name: "the issue description has the link and is searched", item: withIssue({ description: `Context: ${CHALLENGE_URL}` }), options: { ...CHALLENGE, in: ["issue.description"] }, message: /in issue description/ },
-    { name: "the project summary has the link and is searched", item: inProject({ description: `${CHALLENGE_URL}` }), options: { ...CHALLENGE, in: ["project.description"] } },
+    {
+      name: "the project content links a matching URL",
+      item: inProject({ content: `Answers [the ask](${CHALLENGE_URL}).` }),
+      options: CHALLENGE,
+      message: new RegExp(`${CHALLENGE_URL} \\(in project content\\)$`),
+      evidence: [`link: ${CHALLENGE_URL}`],
+    },
+    {
+      name: "the project content has a bare URL, autolinked",
+      item: inProject({ content: `See ${CHALLENGE_URL}` }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the link text matches though its URL does not",
+      item: inProject({ content: "From the [Index Challenge](https://docs.example.com/x)." }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the pattern matches case-insensitively by default",
+      item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }),
+      options: CHALLENGE,
+    },
+    {
+      name: "a project document has the link",
+      item: inProject({ documents: [{ title: "Spec", content: `[c](${CHALLENGE_URL})` }] }),
+      options: CHALLENGE,
+      message: /in document "Spec"/,
+    },
+    {
+      name: "a project link (resource) has the URL",
+      item: inProject({ links: [{ label: "Upstream", url: CHALLENGE_URL }] }),
+      options: CHALLENGE,
+      message: /in project links/,
+    },
+    {
+      name: "a project link's label matches",
+      item: inProject({ links: [{ label: "Index challenge", url: "https://x.example.com/1" }] }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the issue description has the link and is searched",
+      item: withIssue({ description: `Context: ${CHALLENGE_URL}` }),
+      options: { ...CHALLENGE, in: ["issue.description"] },
+      message: /in issue description/,
+    },
+    {
+      name: "the project summary has the link and is searched",
+      item: inProject({ description: `${CHALLENGE_URL}` }),
+      options: { ...CHALLENGE, in: ["project.description"] },
+    },
   ],
   fail: [
-    { name: "no link matches", item: inProject({ content: "[design](https://figma.example.com/f/1)", links: [{ url: "https://x.example.com" }] }), options: CHALLENGE, message: /^No link to the Index Challenge in project.content, project.documents, project.links \(2 link\(s\) looked at\)$/, evidence: ["link: https://figma.example.com/f/1"] },
-    { name: "the issue is in no project", item: withIssue({ project: null, description: CHALLENGE_URL }), options: CHALLENGE },
-    { name: "the word is in plain text, not a link", item: inProject({ content: "This answers the Index Challenge." }), options: CHALLENGE },
-    { name: "the link is only in the issue description, which is not searched by default", item: withIssue({ description: CHALLENGE_URL, project: { name: "Login audit" } }), options: CHALLENGE },
-    { name: "the link is only in the project summary, which is not searched by default", item: inProject({ description: CHALLENGE_URL }), options: CHALLENGE },
-    { name: "the pattern is case-sensitive when asked", item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }), options: { ...CHALLENGE, caseInsensitive: false } },
+    {
+      name: "no link matches",
+      item: inProject({
+        content: "[design](https://figma.example.com/f/1)",
+        links: [{ url: "https://x.example.com" }],
+      }),
+      options: CHALLENGE,
+      message:
+        /^No link to the Index Challenge in project.content, project.documents, project.links \(2 link\(s\) looked at\)$/,
+      evidence: ["link: https://figma.example.com/f/1"],
+    },
+    {
+      name: "the issue is in no project",
+      item: withIssue({ project: null, description: CHALLENGE_URL }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the word is in plain text, not a link",
+      item: inProject({ content: "This answers the Index Challenge." }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the link is only in the issue description, which is not searched by default",
+      item: withIssue({ description: CHALLENGE_URL, project: { name: "Login audit" } }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the link is only in the project summary, which is not searched by default",
+      item: inProject({ description: CHALLENGE_URL }),
+      options: CHALLENGE,
+    },
+    {
+      name: "the pattern is case-sensitive when asked",
+      item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }),
+      options: { ...CHALLENGE, caseInsensitive: false },
+    },
   ],
 });
 
 describe("link-pattern options", () => {
   it("reports a pattern RE2 cannot compile when the rules load", () => {
-    expect(linkPattern.validate?.(linkPattern.options.parse({ pattern: "(a)\\1" }))).toEqual([expect.stringMatching(/^pattern: invalid pattern/)]);
+    expect(linkPattern.validate?.(linkPattern.options.parse({ pattern: "(a)\\1" }))).toEqual([
+      expect.stringMatching(/^pattern: invalid pattern/),
+    ]);
   });
 });

@@ -4,24 +4,92 @@ import { ref, withIssue, withMr } from "../../helpers/work-item.js";
 
 checkCases(mentionsLinked, {
   pass: [
-    { name: "no other issue is mentioned", item: withIssue({ description: "Audit every login.", related: [ref("ENG-7")] }), message: /^No other issues mentioned; 1 linked issue\(s\)$/ },
-    { name: "the issue only mentions itself, in any case", item: withIssue({ description: "Follow-up to eng-123 itself: see ENG-123." }) },
-    { name: "a mentioned issue is a related issue", item: withIssue({ description: "Like ENG-7.", related: [ref("ENG-7")] }), message: /^All 1 mentioned issue\(s\) are linked$/, evidence: ["ENG-7: linked"] },
-    { name: "a mentioned issue blocks this one", item: withIssue({ description: "Needs OPS-42 first.", blockedBy: [ref("OPS-42", "started")] }) },
-    { name: "a mentioned issue is blocked by this one", item: withIssue({ description: "Unblocks ENG-200.", blocking: [ref("ENG-200")] }) },
-    { name: "a mentioned issue is the parent", item: withIssue({ description: "Part of ENG-100.", parent: ref("ENG-100") }) },
-    { name: "a mentioned issue is a sub-issue", item: withIssue({ description: "Split into ENG-124.", children: [ref("ENG-124")] }) },
-    { name: "the mention is a Linear URL to a linked issue", item: withIssue({ description: "See https://linear.app/acme/issue/ENG-7/add-audit-table", related: [ref("ENG-7")] }), evidence: ["ENG-7: linked"] },
-    { name: "a linked issue is mentioned by a Linear URL whose slug looks like a key", item: withIssue({ description: "After https://linear.app/acme/issue/ENG-7/upgrade-to-node-20.", related: [ref("ENG-7")] }) },
-    { name: "a mentioned key is lower case and linked in upper case", item: withIssue({ description: "see ops-42", related: [ref("OPS-42")] }) },
-    { name: "the merge request description mentions only linked issues", item: withMr({ description: "Follow-up in ENG-124" }, { issue: { children: [ref("ENG-124")] } }), options: { source: "mergeRequest.description" } },
-    { name: "key-like names of standards are not issues", item: withIssue({ description: "Store as UTF-8, hash with SHA-256, dates in ISO-8601 per RFC-3339." }) },
-    { name: "keys inside code are not mentions", item: withIssue({ description: "Run `deploy ENG-999` or:\n\n```\nOPS-1\n```" }) },
+    {
+      name: "no other issue is mentioned",
+      item: withIssue({ description: "Audit every login.", related: [ref("ENG-7")] }),
+      message: /^No other issues mentioned; 1 linked issue\(s\)$/,
+    },
+    {
+      name: "the issue only mentions itself, in any case",
+      item: withIssue({ description: "Follow-up to eng-123 itself: see ENG-123." }),
+    },
+    {
+      name: "a mentioned issue is a related issue",
+      item: withIssue({ description: "Like ENG-7.", related: [ref("ENG-7")] }),
+      message: /^All 1 mentioned issue\(s\) are linked$/,
+      evidence: ["ENG-7: linked"],
+    },
+    {
+      name: "a mentioned issue blocks this one",
+      item: withIssue({ description: "Needs OPS-42 first.", blockedBy: [ref("OPS-42", "started")] }),
+    },
+    {
+      name: "a mentioned issue is blocked by this one",
+      item: withIssue({ description: "Unblocks ENG-200.", blocking: [ref("ENG-200")] }),
+    },
+    {
+      name: "a mentioned issue is the parent",
+      item: withIssue({ description: "Part of ENG-100.", parent: ref("ENG-100") }),
+    },
+    {
+      name: "a mentioned issue is a sub-issue",
+      item: withIssue({ description: "Split into ENG-124.", children: [ref("ENG-124")] }),
+    },
+    {
+      name: "the mention is a Linear URL to a linked issue",
+      item: withIssue({
+        description: "See https://linear.app/acme/issue/ENG-7/add-audit-table",
+        related: [ref("ENG-7")],
+      }),
+      evidence: ["ENG-7: linked"],
+    },
+    {
+      name: "a linked issue is mentioned by a Linear URL whose slug looks like a key",
+      item: withIssue({
+        description: "After https://linear.app/acme/issue/ENG-7/upgrade-to-node-20.",
+        related: [ref("ENG-7")],
+      }),
+    },
+    {
+      name: "a mentioned key is lower case and linked in upper case",
+      item: withIssue({ description: "see ops-42", related: [ref("OPS-42")] }),
+    },
+    {
+      name: "the merge request description mentions only linked issues",
+      item: withMr({ description: "Follow-up in ENG-124" }, { issue: { children: [ref("ENG-124")] } }),
+      options: { source: "mergeRequest.description" },
+    },
+    {
+      name: "key-like names of standards are not issues",
+      item: withIssue({ description: "Store as UTF-8, hash with SHA-256, dates in ISO-8601 per RFC-3339." }),
+    },
+    {
+      name: "keys inside code are not mentions",
+      item: withIssue({ description: "Run `deploy ENG-999` or:\n\n```\nOPS-1\n```" }),
+    },
   ],
   fail: [
-    { name: "a mentioned issue is not linked", item: withIssue({ description: "Needs OPS-42 first." }), message: /^Mentioned but not linked in Linear: OPS-42$/, evidence: ["OPS-42: not linked"] },
-    { name: "a Linear URL mentions an unlinked issue", item: withIssue({ description: "See https://linear.app/acme/issue/ENG-7/add-audit-table" }), evidence: ["ENG-7: not linked"] },
-    { name: "one of two mentions is linked", item: withIssue({ description: "ENG-7 and ENG-8", related: [ref("ENG-7")] }), evidence: ["ENG-7: linked", "ENG-8: not linked"] },
-    { name: "the merge request description mentions an unlinked issue", item: withMr({ description: "Also touches ENG-555" }), options: { source: "mergeRequest.description" }, message: /ENG-555/ },
+    {
+      name: "a mentioned issue is not linked",
+      item: withIssue({ description: "Needs OPS-42 first." }),
+      message: /^Mentioned but not linked in Linear: OPS-42$/,
+      evidence: ["OPS-42: not linked"],
+    },
+    {
+      name: "a Linear URL mentions an unlinked issue",
+      item: withIssue({ description: "See https://linear.app/acme/issue/ENG-7/add-audit-table" }),
+      evidence: ["ENG-7: not linked"],
+    },
+    {
+      name: "one of two mentions is linked",
+      item: withIssue({ description: "ENG-7 and ENG-8", related: [ref("ENG-7")] }),
+      evidence: ["ENG-7: linked", "ENG-8: not linked"],
+    },
+    {
+      name: "the merge request description mentions an unlinked issue",
+      item: withMr({ description: "Also touches ENG-555" }),
+      options: { source: "mergeRequest.description" },
+      message: /ENG-555/,
+    },
   ],
 });

@@ -3,20 +3,57 @@ import { checkCases } from "../../helpers/check-cases.js";
 import { withIssue } from "../../helpers/work-item.js";
 
 const SPEC = "## Problem\nAuditors cannot see who logged in, from where, or when.";
-const inProject = (project: { content?: string; description?: string; documents?: { title: string; content?: string }[] }) =>
-  withIssue({ project: { name: "Login audit", ...project } });
+const inProject = (project: {
+  content?: string;
+  description?: string;
+  documents?: { title: string; content?: string }[];
+}) => withIssue({ project: { name: "Login audit", ...project } });
 
 checkCases(projectSpecification, {
   pass: [
-    { name: "the project content is a specification", item: inProject({ content: SPEC }), message: /^Project "Login audit" has a specification$/, evidence: ["project: Login audit"] },
-    { name: "a project document is the specification", item: inProject({ documents: [{ title: "Notes", content: "tbd" }, { title: "Spec", content: SPEC }] }), message: /specification document "Spec"/, evidence: ["document: Spec"] },
-    { name: "the content is exactly minChars long", item: inProject({ content: "x".repeat(10) }), options: { minChars: 10 } },
+    {
+      name: "the project content is a specification",
+      item: inProject({ content: SPEC }),
+      message: /^Project "Login audit" has a specification$/,
+      evidence: ["project: Login audit"],
+    },
+    {
+      name: "a project document is the specification",
+      item: inProject({
+        documents: [
+          { title: "Notes", content: "tbd" },
+          { title: "Spec", content: SPEC },
+        ],
+      }),
+      message: /specification document "Spec"/,
+      evidence: ["document: Spec"],
+    },
+    {
+      name: "the content is exactly minChars long",
+      item: inProject({ content: "x".repeat(10) }),
+      options: { minChars: 10 },
+    },
   ],
   fail: [
-    { name: "the issue is in no project", item: withIssue({ project: null }), message: /^The issue is not in a Linear project/ },
-    { name: "the project has no content or documents", item: inProject({}), message: /^Project "Login audit" has no specification text .* shorter than 40 characters\)$/ },
-    { name: "the content is shorter than minChars once trimmed", item: inProject({ content: `   ${"x".repeat(9)}\n\n  ` }), options: { minChars: 10 } },
+    {
+      name: "the issue is in no project",
+      item: withIssue({ project: null }),
+      message: /^The issue is not in a Linear project/,
+    },
+    {
+      name: "the project has no content or documents",
+      item: inProject({}),
+      message: /^Project "Login audit" has no specification text .* shorter than 40 characters\)$/,
+    },
+    {
+      name: "the content is shorter than minChars once trimmed",
+      item: inProject({ content: `   ${"x".repeat(9)}\n\n  ` }),
+      options: { minChars: 10 },
+    },
     { name: "only the short project summary is written", item: inProject({ description: SPEC }) },
-    { name: "every document is too short", item: inProject({ documents: [{ title: "Spec", content: "TBD" }, { title: "Empty" }] }) },
+    {
+      name: "every document is too short",
+      item: inProject({ documents: [{ title: "Spec", content: "TBD" }, { title: "Empty" }] }),
+    },
   ],
 });

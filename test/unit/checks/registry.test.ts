@@ -50,7 +50,9 @@ describe("the check-kind registry", () => {
     expect(kind.options.safeParse(minimal).success).toBe(true);
     const withUnknown = kind.options.safeParse({ ...minimal, notAnOption: true });
     expect(withUnknown.success).toBe(false);
-    expect(withUnknown.error?.issues).toContainEqual(expect.objectContaining({ code: "unrecognized_keys", keys: ["notAnOption"] }));
+    expect(withUnknown.error?.issues).toContainEqual(
+      expect.objectContaining({ code: "unrecognized_keys", keys: ["notAnOption"] }),
+    );
   });
 
   it.each(kinds)("has a table test for %s in test/unit/checks/", (key) => {
