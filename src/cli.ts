@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       builtinDir: builtinRulesDir(),
       configOption,
       now: () => new Date(),
+      startedAt: Date.now(),
       policy: networkPolicy(network.timeout ?? process.env.BFD_TIMEOUT, network.deadline ?? process.env.BFD_DEADLINE),
       onRequest: debug
         ? (r) =>

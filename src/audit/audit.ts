@@ -30,11 +30,9 @@ export function auditIssues(
   filter: AuditResult["filter"],
 ): AuditResult {
   const rows = issues.map((issue): AuditRow => {
-    const report = evaluate(
-      rules,
-      makeWorkItem({ schemaVersion: 1, now, branch: null, viewer, issue, mergeRequest: null }),
-      { gate: "ready" },
-    );
+    const report = evaluate(rules, makeWorkItem({ now, branch: null, viewer, issue, mergeRequest: null }), {
+      gate: "ready",
+    });
     const ids = (pred: (r: (typeof report.results)[number]) => boolean): string[] =>
       report.results.filter(pred).map((r) => r.rule);
     return {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GlobsSchema, changedMatching } from "./globs.js";
+import { GlobsSchema, changedMatching } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z

@@ -4,7 +4,7 @@ import {
   evaluateFieldCondition,
   validateCondition,
   type FieldCondition,
-} from "../rules/condition.js";
+} from "../work-item/condition.js";
 import { evidenceForPath, getPath } from "../work-item/paths.js";
 import { defineCheck, fail, pass } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { z } from "zod";
-import { GlobsSchema, globMatcher } from "./globs.js";
+import { GlobsSchema, globMatcher } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z
@@ -33,7 +33,7 @@ export const flagRecords = defineCheck({
   options: Options,
   hint: "Fill in {{missing}} in the feature-flag record(s) {{records}}.",
   hintData: ["missing", "records"],
-  needs: () => ["mergeRequest", "mergeRequest.changes", "mergeRequest.flagRecords"],
+  needs: (o) => [{ files: o.paths }],
   run: (item, o) => {
     const mr = item.mergeRequest!;
     // A record lives at its new path: one deleted or moved out of the flag folders is no longer a record to fill in
@@ -45,7 +45,7 @@ export const flagRecords = defineCheck({
     const missingFields = new Set<string>();
     const evidence: string[] = [];
     for (const file of touched) {
-      const record = mr.flagRecords.find((r) => r.path === file.newPath);
+      const record = mr.files.find((r) => r.path === file.newPath);
       if (record === undefined) {
         problems.push(`${file.newPath}: content was not read`);
         evidence.push(`${file.newPath}: content was not read`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { markdownLinks } from "../markdown/sections.js";
-import { compilePattern, mustCompilePattern } from "../rules/pattern.js";
+import { compilePattern, mustCompilePattern } from "../work-item/pattern.js";
 import type { WorkItem } from "../work-item/schema.js";
 import { defineCheck, fail, pass } from "./types.js";
 

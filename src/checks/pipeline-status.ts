@@ -1,27 +1,94 @@
 import { z } from "zod";
-import { defineCheck, fail, pass } from "./types.js";
+import type { PipelineJob } from "../work-item/schema.js";
+import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
   .object({
-    allowed: z.array(z.string().min(1)).min(1).default(["success"]).describe("Pipeline statuses that count as green."),
+    allowed: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["success"])
+      .describe("Pipeline statuses that count as green (for a finished pipeline judged by its status)."),
   })
   .strict();
 
-/** The merge request's head pipeline has one of the allowed statuses. */
+/** Job statuses of work that has not finished (doc/api/jobs.md). */
+const UNFINISHED = new Set([
+  "created",
+  "pending",
+  "running",
+  "waiting_for_resource",
+  "preparing",
+  "scheduled",
+  "canceling",
+]);
+/** A job that was not run, by design: a manual job nobody played, or one its rules skipped. */
+const NOT_RUN = new Set(["manual", "skipped"]);
+
+const short = (sha: string): string => sha.slice(0, 8);
+
+function jobLabel(job: PipelineJob): string {
+  return job.stage === "" ? `"${job.name}"` : `"${job.name}" (${job.stage})`;
+}
+
+/**
+ * The merge request's pipeline ran on its head commit and is green. Inside `bfd ci` the pipeline is the one bfd
+ * runs in, still `running` while bfd's own job runs, so it is judged by its jobs: every job other than bfd's own
+ * that may not fail must have succeeded (a manual job nobody played and a skipped job are not failures). Elsewhere
+ * it is judged by its status.
+ */
 export const pipelineStatus = defineCheck({
   id: "pipeline-status",
-  description: "The merge request's head pipeline status is one of the allowed statuses (default: success).",
+  description:
+    "The merge request's pipeline ran on its head commit and passed: judged by its jobs inside `bfd ci` (bfd's own job excluded), by its status elsewhere.",
   options: Options,
   hint: "Make the pipeline pass: {{mergeRequest.headPipeline.url|run the pipeline on the merge request}}.",
   needs: () => ["mergeRequest", "mergeRequest.headPipeline"],
   run: (item, o) => {
-    const pipeline = item.mergeRequest!.headPipeline;
+    const mr = item.mergeRequest!;
+    const pipeline = mr.headPipeline;
     if (pipeline === null) return fail("No pipeline has run on the merge request's head commit");
-    const evidence = [
-      `pipeline${pipeline.id === null ? "" : ` #${pipeline.id}`}: ${pipeline.status}`,
-      ...(pipeline.url === null ? [] : [pipeline.url]),
+    const name = pipeline.id === null ? "the pipeline" : `pipeline #${pipeline.id}`;
+    const evidence = [`${name}: ${pipeline.status}`, ...(pipeline.url === null ? [] : [pipeline.url])];
+    if (pipeline.sha !== null && mr.headSha !== null && pipeline.sha !== mr.headSha) {
+      return fail(
+        `${name[0]!.toUpperCase()}${name.slice(1)} ran on ${short(pipeline.sha)}; the MR head is ${short(mr.headSha)}`,
+        [...evidence, `pipeline commit: ${pipeline.sha}`, `head commit: ${mr.headSha}`],
+      );
+    }
+    if (pipeline.jobs === null) {
+      if (o.allowed.includes(pipeline.status)) return pass(`Head pipeline ${pipeline.status}`, evidence);
+      return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
+    }
+    const ownId = item.context.ci?.jobId ?? null;
+    const judged = pipeline.jobs.filter((job) => job.id !== ownId);
+    const failed = judged.filter((job) => !job.allowFailure && (job.status === "failed" || job.status === "canceled"));
+    const unfinished = judged.filter((job) => UNFINISHED.has(job.status));
+    const other = judged.filter(
+      (job) =>
+        !job.allowFailure &&
+        job.status !== "success" &&
+        !NOT_RUN.has(job.status) &&
+        !failed.includes(job) &&
+        !unfinished.includes(job),
+    );
+    const jobEvidence = judged.map((job) => `job ${job.name}: ${job.status}${job.allowFailure ? " (may fail)" : ""}`);
+    const problems = [
+      ...(failed.length === 0
+        ? []
+        : [`${failed.length === 1 ? "job" : "jobs"} ${listForMessage(failed.map(jobLabel), 5)} failed`]),
+      ...(unfinished.length === 0
+        ? []
+        : [
+            `${listForMessage(unfinished.map(jobLabel), 5)} ${unfinished.length === 1 ? "is" : "are"} still ${unfinished.length === 1 ? unfinished[0]!.status : "running"}`,
+          ]),
+      ...other.map((job) => `job ${jobLabel(job)} is ${job.status}`),
     ];
-    if (o.allowed.includes(pipeline.status)) return pass(`Head pipeline ${pipeline.status}`, evidence);
-    return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
+    if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobEvidence]);
+    const passed = judged.filter((job) => job.status === "success").length;
+    return pass(
+      `All ${passed} job(s) of ${name} that must pass have passed${ownId === null ? "" : " (bfd's own job not counted)"}`,
+      [...evidence, ...jobEvidence],
+    );
   },
 });

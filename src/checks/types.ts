@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+import type { EvidenceNeed } from "../work-item/evidence.js";
+import type { WorkItem } from "../work-item/schema.js";
 
 /** What one check concluded. Checks never throw for bad data: they say what they saw. */
 export interface CheckOutcome {
@@ -25,8 +26,12 @@ export interface CheckKind<Options = unknown> {
   hint: string;
   /** Keys this kind puts in `CheckOutcome.data` for hint templates. */
   hintData?: readonly string[];
-  /** Which evidence the check reads, so the engine reports `error` (never pass) when it could not be read. */
-  needs: (options: Options) => readonly EvidenceKey[];
+  /**
+   * What the check reads, as data derived from its options: WorkItem parts, or `{ files: globs }` for the content of
+   * changed files. The gatherer fetches exactly the union of the needs of the rules in force; the engine reports
+   * `error` (never pass) when one could not be read.
+   */
+  needs: (options: Options) => readonly EvidenceNeed[];
   /** Semantic checks beyond the zod shape (patterns compile, globs are sane). Messages name the option. */
   validate?: (options: Options) => string[];
   run: (item: WorkItem, options: Options) => CheckOutcome;

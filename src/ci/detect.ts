@@ -12,6 +12,20 @@ export interface MergeRequestPipeline {
   targetBranch: string | null;
   title: string;
   pipelineSource: string;
+  /** CI_JOB_ID: bfd's own job, which never judges itself. */
+  jobId: number | null;
+  /** CI_PIPELINE_ID and CI_PIPELINE_URL: the pipeline bfd runs in. */
+  pipelineId: number | null;
+  pipelineUrl: string | null;
+  /**
+   * The commit the pipeline tests: CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in merged-results pipelines (where
+   * CI_COMMIT_SHA is GitLab's internal merge commit), else CI_COMMIT_SHA (gitlab-org/gitlab#330964).
+   */
+  sha: string | null;
+  /** CI_MERGE_REQUEST_DIFF_BASE_SHA: where the MR's diff starts. */
+  diffBaseSha: string | null;
+  /** CI_PROJECT_DIR: the job's checkout. */
+  projectDir: string | null;
 }
 
 export type CiDetection = { ok: true; pipeline: MergeRequestPipeline } | { ok: false; reason: string };
@@ -47,6 +61,16 @@ export function detectGitLabMergeRequestPipeline(env: Env): CiDetection {
       targetBranch: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || null,
       title: env.CI_MERGE_REQUEST_TITLE ?? "",
       pipelineSource: source,
+      jobId: wholeNumber(env.CI_JOB_ID),
+      pipelineId: wholeNumber(env.CI_PIPELINE_ID),
+      pipelineUrl: env.CI_PIPELINE_URL || null,
+      sha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || env.CI_COMMIT_SHA || null,
+      diffBaseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA || null,
+      projectDir: env.CI_PROJECT_DIR || null,
     },
   };
+}
+
+function wholeNumber(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }

@@ -1,7 +1,8 @@
 import { auditIssues, renderAuditTable } from "../audit/audit.js";
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { linearFromEnv } from "../sources/gather.js";
+import { linearFromEnv } from "../sources/env.js";
+import { sourceSetup } from "./sources.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
@@ -31,7 +32,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     throw usageError("bad-limit", `--limit ${options.limit}: use a whole number from 1 to 1000`);
   }
   const limit = Number(options.limit);
-  const linear = await linearFromEnv(ctx);
+  const linear = await linearFromEnv(sourceSetup(ctx));
   const listed = await linear.listIssues(
     {
       teamKey: team,

@@ -1,21 +1,23 @@
-import { parse as parseYaml } from "yaml";
-import { detectGitLabMergeRequestPipeline, type MergeRequestPipeline } from "../ci/detect.js";
+import { detectGitLabMergeRequestPipeline } from "../ci/detect.js";
 import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
 import { evaluate } from "../engine/evaluate.js";
+import { evidencePlan } from "../engine/plan.js";
 import { BfdError, printable, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
-import { loadRuleSet, type RuleSet, type SourceText } from "../rules/load.js";
-import { firstKnownIssue, gitlabFromEnv, linearFromEnv, MAX_KEYS_TRIED } from "../sources/gather.js";
+import { loadRuleSetThrough, type RuleFilePort, type SourceText } from "../rules/load.js";
+import { gitlabFromEnv, linearFromEnv } from "../sources/env.js";
+import { gatherWorkItem, MAX_KEYS_TRIED } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
-import { changedMatching } from "../checks/globs.js";
+import { settled } from "../sources/waves.js";
+import { changedMatching } from "../work-item/globs.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
-import { makeWorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
-import { flagRecordGlobsOf } from "./gate.js";
+import { requireRules } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
+import { sourceSetup } from "./sources.js";
 
 export interface CiOptions {
   reports: string[];
@@ -48,56 +50,29 @@ export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
 }
 
 /**
- * The team's rules as the MR's target branch has them, read through the GitLab API — so a merge request
- * cannot loosen the gate that judges it. Built-in rules come with bfd itself.
+ * The team's rules as the MR's target branch has them, read through the GitLab API — so a merge request cannot
+ * loosen the gate that judges it. Built-in rules come with bfd itself.
  */
-async function rulesFromTargetBranch(
-  ctx: CommandContext,
-  gitlab: GitLabSource,
-  pipeline: MergeRequestPipeline,
-  targetBranch: string,
-): Promise<{ set: RuleSet; files: string[] }> {
-  const configs = await Promise.all(CONFIG_NAMES.map((name) => gitlab.readFile(pipeline.project, name, targetBranch)));
-  const index = configs.findIndex((text) => text !== null);
-  const configFile: SourceText | null =
-    index === -1 ? null : { path: `${CONFIG_NAMES[index]!} (at ${targetBranch})`, text: configs[index]! };
-  const ruleFileNames = configFile === null ? [] : listedRuleFiles(configFile.text);
-  const texts = await Promise.all(
-    ruleFileNames.map((name) => gitlab.readFile(pipeline.project, name.replace(/^\.\//, ""), targetBranch)),
-  );
-  const byName = new Map(ruleFileNames.map((name, i) => [name, texts[i] ?? null]));
-  const set = loadRuleSet({
-    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
-    configFile,
-    readRuleFile: (relative) => {
-      const text = byName.get(relative) ?? null;
-      return text === null ? null : { path: `${relative} (at ${targetBranch})`, text };
-    },
-  });
+function targetBranchRules(ctx: CommandContext, gitlab: GitLabSource, project: string, ref: string): RuleFilePort {
+  const at = (path: string, text: string | null): SourceText | null =>
+    text === null ? null : { path: `${path} (at ${ref})`, text };
   return {
-    set,
-    files: [
-      ...(configFile === null ? [] : [CONFIG_NAMES[index]!]),
-      ...ruleFileNames.map((n) => n.replace(/^\.\//, "")),
-    ],
+    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
+    async readConfig() {
+      const texts = await Promise.all(CONFIG_NAMES.map((name) => gitlab.readFile(project, name, ref)));
+      const index = texts.findIndex((text) => text !== null);
+      return index === -1 ? null : at(CONFIG_NAMES[index]!, texts[index]!);
+    },
+    async readRuleFile(relativePath) {
+      // The config sits at the repository's root, so its rule files are paths from there; none may climb out.
+      const path = relativePath.replace(/^\.\//, "");
+      if (path.split("/").includes("..")) return null;
+      return at(path, await gitlab.readFile(project, path, ref));
+    },
   };
 }
 
-/** `ruleFiles:` of a config text, when it parses; a broken config is reported by the loader, not here. */
-function listedRuleFiles(text: string): string[] {
-  try {
-    const parsed: unknown = parseYaml(text, { maxAliasCount: 100, logLevel: "error" });
-    const list =
-      parsed !== null && typeof parsed === "object" ? (parsed as { ruleFiles?: unknown }).ruleFiles : undefined;
-    return Array.isArray(list)
-      ? list.filter((f): f is string => typeof f === "string" && f !== "" && !f.includes(".."))
-      : [];
-  } catch {
-    return [];
-  }
-}
-
-/** `bfd ci`: the Done gate for the merge request of this GitLab MR pipeline, with reports and an optional sticky note. */
+/** `bfd ci`: detect the pipeline → plan the evidence from the rules → gather → evaluate → report (and a note). */
 export async function runCi(ctx: CommandContext, options: CiOptions): Promise<ExitCode> {
   const detection = detectGitLabMergeRequestPipeline(ctx.env);
   if (!detection.ok) {
@@ -109,60 +84,69 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   }
   const pipeline = detection.pipeline;
   const reports = parseReportSpecs(options.reports);
-  const [gitlab, linear] = await Promise.all([gitlabFromEnv(ctx), linearFromEnv(ctx)]);
-  const now = ctx.now().toISOString();
-
+  const setup = sourceSetup(ctx);
+  // Both tokens are checked before any request: a job with only CI_JOB_TOKEN stops here, saying what to set.
+  const [gitlab, linear] = await Promise.all([gitlabFromEnv(setup), linearFromEnv(setup)]);
   const targetBranch = pipeline.targetBranch ?? (await gitlab.getProject(pipeline.project)).defaultBranch;
 
-  // One wave: the rules (target branch), the MR evidence and — when the branch or title names it — the
-  // Linear issue, all at once. Flag-record files are read once the rules say which paths are flag records.
-  const rulesPromise =
+  // One wave: the rules (from the target branch), the MR with its changes and pipeline jobs, and the issue the
+  // pipeline names — the plan from the rules decides only what wave 2 reads.
+  const rules =
     options.rulesFrom === "local"
-      ? Promise.resolve({ set: loadLocalRules(ctx), files: [] as string[] })
-      : rulesFromTargetBranch(ctx, gitlab, pipeline, targetBranch);
-  const keyFromEnv =
-    issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title })[0] ?? null;
-  const earlyIssue = keyFromEnv === null ? null : firstKnownIssue(linear, [keyFromEnv]);
+      ? Promise.resolve(loadLocalRules(ctx))
+      : loadRuleSetThrough(targetBranchRules(ctx, gitlab, pipeline.project, targetBranch));
+  const plan = rules.then((set) => {
+    requireRules(set, "done");
+    return evidencePlan(set.rules, "done");
+  });
   // The note needs the token's own user: ask now, alongside the rest, rather than after the report.
-  const selfPromise = options.comment ? gitlab.currentUser() : null;
-  const flagRecordGlobs = rulesPromise.then((rules) => flagRecordGlobsOf(rules.set.rules));
-  const evidencePromise = gitlab.fetchMergeRequestEvidence(pipeline.project, pipeline.mrIid, { flagRecordGlobs });
-  // Every promise of this wave stays observed: evidence may fail before it awaits the globs, and an unobserved
-  // rejection would end the process with exit 1 (read as "not done") instead of the error's own exit code.
-  for (const p of [earlyIssue, rulesPromise, flagRecordGlobs, evidencePromise, selfPromise]) p?.catch(() => undefined);
-  const rules = await rulesPromise;
-  const evidence = await evidencePromise;
-  const mr = evidence.mergeRequest;
-  // The early key may be a word that only looks like one: then the MR's other keys, in order.
-  const otherKeys = issueKeysFromMergeRequest(mr).filter((key) => key !== keyFromEnv);
-  const found = (earlyIssue === null ? null : await earlyIssue) ??
-    (await firstKnownIssue(linear, otherKeys.slice(0, MAX_KEYS_TRIED))) ?? { issue: null, viewer: null };
+  const tokenUser = options.comment ? gitlab.currentUser() : null;
+  const keys = issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title });
+  const item = await settled(
+    gatherWorkItem(
+      { linear, gitlab },
+      {
+        plan,
+        prefetch: { changes: true, pipeline: true },
+        now: ctx.now().toISOString(),
+        branch: pipeline.sourceBranch,
+        issue: { by: "mergeRequest", keys },
+        mergeRequest: { by: "known", project: pipeline.project, iid: pipeline.mrIid },
+        ci: {
+          jobId: pipeline.jobId,
+          pipelineId: pipeline.pipelineId,
+          pipelineUrl: pipeline.pipelineUrl,
+          sha: pipeline.sha,
+          diffBaseSha: pipeline.diffBaseSha,
+          checkout: pipeline.projectDir ?? ctx.cwd,
+        },
+      },
+    ),
+    rules,
+    tokenUser,
+  );
+  const set = await rules;
+  const mr = item.mergeRequest!;
 
   const notices: string[] = [];
-  if (found.issue === null) {
-    const tried = [...(keyFromEnv === null ? [] : [keyFromEnv]), ...otherKeys.slice(0, MAX_KEYS_TRIED)];
+  if (item.issue === null) {
+    const tried = [...new Set([...keys, ...issueKeysFromMergeRequest(mr)])].slice(0, 2 * MAX_KEYS_TRIED);
     const why = tried.length === 0 ? "" : ` (${tried.join(", ")} ${tried.length === 1 ? "is" : "are"} not in Linear)`;
     notices.push(
       `No Linear issue is named by ${mr.projectPath}!${mr.iid}${why}: name it in the branch, the title, or with "Closes ENG-123" in the description.`,
     );
   }
-  const changedRuleFiles = changedMatching(mr.changes, [...CONFIG_NAMES, ...rules.files]).map((f) => f.newPath);
+  const changedRuleFiles = changedMatching(mr.changes, [
+    ...CONFIG_NAMES,
+    ...set.ruleFiles.map((f) => f.replace(/^\.\//, "")),
+  ]).map((f) => f.newPath);
   if (changedRuleFiles.length > 0) {
     notices.push(
       `This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`,
     );
   }
-  const item = makeWorkItem({
-    schemaVersion: 1,
-    now,
-    branch: mr.sourceBranch,
-    viewer: found.viewer,
-    issue: found.issue,
-    mergeRequest: mr,
-    unavailable: evidence.unavailable,
-    context: { mergeRequestLookup: null, ruleFilesChangedByMergeRequest: changedRuleFiles },
-  });
-  const report = evaluate(rules.set.rules, item, { gate: "done", notices });
+  item.context.ruleFilesChangedByMergeRequest = changedRuleFiles;
+  const report = evaluate(set.rules, item, { gate: "done", notices });
   const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
   for (const target of reports)
     writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
@@ -178,7 +162,7 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
 
   if (options.comment) {
     try {
-      const self = await selfPromise!;
+      const self = await tokenUser!;
       const body = `${STICKY_MARKER}\n${(await loadReporter("markdown"))(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
       const note = await upsertStickyNote(
         {

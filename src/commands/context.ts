@@ -14,6 +14,8 @@ export interface CommandContext {
   /** `--config` as given, if any. */
   configOption: string | undefined;
   now: () => Date;
+  /** When the run started (epoch ms): the network deadline counts from here. */
+  startedAt: number;
   /** Timeouts and retries for Linear and GitLab (--timeout / --deadline). */
   policy: RetryPolicy;
   /** `--debug` request trail (redacted by the caller). */

@@ -1,4 +1,6 @@
+import { evidencePlan } from "../engine/plan.js";
 import { evaluate } from "../engine/evaluate.js";
+import { BfdError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Report } from "../report/schema.js";
 import { loadReporter, type Format } from "../reporters/index.js";
@@ -9,6 +11,7 @@ import type { WorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
+import { sourceSetup } from "./sources.js";
 
 export interface GateOptions {
   issue: string | undefined;
@@ -18,13 +21,24 @@ export interface GateOptions {
   output: string | undefined;
 }
 
-export function flagRecordGlobsOf(rules: RuleSet["rules"]): string[] {
-  return rules.filter((r) => r.kind.id === "flag-records").flatMap((r) => (r.options as { paths: string[] }).paths);
+/**
+ * A gate with no rules in force would pass anything ("Done criteria met" over nothing): that is a setup mistake,
+ * exit 2, never a pass.
+ */
+export function requireRules(ruleSet: RuleSet, gate: Gate): void {
+  if (ruleSet.rules.some((rule) => rule.gate === gate)) return;
+  const where = ruleSet.configPath ?? "the built-in rules";
+  throw new BfdError("config", "no-rules", `no rules in force for the ${gate} gate (${where})`, {
+    hint:
+      ruleSet.config.extends === "none"
+        ? `With extends: none, add rules with gate: ${gate} to ${where} (or a rule file), or remove extends: none.`
+        : `Check disable: and override: …disabled in ${where}; at least one ${gate} rule must stay on.`,
+  });
 }
 
 /**
- * The WorkItem a command judges: a snapshot when given, else gathered live from Linear (and GitLab for done).
- * The sources are imported on demand, so snapshot runs never load the SDKs.
+ * The WorkItem a command judges: a snapshot when given, else gathered live — exactly the evidence the gate's rules
+ * need (src/engine/plan.ts). The sources are imported on demand, so snapshot runs never load the SDKs.
  */
 export async function workItemFor(
   ctx: CommandContext,
@@ -32,14 +46,32 @@ export async function workItemFor(
   request: { gate: Gate; issue: string | undefined; mr: string | undefined; snapshot?: string | undefined },
 ): Promise<WorkItem> {
   if (request.snapshot !== undefined) return readSnapshot(request.snapshot);
-  const { gatherWorkItem } = await import("../sources/gather.js");
-  return gatherWorkItem(ctx, {
-    gate: request.gate,
-    issue: request.issue,
-    mr: request.mr,
-    flagRecordGlobs: flagRecordGlobsOf(ruleSet.rules),
-    configProject: ruleSet.config.gitlab?.project,
-  });
+  const [{ gatherWorkItem }, env, { currentBranch }, { settled }] = await Promise.all([
+    import("../sources/gather.js"),
+    import("../sources/env.js"),
+    import("../sources/git.js"),
+    import("../sources/waves.js"),
+  ]);
+  const setup = sourceSetup(ctx);
+  const plan = evidencePlan(ruleSet.rules, request.gate);
+  const sources = Promise.all([env.linearFromEnv(setup), plan.mergeRequest ? env.gitlabFromEnv(setup) : null]);
+  const branch = await settled(currentBranch(ctx.cwd), sources);
+  const [linear, gitlab] = await sources;
+  const project = plan.mergeRequest ? env.resolveProject(setup, ruleSet.config.gitlab?.project) : Promise.resolve(null);
+  return gatherWorkItem(
+    { linear, gitlab },
+    {
+      plan,
+      now: ctx.now().toISOString(),
+      branch,
+      issue: request.issue === undefined ? { by: "branch" } : { by: "reference", reference: request.issue },
+      mergeRequest: !plan.mergeRequest
+        ? { by: "none" }
+        : request.mr === undefined
+          ? { by: "discover", project }
+          : { by: "reference", reference: request.mr, project },
+    },
+  );
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */
@@ -49,6 +81,7 @@ export async function runGate(
   options: GateOptions,
 ): Promise<{ code: ExitCode; report: Report }> {
   const ruleSet = loadLocalRules(ctx);
+  requireRules(ruleSet, gate);
   const item = await workItemFor(ctx, ruleSet, { gate, ...options });
   const report = evaluate(ruleSet.rules, item, { gate });
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;

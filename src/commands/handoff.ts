@@ -1,7 +1,8 @@
 import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
 import { composeHandoff, type HandoffState } from "../handoff/compose.js";
-import { linearFromEnv } from "../sources/gather.js";
+import { linearFromEnv } from "../sources/env.js";
+import { sourceSetup } from "./sources.js";
 import type { CommandContext } from "./context.js";
 import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
@@ -18,9 +19,6 @@ export interface HandoffOptions {
   output: string | undefined;
 }
 
-const DEFAULT_AC = ["Acceptance criteria", "Acceptance criterion", "AC", "Completion rules", "Definition of done"];
-const DEFAULT_TESTED = ["How tested", "How was this tested", "How it was tested", "Validation", "Testing", "Test plan"];
-
 /**
  * `bfd handoff`: runs the Done gate and writes the handoff note. The note is the product here, so the exit
  * code is 0 whenever it was written (a handoff to "blocked" is a good handoff); gaps are in the note.
@@ -34,14 +32,18 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     snapshot: options.snapshot,
   });
   const report = evaluate(rules.rules, item, { gate: "done" });
-  const headingsOf = (id: string, fallback: string[]): string[] => {
-    const rule = rules.rules.find((r) => r.gate === "done" && r.id === id);
-    const headings = (rule?.options as { headings?: string[] } | undefined)?.headings;
-    return headings ?? fallback;
+  // The sections the note quotes are the ones the rules read (one source for the headings: the rule files).
+  const headingsOf = (...ids: string[]): string[] => {
+    for (const id of ids) {
+      const rule = rules.rules.find((r) => r.id === id);
+      const headings = (rule?.options as { headings?: string[] } | undefined)?.headings;
+      if (headings !== undefined) return headings;
+    }
+    return [];
   };
   const note = composeHandoff(options.state, report, item, {
-    acceptanceHeadings: headingsOf("acceptance-criteria-met", DEFAULT_AC),
-    testedHeadings: headingsOf("validation-explained", DEFAULT_TESTED),
+    acceptanceHeadings: headingsOf("acceptance-criteria-met", "acceptance-criteria-present"),
+    testedHeadings: headingsOf("validation-explained"),
   });
   if (note.stateWarning !== null) ctx.stderr(`bfd handoff: warning: ${note.stateWarning}\n`);
   let posted: { id: string; url: string } | null = null;
@@ -53,7 +55,7 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
         "Name the issue: bfd handoff ENG-123 --state in-review --post",
       );
     }
-    const linear = await linearFromEnv(ctx);
+    const linear = await linearFromEnv(sourceSetup(ctx));
     posted = await linear.createComment(item.issue.id, note.markdown);
     ctx.stderr(`bfd handoff: posted the handoff note as a comment on ${item.issue.identifier}: ${posted.url}\n`);
   }

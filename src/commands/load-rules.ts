@@ -23,7 +23,7 @@ function cachedBuiltins(ctx: CommandContext): RuleSet | null {
     BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(ctx.builtinDir, name), "utf8")]),
   );
   const rules = fromBuiltinCache(cache, texts, (file) => displayPath(ctx.cwd, join(ctx.builtinDir, file)));
-  return rules === null ? null : { rules, config: ConfigSchema.parse({}), configPath: null };
+  return rules === null ? null : { rules, config: ConfigSchema.parse({}), configPath: null, ruleFiles: [] };
 }
 
 /** Rules as the working tree defines them: built-ins plus the nearest bfd.config.yaml (or --config). */

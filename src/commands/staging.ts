@@ -2,7 +2,9 @@ import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { escapeMarkdownInline } from "../reporters/markdown-escape.js";
 import { stripTerminalControls } from "../reporters/sanitize.js";
-import { gitlabFromEnv, resolveProject } from "../sources/gather.js";
+import { gitlabFromEnv, resolveProject } from "../sources/env.js";
+import { instant } from "../time.js";
+import { sourceSetup } from "./sources.js";
 import { explicitWindow, formatInZone, stagingWindow, type StagingWindow } from "../staging/window.js";
 import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
 import type { CommandContext } from "./context.js";
@@ -98,8 +100,8 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     options.since !== undefined || options.until !== undefined
       ? explicitWindow(options.since, options.until, calendar.timeZone, now)
       : stagingWindow(calendar, now);
-  const gitlab = await gitlabFromEnv(ctx);
-  const project = await resolveProject(ctx, config.gitlab?.project);
+  const gitlab = await gitlabFromEnv(sourceSetup(ctx));
+  const project = await resolveProject(sourceSetup(ctx), config.gitlab?.project);
   if (project === null) {
     throw usageError(
       "no-project",
@@ -114,9 +116,9 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     notLabels: [calendar.label],
   });
   const missing: StagingRow[] = merged
-    .filter((mr) => mr.mergedAt !== null && mr.mergedAt >= window.start && mr.mergedAt < window.end)
+    .filter((mr) => instant(mr.mergedAt) >= instant(window.start) && instant(mr.mergedAt) < instant(window.end))
     .filter((mr) => !mr.labels.some((l) => l.toLowerCase() === calendar.label.toLowerCase()))
-    .sort((a, b) => (a.mergedAt ?? "").localeCompare(b.mergedAt ?? ""))
+    .sort((a, b) => instant(a.mergedAt) - instant(b.mergedAt))
     .map((mr) => ({
       reference: `${mr.projectPath}!${mr.iid}`,
       title: mr.title,

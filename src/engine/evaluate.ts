@@ -1,9 +1,10 @@
 import type { CheckOutcome } from "../checks/types.js";
-import { conditionNeeds, describeCondition, evaluateCondition } from "../rules/condition.js";
+import { conditionNeeds, describeCondition, evaluateCondition } from "../work-item/condition.js";
 import type { Gate, LoadedRule } from "../rules/schema.js";
 import { renderTemplate } from "../rules/template.js";
 import { REPORT_SCHEMA_VERSION, type Report, type RuleResult } from "../report/schema.js";
 import { getPath } from "../work-item/paths.js";
+import { keysOf } from "../work-item/evidence.js";
 import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
 import { findWaiverLines } from "./waivers.js";
 
@@ -73,7 +74,7 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
       };
     }
   }
-  const needs = rule.kind.needs(rule.options);
+  const needs = rule.kind.needs(rule.options).flatMap(keysOf);
   const missing = unreadable(needs, item) ?? absent(needs, item);
   if (missing !== null) return missing;
   let outcome: CheckOutcome;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { findCheckKind } from "../checks/index.js";
-import type { Condition } from "./condition.js";
+import type { Condition } from "../work-item/condition.js";
 import type { Gate, LoadedRule } from "./schema.js";
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { usageError } from "../errors.js";
-import type { SourceText } from "./load.js";
+import type { SourceText } from "./yaml-source.js";
 
 export const CONFIG_NAMES = ["bfd.config.yaml", "bfd.config.yml"];
 

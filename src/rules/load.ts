@@ -1,10 +1,8 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { checkKindIds, findCheckKind } from "../checks/index.js";
 import type { CheckKind } from "../checks/types.js";
-import { BfdError, printable } from "../errors.js";
+import { validateCondition, type Condition } from "../work-item/condition.js";
 import { workItemPaths } from "../work-item/paths.js";
-import { validateCondition, type Condition } from "./condition.js";
 import {
   ConfigSchema,
   RuleFileSchema,
@@ -16,11 +14,93 @@ import {
   type SourceLocation,
 } from "./schema.js";
 import { templateVariables } from "./template.js";
+import {
+  configError,
+  describePath,
+  parseYaml,
+  secretProblems,
+  toPlainData,
+  zodProblems,
+  type ParsedYaml,
+  type PathKey,
+  type Problem,
+  type SourceText,
+} from "./yaml-source.js";
 
-/** A file's text and the name to show for it in messages (relative to the working directory). */
-export interface SourceText {
-  path: string;
-  text: string;
+export { configError, formatProblem, type Problem, type SourceText } from "./yaml-source.js";
+
+/**
+ * The rule loader, in stages:
+ *
+ *   1 parse the team config (YAML → zod, key by key, so one mistake does not hide the rest)
+ *   2 list the rule files: the built-in ones (unless `extends: none`) and those the config names
+ *   3 read them through a port: local files (`loadRuleSet`), or the MR's target branch through GitLab
+ *     (`loadRuleSetThrough`, for `bfd ci`)
+ *   4 merge: each rule's definition with the config's override, every field remembering the file and node it
+ *     came from
+ *   5 validate: known check kind, its options, `when:`, hint names, duplicate ids
+ *
+ * Every problem of every file is collected; if there is any, one error lists them all as `file:line:col  message`.
+ */
+export interface RuleSet {
+  rules: LoadedRule[];
+  config: Config;
+  /** The team config in force, as shown to people; null when only the built-in rules apply. */
+  configPath: string | null;
+  /** The team's own rule files (`ruleFiles:`), as named in the config. */
+  ruleFiles: string[];
+}
+
+/** Stage 1's result. */
+export interface ConfigStage {
+  file: SourceText | null;
+  parsed: ParsedYaml | null;
+  config: Config;
+  problems: Problem[];
+}
+
+export function parseConfigStage(file: SourceText | null): ConfigStage {
+  const problems: Problem[] = [];
+  if (file === null) return { file, parsed: null, config: ConfigSchema.parse({}), problems };
+  const parsed = parseYaml(file, problems);
+  if (parsed === null) return { file, parsed, config: ConfigSchema.parse({}), problems };
+  const secrets = secretProblems(parsed);
+  problems.push(...secrets);
+  const config = secrets.length === 0 ? parseConfigByParts(parsed, problems) : ConfigSchema.parse({});
+  return { file, parsed, config, problems };
+}
+
+/** Stage 2: the team's rule files, relative to the config file. */
+export function ruleFileNames(stage: ConfigStage): string[] {
+  return stage.config.ruleFiles;
+}
+
+/** Stages 4 and 5, over what stage 3 read (`read[i]` is `ruleFileNames(stage)[i]`, null when missing). */
+export function assembleRuleSet(
+  builtinFiles: readonly SourceText[],
+  stage: ConfigStage,
+  read: readonly (SourceText | null)[],
+): RuleSet {
+  const problems = [...stage.problems];
+  const { config, parsed: configParsed } = stage;
+  const files: SourceText[] = [...(config.extends === "builtin" ? builtinFiles : [])];
+  ruleFileNames(stage).forEach((relative, index) => {
+    const file = read[index] ?? null;
+    if (file !== null) files.push(file);
+    else if (configParsed !== null) {
+      problems.push(
+        configParsed.problem(
+          ["ruleFiles", index],
+          `rule file "${relative}" not found (paths are relative to the config file)`,
+        ),
+      );
+    }
+  });
+  const definitions = collectDefinitions(files, configParsed, config, problems);
+  const merged = mergeOverrides(definitions, configParsed, config, problems);
+  const rules = merged.map((rule) => validateRule(rule, problems)).filter((r): r is LoadedRule => r !== null);
+  if (problems.length > 0) throw configError(problems);
+  return { rules, config, configPath: stage.file?.path ?? null, ruleFiles: [...config.ruleFiles] };
 }
 
 export interface RuleSetInput {
@@ -30,206 +110,31 @@ export interface RuleSetInput {
   readRuleFile: (relativePath: string) => SourceText | null;
 }
 
-export interface RuleSet {
-  rules: LoadedRule[];
-  config: Config;
-  configPath: string | null;
+/** The stages over files read synchronously (the working tree, tests). */
+export function loadRuleSet(input: RuleSetInput): RuleSet {
+  const stage = parseConfigStage(input.configFile);
+  return assembleRuleSet(input.builtinFiles, stage, ruleFileNames(stage).map(input.readRuleFile));
 }
 
-export interface Problem {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
+/** Where stage 3 reads from: for `bfd ci`, the MR's target branch through GitLab. */
+export interface RuleFilePort {
+  builtinFiles: SourceText[];
+  readConfig(): Promise<SourceText | null>;
+  readRuleFile(relativePath: string): Promise<SourceText | null>;
 }
 
-export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.column}  ${p.message}`;
+/** The stages over a port: the config first, then every rule file it names at once. */
+export async function loadRuleSetThrough(port: RuleFilePort): Promise<RuleSet> {
+  const stage = parseConfigStage(await port.readConfig());
+  const read = await Promise.all(ruleFileNames(stage).map((name) => port.readRuleFile(name)));
+  return assembleRuleSet(port.builtinFiles, stage, read);
 }
 
-type PathKey = string | number;
-
-class ParsedYaml {
-  readonly doc: Document;
-  readonly lines = new LineCounter();
-  constructor(readonly source: SourceText) {
-    // logLevel "error": yaml would otherwise print its warnings (e.g. a key that is a list) to stderr through
-    // process.emitWarning, above bfd's own message; what matters in them is reported as a problem anyway.
-    this.doc = parseDocument(source.text, {
-      lineCounter: this.lines,
-      prettyErrors: false,
-      uniqueKeys: true,
-      logLevel: "error",
-    });
-  }
-
-  /** Position of the node at `path`, or of its deepest existing ancestor. With `key`, the position of that key. */
-  at(path: readonly PathKey[], key?: string): { line: number; column: number } {
-    let node: unknown = this.doc.contents;
-    let offset = rangeStart(node) ?? 0;
-    const steps = key === undefined ? path : [...path, key];
-    for (let i = 0; i < steps.length; i += 1) {
-      const step = steps[i]!;
-      const isLast = i === steps.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
-        if (pair === undefined) break;
-        if (isLast && key !== undefined) {
-          offset = rangeStart(pair.key) ?? offset;
-          break;
-        }
-        node = pair.value;
-        offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
-      } else if (isSeq(node) && typeof step === "number") {
-        node = node.items[step];
-        if (node === undefined) break;
-        offset = rangeStart(node) ?? offset;
-      } else {
-        break;
-      }
-    }
-    const pos = this.lines.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  }
-
-  problem(path: readonly PathKey[], message: string, key?: string): Problem {
-    return { file: this.source.path, ...this.at(path, key), message };
-  }
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (node !== null && typeof node === "object" && "range" in node) {
-    const range = (node as Node).range;
-    if (Array.isArray(range)) return range[0];
-  }
-  return undefined;
-}
-
-/** YAML syntax errors, each with its position. Returns the parsed document only when there are none. */
-function parseYaml(source: SourceText, problems: Problem[]): ParsedYaml | null {
-  const parsed = new ParsedYaml(source);
-  if (parsed.doc.errors.length > 0) {
-    for (const error of parsed.doc.errors) {
-      const pos = parsed.lines.linePos(error.pos[0]);
-      problems.push({
-        file: source.path,
-        line: pos.line,
-        column: pos.col,
-        message: `YAML syntax: ${error.message.split("\n")[0]}`,
-      });
-    }
-    return null;
-  }
-  return parsed;
-}
-
-/**
- * The document as plain data. Resolving aliases happens only here, and yaml throws for an alias whose anchor is
- * missing (`<<: *a` with no `&a`) or that expands too often: that is a problem in the file, not a crash.
- */
-function toPlainData(parsed: ParsedYaml, problems: Problem[]): { value: unknown } | null {
-  try {
-    return { value: parsed.doc.toJS({ maxAliasCount: 100 }) ?? {} };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    problems.push(parsed.problem([], `YAML: ${printable(message.split("\n")[0] ?? message)}`));
-    return null;
-  }
-}
-
-function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly PathKey[] = []): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of error.issues) {
-    const path = [...prefix, ...(issue.path as PathKey[])];
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys)
-        problems.push(parsed.problem(path, `unknown key "${key}" in ${describePath(path)}`, key));
-      continue;
-    }
-    if (issue.code === "invalid_union" && "errors" in issue) {
-      // A `when:` that matches no variant: report the most specific branch (the one with the fewest problems).
-      const branches = (issue.errors as z.core.$ZodIssue[][]).filter((b) => b.length > 0);
-      const best = branches.sort((a, b) => a.length - b.length)[0];
-      if (best !== undefined && best.every((i) => i.code !== "invalid_type" || i.path.length > 0)) {
-        for (const inner of best) {
-          const innerPath = [...path, ...(inner.path as PathKey[])];
-          if (inner.code === "unrecognized_keys") {
-            for (const key of inner.keys)
-              problems.push(parsed.problem(innerPath, `unknown key "${key}" in ${describePath(innerPath)}`, key));
-          } else {
-            problems.push(parsed.problem(innerPath, `${describePath(innerPath)}: ${inner.message}`));
-          }
-        }
-        continue;
-      }
-      problems.push(
-        parsed.problem(
-          path,
-          `${describePath(path)}: not a valid condition (use field + one operator, changed, all, any or not)`,
-        ),
-      );
-      continue;
-    }
-    if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) {
-      problems.push(parsed.problem(path.slice(0, -1), `${describePath(path)} is required`));
-      continue;
-    }
-    if (issue.code === "invalid_type" && path.length === 0) {
-      problems.push(
-        parsed.problem(
-          path,
-          `the file must be a mapping of keys to values (${issue.message.replace(/^Invalid input: /, "")})`,
-        ),
-      );
-      continue;
-    }
-    problems.push(parsed.problem(path, `${describePath(path)}: ${issue.message}`));
-  }
-  return problems;
-}
-
-function describePath(path: readonly PathKey[]): string {
-  if (path.length === 0) return "the file";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}
-
-const SECRET_KEY =
-  /^(token|.*[_-]token|api[_-]?key|.*[_-]api[_-]?key|password|secret|private[_-]?token|access[_-]?token)$/i;
-const SECRET_VALUE = /(glpat-[A-Za-z0-9_-]{10,}|lin_api_[A-Za-z0-9]{10,}|lin_oauth_[A-Za-z0-9]{10,})/;
-
-/** Secrets belong in the environment: a token-like key or value in a rule or config file is refused. */
-function secretProblems(parsed: ParsedYaml): Problem[] {
-  const problems: Problem[] = [];
-  const visit = (node: unknown, path: PathKey[]): void => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair) || !isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (SECRET_KEY.test(key)) {
-          problems.push(
-            parsed.problem(
-              path,
-              `"${key}" looks like a secret: keep tokens in the environment (LINEAR_API_KEY, GITLAB_TOKEN), never in rule or config files`,
-              key,
-            ),
-          );
-        }
-        visit(pair.value, [...path, key]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, [...path, i]));
-    } else if (isScalar(node) && typeof node.value === "string" && SECRET_VALUE.test(node.value)) {
-      problems.push(
-        parsed.problem(
-          path,
-          `${describePath(path)} holds what looks like an API token: keep tokens in the environment, never in rule or config files`,
-        ),
-      );
-    }
-  };
-  visit(parsed.doc.contents, []);
-  return problems;
-}
+/** Keys bfd 0.1 read that are gone, with what to write instead. */
+const REMOVED_KEYS: Record<string, string> = {
+  handoffStates:
+    "was removed in bfd 0.2: write override: { handoff-state-explicit: { with: { names: [In Review, Blocked, …] } } }",
+};
 
 /**
  * Validates the config key by key (and each override on its own), keeping the parts that are valid, so one
@@ -250,8 +155,15 @@ function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const schema = shape[key];
     if (schema === undefined) {
+      const removed = REMOVED_KEYS[key];
       problems.push(
-        parsed.problem([], `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`, key),
+        parsed.problem(
+          [],
+          removed === undefined
+            ? `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`
+            : `"${key}" ${removed}`,
+          key,
+        ),
       );
       continue;
     }
@@ -272,66 +184,32 @@ function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
   return ConfigSchema.parse(valid);
 }
 
-interface RuleOverride {
-  title?: string | undefined;
-  severity?: "error" | "warning" | undefined;
-  with?: Record<string, unknown> | undefined;
-  when?: Condition | undefined;
-  hint?: string | undefined;
-  waivable?: boolean | undefined;
-  waiverLabels?: string[] | undefined;
-  disabled?: boolean | undefined;
-}
-
-interface PendingRule {
-  gate: Gate;
-  definition: RuleDefinition;
+/** Where a value was written: the file and the path of its node. */
+interface Origin {
   parsed: ParsedYaml;
   path: PathKey[];
 }
 
-/** Template names a rule's hint may use: WorkItem paths, the kind's own data, and the rule's id/title. */
-function allowedHintNames(kind: CheckKind): Set<string> {
-  return new Set([...workItemPaths(), ...(kind.hintData ?? []), "rule.id", "rule.title"]);
+interface Located<T> {
+  value: T;
+  at: Origin;
 }
 
-/**
- * Builds the rule set: built-in rule files, then the team's config (extra rule files, extra rules,
- * overrides, disables), validated in layers — YAML syntax, zod shape, then semantics (known check kind,
- * its options, `when:` fields and patterns, hint names, duplicate ids). Every problem in every file is
- * collected; if there is any, one ConfigError lists them all as `file:line:col  message`.
- */
-export function loadRuleSet(input: RuleSetInput): RuleSet {
-  const problems: Problem[] = [];
-  let config: Config = ConfigSchema.parse({});
-  let configParsed: ParsedYaml | null = null;
+interface Definition {
+  gate: Gate;
+  definition: RuleDefinition;
+  at: Origin;
+}
 
-  if (input.configFile !== null) {
-    configParsed = parseYaml(input.configFile, problems);
-    if (configParsed !== null) {
-      const secrets = secretProblems(configParsed);
-      problems.push(...secrets);
-      if (secrets.length === 0) config = parseConfigByParts(configParsed, problems);
-    }
-  }
-
-  const pending: PendingRule[] = [];
-  const ruleFiles: SourceText[] = [...(config.extends === "builtin" ? input.builtinFiles : [])];
-  config.ruleFiles.forEach((relative, index) => {
-    const file = input.readRuleFile(relative);
-    if (file === null && configParsed !== null) {
-      problems.push(
-        configParsed.problem(
-          ["ruleFiles", index],
-          `rule file "${relative}" not found (paths are relative to the config file)`,
-        ),
-      );
-    } else if (file !== null) {
-      ruleFiles.push(file);
-    }
-  });
-
-  for (const file of ruleFiles) {
+/** Stage 4, first half: every rule definition of every file, in checklist order (rule files first, then the config's). */
+function collectDefinitions(
+  files: readonly SourceText[],
+  configParsed: ParsedYaml | null,
+  config: Config,
+  problems: Problem[],
+): Definition[] {
+  const definitions: Definition[] = [];
+  for (const file of files) {
     const parsed = parseYaml(file, problems);
     if (parsed === null) continue;
     problems.push(...secretProblems(parsed));
@@ -343,205 +221,214 @@ export function loadRuleSet(input: RuleSetInput): RuleSet {
       continue;
     }
     shape.data.rules.forEach((definition, index) =>
-      pending.push({ gate: shape.data.gate, definition, parsed, path: ["rules", index] }),
+      definitions.push({ gate: shape.data.gate, definition, at: { parsed, path: ["rules", index] } }),
     );
   }
   if (configParsed !== null) {
-    config.rules.forEach(({ gate, ...definition }, index) => {
-      const parsedDefinition = RuleSchema.parse(definition);
-      pending.push({ gate, definition: parsedDefinition, parsed: configParsed, path: ["rules", index] });
-    });
+    config.rules.forEach(({ gate, ...definition }, index) =>
+      definitions.push({
+        gate,
+        definition: RuleSchema.parse(definition),
+        at: { parsed: configParsed, path: ["rules", index] },
+      }),
+    );
   }
+  return definitions;
+}
 
-  if (config.handoffStates !== undefined) {
-    const current = config.override["handoff-state-explicit"] ?? {};
-    config.override["handoff-state-explicit"] = {
-      ...current,
-      with: { ...(current.with ?? {}), names: config.handoffStates },
-    };
-  }
+/** A rule with the config's override laid over its definition; each field knows where it was written. */
+interface MergedRule {
+  gate: Gate;
+  id: string;
+  at: Origin;
+  check: Located<string>;
+  title: string;
+  severity: "error" | "warning";
+  /** Each option, from the rule's `with:` or the override's, where it was written. */
+  options: Map<string, Located<unknown>>;
+  /** The `with:` that problems about the options as a whole point at. */
+  optionsAt: Origin;
+  when: Located<Condition> | undefined;
+  hint: Located<string> | undefined;
+  waivable: boolean;
+  waiverLabels: string[];
+  process: string | undefined;
+}
 
-  const known = new Set(pending.map((p) => p.definition.id));
+/** Stage 4, second half: overrides and disables applied, duplicates and unknown ids reported. */
+function mergeOverrides(
+  definitions: readonly Definition[],
+  configParsed: ParsedYaml | null,
+  config: Config,
+  problems: Problem[],
+): MergedRule[] {
+  const known = new Set(definitions.map((d) => d.definition.id));
+  const knownList = (): string => [...known].sort().join(", ");
   if (configParsed !== null) {
     for (const id of Object.keys(config.override)) {
-      if (!known.has(id))
+      if (!known.has(id)) {
         problems.push(
-          configParsed.problem(
-            ["override"],
-            `override names unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`,
-            id,
-          ),
+          configParsed.problem(["override"], `override names unknown rule "${id}"; known rules: ${knownList()}`, id),
         );
+      }
     }
     config.disable.forEach((id, index) => {
-      if (!known.has(id))
+      if (!known.has(id)) {
         problems.push(
-          configParsed.problem(
-            ["disable", index],
-            `cannot disable unknown rule "${id}"; known rules: ${[...known].sort().join(", ")}`,
-          ),
+          configParsed.problem(["disable", index], `cannot disable unknown rule "${id}"; known rules: ${knownList()}`),
         );
+      }
     });
   }
 
-  const rules: LoadedRule[] = [];
+  const merged: MergedRule[] = [];
   const seen = new Map<string, Problem>();
-  for (const item of pending) {
-    const { definition: def, parsed, path, gate } = item;
+  for (const { gate, definition: def, at } of definitions) {
     const key = `${gate}/${def.id}`;
-    const here = parsed.problem(path, "");
     const previous = seen.get(key);
     if (previous !== undefined) {
       problems.push(
-        parsed.problem(
-          [...path, "id"],
+        at.parsed.problem(
+          [...at.path, "id"],
           `duplicate rule id "${def.id}" in gate ${gate} (first defined at ${previous.file}:${previous.line}:${previous.column})`,
         ),
       );
       continue;
     }
-    seen.set(key, here);
-
-    const override: RuleOverride = config.override[def.id] ?? {};
-    const overridePath = ["override", def.id];
+    seen.set(key, at.parsed.problem(at.path, ""));
+    const override = config.override[def.id] ?? {};
     if (override.disabled === true || config.disable.includes(def.id)) continue;
-
-    const kind = findCheckKind(def.check);
-    if (kind === undefined) {
-      problems.push(
-        parsed.problem(
-          [...path, "check"],
-          `unknown check kind "${def.check}"; valid kinds: ${checkKindIds().join(", ")}`,
-        ),
-      );
-      continue;
+    const overrideAt = (field: string): Origin => ({ parsed: configParsed!, path: ["override", def.id, field] });
+    const fieldAt = (field: string): Origin => ({ parsed: at.parsed, path: [...at.path, field] });
+    const options = new Map<string, Located<unknown>>();
+    for (const [name, value] of Object.entries(def.with ?? {})) {
+      options.set(name, { value, at: { parsed: at.parsed, path: [...at.path, "with", name] } });
     }
-
-    const merged = { ...(def.with ?? {}), ...(override.with ?? {}) };
-    const options = (kind.options as z.ZodType).safeParse(merged);
-    if (!options.success) {
-      for (const issue of options.error.issues) {
-        const inOverride =
-          override.with !== undefined && issue.path.length > 0 && String(issue.path[0]) in override.with;
-        const target = inOverride && configParsed !== null ? configParsed : parsed;
-        const base: PathKey[] = inOverride ? [...overridePath, "with"] : [...path, "with"];
-        if (issue.code === "unrecognized_keys") {
-          for (const optionKey of issue.keys) {
-            const valid = Object.keys(
-              ((kind.options as z.ZodType).def as unknown as { shape?: Record<string, unknown> }).shape ?? {},
-            );
-            const src =
-              override.with !== undefined && optionKey in override.with && configParsed !== null
-                ? configParsed
-                : parsed;
-            const srcBase: PathKey[] = src === parsed ? [...path, "with"] : [...overridePath, "with"];
-            problems.push(
-              src.problem(
-                srcBase,
-                `unknown option "${optionKey}" for check kind ${kind.id}; valid options: ${innerShapeKeys(kind).join(", ") || valid.join(", ")}`,
-                optionKey,
-              ),
-            );
-          }
-        } else {
-          const issuePath = [...base, ...(issue.path as PathKey[])];
-          problems.push(
-            target.problem(
-              issuePath,
-              `${def.id}: option ${describePath(issue.path as PathKey[]) === "the file" ? "" : `"${describePath(issue.path as PathKey[])}" `}${issue.message}`,
-            ),
-          );
-        }
-      }
-      continue;
+    for (const [name, value] of Object.entries(override.with ?? {})) {
+      options.set(name, { value, at: { parsed: configParsed!, path: ["override", def.id, "with", name] } });
     }
-    for (const message of kind.validate?.(options.data) ?? []) {
-      const option = message.split(":")[0]!.split(".")[0]!;
-      const fromOverride = override.with !== undefined && option in override.with && configParsed !== null;
-      const target = fromOverride ? configParsed! : parsed;
-      problems.push(
-        target.problem(
-          fromOverride ? [...overridePath, "with", option] : [...path, "with", option],
-          `${def.id}: ${message}`,
-        ),
-      );
-    }
-
     const when = override.when ?? def.when;
-    if (when !== undefined) {
-      const whenSource = override.when !== undefined && configParsed !== null ? configParsed : parsed;
-      const whenPath: PathKey[] = override.when !== undefined ? [...overridePath, "when"] : [...path, "when"];
-      for (const p of validateCondition(when))
-        problems.push(
-          whenSource.problem([...whenPath, ...p.path], `${def.id}: when.${p.path.join(".")}: ${p.message}`),
-        );
-    }
-
-    const hint = override.hint ?? def.hint ?? kind.hint;
-    const allowed = allowedHintNames(kind);
-    for (const name of templateVariables(hint)) {
-      if (!allowed.has(name)) {
-        const hintSource = override.hint !== undefined && configParsed !== null ? configParsed : parsed;
-        const hintPath: PathKey[] = override.hint !== undefined ? [...overridePath, "hint"] : [...path, "hint"];
-        problems.push(
-          hintSource.problem(
-            hintPath,
-            `${def.id}: hint uses unknown name {{${name}}}; use a WorkItem path (e.g. issue.url) or one of: ${(kind.hintData ?? []).join(", ") || "(none for this kind)"}`,
-          ),
-        );
-      }
-    }
-
-    const waivable = override.waivable ?? def.waivable;
-    const waiverLabels = override.waiverLabels ?? def.waiverLabels;
-    rules.push({
+    const hint = override.hint ?? def.hint;
+    merged.push({
       gate,
       id: def.id,
+      at,
+      check: { value: def.check, at: fieldAt("check") },
       title: override.title ?? def.title,
-      kind,
-      options: options.data,
       severity: override.severity ?? def.severity,
-      when,
-      hint,
-      waivable,
-      waiverLabels,
+      options,
+      optionsAt: override.with !== undefined && def.with === undefined ? overrideAt("with") : fieldAt("with"),
+      when:
+        when === undefined
+          ? undefined
+          : { value: when, at: override.when !== undefined ? overrideAt("when") : fieldAt("when") },
+      hint:
+        hint === undefined
+          ? undefined
+          : { value: hint, at: override.hint !== undefined ? overrideAt("hint") : fieldAt("hint") },
+      waivable: override.waivable ?? def.waivable,
+      waiverLabels: override.waiverLabels ?? def.waiverLabels,
       process: def.process,
-      location: { file: parsed.source.path, ...parsed.at(path) },
     });
   }
-
-  if (problems.length > 0) throw configError(problems);
-  return { rules, config, configPath: input.configFile?.path ?? null };
+  return merged;
 }
 
-function innerShapeKeys(kind: CheckKind): string[] {
+/** Template names a rule's hint may use: WorkItem paths, the kind's own data, and the rule's id/title. */
+function allowedHintNames(kind: CheckKind): Set<string> {
+  return new Set([...workItemPaths(), ...(kind.hintData ?? []), "rule.id", "rule.title"]);
+}
+
+/** Stage 5: one merged rule checked against its kind; null (with problems) when it cannot run. */
+function validateRule(rule: MergedRule, problems: Problem[]): LoadedRule | null {
+  const problem = (origin: Origin, message: string, extra: readonly PathKey[] = [], key?: string): void => {
+    problems.push(origin.parsed.problem([...origin.path, ...extra], message, key));
+  };
+  const kind = findCheckKind(rule.check.value);
+  if (kind === undefined) {
+    problem(rule.check.at, `unknown check kind "${rule.check.value}"; valid kinds: ${checkKindIds().join(", ")}`);
+    return null;
+  }
+
+  const values = Object.fromEntries([...rule.options].map(([name, option]) => [name, option.value]));
+  const options = (kind.options as z.ZodType).safeParse(values);
+  if (!options.success) {
+    for (const issue of options.error.issues) {
+      const [first, ...rest] = issue.path as PathKey[];
+      const option = first === undefined ? undefined : rule.options.get(String(first));
+      if (issue.code === "unrecognized_keys") {
+        for (const name of issue.keys) {
+          const where = rule.options.get(name)?.at ?? rule.optionsAt;
+          const origin: Origin = { parsed: where.parsed, path: where.path.slice(0, -1) };
+          problem(
+            origin,
+            `unknown option "${name}" for check kind ${kind.id}; valid options: ${optionNames(kind).join(", ")}`,
+            [],
+            name,
+          );
+        }
+        continue;
+      }
+      const label = issue.path.length === 0 ? "" : `"${describePath(issue.path as PathKey[])}" `;
+      problem(
+        option?.at ?? rule.optionsAt,
+        `${rule.id}: option ${label}${issue.message}`,
+        option === undefined ? [] : rest,
+      );
+    }
+    return null;
+  }
+  for (const message of kind.validate?.(options.data) ?? []) {
+    const name = message.split(":")[0]!.split(".")[0]!;
+    problem(rule.options.get(name)?.at ?? rule.optionsAt, `${rule.id}: ${message}`);
+  }
+
+  if (rule.when !== undefined) {
+    for (const p of validateCondition(rule.when.value))
+      problem(rule.when.at, `${rule.id}: when.${p.path.join(".")}: ${p.message}`, p.path);
+  }
+
+  const hint = rule.hint?.value ?? kind.hint;
+  const allowed = allowedHintNames(kind);
+  for (const name of templateVariables(hint)) {
+    if (!allowed.has(name)) {
+      problem(
+        rule.hint?.at ?? rule.at,
+        `${rule.id}: hint uses unknown name {{${name}}}; use a WorkItem path (e.g. issue.url) or one of: ${(kind.hintData ?? []).join(", ") || "(none for this kind)"}`,
+      );
+    }
+  }
+
+  const location: SourceLocation = { file: rule.at.parsed.source.path, ...rule.at.parsed.at(rule.at.path) };
+  return {
+    gate: rule.gate,
+    id: rule.id,
+    title: rule.title,
+    kind,
+    options: options.data,
+    severity: rule.severity,
+    when: rule.when?.value,
+    hint,
+    waivable: rule.waivable,
+    waiverLabels: rule.waiverLabels,
+    process: rule.process,
+    location,
+  };
+}
+
+/** The names a kind's `with:` takes, looking through the refinements that wrap its object schema. */
+function optionNames(kind: CheckKind): string[] {
   let def = (kind.options as z.ZodType).def as unknown as {
-    type: string;
     shape?: Record<string, unknown>;
     in?: z.ZodType;
     schema?: z.ZodType;
   };
-  // Refined objects wrap the object schema; look through one level of pipe/effects to list the options.
   for (let i = 0; i < 3 && def.shape === undefined; i += 1) {
     const inner = def.in ?? def.schema;
     if (inner === undefined) break;
     def = inner.def as unknown as typeof def;
   }
   return Object.keys(def.shape ?? {});
-}
-
-export function configError(problems: Problem[]): BfdError {
-  const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-  const files = new Set(sorted.map((p) => p.file)).size;
-  return new BfdError(
-    "config",
-    "invalid-rules",
-    `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files === 1 ? sorted[0]!.file : `${files} rule/config files`}`,
-    {
-      details: sorted.map(formatProblem),
-      hint: "Fix each line above; `bfd rules check` re-checks the files without contacting Linear or GitLab.",
-    },
-  );
 }
 
 export type { SourceLocation };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CheckKind } from "../checks/types.js";
-import { ConditionSchema, type Condition } from "./condition.js";
+import { ConditionSchema, type Condition } from "../work-item/condition.js";
 
 export const GATES = ["ready", "done"] as const;
 export type Gate = (typeof GATES)[number];
@@ -75,10 +75,6 @@ export const ConfigSchema = z
       .default({})
       .describe("Change a rule by id: options, severity, hint, waivers, or disable it."),
     disable: z.array(RuleIdSchema).default([]).describe("Rule ids to turn off."),
-    handoffStates: z
-      .array(z.string().min(1))
-      .optional()
-      .describe("Linear state names that make a handoff state explicit (handoff-state-explicit)."),
     gitlab: z
       .object({
         project: z.string().min(1).optional().describe("Project path (group/app) or numeric id."),

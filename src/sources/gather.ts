@@ -1,121 +1,168 @@
-import type { CommandContext } from "../commands/context.js";
+/**
+ * The one gatherer: every command (and `bfd serve`) builds its WorkItem here, from explicit inputs — the sources,
+ * which issue and merge request, the evidence plan of the rules in force (src/engine/plan.ts) and, in CI, the job.
+ * It fetches exactly what the plan asks for, in as few sequential waves as the evidence allows:
+ *
+ *   wave 1  the Linear issue · the MR (when known) · its changed files · in CI the jobs of the running pipeline,
+ *           or the open MRs from the current branch while Linear answers (when the MR is still to be found)
+ *   wave 2  the content of the changed files the rules read (those whose diff does not already hold them)
+ *
+ * Evidence a token may not read lands in `unavailable` (its rules then say `error`); any other failure throws.
+ */
 import { BfdError, inputError, usageError } from "../errors.js";
-import type { Gate } from "../rules/schema.js";
-import { findKeysInBranch } from "../work-item/issue-keys.js";
+import { instant } from "../time.js";
+import type { EvidencePlan } from "../work-item/evidence.js";
+import { globMatcher } from "../work-item/globs.js";
+import { findKeysInBranch, issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import {
   makeWorkItem,
+  type ChangedFile,
+  type FileContent,
   type Issue,
   type MergeRequest,
   type Person,
+  type Unavailable,
   type WorkItem,
-  type WorkItemInput,
 } from "../work-item/schema.js";
-import { currentBranch, originUrl } from "./git.js";
+import { changedFilesBetween, fileAt } from "./git.js";
 import type { GitLabSource, MergeRequestSummary } from "./gitlab/index.js";
+import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
 import type { LinearSource } from "./linear/index.js";
+import { parseIssueReference } from "./linear/index.js";
+import { settled } from "./waves.js";
+
+export type IssueTarget =
+  /** A key or Linear URL the user named. */
+  | { by: "reference"; reference: string }
+  /** Linear's branch search for `branch`, then keys in the branch name. */
+  | { by: "branch" }
+  /** CI: keys the pipeline names (branch, title) first, then every key the MR names. */
+  | { by: "mergeRequest"; keys: readonly string[] };
+
+export type MergeRequestTarget =
+  /** The Ready gate, or rules that read no merge request. */
+  | { by: "none" }
+  | { by: "known"; project: string; iid: number }
+  /** `--mr 42` (in `project`) or `--mr <URL>`. */
+  | { by: "reference"; reference: string; project: Promise<string | null> }
+  /** From the issue's Linear attachments, then the open MRs from the current branch and the issue's branch. */
+  | { by: "discover"; project: Promise<string | null> };
+
+/** The GitLab job `bfd ci` runs in (from CI_* variables). */
+export interface CiJob {
+  jobId: number | null;
+  pipelineId: number | null;
+  pipelineUrl: string | null;
+  /** The commit the pipeline tests: CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in merged-results pipelines, else CI_COMMIT_SHA. */
+  sha: string | null;
+  /** CI_MERGE_REQUEST_DIFF_BASE_SHA: with `sha`, the whole change, read from the job's checkout. */
+  diffBaseSha: string | null;
+  /** The job's checkout. */
+  checkout: string;
+}
 
 export interface GatherRequest {
-  gate: Gate;
-  issue: string | undefined;
-  mr: string | undefined;
-  flagRecordGlobs: string[];
-  /** Project from bfd.config.yaml (`gitlab.project`). */
-  configProject?: string | undefined;
-  /** In CI the branch and MR come from the pipeline, not from git. */
-  ci?: { branch: string; project: string; mrIid: number } | undefined;
+  /** What the rules in force need; in `bfd ci` still on its way (the rules come from the target branch). */
+  plan: EvidencePlan | Promise<EvidencePlan>;
+  /**
+   * Evidence to start in wave 1 before the plan is known — in `bfd ci`, what the built-in Done gate reads — so
+   * reading the rules does not cost a wave of its own. Whatever the plan then adds is fetched after it.
+   */
+  prefetch?: Pick<EvidencePlan, "changes" | "pipeline"> | undefined;
+  now: string;
+  branch: string | null;
+  issue: IssueTarget;
+  mergeRequest: MergeRequestTarget;
+  ci?: CiJob | undefined;
 }
 
-const LINEAR_KEY_HINT =
-  "Create a personal API key in Linear (Settings → Security & access → Personal API keys) and export LINEAR_API_KEY=lin_api_…";
-const GITLAB_TOKEN_HINT =
-  "Create a personal or project access token with the read_api scope (api to post notes) and export GITLAB_TOKEN=glpat-…";
-
-export function linearFromEnv(ctx: CommandContext): Promise<LinearSource> {
-  const apiKey = ctx.env.LINEAR_API_KEY;
-  if (apiKey === undefined || apiKey.trim() === "") {
-    throw usageError(
-      "linear-key-missing",
-      "LINEAR_API_KEY is not set: bfd needs it to read the issue from Linear",
-      LINEAR_KEY_HINT,
-    );
-  }
-  const apiUrl = ctx.env.LINEAR_API_URL;
-  if (apiUrl !== undefined && apiUrl !== "") checkUrl("LINEAR_API_URL", apiUrl);
-  return import("./linear/index.js").then(({ createLinearSource }) =>
-    createLinearSource({
-      apiKey: apiKey.trim(),
-      policy: ctx.policy,
-      ...(apiUrl ? { apiUrl } : {}),
-      ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
-    }),
-  );
+export interface GatherSources {
+  linear: LinearSource;
+  /** Null when the plan reads nothing from GitLab. */
+  gitlab: GitLabSource | null;
 }
 
-/**
- * The GitLab instance: GITLAB_URL, else CI_SERVER_URL, else the host of the checkout's `origin` remote, else
- * gitlab.com. The remote comes before gitlab.com so a self-hosted team's token is never sent to gitlab.com by default.
- */
-export async function gitlabHost(ctx: CommandContext): Promise<string> {
-  let host = ctx.env.GITLAB_URL || ctx.env.CI_SERVER_URL;
-  const variable = ctx.env.GITLAB_URL ? "GITLAB_URL" : ctx.env.CI_SERVER_URL ? "CI_SERVER_URL" : "the origin remote";
-  if (!host) {
-    const remote = await originUrl(ctx.cwd);
-    const { projectFromRemoteUrl } = await import("./gitlab/index.js");
-    const fromRemote = remote === null ? null : projectFromRemoteUrl(remote);
-    host =
-      fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host)
-        ? "https://gitlab.com"
-        : `https://${fromRemote.host}`;
-  }
-  checkUrl(variable, host);
-  return host.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
-}
+/** Key-like words a branch or MR may name before its real issue key; each costs one Linear request. */
+export const MAX_KEYS_TRIED = 3;
 
-export async function gitlabFromEnv(ctx: CommandContext): Promise<GitLabSource> {
-  const token = ctx.env.GITLAB_TOKEN?.trim() || undefined;
-  const jobToken = ctx.env.CI_JOB_TOKEN?.trim() || undefined;
-  if (token === undefined && jobToken === undefined) {
-    throw usageError(
-      "gitlab-token-missing",
-      "GITLAB_TOKEN is not set: bfd needs it to read the merge request from GitLab",
-      GITLAB_TOKEN_HINT,
-    );
+export async function gatherWorkItem(sources: GatherSources, request: GatherRequest): Promise<WorkItem> {
+  const { linear, gitlab } = sources;
+  const issueFound = findIssue(linear, request);
+  const context = {
+    mergeRequestLookup: null as string | null,
+    ruleFilesChangedByMergeRequest: [] as string[],
+    ci: request.ci === undefined ? null : { jobId: request.ci.jobId, pipelineId: request.ci.pipelineId },
+  };
+
+  if (request.mergeRequest.by === "none" || gitlab === null) {
+    const found = await issueFound;
+    return makeWorkItem({
+      now: request.now,
+      branch: request.branch,
+      ...issueFields(found),
+      mergeRequest: null,
+      context,
+    });
   }
-  const host = await gitlabHost(ctx);
-  const { createGitLabSource } = await import("./gitlab/index.js");
-  return createGitLabSource({
-    host,
-    policy: ctx.policy,
-    ...(token ? { token } : { jobToken }),
-    ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+
+  const target = request.mergeRequest;
+  const known = await settled(explicitTarget(target), issueFound);
+  let evidence = known === null ? null : mergeRequestEvidence(gitlab, known, request);
+  // Speculative: the open MRs from the current branch, fetched while Linear answers (used only if none is attached).
+  const branchMrs =
+    target.by === "discover" && known === null
+      ? target.project.then((project) => listBranchMrs(gitlab, project, [request.branch]))
+      : Promise.resolve([]);
+
+  let found = await settled(issueFound, evidence, branchMrs);
+  if (evidence === null && target.by === "discover") {
+    if (found === null) throw usageError("no-issue", "no Linear issue to find the merge request from");
+    const project = await target.project;
+    const discovered = await discoverMergeRequest(gitlab, found.issue, project, request.branch, branchMrs);
+    if (discovered.target === null) context.mergeRequestLookup = discovered.lookup;
+    else evidence = mergeRequestEvidence(gitlab, discovered.target, request);
+  }
+  const read = evidence === null ? null : await evidence;
+
+  // CI: the keys the pipeline named were not issues; try those the MR names (its description's magic words too).
+  if (found === null && read !== null && request.issue.by === "mergeRequest") {
+    const tried = new Set(request.issue.keys);
+    const more = issueKeysFromMergeRequest(read.mergeRequest).filter((key) => !tried.has(key));
+    found = await firstKnownIssue(linear, more.slice(0, MAX_KEYS_TRIED));
+  }
+  return makeWorkItem({
+    now: request.now,
+    branch: request.branch,
+    ...issueFields(found),
+    mergeRequest: read?.mergeRequest ?? null,
+    unavailable: read?.unavailable ?? [],
+    context,
   });
 }
 
-function checkUrl(variable: string, value: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw usageError(
-      "bad-url",
-      `${variable} is not a URL: "${value}"`,
-      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw usageError(
-      "bad-url",
-      `${variable} must be an http(s) URL, not ${url.protocol}`,
-      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
-    );
+function issueFields(found: FoundIssue | null): { issue: Issue | null; viewer: Person | null } {
+  return { issue: found?.issue ?? null, viewer: found?.viewer ?? null };
+}
+
+interface FoundIssue {
+  issue: Issue;
+  viewer: Person | null;
+}
+
+/** The issue the request names; null only in CI, where no key the pipeline names is an issue (yet). */
+async function findIssue(linear: LinearSource, request: GatherRequest): Promise<FoundIssue | null> {
+  switch (request.issue.by) {
+    case "reference":
+      return linear.fetchIssue(parseIssueReference(request.issue.reference));
+    case "branch":
+      return issueForBranch(linear, request.branch);
+    case "mergeRequest":
+      return firstKnownIssue(linear, request.issue.keys.slice(0, MAX_KEYS_TRIED));
   }
 }
 
 /** Which issue, when none was named: Linear's branch search, then a key in the branch name. */
-async function fetchIssueForBranch(
-  linear: LinearSource,
-  branch: string | null,
-): Promise<{ issue: Issue; viewer: Person | null }> {
+async function issueForBranch(linear: LinearSource, branch: string | null): Promise<FoundIssue> {
   if (branch === null) {
     throw usageError(
       "no-issue",
@@ -144,17 +191,11 @@ async function fetchIssueForBranch(
   return found;
 }
 
-/** Key-like words a branch or MR may name before its real issue key; each costs one Linear request. */
-export const MAX_KEYS_TRIED = 3;
-
 /**
  * The first of `keys` that Linear knows, tried in order (fix/utf-8-eng-42 names UTF-8 first), or null when
  * none is an issue. Other failures (auth, outage) are thrown as they are.
  */
-export async function firstKnownIssue(
-  linear: LinearSource,
-  keys: readonly string[],
-): Promise<{ issue: Issue; viewer: Person | null } | null> {
+export async function firstKnownIssue(linear: LinearSource, keys: readonly string[]): Promise<FoundIssue | null> {
   for (const key of keys) {
     try {
       return await linear.fetchIssue(key);
@@ -165,70 +206,193 @@ export async function firstKnownIssue(
   return null;
 }
 
-interface MrTarget {
+export interface MrTarget {
   project: string;
   iid: number;
 }
 
-const MR_URL = /\/-\/merge_requests\/(\d+)/;
-
-/** The GitLab project: bfd.config.yaml's gitlab.project, else CI_PROJECT_ID, else the checkout's origin remote. */
-export async function resolveProject(ctx: CommandContext, configProject: string | undefined): Promise<string | null> {
-  if (configProject !== undefined) return configProject;
-  if (ctx.env.CI_PROJECT_ID) return ctx.env.CI_PROJECT_ID;
-  const remote = await originUrl(ctx.cwd);
-  if (remote === null) return null;
-  const { projectFromRemoteUrl } = await import("./gitlab/index.js");
-  return projectFromRemoteUrl(remote)?.projectPath ?? null;
-}
-
-async function explicitMr(
-  ctx: CommandContext,
-  request: GatherRequest,
-  project: Promise<string | null>,
-): Promise<MrTarget | null> {
-  if (request.ci !== undefined) return { project: request.ci.project, iid: request.ci.mrIid };
-  if (request.mr === undefined) return null;
-  if (/^!?\d+$/.test(request.mr.trim())) {
-    const resolved = await project;
-    if (resolved === null) {
+async function explicitTarget(target: MergeRequestTarget): Promise<MrTarget | null> {
+  if (target.by === "known") return { project: target.project, iid: target.iid };
+  if (target.by !== "reference") return null;
+  const reference = target.reference.trim();
+  if (/^!?\d+$/.test(reference)) {
+    const project = await target.project;
+    if (project === null) {
       throw usageError(
         "no-project",
-        `--mr ${request.mr}: cannot tell which GitLab project it belongs to`,
+        `--mr ${reference}: cannot tell which GitLab project it belongs to`,
         "Pass the MR's URL instead, set gitlab.project in bfd.config.yaml, or run inside a checkout whose origin is on GitLab.",
       );
     }
-    return { project: resolved, iid: Number(request.mr.trim().replace("!", "")) };
+    return { project, iid: Number(reference.replace("!", "")) };
   }
-  const { parseMergeRequestUrl } = await import("./gitlab/index.js");
-  const parsed = parseMergeRequestUrl(request.mr);
+  const parsed = parseMergeRequestUrl(reference);
   if (parsed === null) {
     throw usageError(
       "bad-mr",
-      `--mr ${request.mr}: not a merge request number or URL`,
+      `--mr ${reference}: not a merge request number or URL`,
       "Use --mr 42 or --mr https://gitlab.example.com/group/app/-/merge_requests/42",
     );
   }
   return { project: parsed.projectPath, iid: parsed.iid };
 }
 
-function describeCandidates(candidates: readonly MergeRequestSummary[]): string[] {
-  return candidates.map((c) => `${c.projectPath}!${c.iid} (${c.state}) ${c.title} — bfd done --mr ${c.url}`);
+export interface MergeRequestEvidence {
+  mergeRequest: MergeRequest;
+  unavailable: Unavailable[];
 }
+
+/** The MR and what the plan asks of it, in two waves (see the top of this file). */
+export async function mergeRequestEvidence(
+  gitlab: GitLabSource,
+  target: MrTarget,
+  request: Pick<GatherRequest, "plan" | "prefetch" | "ci">,
+): Promise<MergeRequestEvidence> {
+  const { ci } = request;
+  const { project, iid } = target;
+  const planned = Promise.resolve(request.plan);
+  const early = request.prefetch ?? (await planned);
+
+  // Wave 1. In CI the job's checkout has the whole change; GitLab's list may be capped, so it is the fallback.
+  const fromGit = ci !== undefined && ci.diffBaseSha !== null && ci.sha !== null;
+  const readChanges = (): Promise<ChangedFile[] | null> | null =>
+    fromGit ? changedFilesBetween(ci.checkout, ci.diffBaseSha!, ci.sha!) : null;
+  let gitChanges = early.changes ? readChanges() : null;
+  let apiChanges = early.changes && !fromGit ? gitlab.readChanges(project, iid) : null;
+  const readJobs = () => (ci?.pipelineId == null ? null : gitlab.readPipelineJobs(project, ci.pipelineId));
+  let jobs = ci !== undefined && early.pipeline ? readJobs() : null;
+  const mrRead = gitlab.readMergeRequest(project, iid);
+  const read = await settled(mrRead, gitChanges, apiChanges, jobs, planned);
+  const plan = await planned;
+  // What the plan needs beyond what wave 1 started (a team rule the built-in Done gate does not have).
+  if (plan.changes && !early.changes) {
+    gitChanges = readChanges();
+    apiChanges = fromGit ? null : gitlab.readChanges(project, iid);
+  }
+  if (ci !== undefined && plan.pipeline && !early.pipeline) jobs = readJobs();
+
+  const unavailable: Unavailable[] = [];
+  const mr = read.mergeRequest;
+  if (read.pipelineHidden !== null)
+    unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.pipelineHidden });
+
+  let changes: ChangedFile[] | null = null;
+  let added: ReadonlyMap<string, string> = new Map();
+  let fromCheckout = false;
+  if (plan.changes) {
+    const local = await settled(gitChanges ?? Promise.resolve(null), apiChanges, jobs);
+    if (local !== null) {
+      changes = local;
+      fromCheckout = true;
+    } else {
+      // The checkout could not tell (no git, or not this repository): GitLab's list, which may be capped.
+      const listed = await (apiChanges ?? gitlab.readChanges(project, iid));
+      if (!listed.ok) {
+        unavailable.push({ evidence: "mergeRequest.changes", reason: listed.reason });
+      } else {
+        const capped = cappedListReason(iid, read.changesCount, listed.value.files.length);
+        if (capped === null) ({ files: changes, added } = listed.value);
+        else unavailable.push({ evidence: "mergeRequest.changes", reason: capped });
+      }
+    }
+  }
+
+  if (ci !== undefined && plan.pipeline) {
+    const own = await jobs;
+    const head = mr.headPipeline;
+    // In CI the pipeline that judges the MR is the one bfd runs in: GitLab's head pipeline may still be an older one.
+    mr.headPipeline = {
+      id: ci.pipelineId ?? head?.id ?? null,
+      status: head !== null && head.id === ci.pipelineId ? head.status : "running",
+      url: ci.pipelineUrl ?? head?.url ?? null,
+      sha: ci.sha ?? head?.sha ?? null,
+      jobs: own?.ok === true ? own.value : null,
+    };
+    if (own !== null && !own.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: own.reason });
+  }
+
+  // Wave 2: the content of the changed files the rules read.
+  if (plan.fileGlobs.length > 0) {
+    const sha = fromCheckout ? (ci?.sha ?? null) : mr.headSha;
+    if (changes === null) {
+      unavailable.push({
+        evidence: "mergeRequest.files",
+        reason: `reading them needs the changed files of !${iid}, which could not be read`,
+      });
+    } else if (sha === null) {
+      unavailable.push({
+        evidence: "mergeRequest.files",
+        reason: `GitLab gave no head commit for !${iid} to read them at`,
+      });
+    } else {
+      const checkout = fromCheckout ? ci!.checkout : null;
+      const files = await readChangedFiles(gitlab, project, changes, plan.fileGlobs, sha, added, checkout);
+      mr.files = files.files;
+      if (files.unreadable.length > 0) {
+        const first = files.unreadable[0]!;
+        const names = files.unreadable.slice(0, 3).map((u) => u.path);
+        unavailable.push({
+          evidence: "mergeRequest.files",
+          reason: `${files.unreadable.length} unreadable (${names.join(", ")}${files.unreadable.length > 3 ? ", …" : ""}): ${first.reason}`,
+        });
+      }
+    }
+  }
+  mr.changes = changes ?? [];
+  return { mergeRequest: mr, unavailable };
+}
+
+/** Content at `sha` of the changed files matching `globs` (deleted files skipped): from the diffs, git, or GitLab. */
+async function readChangedFiles(
+  gitlab: GitLabSource,
+  project: string,
+  changes: readonly ChangedFile[],
+  globs: readonly string[],
+  sha: string,
+  added: ReadonlyMap<string, string>,
+  checkout: string | null,
+): Promise<{ files: FileContent[]; unreadable: { path: string; reason: string }[] }> {
+  const matches = globMatcher(globs);
+  const paths = [...new Set(changes.filter((f) => !f.deletedFile && matches(f.newPath)).map((f) => f.newPath))].sort();
+  const files: FileContent[] = [];
+  const rest: string[] = [];
+  for (const path of paths) {
+    const content = added.get(path);
+    if (content === undefined) rest.push(path);
+    else files.push({ path, content });
+  }
+  const unreadable: { path: string; reason: string }[] = [];
+  if (checkout !== null) {
+    const local = await Promise.all(rest.map((path) => fileAt(checkout, sha, path)));
+    const missing: string[] = [];
+    local.forEach((content, i) =>
+      content === null ? missing.push(rest[i]!) : files.push({ path: rest[i]!, content }),
+    );
+    rest.splice(0, rest.length, ...missing);
+  }
+  if (rest.length > 0) {
+    const read = await gitlab.readFiles(project, rest, sha);
+    files.push(...read.files);
+    unreadable.push(...read.unreadable);
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, unreadable };
+}
+
+const MR_URL = /\/-\/merge_requests\/(\d+)/;
 
 /**
  * Picks the MR for an issue: its Linear attachments first (the open one, else the most recently merged), then
  * open MRs from the current branch or the issue's branch. Several equally good candidates are a usage error
  * that lists them; none is not an error (the MR rules then say "no merge request found").
  */
-async function discoverMr(
+async function discoverMergeRequest(
   gitlab: GitLabSource,
   issue: Issue,
-  branchMrs: () => Promise<MergeRequestSummary[]>,
   project: string | null,
   branch: string | null,
+  branchMrs: Promise<MergeRequestSummary[]>,
 ): Promise<{ target: MrTarget | null; lookup: string }> {
-  const { parseMergeRequestUrl } = await import("./gitlab/index.js");
   const attached = issue.attachments
     .filter((a) => MR_URL.test(a.url))
     .map((a) => parseMergeRequestUrl(a.url))
@@ -242,10 +406,13 @@ async function discoverMr(
     if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to");
     const merged = summaries
       .filter((s) => s.state === "merged" && s.mergedAt !== null)
-      .sort((a, b) => (b.mergedAt ?? "").localeCompare(a.mergedAt ?? ""));
+      .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
     if (merged.length > 0) return { target: { project: merged[0]!.projectPath, iid: merged[0]!.iid }, lookup: "" };
   }
-  const fromBranches = await branchMrs();
+  // Asked for only when no MR is attached: the open MRs from the issue's own branch join the current branch's.
+  const issueBranch =
+    issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : [];
+  const fromBranches = (await Promise.all([branchMrs, issueBranch])).flat();
   const distinct = [...new Map(fromBranches.map((m) => [`${m.projectPath}!${m.iid}`, m])).values()];
   if (distinct.length === 1)
     return { target: { project: distinct[0]!.projectPath, iid: distinct[0]!.iid }, lookup: "" };
@@ -263,7 +430,7 @@ async function discoverMr(
 
 function severalMrs(key: string, candidates: readonly MergeRequestSummary[], what: string): BfdError {
   return new BfdError("usage", "several-mrs", `${candidates.length} ${what} ${key}; say which with --mr`, {
-    details: describeCandidates(candidates),
+    details: candidates.map((c) => `${c.projectPath}!${c.iid} (${c.state}) ${c.title} — bfd done --mr ${c.url}`),
     hint: "Run again with --mr <number or URL> for the merge request you are handing off.",
   });
 }
@@ -277,84 +444,4 @@ async function listBranchMrs(
   const names = [...new Set(branches.filter((b): b is string => b !== null && b !== ""))];
   const lists = await Promise.all(names.map((b) => gitlab.listOpenMergeRequestsForBranch(project, b)));
   return lists.flat();
-}
-
-/**
- * Builds the WorkItem from the live services in as few sequential waves as the evidence allows:
- * the Linear issue (one request) runs alongside the GitLab requests that do not depend on it — the MR
- * evidence when the MR is already known (--mr, CI), else the open MRs from the current branch.
- */
-export async function gatherWorkItem(ctx: CommandContext, request: GatherRequest): Promise<WorkItem> {
-  const now = ctx.now().toISOString();
-  const needGitLab = request.gate === "done";
-  const linearPromise = linearFromEnv(ctx);
-  const gitlabPromise = needGitLab ? gitlabFromEnv(ctx) : null;
-  const sources = Promise.all([linearPromise, gitlabPromise]);
-  // A source that fails to build (bad LINEAR_API_URL) must stay observed while git answers.
-  sources.catch(() => undefined);
-  const branch = request.ci?.branch ?? (await currentBranch(ctx.cwd));
-  const [linear, gitlab] = await sources;
-
-  const issuePromise = (async () => {
-    if (request.issue !== undefined) {
-      const { parseIssueReference } = await import("./linear/index.js");
-      return linear.fetchIssue(parseIssueReference(request.issue));
-    }
-    return fetchIssueForBranch(linear, branch);
-  })();
-
-  if (gitlab === null) {
-    const { issue, viewer } = await issuePromise;
-    return makeWorkItem({ schemaVersion: 1, now, branch, viewer, issue, mergeRequest: null });
-  }
-
-  const projectPromise = resolveProject(ctx, request.configProject);
-  // Keep the promise rejections observed while other awaits are pending (Node would report them as unhandled).
-  projectPromise.catch(() => undefined);
-  issuePromise.catch(() => undefined);
-  const known = await explicitMr(ctx, request, projectPromise);
-  let evidencePromise =
-    known === null
-      ? null
-      : gitlab.fetchMergeRequestEvidence(known.project, known.iid, { flagRecordGlobs: request.flagRecordGlobs });
-  evidencePromise?.catch(() => undefined);
-  // Speculative: the open MRs from the current branch, fetched while Linear answers (used only if no MR is attached).
-  const branchMrs =
-    known === null ? projectPromise.then((p) => listBranchMrs(gitlab, p, [branch])) : Promise.resolve([]);
-  branchMrs.catch(() => undefined);
-
-  const { issue, viewer } = await issuePromise;
-  let lookup: string | null = null;
-  if (evidencePromise === null) {
-    const project = await projectPromise;
-    // Asked for only when no MR is attached: the open MRs from the issue's own branch join the current branch's.
-    const fromBranches = (): Promise<MergeRequestSummary[]> => {
-      const moreBranches =
-        issue.branchName !== "" && issue.branchName !== branch
-          ? listBranchMrs(gitlab, project, [issue.branchName])
-          : Promise.resolve([]);
-      return Promise.all([branchMrs, moreBranches]).then((l) => l.flat());
-    };
-    const discovered = await discoverMr(gitlab, issue, fromBranches, project, branch);
-    if (discovered.target !== null) {
-      evidencePromise = gitlab.fetchMergeRequestEvidence(discovered.target.project, discovered.target.iid, {
-        flagRecordGlobs: request.flagRecordGlobs,
-      });
-    } else {
-      lookup = discovered.lookup;
-    }
-  }
-  const evidence = evidencePromise === null ? null : await evidencePromise;
-  const mergeRequest: MergeRequest | null = evidence?.mergeRequest ?? null;
-  const input: WorkItemInput = {
-    schemaVersion: 1,
-    now,
-    branch,
-    viewer,
-    issue,
-    mergeRequest,
-    unavailable: evidence?.unavailable ?? [],
-    context: { mergeRequestLookup: lookup, ruleFilesChangedByMergeRequest: [] },
-  };
-  return makeWorkItem(input);
 }

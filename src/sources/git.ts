@@ -1,21 +1,90 @@
 import { execFile } from "node:child_process";
+import type { ChangedFile } from "../work-item/schema.js";
 
 /** Runs git in `cwd`; null when git is missing, this is not a repository, or the command fails. */
-function git(cwd: string, args: string[]): Promise<string | null> {
+function git(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile("git", args, { cwd, timeout: 5_000, windowsHide: true }, (error, stdout) => {
-      resolve(error === null ? stdout.trim() : null);
-    });
+    execFile(
+      "git",
+      args,
+      // A change of 50,000 files lists a few MB of names.
+      { cwd, timeout: options.timeoutMs ?? 5_000, windowsHide: true, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout) => {
+        resolve(error === null ? stdout : null);
+      },
+    );
   });
 }
 
 /** The checked-out branch; null when detached, outside a repository, or git is not installed. */
 export async function currentBranch(cwd: string): Promise<string | null> {
-  const branch = await git(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  return branch === null || branch === "" ? null : branch;
+  const branch = (await git(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]))?.trim();
+  return branch === undefined || branch === "" ? null : branch;
 }
 
 export async function originUrl(cwd: string): Promise<string | null> {
-  const url = await git(cwd, ["remote", "get-url", "origin"]);
-  return url === null || url === "" ? null : url;
+  const url = (await git(cwd, ["remote", "get-url", "origin"]))?.trim();
+  return url === undefined || url === "" ? null : url;
+}
+
+async function hasCommit(cwd: string, sha: string): Promise<boolean> {
+  return (await git(cwd, ["cat-file", "-e", `${sha}^{commit}`])) !== null;
+}
+
+/**
+ * Every file changed from `base` to `head` in the checkout at `cwd`, as git computes it (renames detected), or null
+ * when git cannot tell (no git, not the job's repository, a commit missing even after fetching it). GitLab's
+ * `/diffs` stops at the instance's "Maximum diff files"; the job's own checkout has the whole change. CI clones are
+ * shallow (GIT_DEPTH), so a base outside the clone is fetched by its sha first (Gitaly serves any reachable sha).
+ */
+export async function changedFilesBetween(cwd: string, base: string, head: string): Promise<ChangedFile[] | null> {
+  if (!SHA.test(base) || !SHA.test(head)) return null;
+  if (!(await hasCommit(cwd, head))) return null;
+  if (!(await hasCommit(cwd, base))) {
+    await git(cwd, ["fetch", "--quiet", "--no-tags", "--depth=1", "origin", base], { timeoutMs: 60_000 });
+    if (!(await hasCommit(cwd, base))) return null;
+  }
+  const out = await git(cwd, ["diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff", base, head], {
+    timeoutMs: 60_000,
+  });
+  return out === null ? null : parseNameStatus(out);
+}
+
+/** The content of `path` at `sha` in the checkout, or null when git has no such file there. */
+export async function fileAt(cwd: string, sha: string, path: string): Promise<string | null> {
+  if (!SHA.test(sha) || path.startsWith("-")) return null;
+  return git(cwd, ["cat-file", "blob", `${sha}:${path}`]);
+}
+
+const SHA = /^[0-9a-f]{7,64}$/i;
+
+/** `git diff --name-status -z`: "M\0path\0", "R100\0old\0new\0", "A\0path\0", "D\0path\0", … */
+export function parseNameStatus(out: string): ChangedFile[] {
+  const fields = out.split("\0");
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i] ?? "";
+    if (status === "") {
+      i += 1;
+      continue;
+    }
+    const kind = status[0];
+    if (kind === "R" || kind === "C") {
+      const oldPath = fields[i + 1] ?? "";
+      const newPath = fields[i + 2] ?? "";
+      files.push({
+        oldPath: kind === "C" ? newPath : oldPath,
+        newPath,
+        newFile: kind === "C",
+        deletedFile: false,
+        renamedFile: kind === "R",
+      });
+      i += 3;
+      continue;
+    }
+    const path = fields[i + 1] ?? "";
+    files.push({ oldPath: path, newPath: path, newFile: kind === "A", deletedFile: kind === "D", renamedFile: false });
+    i += 2;
+  }
+  return files;
 }

@@ -2,7 +2,9 @@
  * The one network policy bfd applies to Linear and GitLab alike (documented in README "Network policy"):
  *
  * - each attempt has its own timeout (`timeoutMs`, default 10 s), and the whole gate has a deadline
- *   (`deadlineMs`, default 30 s) that no retry may cross;
+ *   (`deadlineMs`, default 30 s) that no retry may cross. The first attempt of a request always gets its whole
+ *   timeout, so a request that comes late in a run (the MR note, staging's later pages) is never starved by the
+ *   requests before it; only retries are cut to what is left. Writes start a budget of their own;
  * - 429 (and Linear's RATELIMITED error) is retried after `Retry-After` seconds when the server sends it,
  *   otherwise with exponential backoff; 502, 503, 504, timeouts and connection resets are retried with
  *   exponential backoff and full jitter;
@@ -79,7 +81,7 @@ export async function withRetry<T>(
 ): Promise<T> {
   for (let n = 1; ; n += 1) {
     const remaining = policy.deadlineMs - (deps.now() - startedAt);
-    const signal = AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, remaining)));
+    const signal = AbortSignal.timeout(n === 1 ? policy.timeoutMs : Math.max(1, Math.min(policy.timeoutMs, remaining)));
     try {
       return await attempt(n, signal);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { inputError, printable } from "../errors.js";
-import { WORK_ITEM_SCHEMA_VERSION, WorkItemSchema, type WorkItem } from "../work-item/schema.js";
+import { upgradeSnapshot, WORK_ITEM_SCHEMA_VERSION, WorkItemSchema, type WorkItem } from "../work-item/schema.js";
 
 /** Largest snapshot bfd reads: a WorkItem is kilobytes; anything near this is not a snapshot. */
 const MAX_SNAPSHOT_BYTES = 20 * 1024 * 1024;
@@ -60,15 +60,16 @@ export function parseSnapshot(text: string, path: string): WorkItem {
       "Write one with `bfd snapshot -o FILE`.",
     );
   }
-  const version = (raw as Record<string, unknown>).schemaVersion;
+  const current = upgradeSnapshot(raw as Record<string, unknown>);
+  const version = current["schemaVersion"];
   if (version !== WORK_ITEM_SCHEMA_VERSION) {
     throw inputError(
       "snapshot-version",
-      `${path}: snapshot schemaVersion is ${printable(JSON.stringify(version) ?? "missing", 80)}, this bfd reads schemaVersion ${WORK_ITEM_SCHEMA_VERSION}`,
+      `${path}: snapshot schemaVersion is ${printable(JSON.stringify(version) ?? "missing", 80)}, this bfd reads schemaVersion 1 and ${WORK_ITEM_SCHEMA_VERSION}`,
       "Re-create the snapshot with this version of bfd: bfd snapshot ISSUE -o FILE",
     );
   }
-  const parsed = WorkItemSchema.safeParse(raw);
+  const parsed = WorkItemSchema.safeParse(current);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .slice(0, 5)

@@ -73,7 +73,7 @@ function collectPaths(schema: z.ZodType, prefix: string, out: string[]): void {
 /** Which evidence a path reads, so a rule or condition over unreadable evidence is `error`, never pass or skip. */
 export function evidenceForPath(path: string): EvidenceKey[] {
   if (path === "issue" || path.startsWith("issue.")) return ["issue"];
-  for (const part of ["changes", "headPipeline", "flagRecords"] as const) {
+  for (const part of ["changes", "headPipeline", "files"] as const) {
     if (path.startsWith(`mergeRequest.${part}`)) return ["mergeRequest", `mergeRequest.${part}`];
   }
   if (path === "mergeRequest" || path.startsWith("mergeRequest.")) return ["mergeRequest"];

@@ -7,7 +7,7 @@ import { z } from "zod";
  * and the current git `branch`, a snapshot replays a run exactly: no check touches the clock, the
  * network or the environment.
  */
-export const WORK_ITEM_SCHEMA_VERSION = 1 as const;
+export const WORK_ITEM_SCHEMA_VERSION = 2 as const;
 
 const WorkflowStateSchema = z
   .object({
@@ -112,6 +112,19 @@ const FileContentSchema = z
   })
   .strict();
 
+const JobSchema = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    stage: z.string().default(""),
+    status: z
+      .string()
+      .describe("GitLab job status: success, failed, running, pending, created, manual, skipped, canceled, …"),
+    allowFailure: z.boolean().default(false),
+    url: z.string().nullable().default(null),
+  })
+  .strict();
+
 const PipelineSchema = z
   .object({
     id: z.number().nullable().default(null),
@@ -119,6 +132,14 @@ const PipelineSchema = z
       .string()
       .describe("GitLab pipeline status: success, failed, running, pending, canceled, skipped, manual, …"),
     url: z.string().nullable().default(null),
+    sha: z.string().nullable().default(null).describe("The commit the pipeline ran on."),
+    jobs: z
+      .array(JobSchema)
+      .nullable()
+      .default(null)
+      .describe(
+        "The pipeline's jobs (latest attempt of each), read in CI for the pipeline bfd runs in; null otherwise.",
+      ),
   })
   .strict();
 
@@ -137,12 +158,16 @@ export const MergeRequestSchema = z
     targetBranch: z.string(),
     mergedAt: z.string().nullable().default(null),
     headSha: z.string().nullable().default(null),
-    headPipeline: PipelineSchema.nullable().default(null),
-    changes: z.array(ChangedFileSchema).default([]),
-    flagRecords: z
+    headPipeline: PipelineSchema.nullable()
+      .default(null)
+      .describe("GitLab's head pipeline of the MR; in `bfd ci`, the pipeline bfd runs in, with its jobs."),
+    changes: z.array(ChangedFileSchema).default([]).describe("Every file the MR changes."),
+    files: z
       .array(FileContentSchema)
       .default([])
-      .describe("Content, at the MR's head, of the feature-flag record files the MR touches."),
+      .describe(
+        "Content, at the MR's head, of the changed files that rules asked to read (e.g. feature-flag records).",
+      ),
   })
   .strict();
 
@@ -150,7 +175,7 @@ export const MergeRequestSchema = z
 const UnavailableSchema = z
   .object({
     evidence: z
-      .enum(["issue", "mergeRequest", "mergeRequest.changes", "mergeRequest.headPipeline", "mergeRequest.flagRecords"])
+      .enum(["issue", "mergeRequest", "mergeRequest.changes", "mergeRequest.headPipeline", "mergeRequest.files"])
       .describe("Which part of the WorkItem could not be read."),
     reason: z.string(),
   })
@@ -173,9 +198,18 @@ export const WorkItemSchema = z
           .default(null)
           .describe("How the merge request was looked for, said when none was found."),
         ruleFilesChangedByMergeRequest: z.array(z.string()).default([]),
+        ci: z
+          .object({
+            jobId: z.number().nullable().default(null).describe("CI_JOB_ID: bfd's own job, never judged."),
+            pipelineId: z.number().nullable().default(null).describe("CI_PIPELINE_ID: the pipeline bfd runs in."),
+          })
+          .strict()
+          .nullable()
+          .default(null)
+          .describe("Set when the evidence was gathered by `bfd ci` inside a GitLab merge-request pipeline."),
       })
       .strict()
-      .default({ mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [] }),
+      .default({ mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [], ci: null }),
   })
   .strict();
 
@@ -188,8 +222,36 @@ export type ChangedFile = z.infer<typeof ChangedFileSchema>;
 export type Project = z.infer<typeof ProjectSchema>;
 export type Person = z.infer<typeof PersonSchema>;
 export type EvidenceKey = z.infer<typeof UnavailableSchema>["evidence"];
+export type Pipeline = z.infer<typeof PipelineSchema>;
+export type PipelineJob = z.infer<typeof JobSchema>;
+export type FileContent = z.infer<typeof FileContentSchema>;
+export type Unavailable = z.infer<typeof UnavailableSchema>;
 
 /** Fills defaults, so sources can build a WorkItem from partial data and get the same shape a snapshot has. */
-export function makeWorkItem(input: WorkItemInput): WorkItem {
-  return WorkItemSchema.parse(input);
+export function makeWorkItem(input: Omit<WorkItemInput, "schemaVersion">): WorkItem {
+  return WorkItemSchema.parse({ ...input, schemaVersion: WORK_ITEM_SCHEMA_VERSION });
+}
+
+/**
+ * A version-1 snapshot (bfd 0.1) as version 2: the feature-flag record contents (`mergeRequest.flagRecords`)
+ * became the generic `mergeRequest.files`; nothing else changed. Anything that is not a v1 object is returned as is.
+ */
+export function upgradeSnapshot(raw: Record<string, unknown>): Record<string, unknown> {
+  if (raw["schemaVersion"] !== 1) return raw;
+  const upgraded: Record<string, unknown> = { ...raw, schemaVersion: WORK_ITEM_SCHEMA_VERSION };
+  const mr = raw["mergeRequest"];
+  if (mr !== null && typeof mr === "object" && !Array.isArray(mr)) {
+    const { flagRecords, ...rest } = mr as Record<string, unknown>;
+    upgraded["mergeRequest"] = flagRecords === undefined ? rest : { ...rest, files: flagRecords };
+  }
+  if (Array.isArray(raw["unavailable"])) {
+    upgraded["unavailable"] = raw["unavailable"].map((gap: unknown) =>
+      gap !== null &&
+      typeof gap === "object" &&
+      (gap as Record<string, unknown>)["evidence"] === "mergeRequest.flagRecords"
+        ? { ...gap, evidence: "mergeRequest.files" }
+        : gap,
+    );
+  }
+  return upgraded;
 }

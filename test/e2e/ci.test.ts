@@ -10,6 +10,7 @@ import {
   FAKE_JOB_TOKEN,
   FAKE_TOKEN,
   fakeDiff,
+  fakeJob,
   fakeNote,
   fakePipeline,
   startFakeGitLab,
@@ -18,10 +19,13 @@ import {
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { gitChange } from "../helpers/git.js";
 import {
   BOT_USER_ID,
+  COMPLETE_FLAG_RECORD,
   deliveryWorlds,
   doneDiffs,
+  flagPathOf,
   HOW_TESTED,
   HUMAN_USER_ID,
   PROJECT_ID,
@@ -126,6 +130,26 @@ const worlds = deliveryWorlds(CASES, {
   ],
 });
 
+/** bfd's own job in the pipeline of acme/web!<n>: the one job `bfd ci` must never judge. */
+const bfdJobId = (n: number): number => 95_000 + n;
+
+/**
+ * In a merge-request pipeline the MR's head pipeline IS the pipeline bfd runs in (NOTES "The pipeline you run in"):
+ * `running`, with bfd's own job in `.post` still running and every other job finished. A case whose pipeline the
+ * world says "failed" has a failed `unit` job instead.
+ */
+for (const mr of worlds.gitlab.mergeRequests) {
+  const finished = mr.headPipeline;
+  if (finished === null) continue;
+  mr.headPipeline = fakePipeline(finished.id, "running", PROJECT_PATH, {
+    jobs: [
+      fakeJob("lint", "success", { stage: "check" }),
+      fakeJob("unit", finished.status === "failed" ? "failed" : "success"),
+      fakeJob("bfd", "running", { stage: ".post", id: bfdJobId(mr.iid) }),
+    ],
+  });
+}
+
 let gitlab: FakeGitLab;
 let linear: FakeLinear;
 let workingTree: string;
@@ -165,8 +189,10 @@ function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Recor
     CI_MERGE_REQUEST_TITLE: mr.title,
     CI_MERGE_REQUEST_LABELS: mr.labels.join(","),
     CI_PIPELINE_SOURCE: "merge_request_event",
-    CI_PIPELINE_ID: "5150",
-    CI_PIPELINE_URL: `${gitlab.url}/${PROJECT_PATH}/-/pipelines/5150`,
+    CI_PIPELINE_ID: String(mr.headPipeline?.id ?? 5150),
+    CI_PIPELINE_URL: mr.headPipeline?.webUrl ?? `${gitlab.url}/${PROJECT_PATH}/-/pipelines/5150`,
+    CI_JOB_ID: String(bfdJobId(n)),
+    CI_COMMIT_SHA: mr.sha,
     CI_JOB_TOKEN: FAKE_JOB_TOKEN,
     GITLAB_TOKEN: FAKE_TOKEN,
     LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
@@ -247,7 +273,10 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
     expect(suite[0]!["@failures"]).toBe("2");
     const byRule = new Map(cases.map((c) => [String(c["@name"]).split(":")[0], c]));
     const pipelineFailure = byRule.get("validated-in-pipeline")!["failure"] as XmlNode;
-    expect(pipelineFailure["@message"]).toBe("Head pipeline is failed; needs success");
+    // xmlbuilder2's reader leaves entities in attribute values as written.
+    expect(String(pipelineFailure["@message"]).replaceAll("&quot;", '"')).toBe(
+      'In pipeline #88401, job "unit" (test) failed',
+    );
     expect(String(pipelineFailure["#"])).toContain("How to fix:");
     expect(byRule.get("scope-matches-issue")!["failure"]).toBeUndefined();
     expect(byRule.get("scope-matches-issue")!["skipped"]).toBeUndefined();
@@ -282,7 +311,7 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
     expect(run.code).toBe(0);
   });
 
-  it("asks Linear once and GitLab only for the target branch's rule files and the MR's evidence", async () => {
+  it("asks Linear once and GitLab only for the target branch's rule files and the MR's evidence, its pipeline's jobs included", async () => {
     const run = await ci(400);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -292,6 +321,7 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/repository/files/bfd.config.yml/raw?ref=main`]: 1,
       [`GET ${project}/merge_requests/400`]: 1,
       [`GET ${project}/merge_requests/400/diffs`]: 1,
+      [`GET ${project}/pipelines/88400/jobs`]: 1,
     });
   });
 
@@ -393,6 +423,83 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
   });
 });
 
+describe("bfd ci judges the pipeline it runs in and the whole change", () => {
+  const LATE_UI_FILE = "src/ui/LateComponent.tsx";
+  /** 1,200 changed files: release notes first, a user-facing file past GitLab's 1,000-file cap, no docs. */
+  const bigChange = (n: number): Record<string, string> => {
+    const files: Record<string, string> = {
+      "CHANGELOG.md": "- sign-in events\n",
+      [flagPathOf(n)]: COMPLETE_FLAG_RECORD,
+    };
+    for (let i = 0; i < 1_200; i += 1)
+      files[i === 1_100 ? LATE_UI_FILE : `src/gen/file-${String(i).padStart(4, "0")}.ts`] =
+        `export const v${i} = ${i};\n`;
+    return files;
+  };
+  const asDiffs = (files: Record<string, string>) =>
+    Object.keys(files).map((path) => fakeDiff(path, { newFile: true }));
+
+  it("reads the whole change from the job's checkout when GitLab caps its list: a UI file past the 1,000th still needs docs", async () => {
+    const files = bigChange(400);
+    const checkout = gitChange({ "README.md": "app\n" }, files);
+    const mr = mergeRequest(400);
+    mr.sha = checkout.head;
+    mr.diffs = asDiffs(files);
+    const run = await ci(400, [], {
+      cwd: checkout.dir,
+      env: ciEnv(400, { CI_PROJECT_DIR: checkout.dir, CI_MERGE_REQUEST_DIFF_BASE_SHA: checkout.base }),
+    });
+    expect(run.code).toBe(1);
+    const docs = resultOf(run, "user-docs-updated");
+    expect(docs.status).toBe("fail");
+    expect(docs.evidence).toContain(`changed: ${LATE_UI_FILE}`);
+    expect(resultOf(run, "release-notes-updated").status).toBe("pass");
+    // The flag record came from the checkout too: no diff page and no file read from GitLab.
+    expect(resultOf(run, "feature-flag-documented").status).toBe("pass");
+    const urls = [...run.gitlabUrls.keys()];
+    expect(urls.filter((u) => u.includes("/diffs") || u.includes("/repository/files/config"))).toEqual([]);
+  });
+
+  it("never judges paths on a capped list when the checkout cannot tell: the path rules are errors naming the cap", async () => {
+    const files = bigChange(400);
+    const mr = mergeRequest(400);
+    mr.diffs = asDiffs(files);
+    const run = await ci(400, [], { env: ciEnv(400, { CI_MERGE_REQUEST_DIFF_BASE_SHA: "b".repeat(40) }) });
+    expect(run.code).toBe(1);
+    for (const rule of ["release-notes-updated", "user-docs-updated", "feature-flag-documented"]) {
+      expect(resultOf(run, rule).status).toBe("error");
+    }
+    expect(resultOf(run, "release-notes-updated").message).toContain(
+      'GitLab lists only 1000 of the changed files of !400 (changes_count "1000+"',
+    );
+  });
+
+  it("fails a pipeline that ran on an older commit than the MR's head, naming both", async () => {
+    const run = await ci(400, [], { env: ciEnv(400, { CI_COMMIT_SHA: "a".repeat(40) }) });
+    expect(run.code).toBe(1);
+    expect(resultOf(run, "validated-in-pipeline").message).toBe(
+      `Pipeline #88400 ran on aaaaaaaa; the MR head is ${mergeRequest(400).sha.slice(0, 8)}`,
+    );
+  });
+
+  it("uses the source branch's sha, not GitLab's merge commit, in a merged-results pipeline", async () => {
+    const run = await ci(400, [], {
+      env: ciEnv(400, { CI_COMMIT_SHA: "e".repeat(40), CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: mergeRequest(400).sha }),
+    });
+    expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("fails naming a job that is still running beside bfd's own", async () => {
+    mergeRequest(400).headPipeline!.jobs.push(fakeJob("slow-e2e", "running", { stage: ".post" }));
+    const run = await ci(400);
+    expect(run.code).toBe(1);
+    expect(resultOf(run, "validated-in-pipeline").message).toBe(
+      'In pipeline #88400, "slow-e2e" (.post) is still running',
+    );
+  });
+});
+
 describe("bfd ci --comment", () => {
   const notesOf = (n: number) => gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
   const bfdNotes = (n: number) => notesOf(n).filter((note) => note.authorId === BOT_USER_ID && !note.system);
@@ -403,7 +510,8 @@ describe("bfd ci --comment", () => {
     expect(first.stderr).toMatch(/created the bfd note on !407/);
     const second = await ci(407, ["--comment"]);
     expect(second.stderr).toMatch(/updated the bfd note on !407/);
-    mergeRequest(407).headPipeline = fakePipeline(88_417, "success", PROJECT_PATH);
+    const rerun = mergeRequest(407).headPipeline!;
+    rerun.jobs = rerun.jobs.map((job) => (job.name === "unit" ? { ...job, status: "success" } : job));
     const third = await ci(407, ["--comment"]);
     expect(third.code).toBe(0);
 
@@ -458,15 +566,14 @@ describe("bfd ci --comment", () => {
     expect(body).not.toMatch(/(^|[^\\])\]\(javascript:/);
   });
 
-  it("without a GITLAB_TOKEN, judges with CI_JOB_TOKEN: changed files are errors naming it, the note is a warning, the gate still fails", async () => {
+  it("with only CI_JOB_TOKEN, stops before any request, naming GITLAB_TOKEN and the scope it needs (exit 2)", async () => {
     const run = await ci(400, ["--comment"], { env: ciEnv(400, { GITLAB_TOKEN: undefined }) });
-    for (const rule of ["release-notes-updated", "user-docs-updated", "feature-flag-documented"]) {
-      expect(resultOf(run, rule).status).toBe("error");
-      expect(resultOf(run, rule).message).toContain("CI_JOB_TOKEN");
-    }
-    expect(run.stderr).toContain("bfd ci: warning: could not post the merge request note");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bfd: GITLAB_TOKEN is not set: CI_JOB_TOKEN cannot read merge requests/);
+    expect(run.stderr).toContain("read_api");
+    expect(run.gitlabUrls.size).toBe(0);
+    expect(run.linearRequests).toBe(0);
     expect(bfdNotes(400)).toEqual([]);
-    expect(run.code).toBe(1);
   });
 });
 

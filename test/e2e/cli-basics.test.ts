@@ -16,15 +16,15 @@ describe("snapshot files that cannot be used", () => {
     ["a missing file", join(dir, "nope.json"), "cannot read snapshot (no such file)"],
     ["a directory", dir, "cannot read snapshot (is a directory)"],
     ["broken JSON", write("broken.json", '{"schemaVersion": 1,'), "not valid JSON"],
-    ["a JSON array", write("array.json", "[]"), "a snapshot is a JSON object with schemaVersion 1"],
+    ["a JSON array", write("array.json", "[]"), "a snapshot is a JSON object with schemaVersion 2"],
     [
       "a future schema version",
-      write("v2.json", example.replace('"schemaVersion": 1', '"schemaVersion": 2')),
-      "snapshot schemaVersion is 2, this bfd reads schemaVersion 1",
+      write("v3.json", example.replace('"schemaVersion": 2', '"schemaVersion": 3')),
+      "snapshot schemaVersion is 3, this bfd reads schemaVersion 1 and 2",
     ],
     [
       "no schema version",
-      write("v0.json", example.replace('"schemaVersion": 1,', "")),
+      write("v0.json", example.replace('"schemaVersion": 2,', "")),
       "snapshot schemaVersion is missing",
     ],
     ["a wrong field type", write("type.json", example.replace('"iid": 418', '"iid": "418"')), "mergeRequest.iid"],
@@ -35,6 +35,18 @@ describe("snapshot files that cannot be used", () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("hint:");
     expect(result.stdout).toBe("");
+  });
+
+  it("replays a snapshot written by bfd 0.1 (schemaVersion 1, flag records as flagRecords) with the same verdicts", async () => {
+    const current = JSON.parse(example) as { mergeRequest: Record<string, unknown> };
+    const { files, ...mergeRequest } = current.mergeRequest;
+    const v1 = { ...current, schemaVersion: 1, mergeRequest: { ...mergeRequest, flagRecords: files } };
+    const [old, now] = await Promise.all([
+      runCli(["done", "--snapshot", write("v1.json", JSON.stringify(v1)), "--format", "json"]),
+      runCli(["done", "--snapshot", join(ROOT, "examples/done-pass.json"), "--format", "json"]),
+    ]);
+    expect(old.code).toBe(0);
+    expect(JSON.parse(old.stdout)).toEqual(JSON.parse(now.stdout));
   });
 });
 

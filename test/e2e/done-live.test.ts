@@ -394,18 +394,11 @@ describe("GitLab configuration and tokens", () => {
     expect(run.code).toBe(0);
   });
 
-  it("with only CI_JOB_TOKEN, reports the changed-files rules as errors naming CI_JOB_TOKEN and read_api (never a pass)", async () => {
+  it("with only CI_JOB_TOKEN, exits 2 before any request: the job token cannot read merge requests", async () => {
     const run = await done(["ENG-300"], { env: env({ GITLAB_TOKEN: undefined, CI_JOB_TOKEN: FAKE_JOB_TOKEN }) });
-    for (const rule of CHANGED_FILES_RULES) {
-      const result = resultOf(run, rule);
-      expect(result.status).toBe("error");
-      expect(result.message).toContain("CI_JOB_TOKEN");
-      expect(result.message).toContain("read_api");
-    }
-    expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
-    expect(run.report?.verdict).toBe("fail");
-    expect(run.report?.summary.errored).toBe(CHANGED_FILES_RULES.length);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bfd: GITLAB_TOKEN is not set: CI_JOB_TOKEN cannot read merge requests/);
+    expect(run.gitlabRequests).toBe(0);
     expect(run.stderr).not.toContain(FAKE_JOB_TOKEN);
   });
 });

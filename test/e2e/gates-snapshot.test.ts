@@ -127,7 +127,7 @@ const cases: RuleCase[] = [
     rule: "feature-flag-documented",
     pass: noop,
     fail: (s) =>
-      (s.mergeRequest.flagRecords = [
+      (s.mergeRequest.files = [
         {
           path: "config/feature_flags/audit_log_sign_ins.yml",
           content: "name: audit_log_sign_ins\nrollout_state: off\n",

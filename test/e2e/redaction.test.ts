@@ -139,9 +139,10 @@ const PLANTINGS: Planting[] = [
   },
   {
     where: "LINEAR_API_URL user-info (user:password)",
+    // Dropped before use (the key goes in a header), so the run works and only --debug shows where it was cut.
     env: ({ linear }) => ({ LINEAR_API_URL: withUserInfo(linear.url, `bfd:${URL_PASSWORD}`) }),
-    code: 3,
-    expectRedactedMarker: true,
+    code: 0,
+    expectRedactedMarker: false,
   },
 ];
 

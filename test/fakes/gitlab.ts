@@ -2,7 +2,11 @@
  * A loopback fake of the GitLab REST v4 endpoints bfd uses, over real HTTP.
  *
  * Replies are built from the docs' example replies in test/fixtures/gitlab (so field sets stay faithful) with the
- * world's values laid over them. Pagination headers follow GitLab exactly (x-page … link), auth follows GitLab's
+ * world's values laid over them. Behaviours real GitLab has and a naive fake hides are reproduced, each with its
+ * source: the head pipeline of an MR pipeline is the running one, and may lag the MR's head (`FakePipeline.sha`);
+ * `/diffs` stops at "Maximum diff files" with `changes_count` "1000+" (`maxDiffFiles`); CI_JOB_TOKEN is answered as
+ * an anonymous caller on merge requests, notes, diffs, pipelines and repository files; self-managed instances write
+ * timestamps with an offset (`timeOffset`). Pagination headers follow GitLab exactly (x-page … link), auth follows GitLab's
  * token rules including CI_JOB_TOKEN's narrow reach, and faults (statuses, 429s, HTML pages, broken or cut-short
  * bodies, resets, hangs) can be injected per path. The server is unref'd and stops by itself after
  * `maxLifetimeMs`, so a forgotten `close()` never keeps vitest alive.
@@ -34,10 +38,26 @@ export interface FakeDiff {
   deletedFile: boolean;
 }
 
+export interface FakeJob {
+  id: number;
+  name: string;
+  stage: string;
+  /** created, pending, running, success, failed, canceled, skipped, manual, … (doc/api/jobs.md) */
+  status: string;
+  allowFailure: boolean;
+}
+
 export interface FakePipeline {
   id: number;
   status: string;
   webUrl: string;
+  /**
+   * The commit it ran on; null: the MR's head. An older sha is GitLab's "head pipeline" lagging the MR (a push that
+   * created no pipeline, or the seconds before one exists; app/models/merge_request.rb `diff_head_pipeline`).
+   */
+  sha: string | null;
+  /** `GET /projects/:id/pipelines/:pipeline_id/jobs`. */
+  jobs: FakeJob[];
 }
 
 export type FakeMergeRequestState = "opened" | "closed" | "merged" | "locked";
@@ -99,6 +119,14 @@ export interface FakeGitLabOptions {
   maxLifetimeMs?: number;
   /** Behave like GitLab above 10,000 records: no x-total, x-total-pages or rel="last". */
   omitTotals?: boolean;
+  /**
+   * The instance's "Maximum diff files" (default 1,000; admins may raise it to 3,000): `/diffs` lists no more, and
+   * `changes_count` becomes "1000+" (doc/administration/diff_limits.md: the limits "apply to both the GitLab UI and
+   * API endpoints that return diff information"; doc/api/merge_requests.md: `changes_count` is a string).
+   */
+  maxDiffFiles?: number;
+  /** Write every timestamp with this UTC offset, as self-managed instances may ("+02:00"); default "Z". */
+  timeOffset?: string;
 }
 
 export interface FakeRequest {
@@ -224,8 +252,25 @@ export function fakeMergeRequest(
   };
 }
 
-export function fakePipeline(id: number, status: string, project = "group/app"): FakePipeline {
-  return { id, status, webUrl: `https://gitlab.example.com/${project}/-/pipelines/${id}` };
+export function fakePipeline(
+  id: number,
+  status: string,
+  project = "group/app",
+  init: Partial<Omit<FakePipeline, "id" | "status">> = {},
+): FakePipeline {
+  return {
+    id,
+    status,
+    webUrl: `https://gitlab.example.com/${project}/-/pipelines/${id}`,
+    sha: null,
+    jobs: [],
+    ...init,
+  };
+}
+
+let nextJobId = 70_000;
+export function fakeJob(name: string, status: string, init: Partial<Omit<FakeJob, "name" | "status">> = {}): FakeJob {
+  return { id: (nextJobId += 1), name, stage: "test", status, allowFailure: false, ...init };
 }
 
 export function fakeNote(
@@ -269,6 +314,9 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   };
   const initialWorld = structuredClone(world);
   const initialLatency = options.latencyMs ?? 0;
+  const maxDiffFiles = options.maxDiffFiles ?? 1000;
+  /** GitLab's JSON timestamps, with the instance's offset. */
+  const at = (iso: string | null): string | null => (iso === null ? null : withOffset(iso, options.timeOffset));
   let latencyMs = initialLatency;
   const requests: FakeRequest[] = [];
   let faults: { fault: FakeFault; remaining: number }[] = [];
@@ -407,10 +455,11 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     const r = resolveRoute(method, segments);
     if (r === undefined) return { status: 404, body: { error: "404 Not Found" } };
     if (token.kind === "job" && !jobTokenMayUse(method, r.name)) {
-      // GitLab ignores a job token on routes that do not accept one, so the request runs as anonymous:
-      // reads of a private project answer "404 Project Not Found" (doc/ci/jobs/ci_job_token.md, Troubleshooting:
-      // "CI job token failures are usually shown as responses like 404 Not Found"), writes answer 401 because
-      // lib/api/notes.rb runs `before { authenticate! }`, and /user needs a user.
+      // GitLab ignores a job token on routes outside its allow-list, so the request runs as anonymous: reads of a
+      // private project answer "404 Project Not Found" (doc/ci/jobs/ci_job_token.md, "Job token feature access" and
+      // Troubleshooting: "CI job token failures are usually shown as responses like 404 Not Found";
+      // gitlab-org/gitlab#545150 for MRs, notes and diffs on 16–17), writes answer 401 because lib/api/notes.rb runs
+      // `before { authenticate! }`, and /user needs a user.
       if (method !== "GET" || r.name === "user") throw message(401, "401 Unauthorized");
       throw message(404, "404 Project Not Found");
     }
@@ -428,6 +477,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         );
       case "rawFile":
         return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
+      case "pipelineJobs":
+        return pipelineJobs(url, project, r.pipelineId ?? 0);
       default:
         break;
     }
@@ -438,7 +489,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       case "diffs":
         return paginated(
           url,
-          mr.diffs.map((diff) => diffJson(diff, mr)),
+          mr.diffs.slice(0, maxDiffFiles).map((diff) => diffJson(diff, mr)),
         );
       case "pipelines":
         return paginated(url, mr.headPipeline === null ? [] : [pipelineJson(mr.headPipeline, mr, project)]);
@@ -500,6 +551,27 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return world.notes
       .filter((note) => note.project === project.path && note.mergeRequestIid === mr.iid)
       .sort((a, b) => direction * (a[orderBy].localeCompare(b[orderBy]) || a.id - b.id));
+  }
+
+  function pipelineJobs(url: URL, project: FakeProject, pipelineId: number): Reply {
+    const pipeline = world.mergeRequests
+      .filter((mr) => mr.project === project.path)
+      .map((mr) => mr.headPipeline)
+      .find((p) => p !== null && p.id === pipelineId);
+    if (pipeline === undefined || pipeline === null) throw message(404, "404 Not found");
+    return paginated(
+      url,
+      pipeline.jobs.map((job) => ({
+        id: job.id,
+        name: job.name,
+        stage: job.stage,
+        status: job.status,
+        allow_failure: job.allowFailure,
+        created_at: "2024-05-01T10:00:00.000Z",
+        web_url: `${baseUrl}/${project.path}/-/jobs/${job.id}`,
+        pipeline: { id: pipelineId, project_id: project.id, status: pipeline.status },
+      })),
+    );
   }
 
   function rawFile(project: FakeProject, path: string, ref: string): Reply {
@@ -621,11 +693,11 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       title: mr.title,
       description: mr.description,
       state: mr.state,
-      created_at: mr.createdAt,
-      updated_at: mr.updatedAt,
+      created_at: at(mr.createdAt),
+      updated_at: at(mr.updatedAt),
       merged_by: mr.state === "merged" ? author : null,
       merge_user: mr.state === "merged" ? author : null,
-      merged_at: mr.mergedAt,
+      merged_at: at(mr.mergedAt),
       closed_by: null,
       closed_at: null,
       target_branch: mr.targetBranch,
@@ -656,7 +728,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     const json: Json = {
       ...structuredClone(MR_SINGLE_TEMPLATE),
       ...commonMergeRequestFields(mr, project),
-      changes_count: String(mr.diffs.length),
+      changes_count: mr.diffs.length > maxDiffFiles ? `${maxDiffFiles}+` : String(mr.diffs.length),
       diff_refs: { base_sha: "b".repeat(40), head_sha: mr.sha, start_sha: "b".repeat(40) },
       pipeline: mr.headPipeline === null ? null : pipelineJson(mr.headPipeline, mr, project),
       head_pipeline: mr.headPipeline === null ? null : headPipelineJson(mr.headPipeline, mr, project),
@@ -673,7 +745,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       ...structuredClone(PIPELINE_TEMPLATE),
       id: pipeline.id,
       project_id: project.id,
-      sha: mr.sha,
+      sha: pipeline.sha ?? mr.sha,
       ref: `refs/merge-requests/${mr.iid}/head`,
       status: pipeline.status,
       web_url: pipeline.webUrl,
@@ -685,7 +757,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return {
       ...template,
       ...pipelineJson(pipeline, mr, project),
-      before_sha: mr.sha,
+      before_sha: pipeline.sha ?? mr.sha,
       user: userJson(userByName(mr.author)),
       detailed_status: {
         ...(template["detailed_status"] as Json),
@@ -739,8 +811,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         name: author.name,
         email: `${author.username}@example.com`,
       },
-      created_at: note.createdAt,
-      updated_at: note.updatedAt,
+      created_at: at(note.createdAt),
+      updated_at: at(note.updatedAt),
       system: note.system,
       noteable_id: mr.id,
       noteable_type: "MergeRequest",
@@ -830,8 +902,19 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
 }
 
 interface ResolvedRoute {
-  name: "user" | "project" | "mergeRequests" | "mergeRequest" | "diffs" | "pipelines" | "notes" | "note" | "rawFile";
+  name:
+    | "user"
+    | "project"
+    | "mergeRequests"
+    | "mergeRequest"
+    | "diffs"
+    | "pipelines"
+    | "notes"
+    | "note"
+    | "rawFile"
+    | "pipelineJobs";
   projectId?: string;
+  pipelineId?: number;
   iid?: number;
   noteId?: number;
   filePath?: string;
@@ -847,6 +930,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   notes: ["GET", "POST"],
   note: ["GET", "PUT", "DELETE"],
   rawFile: ["GET"],
+  pipelineJobs: ["GET"],
 };
 
 function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
@@ -862,6 +946,9 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s[0] !== "projects" || s[1] === undefined) return undefined;
   const projectId = s[1];
   if (s.length === 2) return { name: "project", projectId };
+  if (s[2] === "pipelines" && s.length === 5 && s[4] === "jobs" && /^\d+$/.test(s[3] ?? "")) {
+    return { name: "pipelineJobs", projectId, pipelineId: Number(s[3]) };
+  }
   if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw")
     return { name: "rawFile", projectId, filePath: s[4] ?? "" };
   if (s[2] !== "merge_requests") return undefined;
@@ -885,6 +972,16 @@ function jobTokenMayUse(method: string, name: ResolvedRoute["name"]): boolean {
   return (
     name === "mergeRequests" || name === "mergeRequest" || name === "notes" || name === "note" || name === "rawFile"
   );
+}
+
+/** An ISO instant in UTC written with `offset` ("+02:00"): the same instant, as GitLab on that instance writes it. */
+export function withOffset(iso: string, offset: string | undefined): string {
+  if (offset === undefined || offset === "Z") return iso;
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+  if (match === null) throw new Error(`fake GitLab: bad timeOffset ${offset}`);
+  const minutes = (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  const local = new Date(Date.parse(iso) + minutes * 60_000).toISOString().replace(/Z$/, "");
+  return `${local}${offset}`;
 }
 
 function decodeSegment(segment: string): string {

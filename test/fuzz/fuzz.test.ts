@@ -8,7 +8,7 @@ const NUM_RUNS = 200;
 
 interface Example {
   issue: { project: Record<string, unknown> };
-  mergeRequest: { flagRecords: { path: string; content: string }[] };
+  mergeRequest: { files: { path: string; content: string }[] };
 }
 
 const example = (name: string): Example =>
@@ -22,7 +22,7 @@ function withStrayKey(): string {
 
 function withFlagRecordDirective(): string {
   const item = example("done-pass");
-  item.mergeRequest.flagRecords = item.mergeRequest.flagRecords.map((record) => ({
+  item.mergeRequest.files = item.mergeRequest.files.map((record) => ({
     ...record,
     content: `%\n${record.content}`,
   }));

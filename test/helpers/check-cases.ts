@@ -1,3 +1,4 @@
+import { keysOf } from "../../src/work-item/evidence.js";
 import { describe, expect, it } from "vitest";
 import type { CheckKind, CheckOutcome } from "../../src/checks/types.js";
 import type { WorkItem } from "../../src/work-item/schema.js";
@@ -67,7 +68,7 @@ function parseOptions<Options>(kind: CheckKind<Options>, c: Case<Options>): Opti
   }
   const problems = kind.validate?.(parsed.data) ?? [];
   if (problems.length > 0) throw new Error(`${where}: options the rule loader would reject: ${problems.join("; ")}`);
-  for (const need of kind.needs(parsed.data)) {
+  for (const need of kind.needs(parsed.data).flatMap(keysOf)) {
     const missing = need === "issue" ? c.item.issue === null : c.item.mergeRequest === null;
     if (missing)
       throw new Error(`${where}: the kind needs ${need} but the item has none, so the engine would never run it`);

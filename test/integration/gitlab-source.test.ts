@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BfdError, UpstreamError } from "../../src/errors.js";
+import { mergeRequestEvidence } from "../../src/sources/gather.js";
 import { createGitLabSource, type GitLabSourceOptions } from "../../src/sources/gitlab/index.js";
 import type { RetryPolicy } from "../../src/sources/retry-policy.js";
 import type { RequestRecord } from "../../src/sources/trail.js";
+import type { EvidencePlan } from "../../src/work-item/evidence.js";
 import {
-  FAKE_JOB_TOKEN,
   FAKE_TOKEN,
   fakeChangedFiles,
   fakeDiff,
@@ -117,7 +118,6 @@ beforeAll(async () => {
     tokens: {
       [FAKE_TOKEN]: { userId: 1, kind: "personal" },
       [OTHER_TOKEN]: { userId: 2, kind: "personal" },
-      [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" },
     },
   });
 });
@@ -151,11 +151,13 @@ const inFlightTogether = (requests: FakeRequest[]): boolean =>
   requests.length > 1 &&
   requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
 
-describe("GitLab source: merge request evidence", () => {
+const DONE_PLAN: EvidencePlan = { issue: true, mergeRequest: true, changes: true, pipeline: true, fileGlobs: [] };
+const evidence = (project: string, iid: number, globs: string[] = FLAG_GLOBS, src = source()) =>
+  mergeRequestEvidence(src, { project, iid }, { plan: { ...DONE_PLAN, fileGlobs: globs } });
+
+describe("GitLab source: merge request evidence, as the gatherer reads it", () => {
   it("reads the MR once, each of the 3 diff pages once, and only the touched flag records the diffs do not hold whole", async () => {
-    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 42, {
-      flagRecordGlobs: FLAG_GLOBS,
-    });
+    const { mergeRequest, unavailable } = await evidence("group/app", 42);
 
     expect(gitlab.requestCount({ path: MR_PATH })).toBe(1);
     expect(gitlab.requestCount({ path: DIFFS_PATH })).toBe(3);
@@ -189,7 +191,13 @@ describe("GitLab source: merge request evidence", () => {
       labels: ["backend"],
       sourceBranch: "eng-1-ship-flags",
       headSha: SHA,
-      headPipeline: { id: 900, status: "success", url: "https://gitlab.example.com/group/app/-/pipelines/900" },
+      headPipeline: {
+        id: 900,
+        status: "success",
+        url: "https://gitlab.example.com/group/app/-/pipelines/900",
+        sha: SHA,
+        jobs: null,
+      },
     });
     expect(mergeRequest.changes).toHaveLength(250);
     expect(mergeRequest.changes.map((c) => c.newPath)).toEqual(bigDiffs.map((d) => d.newPath));
@@ -200,7 +208,7 @@ describe("GitLab source: merge request evidence", () => {
       deletedFile: false,
       renamedFile: true,
     });
-    expect(mergeRequest.flagRecords).toEqual([
+    expect(mergeRequest.files).toEqual([
       { path: "config/feature_flags/alpha.yml", content: "name: alpha\n" },
       { path: "config/feature_flags/beta.yml", content: "name: beta\n" },
       { path: "config/feature_flags/gamma.yml", content: "name: gamma\n" },
@@ -212,7 +220,7 @@ describe("GitLab source: merge request evidence", () => {
     // in flight together, and a request that needed an earlier reply starts at least one latency after it.
     const latency = 100;
     gitlab.setLatency(latency);
-    await source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
+    await evidence("group/app", 42);
 
     const page = (n: string) => gitlab.requests.filter((r) => r.path === DIFFS_PATH && r.query["page"] === n);
     const mr = gitlab.requests.filter((r) => r.path === MR_PATH);
@@ -232,11 +240,12 @@ describe("GitLab source: merge request evidence", () => {
   it("falls back to x-next-page when GitLab leaves out the totals, still reading each page once", async () => {
     const big = await startFakeGitLab(world, { omitTotals: true });
     try {
-      const result = await createGitLabSource({
-        host: big.url,
-        token: FAKE_TOKEN,
-        policy: POLICY,
-      }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] });
+      const result = await evidence(
+        "group/app",
+        42,
+        [],
+        createGitLabSource({ host: big.url, token: FAKE_TOKEN, policy: POLICY }),
+      );
       expect(result.mergeRequest.changes).toHaveLength(250);
       expect(big.requestCount({ path: DIFFS_PATH })).toBe(3);
       expect(big.requestCount({ path: RAW })).toBe(0);
@@ -246,54 +255,47 @@ describe("GitLab source: merge request evidence", () => {
   });
 
   it("reads no file when no glob is given or none matches", async () => {
-    const result = await source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: ["nothing/**"] });
-    expect(result.mergeRequest.flagRecords).toEqual([]);
+    const result = await evidence("group/app", 42, ["nothing/**"]);
+    expect(result.mergeRequest.files).toEqual([]);
     expect(gitlab.requestCount({ path: RAW })).toBe(0);
   });
 
-  it("with a job token, reads the MR and reports the changed files and flag records as unavailable instead of failing", async () => {
-    const { mergeRequest, unavailable } = await source({
-      token: undefined,
-      jobToken: FAKE_JOB_TOKEN,
-    }).fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
-    expect(mergeRequest).toMatchObject({
-      iid: 42,
-      title: "Ship the flags",
-      headPipeline: { id: 900, status: "success" },
-      changes: [],
-      flagRecords: [],
-    });
-    expect(unavailable).toEqual([
+  it("reads neither the diffs nor any file when the plan needs no changes", async () => {
+    const result = await mergeRequestEvidence(
+      source(),
+      { project: "group/app", iid: 42 },
       {
-        evidence: "mergeRequest.changes",
-        reason: expect.stringMatching(
-          /^CI_JOB_TOKEN cannot read the changed files of !42 \(GitLab answered HTTP 404\); set GITLAB_TOKEN .* read_api scope$/,
-        ),
+        plan: { ...DONE_PLAN, changes: false },
       },
-      { evidence: "mergeRequest.flagRecords", reason: expect.stringContaining("needs the changed files of !42") },
-    ]);
-    expect(
-      gitlab.requests.every(
-        (r) => r.headers["job-token"] === FAKE_JOB_TOKEN && r.headers["private-token"] === undefined,
-      ),
-    ).toBe(true);
-    expect(gitlab.requestCount({ path: DIFFS_PATH })).toBe(1);
+    );
+    expect(result.mergeRequest.changes).toEqual([]);
+    expect(gitlab.requestCount()).toBe(1);
   });
 
-  it("prefers GITLAB_TOKEN when both tokens are given", async () => {
-    const { unavailable } = await source({ jobToken: FAKE_JOB_TOKEN }).fetchMergeRequestEvidence("group/app", 42, {
-      flagRecordGlobs: [],
-    });
-    expect(unavailable).toEqual([]);
-    expect(
-      gitlab.requests.every((r) => r.headers["private-token"] === FAKE_TOKEN && r.headers["job-token"] === undefined),
-    ).toBe(true);
+  it("never trusts a capped list: past GitLab's Maximum diff files the changed files are unavailable, naming the cap", async () => {
+    const capped = await startFakeGitLab(world, { maxDiffFiles: 100 });
+    try {
+      const result = await evidence(
+        "group/app",
+        42,
+        FLAG_GLOBS,
+        createGitLabSource({ host: capped.url, token: FAKE_TOKEN, policy: POLICY }),
+      );
+      expect(result.mergeRequest.changes).toEqual([]);
+      expect(result.unavailable).toEqual([
+        {
+          evidence: "mergeRequest.changes",
+          reason: expect.stringContaining('GitLab lists only 100 of the changed files of !42 (changes_count "100+"'),
+        },
+        { evidence: "mergeRequest.files", reason: expect.stringContaining("needs the changed files of !42") },
+      ]);
+    } finally {
+      await capped.close();
+    }
   });
 
   it("reports the head pipeline as unavailable when GitLab leaves the pipeline fields out", async () => {
-    const { mergeRequest, unavailable } = await source().fetchMergeRequestEvidence("group/app", 8, {
-      flagRecordGlobs: [],
-    });
+    const { mergeRequest, unavailable } = await evidence("group/app", 8, []);
     expect(mergeRequest.headPipeline).toBeNull();
     expect(unavailable).toEqual([
       { evidence: "mergeRequest.headPipeline", reason: expect.stringContaining("may not read pipelines in group/app") },
@@ -301,7 +303,7 @@ describe("GitLab source: merge request evidence", () => {
   });
 
   it("fails with mr-not-found for an unknown merge request", async () => {
-    const error = await failure(source().fetchMergeRequestEvidence("group/app", 999, { flagRecordGlobs: FLAG_GLOBS }));
+    const error = await failure(evidence("group/app", 999));
     expect(error).toMatchObject({
       kind: "input",
       code: "mr-not-found",
@@ -310,7 +312,7 @@ describe("GitLab source: merge request evidence", () => {
   });
 
   it("fails with project-not-found naming the project for an unknown project", async () => {
-    const error = await failure(source().fetchMergeRequestEvidence("group/nope", 1, { flagRecordGlobs: [] }));
+    const error = await failure(evidence("group/nope", 1, []));
     expect(error).toMatchObject({ kind: "input", code: "project-not-found" });
     expect(error.message).toContain("group/nope");
     expect(error.hint).toContain("full path");
@@ -328,11 +330,24 @@ describe("GitLab source: merge request evidence", () => {
 
   it("fails when a diff page fails for a reason other than access, after the policy's attempts", async () => {
     gitlab.injectFault({ kind: "http-status", status: 503, match: "/diffs", times: Infinity });
-    const error = await failure(source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: [] }));
+    const error = await failure(evidence("group/app", 42, []));
     expect(error).toMatchObject({ kind: "upstream", code: "gitlab-unavailable" });
     expect(error.message).toBe(
       "GitLab answered HTTP 503 while reading the changed files of !42 in group/app (3 attempts)",
     );
+  });
+
+  it("reports the changed files as unavailable, naming the scope, when the token may not read them", async () => {
+    gitlab.injectFault({ kind: "http-status", status: 403, body: { message: "403 Forbidden" }, match: "/diffs" });
+    const { unavailable } = await evidence("group/app", 42, []);
+    expect(unavailable).toEqual([
+      {
+        evidence: "mergeRequest.changes",
+        reason: expect.stringMatching(
+          /^the token in GITLAB_TOKEN may not read the changed files of !42 \(GitLab answered HTTP 403\); it needs the read_api scope/,
+        ),
+      },
+    ]);
   });
 });
 
@@ -369,7 +384,7 @@ describe("GitLab source: retries follow the one policy", () => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ code: "gitlab-rate-limited", status: 429 });
     expect(error.message).toBe(
-      "GitLab rate-limited bfd while reading project group/app (HTTP 429, 3 attempts); it asks to retry after 0 s",
+      "GitLab rate limit reached while reading project group/app (0 requests remaining, retry after 0 s; 3 attempts)",
     );
     expect(gitlab.requestCount()).toBe(3);
   });
@@ -441,7 +456,7 @@ describe("GitLab source: retries follow the one policy", () => {
     const started = performance.now();
     const error = await failure(source({ policy: { ...POLICY, timeoutMs: 150, maxAttempts: 2 } }).currentUser());
     expect(error).toMatchObject({ kind: "upstream", code: "gitlab-timeout" });
-    expect(error.message).toBe("GitLab did not answer in time while reading the token's user (2 attempts)");
+    expect(error.message).toBe("GitLab did not answer within 0.15 s while reading the token's user (2 attempts)");
     expect(gitlab.requestCount()).toBe(2);
     expect(records.map((r) => r.status)).toEqual(["timeout", "timeout"]);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -463,21 +478,21 @@ describe("GitLab source: unusable replies", () => {
       "an HTML page with 200",
       { kind: "html" as const, status: 200 },
       "gitlab-bad-response",
-      "GitLab sent an HTML page instead of JSON while reading merge request !42 in group/app (HTTP 200)",
+      "GitLab sent an HTML page instead of JSON while reading merge request !42 in group/app (HTTP 200, text/html)",
       1,
     ],
     [
       "malformed JSON",
       { kind: "malformed-json" as const },
       "gitlab-bad-response",
-      "GitLab sent malformed JSON while reading merge request !42 in group/app (HTTP 200)",
+      "GitLab sent malformed JSON while reading merge request !42 in group/app (HTTP 200, application/json)",
       1,
     ],
     [
       "a text body where JSON belongs",
       { kind: "http-status" as const, status: 200, body: "OK" },
       "gitlab-bad-response",
-      "GitLab sent a reply that is not JSON while reading merge request !42 in group/app (HTTP 200)",
+      "GitLab sent a reply that is not JSON while reading merge request !42 in group/app (HTTP 200, text/plain)",
       1,
     ],
     [
@@ -501,7 +516,8 @@ describe("GitLab source: unusable replies", () => {
     const error = await failure(source().getMergeRequestSummary("group/app", 42));
     expect(error).toMatchObject({
       code: "gitlab-bad-response",
-      message: "GitLab sent JSON of an unexpected shape while reading merge request !42 in group/app (HTTP 200)",
+      message:
+        "GitLab sent JSON of an unexpected shape while reading merge request !42 in group/app (HTTP 200): iid: Invalid input: expected number, received string",
     });
   });
 
@@ -532,20 +548,10 @@ describe("GitLab source: auth", () => {
       kind: "upstream",
       code: "gitlab-auth",
       message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)",
-      hint: "Create a personal or project access token with read_api scope (api to post notes) and export GITLAB_TOKEN=…",
+      hint: "Create a personal, group or project access token with the read_api scope (api to post notes) and export GITLAB_TOKEN=glpat-…",
     });
     expect(`${error.message} ${error.hint} ${JSON.stringify(records)}`).not.toContain(token);
     expect(gitlab.requestCount()).toBe(1);
-  });
-
-  it("names CI_JOB_TOKEN when the job token is rejected", async () => {
-    const error = await failure(
-      source({ token: undefined, jobToken: "expired-job-token" }).getMergeRequestSummary("group/app", 42),
-    );
-    expect(error).toMatchObject({
-      code: "gitlab-auth",
-      message: "GitLab rejected the token in CI_JOB_TOKEN (HTTP 401)",
-    });
   });
 
   it("names the missing scope when GitLab says insufficient_scope", async () => {
@@ -708,42 +714,11 @@ describe("GitLab source: notes", () => {
       code: "note-not-found",
     });
   });
-
-  it.each([
-    [
-      "posting a note",
-      (gl: ReturnType<typeof source>) => gl.createNote("group/app", 42, "report"),
-      "posting a note on !42 in group/app (HTTP 401)",
-    ],
-    [
-      "editing a note",
-      (gl: ReturnType<typeof source>) => gl.updateNote("group/app", 42, 2, "report"),
-      "editing note 2 on !42 in group/app (HTTP 401)",
-    ],
-    [
-      "reading the token's user",
-      (gl: ReturnType<typeof source>) => gl.currentUser(),
-      "reading the token's user (HTTP 401)",
-    ],
-    [
-      "reading the project",
-      (gl: ReturnType<typeof source>) => gl.getProject("group/app"),
-      "reading project group/app (HTTP 404)",
-    ],
-  ])("explains that GitLab does not accept CI_JOB_TOKEN for %s", async (_, call, what) => {
-    const error = await failure(call(source({ token: undefined, jobToken: FAKE_JOB_TOKEN })));
-    expect(error).toMatchObject({
-      kind: "upstream",
-      code: "gitlab-job-token-unsupported",
-      message: `GitLab does not accept CI_JOB_TOKEN for ${what}`,
-    });
-    expect(error.hint).toContain("GITLAB_TOKEN");
-  });
 });
 
 describe("GitLab source: request trail", () => {
   it("reports every exchange to onRequest with the service, method, token-free URL, status, time and attempt", async () => {
-    await source().fetchMergeRequestEvidence("group/app", 42, { flagRecordGlobs: FLAG_GLOBS });
+    await evidence("group/app", 42);
     expect(records).toHaveLength(gitlab.requestCount());
     for (const record of records) {
       expect(record).toMatchObject({ service: "GitLab", method: "GET", status: 200, attempt: 1 });

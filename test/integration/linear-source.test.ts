@@ -174,7 +174,7 @@ describe("the Linear source against the fake Linear", () => {
       const error = await failure(source.fetchIssue("ENG-123"));
       expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
       expect(error.message).toMatch(
-        /^Linear rate limit reached \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z\)$/,
+        /^Linear rate limit reached while reading ENG-123 \(0 requests remaining, \d+ complexity points remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z; 3 attempts\)$/,
       );
       expect(fake.requestCount()).toBe(POLICY.maxAttempts);
     });
@@ -190,27 +190,27 @@ describe("the Linear source against the fake Linear", () => {
       [
         { kind: "http-status", status: 503, times: 10 },
         "linear-unavailable",
-        /^Linear answered HTTP 503, text\/plain \(3 attempts\)$/,
+        /^Linear answered HTTP 503 while reading ENG-123 \(3 attempts\)$/,
       ],
       [
         { kind: "http-status", status: 504, times: 10 },
         "linear-unavailable",
-        /^Linear answered HTTP 504, text\/plain \(3 attempts\)$/,
+        /^Linear answered HTTP 504 while reading ENG-123 \(3 attempts\)$/,
       ],
       [
         { kind: "html", times: 10 },
-        "linear-bad-response",
-        /^Linear answered with something that is not GraphQL JSON \(HTTP 502, text\/html\)$/,
+        "linear-unavailable",
+        /^Linear answered HTTP 502 \(an HTML error page\) while reading ENG-123 \(3 attempts\)$/,
       ],
       [
         { kind: "truncated", times: 10 },
-        "linear-bad-response",
-        /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json, cut off/,
+        "linear-connection-reset",
+        /^Linear closed the connection before the reply was complete while reading ENG-123 \(3 attempts\)$/,
       ],
       [
         { kind: "reset", times: 10 },
         "linear-connection-reset",
-        /^Linear closed the connection before answering \(3 attempts\)$/,
+        /^Linear closed the connection before the reply was complete while reading ENG-123 \(3 attempts\)$/,
       ],
     ] satisfies [LinearFault, string, RegExp][])(
       "retries a persistent %o up to maxAttempts, then reports %s",
@@ -229,13 +229,9 @@ describe("the Linear source against the fake Linear", () => {
       [
         { kind: "malformed-json" },
         "linear-bad-response",
-        /^Linear answered with something that is not GraphQL JSON \(HTTP 200, application\/json\)$/,
+        /^Linear sent malformed JSON while reading ENG-123 \(HTTP 200, application\/json\)$/,
       ],
-      [
-        { kind: "http-status", status: 500 },
-        "linear-unavailable",
-        /^Linear answered HTTP 500, text\/plain \(1 attempt\)$/,
-      ],
+      [{ kind: "http-status", status: 500 }, "linear-unavailable", /^Linear answered HTTP 500 while reading ENG-123$/],
       [
         { kind: "partial-data" },
         "linear-partial-data",
@@ -256,7 +252,7 @@ describe("the Linear source against the fake Linear", () => {
       const elapsed = Date.now() - started;
       expect(error).toMatchObject({
         code: "linear-timeout",
-        message: "Linear did not answer within 0.2 s (3 attempts)",
+        message: "Linear did not answer within 0.2 s while reading ENG-123 (3 attempts)",
       });
       expect(elapsed).toBeLessThan(1_500);
       expect(fake.requestCount()).toBe(3);

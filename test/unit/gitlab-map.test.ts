@@ -27,7 +27,7 @@ describe("mapping GitLab's documented replies", () => {
     const diffs = DiffJson.array().parse(fixture("mr_diffs.json")).map(toChangedFile);
     const mergeRequest = toMergeRequest(MergeRequestJson.parse(singleMr), {
       changes: diffs,
-      flagRecords: [{ path: "config/flags/a.yml", content: "name: a\n" }],
+      files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
     });
     expect(mergeRequest).toEqual({
       iid: 133,
@@ -47,12 +47,14 @@ describe("mapping GitLab's documented replies", () => {
         id: 538317940,
         status: "failed",
         url: "https://gitlab.com/marcel.amirault/test-project/-/pipelines/538317940",
+        sha: "1604b0c46c395822e4e9478777f8e54ac99fe5b9",
+        jobs: null,
       },
       changes: [
         { oldPath: "README", newPath: "README", newFile: false, deletedFile: false, renamedFile: false },
         { oldPath: "VERSION", newPath: "VERSION", newFile: false, deletedFile: false, renamedFile: false },
       ],
-      flagRecords: [{ path: "config/flags/a.yml", content: "name: a\n" }],
+      files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
     });
     expect(MergeRequestSchema.parse(mergeRequest)).toEqual(mergeRequest);
   });

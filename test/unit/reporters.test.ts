@@ -134,8 +134,8 @@ describe("Code Quality report", () => {
     expect(warned.find((e) => e.check_name === "unit-of-work")?.severity).toBe("major");
     const unreadable = reportFor("done-pass.json", "done", (t) =>
       t.replace(
-        '"schemaVersion": 1,',
-        '"schemaVersion": 1, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "CI_JOB_TOKEN cannot read diffs"}],',
+        '"schemaVersion": 2,',
+        '"schemaVersion": 2, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "the token may not read diffs"}],',
       ),
     );
     const entriesUnreadable = JSON.parse(renderCodeQuality(unreadable, { colorLevel: 0 })) as {

@@ -1,14 +1,16 @@
 export { createGitLabSource } from "./source.js";
 export type {
+  ChangesRead,
   GitLabSource,
   GitLabSourceOptions,
-  MergeRequestEvidence,
+  MergeRequestRead,
   MergeRequestSummary,
   MergedMergeRequest,
   NoteSummary,
   ProjectRef,
   ProjectSummary,
-  UnavailableEvidence,
+  Readable,
 } from "./source.js";
+export { cappedListReason } from "./map.js";
 export { parseMergeRequestUrl, projectFromRemoteUrl } from "./project.js";
-export { classifyGitLabFailure, gitLabAttemptFailure, type GitLabFailureContext } from "./errors.js";
+export { classifyGitLabFailure, type GitLabFailureContext } from "./errors.js";

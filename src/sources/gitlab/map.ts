@@ -3,12 +3,13 @@
  * (zod, unknown keys dropped), so a surprising reply fails here with a clear message instead of deep in a check.
  */
 import { z } from "zod";
-import type { ChangedFile, MergeRequest } from "../../work-item/schema.js";
+import type { ChangedFile, FileContent, MergeRequest, PipelineJob } from "../../work-item/schema.js";
 
 const PipelineJson = z.object({
   id: z.number(),
   status: z.string(),
   web_url: z.string().nullish(),
+  sha: z.string().nullish(),
 });
 
 // `labels` are strings unless the caller asked for `with_labels_details=true`.
@@ -36,6 +37,8 @@ export const MergeRequestJson = z.object({
   head_pipeline: PipelineJson.nullish(),
   pipeline: PipelineJson.nullish(),
   diff_refs: z.object({ head_sha: z.string().nullish() }).nullish(),
+  // A string: "7", or "1000+" when GitLab listed only its "Maximum diff files" (doc/api/merge_requests.md).
+  changes_count: z.string().nullish(),
 });
 export type GitLabMergeRequestJson = z.infer<typeof MergeRequestJson>;
 
@@ -78,6 +81,41 @@ export function newFileContentFromDiff(diff: GitLabDiffJson): string | null {
   }
   if (body.length !== expected) return null;
   return body.join("\n") + (noNewlineAtEnd || body.length === 0 ? "" : "\n");
+}
+
+/** One job of `GET /projects/:id/pipelines/:pipeline_id/jobs` (doc/api/jobs.md). */
+export const JobJson = z.object({
+  id: z.number(),
+  name: z.string(),
+  stage: z.string().nullish(),
+  status: z.string(),
+  allow_failure: z.boolean().nullish(),
+  web_url: z.string().nullish(),
+});
+
+export function toPipelineJob(job: z.infer<typeof JobJson>): PipelineJob {
+  return {
+    id: job.id,
+    name: job.name,
+    stage: job.stage ?? "",
+    status: job.status,
+    allowFailure: job.allow_failure ?? false,
+    url: job.web_url ?? null,
+  };
+}
+
+/**
+ * How many files GitLab says the MR changes, and whether its list of them is cut: `changes_count` ends in "+" when
+ * the MR has more changed files than the instance's "Maximum diff files" (1,000 by default), and `/diffs` then lists
+ * only that many — with no overflow flag of its own (doc/api/merge_requests.md, doc/administration/diff_limits.md).
+ */
+export function changesCap(
+  count: string | null | undefined,
+  listed: number,
+): { capped: boolean; count: string } | null {
+  if (count === undefined || count === null || count === "") return null;
+  const number = Number.parseInt(count, 10);
+  return { capped: count.trim().endsWith("+") || (Number.isFinite(number) && listed < number), count };
 }
 
 export const NoteJson = z.object({
@@ -189,7 +227,7 @@ export function toMergeRequest(
   mr: GitLabMergeRequestJson,
   evidence: {
     changes?: ChangedFile[];
-    flagRecords?: { path: string; content: string }[];
+    files?: FileContent[];
     fallbackProjectPath?: string;
   } = {},
 ): MergeRequest {
@@ -209,9 +247,17 @@ export function toMergeRequest(
     mergedAt: mr.merged_at ?? null,
     headSha: headShaOf(mr),
     headPipeline:
-      pipeline === null ? null : { id: pipeline.id, status: pipeline.status, url: pipeline.web_url ?? null },
+      pipeline === null
+        ? null
+        : {
+            id: pipeline.id,
+            status: pipeline.status,
+            url: pipeline.web_url ?? null,
+            sha: pipeline.sha ?? null,
+            jobs: null,
+          },
     changes: evidence.changes ?? [],
-    flagRecords: evidence.flagRecords ?? [],
+    files: evidence.files ?? [],
   };
 }
 
@@ -237,4 +283,11 @@ export function firstProblem(error: z.ZodError): string {
     .join("")
     .replace(/^\./, "");
   return `${path === "" ? "(root)" : path}: ${issue.message}`;
+}
+
+/** Why a list of changed files cannot be trusted as whole, or null when it can (see changesCap). */
+export function cappedListReason(iid: number, changesCount: string | null, listed: number): string | null {
+  const cap = changesCap(changesCount, listed);
+  if (cap === null || !cap.capped) return null;
+  return `GitLab lists only ${listed} of the changed files of !${iid} (changes_count "${cap.count}": the instance's "Maximum diff files" limit), so a path rule cannot be judged on it; \`bfd ci\` reads the whole change from the job's git checkout`;
 }

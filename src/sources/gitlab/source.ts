@@ -1,49 +1,47 @@
-import { globMatcher } from "../../checks/globs.js";
 import type { z } from "zod";
-import type { ChangedFile, MergeRequest } from "../../work-item/schema.js";
+import type { ChangedFile, FileContent, MergeRequest, PipelineJob } from "../../work-item/schema.js";
 import { DEFAULT_RETRY_POLICY, realRetryDeps, type RetryDeps, type RetryPolicy } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
+import { bodyFailure, HttpFailure } from "../upstream.js";
 import { createGitLabClient } from "./client.js";
 import {
-  GitLabHttpError,
-  GitLabResponseError,
-  TOKEN_ENV,
   classifyGitLabFailure,
+  isAccessRefusal,
+  isMissingRecord,
   projectLabel,
-  type GitLabAuth,
   type GitLabFailureContext,
 } from "./errors.js";
 import {
   DiffJson,
-  newFileContentFromDiff,
-  MergeRequestJson,
-  NoteJson,
-  ProjectJson,
-  UserJson,
   firstProblem,
-  headShaOf,
+  JobJson,
+  MergeRequestJson,
+  newFileContentFromDiff,
+  NoteJson,
   pipelineVisible,
+  ProjectJson,
   toChangedFile,
+  toMergedMergeRequest,
   toMergeRequest,
   toMergeRequestSummary,
-  toMergedMergeRequest,
   toNoteSummary,
+  toPipelineJob,
   toProjectSummary,
-  type MergeRequestSummary,
+  UserJson,
+  type GitLabMergeRequestJson,
   type MergedMergeRequest,
+  type MergeRequestSummary,
   type NoteSummary,
   type ProjectSummary,
 } from "./map.js";
 
-export type { MergeRequestSummary, MergedMergeRequest, NoteSummary, ProjectSummary } from "./map.js";
+export type { MergedMergeRequest, MergeRequestSummary, NoteSummary, ProjectSummary } from "./map.js";
 
 export interface GitLabSourceOptions {
   /** Instance root with protocol, e.g. https://gitlab.example.com (CI_SERVER_URL), not …/api/v4. */
   host: string;
-  /** Personal, project or group access token (GITLAB_TOKEN). Preferred over `jobToken` when both are set. */
-  token?: string;
-  /** CI_JOB_TOKEN: reads MRs, notes and raw files only; what it cannot read lands in `unavailable`. */
-  jobToken?: string;
+  /** A personal, group or project access token (GITLAB_TOKEN). */
+  token: string;
   policy?: RetryPolicy;
   onRequest?: RequestListener;
   /** Clock, sleep and jitter for the retry policy (tests). */
@@ -54,11 +52,22 @@ export interface GitLabSourceOptions {
 
 export type ProjectRef = string | number;
 
-export type UnavailableEvidence = "mergeRequest.changes" | "mergeRequest.headPipeline" | "mergeRequest.flagRecords";
+/** Evidence that can be refused without failing the run: what was read, or why the token may not read it. */
+export type Readable<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export interface MergeRequestEvidence {
+export interface MergeRequestRead {
+  /** The MR with no changes or files yet: they are read on request (readChanges, readFiles). */
   mergeRequest: MergeRequest;
-  unavailable: { evidence: UnavailableEvidence; reason: string }[];
+  /** Null when the token's user may not see pipelines: GitLab then leaves the pipeline fields out. */
+  pipelineHidden: string | null;
+  /** What `changes_count` says, for judging whether the list of changed files is whole. */
+  changesCount: string | null;
+}
+
+export interface ChangesRead {
+  files: ChangedFile[];
+  /** Content at the MR's head of files the MR adds, where their diff holds them whole (saves a read each). */
+  added: ReadonlyMap<string, string>;
 }
 
 export interface GitLabSource {
@@ -66,18 +75,22 @@ export interface GitLabSource {
   getProject(project: ProjectRef): Promise<ProjectSummary>;
   getMergeRequestSummary(project: ProjectRef, iid: number): Promise<MergeRequestSummary>;
   listOpenMergeRequestsForBranch(project: ProjectRef, branch: string): Promise<MergeRequestSummary[]>;
+  /** One request: the MR, with GitLab's head pipeline when the token may see pipelines. */
+  readMergeRequest(project: ProjectRef, iid: number): Promise<MergeRequestRead>;
   /**
-   * Evidence for one MR in two waves. Wave 1: the MR (with `head_pipeline`) and the changed files — diff page 1
-   * alongside the MR, then every remaining page (per_page=100) at once. Wave 2: the content, at the MR's head
-   * sha, of touched files matching `flagRecordGlobs` (deleted files skipped), all at once.
-   * Evidence the token may not read (CI_JOB_TOKEN → diffs) goes to `unavailable` with a reason naming the token
-   * and what it needs; it does not throw. Anything else that fails throws a BfdError.
+   * Every changed file GitLab lists: diff page 1, then every remaining page at once (per_page=100). Refused (403/404)
+   * is `ok: false` with the reason. GitLab stops listing at its "Maximum diff files": judge the list with
+   * `cappedListReason` and the MR's `changesCount` before trusting it as whole.
    */
-  fetchMergeRequestEvidence(
+  readChanges(project: ProjectRef, iid: number): Promise<Readable<ChangesRead>>;
+  /** Every job of a pipeline (latest attempt of each), all pages. */
+  readPipelineJobs(project: ProjectRef, pipelineId: number): Promise<Readable<PipelineJob[]>>;
+  /** The content of `paths` at `ref`, all at once; files the token may not read are listed with the reason. */
+  readFiles(
     project: ProjectRef,
-    iid: number,
-    options: { flagRecordGlobs: readonly string[] | Promise<readonly string[]> },
-  ): Promise<MergeRequestEvidence>;
+    paths: readonly string[],
+    ref: string,
+  ): Promise<{ files: FileContent[]; unreadable: { path: string; reason: string }[] }>;
   /** Merged MRs into `targetBranch` updated after `updatedAfter`, minus those with any of `notLabels` — filtered by GitLab, every page. */
   listMergedMergeRequests(
     project: ProjectRef,
@@ -97,43 +110,53 @@ const PER_PAGE = 100;
 export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
   const deps = options.deps ?? realRetryDeps;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
-  const auth: GitLabAuth = nonEmpty(options.token) ? "token" : nonEmpty(options.jobToken) ? "jobToken" : "none";
-  const secrets = [options.token, options.jobToken];
+  const secrets = [options.token];
   const api = createGitLabClient({
     host: options.host,
     token: options.token,
-    jobToken: options.jobToken,
     policy,
     deps,
     startedAt: options.startedAt ?? deps.now(),
     onRequest: options.onRequest,
   });
-  const tokenName = auth === "none" ? "no token" : TOKEN_ENV[auth];
+
+  type Context = Omit<GitLabFailureContext, "secrets" | "timeoutMs">;
+  const fail = (error: unknown, context: Context): Error =>
+    classifyGitLabFailure(error, { ...context, secrets, timeoutMs: policy.timeoutMs });
 
   /** Runs one GitLab call and turns its failure into the BfdError the user sees. */
-  async function call<T>(context: Omit<GitLabFailureContext, "auth" | "secrets">, run: () => Promise<T>): Promise<T> {
+  async function call<T>(context: Context, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw classifyGitLabFailure(error, { ...context, auth, secrets });
+      throw fail(error, context);
+    }
+  }
+
+  /** Like `call`, but a refused read (403/404) is evidence the token may not read, not a failed run. */
+  async function readable<T>(context: Context, what: string, run: () => Promise<T>): Promise<Readable<T>> {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      if (isAccessRefusal(error)) return { ok: false, reason: refusal(error, what, projectLabel(context.project)) };
+      throw fail(error, context);
     }
   }
 
   function parse<S extends z.ZodType>(schema: S, json: unknown, what: string): z.infer<S> {
     const result = schema.safeParse(json);
     if (result.success) return result.data;
-    throw new GitLabResponseError("unexpected-shape", {
-      status: 200,
-      method: "GET",
-      url: what,
-      attempt: 1,
-      detail: firstProblem(result.error),
-    });
+    throw bodyFailure(
+      { status: 200, headers: {}, text: "" },
+      { service: "GitLab", method: "GET", url: what, attempt: 1 },
+      "unexpected-shape",
+      firstProblem(result.error),
+    );
   }
 
   // One read per MR per run: choosing between attached MRs reads each, and the chosen one's evidence reuses it.
-  const mergeRequests = new Map<string, Promise<z.infer<typeof MergeRequestJson>>>();
-  function showMergeRequest(project: ProjectRef, iid: number): Promise<z.infer<typeof MergeRequestJson>> {
+  const mergeRequests = new Map<string, Promise<GitLabMergeRequestJson>>();
+  function showMergeRequest(project: ProjectRef, iid: number): Promise<GitLabMergeRequestJson> {
     const key = `${project}!${iid}`;
     let read = mergeRequests.get(key);
     if (read === undefined) {
@@ -143,74 +166,48 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
     return read;
   }
 
-  /** Every changed file, and the content of added files that their diffs hold whole (see newFileContentFromDiff). */
-  async function allDiffs(project: ProjectRef, iid: number): Promise<ChangedFile[] & { added?: Map<string, string> }> {
-    const added = new Map<string, string>();
-    const page = async (n: number) => {
-      const reply: unknown = await api.mergeRequests.allDiffs(project, iid, {
-        page: n,
-        perPage: PER_PAGE,
-        showExpanded: true,
-      });
-      const { data, paginationInfo } = reply as {
-        data: unknown;
-        paginationInfo: { totalPages: number; next: number | null };
-      };
-      const diffs = parse(DiffJson.array(), data, `diffs page ${n}`);
-      for (const diff of diffs) {
-        const content = newFileContentFromDiff(diff);
-        if (content !== null) added.set(diff.new_path, content);
-      }
-      return { files: diffs.map(toChangedFile), totalPages: paginationInfo.totalPages, next: paginationInfo.next };
-    };
-    const withAdded = (files: ChangedFile[]): ChangedFile[] & { added?: Map<string, string> } =>
-      Object.assign(files, { added });
-    const first = await page(1);
-    const files = [...first.files];
+  /** Every page of a list: page 1, then the rest at once when GitLab says how many; else x-next-page, one by one. */
+  async function allPages<T>(
+    fetchPage: (page: number) => Promise<{ items: T[]; totalPages: number; next: number | null }>,
+  ) {
+    const first = await fetchPage(1);
+    const items = [...first.items];
     if (Number.isFinite(first.totalPages)) {
-      const rest = await Promise.all(range(2, first.totalPages).map(page));
-      for (const more of rest) files.push(...more.files);
-      return withAdded(files);
+      const rest = await Promise.all(range(2, first.totalPages).map(fetchPage));
+      for (const more of rest) items.push(...more.items);
+      return items;
     }
     // GitLab leaves out x-total-pages above 10,000 records: walk x-next-page instead.
     for (let next = first.next; next !== null;) {
-      const more = await page(next);
-      files.push(...more.files);
+      const more = await fetchPage(next);
+      items.push(...more.items);
       next = more.next;
     }
-    return withAdded(files);
+    return items;
   }
 
-  /** Why the token cannot read some evidence, or null when the failure is not about access (then it throws). */
-  function accessReason(error: unknown, what: string, where: string): string | null {
-    if (!(error instanceof GitLabHttpError) || (error.status !== 403 && error.status !== 404)) return null;
-    if (auth === "jobToken") {
-      return `CI_JOB_TOKEN cannot read ${what} (GitLab answered HTTP ${error.status}); set GITLAB_TOKEN to a project or personal access token with the read_api scope`;
-    }
-    return `the token in ${tokenName} may not read ${what} (GitLab answered HTTP ${error.status}); it needs the read_api scope and at least the Reporter role in ${where}`;
-  }
+  const mrContext = (project: ProjectRef, iid: number): Context => ({
+    doing: `reading merge request !${iid} in ${projectLabel(project)}`,
+    access: "read",
+    project,
+    mergeRequestIid: iid,
+  });
 
   return {
     currentUser: () =>
-      call({ doing: "reading the token's user", access: "read", jobTokenAllowed: false }, async () => {
+      call({ doing: "reading the token's user", access: "read" }, async () => {
         const user = parse(UserJson, await api.users.showCurrentUser(), "user");
         return { id: user.id, username: user.username };
       }),
 
     getProject: (project) =>
-      call({ doing: `reading ${projectNoun(project)}`, access: "read", project, jobTokenAllowed: false }, async () =>
+      call({ doing: `reading ${projectNoun(project)}`, access: "read", project }, async () =>
         toProjectSummary(parse(ProjectJson, await api.projects.show(project), "project")),
       ),
 
     getMergeRequestSummary: (project, iid) =>
-      call(
-        {
-          doing: `reading merge request !${iid} in ${projectLabel(project)}`,
-          access: "read",
-          project,
-          mergeRequestIid: iid,
-        },
-        async () => toMergeRequestSummary(await showMergeRequest(project, iid), pathFallback(project)),
+      call(mrContext(project, iid), async () =>
+        toMergeRequestSummary(await showMergeRequest(project, iid), pathFallback(project)),
       ),
 
     listOpenMergeRequestsForBranch: (project, branch) =>
@@ -233,115 +230,85 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         },
       ),
 
-    async fetchMergeRequestEvidence(project, iid, { flagRecordGlobs }) {
-      const where = projectLabel(project);
-      const context = {
-        doing: `reading merge request !${iid} in ${where}`,
-        access: "read" as const,
-        project,
-        mergeRequestIid: iid,
-      };
-      const [mrResult, diffsResult] = await Promise.allSettled([
-        showMergeRequest(project, iid),
-        allDiffs(project, iid),
-      ]);
-      if (mrResult.status === "rejected") throw classifyGitLabFailure(mrResult.reason, { ...context, auth, secrets });
-      const mr = mrResult.value;
-      const unavailable: MergeRequestEvidence["unavailable"] = [];
+    readMergeRequest: (project, iid) =>
+      call(mrContext(project, iid), async () => {
+        const mr = await showMergeRequest(project, iid);
+        return {
+          mergeRequest: toMergeRequest(mr, { fallbackProjectPath: pathFallback(project) }),
+          pipelineHidden: pipelineVisible(mr)
+            ? null
+            : `GitLab left the pipeline out of !${iid}: the user behind GITLAB_TOKEN may not read pipelines in ${projectLabel(project)}`,
+          changesCount: mr.changes_count ?? null,
+        };
+      }),
 
-      let changes: ChangedFile[] | null = null;
-      if (diffsResult.status === "fulfilled") {
-        changes = diffsResult.value;
-      } else {
-        const reason = accessReason(diffsResult.reason, `the changed files of !${iid}`, where);
-        if (reason === null)
-          throw classifyGitLabFailure(diffsResult.reason, {
-            ...context,
-            doing: `reading the changed files of !${iid} in ${where}`,
-            auth,
-            secrets,
-          });
-        unavailable.push({ evidence: "mergeRequest.changes", reason });
-      }
-
-      if (!pipelineVisible(mr)) {
-        unavailable.push({
-          evidence: "mergeRequest.headPipeline",
-          reason: `GitLab left the pipeline out of !${iid}: the user behind ${tokenName} may not read pipelines in ${where}`,
-        });
-      }
-
-      const flagRecords: { path: string; content: string }[] = [];
-      // The globs may still be on their way (bfd ci reads the rules while wave 1 runs); they are needed only now.
-      const globs = await flagRecordGlobs;
-      if (globs.length > 0) {
-        const sha = headShaOf(mr);
-        if (changes === null) {
-          unavailable.push({
-            evidence: "mergeRequest.flagRecords",
-            reason: `finding them needs the changed files of !${iid}, which could not be read`,
-          });
-        } else if (sha === null) {
-          unavailable.push({
-            evidence: "mergeRequest.flagRecords",
-            reason: `GitLab gave no head commit for !${iid} to read them at`,
-          });
-        } else {
-          const isFlagRecord = globMatcher(globs);
-          const touched = [
-            ...new Set(
-              changes.filter((file) => !file.deletedFile && isFlagRecord(file.newPath)).map((file) => file.newPath),
-            ),
-          ].sort();
-          // Records the MR adds come whole in their diffs: only changed records cost a read (and a wave).
-          const added = diffsResult.status === "fulfilled" ? diffsResult.value.added : undefined;
-          for (const path of touched) {
-            const content = added?.get(path);
-            if (content !== undefined) flagRecords.push({ path, content });
-          }
-          const paths = touched.filter((path) => added?.get(path) === undefined);
-          const reads = await Promise.allSettled(paths.map((path) => api.files.showRaw(project, path, sha)));
-          const unreadable: string[] = [];
-          let firstReason: string | null = null;
-          for (const [index, result] of reads.entries()) {
-            const path = paths[index] ?? "";
-            if (result.status === "fulfilled") {
-              flagRecords.push({
-                path,
-                content: typeof result.value === "string" ? result.value : JSON.stringify(result.value),
-              });
-              continue;
-            }
-            const reason = accessReason(result.reason, `${path} at ${sha.slice(0, 8)}`, where);
-            if (reason === null)
-              throw classifyGitLabFailure(result.reason, {
-                doing: `reading ${path} at ${sha.slice(0, 8)} in ${where}`,
-                access: "read",
-                project,
-                auth,
-                secrets,
-              });
-            unreadable.push(path);
-            firstReason ??= reason;
-          }
-          if (unreadable.length > 0) {
-            unavailable.push({
-              evidence: "mergeRequest.flagRecords",
-              reason: `${unreadable.length} of ${paths.length} unreadable (${unreadable.slice(0, 3).join(", ")}${unreadable.length > 3 ? ", …" : ""}): ${firstReason ?? ""}`,
+    readChanges: (project, iid) =>
+      readable(
+        { ...mrContext(project, iid), doing: `reading the changed files of !${iid} in ${projectLabel(project)}` },
+        `the changed files of !${iid}`,
+        async () => {
+          const added = new Map<string, string>();
+          const files = await allPages(async (n) => {
+            const reply: unknown = await api.mergeRequests.allDiffs(project, iid, {
+              page: n,
+              perPage: PER_PAGE,
+              showExpanded: true,
             });
-          }
-        }
-      }
+            const { data, paginationInfo } = reply as {
+              data: unknown;
+              paginationInfo: { totalPages: number; next: number | null };
+            };
+            const diffs = parse(DiffJson.array(), data, `diffs page ${n}`);
+            for (const diff of diffs) {
+              const content = newFileContentFromDiff(diff);
+              if (content !== null) added.set(diff.new_path, content);
+            }
+            return {
+              items: diffs.map(toChangedFile),
+              totalPages: paginationInfo.totalPages,
+              next: paginationInfo.next,
+            };
+          });
+          return { files, added };
+        },
+      ),
 
-      flagRecords.sort((a, b) => a.path.localeCompare(b.path));
-      return {
-        mergeRequest: toMergeRequest(mr, {
-          changes: changes ?? [],
-          flagRecords,
-          fallbackProjectPath: pathFallback(project),
-        }),
-        unavailable,
-      };
+    readPipelineJobs: (project, pipelineId) =>
+      readable(
+        {
+          doing: `reading the jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+        },
+        `the jobs of pipeline #${pipelineId}`,
+        async () => {
+          // include_retried defaults to false: each job appears once, as its latest attempt (doc/api/jobs.md).
+          const list = await api.jobs.all(project, { pipelineId, perPage: PER_PAGE });
+          return parse(JobJson.array(), list, "jobs").map(toPipelineJob);
+        },
+      ),
+
+    async readFiles(project, paths, ref) {
+      const where = projectLabel(project);
+      const reads = await Promise.allSettled(paths.map((path) => api.files.showRaw(project, path, ref)));
+      const files: FileContent[] = [];
+      const unreadable: { path: string; reason: string }[] = [];
+      for (const [index, result] of reads.entries()) {
+        const path = paths[index] ?? "";
+        if (result.status === "fulfilled") {
+          files.push({ path, content: typeof result.value === "string" ? result.value : JSON.stringify(result.value) });
+          continue;
+        }
+        if (!isAccessRefusal(result.reason)) {
+          throw fail(result.reason, {
+            doing: `reading ${path} at ${ref.slice(0, 8)} in ${where}`,
+            access: "read",
+            project,
+          });
+        }
+        unreadable.push({ path, reason: refusal(result.reason, `${path} at ${ref.slice(0, 8)}`, where) });
+      }
+      return { files, unreadable };
     },
 
     listMergedMergeRequests: (project, { targetBranch, updatedAfter, notLabels }) =>
@@ -374,15 +341,8 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         const content: unknown = await api.files.showRaw(project, path, ref);
         return typeof content === "string" ? content : JSON.stringify(content);
       } catch (error) {
-        if (error instanceof GitLabHttpError && error.status === 404 && !/project not found/i.test(error.description))
-          return null;
-        throw classifyGitLabFailure(error, {
-          doing: `reading ${path} at ${ref} in ${projectLabel(project)}`,
-          access: "read",
-          project,
-          auth,
-          secrets,
-        });
+        if (isMissingRecord(error)) return null;
+        throw fail(error, { doing: `reading ${path} at ${ref} in ${projectLabel(project)}`, access: "read", project });
       }
     },
 
@@ -444,6 +404,12 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
   };
 }
 
+/** Why the token cannot read some evidence (GitLab answered 403 or 404 for it). */
+function refusal(error: unknown, what: string, where: string): string {
+  const status = error instanceof HttpFailure ? error.status : undefined;
+  return `the token in GITLAB_TOKEN may not read ${what} (GitLab answered HTTP ${status ?? "?"}); it needs the read_api scope and at least the Reporter role in ${where}`;
+}
+
 function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let n = from; n <= to; n += 1) out.push(n);
@@ -452,10 +418,6 @@ function range(from: number, to: number): number[] {
 
 function pathFallback(project: ProjectRef): string {
   return typeof project === "string" && !/^\d+$/.test(project) ? project : "";
-}
-
-function nonEmpty(value: string | undefined): value is string {
-  return value !== undefined && value !== "";
 }
 
 function projectNoun(project: ProjectRef): string {

@@ -1,4 +1,4 @@
-import { LinearClient } from "@linear/sdk";
+import { GraphQLClientError, LinearClient, parseLinearError } from "@linear/sdk";
 import type { z } from "zod";
 import { BfdError, inputError, printable, UpstreamError } from "../../errors.js";
 import { redact } from "../../redact.js";
@@ -6,12 +6,12 @@ import type { Issue, Person } from "../../work-item/schema.js";
 import {
   DEFAULT_RETRY_POLICY,
   realRetryDeps,
-  withRetry,
   type AttemptFailure,
   type RetryDeps,
   type RetryPolicy,
 } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
+import { bodyFailure, requestWithPolicy, statusFailure, type AttemptInfo, type HttpReply } from "../upstream.js";
 import {
   AUDIT_PAGE_SIZE,
   CREATE_COMMENT,
@@ -22,14 +22,7 @@ import {
   REFETCH_BATCH_SIZE,
   type LinearOperationName,
 } from "./documents.js";
-import {
-  classifyLinearFailure,
-  classifyLinearMutationFailure,
-  describeLinearFailure,
-  LinearFailure,
-  linearFailureToError,
-  type HttpObservation,
-} from "./errors.js";
+import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
 import {
   CreateCommentDataSchema,
   hasTruncatedLists,
@@ -55,6 +48,8 @@ export interface LinearSourceOptions {
   onRequest?: RequestListener;
   /** Sleep/clock/random for the retry loop; tests only. */
   retryDeps?: RetryDeps;
+  /** Start of the gate run; the policy's deadline counts from here. Defaults to when the source is created. */
+  startedAt?: number;
 }
 
 export interface IssueListFilter {
@@ -116,33 +111,6 @@ export function parseIssueReference(input: string): string {
   );
 }
 
-/**
- * The SDK's LinearGraphQLClient takes no `fetch` option: `rawRequest` reads `globalThis.fetch` and spreads
- * the client options (RequestInit) into the fetch call. So:
- * - the per-attempt timeout is a fresh LinearClient per attempt built with `signal` (a RequestInit field
- *   the SDK passes through), which aborts the request and the body read alike;
- * - to see the HTTP status and content type even when the SDK cannot parse the body (malformed JSON, a
- *   cut-off answer), `globalThis.fetch` is swapped for an observing wrapper only while `rawRequest` is
- *   being *called*. The SDK reads `globalThis.fetch` synchronously before its first `await`, so the swap
- *   never spans an await: no other caller (GitLab, a concurrent Linear call) can ever see the wrapper.
- *   Should a future SDK read it later, the wrapper is simply not used and the status falls back to what
- *   the SDK reports (the `--debug` listener test would notice).
- */
-function callWithObservedFetch<T>(observe: (observation: HttpObservation) => void, call: () => Promise<T>): Promise<T> {
-  const original = globalThis.fetch;
-  const observing: typeof fetch = async (input, init) => {
-    const response = await original(input, init);
-    observe({ status: response.status, contentType: response.headers.get("content-type") });
-    return response;
-  };
-  globalThis.fetch = observing;
-  try {
-    return call();
-  } finally {
-    globalThis.fetch = original;
-  }
-}
-
 interface RunResult<T> {
   data: T;
   attempts: number;
@@ -150,7 +118,7 @@ interface RunResult<T> {
 
 export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const apiKey = options.apiKey.trim();
-  const apiUrl = options.apiUrl ?? DEFAULT_LINEAR_API_URL;
+  const apiUrl = withoutUserInfo(options.apiUrl ?? DEFAULT_LINEAR_API_URL);
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const deps = options.retryDeps ?? realRetryDeps;
   const secrets = [apiKey];
@@ -161,49 +129,62 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       hint: "Create a personal API key in Linear → Settings → Security & access → Personal API keys, then export LINEAR_API_KEY=…",
     });
   }
+  let client: LinearClient;
   try {
-    // Validates apiUrl once, up front (the SDK refuses plain http except for localhost).
-    new LinearClient({ apiKey, apiUrl });
+    // One client for the source's life; it validates apiUrl up front (the SDK refuses plain http except for localhost).
+    client = new LinearClient({ apiKey, apiUrl });
   } catch (error) {
     throw new BfdError("config", "linear-api-url", `LINEAR_API_URL is not usable: ${shownApiUrl}`, {
       hint: "Use https://api.linear.app/graphql (http:// is only accepted for localhost).",
       cause: error,
     });
   }
+  const startedAt = options.startedAt ?? deps.now();
+  // The SDK's own options: Authorization exactly as Linear wants it (the raw key, no Bearer) and its User-Agent.
+  const baseHeaders = { ...(client.options.headers as Record<string, string>), "Content-Type": "application/json" };
 
-  async function exchange(
-    query: string,
-    variables: Record<string, unknown>,
-    attempt: number,
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    const client = new LinearClient({ apiKey, apiUrl, signal });
-    let observed: HttpObservation | undefined;
-    const started = deps.now();
-    const report = (status: number | "network-error" | "timeout"): void => {
-      options.onRequest?.({
-        service: "Linear",
-        method: "POST",
-        url: shownApiUrl,
-        status,
-        ms: Math.max(0, deps.now() - started),
-        attempt,
-      });
-    };
-    try {
-      const response = await callWithObservedFetch(
-        (observation) => {
-          observed = observation;
-        },
-        () => client.client.rawRequest<unknown, Record<string, unknown>>(query, variables),
-      );
-      report(observed?.status ?? response.status ?? 200);
-      return response.data;
-    } catch (error) {
-      const failure = describeLinearFailure(error, { observed, aborted: signal.aborted, secrets });
-      report(failure.details.status ?? (failure.kind === "timeout" ? "timeout" : "network-error"));
-      throw failure;
+  /**
+   * One GraphQL exchange per attempt through the shared transport (src/sources/upstream.ts): bfd's own `fetch`, so
+   * each attempt has its own timeout and the status, content type and headers of every reply are seen — the SDK's
+   * `rawRequest` takes no per-request signal and hides a reply it cannot parse. Errors are classified exactly as
+   * the SDK does it (`parseLinearError` over a `GraphQLClientError`, what `LinearGraphQLClient.rawRequest` builds).
+   */
+  function readReply(reply: HttpReply, at: AttemptInfo, query: string, variables: Record<string, unknown>): unknown {
+    const ok = reply.status >= 200 && reply.status < 300;
+    const contentType = reply.headers["content-type"] ?? "";
+    const fatalStatus = reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500;
+    if (!contentType.toLowerCase().startsWith("application/json")) {
+      if (fatalStatus) throw statusFailure(reply, at);
+      throw bodyFailure(reply, at, /text\/html/i.test(contentType) || /^\s*</.test(reply.text) ? "html" : "not-json");
     }
+    let body: unknown;
+    try {
+      body = JSON.parse(reply.text);
+    } catch (error) {
+      if (fatalStatus) throw statusFailure(reply, at);
+      throw bodyFailure(reply, at, "malformed-json", error instanceof Error ? error.message : String(error));
+    }
+    const result =
+      body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const errors = Array.isArray(result["errors"]) ? result["errors"] : [];
+    if (errors.length === 0) {
+      if (!ok) throw statusFailure(reply, at);
+      if (result["data"] !== null && typeof result["data"] === "object") return result["data"];
+      throw bodyFailure(reply, at, "unexpected-shape", "no data in the reply");
+    }
+    const sdkError = parseLinearError(
+      new GraphQLClientError(
+        { ...result, status: reply.status, headers: new Headers(reply.headers) },
+        { query, variables },
+      ),
+    );
+    throw fromLinearError(
+      sdkError,
+      at,
+      reply.headers,
+      result["data"] !== null && result["data"] !== undefined,
+      secrets,
+    );
   }
 
   async function run<S extends z.ZodType>(
@@ -211,44 +192,57 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     query: string,
     variables: Record<string, unknown>,
     schema: S,
-    subject?: string,
-    classify: (error: unknown) => AttemptFailure = classifyLinearFailure,
+    doing: string,
+    call: { subject?: string; decide?: (error: unknown, nowMs: number) => AttemptFailure; write?: boolean } = {},
   ): Promise<RunResult<z.infer<S>>> {
     let attempts = 0;
-    const context = (): Parameters<typeof linearFailureToError>[1] => ({
-      operation,
-      ...(subject === undefined ? {} : { subject }),
-      attempts,
-      timeoutMs: policy.timeoutMs,
-      apiUrl: shownApiUrl,
-      secrets,
-    });
+    const context = { operation, doing, subject: call.subject, timeoutMs: policy.timeoutMs, secrets };
     let data: unknown;
     try {
-      data = await withRetry(
-        (attempt, signal) => {
-          attempts = attempt;
-          return exchange(query, variables, attempt, signal);
+      data = await requestWithPolicy(
+        { method: "POST", url: new URL(apiUrl), headers: baseHeaders, body: JSON.stringify({ query, variables }) },
+        {
+          service: "Linear",
+          policy,
+          deps,
+          // A write comes after the gate has been decided; it gets a budget of its own rather than what reads left.
+          startedAt: call.write === true ? deps.now() : startedAt,
+          onRequest: options.onRequest,
+          secrets,
         },
-        classify,
-        policy,
-        deps,
+        (reply, at) => {
+          attempts = at.attempt;
+          return readReply(reply, at, query, variables);
+        },
+        call.decide ?? linearReadRetry,
       );
     } catch (error) {
-      if (error instanceof LinearFailure) throw linearFailureToError(error, context());
-      throw error;
+      throw linearFailureToError(error, context);
     }
     try {
-      return { data: parseLinearData(operation, schema, data), attempts };
+      return { data: parseLinearData(operation, schema, data), attempts: Math.max(1, attempts) };
     } catch (error) {
-      throw linearFailureToError(describeLinearFailure(error, { secrets }), context());
+      throw new UpstreamError(
+        "Linear",
+        "linear-bad-response",
+        redact(
+          `Linear's answer to ${operation} did not have the expected shape: ${error instanceof Error ? error.message : String(error)}`,
+          secrets,
+        ),
+        {
+          hint: "This is a bfd bug or a change in Linear's API: please report it with the output of --debug.",
+          cause: error,
+        },
+      );
     }
   }
 
   return {
     async fetchIssue(key) {
       const id = parseIssueReference(key);
-      const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, id);
+      const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, `reading ${id}`, {
+        subject: id,
+      });
       return { issue: mapIssue(data.issue), viewer: mapPerson(data.viewer) };
     },
 
@@ -260,7 +254,13 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
           "The git branch name is empty",
           "Check out a branch, or pass the issue key explicitly.",
         );
-      const { data } = await run("BfdIssueByBranch", ISSUE_BY_BRANCH, { branch: name }, IssueByBranchDataSchema);
+      const { data } = await run(
+        "BfdIssueByBranch",
+        ISSUE_BY_BRANCH,
+        { branch: name },
+        IssueByBranchDataSchema,
+        `looking up the issue of branch ${printable(name, 80)}`,
+      );
       return {
         issue: data.issueVcsBranchSearch === null ? null : mapIssue(data.issueVcsBranchSearch),
         viewer: mapPerson(data.viewer),
@@ -287,6 +287,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
           ISSUES_PAGE,
           { filter: issueFilter, first, after },
           IssuesPageDataSchema,
+          `listing the issues of team ${teamKey}`,
         );
         requests += page.attempts;
         viewer ??= mapPerson(page.data.viewer);
@@ -299,7 +300,13 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       const truncated = raws.filter(hasTruncatedLists).map((raw) => raw.id);
       for (let start = 0; start < truncated.length; start += REFETCH_BATCH_SIZE) {
         const ids = truncated.slice(start, start + REFETCH_BATCH_SIZE);
-        const refetched = await run("BfdIssuesById", ISSUES_BY_ID, { ids, first: ids.length }, IssuesByIdDataSchema);
+        const refetched = await run(
+          "BfdIssuesById",
+          ISSUES_BY_ID,
+          { ids, first: ids.length },
+          IssuesByIdDataSchema,
+          `reading ${ids.length} issues of team ${teamKey} in full`,
+        );
         requests += refetched.attempts;
         for (const full of refetched.data.issues.nodes) {
           const index = raws.findIndex((raw) => raw.id === full.id);
@@ -317,8 +324,8 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         CREATE_COMMENT,
         { issueId: id, body },
         CreateCommentDataSchema,
-        id,
-        classifyLinearMutationFailure,
+        `posting a comment on ${id}`,
+        { subject: id, decide: linearWriteRetry, write: true },
       );
       const comment = data.commentCreate.comment;
       if (!data.commentCreate.success || comment === null) {
@@ -329,4 +336,20 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       return { id: comment.id, url: comment.url };
     },
   };
+}
+
+/**
+ * The key travels in the Authorization header only, so user-info in LINEAR_API_URL (`https://u:p@host/…`) is never
+ * meant for Linear — and `fetch` refuses such a URL outright. It is dropped, as GitLab's host drops it.
+ */
+function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

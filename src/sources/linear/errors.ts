@@ -2,261 +2,175 @@ import { LinearError, LinearErrorType, RatelimitedLinearError } from "@linear/sd
 import { BfdError, inputError, UpstreamError } from "../../errors.js";
 import { redact } from "../../redact.js";
 import type { AttemptFailure } from "../retry-policy.js";
-import { UnexpectedLinearShape } from "./map.js";
+import { LINEAR_KEY_HINT } from "../tokens.js";
+import {
+  HttpFailure,
+  oneLine,
+  rateLimitInfo,
+  rateLimitMessage,
+  retryDecision,
+  type RateLimitInfo,
+  upstreamErrorFor,
+  writeRetryDecision,
+  type AttemptInfo,
+} from "../upstream.js";
 
 /**
- * Turns whatever one Linear attempt threw (an `@linear/sdk` LinearError, a fetch TypeError, a JSON
- * SyntaxError, an abort) into a LinearFailure — plain data, no SDK types — then into the BfdError the user
- * sees. Vendor error classes never leave this folder.
+ * What Linear said in a GraphQL error, classified from the `@linear/sdk` error the SDK's own `parseLinearError`
+ * built (`extensions.type` first, the HTTP status second). Plain data: vendor classes never leave this folder.
+ * HTTP-level failures (timeouts, resets, 5xx, HTML pages) are the shared `HttpFailure` instead.
  */
-
-export type LinearFailureKind =
+export type LinearErrorKind =
   | "auth"
   | "forbidden"
   | "ratelimited"
+  | "too-complex"
   | "not-found"
-  | "http-status"
-  | "not-graphql"
-  | "cut-off"
   | "query-rejected"
-  | "graphql-error"
   | "partial-data"
-  | "timeout"
-  | "network"
-  | "unexpected-shape";
+  | "graphql-error";
 
-/** What the HTTP layer saw of the response, when one arrived. */
-export interface HttpObservation {
-  status: number;
-  contentType: string | null;
-}
-
-export interface LinearFailureDetails {
-  status?: number | undefined;
-  contentType?: string | null | undefined;
-  retryAfterSeconds?: number | undefined;
-  requestsRemaining?: number | undefined;
-  complexityRemaining?: number | undefined;
-  /** Epoch milliseconds (Linear sends ms; seconds are converted). */
-  resetsAt?: number | undefined;
-  /** Low-level error code, e.g. ECONNRESET. */
-  code?: string | undefined;
-}
-
-/** One failed Linear attempt, classified. Messages are already redacted and on one line. */
-export class LinearFailure extends Error {
-  readonly kind: LinearFailureKind;
-  readonly details: LinearFailureDetails;
-  constructor(kind: LinearFailureKind, message: string, details: LinearFailureDetails = {}, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = "LinearFailure";
+export class LinearGraphqlFailure extends Error {
+  readonly kind: LinearErrorKind;
+  readonly at: AttemptInfo;
+  readonly status: number | undefined;
+  readonly rateLimit: RateLimitInfo;
+  constructor(
+    kind: LinearErrorKind,
+    message: string,
+    at: AttemptInfo,
+    status: number | undefined,
+    rateLimit: RateLimitInfo = {},
+  ) {
+    super(message);
+    this.name = "LinearGraphqlFailure";
     this.kind = kind;
-    this.details = details;
+    this.at = at;
+    this.status = status;
+    this.rateLimit = rateLimit;
   }
 }
-
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
-/** Low-level codes of a connection that was open and then dropped (undici reports a reset mid-request as UND_ERR_SOCKET). */
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNABORTED"]);
 
 /** Collapses whitespace, caps the length, and removes the API key (and anything token-shaped). */
 export function cleanMessage(text: string, secrets: readonly (string | undefined)[]): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  const capped = line.length > 240 ? `${line.slice(0, 237)}...` : line;
-  return redact(capped, secrets);
+  const line = oneLine(text);
+  return redact(line.length > 240 ? `${line.slice(0, 237)}...` : line, secrets);
 }
 
-function epochMs(value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  return value < 1e12 ? value * 1000 : value;
-}
-
-function headerOf(error: LinearError, name: string): string | null {
-  const headers = error.raw?.response?.headers;
-  return headers instanceof Headers ? headers.get(name) : null;
-}
-
-function lowLevelCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-function fromLinearError(
+/**
+ * Classifies a LinearError. `data` is what came beside the errors (partial data is never acted on). A query Linear
+ * refuses as too complex is told apart by its message: it would be refused again, so it is never retried.
+ */
+export function fromLinearError(
   error: LinearError,
-  observed: HttpObservation | undefined,
+  at: AttemptInfo,
+  headers: Readonly<Record<string, string>>,
+  hasData: boolean,
   secrets: readonly string[],
-): LinearFailure {
-  const status = observed?.status ?? error.status;
-  const contentType = observed?.contentType ?? headerOf(error, "content-type");
-  const graphqlErrors = error.errors ?? [];
-  const first = graphqlErrors[0];
+): LinearGraphqlFailure {
+  const first = error.errors?.[0];
   const message = cleanMessage(first?.message ?? error.message, secrets);
-  const details: LinearFailureDetails = { status, contentType };
-
-  if (error instanceof RatelimitedLinearError || error.type === LinearErrorType.Ratelimited || status === 429) {
+  const status = error.status;
+  const make = (kind: LinearErrorKind, rateLimit?: RateLimitInfo) =>
+    new LinearGraphqlFailure(kind, message, at, status, rateLimit);
+  if (/complex/i.test(first?.message ?? "") && !(error instanceof RatelimitedLinearError)) return make("too-complex");
+  if (error instanceof RatelimitedLinearError || error.type === LinearErrorType.Ratelimited) {
     const limited = error instanceof RatelimitedLinearError ? error : undefined;
-    return new LinearFailure("ratelimited", message, {
-      ...details,
-      retryAfterSeconds: limited?.retryAfter,
-      requestsRemaining: limited?.requestsRemaining,
-      complexityRemaining: limited?.complexityRemaining,
-      resetsAt: epochMs(limited?.requestsResetAt ?? limited?.complexityResetAt),
+    const fromHeaders = rateLimitInfo(headers, Date.now());
+    return make("ratelimited", {
+      ...fromHeaders,
+      retryAfterSeconds: limited?.retryAfter ?? fromHeaders.retryAfterSeconds,
     });
   }
-  if (first === undefined) {
-    // No GraphQL error: the SDK guessed a type from the status alone, so decide from what was observed.
-    // An HTML page (a proxy's or CDN's error page) is "not GraphQL" whatever its status; a bare 5xx is
-    // Linear being unavailable.
-    if (status === 401) return new LinearFailure("auth", message, details);
-    if (status === 403) return new LinearFailure("forbidden", message, details);
-    const html = contentType?.toLowerCase().startsWith("text/html") ?? false;
-    if (status !== undefined && status >= 500 && !html) return new LinearFailure("http-status", message, details);
-    return new LinearFailure("not-graphql", message, details);
-  }
-  switch (first.type) {
+  switch (first?.type) {
     case LinearErrorType.AuthenticationError:
-      return new LinearFailure("auth", message, details);
+      return make("auth");
     case LinearErrorType.Forbidden:
-      return new LinearFailure("forbidden", message, details);
+      return make("forbidden");
     case LinearErrorType.GraphqlError:
-      return new LinearFailure("query-rejected", message, details);
+      return make("query-rejected");
     case LinearErrorType.InvalidInput:
-      if (/entity not found|could not find referenced/i.test(first.message))
-        return new LinearFailure("not-found", message, details);
+      if (/entity not found|could not find referenced/i.test(first.message)) return make("not-found");
       break;
     default:
       break;
   }
-  if (error.data !== undefined && error.data !== null) return new LinearFailure("partial-data", message, details);
-  if (status !== undefined && RETRYABLE_STATUSES.has(status)) return new LinearFailure("http-status", message, details);
-  return new LinearFailure("graphql-error", message, details);
+  return make(hasData ? "partial-data" : "graphql-error");
 }
 
-/**
- * Classifies what one attempt threw. `observed` is the HTTP status and content type seen by bfd's fetch
- * observer (undefined when no response arrived); `aborted` says the attempt's timeout fired.
- */
-export function describeLinearFailure(
-  error: unknown,
-  context: { observed?: HttpObservation | undefined; aborted?: boolean; secrets?: readonly string[] } = {},
-): LinearFailure {
-  const secrets = context.secrets ?? [];
-  const observed = context.observed;
-  if (error instanceof LinearFailure) return error;
-  if (
-    context.aborted === true ||
-    (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
-  ) {
-    return new LinearFailure(
-      "timeout",
-      "no answer before the timeout",
-      { status: observed?.status, contentType: observed?.contentType },
-      error,
-    );
+/** The retry decision for a Linear read: rate limits (as a GraphQL error or a 429), then the shared HTTP rules. */
+export function linearReadRetry(error: unknown, nowMs: number): AttemptFailure {
+  if (error instanceof LinearGraphqlFailure) {
+    return error.kind === "ratelimited"
+      ? { retryable: true, retryAfterSeconds: error.rateLimit.retryAfterSeconds }
+      : { retryable: false };
   }
-  if (error instanceof LinearError) return fromLinearError(error, observed, secrets);
-  if (error instanceof UnexpectedLinearShape)
-    return new LinearFailure("unexpected-shape", cleanMessage(error.message, secrets), {}, error);
-  if (error instanceof SyntaxError) {
-    return new LinearFailure(
-      "not-graphql",
-      cleanMessage(error.message, secrets),
-      { status: observed?.status, contentType: observed?.contentType },
-      error,
-    );
-  }
-  const code = lowLevelCode(error);
-  const text = cleanMessage(error instanceof Error ? error.message : String(error), secrets);
-  if (observed !== undefined) {
-    // Headers arrived, then the body stopped: a truncated answer.
-    return new LinearFailure(
-      "cut-off",
-      text,
-      { status: observed.status, contentType: observed.contentType, code },
-      error,
-    );
-  }
-  return new LinearFailure("network", text, { code }, error);
+  return retryDecision(error, nowMs);
 }
 
-/** The retry decision for a Linear read, as `withRetry` wants it: rate limits, 502/503/504, timeouts, resets. */
-export function classifyLinearFailure(error: unknown): AttemptFailure {
-  const failure = describeLinearFailure(error);
-  switch (failure.kind) {
-    case "ratelimited":
-      return { retryable: true, retryAfterSeconds: failure.details.retryAfterSeconds };
-    case "timeout":
-    case "network":
-    case "cut-off":
-      return { retryable: true };
-    case "http-status":
-    case "not-graphql":
-      return { retryable: failure.details.status !== undefined && RETRYABLE_STATUSES.has(failure.details.status) };
-    default:
-      return { retryable: false };
-  }
+/** The retry decision for a mutation: only when Linear certainly did not apply it (see `writeRetryDecision`). */
+export function linearWriteRetry(error: unknown, nowMs: number): AttemptFailure {
+  if (error instanceof LinearGraphqlFailure) return linearReadRetry(error, nowMs);
+  return writeRetryDecision(error, nowMs);
 }
 
-/**
- * The retry decision for a mutation: only when Linear certainly did not apply it (rate limited, or the
- * connection was refused). A timeout or a 502/504 may come after the comment was created, and a retry
- * would post it twice.
- */
-export function classifyLinearMutationFailure(error: unknown): AttemptFailure {
-  const failure = describeLinearFailure(error);
-  if (failure.kind === "ratelimited") return { retryable: true, retryAfterSeconds: failure.details.retryAfterSeconds };
-  if (failure.kind === "network" && failure.details.code === "ECONNREFUSED") return { retryable: true };
-  return { retryable: false };
-}
-
-export interface FailureContext {
+export interface LinearFailureContext {
   /** Operation name, e.g. BfdIssueByKey. */
   operation: string;
+  /** What bfd was doing, in words that finish "while …": "reading ENG-123". */
+  doing: string;
   /** What was asked for, for "not found": e.g. "ENG-999". */
-  subject?: string;
-  attempts: number;
+  subject?: string | undefined;
   timeoutMs: number;
-  apiUrl: string;
   secrets: readonly string[];
 }
 
-const AUTH_HINT =
-  "Create a personal API key in Linear → Settings → Security & access → Personal API keys, then export LINEAR_API_KEY=…";
-const STATUS_HINT = "Linear may be having an incident (https://linearstatus.com); try again in a few minutes.";
+const STATUS_PAGE = "https://linearstatus.com";
 const BUG_HINT = "This is a bfd bug or a change in Linear's API: please report it with the output of --debug.";
 
-function httpLabel(details: LinearFailureDetails): string {
-  const parts = [details.status === undefined ? "no HTTP status" : `HTTP ${details.status}`];
-  if (details.contentType !== undefined && details.contentType !== null)
-    parts.push(details.contentType.split(";")[0]?.trim() ?? "");
-  return parts.join(", ");
-}
-
-function attemptsLabel(attempts: number): string {
-  return attempts === 1 ? "1 attempt" : `${attempts} attempts`;
-}
-
-function rateLimitLabel(details: LinearFailureDetails): string {
-  const parts: string[] = [];
-  if (details.requestsRemaining !== undefined) parts.push(`${details.requestsRemaining} requests remaining`);
-  if (details.complexityRemaining !== undefined && details.requestsRemaining === undefined)
-    parts.push(`${details.complexityRemaining} complexity points remaining`);
-  if (details.resetsAt !== undefined) parts.push(`resets at ${new Date(details.resetsAt).toISOString()}`);
-  else if (details.retryAfterSeconds !== undefined) parts.push(`retry after ${details.retryAfterSeconds} s`);
-  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
-}
-
-/** The one-line, key-free error the user sees for a Linear failure. */
-export function linearFailureToError(failure: LinearFailure, context: FailureContext): BfdError {
-  const { details } = failure;
-  const status = details.status;
-  const statusOption = status === undefined ? {} : { status };
+/** The one-line, key-free error the user sees for a failed Linear call. */
+export function linearFailureToError(failure: unknown, context: LinearFailureContext): BfdError | Error {
   const clean = (text: string): string => cleanMessage(text, context.secrets);
+  if (failure instanceof HttpFailure) {
+    if (failure.kind === "status" && (failure.status === 401 || failure.status === 403)) {
+      return failure.status === 401
+        ? new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY (HTTP 401)", {
+            hint: LINEAR_KEY_HINT,
+            status: 401,
+            cause: failure,
+          })
+        : new UpstreamError("Linear", "linear-forbidden", "Linear refused access (HTTP 403)", {
+            hint: "The Linear user who owns LINEAR_API_KEY needs access to this team and issue.",
+            status: 403,
+            cause: failure,
+          });
+    }
+    const shared = upstreamErrorFor(
+      failure,
+      {
+        doing: context.doing,
+        hostVariable: "LINEAR_API_URL (default https://api.linear.app/graphql)",
+        statusPage: STATUS_PAGE,
+        secrets: context.secrets,
+      },
+      context.timeoutMs,
+    );
+    return (
+      shared ??
+      new UpstreamError(
+        "Linear",
+        "linear-request-rejected",
+        clean(`Linear answered HTTP ${failure.status ?? "?"} while ${context.doing}`),
+        {
+          hint: BUG_HINT,
+          cause: failure,
+        },
+      )
+    );
+  }
+  if (!(failure instanceof LinearGraphqlFailure))
+    return failure instanceof Error ? failure : new Error(String(failure));
+  const statusOption = failure.status === undefined ? {} : { status: failure.status };
   switch (failure.kind) {
     case "not-found":
       return inputError(
@@ -266,7 +180,7 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
       );
     case "auth":
       return new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY", {
-        hint: AUTH_HINT,
+        hint: LINEAR_KEY_HINT,
         ...statusOption,
         cause: failure,
       });
@@ -280,74 +194,23 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
       return new UpstreamError(
         "Linear",
         "linear-rate-limited",
-        clean(`Linear rate limit reached${rateLimitLabel(details)}`),
+        clean(rateLimitMessage("Linear", context.doing, failure.rateLimit, failure.at.attempt)),
         {
-          hint: "Wait for the reset, or run bfd less often; each gate check costs one Linear request.",
+          hint: "Wait for the reset, or run bfd less often; a gate check costs one Linear request (bfd doctor shows the budget left).",
           ...statusOption,
           cause: failure,
         },
       );
-    case "http-status":
+    case "too-complex":
       return new UpstreamError(
         "Linear",
-        "linear-unavailable",
-        clean(`Linear answered ${httpLabel(details)} (${attemptsLabel(context.attempts)})`),
+        "linear-too-complex",
+        clean(`Linear refused bfd's ${context.operation} query as too complex: ${failure.message}`),
         {
-          hint: STATUS_HINT,
+          hint: `${BUG_HINT} Lowering --limit makes audit pages smaller meanwhile.`,
           ...statusOption,
           cause: failure,
         },
-      );
-    case "not-graphql":
-      return new UpstreamError(
-        "Linear",
-        "linear-bad-response",
-        clean(`Linear answered with something that is not GraphQL JSON (${httpLabel(details)})`),
-        {
-          hint: `${STATUS_HINT} If it persists, check that LINEAR_API_URL (${context.apiUrl}) is Linear's GraphQL endpoint.`,
-          ...statusOption,
-          cause: failure,
-        },
-      );
-    case "cut-off":
-      return new UpstreamError(
-        "Linear",
-        "linear-bad-response",
-        clean(
-          `Linear answered with something that is not GraphQL JSON (${httpLabel(details)}, cut off before the end; ${attemptsLabel(context.attempts)})`,
-        ),
-        { hint: STATUS_HINT, ...statusOption, cause: failure },
-      );
-    case "timeout":
-      return new UpstreamError(
-        "Linear",
-        "linear-timeout",
-        `Linear did not answer within ${context.timeoutMs / 1000} s (${attemptsLabel(context.attempts)})`,
-        {
-          hint: STATUS_HINT,
-          cause: failure,
-        },
-      );
-    case "network":
-      if (details.code !== undefined && RESET_CODES.has(details.code)) {
-        // The connection was made and then dropped: "could not reach" would send the user after the wrong problem.
-        return new UpstreamError(
-          "Linear",
-          "linear-connection-reset",
-          `Linear closed the connection before answering (${attemptsLabel(context.attempts)})`,
-          {
-            hint: "Run again; if it persists, check the network or proxy between this machine and Linear.",
-            cause: failure,
-          },
-        );
-      }
-      return new UpstreamError(
-        "Linear",
-        "linear-unreachable",
-        clean(
-          `Could not reach Linear at ${context.apiUrl}: ${details.code ?? failure.message} (${attemptsLabel(context.attempts)})`,
-        ),
-        { hint: "Check the network connection and any proxy between this machine and Linear.", cause: failure },
       );
     case "query-rejected":
       return new UpstreamError(
@@ -366,18 +229,8 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
         "linear-partial-data",
         clean(`Linear answered ${context.operation} with an error beside the data: ${failure.message}`),
         {
-          hint: `bfd never acts on a partial answer. ${STATUS_HINT}`,
+          hint: `bfd never acts on a partial answer. See ${STATUS_PAGE}; run again later.`,
           ...statusOption,
-          cause: failure,
-        },
-      );
-    case "unexpected-shape":
-      return new UpstreamError(
-        "Linear",
-        "linear-bad-response",
-        clean(`Linear's answer to ${context.operation} did not have the expected shape: ${failure.message}`),
-        {
-          hint: BUG_HINT,
           cause: failure,
         },
       );
@@ -387,7 +240,7 @@ export function linearFailureToError(failure: LinearFailure, context: FailureCon
         "linear-error",
         clean(`Linear answered ${context.operation} with an error: ${failure.message}`),
         {
-          hint: STATUS_HINT,
+          hint: `See ${STATUS_PAGE}; run again later.`,
           ...statusOption,
           cause: failure,
         },

@@ -205,7 +205,7 @@ describe("field options", () => {
     ["issue.title", ["issue"]],
     ["mergeRequest.changes.newPath", ["mergeRequest", "mergeRequest.changes"]],
     ["mergeRequest.headPipeline.status", ["mergeRequest", "mergeRequest.headPipeline"]],
-    ["mergeRequest.flagRecords.path", ["mergeRequest", "mergeRequest.flagRecords"]],
+    ["mergeRequest.files.path", ["mergeRequest", "mergeRequest.files"]],
     ["mergeRequest.labels", ["mergeRequest"]],
     ["branch", []],
   ])("needs the evidence %s reads", (path, needs) => {

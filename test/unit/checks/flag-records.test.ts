@@ -21,7 +21,7 @@ function recording(content: string, other?: string) {
       changed("app/models/login.rb"),
       ...(other === undefined ? [] : [changed(OTHER)]),
     ],
-    flagRecords: [{ path: FLAG, content }, ...(other === undefined ? [] : [{ path: OTHER, content: other }])],
+    files: [{ path: FLAG, content }, ...(other === undefined ? [] : [{ path: OTHER, content: other }])],
   });
 }
 
@@ -56,14 +56,14 @@ checkCases(flagRecords, {
     },
     {
       name: "a record in a custom folder is complete",
-      item: withMr({ changes: [changed("flags/a.yml")], flagRecords: [{ path: "flags/a.yml", content: "owner: me" }] }),
+      item: withMr({ changes: [changed("flags/a.yml")], files: [{ path: "flags/a.yml", content: "owner: me" }] }),
       options: { paths: ["flags/*.yml"], requiredFields: ["owner"] },
     },
     {
       name: "a deleted record, which no longer needs to be filled in, sits beside a complete one",
       item: withMr({
         changes: [changed(FLAG, { deleted: true }), changed(OTHER)],
-        flagRecords: [{ path: OTHER, content: COMPLETE }],
+        files: [{ path: OTHER, content: COMPLETE }],
       }),
       message: /^1 feature-flag record/,
     },
@@ -100,7 +100,7 @@ checkCases(flagRecords, {
     { name: "the record repeats a key", item: recording(md(COMPLETE, "retirement: never")), message: /not valid YAML/ },
     {
       name: "the record's content was not read",
-      item: withMr({ changes: [changed(FLAG)], flagRecords: [] }),
+      item: withMr({ changes: [changed(FLAG)], files: [] }),
       message: /login_audit.yml: content was not read/,
       evidence: [`${FLAG}: content was not read`],
     },
@@ -113,7 +113,7 @@ checkCases(flagRecords, {
       name: "a record was renamed within the flags folder and lost a field",
       item: withMr({
         changes: [changed(OTHER, { from: "feature-flags/search.yaml" })],
-        flagRecords: [{ path: OTHER, content: "rollout_state: off" }],
+        files: [{ path: OTHER, content: "rollout_state: off" }],
       }),
     },
   ],

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { changedMatching } from "../checks/globs.js";
-import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
-import { evidenceForPath, getPath, workItemPaths } from "../work-item/paths.js";
+import { changedMatching } from "./globs.js";
+import type { EvidenceKey, WorkItem } from "./schema.js";
+import { evidenceForPath, getPath, workItemPaths } from "./paths.js";
 import { compilePattern, mustCompilePattern } from "./pattern.js";
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);

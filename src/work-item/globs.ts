@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { z } from "zod";
-import type { ChangedFile } from "../work-item/schema.js";
+import type { ChangedFile } from "./schema.js";
 
 export const GlobsSchema = z.array(z.string().min(1).max(500)).min(1);
 

@@ -1,0 +1,128 @@
+/**
+ * Linear and GitLab sources built from the environment the composition root hands in (never `process.env` here),
+ * with every "is it set, is it a URL" check made before the first request.
+ */
+import { usageError } from "../errors.js";
+import { originUrl } from "./git.js";
+import type { GitLabSource } from "./gitlab/index.js";
+import type { LinearSource } from "./linear/index.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import { CI_GITLAB_TOKEN_HINT, GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS, LINEAR_KEY_HINT } from "./tokens.js";
+import type { RequestListener } from "./trail.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface SourceSetup {
+  env: Env;
+  cwd: string;
+  policy: RetryPolicy;
+  onRequest?: RequestListener | undefined;
+  /** When the run started: the policy's deadline counts from here for every source. */
+  startedAt?: number | undefined;
+}
+
+export function linearFromEnv(setup: SourceSetup): Promise<LinearSource> {
+  const apiKey = setup.env.LINEAR_API_KEY;
+  if (apiKey === undefined || apiKey.trim() === "") {
+    throw usageError(
+      "linear-key-missing",
+      "LINEAR_API_KEY is not set: bfd needs it to read the issue from Linear",
+      LINEAR_KEY_HINT,
+    );
+  }
+  const apiUrl = setup.env.LINEAR_API_URL;
+  if (apiUrl !== undefined && apiUrl !== "") checkUrl("LINEAR_API_URL", apiUrl);
+  return import("./linear/index.js").then(({ createLinearSource }) =>
+    createLinearSource({
+      apiKey: apiKey.trim(),
+      policy: setup.policy,
+      ...(apiUrl ? { apiUrl } : {}),
+      ...(setup.onRequest ? { onRequest: setup.onRequest } : {}),
+      ...(setup.startedAt === undefined ? {} : { startedAt: setup.startedAt }),
+    }),
+  );
+}
+
+/**
+ * The GitLab instance: GITLAB_URL, else CI_SERVER_URL, else the host of the checkout's `origin` remote, else
+ * gitlab.com. The remote comes before gitlab.com so a self-hosted team's token is never sent to gitlab.com by default.
+ */
+export async function gitlabHost(setup: Pick<SourceSetup, "env" | "cwd">): Promise<string> {
+  let host = setup.env.GITLAB_URL || setup.env.CI_SERVER_URL;
+  const variable = setup.env.GITLAB_URL
+    ? "GITLAB_URL"
+    : setup.env.CI_SERVER_URL
+      ? "CI_SERVER_URL"
+      : "the origin remote";
+  if (!host) {
+    const remote = await originUrl(setup.cwd);
+    const { projectFromRemoteUrl } = await import("./gitlab/index.js");
+    const fromRemote = remote === null ? null : projectFromRemoteUrl(remote);
+    host =
+      fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host)
+        ? "https://gitlab.com"
+        : `https://${fromRemote.host}`;
+  }
+  checkUrl(variable, host);
+  return host.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
+}
+
+/**
+ * GitLab needs GITLAB_TOKEN: `CI_JOB_TOKEN` cannot read what the gates read (merge requests, diffs, pipelines,
+ * notes, repository files), so a job that only has it is stopped here, before any request, with what to set.
+ */
+export async function gitlabFromEnv(setup: SourceSetup): Promise<GitLabSource> {
+  const token = setup.env.GITLAB_TOKEN?.trim();
+  if (token === undefined || token === "") {
+    const inCi = setup.env.GITLAB_CI === "true" || (setup.env.CI_JOB_TOKEN ?? "") !== "";
+    throw usageError(
+      "gitlab-token-missing",
+      inCi
+        ? `GITLAB_TOKEN is not set: ${JOB_TOKEN_LIMITS}`
+        : "GITLAB_TOKEN is not set: bfd needs it to read the merge request from GitLab",
+      inCi ? CI_GITLAB_TOKEN_HINT : GITLAB_TOKEN_HINT,
+    );
+  }
+  const host = await gitlabHost(setup);
+  const { createGitLabSource } = await import("./gitlab/index.js");
+  return createGitLabSource({
+    host,
+    token,
+    policy: setup.policy,
+    ...(setup.onRequest ? { onRequest: setup.onRequest } : {}),
+    ...(setup.startedAt === undefined ? {} : { startedAt: setup.startedAt }),
+  });
+}
+
+/** The GitLab project: bfd.config.yaml's gitlab.project, else CI_PROJECT_ID, else the checkout's origin remote. */
+export async function resolveProject(
+  setup: Pick<SourceSetup, "env" | "cwd">,
+  configProject: string | undefined,
+): Promise<string | null> {
+  if (configProject !== undefined) return configProject;
+  if (setup.env.CI_PROJECT_ID) return setup.env.CI_PROJECT_ID;
+  const remote = await originUrl(setup.cwd);
+  if (remote === null) return null;
+  const { projectFromRemoteUrl } = await import("./gitlab/index.js");
+  return projectFromRemoteUrl(remote)?.projectPath ?? null;
+}
+
+function checkUrl(variable: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(
+      "bad-url",
+      `${variable} is not a URL: "${value}"`,
+      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw usageError(
+      "bad-url",
+      `${variable} must be an http(s) URL, not ${url.protocol}`,
+      `Set ${variable} to an http(s) URL, e.g. https://gitlab.example.com`,
+    );
+  }
+}

@@ -1,0 +1,12 @@
+import { DateTime } from "luxon";
+
+/**
+ * An ISO 8601 timestamp as epoch milliseconds, whatever its offset: GitLab on a self-managed instance may write
+ * `2026-11-25T00:30:00.000+02:00` where gitlab.com writes `…Z`, so timestamps are never compared as strings.
+ * Null, empty or unparseable is -Infinity (sorts first, is before every window).
+ */
+export function instant(value: string | null | undefined): number {
+  if (value === null || value === undefined || value === "") return Number.NEGATIVE_INFINITY;
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : Number.NEGATIVE_INFINITY;
+}

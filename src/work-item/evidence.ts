@@ -1,0 +1,52 @@
+import type { EvidenceKey } from "./schema.js";
+
+/**
+ * What a rule needs gathered, as data derived from its options: a part of the WorkItem (`mergeRequest.changes`),
+ * or the content at the MR's head of the changed files matching some globs. Check kinds declare these
+ * (`CheckKind.needs`), `when:` conditions imply them, the engine collects them for the rules in force
+ * (src/engine/plan.ts), and the gatherer (src/sources/gather.ts) fetches exactly that — nothing in between names a
+ * check kind.
+ */
+export type EvidenceNeed = EvidenceKey | { readonly files: readonly string[] };
+
+/** The union of the needs of the rules in force: what one gate run must gather. */
+export interface EvidencePlan {
+  issue: boolean;
+  mergeRequest: boolean;
+  /** Every changed file of the MR. */
+  changes: boolean;
+  /** The MR's pipeline as more than GitLab's summary: in CI, the jobs of the pipeline bfd runs in. */
+  pipeline: boolean;
+  /** Globs of changed files whose content at the MR's head rules read (empty: none). */
+  fileGlobs: string[];
+}
+
+export const EMPTY_PLAN: EvidencePlan = {
+  issue: false,
+  mergeRequest: false,
+  changes: false,
+  pipeline: false,
+  fileGlobs: [],
+};
+
+/** The WorkItem parts a need reads, for "could not read X" and "no merge request" outcomes. */
+export function keysOf(need: EvidenceNeed): EvidenceKey[] {
+  if (typeof need !== "string") return ["mergeRequest", "mergeRequest.changes", "mergeRequest.files"];
+  if (need.startsWith("mergeRequest.")) return ["mergeRequest", need];
+  return [need];
+}
+
+export function planFrom(needs: Iterable<EvidenceNeed>): EvidencePlan {
+  const plan: EvidencePlan = { ...EMPTY_PLAN, fileGlobs: [] };
+  for (const need of needs) {
+    for (const key of keysOf(need)) {
+      if (key === "issue") plan.issue = true;
+      if (key.startsWith("mergeRequest")) plan.mergeRequest = true;
+      if (key === "mergeRequest.changes" || key === "mergeRequest.files") plan.changes = true;
+      if (key === "mergeRequest.headPipeline") plan.pipeline = true;
+    }
+    if (typeof need !== "string")
+      for (const glob of need.files) if (!plan.fileGlobs.includes(glob)) plan.fileGlobs.push(glob);
+  }
+  return plan;
+}

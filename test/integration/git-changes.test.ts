@@ -1,0 +1,60 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { changedFilesBetween, fileAt, parseNameStatus } from "../../src/sources/git.js";
+import { tempDir } from "../helpers/cli.js";
+import { gitChange } from "../helpers/git.js";
+
+describe("the whole change, from a CI job's git checkout", () => {
+  it("lists added, modified, deleted and renamed files between the MR's diff base and its head", async () => {
+    const { dir, base, head } = gitChange(
+      { "a.ts": "a\n", "old/name.md": "same text, long enough to be seen as a rename\n", "gone.txt": "x\n" },
+      {
+        "a.ts": "a2\n",
+        "old/name.md": null,
+        "new/name.md": "same text, long enough to be seen as a rename\n",
+        "gone.txt": null,
+        "added.yml": "k: v\n",
+      },
+    );
+    const files = await changedFilesBetween(dir, base, head);
+    expect(files?.sort((x, y) => x.newPath.localeCompare(y.newPath))).toEqual([
+      { oldPath: "a.ts", newPath: "a.ts", newFile: false, deletedFile: false, renamedFile: false },
+      { oldPath: "added.yml", newPath: "added.yml", newFile: true, deletedFile: false, renamedFile: false },
+      { oldPath: "gone.txt", newPath: "gone.txt", newFile: false, deletedFile: true, renamedFile: false },
+      { oldPath: "old/name.md", newPath: "new/name.md", newFile: false, deletedFile: false, renamedFile: true },
+    ]);
+    expect(await fileAt(dir, head, "added.yml")).toBe("k: v\n");
+    expect(await fileAt(dir, head, "gone.txt")).toBeNull();
+  });
+
+  it("fetches the diff base by its sha when the clone is too shallow to have it (GIT_DEPTH)", async () => {
+    const { dir: origin, base, head } = gitChange({ "a.ts": "a\n" }, { "b.ts": "b\n" });
+    const clone = tempDir("bfd-shallow-");
+    execFileSync("git", ["clone", "-q", "--depth=1", `file://${origin}`, clone], { stdio: "ignore" });
+    execFileSync("git", ["-C", origin, "config", "uploadpack.allowAnySHA1InWant", "true"]);
+    expect(await changedFilesBetween(clone, base, head)).toEqual([
+      { oldPath: "b.ts", newPath: "b.ts", newFile: true, deletedFile: false, renamedFile: false },
+    ]);
+  });
+
+  it.each([
+    ["a folder that is not a repository", () => tempDir("bfd-nogit-"), "a".repeat(40)],
+    ["a sha the checkout cannot find", () => gitChange({}, { x: "1\n" }).dir, "c".repeat(40)],
+    ["something that is not a sha", () => gitChange({}, { x: "1\n" }).dir, "--output=/tmp/x"],
+  ])("says it cannot tell (null) for %s, so GitLab's list is used instead", async (_, dir, sha) => {
+    expect(await changedFilesBetween(dir(), sha, sha)).toBeNull();
+  });
+
+  it("reads paths with spaces, quotes and unicode as they are (-z output)", () => {
+    expect(parseNameStatus('M\0docs/a b "c".md\0R087\0ü/old\0ü/new\0')).toEqual([
+      {
+        oldPath: 'docs/a b "c".md',
+        newPath: 'docs/a b "c".md',
+        newFile: false,
+        deletedFile: false,
+        renamedFile: false,
+      },
+      { oldPath: "ü/old", newPath: "ü/new", newFile: false, deletedFile: false, renamedFile: true },
+    ]);
+  });
+});
