@@ -74,16 +74,25 @@ export async function workItemFor(
   );
 }
 
+/** A gate's report for the working tree's rules: what `bfd ready`/`bfd done` print and `bfd mcp` returns. */
+export async function gateReport(
+  ctx: CommandContext,
+  gate: Gate,
+  request: { issue: string | undefined; mr: string | undefined; snapshot?: string | undefined },
+): Promise<{ report: Report; item: WorkItem; ruleSet: RuleSet }> {
+  const ruleSet = loadLocalRules(ctx);
+  requireRules(ruleSet, gate);
+  const item = await workItemFor(ctx, ruleSet, { gate, ...request });
+  return { report: evaluate(ruleSet.rules, item, { gate }), item, ruleSet };
+}
+
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */
 export async function runGate(
   ctx: CommandContext,
   gate: Gate,
   options: GateOptions,
 ): Promise<{ code: ExitCode; report: Report }> {
-  const ruleSet = loadLocalRules(ctx);
-  requireRules(ruleSet, gate);
-  const item = await workItemFor(ctx, ruleSet, { gate, ...options });
-  const report = evaluate(ruleSet.rules, item, { gate });
+  const { report } = await gateReport(ctx, gate, options);
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const colorLevel = options.output === undefined ? ctx.colorLevel : 0;
   const render = await loadReporter(options.format);

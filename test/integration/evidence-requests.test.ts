@@ -1,0 +1,90 @@
+/**
+ * A check kind that needs evidence beyond the base WorkItem declares it, and nothing else changes: this fixture kind
+ * (not in the registry) reads the docs a merge request changes. Its rule's plan asks for those files, the one
+ * gatherer fetches exactly them from GitLab, and the engine evaluates it — no command, no engine code names it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineCheck, fail, pass, type CheckKind } from "../../src/checks/types.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { evidencePlan } from "../../src/engine/plan.js";
+import type { LoadedRule } from "../../src/rules/schema.js";
+import { mergeRequestEvidence } from "../../src/sources/gather.js";
+import { createGitLabSource } from "../../src/sources/gitlab/index.js";
+import { makeWorkItem } from "../../src/work-item/schema.js";
+import {
+  FAKE_TOKEN,
+  fakeDiff,
+  fakeMergeRequest,
+  fakeProject,
+  fakeWorld,
+  startFakeGitLab,
+  type FakeGitLab,
+} from "../fakes/gitlab.js";
+
+const SHA = "e".repeat(40);
+const Options = z.object({ docs: z.array(z.string()).default(["docs/**/*.md"]), word: z.string() }).strict();
+
+const docsMention = defineCheck({
+  id: "docs-mention",
+  description: "Every doc the MR changes mentions a word.",
+  options: Options,
+  hint: "Mention it.",
+  needs: (o) => [{ files: o.docs }],
+  run: (item, o) => {
+    const docs = item.mergeRequest!.files;
+    const silent = docs.filter((f) => !f.content.includes(o.word)).map((f) => f.path);
+    return silent.length === 0
+      ? pass(`${docs.length} doc(s) mention ${o.word}`)
+      : fail(`${silent.join(", ")} never mention ${o.word}`);
+  },
+}) as unknown as CheckKind;
+
+const rule: LoadedRule = {
+  gate: "done",
+  id: "docs-mention-audit",
+  title: "Docs mention the audit log",
+  kind: docsMention,
+  options: Options.parse({ word: "audit log" }),
+  severity: "error",
+  when: undefined,
+  hint: "Mention it.",
+  waivable: false,
+  waiverLabels: [],
+  process: undefined,
+  location: { file: "fixture.yaml", line: 1, column: 1 },
+};
+
+let gitlab: FakeGitLab;
+beforeAll(async () => {
+  gitlab = await startFakeGitLab(
+    fakeWorld({
+      projects: [
+        fakeProject("acme/web", {
+          files: { [SHA]: { "docs/audit.md": "The audit log lists sign-ins.\n", "docs/other.md": "Unrelated.\n" } },
+        }),
+      ],
+      mergeRequests: [
+        fakeMergeRequest("acme/web", 7, {
+          sha: SHA,
+          diffs: [fakeDiff("src/a.ts"), fakeDiff("docs/audit.md"), fakeDiff("docs/other.md"), fakeDiff("README.txt")],
+        }),
+      ],
+    }),
+  );
+});
+afterAll(() => gitlab.close());
+
+describe("a check kind that declares new evidence", () => {
+  it("gets exactly the files it asked for, through the plan and the one gatherer", async () => {
+    const plan = evidencePlan([rule], "done");
+    expect(plan).toMatchObject({ mergeRequest: true, changes: true, fileGlobs: ["docs/**/*.md"] });
+    const source = createGitLabSource({ host: gitlab.url, token: FAKE_TOKEN });
+    const { mergeRequest } = await mergeRequestEvidence(source, { project: "acme/web", iid: 7 }, { plan });
+    expect(mergeRequest.files.map((f) => f.path)).toEqual(["docs/audit.md", "docs/other.md"]);
+    expect(gitlab.requests.filter((r) => r.path.includes("/repository/files/")).length).toBe(2);
+
+    const report = evaluate([rule], makeWorkItem({ now: new Date(0).toISOString(), mergeRequest }), { gate: "done" });
+    expect(report.results[0]).toMatchObject({ status: "fail", message: "docs/other.md never mention audit log" });
+  });
+});

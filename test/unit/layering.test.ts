@@ -1,0 +1,90 @@
+/**
+ * The code's layering, enforced: every import between top-level areas of src/ must be in this table, so the flow
+ * stays one way (argv → cli → commands → rules/sources → WorkItem → engine → reporters; see docs/architecture.md).
+ * A new area or a new edge is a decision: add it here, with the reason, or move the code.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/cli.js";
+
+const SRC = join(ROOT, "src");
+
+/** Who may import whom. Leaf utilities (errors, exit-codes, redact, time) may be imported by anyone. */
+const ALLOWED: Record<string, readonly string[]> = {
+  cli: ["program", "commands", "render-error", "redact", "exit-codes", "network-options"],
+  program: ["commands", "reporters", "errors", "exit-codes"],
+  commands: ["*"],
+  // Evidence: talks to Linear, GitLab, git and files; knows the WorkItem, never a check, a rule or a command.
+  sources: ["work-item"],
+  // The pure engine: rules × WorkItem → Report.
+  engine: ["rules", "checks", "work-item", "report"],
+  rules: ["checks", "work-item"],
+  checks: ["work-item", "markdown"],
+  "work-item": [],
+  markdown: [],
+  report: [],
+  reporters: ["report", "work-item", "markdown"],
+  audit: ["engine", "rules", "work-item", "reporters"],
+  handoff: ["markdown", "report", "reporters", "work-item"],
+  staging: [],
+  ci: [],
+  "network-options": ["sources"],
+  "render-error": [],
+};
+const LEAVES = new Set(["errors", "exit-codes", "redact", "time"]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const areaOf = (path: string): string => {
+  const parts = relative(SRC, path).split("/");
+  return parts.length === 1 ? parts[0]!.replace(/\.ts$/, "") : parts[0]!;
+};
+
+const edges = sourceFiles(SRC).flatMap((file) =>
+  [...readFileSync(file, "utf8").matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((match) => ({
+    file: relative(ROOT, file),
+    from: areaOf(file),
+    to: areaOf(resolve(dirname(file), match[1]!.replace(/\.js$/, ".ts"))),
+  })),
+);
+
+describe("the layering of src/", () => {
+  it("has only the imports between areas that the table allows", () => {
+    const forbidden = edges
+      .filter((e) => e.from !== e.to && !LEAVES.has(e.to))
+      .filter((e) => {
+        const allowed = ALLOWED[e.from];
+        return allowed === undefined || !(allowed.includes("*") || allowed.includes(e.to));
+      })
+      .map((e) => `${e.file}: ${e.from} → ${e.to}`);
+    expect(forbidden).toEqual([]);
+  });
+
+  it("imports nothing from src/commands outside it, but for the composition root", () => {
+    expect(edges.filter((e) => e.to === "commands" && !["commands", "cli", "program"].includes(e.from))).toEqual([]);
+  });
+
+  it("keeps vendor SDKs inside their adapter folders", () => {
+    const sdkImports = sourceFiles(SRC).flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/from\s+"(@linear\/sdk[^"]*|@gitbeaker\/[^"]+)"/g)].map((m) => ({
+        file: relative(SRC, file),
+        module: m[1]!,
+      })),
+    );
+    expect(sdkImports.length).toBeGreaterThan(0);
+    for (const { file, module } of sdkImports) {
+      expect(file, module).toMatch(module.startsWith("@linear") ? /^sources\/linear\// : /^sources\/gitlab\//);
+    }
+  });
+
+  it("sees the imports it judges (a regex that found none would pass anything)", () => {
+    expect(edges.filter((e) => e.from === "commands" && e.to === "sources").length).toBeGreaterThan(3);
+    expect(edges.filter((e) => e.from === "engine" && e.to === "checks").length).toBeGreaterThan(0);
+  });
+});
