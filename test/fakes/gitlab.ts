@@ -99,16 +99,72 @@ export interface FakeNote {
   updatedAt: string;
 }
 
+/**
+ * A deployment to an environment (doc/api/deployments.md). `mergeRequests` are the iids GitLab lists for it:
+ * filled by diffing consecutive successful deployments, so an MR is listed by the deployment that first brought it.
+ */
+export interface FakeDeployment {
+  id: number;
+  project: string;
+  environment: string;
+  status: "created" | "running" | "success" | "failed" | "canceled" | "blocked";
+  sha: string;
+  ref: string;
+  createdAt: string;
+  finishedAt: string | null;
+  mergeRequests: number[];
+}
+
+/** A label added to or removed from an MR (doc/api/resource_label_events.md). */
+export interface FakeLabelEvent {
+  id: number;
+  project: string;
+  mergeRequestIid: number;
+  label: string;
+  action: "add" | "remove";
+  userId: number;
+  createdAt: string;
+}
+
+/** A commit status set through `POST /projects/:id/statuses/:sha` (doc/api/commits.md). */
+export interface FakeCommitStatus {
+  id: number;
+  project: string;
+  sha: string;
+  name: string;
+  state: string;
+  targetUrl: string | null;
+  description: string | null;
+  authorId: number;
+  createdAt: string;
+}
+
+/** An external status check configured on a project (Ultimate), and the responses it received. */
+export interface FakeStatusCheck {
+  id: number;
+  project: string;
+  name: string;
+  responses: { mergeRequestIid: number; sha: string; status: string }[];
+}
+
 export interface GitLabWorld {
   users: FakeUser[];
   projects: FakeProject[];
   mergeRequests: FakeMergeRequest[];
   notes: FakeNote[];
+  deployments: FakeDeployment[];
+  labelEvents: FakeLabelEvent[];
+  commitStatuses: FakeCommitStatus[];
+  statusChecks: FakeStatusCheck[];
 }
 
 export interface FakeToken {
   userId: number;
   kind: "personal" | "job";
+  /** What `GET /personal_access_tokens/self` reports (doc/api/personal_access_tokens.md). */
+  name?: string;
+  scopes?: string[];
+  expiresAt?: string | null;
 }
 
 export interface FakeGitLabOptions {
@@ -288,7 +344,35 @@ export function fakeWorld(parts: Partial<GitLabWorld> = {}): GitLabWorld {
     projects: parts.projects ?? [],
     mergeRequests: parts.mergeRequests ?? [],
     notes: parts.notes ?? [],
+    deployments: parts.deployments ?? [],
+    labelEvents: parts.labelEvents ?? [],
+    commitStatuses: parts.commitStatuses ?? [],
+    statusChecks: parts.statusChecks ?? [],
   };
+}
+
+export function fakeDeployment(
+  project: string,
+  init: Partial<Omit<FakeDeployment, "project">> & { finishedAt: string | null; mergeRequests: number[] },
+): FakeDeployment {
+  return {
+    id: init.id ?? newId(),
+    project,
+    environment: "staging",
+    status: "success",
+    sha: "f".repeat(40),
+    ref: "main",
+    createdAt: init.finishedAt ?? "2026-01-01T00:00:00.000Z",
+    ...init,
+  };
+}
+
+export function fakeLabelEvent(
+  project: string,
+  mergeRequestIid: number,
+  init: Partial<Omit<FakeLabelEvent, "project" | "mergeRequestIid">> & { label: string; createdAt: string },
+): FakeLabelEvent {
+  return { id: newId(), project, mergeRequestIid, action: "add", userId: 1, ...init };
 }
 
 interface Reply {
@@ -460,11 +544,12 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       // Troubleshooting: "CI job token failures are usually shown as responses like 404 Not Found";
       // gitlab-org/gitlab#545150 for MRs, notes and diffs on 16–17), writes answer 401 because lib/api/notes.rb runs
       // `before { authenticate! }`, and /user needs a user.
-      if (method !== "GET" || r.name === "user") throw message(401, "401 Unauthorized");
+      if (method !== "GET" || r.name === "user" || r.name === "tokenSelf") throw message(401, "401 Unauthorized");
       throw message(404, "404 Project Not Found");
     }
     const user = world.users.find((u) => u.id === token.userId) ?? fakeUser(token.userId, `user${token.userId}`);
     if (r.name === "user") return { status: 200, body: userJson(user, true) };
+    if (r.name === "tokenSelf") return { status: 200, body: tokenJson(token) };
 
     const project = findProject(r.projectId);
     switch (r.name) {
@@ -479,6 +564,32 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
       case "pipelineJobs":
         return pipelineJobs(url, project, r.pipelineId ?? 0);
+      case "setStatus":
+        return setStatus(project, r.sha ?? "", user, body, req);
+      case "commitStatuses":
+        return paginated(
+          url,
+          world.commitStatuses
+            .filter((st) => st.project === project.path && st.sha === r.sha)
+            .sort((a, b) => b.id - a.id)
+            .map((st) => commitStatusJson(st)),
+        );
+      case "deployments":
+        return paginated(
+          url,
+          listDeployments(project, url.searchParams).map((d) => deploymentJson(d, project)),
+        );
+      case "deploymentMergeRequests": {
+        const deployment = world.deployments.find((d) => d.project === project.path && d.id === r.deploymentId);
+        if (deployment === undefined) throw message(404, "404 Deployment Not Found");
+        const mrs = world.mergeRequests.filter(
+          (m) => m.project === project.path && deployment.mergeRequests.includes(m.iid),
+        );
+        return paginated(
+          url,
+          mrs.map((m) => mergeRequestListJson(m, project)),
+        );
+      }
       default:
         break;
     }
@@ -501,6 +612,16 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         );
       case "note":
         return noteRoute(method, project, mr, user, r.noteId ?? 0, body, req);
+      case "labelEvents":
+        return paginated(
+          url,
+          world.labelEvents
+            .filter((e) => e.project === project.path && e.mergeRequestIid === mr.iid)
+            .sort((a, b) => a.id - b.id)
+            .map((e) => labelEventJson(e, mr)),
+        );
+      case "statusCheckResponses":
+        return statusCheckResponse(project, mr, body, req);
     }
     return { status: 404, body: { error: "404 Not Found" } };
   }
@@ -572,6 +693,173 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         pipeline: { id: pipelineId, project_id: project.id, status: pipeline.status },
       })),
     );
+  }
+
+  /** doc/api/personal_access_tokens.md "Get single personal access token" (`self`). */
+  function tokenJson(token: FakeToken): Json {
+    return {
+      id: token.userId * 100,
+      name: token.name ?? "bfd",
+      revoked: false,
+      created_at: "2026-01-01T00:00:00.000Z",
+      description: "",
+      scopes: token.scopes ?? ["api"],
+      user_id: token.userId,
+      last_used_at: at(new Date().toISOString()),
+      active: true,
+      expires_at: token.expiresAt === undefined ? "2027-01-01" : token.expiresAt,
+    };
+  }
+
+  /**
+   * `POST /projects/:id/statuses/:sha` (doc/api/commits.md "Set the pipeline status of a commit"): `state` is one of
+   * pending, running, success, failed, canceled (anything else is 400), `description` at most 255 characters; a
+   * status with the same name on the same sha is updated, GitLab keeping its latest state.
+   */
+  function setStatus(project: FakeProject, sha: string, user: FakeUser, body: string, req: IncomingMessage): Reply {
+    const state = bodyField(body, req, "state") ?? "";
+    if (!["pending", "running", "success", "failed", "canceled"].includes(state)) {
+      return { status: 400, body: { error: "state does not have a valid value" } };
+    }
+    if (!world.mergeRequests.some((m) => m.project === project.path && m.sha === sha)) {
+      throw message(404, "404 Commit Not Found");
+    }
+    const description = bodyField(body, req, "description") ?? null;
+    if (description !== null && description.length > 255) {
+      return { status: 400, body: { message: { description: ["is too long (maximum is 255 characters)"] } } };
+    }
+    const name = bodyField(body, req, "name") ?? bodyField(body, req, "context") ?? "default";
+    const status: FakeCommitStatus = {
+      id: newId(),
+      project: project.path,
+      sha,
+      name,
+      state,
+      targetUrl: bodyField(body, req, "target_url") ?? null,
+      description,
+      authorId: user.id,
+      createdAt: new Date().toISOString(),
+    };
+    world.commitStatuses.push(status);
+    return { status: 201, body: commitStatusJson(status) };
+  }
+
+  function commitStatusJson(st: FakeCommitStatus): Json {
+    const author = world.users.find((u) => u.id === st.authorId) ?? fakeUser(st.authorId, `user${st.authorId}`);
+    return {
+      id: st.id,
+      sha: st.sha,
+      ref: null,
+      status: st.state,
+      name: st.name,
+      target_url: st.targetUrl,
+      description: st.description,
+      created_at: at(st.createdAt),
+      started_at: null,
+      finished_at: null,
+      allow_failure: false,
+      coverage: null,
+      author: userJson(author),
+    };
+  }
+
+  /**
+   * `GET /projects/:id/deployments` (doc/api/deployments.md): filters `environment` and `status`; `finished_after` /
+   * `finished_before` are refused (400) unless `order_by=finished_at` and `status=success`, as the docs require.
+   */
+  function listDeployments(project: FakeProject, query: URLSearchParams): FakeDeployment[] {
+    const finishedAfter = query.get("finished_after");
+    const finishedBefore = query.get("finished_before");
+    const orderBy = query.get("order_by") ?? "id";
+    if (
+      (finishedAfter !== null || finishedBefore !== null) &&
+      (orderBy !== "finished_at" || query.get("status") !== "success")
+    ) {
+      throw new HttpReply({
+        status: 400,
+        body: { message: "finished_after and finished_before require order_by=finished_at and status=success" },
+      });
+    }
+    let list = world.deployments.filter((d) => d.project === project.path);
+    const environment = query.get("environment");
+    if (environment !== null) list = list.filter((d) => d.environment === environment);
+    const status = query.get("status");
+    if (status !== null) list = list.filter((d) => d.status === status);
+    if (finishedAfter !== null)
+      list = list.filter((d) => d.finishedAt !== null && Date.parse(d.finishedAt) > Date.parse(finishedAfter));
+    if (finishedBefore !== null)
+      list = list.filter((d) => d.finishedAt !== null && Date.parse(d.finishedAt) < Date.parse(finishedBefore));
+    const key = (d: FakeDeployment): number =>
+      orderBy === "finished_at"
+        ? Date.parse(d.finishedAt ?? "")
+        : orderBy === "created_at"
+          ? Date.parse(d.createdAt)
+          : d.id;
+    const direction = (query.get("sort") ?? "asc") === "desc" ? -1 : 1;
+    return [...list].sort((a, b) => direction * (key(a) - key(b)));
+  }
+
+  function deploymentJson(d: FakeDeployment, project: FakeProject): Json {
+    return {
+      id: d.id,
+      iid: d.id,
+      ref: d.ref,
+      sha: d.sha,
+      created_at: at(d.createdAt),
+      updated_at: at(d.finishedAt ?? d.createdAt),
+      finished_at: at(d.finishedAt),
+      status: d.status,
+      user: userJson(world.users[0] ?? fakeUser(1, "deployer")),
+      environment: { id: 1, name: d.environment, external_url: `https://${d.environment}.example.com` },
+      deployable: {
+        id: d.id + 1,
+        status: d.status,
+        stage: "deploy",
+        name: `deploy-${d.environment}`,
+        ref: d.ref,
+        tag: false,
+        finished_at: at(d.finishedAt),
+        pipeline: { id: d.id + 2, project_id: project.id, sha: d.sha, status: d.status },
+      },
+    };
+  }
+
+  function labelEventJson(e: FakeLabelEvent, mr: FakeMergeRequest): Json {
+    const user = world.users.find((u) => u.id === e.userId) ?? fakeUser(e.userId, `user${e.userId}`);
+    return {
+      id: e.id,
+      user: userJson(user),
+      created_at: at(e.createdAt),
+      resource_type: "MergeRequest",
+      resource_id: mr.id,
+      label: { id: 73, name: e.label, color: "#00b140", description: null },
+      action: e.action,
+    };
+  }
+
+  /**
+   * `POST /projects/:id/merge_requests/:iid/status_check_responses` (doc/api/status_checks.md, Ultimate): 409 unless
+   * `sha` is the MR's source-branch head, 404 for an unknown `external_status_check_id`, status passed|failed|pending.
+   */
+  function statusCheckResponse(project: FakeProject, mr: FakeMergeRequest, body: string, req: IncomingMessage): Reply {
+    const sha = bodyField(body, req, "sha") ?? "";
+    const id = Number(bodyField(body, req, "external_status_check_id"));
+    const status = bodyField(body, req, "status") ?? "passed";
+    const check = world.statusChecks.find((c) => c.project === project.path && c.id === id);
+    if (check === undefined) throw message(404, "404 Not found");
+    if (!["passed", "failed", "pending"].includes(status))
+      return { status: 400, body: { error: "status does not have a valid value" } };
+    if (sha !== mr.sha) return { status: 409, body: { message: "SHA does not match HEAD of source branch" } };
+    check.responses.push({ mergeRequestIid: mr.iid, sha, status });
+    return {
+      status: 201,
+      body: {
+        id: newId(),
+        merge_request: { id: mr.id, iid: mr.iid },
+        external_status_check: { id: check.id, name: check.name },
+        status,
+      },
+    };
   }
 
   function rawFile(project: FakeProject, path: string, ref: string): Reply {
@@ -889,6 +1177,10 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       world.projects.splice(0, Infinity, ...fresh.projects);
       world.mergeRequests.splice(0, Infinity, ...fresh.mergeRequests);
       world.notes.splice(0, Infinity, ...fresh.notes);
+      world.deployments.splice(0, Infinity, ...fresh.deployments);
+      world.labelEvents.splice(0, Infinity, ...fresh.labelEvents);
+      world.commitStatuses.splice(0, Infinity, ...fresh.commitStatuses);
+      world.statusChecks.splice(0, Infinity, ...fresh.statusChecks);
     },
     setLatency: (ms) => {
       latencyMs = ms;
@@ -912,9 +1204,18 @@ interface ResolvedRoute {
     | "notes"
     | "note"
     | "rawFile"
-    | "pipelineJobs";
+    | "pipelineJobs"
+    | "tokenSelf"
+    | "setStatus"
+    | "commitStatuses"
+    | "deployments"
+    | "deploymentMergeRequests"
+    | "labelEvents"
+    | "statusCheckResponses";
   projectId?: string;
   pipelineId?: number;
+  sha?: string;
+  deploymentId?: number;
   iid?: number;
   noteId?: number;
   filePath?: string;
@@ -931,6 +1232,13 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   note: ["GET", "PUT", "DELETE"],
   rawFile: ["GET"],
   pipelineJobs: ["GET"],
+  tokenSelf: ["GET"],
+  setStatus: ["POST"],
+  commitStatuses: ["GET"],
+  deployments: ["GET"],
+  deploymentMergeRequests: ["GET"],
+  labelEvents: ["GET"],
+  statusCheckResponses: ["POST"],
 };
 
 function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
@@ -943,9 +1251,18 @@ function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
 
 function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s.length === 1 && s[0] === "user") return { name: "user" };
+  if (s.length === 2 && s[0] === "personal_access_tokens" && s[1] === "self") return { name: "tokenSelf" };
   if (s[0] !== "projects" || s[1] === undefined) return undefined;
   const projectId = s[1];
   if (s.length === 2) return { name: "project", projectId };
+  if (s[2] === "statuses" && s.length === 4) return { name: "setStatus", projectId, sha: s[3] ?? "" };
+  if (s[2] === "repository" && s[3] === "commits" && s[5] === "statuses" && s.length === 6) {
+    return { name: "commitStatuses", projectId, sha: s[4] ?? "" };
+  }
+  if (s[2] === "deployments" && s.length === 3) return { name: "deployments", projectId };
+  if (s[2] === "deployments" && s.length === 5 && s[4] === "merge_requests" && /^\d+$/.test(s[3] ?? "")) {
+    return { name: "deploymentMergeRequests", projectId, deploymentId: Number(s[3]) };
+  }
   if (s[2] === "pipelines" && s.length === 5 && s[4] === "jobs" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "pipelineJobs", projectId, pipelineId: Number(s[3]) };
   }
@@ -960,6 +1277,8 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s.length === 5 && s[4] === "pipelines") return { name: "pipelines", projectId, iid };
   if (s.length === 5 && s[4] === "notes") return { name: "notes", projectId, iid };
   if (s.length === 6 && s[4] === "notes") return { name: "note", projectId, iid, noteId: Number(s[5]) };
+  if (s.length === 5 && s[4] === "resource_label_events") return { name: "labelEvents", projectId, iid };
+  if (s.length === 5 && s[4] === "status_check_responses") return { name: "statusCheckResponses", projectId, iid };
   return undefined;
 }
 
@@ -1039,7 +1358,7 @@ function bodyField(body: string, req: IncomingMessage, field: string): string | 
   if (type.includes("application/json")) {
     try {
       const value = (JSON.parse(body) as Record<string, unknown>)[field];
-      return typeof value === "string" ? value : undefined;
+      return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
     } catch {
       return undefined;
     }

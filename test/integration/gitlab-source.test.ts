@@ -8,7 +8,9 @@ import type { EvidencePlan } from "../../src/work-item/evidence.js";
 import {
   FAKE_TOKEN,
   fakeChangedFiles,
+  fakeDeployment,
   fakeDiff,
+  fakeLabelEvent,
   fakeMergeRequest,
   fakeNote,
   fakePipeline,
@@ -726,5 +728,113 @@ describe("GitLab source: request trail", () => {
       expect(record.url).not.toContain(FAKE_TOKEN);
       expect(record.ms).toBeGreaterThanOrEqual(0);
     }
+  });
+});
+
+describe("GitLab source: what bfd serve, bfd staging and bfd doctor read and write", () => {
+  const SERVE_SHA = "5".repeat(40);
+  const world = fakeWorld({
+    projects: [fakeProject("acme/api", { id: 77 })],
+    mergeRequests: [
+      fakeMergeRequest("acme/api", 5, { sha: SERVE_SHA, state: "merged", mergedAt: "2026-11-20T10:00:00.000Z" }),
+      fakeMergeRequest("acme/api", 6, { sha: "6".repeat(40) }),
+      fakeMergeRequest("acme/api", 7, { sha: "7".repeat(40), state: "closed" }),
+    ],
+    deployments: [
+      fakeDeployment("acme/api", { id: 901, finishedAt: "2026-11-19T09:00:00.000Z", mergeRequests: [] }),
+      fakeDeployment("acme/api", { id: 902, finishedAt: "2026-11-20T14:02:00.000Z", mergeRequests: [5] }),
+      fakeDeployment("acme/api", {
+        id: 903,
+        finishedAt: "2026-11-21T08:00:00.000Z",
+        mergeRequests: [],
+        environment: "production",
+      }),
+      fakeDeployment("acme/api", {
+        id: 904,
+        finishedAt: "2026-11-22T08:00:00.000Z",
+        mergeRequests: [],
+        status: "failed",
+      }),
+    ],
+    labelEvents: [
+      fakeLabelEvent("acme/api", 5, { label: "Validated in Staging", createdAt: "2026-11-20T12:00:00.000Z" }),
+      fakeLabelEvent("acme/api", 5, {
+        label: "Validated in Staging",
+        action: "remove",
+        createdAt: "2026-11-20T12:30:00.000Z",
+      }),
+      fakeLabelEvent("acme/api", 5, { label: "Validated in Staging", createdAt: "2026-11-21T09:00:00.000Z" }),
+    ],
+    statusChecks: [{ id: 31, project: "acme/api", name: "bfd", responses: [] }],
+  });
+  let fake: FakeGitLab;
+  beforeAll(async () => {
+    fake = await startFakeGitLab(world, {
+      timeOffset: "+02:00",
+      tokens: {
+        [FAKE_TOKEN]: { userId: 1, kind: "personal", name: "bfd-ci", scopes: ["read_api"], expiresAt: "2027-03-01" },
+      },
+    });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  const src = () => createGitLabSource({ host: fake.url, token: FAKE_TOKEN, policy: POLICY });
+
+  it("reads the token's own name, scopes and expiry", async () => {
+    expect(await src().tokenInfo()).toEqual({
+      name: "bfd-ci",
+      scopes: ["read_api"],
+      active: true,
+      expiresAt: "2027-03-01",
+    });
+  });
+
+  it("lists successful staging deployments after a time, newest first, filtered by GitLab", async () => {
+    const deployments = await src().listDeployments("acme/api", {
+      environment: "staging",
+      finishedAfter: "2026-11-19T12:00:00Z",
+    });
+    expect(deployments.map((d) => [d.id, d.environment])).toEqual([[902, "staging"]]);
+    // Written with the instance's offset: the same instant.
+    expect(Date.parse(deployments[0]!.finishedAt)).toBe(Date.parse("2026-11-20T14:02:00.000Z"));
+    expect(deployments[0]!.finishedAt).toMatch(/\+02:00$/);
+    const request = fake.requests.find((r) => r.path.endsWith("/deployments"));
+    expect(request?.query).toMatchObject({ environment: "staging", status: "success", order_by: "finished_at" });
+  });
+
+  it("reads the MRs a deployment brought, and an MR's label history", async () => {
+    expect(await src().deploymentMergeRequests("acme/api", 902)).toEqual([5]);
+    const events = await src().labelEvents("acme/api", 5);
+    expect(events.map((e) => [e.action, e.label])).toEqual([
+      ["add", "Validated in Staging"],
+      ["remove", "Validated in Staging"],
+      ["add", "Validated in Staging"],
+    ]);
+  });
+
+  it("lists only open merge requests, every page", async () => {
+    expect((await src().listOpenMergeRequests("acme/api")).map((m) => m.iid)).toEqual([6]);
+  });
+
+  it("sets a commit status with a description cut to GitLab's 255 characters", async () => {
+    await src().setCommitStatus("acme/api", SERVE_SHA, {
+      state: "failed",
+      name: "bfd/done",
+      targetUrl: "https://bfd.example.com/board",
+      description: "x".repeat(400),
+    });
+    expect(fake.world.commitStatuses).toMatchObject([{ name: "bfd/done", state: "failed", sha: SERVE_SHA }]);
+    expect(fake.world.commitStatuses[0]!.description).toHaveLength(255);
+  });
+
+  it("answers an external status check, and GitLab refuses an answer for a sha that is not the head (409)", async () => {
+    await src().respondToStatusCheck("acme/api", 6, { sha: "6".repeat(40), checkId: 31, status: "passed" });
+    expect(fake.world.statusChecks[0]!.responses).toEqual([
+      { mergeRequestIid: 6, sha: "6".repeat(40), status: "passed" },
+    ]);
+    const error = await failure(
+      src().respondToStatusCheck("acme/api", 6, { sha: "0".repeat(40), checkId: 31, status: "passed" }),
+    );
+    expect(error).toMatchObject({ kind: "upstream", status: 409 });
   });
 });

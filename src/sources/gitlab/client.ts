@@ -18,7 +18,19 @@
  * signal is the only clock) and `rateLimits: {}` (gitbeaker's client-side token bucket is not consulted by our
  * handler; GitLab's 429s are what we honour).
  */
-import { Jobs, MergeRequestNotes, MergeRequests, Projects, RepositoryFiles, Users } from "@gitbeaker/core";
+import {
+  Commits,
+  Deployments,
+  ExternalStatusChecks,
+  Jobs,
+  MergeRequestLabelEvents,
+  MergeRequestNotes,
+  MergeRequests,
+  PersonalAccessTokens,
+  Projects,
+  RepositoryFiles,
+  Users,
+} from "@gitbeaker/core";
 import {
   createRequesterFn,
   type FormattedResponse,
@@ -47,6 +59,11 @@ export interface GitLabClient {
   files: RepositoryFiles<false>;
   users: Users<false>;
   jobs: Jobs<false>;
+  commits: Commits<false>;
+  deployments: Deployments<false>;
+  labelEvents: MergeRequestLabelEvents<false>;
+  statusChecks: ExternalStatusChecks<false>;
+  tokens: PersonalAccessTokens<false>;
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
@@ -68,6 +85,11 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     files: new RepositoryFiles<false>(options),
     users: new Users<false>(options),
     jobs: new Jobs<false>(options),
+    commits: new Commits<false>(options),
+    deployments: new Deployments<false>(options),
+    labelEvents: new MergeRequestLabelEvents<false>(options),
+    statusChecks: new ExternalStatusChecks<false>(options),
+    tokens: new PersonalAccessTokens<false>(options),
   };
 }
 

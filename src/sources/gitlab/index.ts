@@ -1,6 +1,10 @@
 export { createGitLabSource } from "./source.js";
 export type {
   ChangesRead,
+  CommitStatusInput,
+  Deployment,
+  LabelEvent,
+  TokenInfo,
   GitLabSource,
   GitLabSourceOptions,
   MergeRequestRead,

@@ -291,3 +291,84 @@ export function cappedListReason(iid: number, changesCount: string | null, liste
   if (cap === null || !cap.capped) return null;
   return `GitLab lists only ${listed} of the changed files of !${iid} (changes_count "${cap.count}": the instance's "Maximum diff files" limit), so a path rule cannot be judged on it; \`bfd ci\` reads the whole change from the job's git checkout`;
 }
+
+/** `GET /personal_access_tokens/self` (doc/api/personal_access_tokens.md). */
+export const TokenJson = z.object({
+  name: z.string(),
+  scopes: z.array(z.string()),
+  active: z.boolean().nullish(),
+  revoked: z.boolean().nullish(),
+  expires_at: z.string().nullish(),
+  user_id: z.number().nullish(),
+});
+
+export interface TokenInfo {
+  name: string;
+  scopes: string[];
+  active: boolean;
+  /** ISO date (YYYY-MM-DD) or null when the token never expires. */
+  expiresAt: string | null;
+}
+
+export function toTokenInfo(token: z.infer<typeof TokenJson>): TokenInfo {
+  return {
+    name: token.name,
+    scopes: token.scopes,
+    active: token.active !== false && token.revoked !== true,
+    expiresAt: token.expires_at ?? null,
+  };
+}
+
+/** One deployment of `GET /projects/:id/deployments` (doc/api/deployments.md). */
+export const DeploymentJson = z.object({
+  id: z.number(),
+  sha: z.string(),
+  ref: z.string().nullish(),
+  status: z.string(),
+  created_at: z.string(),
+  updated_at: z.string().nullish(),
+  finished_at: z.string().nullish(),
+  environment: z.object({ name: z.string() }),
+  deployable: z.object({ finished_at: z.string().nullish() }).nullish(),
+});
+
+export interface Deployment {
+  id: number;
+  environment: string;
+  status: string;
+  sha: string;
+  /** When it finished: `finished_at`, else the job's, else `updated_at` (older instances). */
+  finishedAt: string;
+}
+
+export function toDeployment(d: z.infer<typeof DeploymentJson>): Deployment {
+  return {
+    id: d.id,
+    environment: d.environment.name,
+    status: d.status,
+    sha: d.sha,
+    finishedAt: d.finished_at ?? d.deployable?.finished_at ?? d.updated_at ?? d.created_at,
+  };
+}
+
+/** One entry of `GET /projects/:id/merge_requests/:iid/resource_label_events` (doc/api/resource_label_events.md). */
+export const LabelEventJson = z.object({
+  id: z.number(),
+  created_at: z.string(),
+  action: z.string(),
+  label: z.object({ name: z.string() }).nullish(),
+  user: z.object({ username: z.string() }).nullish(),
+});
+
+export interface LabelEvent {
+  label: string;
+  action: "add" | "remove";
+  at: string;
+  by: string | null;
+}
+
+export function toLabelEvent(e: z.infer<typeof LabelEventJson>): LabelEvent | null {
+  // A label deleted from the project leaves its events with `label: null`: nothing to tell about it.
+  if (e.label === null || e.label === undefined || (e.action !== "add" && e.action !== "remove")) return null;
+  return { label: e.label.name, action: e.action, at: e.created_at, by: e.user?.username ?? null };
+}

@@ -14,7 +14,9 @@ import {
 import {
   DiffJson,
   firstProblem,
+  DeploymentJson,
   JobJson,
+  LabelEventJson,
   MergeRequestJson,
   newFileContentFromDiff,
   NoteJson,
@@ -26,8 +28,15 @@ import {
   toMergeRequestSummary,
   toNoteSummary,
   toPipelineJob,
+  toDeployment,
+  toLabelEvent,
   toProjectSummary,
+  toTokenInfo,
+  TokenJson,
   UserJson,
+  type Deployment,
+  type LabelEvent,
+  type TokenInfo,
   type GitLabMergeRequestJson,
   type MergedMergeRequest,
   type MergeRequestSummary,
@@ -35,7 +44,24 @@ import {
   type ProjectSummary,
 } from "./map.js";
 
-export type { MergedMergeRequest, MergeRequestSummary, NoteSummary, ProjectSummary } from "./map.js";
+export type {
+  Deployment,
+  LabelEvent,
+  MergedMergeRequest,
+  MergeRequestSummary,
+  NoteSummary,
+  ProjectSummary,
+  TokenInfo,
+} from "./map.js";
+
+/** A commit status as bfd publishes it (`bfd/done`): doc/api/commits.md "Set the pipeline status of a commit". */
+export interface CommitStatusInput {
+  state: "pending" | "running" | "success" | "failed" | "canceled";
+  name: string;
+  targetUrl?: string | undefined;
+  /** At most 255 characters (cut here). */
+  description?: string | undefined;
+}
 
 export interface GitLabSourceOptions {
   /** Instance root with protocol, e.g. https://gitlab.example.com (CI_SERVER_URL), not …/api/v4. */
@@ -103,6 +129,24 @@ export interface GitLabSource {
   createNote(project: ProjectRef, iid: number, body: string): Promise<{ id: number }>;
   updateNote(project: ProjectRef, iid: number, noteId: number, body: string): Promise<void>;
   deleteNote(project: ProjectRef, iid: number, noteId: number): Promise<void>;
+  /** What GitLab says of GITLAB_TOKEN itself: name, scopes, expiry. Null when it is not a personal/project/group token. */
+  tokenInfo(): Promise<TokenInfo | null>;
+  /** Every open MR of a project (all pages), e.g. for `bfd serve`'s sweep. */
+  listOpenMergeRequests(project: ProjectRef): Promise<MergeRequestSummary[]>;
+  /** Successful deployments to `environment` that finished after `finishedAfter`, newest first (all pages). */
+  listDeployments(project: ProjectRef, query: { environment: string; finishedAfter: string }): Promise<Deployment[]>;
+  /** The MRs GitLab lists for a deployment: those it first brought to the environment. */
+  deploymentMergeRequests(project: ProjectRef, deploymentId: number): Promise<number[]>;
+  /** Every label added to or removed from the MR, oldest first. */
+  labelEvents(project: ProjectRef, iid: number): Promise<LabelEvent[]>;
+  /** Sets (or updates, by name) a commit status on `sha`. */
+  setCommitStatus(project: ProjectRef, sha: string, status: CommitStatusInput): Promise<void>;
+  /** Answers an external status check (Ultimate); `sha` must be the MR's source-branch head. */
+  respondToStatusCheck(
+    project: ProjectRef,
+    iid: number,
+    response: { sha: string; checkId: number; status: "passed" | "failed" | "pending" },
+  ): Promise<void>;
 }
 
 const PER_PAGE = 100;
@@ -401,7 +445,99 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           await api.notes.remove(project, iid, noteId);
         },
       ),
+
+    async tokenInfo() {
+      try {
+        return toTokenInfo(parse(TokenJson, await api.tokens.show(), "token"));
+      } catch (error) {
+        // OAuth and some deploy tokens have no /personal_access_tokens/self: GitLab answers 404 there.
+        if (error instanceof HttpFailure && error.kind === "status" && error.status === 404) return null;
+        throw fail(error, { doing: "reading what the token in GITLAB_TOKEN may do", access: "read" });
+      }
+    },
+
+    listOpenMergeRequests: (project) =>
+      call(
+        { doing: `listing the open merge requests of ${projectLabel(project)}`, access: "read", project },
+        async () => {
+          const list = await api.mergeRequests.all({ projectId: project, state: "opened", perPage: PER_PAGE });
+          return parse(MergeRequestJson.array(), list, "merge requests").map((mr) =>
+            toMergeRequestSummary(mr, pathFallback(project)),
+          );
+        },
+      ),
+
+    listDeployments: (project, { environment, finishedAfter }) =>
+      call(
+        { doing: `listing the deployments to ${environment} in ${projectLabel(project)}`, access: "read", project },
+        async () => {
+          // finished_after needs order_by=finished_at and status=success (doc/api/deployments.md).
+          const list = await api.deployments.all(project, {
+            environment,
+            status: "success",
+            orderBy: "finished_at",
+            sort: "desc",
+            finishedAfter,
+            perPage: PER_PAGE,
+          } as Record<string, unknown>);
+          return parse(DeploymentJson.array(), list, "deployments").map(toDeployment);
+        },
+      ),
+
+    deploymentMergeRequests: (project, deploymentId) =>
+      call(
+        {
+          doing: `reading the merge requests of deployment ${deploymentId} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+        },
+        async () => {
+          const list = await api.deployments.allMergeRequests(project, deploymentId, { perPage: PER_PAGE });
+          return parse(MergeRequestJson.array(), list, "merge requests").map((mr) => mr.iid);
+        },
+      ),
+
+    labelEvents: (project, iid) =>
+      call(mrContext(project, iid), async () => {
+        const list = await api.labelEvents.all(project, iid, { perPage: PER_PAGE });
+        return parse(LabelEventJson.array(), list, "label events")
+          .map(toLabelEvent)
+          .filter((e): e is LabelEvent => e !== null);
+      }),
+
+    setCommitStatus: (project, sha, status) =>
+      call(
+        {
+          doing: `setting the ${status.name} status of ${sha.slice(0, 8)} in ${projectLabel(project)}`,
+          access: "write",
+          project,
+        },
+        async () => {
+          await api.commits.editStatus(project, sha, status.state, {
+            name: status.name,
+            ...(status.targetUrl === undefined ? {} : { targetUrl: status.targetUrl }),
+            ...(status.description === undefined ? {} : { description: cut(status.description, 255) }),
+          });
+        },
+      ),
+
+    respondToStatusCheck: (project, iid, { sha, checkId, status }) =>
+      call(
+        {
+          doing: `answering status check ${checkId} on !${iid} in ${projectLabel(project)}`,
+          access: "write",
+          project,
+          mergeRequestIid: iid,
+        },
+        async () => {
+          await api.statusChecks.set(project, iid, sha, checkId, { status } as Record<string, unknown>);
+        },
+      ),
   };
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Why the token cannot read some evidence (GitLab answered 403 or 404 for it). */
