@@ -1,20 +1,13 @@
+import { mergeRequestGate } from "../app/merge-request-gate.js";
 import { detectGitLabMergeRequestPipeline } from "../ci/detect.js";
 import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
-import { evaluate } from "../engine/evaluate.js";
-import { evidencePlan } from "../engine/plan.js";
 import { BfdError, printable, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
-import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
-import { loadRuleSetThrough, type RuleFilePort, type SourceText } from "../rules/load.js";
+import { builtinRuleFiles } from "../rules/files.js";
 import { gitlabFromEnv, linearFromEnv } from "../sources/env.js";
-import { gatherWorkItem, MAX_KEYS_TRIED } from "../sources/gather.js";
-import type { GitLabSource } from "../sources/gitlab/index.js";
-import { settled } from "../sources/waves.js";
-import { changedMatching } from "../work-item/globs.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import type { CommandContext } from "./context.js";
-import { requireRules } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
 import { writeOutput } from "./output.js";
 import { sourceSetup } from "./sources.js";
@@ -49,29 +42,6 @@ export function parseReportSpecs(specs: readonly string[]): ReportTarget[] {
   });
 }
 
-/**
- * The team's rules as the MR's target branch has them, read through the GitLab API — so a merge request cannot
- * loosen the gate that judges it. Built-in rules come with bfd itself.
- */
-function targetBranchRules(ctx: CommandContext, gitlab: GitLabSource, project: string, ref: string): RuleFilePort {
-  const at = (path: string, text: string | null): SourceText | null =>
-    text === null ? null : { path: `${path} (at ${ref})`, text };
-  return {
-    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
-    async readConfig() {
-      const texts = await Promise.all(CONFIG_NAMES.map((name) => gitlab.readFile(project, name, ref)));
-      const index = texts.findIndex((text) => text !== null);
-      return index === -1 ? null : at(CONFIG_NAMES[index]!, texts[index]!);
-    },
-    async readRuleFile(relativePath) {
-      // The config sits at the repository's root, so its rule files are paths from there; none may climb out.
-      const path = relativePath.replace(/^\.\//, "");
-      if (path.split("/").includes("..")) return null;
-      return at(path, await gitlab.readFile(project, path, ref));
-    },
-  };
-}
-
 /** `bfd ci`: detect the pipeline → plan the evidence from the rules → gather → evaluate → report (and a note). */
 export async function runCi(ctx: CommandContext, options: CiOptions): Promise<ExitCode> {
   const detection = detectGitLabMergeRequestPipeline(ctx.env);
@@ -89,64 +59,28 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   const [gitlab, linear] = await Promise.all([gitlabFromEnv(setup), linearFromEnv(setup)]);
   const targetBranch = pipeline.targetBranch ?? (await gitlab.getProject(pipeline.project)).defaultBranch;
 
-  // One wave: the rules (from the target branch), the MR with its changes and pipeline jobs, and the issue the
-  // pipeline names — the plan from the rules decides only what wave 2 reads.
-  const rules =
-    options.rulesFrom === "local"
-      ? Promise.resolve(loadLocalRules(ctx))
-      : loadRuleSetThrough(targetBranchRules(ctx, gitlab, pipeline.project, targetBranch));
-  const plan = rules.then((set) => {
-    requireRules(set, "done");
-    return evidencePlan(set.rules, "done");
-  });
   // The note needs the token's own user: ask now, alongside the rest, rather than after the report.
   const tokenUser = options.comment ? gitlab.currentUser() : null;
-  const keys = issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title });
-  const item = await settled(
-    gatherWorkItem(
-      { linear, gitlab },
-      {
-        plan,
-        prefetch: { changes: true, pipeline: true },
-        now: ctx.now().toISOString(),
-        branch: pipeline.sourceBranch,
-        issue: { by: "mergeRequest", keys },
-        mergeRequest: { by: "known", project: pipeline.project, iid: pipeline.mrIid },
-        ci: {
-          jobId: pipeline.jobId,
-          pipelineId: pipeline.pipelineId,
-          pipelineUrl: pipeline.pipelineUrl,
-          sha: pipeline.sha,
-          diffBaseSha: pipeline.diffBaseSha,
-          checkout: pipeline.projectDir ?? ctx.cwd,
-        },
-      },
-    ),
-    rules,
-    tokenUser,
-  );
-  const set = await rules;
-  const mr = item.mergeRequest!;
-
-  const notices: string[] = [];
-  if (item.issue === null) {
-    const tried = [...new Set([...keys, ...issueKeysFromMergeRequest(mr)])].slice(0, 2 * MAX_KEYS_TRIED);
-    const why = tried.length === 0 ? "" : ` (${tried.join(", ")} ${tried.length === 1 ? "is" : "are"} not in Linear)`;
-    notices.push(
-      `No Linear issue is named by ${mr.projectPath}!${mr.iid}${why}: name it in the branch, the title, or with "Closes ENG-123" in the description.`,
-    );
-  }
-  const changedRuleFiles = changedMatching(mr.changes, [
-    ...CONFIG_NAMES,
-    ...set.ruleFiles.map((f) => f.replace(/^\.\//, "")),
-  ]).map((f) => f.newPath);
-  if (changedRuleFiles.length > 0) {
-    notices.push(
-      `This merge request changes bfd rule files (${changedRuleFiles.join(", ")}); they were judged by the rules on ${targetBranch}, and take effect once merged.`,
-    );
-  }
-  item.context.ruleFilesChangedByMergeRequest = changedRuleFiles;
-  const report = evaluate(set.rules, item, { gate: "done", notices });
+  const { report } = await mergeRequestGate({
+    sources: { linear, gitlab },
+    project: pipeline.project,
+    iid: pipeline.mrIid,
+    targetBranch,
+    earlyKeys: issueKeysFromMergeRequest({ sourceBranch: pipeline.sourceBranch, title: pipeline.title }),
+    sourceBranch: pipeline.sourceBranch,
+    rules: options.rulesFrom === "local" ? loadLocalRules(ctx) : undefined,
+    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
+    now: ctx.now().toISOString(),
+    ci: {
+      jobId: pipeline.jobId,
+      pipelineId: pipeline.pipelineId,
+      pipelineUrl: pipeline.pipelineUrl,
+      sha: pipeline.sha,
+      diffBaseSha: pipeline.diffBaseSha,
+      checkout: pipeline.projectDir ?? ctx.cwd,
+    },
+    alongside: tokenUser === null ? [] : [tokenUser],
+  });
   const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
   for (const target of reports)
     writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);

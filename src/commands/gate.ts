@@ -1,6 +1,6 @@
 import { evidencePlan } from "../engine/plan.js";
 import { evaluate } from "../engine/evaluate.js";
-import { BfdError } from "../errors.js";
+import { requireRules } from "../app/rules.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Report } from "../report/schema.js";
 import { loadReporter, type Format } from "../reporters/index.js";
@@ -19,21 +19,6 @@ export interface GateOptions {
   mr: string | undefined;
   format: Format;
   output: string | undefined;
-}
-
-/**
- * A gate with no rules in force would pass anything ("Done criteria met" over nothing): that is a setup mistake,
- * exit 2, never a pass.
- */
-export function requireRules(ruleSet: RuleSet, gate: Gate): void {
-  if (ruleSet.rules.some((rule) => rule.gate === gate)) return;
-  const where = ruleSet.configPath ?? "the built-in rules";
-  throw new BfdError("config", "no-rules", `no rules in force for the ${gate} gate (${where})`, {
-    hint:
-      ruleSet.config.extends === "none"
-        ? `With extends: none, add rules with gate: ${gate} to ${where} (or a rule file), or remove extends: none.`
-        : `Check disable: and override: …disabled in ${where}; at least one ${gate} rule must stay on.`,
-  });
 }
 
 /**

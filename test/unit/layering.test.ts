@@ -15,6 +15,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ["program", "commands", "render-error", "redact", "exit-codes", "network-options"],
   program: ["commands", "reporters", "errors", "exit-codes"],
   commands: ["*"],
+  // Compositions the CLI commands and \`bfd serve\` share (the Done gate of one MR, rules from a branch).
+  app: ["rules", "sources", "engine", "work-item", "report"],
   // Evidence: talks to Linear, GitLab, git and files; knows the WorkItem, never a check, a rule or a command.
   sources: ["work-item"],
   // The pure engine: rules × WorkItem → Report.
