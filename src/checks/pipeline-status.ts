@@ -9,6 +9,12 @@ const Options = z
       .min(1)
       .default(["success"])
       .describe("Pipeline statuses that count as green (for a finished pipeline judged by its status)."),
+    ignoreJobs: z
+      .array(z.string().min(1))
+      .default(["bfd/done"])
+      .describe(
+        "Job names never judged: the commit status `bfd serve` publishes shows in the pipeline as a job of this name.",
+      ),
   })
   .strict();
 
@@ -61,7 +67,7 @@ export const pipelineStatus = defineCheck({
       return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
     }
     const ownId = item.context.ci?.jobId ?? null;
-    const judged = pipeline.jobs.filter((job) => job.id !== ownId);
+    const judged = pipeline.jobs.filter((job) => job.id !== ownId && !o.ignoreJobs.includes(job.name));
     const failed = judged.filter((job) => !job.allowFailure && (job.status === "failed" || job.status === "canceled"));
     const unfinished = judged.filter((job) => UNFINISHED.has(job.status));
     const other = judged.filter(

@@ -61,6 +61,10 @@ checkCases(pipelineStatus, {
       evidence: ["job flaky-e2e: failed (may fail)"],
     },
     {
+      name: "in CI, bfd serve's own commit status (a job named bfd/done) is not judged",
+      item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })]),
+    },
+    {
       name: "in CI, a manual job nobody played and a skipped job are not failures",
       item: inCi([
         job(1, "unit", "success"),
