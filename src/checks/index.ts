@@ -1,6 +1,7 @@
 import { assignee } from "./assignee.js";
 import { branchNamesIssue } from "./branch-names-issue.js";
 import { changedPaths } from "./changed-paths.js";
+import { designReference } from "./design-reference.js";
 import { field } from "./field.js";
 import { flagRecords } from "./flag-records.js";
 import { issueCurrent } from "./issue-current.js";
@@ -14,6 +15,7 @@ import { openBlockersCheck } from "./open-blockers.js";
 import { openQuestions } from "./open-questions.js";
 import { pipelineStatus } from "./pipeline-status.js";
 import { projectSpecification } from "./project-specification.js";
+import { stagingValidation } from "./staging-validation.js";
 import { taskListComplete } from "./task-list-complete.js";
 import type { CheckKind } from "./types.js";
 import { unitOfWork } from "./unit-of-work.js";
@@ -23,6 +25,7 @@ export const CHECK_KINDS = {
   assignee,
   "branch-names-issue": branchNamesIssue,
   "changed-paths": changedPaths,
+  "design-reference": designReference,
   field,
   "flag-records": flagRecords,
   "issue-current": issueCurrent,
@@ -36,6 +39,7 @@ export const CHECK_KINDS = {
   "open-questions": openQuestions,
   "pipeline-status": pipelineStatus,
   "project-specification": projectSpecification,
+  "staging-validation": stagingValidation,
   "task-list-complete": taskListComplete,
   "unit-of-work": unitOfWork,
 } as const;

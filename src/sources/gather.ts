@@ -21,6 +21,7 @@ import {
   type Issue,
   type MergeRequest,
   type Person,
+  type Staging,
   type Unavailable,
   type WorkItem,
 } from "../work-item/schema.js";
@@ -338,8 +339,46 @@ export async function mergeRequestEvidence(
       }
     }
   }
+  if (plan.staging !== null) mr.staging = await stagingOf(gitlab, project, mr, plan.staging);
   mr.changes = changes ?? [];
   return { mergeRequest: mr, unavailable };
+}
+
+/** How many of the newest deployments after the merge are searched for the one that lists the MR. */
+const DEPLOYMENTS_SEARCHED = 50;
+
+/**
+ * Where a merged MR stands in an environment: the latest successful deployment there that lists it (GitLab lists an
+ * MR under the deployment that brought it, by diffing consecutive successful deployments), and when the staging
+ * label was last added and kept (its label events). An MR not merged yet has neither.
+ */
+async function stagingOf(
+  gitlab: GitLabSource,
+  project: string,
+  mr: MergeRequest,
+  need: { environment: string; label: string },
+): Promise<Staging> {
+  const merged = mr.state === "merged" && mr.mergedAt !== null;
+  const [events, deployments] = await Promise.all([
+    gitlab.labelEvents(project, mr.iid),
+    merged ? gitlab.listDeployments(project, { environment: need.environment, finishedAfter: mr.mergedAt! }) : [],
+  ]);
+  const searched = deployments.slice(0, DEPLOYMENTS_SEARCHED);
+  const lists = await Promise.all(searched.map((d) => gitlab.deploymentMergeRequests(project, d.id)));
+  const latest = searched
+    .filter((_, i) => lists[i]!.includes(mr.iid))
+    .sort((a, b) => instant(b.finishedAt) - instant(a.finishedAt))[0];
+  const wanted = need.label.toLowerCase();
+  const labelled = mr.labels.some((l) => l.toLowerCase() === wanted);
+  const own = events.filter((e) => e.label.toLowerCase() === wanted).sort((a, b) => instant(a.at) - instant(b.at));
+  const last = own[own.length - 1];
+  return {
+    environment: need.environment,
+    label: need.label,
+    deployedAt: latest?.finishedAt ?? null,
+    deploymentId: latest?.id ?? null,
+    labelAddedAt: labelled && last?.action === "add" ? last.at : null,
+  };
 }
 
 /** Content at `sha` of the changed files matching `globs` (deleted files skipped): from the diffs, git, or GitLab. */

@@ -7,7 +7,10 @@ import type { EvidenceKey } from "./schema.js";
  * (src/engine/plan.ts), and the gatherer (src/sources/gather.ts) fetches exactly that — nothing in between names a
  * check kind.
  */
-export type EvidenceNeed = EvidenceKey | { readonly files: readonly string[] };
+export type EvidenceNeed =
+  | EvidenceKey
+  | { readonly files: readonly string[] }
+  | { readonly staging: { readonly environment: string; readonly label: string } };
 
 /** The union of the needs of the rules in force: what one gate run must gather. */
 export interface EvidencePlan {
@@ -19,6 +22,8 @@ export interface EvidencePlan {
   pipeline: boolean;
   /** Globs of changed files whose content at the MR's head rules read (empty: none). */
   fileGlobs: string[];
+  /** The environment whose deployments, and the label whose history, a staging rule reads (null: none). */
+  staging: { environment: string; label: string } | null;
 }
 
 export const EMPTY_PLAN: EvidencePlan = {
@@ -27,11 +32,16 @@ export const EMPTY_PLAN: EvidencePlan = {
   changes: false,
   pipeline: false,
   fileGlobs: [],
+  staging: null,
 };
 
 /** The WorkItem parts a need reads, for "could not read X" and "no merge request" outcomes. */
 export function keysOf(need: EvidenceNeed): EvidenceKey[] {
-  if (typeof need !== "string") return ["mergeRequest", "mergeRequest.changes", "mergeRequest.files"];
+  if (typeof need !== "string") {
+    return "files" in need
+      ? ["mergeRequest", "mergeRequest.changes", "mergeRequest.files"]
+      : ["mergeRequest", "mergeRequest.staging"];
+  }
   if (need.startsWith("mergeRequest.")) return ["mergeRequest", need];
   return [need];
 }
@@ -45,8 +55,13 @@ export function planFrom(needs: Iterable<EvidenceNeed>): EvidencePlan {
       if (key === "mergeRequest.changes" || key === "mergeRequest.files") plan.changes = true;
       if (key === "mergeRequest.headPipeline") plan.pipeline = true;
     }
-    if (typeof need !== "string")
+    if (typeof need === "string") continue;
+    if ("files" in need) {
       for (const glob of need.files) if (!plan.fileGlobs.includes(glob)) plan.fileGlobs.push(glob);
+    } else {
+      // One staging environment per gate: the first rule that asks decides (two staging rules would disagree anyway).
+      plan.staging ??= { environment: need.staging.environment, label: need.staging.label };
+    }
   }
   return plan;
 }

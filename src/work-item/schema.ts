@@ -143,6 +143,24 @@ const PipelineSchema = z
   })
   .strict();
 
+const StagingSchema = z
+  .object({
+    environment: z.string().describe("The GitLab environment read, e.g. staging."),
+    label: z.string().describe("The label that records a passed staging validation."),
+    deployedAt: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("When the latest successful deployment that lists the MR finished; null: not deployed yet."),
+    deploymentId: z.number().nullable().default(null),
+    labelAddedAt: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("When the label was last added (and not removed since); null: not labelled, or no record of when."),
+  })
+  .strict();
+
 export const MergeRequestSchema = z
   .object({
     iid: z.number().int(),
@@ -168,6 +186,9 @@ export const MergeRequestSchema = z
       .describe(
         "Content, at the MR's head, of the changed files that rules asked to read (e.g. feature-flag records).",
       ),
+    staging: StagingSchema.nullable()
+      .default(null)
+      .describe("Where the merged MR stands in its staging environment; null when no rule asked."),
   })
   .strict();
 
@@ -175,7 +196,14 @@ export const MergeRequestSchema = z
 const UnavailableSchema = z
   .object({
     evidence: z
-      .enum(["issue", "mergeRequest", "mergeRequest.changes", "mergeRequest.headPipeline", "mergeRequest.files"])
+      .enum([
+        "issue",
+        "mergeRequest",
+        "mergeRequest.changes",
+        "mergeRequest.headPipeline",
+        "mergeRequest.files",
+        "mergeRequest.staging",
+      ])
       .describe("Which part of the WorkItem could not be read."),
     reason: z.string(),
   })
@@ -226,6 +254,7 @@ export type Pipeline = z.infer<typeof PipelineSchema>;
 export type PipelineJob = z.infer<typeof JobSchema>;
 export type FileContent = z.infer<typeof FileContentSchema>;
 export type Unavailable = z.infer<typeof UnavailableSchema>;
+export type Staging = z.infer<typeof StagingSchema>;
 
 /** Fills defaults, so sources can build a WorkItem from partial data and get the same shape a snapshot has. */
 export function makeWorkItem(input: Omit<WorkItemInput, "schemaVersion">): WorkItem {

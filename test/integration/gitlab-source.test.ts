@@ -153,7 +153,14 @@ const inFlightTogether = (requests: FakeRequest[]): boolean =>
   requests.length > 1 &&
   requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
 
-const DONE_PLAN: EvidencePlan = { issue: true, mergeRequest: true, changes: true, pipeline: true, fileGlobs: [] };
+const DONE_PLAN: EvidencePlan = {
+  issue: true,
+  mergeRequest: true,
+  changes: true,
+  pipeline: true,
+  fileGlobs: [],
+  staging: null,
+};
 const evidence = (project: string, iid: number, globs: string[] = FLAG_GLOBS, src = source()) =>
   mergeRequestEvidence(src, { project, iid }, { plan: { ...DONE_PLAN, fileGlobs: globs } });
 
@@ -736,7 +743,12 @@ describe("GitLab source: what bfd serve, bfd staging and bfd doctor read and wri
   const world = fakeWorld({
     projects: [fakeProject("acme/api", { id: 77 })],
     mergeRequests: [
-      fakeMergeRequest("acme/api", 5, { sha: SERVE_SHA, state: "merged", mergedAt: "2026-11-20T10:00:00.000Z" }),
+      fakeMergeRequest("acme/api", 5, {
+        sha: SERVE_SHA,
+        state: "merged",
+        mergedAt: "2026-11-20T10:00:00.000Z",
+        labels: ["Validated in Staging"],
+      }),
       fakeMergeRequest("acme/api", 6, { sha: "6".repeat(40) }),
       fakeMergeRequest("acme/api", 7, { sha: "7".repeat(40), state: "closed" }),
     ],
@@ -810,6 +822,25 @@ describe("GitLab source: what bfd serve, bfd staging and bfd doctor read and wri
       ["remove", "Validated in Staging"],
       ["add", "Validated in Staging"],
     ]);
+  });
+
+  it("finds where a merged MR stands in staging: the deployment that lists it, and when the label was last added", async () => {
+    const { mergeRequest } = await mergeRequestEvidence(
+      src(),
+      { project: "acme/api", iid: 5 },
+      {
+        plan: {
+          ...DONE_PLAN,
+          changes: false,
+          pipeline: false,
+          staging: { environment: "staging", label: "Validated in Staging" },
+        },
+      },
+    );
+    expect(mergeRequest.staging).toMatchObject({ environment: "staging", deploymentId: 902 });
+    expect(Date.parse(mergeRequest.staging!.deployedAt!)).toBe(Date.parse("2026-11-20T14:02:00.000Z"));
+    // Added, removed, added again: the last addition counts.
+    expect(Date.parse(mergeRequest.staging!.labelAddedAt!)).toBe(Date.parse("2026-11-21T09:00:00.000Z"));
   });
 
   it("lists only open merge requests, every page", async () => {

@@ -258,6 +258,7 @@ export function toMergeRequest(
           },
     changes: evidence.changes ?? [],
     files: evidence.files ?? [],
+    staging: null,
   };
 }
 

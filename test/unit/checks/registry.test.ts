@@ -10,6 +10,7 @@ const MINIMAL_OPTIONS: Record<CheckKindId, Record<string, unknown>> = {
   assignee: {},
   "branch-names-issue": {},
   "changed-paths": { paths: ["CHANGELOG.md"] },
+  "design-reference": { ifChanged: ["db/migrate/**"], designPattern: "/adr/", designPaths: ["docs/adr/**"] },
   field: { field: "issue.title", exists: true },
   "flag-records": {},
   "issue-current": {},
@@ -23,6 +24,7 @@ const MINIMAL_OPTIONS: Record<CheckKindId, Record<string, unknown>> = {
   "open-questions": { headings: ["Open questions"] },
   "pipeline-status": {},
   "project-specification": {},
+  "staging-validation": {},
   "task-list-complete": { headings: ["Acceptance criteria"] },
   "unit-of-work": {},
 };

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { instant } from "../time.js";
+import { defineCheck, fail, pass, skip } from "./types.js";
+
+const Options = z
+  .object({
+    label: z.string().min(1).default("Validated in Staging").describe("The label that records a passed validation."),
+    environment: z.string().min(1).default("staging").describe("The GitLab environment the MR deploys to."),
+  })
+  .strict();
+
+/** "2026-11-20 14:02 UTC": one format for every instant a person reads in these messages. */
+function shown(iso: string): string {
+  return new Date(instant(iso)).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+/**
+ * After the MR deploys to staging, the story is re-validated there and the label says so — after the deploy, not
+ * before it. Judged from GitLab's deployments to the environment and the MR's label history: not merged or not
+ * deployed yet is skipped (nothing to validate yet); deployed and unlabelled fails; labelled before the latest
+ * deployment that brought the MR fails (the validation ran on something staging did not run yet); labelled after
+ * it passes.
+ */
+export const stagingValidation = defineCheck({
+  id: "staging-validation",
+  description:
+    "A merged MR deployed to staging carries the validation label, added after the latest staging deployment that brought it.",
+  options: Options,
+  hint: 'Re-run the acceptance criteria in staging; when they pass, add the label "{{label}}" to {{mergeRequest.url|the merge request}}.',
+  hintData: ["label", "deployedAt"],
+  needs: (o) => [{ staging: { environment: o.environment, label: o.label } }],
+  run: (item, o) => {
+    const mr = item.mergeRequest!;
+    const staging = mr.staging;
+    const data = {
+      label: o.label,
+      deployedAt: staging?.deployedAt === null || staging === null ? "" : shown(staging.deployedAt),
+    };
+    if (mr.state !== "merged") return skip(`Not merged yet: ${o.environment} validation comes after the deploy`);
+    if (staging === null || staging.deployedAt === null) {
+      return skip(`Merged, waiting for the deploy to ${o.environment}`, [`not deployed to ${o.environment}`]);
+    }
+    const evidence = [
+      `deployed to ${o.environment}: ${shown(staging.deployedAt)}${staging.deploymentId === null ? "" : ` (deployment ${staging.deploymentId})`}`,
+      `label "${o.label}": ${staging.labelAddedAt === null ? "not added" : `added ${shown(staging.labelAddedAt)}`}`,
+    ];
+    const labelled = mr.labels.some((l) => l.toLowerCase() === o.label.toLowerCase());
+    if (!labelled)
+      return fail(`Deployed to ${o.environment} ${shown(staging.deployedAt)}; validate now`, evidence, data);
+    if (staging.labelAddedAt === null) {
+      return fail(
+        `Labelled "${o.label}", but GitLab has no record of when: remove and add it again once validated`,
+        evidence,
+        data,
+      );
+    }
+    if (instant(staging.labelAddedAt) < instant(staging.deployedAt)) {
+      return fail(
+        `Stale validation: labelled ${shown(staging.labelAddedAt)}, before the deploy to ${o.environment} at ${shown(staging.deployedAt)}`,
+        evidence,
+        data,
+      );
+    }
+    return pass(`Validated in ${o.environment} after the deploy of ${shown(staging.deployedAt)}`, evidence, data);
+  },
+});
