@@ -277,6 +277,19 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       },
     );
 
+  program
+    .command("mcp")
+    .description("a Model Context Protocol server on stdio: coding agents run the gates on their own work")
+    .option("--allow-writes", "let agents post the handoff note to Linear (bfd_handoff_post)")
+    .addHelpText(
+      "after",
+      '\nRegister it in an agent client, e.g.:\n  { "mcpServers": { "bfd": { "command": "npx", "args": ["bfd", "mcp"] } } }\nSee docs/agents.md.',
+    )
+    .action(async (opts: { allowWrites?: boolean }, command: Command) => {
+      const { runMcp } = await import("./commands/mcp.js");
+      code = await runMcp(ctxOf(command), { allowWrites: opts.allowWrites === true, version });
+    });
+
   const rules = program.command("rules").description("inspect and validate the rules in force");
   rules
     .command("check")
