@@ -58,13 +58,19 @@ function toolError(error: unknown, debug: boolean): ToolResult {
   };
 }
 
+/** Every tool result passes through the same redaction as bfd's terminal output: never a token in a result. */
+function redacted(ctx: CommandContext, result: ToolResult): ToolResult {
+  const secrets = [ctx.env.LINEAR_API_KEY, ctx.env.GITLAB_TOKEN, ctx.env.CI_JOB_TOKEN];
+  return JSON.parse(redact(JSON.stringify(result), secrets)) as ToolResult;
+}
+
 async function attempt(ctx: CommandContext, run: () => Promise<ToolResult>): Promise<ToolResult> {
   try {
-    return await run();
+    return redacted(ctx, await run());
   } catch (error) {
     if (!isBfdError(error))
       ctx.stderr(`bfd mcp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return toolError(error, ctx.debug);
+    return redacted(ctx, toolError(error, ctx.debug));
   }
 }
 
