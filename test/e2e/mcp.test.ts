@@ -14,7 +14,12 @@ import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/
 import { BIN, tempDir } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
 
-const worlds = deliveryWorlds([{ n: 500 }, { n: 501, mr: { state: "merged", mergedAt: "2026-11-30T09:00:00.000Z" } }]);
+const worlds = deliveryWorlds([
+  { n: 500 },
+  { n: 501, mr: { state: "merged", mergedAt: "2026-11-30T09:00:00.000Z" } },
+  // Someone pasted the team's GitLab token into an issue title: it must not come back in a tool result.
+  { n: 502, title: `Rotate ${FAKE_TOKEN} before release`, mr: null },
+]);
 let gitlab: FakeGitLab;
 let linear: FakeLinear;
 let workDir: string;
@@ -94,6 +99,13 @@ describe("bfd mcp", () => {
     expect(text(result)).toContain("ENG-500");
     expect(JSON.stringify(result)).not.toContain(FAKE_TOKEN);
     expect(JSON.stringify(result)).not.toContain(FAKE_LINEAR_API_KEY);
+  });
+
+  it("never returns a token, even one pasted into an issue", async () => {
+    const { client } = shared;
+    const result = await client.callTool({ name: "bfd_ready", arguments: { issue: "ENG-502" } });
+    expect(JSON.stringify(result)).not.toContain(FAKE_TOKEN);
+    expect(JSON.stringify(result)).toContain("[REDACTED]");
   });
 
   it("runs the Ready gate the same way", async () => {
