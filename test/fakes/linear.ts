@@ -784,6 +784,11 @@ function rootValue(world: LinearWorld): View {
       if (issue === undefined) throw entityNotFound("Issue");
       return issueView(world, issue);
     },
+    project: (args: Args) => {
+      const project = world.projects.find((candidate) => candidate.id === optionalString(args, "id"));
+      if (project === undefined) throw entityNotFound("Project");
+      return projectView(project);
+    },
     issueVcsBranchSearch: (args: Args) => {
       const branch = optionalString(args, "branchName");
       const issue = world.issues.find((candidate) => candidate.branchName === branch);

@@ -17,18 +17,15 @@ import {
   CREATE_COMMENT,
   ISSUE_BY_BRANCH,
   ISSUE_BY_KEY,
-  ISSUES_BY_ID,
   ISSUES_PAGE,
-  REFETCH_BATCH_SIZE,
   type LinearOperationName,
 } from "./documents.js";
 import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
+import { readListsWhole, type RunPage } from "./lists.js";
 import {
   CreateCommentDataSchema,
-  hasTruncatedLists,
   IssueByBranchDataSchema,
   IssueByKeyDataSchema,
-  IssuesByIdDataSchema,
   IssuesPageDataSchema,
   mapIssue,
   mapPerson,
@@ -60,14 +57,16 @@ export interface IssueListFilter {
 }
 
 export interface LinearSource {
-  /** ONE request: the issue by key (ENG-123), Linear URL or UUID, with everything the gates need, and `viewer`. */
+  /**
+   * ONE request for an ordinary issue: the issue by key (ENG-123), Linear URL or UUID, with everything the gates
+   * need, and `viewer`. A list longer than a page (relations, attachments, …) is read on until it is whole.
+   */
   fetchIssue(key: string): Promise<{ issue: Issue; viewer: Person | null }>;
-  /** ONE request: issueVcsBranchSearch(branch) with the same issue fields, and viewer. issue null when no match. */
+  /** issueVcsBranchSearch(branch) with the same issue fields (and lists read whole), and viewer; null when no match. */
   fetchIssueByBranch(branch: string): Promise<{ issue: Issue | null; viewer: Person | null }>;
   /**
-   * Audit: issues(filter:) with cursor pagination, never one request per issue. `requests` counts HTTP
-   * exchanges, retries included. Issues whose nested lists overflowed the audit page are refetched in
-   * batches of REFETCH_BATCH_SIZE.
+   * Audit: issues(filter:) with cursor pagination, never one request per issue; the lists of every issue that has
+   * more than the page carried are then read on together. `requests` counts HTTP exchanges, retries included.
    */
   listIssues(
     filter: IssueListFilter,
@@ -237,13 +236,22 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     }
   }
 
+  const runPage: RunPage = (operation, query, variables, schema, doing) =>
+    run(operation, query, variables, schema, doing);
+
+  /** The issue with every list whole: ONE request when each fits its first page. */
+  async function wholeIssue(raw: RawIssue): Promise<Issue> {
+    await readListsWhole([raw], runPage);
+    return mapIssue(raw);
+  }
+
   return {
     async fetchIssue(key) {
       const id = parseIssueReference(key);
       const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, `reading ${id}`, {
         subject: id,
       });
-      return { issue: mapIssue(data.issue), viewer: mapPerson(data.viewer) };
+      return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
     },
 
     async fetchIssueByBranch(branch) {
@@ -262,7 +270,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         `looking up the issue of branch ${printable(name, 80)}`,
       );
       return {
-        issue: data.issueVcsBranchSearch === null ? null : mapIssue(data.issueVcsBranchSearch),
+        issue: data.issueVcsBranchSearch === null ? null : await wholeIssue(data.issueVcsBranchSearch),
         viewer: mapPerson(data.viewer),
       };
     },
@@ -297,22 +305,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         after = endCursor;
       }
 
-      const truncated = raws.filter(hasTruncatedLists).map((raw) => raw.id);
-      for (let start = 0; start < truncated.length; start += REFETCH_BATCH_SIZE) {
-        const ids = truncated.slice(start, start + REFETCH_BATCH_SIZE);
-        const refetched = await run(
-          "BfdIssuesById",
-          ISSUES_BY_ID,
-          { ids, first: ids.length },
-          IssuesByIdDataSchema,
-          `reading ${ids.length} issues of team ${teamKey} in full`,
-        );
-        requests += refetched.attempts;
-        for (const full of refetched.data.issues.nodes) {
-          const index = raws.findIndex((raw) => raw.id === full.id);
-          if (index >= 0) raws[index] = full;
-        }
-      }
+      requests += await readListsWhole(raws, runPage);
       return { issues: raws.slice(0, Math.max(0, limit)).map(mapIssue), viewer, requests };
     },
 
