@@ -178,7 +178,7 @@ describe("the Linear source against the fake Linear", () => {
       const error = await failure(source.fetchIssue("ENG-123"));
       expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
       expect(error.message).toMatch(
-        /^Linear rate limit reached while reading ENG-123 \(0 requests remaining, \d+ complexity points remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z; 3 attempts\)$/,
+        /^Linear rate limit reached while reading ENG-123 \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z; 3 attempts\)$/,
       );
       expect(fake.requestCount()).toBe(POLICY.maxAttempts);
     });
@@ -592,7 +592,7 @@ describe("Linear's paged lists, read whole", () => {
     const error = await failure(source.fetchIssue("ENG-1"));
     expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
     expect(error.message).toMatch(
-      /^Linear rate limit reached while reading the rest of ENG-1's blockers and incoming relations \(\d+ requests remaining, 169 complexity points remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/,
+      /^Linear rate limit reached while reading the rest of ENG-1's blockers and incoming relations \(169 complexity points remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/,
     );
     expect(fake.requests.slice(1).every((request) => request.operationName === "BfdIssueInverseRelationsPage")).toBe(
       true,
@@ -617,5 +617,51 @@ describe("Linear's paged lists, read whole", () => {
       message:
         "Linear said ENG-123's relations go on but gave no cursor to read on from: bfd cannot read the list whole",
     });
+  });
+});
+
+describe("Linear's budgets and refusals", () => {
+  const fakes: FakeLinear[] = [];
+  async function sourceFor(options: FakeLinearOptions = {}) {
+    const fake = await startFakeLinear(defaultWorld(), options);
+    fakes.push(fake);
+    return { fake, source: createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY }) };
+  }
+  afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
+
+  it("remembers what Linear's last reply said of the budgets", async () => {
+    const { fake, source } = await sourceFor({ requestBudget: 100, complexityBudget: 50_000 });
+    expect(source.rateLimitStatus()).toBeNull();
+    await source.fetchIssue("ENG-123");
+    const cost = fake.requests[0]?.complexity ?? 0;
+    expect(source.rateLimitStatus()).toEqual({
+      requests: { limit: 100, remaining: 99, resetsAt: expect.any(Number) as unknown },
+      complexity: { limit: 50_000, remaining: 50_000 - cost, resetsAt: expect.any(Number) as unknown },
+      lastQueryComplexity: cost,
+    });
+    expect(source.rateLimitStatus()?.complexity.resetsAt).toBeGreaterThan(Date.now());
+  });
+
+  it("reports a query Linear refuses as too complex at once, with the score, without retrying", async () => {
+    const { fake, source } = await sourceFor({ maxComplexity: 500 });
+    const error = await failure(source.fetchIssue("ENG-123"));
+    expect(error).toMatchObject({
+      code: "linear-too-complex",
+      kind: "upstream",
+      message:
+        "Linear refused bfd's BfdIssueByKey query as too complex: The query is too complex. Complexity: 1031. Maximum allowed complexity: 500.",
+    });
+    expect(fake.requestCount()).toBe(1);
+  });
+
+  it.each([
+    [{ complexityBudget: 400 }, /\(400 complexity points remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/],
+    [{ requestBudget: 0 }, /\(0 requests remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/],
+  ])("names the spent budget %o and when it resets", async (options, message) => {
+    const { source } = await sourceFor(options);
+    const error = await failure(source.fetchIssue("ENG-123"));
+    expect(error.code).toBe("linear-rate-limited");
+    expect(error.message).toMatch(/^Linear rate limit reached while reading ENG-123 /);
+    expect(error.message).toMatch(message);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
 import { bodyFailure, requestWithPolicy, statusFailure, type AttemptInfo, type HttpReply } from "../upstream.js";
+import { rateLimitStatusFrom, type LinearRateLimitStatus } from "./budget.js";
 import {
   AUDIT_PAGE_SIZE,
   CREATE_COMMENT,
@@ -74,6 +75,8 @@ export interface LinearSource {
   ): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
   /** commentCreate; returns the comment's id and URL. Retried only when Linear certainly did not apply it. */
   createComment(issueId: string, body: string): Promise<{ id: string; url: string }>;
+  /** What Linear's most recent reply said of the key's request and complexity budgets; null before any reply. */
+  rateLimitStatus(): LinearRateLimitStatus | null;
 }
 
 const KEY_PATTERN = /^([A-Za-z][A-Za-z0-9]{0,9})-([0-9]{1,9})$/;
@@ -141,6 +144,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const startedAt = options.startedAt ?? deps.now();
   // The SDK's own options: Authorization exactly as Linear wants it (the raw key, no Bearer) and its User-Agent.
   const baseHeaders = { ...(client.options.headers as Record<string, string>), "Content-Type": "application/json" };
+  let lastRateLimitStatus: LinearRateLimitStatus | null = null;
 
   /**
    * One GraphQL exchange per attempt through the shared transport (src/sources/upstream.ts): bfd's own `fetch`, so
@@ -149,6 +153,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
    * the SDK does it (`parseLinearError` over a `GraphQLClientError`, what `LinearGraphQLClient.rawRequest` builds).
    */
   function readReply(reply: HttpReply, at: AttemptInfo, query: string, variables: Record<string, unknown>): unknown {
+    lastRateLimitStatus = rateLimitStatusFrom(reply.headers) ?? lastRateLimitStatus;
     const ok = reply.status >= 200 && reply.status < 300;
     const contentType = reply.headers["content-type"] ?? "";
     const fatalStatus = reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500;
@@ -328,6 +333,8 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       }
       return { id: comment.id, url: comment.url };
     },
+
+    rateLimitStatus: () => lastRateLimitStatus,
   };
 }
 
