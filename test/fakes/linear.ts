@@ -142,6 +142,8 @@ export interface FakeComment {
   body: string;
   userId: string;
   createdAt: string;
+  /** Defaults to createdAt. */
+  updatedAt?: string;
   url: string;
 }
 
@@ -453,6 +455,20 @@ function entityNotFound(entity: string): LinearShapedError {
   });
 }
 
+/**
+ * Linear lets a user edit only their own comments (so third-party clients check authorship before offering an edit,
+ * e.g. pearl's docs/issue-comment-editing-spec.org). What the API answers otherwise is not published: the fake answers
+ * with the SDK's "forbidden" type in the shape of Linear's 403 body (test/e2e/faults.test.ts).
+ */
+function notTheAuthor(): LinearShapedError {
+  return new LinearShapedError("Forbidden", 403, {
+    type: "forbidden",
+    code: "FORBIDDEN",
+    statusCode: 403,
+    userError: true,
+  });
+}
+
 /** The fake was asked for something it does not implement: fail the test, never answer approximately. */
 class FakeUnsupportedError extends Error {
   constructor(what: string) {
@@ -696,7 +712,7 @@ function commentView(world: LinearWorld, comment: FakeComment): View & Node {
     body: comment.body,
     url: comment.url,
     createdAt: comment.createdAt,
-    updatedAt: comment.createdAt,
+    updatedAt: comment.updatedAt ?? comment.createdAt,
     user: user === undefined ? null : userView(user),
   };
 }
@@ -822,6 +838,20 @@ function rootValue(world: LinearWorld): View {
         url: `${issue.url}#comment-${id.slice(0, 8)}`,
       };
       world.comments.push(comment);
+      return { success: true, lastSyncId: world.comments.length, comment: commentView(world, comment) };
+    },
+    commentUpdate: (args: Args) => {
+      const input = args["input"];
+      if (!isRecord(input)) throw new FakeUnsupportedError("commentUpdate without input");
+      for (const key of Object.keys(input))
+        if (key !== "body") throw new FakeUnsupportedError(`CommentUpdateInput.${key}`);
+      if (args["skipEditedAt"] !== undefined && args["skipEditedAt"] !== null)
+        throw new FakeUnsupportedError("commentUpdate(skipEditedAt:)");
+      const comment = world.comments.find((candidate) => candidate.id === optionalString(args, "id"));
+      if (comment === undefined) throw entityNotFound("Comment");
+      if (comment.userId !== world.viewerId) throw notTheAuthor();
+      if (typeof input["body"] === "string") comment.body = input["body"];
+      comment.updatedAt = new Date().toISOString();
       return { success: true, lastSyncId: world.comments.length, comment: commentView(world, comment) };
     },
   };

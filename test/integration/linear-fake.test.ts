@@ -1,5 +1,6 @@
 import {
   AuthenticationLinearError,
+  ForbiddenLinearError,
   InvalidInputLinearError,
   LinearClient,
   LinearError,
@@ -189,6 +190,28 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
     );
     expect(response.data?.commentCreate).toMatchObject({ success: true, comment: { body: "bfd: ready ✅" } });
     expect(fake.world.comments.at(-1)).toMatchObject({ body: "bfd: ready ✅", userId: fake.world.viewerId });
+  });
+
+  it("updates a comment only for its author, and answers anyone else with the SDK's forbidden error", async () => {
+    const issueId = fake.world.issues.find((issue) => issue.identifier === "ENG-123")?.id ?? "";
+    fake.world.comments.push(
+      {
+        id: "mine",
+        issueId,
+        body: "v1",
+        userId: fake.world.viewerId,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        url: "u1",
+      },
+      { id: "theirs", issueId, body: "v1", userId: "someone-else", createdAt: "2026-01-01T00:00:00.000Z", url: "u2" },
+    );
+    const update =
+      'mutation U($id: String!) { commentUpdate(id: $id, input: { body: "v2" }) { success comment { body } } }';
+    const response = await client.client.rawRequest<{ commentUpdate: unknown }, { id: string }>(update, { id: "mine" });
+    expect(response.data?.commentUpdate).toEqual({ success: true, comment: { body: "v2" } });
+    const error = await rejection(client.client.rawRequest(update, { id: "theirs" }));
+    expect(error).toBeInstanceOf(ForbiddenLinearError);
+    expect(fake.world.comments.find((comment) => comment.id === "theirs")?.body).toBe("v1");
   });
 
   it("delays every answer by the configured latency", async () => {

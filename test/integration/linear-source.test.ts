@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BfdError, UpstreamError } from "../../src/errors.js";
 import { COMPLEXITY_CEILING } from "../../src/sources/linear/documents.js";
 import { createLinearSource, type LinearSource } from "../../src/sources/linear/index.js";
@@ -664,4 +664,67 @@ describe("Linear's budgets and refusals", () => {
     expect(error.message).toMatch(/^Linear rate limit reached while reading ENG-123 /);
     expect(error.message).toMatch(message);
   });
+});
+
+describe("comments bfd can update", () => {
+  let fake: FakeLinear;
+  let source: LinearSource;
+  beforeEach(async () => {
+    fake = await startFakeLinear(longListsWorld({ comments: 130 }));
+    source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+  });
+  afterEach(() => fake.close());
+
+  it("lists every comment of an issue, all pages, with its author", async () => {
+    const comments = await source.listComments("ENG-1");
+    expect(comments).toHaveLength(130);
+    expect(comments[1]).toEqual({
+      id: "comment-2",
+      body: "Comment 2",
+      userId: fake.world.viewerId,
+      createdAt: "2026-01-01T00:02:00.000Z",
+      updatedAt: "2026-01-01T00:02:00.000Z",
+      url: expect.stringMatching(/#comment-2$/) as unknown,
+    });
+    // A comment by someone the workspace no longer has, or an integration, has no user.
+    expect(comments[0]?.userId).toBeNull();
+    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssueComments", "BfdIssueComments"]);
+  });
+
+  it("updates a comment the API key's user wrote, in place", async () => {
+    const updated = await source.updateComment("comment-2", "**bfd**: still in review");
+    expect(updated).toEqual({ id: "comment-2", url: expect.stringMatching(/#comment-2$/) as unknown });
+    const stored = fake.world.comments.find((comment) => comment.id === "comment-2");
+    expect(stored?.body).toBe("**bfd**: still in review");
+    expect(Date.parse(stored?.updatedAt ?? "")).toBeGreaterThan(Date.parse(stored?.createdAt ?? ""));
+    expect(fake.world.comments).toHaveLength(130);
+  });
+
+  it("refuses to update someone else's comment, saying why", async () => {
+    const error = await failure(source.updateComment("comment-1", "mine now"));
+    expect(error).toMatchObject({ code: "linear-forbidden", message: "Linear refused to update comment comment-1" });
+    expect(error.hint).toMatch(/only a comment's author/);
+    expect(fake.world.comments[0]?.body).toBe("Comment 1");
+  });
+
+  it("says so when the comment is gone", async () => {
+    const error = await failure(source.updateComment("comment-999", "text"));
+    expect(error).toMatchObject({ code: "comment-not-found", kind: "input" });
+  });
+
+  it.each([
+    [{ kind: "ratelimited", retryAfterSeconds: 0 }, 2, "updated"],
+    [{ kind: "http-status", status: 502 }, 1, "linear-unavailable"],
+  ] satisfies [LinearFault, number, string][])(
+    "retries an update after %o only when Linear cannot have applied it",
+    async (fault, requests, outcome) => {
+      fake.injectFault(fault);
+      const result = await source.updateComment("comment-2", "again").then(
+        () => "updated",
+        (error: unknown) => (error instanceof BfdError ? error.code : String(error)),
+      );
+      expect(result).toBe(outcome);
+      expect(fake.requestCount()).toBe(requests);
+    },
+  );
 });

@@ -49,7 +49,9 @@ const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> 
   BfdIssueAttachmentsPage: { id: "issue-id", after: "cursor" },
   BfdProjectDocumentsPage: { id: "project-id", after: "cursor" },
   BfdProjectExternalLinksPage: { id: "project-id", after: "cursor" },
+  BfdIssueComments: { id: "issue-id", after: null },
   BfdCreateComment: { issueId: "issue-id", body: "text" },
+  BfdUpdateComment: { id: "comment-id", body: "text" },
 };
 
 /** The connection fields a document selects that do not ask `pageInfo { hasNextPage endCursor }`, by path. */

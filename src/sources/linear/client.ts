@@ -18,7 +18,9 @@ import {
   CREATE_COMMENT,
   ISSUE_BY_BRANCH,
   ISSUE_BY_KEY,
+  ISSUE_COMMENTS,
   ISSUES_PAGE,
+  UPDATE_COMMENT,
   type LinearOperationName,
 } from "./documents.js";
 import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
@@ -27,10 +29,13 @@ import {
   CreateCommentDataSchema,
   IssueByBranchDataSchema,
   IssueByKeyDataSchema,
+  IssueCommentsDataSchema,
   IssuesPageDataSchema,
   mapIssue,
   mapPerson,
   parseLinearData,
+  UpdateCommentDataSchema,
+  type RawComment,
   type RawIssue,
 } from "./map.js";
 
@@ -57,6 +62,18 @@ export interface IssueListFilter {
   label?: string;
 }
 
+/** A comment on an issue, as bfd reads it to find (and update) its own. */
+export interface LinearComment {
+  id: string;
+  /** Markdown. */
+  body: string;
+  /** The author's Linear user id; null for comments by an integration or a deleted user. */
+  userId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  url: string;
+}
+
 export interface LinearSource {
   /**
    * ONE request for an ordinary issue: the issue by key (ENG-123), Linear URL or UUID, with everything the gates
@@ -75,6 +92,10 @@ export interface LinearSource {
   ): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
   /** commentCreate; returns the comment's id and URL. Retried only when Linear certainly did not apply it. */
   createComment(issueId: string, body: string): Promise<{ id: string; url: string }>;
+  /** Every comment on the issue (key or UUID), oldest first, all pages. */
+  listComments(issueId: string): Promise<LinearComment[]>;
+  /** commentUpdate: replaces the body of a comment the API key's user wrote. Retried like createComment. */
+  updateComment(commentId: string, body: string): Promise<{ id: string; url: string }>;
   /** What Linear's most recent reply said of the key's request and complexity budgets; null before any reply. */
   rateLimitStatus(): LinearRateLimitStatus | null;
 }
@@ -329,6 +350,82 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       if (!data.commentCreate.success || comment === null) {
         throw new UpstreamError("Linear", "linear-comment-failed", `Linear did not create the comment on ${id}`, {
           hint: "Check that the Linear user who owns LINEAR_API_KEY may comment on this issue.",
+        });
+      }
+      return { id: comment.id, url: comment.url };
+    },
+
+    async listComments(issueId) {
+      const id = issueId.trim();
+      if (id === "")
+        throw inputError("bad-issue-key", "No issue to read comments of", "Pass the issue key, e.g. ENG-123.");
+      const comments: RawComment[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: RunResult<z.infer<typeof IssueCommentsDataSchema>> = await run(
+          "BfdIssueComments",
+          ISSUE_COMMENTS,
+          { id, after },
+          IssueCommentsDataSchema,
+          `reading the comments of ${id}`,
+          { subject: id },
+        );
+        const { nodes, pageInfo } = page.data.issue.comments;
+        comments.push(...nodes);
+        if (!pageInfo.hasNextPage) break;
+        if (pageInfo.endCursor === null || pageInfo.endCursor === after) {
+          throw new UpstreamError(
+            "Linear",
+            "linear-bad-response",
+            `Linear said ${id}'s comments go on but gave no new cursor: bfd cannot read them all`,
+            { hint: "This is a bfd bug or a change in Linear's API: please report it with the output of --debug." },
+          );
+        }
+        after = pageInfo.endCursor;
+      }
+      return comments.map((comment) => ({
+        id: comment.id,
+        body: comment.body,
+        userId: comment.user?.id ?? null,
+        createdAt: comment.createdAt,
+        updatedAt: comment.updatedAt,
+        url: comment.url,
+      }));
+    },
+
+    async updateComment(commentId, body) {
+      const id = commentId.trim();
+      if (id === "") throw inputError("bad-comment-id", "No comment to update", "Pass the comment's id.");
+      let data: z.infer<typeof UpdateCommentDataSchema>;
+      try {
+        ({ data } = await run(
+          "BfdUpdateComment",
+          UPDATE_COMMENT,
+          { id, body },
+          UpdateCommentDataSchema,
+          `updating comment ${id}`,
+          { decide: linearWriteRetry, write: true },
+        ));
+      } catch (error) {
+        if (error instanceof BfdError && error.code === "linear-forbidden") {
+          throw new UpstreamError("Linear", "linear-forbidden", `Linear refused to update comment ${id}`, {
+            hint: "Linear lets only a comment's author edit it: bfd can update only comments posted with this LINEAR_API_KEY's user.",
+            cause: error,
+          });
+        }
+        if (error instanceof BfdError && error.code === "issue-not-found") {
+          throw inputError(
+            "comment-not-found",
+            `Comment ${id} was not found in Linear`,
+            "It may have been deleted: post a new comment instead.",
+          );
+        }
+        throw error;
+      }
+      const comment = data.commentUpdate.comment;
+      if (!data.commentUpdate.success || comment === null) {
+        throw new UpstreamError("Linear", "linear-comment-failed", `Linear did not update comment ${id}`, {
+          hint: "Check that the comment still exists and that the Linear user who owns LINEAR_API_KEY wrote it.",
         });
       }
       return { id: comment.id, url: comment.url };

@@ -10,7 +10,7 @@
  * connection multiplies everything inside it — nodes and pageInfo — by its `first`; one query may cost at most
  * 10,000 points, and bfd keeps each under COMPLEXITY_CEILING. Per item of a list, with its cursor:
  * labels 2.3, documents 2.5, external links 2.4, children 3.7, relations and inverse relations 4.8 each,
- * attachments 2.7; an issue's own fields about 15.
+ * attachments 2.7, comments 3.8; an issue's own fields about 15.
  *
  * - BfdIssueByKey / BfdIssueByBranch (ready, done): every list 50 deep (documents and links 20) ≈ 1,030 points.
  * - BfdIssuesPage (audit): lists AUDIT_LIST_SIZES deep ≈ 145 points an issue: 55 issues score 7,978, 56 would
@@ -54,7 +54,7 @@ const AUDIT_LIST_SIZES: ListSizes = {
  */
 export const AUDIT_PAGE_SIZE = 55;
 
-/** Items per follow-up page of one list; Linear allows up to 250. */
+/** Items per follow-up page of one list (and per page of comments); Linear allows up to 250. */
 export const FOLLOW_UP_PAGE_SIZE = 100;
 
 interface ListSizes {
@@ -90,6 +90,7 @@ const CHILD_NODE = "...BfdIssueRef";
 const RELATION_NODE = "type relatedIssue { ...BfdIssueRef }";
 const INVERSE_RELATION_NODE = "type issue { ...BfdIssueRef }";
 const ATTACHMENT_NODE = "url title subtitle sourceType createdAt";
+const COMMENT_NODE = "id body createdAt updatedAt url user { id }";
 
 function list(field: string, first: number, node: string): string {
   return `${field}(first: ${first}) { nodes { ${node} } ${PAGE_INFO} }`;
@@ -203,10 +204,26 @@ export const PROJECT_EXTERNAL_LINKS_PAGE = followUpPage(
   EXTERNAL_LINK_NODE,
 );
 
+/** One page of an issue's comments (`after` null for the first): each with its author's id, to find bfd's own. */
+export const ISSUE_COMMENTS = followUpPage("BfdIssueComments", "issue", "comments", COMMENT_NODE);
+
 /** Posts a Markdown comment on an issue. */
 export const CREATE_COMMENT = /* GraphQL */ `
   mutation BfdCreateComment($issueId: String!, $body: String!) {
     commentCreate(input: { issueId: $issueId, body: $body }) {
+      success
+      comment {
+        id
+        url
+      }
+    }
+  }
+`;
+
+/** Replaces a comment's body; Linear lets only the comment's author do it. */
+export const UPDATE_COMMENT = /* GraphQL */ `
+  mutation BfdUpdateComment($id: String!, $body: String!) {
+    commentUpdate(id: $id, input: { body: $body }) {
       success
       comment {
         id
@@ -228,7 +245,9 @@ export const LINEAR_DOCUMENTS = {
   BfdIssueAttachmentsPage: ISSUE_ATTACHMENTS_PAGE,
   BfdProjectDocumentsPage: PROJECT_DOCUMENTS_PAGE,
   BfdProjectExternalLinksPage: PROJECT_EXTERNAL_LINKS_PAGE,
+  BfdIssueComments: ISSUE_COMMENTS,
   BfdCreateComment: CREATE_COMMENT,
+  BfdUpdateComment: UPDATE_COMMENT,
 } as const;
 
 export type LinearOperationName = keyof typeof LINEAR_DOCUMENTS;

@@ -43,6 +43,16 @@ const AttachmentRawSchema = z.object({
   sourceType: z.string().nullable(),
   createdAt: z.string().nullable(),
 });
+const CommentRawSchema = z.object({
+  id: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  url: z.string(),
+  user: z.object({ id: z.string() }).nullable(),
+});
+export type RawComment = z.infer<typeof CommentRawSchema>;
+
 export const RawIssueSchema = z.object({
   id: z.string(),
   identifier: z.string(),
@@ -104,12 +114,17 @@ export const ListPageDataSchemas = {
   externalLinks: z.object({ project: z.object({ externalLinks: connectionOf(ExternalLinkRawSchema) }) }),
 };
 
+/** `data` of BfdIssueComments. */
+export const IssueCommentsDataSchema = z.object({ issue: z.object({ comments: connectionOf(CommentRawSchema) }) });
+
 const CommentPayloadSchema = z.object({
   success: z.boolean(),
   comment: z.object({ id: z.string(), url: z.string() }).nullable(),
 });
 /** `data` of BfdCreateComment. */
 export const CreateCommentDataSchema = z.object({ commentCreate: CommentPayloadSchema });
+/** `data` of BfdUpdateComment. */
+export const UpdateCommentDataSchema = z.object({ commentUpdate: CommentPayloadSchema });
 
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
