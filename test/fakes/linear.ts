@@ -35,10 +35,16 @@
  * - Rate limiting: no captured body was found. Linear's docs (via NOTES.md §8) and third-party clients say
  *   it comes as a GraphQL error with `extensions.code` RATELIMITED (HTTP 400), not necessarily a 429; this
  *   fake sends HTTP 400 with `type: "ratelimited"` (what the SDK keys on) and offers `http-429` separately.
+ * - Limits a naive fake hides (NOTES.md, "Limits and behaviours"): every query is scored by Linear's complexity
+ *   rule (test/fakes/linear-complexity.ts) before it runs; above `maxComplexity` it is refused with the body
+ *   Linear sends, and every reply says `x-complexity` and the request and complexity budgets left, spent truthfully;
+ *   a spent budget is answered RATELIMITED. Every connection is paged by `first` (default 50, at most 250) and
+ *   `after`, with a truthful `pageInfo`.
  * - Syntax errors use Apollo's GRAPHQL_PARSE_FAILED code with the validation shape: not verified.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { LINEAR_DEFAULT_PAGE_SIZE, LINEAR_MAX_COMPLEXITY, linearComplexity } from "./linear-complexity.js";
 import { listenOnLoopback } from "./loopback.js";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import {
@@ -136,6 +142,8 @@ export interface FakeComment {
   body: string;
   userId: string;
   createdAt: string;
+  /** Defaults to createdAt. */
+  updatedAt?: string;
   url: string;
 }
 
@@ -156,6 +164,8 @@ export interface RecordedRequest {
   query: string;
   variables: Record<string, unknown>;
   headers: Record<string, string>;
+  /** What the fake scored the query (test/fakes/linear-complexity.ts); null when it never got that far. */
+  complexity: number | null;
 }
 
 export type LinearFault =
@@ -173,6 +183,12 @@ export interface FakeLinearOptions {
   apiKey?: string;
   latencyMs?: number;
   maxLifetimeMs?: number;
+  /** A query scoring more than this is refused before it runs (default 10,000, Linear's limit). */
+  maxComplexity?: number;
+  /** Points per budget window (default 3,000,000); each executed query spends its score. */
+  complexityBudget?: number;
+  /** Requests per budget window (default 2,500, the limit seen on Linear's replies); each request spends one. */
+  requestBudget?: number;
 }
 
 export interface FakeLinear {
@@ -190,7 +206,19 @@ export interface FakeLinear {
 }
 
 const RATE_LIMIT_REQUESTS = 2_500;
+/**
+ * No captured complexity limit header was found (third-party summaries say 250,000 points an hour; NOTES.md §8 marks
+ * it unverified). bfd never assumes a number — it reads the headers — so the fake's default only has to outlast a
+ * test file that shares one fake; tests of a spent budget lower it with `complexityBudget`.
+ */
 const RATE_LIMIT_COMPLEXITY = 3_000_000;
+const BUDGET_WINDOW_MS = 3_600_000;
+/**
+ * Linear's largest page: third-party guides say `first` ranges 1–250, and n8n capped its Linear node at 250 after
+ * requests of 251 failed (n8n-io/n8n#9273). The error Linear gives is not published; the fake refuses with an
+ * "invalid input" error so a document asking for more fails loudly instead of being served.
+ */
+const MAX_PAGE_SIZE = 250;
 
 let cachedSchema: GraphQLSchema | undefined;
 
@@ -427,6 +455,20 @@ function entityNotFound(entity: string): LinearShapedError {
   });
 }
 
+/**
+ * Linear lets a user edit only their own comments (so third-party clients check authorship before offering an edit,
+ * e.g. pearl's docs/issue-comment-editing-spec.org). What the API answers otherwise is not published: the fake answers
+ * with the SDK's "forbidden" type in the shape of Linear's 403 body (test/e2e/faults.test.ts).
+ */
+function notTheAuthor(): LinearShapedError {
+  return new LinearShapedError("Forbidden", 403, {
+    type: "forbidden",
+    code: "FORBIDDEN",
+    statusCode: 403,
+    userError: true,
+  });
+}
+
 /** The fake was asked for something it does not implement: fail the test, never answer approximately. */
 class FakeUnsupportedError extends Error {
   constructor(what: string) {
@@ -444,6 +486,48 @@ const AUTH_ERROR_BODY = {
         statusCode: 401,
         userError: true,
         userPresentableMessage: "You need to authenticate to access this operation.",
+      },
+    },
+  ],
+};
+
+/**
+ * Linear's refusal of a query scoring above the limit, verbatim from a body captured from api.linear.app (HTTP 400,
+ * "Bad Request"; contentful-labs/gqli.rb#23, an introspection query). bfd's client recognises it by "complex" in the
+ * message (`fromLinearError`), which is the SDK's `userPresentableMessage`; the score is in that message only.
+ */
+function tooComplexBody(complexity: number, limit: number): unknown {
+  return {
+    errors: [
+      {
+        message: "Query too complex",
+        extensions: {
+          code: "INPUT_ERROR",
+          type: "invalid input",
+          userError: true,
+          userPresentableMessage: `The query is too complex. Complexity: ${complexity}. Maximum allowed complexity: ${limit}.`,
+          meta: {},
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * A spent budget. No captured body was found: Linear's docs (via NOTES.md §8) and third-party clients say it comes as
+ * a GraphQL error with `extensions.code` RATELIMITED (HTTP 400), not necessarily a 429; `type: "ratelimited"` is what
+ * the SDK keys on. Which budget ran out shows only in the remaining counts of the rate-limit headers.
+ */
+const RATE_LIMITED_BODY = {
+  errors: [
+    {
+      message: "Rate limit exceeded",
+      extensions: {
+        type: "ratelimited",
+        code: "RATELIMITED",
+        statusCode: 429,
+        userError: true,
+        userPresentableMessage: "You have exceeded the rate limit. Please try again later.",
       },
     },
   ],
@@ -486,7 +570,15 @@ function connection<T extends Node>(items: readonly T[], args: Args): View {
   if (args["orderBy"] !== undefined && args["orderBy"] !== null && args["orderBy"] !== "createdAt") {
     throw new FakeUnsupportedError(`orderBy ${String(args["orderBy"])}`);
   }
-  const first = typeof args["first"] === "number" ? args["first"] : 50;
+  const first = typeof args["first"] === "number" ? args["first"] : LINEAR_DEFAULT_PAGE_SIZE;
+  if (first < 0 || first > MAX_PAGE_SIZE) {
+    throw new LinearShapedError(`first must be between 0 and ${MAX_PAGE_SIZE}`, 400, {
+      type: "invalid input",
+      code: "INPUT_ERROR",
+      statusCode: 400,
+      userError: true,
+    });
+  }
   const after = optionalString(args, "after");
   let start = 0;
   if (after !== undefined) {
@@ -620,7 +712,7 @@ function commentView(world: LinearWorld, comment: FakeComment): View & Node {
     body: comment.body,
     url: comment.url,
     createdAt: comment.createdAt,
-    updatedAt: comment.createdAt,
+    updatedAt: comment.updatedAt ?? comment.createdAt,
     user: user === undefined ? null : userView(user),
   };
 }
@@ -708,6 +800,11 @@ function rootValue(world: LinearWorld): View {
       if (issue === undefined) throw entityNotFound("Issue");
       return issueView(world, issue);
     },
+    project: (args: Args) => {
+      const project = world.projects.find((candidate) => candidate.id === optionalString(args, "id"));
+      if (project === undefined) throw entityNotFound("Project");
+      return projectView(project);
+    },
     issueVcsBranchSearch: (args: Args) => {
       const branch = optionalString(args, "branchName");
       const issue = world.issues.find((candidate) => candidate.branchName === branch);
@@ -741,6 +838,20 @@ function rootValue(world: LinearWorld): View {
         url: `${issue.url}#comment-${id.slice(0, 8)}`,
       };
       world.comments.push(comment);
+      return { success: true, lastSyncId: world.comments.length, comment: commentView(world, comment) };
+    },
+    commentUpdate: (args: Args) => {
+      const input = args["input"];
+      if (!isRecord(input)) throw new FakeUnsupportedError("commentUpdate without input");
+      for (const key of Object.keys(input))
+        if (key !== "body") throw new FakeUnsupportedError(`CommentUpdateInput.${key}`);
+      if (args["skipEditedAt"] !== undefined && args["skipEditedAt"] !== null)
+        throw new FakeUnsupportedError("commentUpdate(skipEditedAt:)");
+      const comment = world.comments.find((candidate) => candidate.id === optionalString(args, "id"));
+      if (comment === undefined) throw entityNotFound("Comment");
+      if (comment.userId !== world.viewerId) throw notTheAuthor();
+      if (typeof input["body"] === "string") comment.body = input["body"];
+      comment.updatedAt = new Date().toISOString();
       return { success: true, lastSyncId: world.comments.length, comment: commentView(world, comment) };
     },
   };
@@ -830,21 +941,30 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
   const faults: LinearFault[] = [];
   const faultUses = new Map<LinearFault, number>();
   let latencyMs = initialLatency;
-  let requestsRemaining = RATE_LIMIT_REQUESTS;
-
-  const rateLimitHeaders = (): Record<string, string> => {
-    const reset = String(Date.now() + 3_600_000);
-    return {
-      "x-ratelimit-requests-limit": String(RATE_LIMIT_REQUESTS),
-      "x-ratelimit-requests-remaining": String(requestsRemaining),
-      "x-ratelimit-requests-reset": reset,
-      "x-ratelimit-complexity-limit": String(RATE_LIMIT_COMPLEXITY),
-      "x-ratelimit-complexity-remaining": String(
-        RATE_LIMIT_COMPLEXITY - (RATE_LIMIT_REQUESTS - requestsRemaining) * 700,
-      ),
-      "x-ratelimit-complexity-reset": reset,
-    };
+  const maxComplexity = options.maxComplexity ?? LINEAR_MAX_COMPLEXITY;
+  const requestBudget = options.requestBudget ?? RATE_LIMIT_REQUESTS;
+  const complexityBudget = options.complexityBudget ?? RATE_LIMIT_COMPLEXITY;
+  // Linear's buckets leak continuously (leaky bucket, linear.app/developers/rate-limiting); the fake's fill up at
+  // once when the window ends, which is the moment Linear's reset headers name ("when the bucket is full again").
+  let windowEndsAt = Date.now() + BUDGET_WINDOW_MS;
+  let requestsRemaining = requestBudget;
+  let complexityRemaining = complexityBudget;
+  const refillWhenDue = (): void => {
+    if (Date.now() < windowEndsAt) return;
+    windowEndsAt = Date.now() + BUDGET_WINDOW_MS;
+    requestsRemaining = requestBudget;
+    complexityRemaining = complexityBudget;
   };
+
+  /** On every reply, as Linear sends them (epoch milliseconds for the resets, as captured from api.linear.app). */
+  const rateLimitHeaders = (): Record<string, string> => ({
+    "x-ratelimit-requests-limit": String(requestBudget),
+    "x-ratelimit-requests-remaining": String(requestsRemaining),
+    "x-ratelimit-requests-reset": String(windowEndsAt),
+    "x-ratelimit-complexity-limit": String(complexityBudget),
+    "x-ratelimit-complexity-remaining": String(complexityRemaining),
+    "x-ratelimit-complexity-reset": String(windowEndsAt),
+  });
 
   const takeFault = (): LinearFault | undefined => {
     const fault = faults[0];
@@ -864,7 +984,10 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     res.end(reply.body);
   };
 
-  const executeBody = (body: ParsedBody): { reply: Reply; document?: DocumentNode; result?: ExecutionResult } => {
+  const executeBody = (
+    body: ParsedBody,
+    recorded: RecordedRequest,
+  ): { reply: Reply; document?: DocumentNode; result?: ExecutionResult } => {
     let document: DocumentNode;
     try {
       document = parse(body.query);
@@ -881,6 +1004,13 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     ) {
       throw new FakeUnsupportedError("subscriptions");
     }
+    // Scored before it runs: a query too complex, or dearer than the budget left, is never executed.
+    const complexity = linearComplexity(schema, document, body.variables, body.operationName);
+    recorded.complexity = complexity;
+    const scored = { "x-complexity": String(complexity) };
+    if (complexity > maxComplexity) return { reply: json(400, tooComplexBody(complexity, maxComplexity), scored) };
+    if (complexity > complexityRemaining) return { reply: json(400, RATE_LIMITED_BODY, scored) };
+    complexityRemaining -= complexity;
     const result = execute({
       schema,
       document,
@@ -893,7 +1023,8 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       // Variable coercion failed before execution: a request error, like validation.
       return { reply: json(400, requestErrorBody(result.errors, "BAD_USER_INPUT")), document, result };
     }
-    return { reply: executionReply(result), document, result };
+    const reply = executionReply(result);
+    return { reply: { ...reply, headers: { ...reply.headers, ...scored } }, document, result };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -901,12 +1032,16 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     const raw = Buffer.concat(chunks).toString("utf8");
     const body = readBody(raw);
-    requests.push({
+    const recorded: RecordedRequest = {
       operationName: body?.operationName ?? null,
       query: body?.query ?? raw,
       variables: body?.variables ?? {},
       headers: flattenHeaders(req.headers),
-    });
+      complexity: null,
+    };
+    requests.push(recorded);
+    refillWhenDue();
+    const requestBudgetSpent = requestsRemaining === 0;
     requestsRemaining = Math.max(0, requestsRemaining - 1);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
@@ -949,34 +1084,17 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
           });
           return;
         case "ratelimited": {
+          // Says the request budget is spent without spending it, so the request after the fault is answered.
           const retryAfter = fault.retryAfterSeconds ?? 60;
-          requestsRemaining = 0;
           const reset = String(Date.now() + retryAfter * 1000);
           send(
             res,
-            json(
-              400,
-              {
-                errors: [
-                  {
-                    message: "Rate limit exceeded",
-                    extensions: {
-                      type: "ratelimited",
-                      code: "RATELIMITED",
-                      statusCode: 429,
-                      userError: true,
-                      userPresentableMessage: "You have exceeded the rate limit. Please try again later.",
-                    },
-                  },
-                ],
-              },
-              {
-                "retry-after": String(retryAfter),
-                "x-ratelimit-requests-remaining": "0",
-                "x-ratelimit-requests-reset": reset,
-                "x-ratelimit-complexity-reset": reset,
-              },
-            ),
+            json(400, RATE_LIMITED_BODY, {
+              "retry-after": String(retryAfter),
+              "x-ratelimit-requests-remaining": "0",
+              "x-ratelimit-requests-reset": reset,
+              "x-ratelimit-complexity-reset": reset,
+            }),
           );
           return;
         }
@@ -1003,6 +1121,10 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       send(res, json(401, AUTH_ERROR_BODY));
       return;
     }
+    if (requestBudgetSpent) {
+      send(res, json(400, RATE_LIMITED_BODY));
+      return;
+    }
     if (body === undefined) {
       send(
         res,
@@ -1017,7 +1139,7 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       );
       return;
     }
-    const { reply, result } = executeBody(body);
+    const { reply, result } = executeBody(body, recorded);
     if (fault?.kind === "partial-data" && result?.data !== undefined && result.data !== null) {
       const firstField = Object.keys(result.data)[0] ?? "issue";
       send(
@@ -1068,7 +1190,9 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       faults.length = 0;
       faultUses.clear();
       latencyMs = initialLatency;
-      requestsRemaining = RATE_LIMIT_REQUESTS;
+      windowEndsAt = Date.now() + BUDGET_WINDOW_MS;
+      requestsRemaining = requestBudget;
+      complexityRemaining = complexityBudget;
     },
     setLatency: (ms) => {
       latencyMs = ms;

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BfdError, UpstreamError } from "../../src/errors.js";
+import { COMPLEXITY_CEILING } from "../../src/sources/linear/documents.js";
 import { createLinearSource, type LinearSource } from "../../src/sources/linear/index.js";
 import { realRetryDeps, type RetryDeps, type RetryPolicy } from "../../src/sources/retry-policy.js";
 import type { RequestRecord } from "../../src/sources/trail.js";
@@ -11,7 +13,9 @@ import {
   relate,
   startFakeLinear,
   type FakeLinear,
+  type FakeLinearOptions,
   type LinearFault,
+  type LinearWorld,
 } from "../fakes/linear.js";
 
 const POLICY: RetryPolicy = { maxAttempts: 3, timeoutMs: 2_000, deadlineMs: 10_000, baseDelayMs: 1, maxDelayMs: 5 };
@@ -174,7 +178,7 @@ describe("the Linear source against the fake Linear", () => {
       const error = await failure(source.fetchIssue("ENG-123"));
       expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
       expect(error.message).toMatch(
-        /^Linear rate limit reached while reading ENG-123 \(0 requests remaining, \d+ complexity points remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z; 3 attempts\)$/,
+        /^Linear rate limit reached while reading ENG-123 \(0 requests remaining, resets at \d{4}-\d\d-\d\dT[\d:.]+Z; 3 attempts\)$/,
       );
       expect(fake.requestCount()).toBe(POLICY.maxAttempts);
     });
@@ -396,13 +400,28 @@ describe("the Linear audit listing", () => {
     expect(fake.requests.every((request) => request.operationName === "BfdIssuesPage")).toBe(true);
   });
 
-  it("refetches an issue whose blockers overflowed the audit page, so none is missed", async () => {
+  it("reads on the blockers that did not fit the audit page, so none is missed", async () => {
     const source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
     const { issues, requests } = await source.listIssues({ teamKey: "OPS", stateName: "Ready" }, 10);
     expect(issues.map((issue) => issue.identifier)).toEqual(["OPS-1", "OPS-2"]);
-    expect(issues[1]?.blockedBy).toHaveLength(12);
-    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssuesPage", "BfdIssuesById"]);
+    expect(issues[1]?.blockedBy.map((ref) => ref.identifier)).toEqual(
+      Array.from({ length: 12 }, (_, n) => `OPS-${300 + n}`),
+    );
+    expect(fake.requests.map((request) => request.operationName)).toEqual([
+      "BfdIssuesPage",
+      "BfdIssueInverseRelationsPage",
+    ]);
+    expect(fake.requests[1]?.variables).toMatchObject({
+      id: fake.world.issues.find((i) => i.identifier === "OPS-2")?.id,
+    });
     expect(requests).toBe(2);
+  });
+
+  it("keeps every audit page within bfd's complexity ceiling", async () => {
+    const source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+    await source.listIssues({ teamKey: "eng" }, 250);
+    const scores = fake.requests.map((request) => request.complexity ?? Number.NaN);
+    expect(Math.max(...scores)).toBeLessThanOrEqual(COMPLEXITY_CEILING);
   });
 
   it.each([
@@ -415,4 +434,297 @@ describe("the Linear audit listing", () => {
     const { issues } = await source.listIssues(filter, 500);
     expect(issues.filter((issue) => !issue.title.startsWith("Blocker"))).toHaveLength(expected);
   });
+});
+
+/** ENG-1 with `counts` of each list, every item distinct; the blocker among the inverse relations is the `blockerAt`th. */
+function longListsWorld(counts: {
+  inverse?: number;
+  blockerAt?: number;
+  attachments?: number;
+  mrAt?: number;
+  labels?: number;
+  children?: number;
+  documents?: number;
+  comments?: number;
+}): LinearWorld {
+  const world = emptyWorld();
+  world.projects.push({
+    id: "prj-long",
+    name: "Long lists",
+    url: "https://linear.app/acme/project/long-lists",
+    description: "",
+    content: null,
+    documents: Array.from({ length: counts.documents ?? 0 }, (_, n) => ({
+      id: `doc-${n + 1}`,
+      title: `Doc ${n + 1}`,
+      url: `https://linear.app/acme/document/doc-${n + 1}`,
+      content: null,
+    })),
+    externalLinks: [],
+  });
+  const issue = addIssue(world, {
+    identifier: "ENG-1",
+    projectId: "prj-long",
+    labels: Array.from({ length: counts.labels ?? 0 }, (_, n) => `Label ${n + 1}`),
+    attachments: Array.from({ length: counts.attachments ?? 0 }, (_, n) => ({
+      id: `attachment-${n + 1}`,
+      url:
+        n + 1 === counts.mrAt
+          ? "https://gitlab.acme.example/shop/web/-/merge_requests/7"
+          : `https://acme.slack.com/archives/C1/p${n + 1}`,
+      title: `Attachment ${n + 1}`,
+      subtitle: null,
+      sourceType: n + 1 === counts.mrAt ? "gitlab" : "slack",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    })),
+  });
+  for (let n = 1; n <= (counts.children ?? 0); n += 1)
+    addIssue(world, { identifier: `ENG-${2000 + n}`, parentId: issue.id });
+  for (let n = 1; n <= (counts.inverse ?? 0); n += 1) {
+    addIssue(world, { identifier: `ENG-${1000 + n}`, stateName: "In Progress", stateType: "started" });
+    relate(world, `ENG-${1000 + n}`, n === counts.blockerAt ? "blocks" : "related", "ENG-1");
+  }
+  for (let n = 1; n <= (counts.comments ?? 0); n += 1) {
+    world.comments.push({
+      id: `comment-${n}`,
+      issueId: issue.id,
+      body: `Comment ${n}`,
+      userId: n % 2 === 0 ? world.viewerId : "someone-else",
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+      url: `${issue.url}#comment-${n}`,
+    });
+  }
+  return world;
+}
+
+describe("Linear's paged lists, read whole", () => {
+  const fakes: FakeLinear[] = [];
+  async function sourceFor(world: LinearWorld, options: FakeLinearOptions = {}) {
+    const fake = await startFakeLinear(world, options);
+    fakes.push(fake);
+    return { fake, source: createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY }) };
+  }
+  afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
+
+  it("reads an ordinary issue in one request", async () => {
+    const { fake, source } = await sourceFor(longListsWorld({ inverse: 50, attachments: 50, labels: 50 }));
+    const { issue } = await source.fetchIssue("ENG-1");
+    expect(issue.related).toHaveLength(50);
+    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssueByKey"]);
+  });
+
+  it("finds the blocker that is the 100th of 120 relations, in one more request", async () => {
+    const { fake, source } = await sourceFor(longListsWorld({ inverse: 120, blockerAt: 100 }));
+    const { issue } = await source.fetchIssue("ENG-1");
+    expect(issue.blockedBy.map((ref) => ref.identifier)).toEqual(["ENG-1100"]);
+    expect(issue.related).toHaveLength(119);
+    expect(fake.requests.map((request) => request.operationName)).toEqual([
+      "BfdIssueByKey",
+      "BfdIssueInverseRelationsPage",
+    ]);
+  });
+
+  it("finds the merge request that is the 55th of 60 attachments", async () => {
+    const { fake, source } = await sourceFor(longListsWorld({ attachments: 60, mrAt: 55 }));
+    const { issue } = await source.fetchIssue("ENG-1");
+    expect(issue.attachments).toHaveLength(60);
+    expect(issue.attachments[54]?.url).toBe("https://gitlab.acme.example/shop/web/-/merge_requests/7");
+    expect(fake.requestCount()).toBe(2);
+  });
+
+  it("reads a long list page after page until it ends", async () => {
+    const { fake, source } = await sourceFor(longListsWorld({ attachments: 260 }));
+    const { issue } = await source.fetchIssue("ENG-1");
+    expect(issue.attachments.map((attachment) => attachment.title)).toEqual(
+      Array.from({ length: 260 }, (_, n) => `Attachment ${n + 1}`),
+    );
+    // 50 on the issue, then 100, 100 and the last 10.
+    expect(fake.requests.map((request) => request.operationName)).toEqual([
+      "BfdIssueByKey",
+      "BfdIssueAttachmentsPage",
+      "BfdIssueAttachmentsPage",
+      "BfdIssueAttachmentsPage",
+    ]);
+  });
+
+  it("reads every list that has more in the same wave, one follow-up per list", async () => {
+    const { fake, source } = await sourceFor(
+      longListsWorld({ labels: 60, children: 60, attachments: 60, inverse: 60, documents: 30 }),
+    );
+    const { issue } = await source.fetchIssue("ENG-1");
+    expect([
+      issue.labels.length,
+      issue.children.length,
+      issue.attachments.length,
+      issue.related.length,
+      issue.project?.documents.length,
+    ]).toEqual([60, 60, 60, 60, 30]);
+    expect(fake.requests[0]?.operationName).toBe("BfdIssueByKey");
+    expect(
+      fake.requests
+        .slice(1)
+        .map((request) => request.operationName)
+        .sort(),
+    ).toEqual([
+      "BfdIssueAttachmentsPage",
+      "BfdIssueChildrenPage",
+      "BfdIssueInverseRelationsPage",
+      "BfdIssueLabelsPage",
+      "BfdProjectDocumentsPage",
+    ]);
+  });
+
+  it("reads a project's documents once for all the audit issues in that project", async () => {
+    const world = longListsWorld({ documents: 7 });
+    addIssue(world, { identifier: "ENG-2", projectId: "prj-long" });
+    const { fake, source } = await sourceFor(world);
+    const { issues, requests } = await source.listIssues({ teamKey: "ENG" }, 10);
+    expect(issues.map((issue) => issue.project?.documents.length)).toEqual([7, 7]);
+    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssuesPage", "BfdProjectDocumentsPage"]);
+    expect(requests).toBe(2);
+  });
+
+  it("fails naming the list when the rest of it cannot be read, rather than answer with part of it", async () => {
+    // The issue read (1,031 points) fits the budget; the follow-up page (482) does not.
+    const { fake, source } = await sourceFor(longListsWorld({ inverse: 120, blockerAt: 100 }), {
+      complexityBudget: 1_200,
+    });
+    const error = await failure(source.fetchIssue("ENG-1"));
+    expect(error).toMatchObject({ code: "linear-rate-limited", kind: "upstream" });
+    expect(error.message).toMatch(
+      /^Linear rate limit reached while reading the rest of ENG-1's blockers and incoming relations \(169 complexity points remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/,
+    );
+    expect(fake.requests.slice(1).every((request) => request.operationName === "BfdIssueInverseRelationsPage")).toBe(
+      true,
+    );
+  });
+
+  it("refuses a list that says it goes on without a cursor to go on from", async () => {
+    const { fake, source } = await sourceFor(longListsWorld({}));
+    const recorded = JSON.parse(
+      readFileSync(new URL("../fixtures/linear/responses/issue-ENG-123.json", import.meta.url), "utf8"),
+    ) as { data: { issue: { relations: { pageInfo: unknown } } } };
+    recorded.data.issue.relations.pageInfo = { hasNextPage: true, endCursor: null };
+    fake.injectFault({
+      kind: "http-status",
+      status: 200,
+      contentType: "application/json",
+      body: JSON.stringify(recorded),
+    });
+    const error = await failure(source.fetchIssue("ENG-123"));
+    expect(error).toMatchObject({
+      code: "linear-bad-response",
+      message:
+        "Linear said ENG-123's relations go on but gave no cursor to read on from: bfd cannot read the list whole",
+    });
+  });
+});
+
+describe("Linear's budgets and refusals", () => {
+  const fakes: FakeLinear[] = [];
+  async function sourceFor(options: FakeLinearOptions = {}) {
+    const fake = await startFakeLinear(defaultWorld(), options);
+    fakes.push(fake);
+    return { fake, source: createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY }) };
+  }
+  afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
+
+  it("remembers what Linear's last reply said of the budgets", async () => {
+    const { fake, source } = await sourceFor({ requestBudget: 100, complexityBudget: 50_000 });
+    expect(source.rateLimitStatus()).toBeNull();
+    await source.fetchIssue("ENG-123");
+    const cost = fake.requests[0]?.complexity ?? 0;
+    expect(source.rateLimitStatus()).toEqual({
+      requests: { limit: 100, remaining: 99, resetsAt: expect.any(Number) as unknown },
+      complexity: { limit: 50_000, remaining: 50_000 - cost, resetsAt: expect.any(Number) as unknown },
+      lastQueryComplexity: cost,
+    });
+    expect(source.rateLimitStatus()?.complexity.resetsAt).toBeGreaterThan(Date.now());
+  });
+
+  it("reports a query Linear refuses as too complex at once, with the score, without retrying", async () => {
+    const { fake, source } = await sourceFor({ maxComplexity: 500 });
+    const error = await failure(source.fetchIssue("ENG-123"));
+    expect(error).toMatchObject({
+      code: "linear-too-complex",
+      kind: "upstream",
+      message:
+        "Linear refused bfd's BfdIssueByKey query as too complex: The query is too complex. Complexity: 1031. Maximum allowed complexity: 500.",
+    });
+    expect(fake.requestCount()).toBe(1);
+  });
+
+  it.each([
+    [{ complexityBudget: 400 }, /\(400 complexity points remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/],
+    [{ requestBudget: 0 }, /\(0 requests remaining, resets at [\d-]+T[\d:.]+Z; 3 attempts\)$/],
+  ])("names the spent budget %o and when it resets", async (options, message) => {
+    const { source } = await sourceFor(options);
+    const error = await failure(source.fetchIssue("ENG-123"));
+    expect(error.code).toBe("linear-rate-limited");
+    expect(error.message).toMatch(/^Linear rate limit reached while reading ENG-123 /);
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe("comments bfd can update", () => {
+  let fake: FakeLinear;
+  let source: LinearSource;
+  beforeEach(async () => {
+    fake = await startFakeLinear(longListsWorld({ comments: 130 }));
+    source = createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: fake.url, policy: POLICY });
+  });
+  afterEach(() => fake.close());
+
+  it("lists every comment of an issue, all pages, with its author", async () => {
+    const comments = await source.listComments("ENG-1");
+    expect(comments).toHaveLength(130);
+    expect(comments[1]).toEqual({
+      id: "comment-2",
+      body: "Comment 2",
+      userId: fake.world.viewerId,
+      createdAt: "2026-01-01T00:02:00.000Z",
+      updatedAt: "2026-01-01T00:02:00.000Z",
+      url: expect.stringMatching(/#comment-2$/) as unknown,
+    });
+    // A comment by someone the workspace no longer has, or an integration, has no user.
+    expect(comments[0]?.userId).toBeNull();
+    expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdIssueComments", "BfdIssueComments"]);
+  });
+
+  it("updates a comment the API key's user wrote, in place", async () => {
+    const updated = await source.updateComment("comment-2", "**bfd**: still in review");
+    expect(updated).toEqual({ id: "comment-2", url: expect.stringMatching(/#comment-2$/) as unknown });
+    const stored = fake.world.comments.find((comment) => comment.id === "comment-2");
+    expect(stored?.body).toBe("**bfd**: still in review");
+    expect(Date.parse(stored?.updatedAt ?? "")).toBeGreaterThan(Date.parse(stored?.createdAt ?? ""));
+    expect(fake.world.comments).toHaveLength(130);
+  });
+
+  it("refuses to update someone else's comment, saying why", async () => {
+    const error = await failure(source.updateComment("comment-1", "mine now"));
+    expect(error).toMatchObject({ code: "linear-forbidden", message: "Linear refused to update comment comment-1" });
+    expect(error.hint).toMatch(/only a comment's author/);
+    expect(fake.world.comments[0]?.body).toBe("Comment 1");
+  });
+
+  it("says so when the comment is gone", async () => {
+    const error = await failure(source.updateComment("comment-999", "text"));
+    expect(error).toMatchObject({ code: "comment-not-found", kind: "input" });
+  });
+
+  it.each([
+    [{ kind: "ratelimited", retryAfterSeconds: 0 }, 2, "updated"],
+    [{ kind: "http-status", status: 502 }, 1, "linear-unavailable"],
+  ] satisfies [LinearFault, number, string][])(
+    "retries an update after %o only when Linear cannot have applied it",
+    async (fault, requests, outcome) => {
+      fake.injectFault(fault);
+      const result = await source.updateComment("comment-2", "again").then(
+        () => "updated",
+        (error: unknown) => (error instanceof BfdError ? error.code : String(error)),
+      );
+      expect(result).toBe(outcome);
+      expect(fake.requestCount()).toBe(requests);
+    },
+  );
 });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  hasTruncatedLists,
   IssueByBranchDataSchema,
   IssueByKeyDataSchema,
   IssuesPageDataSchema,
@@ -132,16 +131,21 @@ describe("mapping Linear's issue JSON to the WorkItem issue", () => {
     expect(data.issueVcsBranchSearch).toBeNull();
   });
 
-  it("reads an audit page and tells whether an issue's nested lists were cut", () => {
+  it("reads an audit page with the cursor of every list, so a longer list can be read on", () => {
     const page = parseLinearData("BfdIssuesPage", IssuesPageDataSchema, recorded("issues-page-ENG.json"));
     expect(page.issues.nodes.map((node) => node.identifier)).toEqual(["ENG-99", "ENG-100", "ENG-118"]);
     expect(page.issues.pageInfo.hasNextPage).toBe(true);
-    expect(page.issues.nodes.map(hasTruncatedLists)).toEqual([false, false, false]);
-    const [first] = page.issues.nodes;
-    if (first === undefined) throw new Error("empty page");
-    expect(
-      hasTruncatedLists({ ...first, inverseRelations: { ...first.inverseRelations, pageInfo: { hasNextPage: true } } }),
-    ).toBe(true);
+    expect(page.issues.nodes.map((node) => node.inverseRelations.pageInfo)).toEqual([
+      { hasNextPage: false, endCursor: "cursor-8" },
+      { hasNextPage: false, endCursor: null },
+      { hasNextPage: false, endCursor: null },
+    ]);
+  });
+
+  it("refuses a list without its pageInfo rather than take it as whole", () => {
+    const cut = structuredClone(recorded("issue-ENG-123.json")) as { issue: { relations: Record<string, unknown> } };
+    delete cut.issue.relations["pageInfo"];
+    expect(() => parseLinearData("BfdIssueByKey", IssueByKeyDataSchema, cut)).toThrow(/issue\.relations\.pageInfo/);
   });
 
   it("names the path when Linear's answer lacks a field the document asked for", () => {

@@ -12,27 +12,30 @@ import {
 } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
 import { bodyFailure, requestWithPolicy, statusFailure, type AttemptInfo, type HttpReply } from "../upstream.js";
+import { rateLimitStatusFrom, type LinearRateLimitStatus } from "./budget.js";
 import {
   AUDIT_PAGE_SIZE,
   CREATE_COMMENT,
   ISSUE_BY_BRANCH,
   ISSUE_BY_KEY,
-  ISSUES_BY_ID,
+  ISSUE_COMMENTS,
   ISSUES_PAGE,
-  REFETCH_BATCH_SIZE,
+  UPDATE_COMMENT,
   type LinearOperationName,
 } from "./documents.js";
 import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
+import { readListsWhole, type RunPage } from "./lists.js";
 import {
   CreateCommentDataSchema,
-  hasTruncatedLists,
   IssueByBranchDataSchema,
   IssueByKeyDataSchema,
-  IssuesByIdDataSchema,
+  IssueCommentsDataSchema,
   IssuesPageDataSchema,
   mapIssue,
   mapPerson,
   parseLinearData,
+  UpdateCommentDataSchema,
+  type RawComment,
   type RawIssue,
 } from "./map.js";
 
@@ -59,15 +62,29 @@ export interface IssueListFilter {
   label?: string;
 }
 
+/** A comment on an issue, as bfd reads it to find (and update) its own. */
+export interface LinearComment {
+  id: string;
+  /** Markdown. */
+  body: string;
+  /** The author's Linear user id; null for comments by an integration or a deleted user. */
+  userId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  url: string;
+}
+
 export interface LinearSource {
-  /** ONE request: the issue by key (ENG-123), Linear URL or UUID, with everything the gates need, and `viewer`. */
+  /**
+   * ONE request for an ordinary issue: the issue by key (ENG-123), Linear URL or UUID, with everything the gates
+   * need, and `viewer`. A list longer than a page (relations, attachments, …) is read on until it is whole.
+   */
   fetchIssue(key: string): Promise<{ issue: Issue; viewer: Person | null }>;
-  /** ONE request: issueVcsBranchSearch(branch) with the same issue fields, and viewer. issue null when no match. */
+  /** issueVcsBranchSearch(branch) with the same issue fields (and lists read whole), and viewer; null when no match. */
   fetchIssueByBranch(branch: string): Promise<{ issue: Issue | null; viewer: Person | null }>;
   /**
-   * Audit: issues(filter:) with cursor pagination, never one request per issue. `requests` counts HTTP
-   * exchanges, retries included. Issues whose nested lists overflowed the audit page are refetched in
-   * batches of REFETCH_BATCH_SIZE.
+   * Audit: issues(filter:) with cursor pagination, never one request per issue; the lists of every issue that has
+   * more than the page carried are then read on together. `requests` counts HTTP exchanges, retries included.
    */
   listIssues(
     filter: IssueListFilter,
@@ -75,6 +92,12 @@ export interface LinearSource {
   ): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
   /** commentCreate; returns the comment's id and URL. Retried only when Linear certainly did not apply it. */
   createComment(issueId: string, body: string): Promise<{ id: string; url: string }>;
+  /** Every comment on the issue (key or UUID), oldest first, all pages. */
+  listComments(issueId: string): Promise<LinearComment[]>;
+  /** commentUpdate: replaces the body of a comment the API key's user wrote. Retried like createComment. */
+  updateComment(commentId: string, body: string): Promise<{ id: string; url: string }>;
+  /** What Linear's most recent reply said of the key's request and complexity budgets; null before any reply. */
+  rateLimitStatus(): LinearRateLimitStatus | null;
 }
 
 const KEY_PATTERN = /^([A-Za-z][A-Za-z0-9]{0,9})-([0-9]{1,9})$/;
@@ -142,6 +165,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const startedAt = options.startedAt ?? deps.now();
   // The SDK's own options: Authorization exactly as Linear wants it (the raw key, no Bearer) and its User-Agent.
   const baseHeaders = { ...(client.options.headers as Record<string, string>), "Content-Type": "application/json" };
+  let lastRateLimitStatus: LinearRateLimitStatus | null = null;
 
   /**
    * One GraphQL exchange per attempt through the shared transport (src/sources/upstream.ts): bfd's own `fetch`, so
@@ -150,6 +174,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
    * the SDK does it (`parseLinearError` over a `GraphQLClientError`, what `LinearGraphQLClient.rawRequest` builds).
    */
   function readReply(reply: HttpReply, at: AttemptInfo, query: string, variables: Record<string, unknown>): unknown {
+    lastRateLimitStatus = rateLimitStatusFrom(reply.headers) ?? lastRateLimitStatus;
     const ok = reply.status >= 200 && reply.status < 300;
     const contentType = reply.headers["content-type"] ?? "";
     const fatalStatus = reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500;
@@ -237,13 +262,22 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     }
   }
 
+  const runPage: RunPage = (operation, query, variables, schema, doing) =>
+    run(operation, query, variables, schema, doing);
+
+  /** The issue with every list whole: ONE request when each fits its first page. */
+  async function wholeIssue(raw: RawIssue): Promise<Issue> {
+    await readListsWhole([raw], runPage);
+    return mapIssue(raw);
+  }
+
   return {
     async fetchIssue(key) {
       const id = parseIssueReference(key);
       const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, `reading ${id}`, {
         subject: id,
       });
-      return { issue: mapIssue(data.issue), viewer: mapPerson(data.viewer) };
+      return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
     },
 
     async fetchIssueByBranch(branch) {
@@ -262,7 +296,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         `looking up the issue of branch ${printable(name, 80)}`,
       );
       return {
-        issue: data.issueVcsBranchSearch === null ? null : mapIssue(data.issueVcsBranchSearch),
+        issue: data.issueVcsBranchSearch === null ? null : await wholeIssue(data.issueVcsBranchSearch),
         viewer: mapPerson(data.viewer),
       };
     },
@@ -297,22 +331,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         after = endCursor;
       }
 
-      const truncated = raws.filter(hasTruncatedLists).map((raw) => raw.id);
-      for (let start = 0; start < truncated.length; start += REFETCH_BATCH_SIZE) {
-        const ids = truncated.slice(start, start + REFETCH_BATCH_SIZE);
-        const refetched = await run(
-          "BfdIssuesById",
-          ISSUES_BY_ID,
-          { ids, first: ids.length },
-          IssuesByIdDataSchema,
-          `reading ${ids.length} issues of team ${teamKey} in full`,
-        );
-        requests += refetched.attempts;
-        for (const full of refetched.data.issues.nodes) {
-          const index = raws.findIndex((raw) => raw.id === full.id);
-          if (index >= 0) raws[index] = full;
-        }
-      }
+      requests += await readListsWhole(raws, runPage);
       return { issues: raws.slice(0, Math.max(0, limit)).map(mapIssue), viewer, requests };
     },
 
@@ -335,6 +354,84 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       }
       return { id: comment.id, url: comment.url };
     },
+
+    async listComments(issueId) {
+      const id = issueId.trim();
+      if (id === "")
+        throw inputError("bad-issue-key", "No issue to read comments of", "Pass the issue key, e.g. ENG-123.");
+      const comments: RawComment[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: RunResult<z.infer<typeof IssueCommentsDataSchema>> = await run(
+          "BfdIssueComments",
+          ISSUE_COMMENTS,
+          { id, after },
+          IssueCommentsDataSchema,
+          `reading the comments of ${id}`,
+          { subject: id },
+        );
+        const { nodes, pageInfo } = page.data.issue.comments;
+        comments.push(...nodes);
+        if (!pageInfo.hasNextPage) break;
+        if (pageInfo.endCursor === null || pageInfo.endCursor === after) {
+          throw new UpstreamError(
+            "Linear",
+            "linear-bad-response",
+            `Linear said ${id}'s comments go on but gave no new cursor: bfd cannot read them all`,
+            { hint: "This is a bfd bug or a change in Linear's API: please report it with the output of --debug." },
+          );
+        }
+        after = pageInfo.endCursor;
+      }
+      return comments.map((comment) => ({
+        id: comment.id,
+        body: comment.body,
+        userId: comment.user?.id ?? null,
+        createdAt: comment.createdAt,
+        updatedAt: comment.updatedAt,
+        url: comment.url,
+      }));
+    },
+
+    async updateComment(commentId, body) {
+      const id = commentId.trim();
+      if (id === "") throw inputError("bad-comment-id", "No comment to update", "Pass the comment's id.");
+      let data: z.infer<typeof UpdateCommentDataSchema>;
+      try {
+        ({ data } = await run(
+          "BfdUpdateComment",
+          UPDATE_COMMENT,
+          { id, body },
+          UpdateCommentDataSchema,
+          `updating comment ${id}`,
+          { decide: linearWriteRetry, write: true },
+        ));
+      } catch (error) {
+        if (error instanceof BfdError && error.code === "linear-forbidden") {
+          throw new UpstreamError("Linear", "linear-forbidden", `Linear refused to update comment ${id}`, {
+            hint: "Linear lets only a comment's author edit it: bfd can update only comments posted with this LINEAR_API_KEY's user.",
+            cause: error,
+          });
+        }
+        if (error instanceof BfdError && error.code === "issue-not-found") {
+          throw inputError(
+            "comment-not-found",
+            `Comment ${id} was not found in Linear`,
+            "It may have been deleted: post a new comment instead.",
+          );
+        }
+        throw error;
+      }
+      const comment = data.commentUpdate.comment;
+      if (!data.commentUpdate.success || comment === null) {
+        throw new UpstreamError("Linear", "linear-comment-failed", `Linear did not update comment ${id}`, {
+          hint: "Check that the comment still exists and that the Linear user who owns LINEAR_API_KEY wrote it.",
+        });
+      }
+      return { id: comment.id, url: comment.url };
+    },
+
+    rateLimitStatus: () => lastRateLimitStatus,
   };
 }
 

@@ -2,137 +2,104 @@
  * Every GraphQL document bfd sends to Linear, hand-written so that one gate check costs one request.
  *
  * `test/unit/linear-documents.test.ts` validates each exported document against the vendored schema
- * (`test/fixtures/linear/schema.graphql`) and estimates its complexity, so a field Linear does not have
- * (`Issue.blockedBy`, `Project.spec`, …) fails the build instead of a gate at run time.
+ * (`test/fixtures/linear/schema.graphql`), scores it by Linear's complexity rule with the variables bfd sends, and
+ * checks that every list asks for its cursor — so a field Linear does not have (`Issue.blockedBy`, `Project.spec`, …),
+ * a query Linear would refuse as too complex, or a list that could be cut silently fails the build, not a gate.
  *
- * Complexity (Linear's published scoring, see NOTES.md §8: ~0.1 point per scalar, 1 per object, and a
- * connection multiplies its children by `first`; one query may cost at most 10,000 points):
+ * Complexity (Linear's published rule, linear.app/developers/rate-limiting): 0.1 point per scalar, 1 per object, a
+ * connection multiplies everything inside it — nodes and pageInfo — by its `first`; one query may cost at most
+ * 10,000 points, and bfd keeps each under COMPLEXITY_CEILING. Per item of a list, with its cursor:
+ * labels 2.3, documents 2.5, external links 2.4, children 3.7, relations and inverse relations 4.8 each,
+ * attachments 2.7, comments 3.8; an issue's own fields about 15.
  *
- * - ISSUE_FIELDS, for one issue: labels 50 × 1.1 = 55, project documents 20 × 1.3 = 26, external links
- *   20 × 1.2 = 24, children 50 × 2.5 = 125, relations 50 × 3.6 = 180, inverse relations 50 × 3.6 = 180,
- *   attachments 50 × 1.5 = 75, plus ~15 for the issue's own objects ≈ 680 points.
- * - AUDIT_ISSUE_FIELDS, per issue of a page: labels 10 × 1.1 = 11, documents 5 × 1.3 = 6.5, links
- *   5 × 1.2 = 6, children 10 × 2.5 = 25, relations 10 × 3.6 = 36, inverse relations 10 × 3.6 = 36,
- *   attachments 10 × 1.5 = 15, plus ~15 ≈ 150 points (pageInfo adds ~1 per connection), so a page of
- *   AUDIT_PAGE_SIZE = 50 issues costs ≈ 50 × 160 = 8,000 points: 250 issues take 5 requests.
- * - ISSUES_BY_ID refetches, with the full fields, the few audit issues whose nested lists did not fit:
- *   REFETCH_BATCH_SIZE = 10 issues × 680 ≈ 6,800 points.
+ * - BfdIssueByKey / BfdIssueByBranch (ready, done): every list 50 deep (documents and links 20) ≈ 1,030 points.
+ * - BfdIssuesPage (audit): lists AUDIT_LIST_SIZES deep ≈ 145 points an issue: 55 issues score 7,978, 56 would
+ *   score 8,123, so AUDIT_PAGE_SIZE is 55 and 250 issues take 5 pages.
+ * - A list longer than its first page is read on with one follow-up document per list kind (BfdIssueRelationsPage,
+ *   …), FOLLOW_UP_PAGE_SIZE items a page: 482 points for relations, less for the others.
  */
 
-/** The fields every gate reads, for one issue at full depth. */
-export const ISSUE_FIELDS_FRAGMENT = /* GraphQL */ `
-  fragment BfdIssueFields on Issue {
-    id
-    identifier
-    title
-    description
-    url
-    branchName
-    estimate
-    state {
-      name
-      type
-    }
-    assignee {
-      id
-      name
-      email
-    }
-    team {
-      key
-    }
-    labels(first: 50) {
-      nodes {
-        name
-      }
-    }
-    project {
-      id
-      name
-      url
-      description
-      content
-      documents(first: 20) {
-        nodes {
-          title
-          url
-          content
-        }
-      }
-      externalLinks(first: 20) {
-        nodes {
-          label
-          url
-        }
-      }
-    }
-    parent {
-      identifier
-      title
-      url
-      state {
-        name
-        type
-      }
-    }
-    children(first: 50) {
-      nodes {
-        identifier
-        title
-        url
-        state {
-          name
-          type
-        }
-      }
-    }
-    relations(first: 50) {
-      nodes {
-        type
-        relatedIssue {
-          identifier
-          title
-          url
-          state {
-            name
-            type
-          }
-        }
-      }
-    }
-    inverseRelations(first: 50) {
-      nodes {
-        type
-        issue {
-          identifier
-          title
-          url
-          state {
-            name
-            type
-          }
-        }
-      }
-    }
-    attachments(first: 50) {
-      nodes {
-        url
-        title
-        subtitle
-        sourceType
-        createdAt
-      }
-    }
-  }
-`;
+/** bfd's own ceiling per query, a fifth under Linear's 10,000, so a drift in Linear's scoring does not refuse bfd. */
+export const COMPLEXITY_CEILING = 8_000;
+
+/** How deep a single-issue read (ready, done, ci, handoff) reads each list; longer lists are read on. */
+const ISSUE_LIST_SIZES: ListSizes = {
+  labels: 50,
+  documents: 20,
+  externalLinks: 20,
+  children: 50,
+  relations: 50,
+  inverseRelations: 50,
+  attachments: 50,
+};
 
 /**
- * The same fields with smaller nested pages, for audit pages of many issues. Each nested list also asks
- * `pageInfo { hasNextPage }`: an issue whose list did not fit is refetched with ISSUES_BY_ID, so a
- * blocker beyond the 10th relation can never be silently missed.
+ * How deep an audit page reads each issue's lists. Small, because a page multiplies them by its size: at these depths
+ * a page of AUDIT_PAGE_SIZE issues fits COMPLEXITY_CEILING, so 250 issues take 5 pages. Labels are cheap and an issue
+ * often has several; the rest rarely exceed 5, and when one does it is read on, never cut.
  */
-export const AUDIT_ISSUE_FIELDS_FRAGMENT = /* GraphQL */ `
-  fragment BfdAuditIssueFields on Issue {
+const AUDIT_LIST_SIZES: ListSizes = {
+  labels: 10,
+  documents: 5,
+  externalLinks: 5,
+  children: 5,
+  relations: 5,
+  inverseRelations: 5,
+  attachments: 5,
+};
+
+/**
+ * Issues per audit page: the largest page whose score stays within COMPLEXITY_CEILING at AUDIT_LIST_SIZES (the
+ * documents test proves it fits and that one more would not).
+ */
+export const AUDIT_PAGE_SIZE = 55;
+
+/** Items per follow-up page of one list (and per page of comments); Linear allows up to 250. */
+export const FOLLOW_UP_PAGE_SIZE = 100;
+
+interface ListSizes {
+  labels: number;
+  documents: number;
+  externalLinks: number;
+  children: number;
+  relations: number;
+  inverseRelations: number;
+  attachments: number;
+}
+
+const PAGE_INFO = "pageInfo { hasNextPage endCursor }";
+
+/** What bfd reads of a related issue (parent, child, either side of a relation). */
+const ISSUE_REF_FRAGMENT = /* GraphQL */ `
+  fragment BfdIssueRef on Issue {
+    identifier
+    title
+    url
+    state {
+      name
+      type
+    }
+  }
+`;
+
+/** The fields of one item of each list, the same on the first page and on every follow-up page. */
+const LABEL_NODE = "name";
+const DOCUMENT_NODE = "title url content";
+const EXTERNAL_LINK_NODE = "label url";
+const CHILD_NODE = "...BfdIssueRef";
+const RELATION_NODE = "type relatedIssue { ...BfdIssueRef }";
+const INVERSE_RELATION_NODE = "type issue { ...BfdIssueRef }";
+const ATTACHMENT_NODE = "url title subtitle sourceType createdAt";
+const COMMENT_NODE = "id body createdAt updatedAt url user { id }";
+
+function list(field: string, first: number, node: string): string {
+  return `${field}(first: ${first}) { nodes { ${node} } ${PAGE_INFO} }`;
+}
+
+/** The fields every gate reads, for one issue, with each list `sizes` deep. */
+function issueFieldsFragment(name: string, sizes: ListSizes): string {
+  return /* GraphQL */ `
+  fragment ${name} on Issue {
     id
     identifier
     title
@@ -152,118 +119,31 @@ export const AUDIT_ISSUE_FIELDS_FRAGMENT = /* GraphQL */ `
     team {
       key
     }
-    labels(first: 10) {
-      nodes {
-        name
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
+    ${list("labels", sizes.labels, LABEL_NODE)}
     project {
       id
       name
       url
       description
       content
-      documents(first: 5) {
-        nodes {
-          title
-          url
-          content
-        }
-        pageInfo {
-          hasNextPage
-        }
-      }
-      externalLinks(first: 5) {
-        nodes {
-          label
-          url
-        }
-        pageInfo {
-          hasNextPage
-        }
-      }
+      ${list("documents", sizes.documents, DOCUMENT_NODE)}
+      ${list("externalLinks", sizes.externalLinks, EXTERNAL_LINK_NODE)}
     }
     parent {
-      identifier
-      title
-      url
-      state {
-        name
-        type
-      }
+      ...BfdIssueRef
     }
-    children(first: 10) {
-      nodes {
-        identifier
-        title
-        url
-        state {
-          name
-          type
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    relations(first: 10) {
-      nodes {
-        type
-        relatedIssue {
-          identifier
-          title
-          url
-          state {
-            name
-            type
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    inverseRelations(first: 10) {
-      nodes {
-        type
-        issue {
-          identifier
-          title
-          url
-          state {
-            name
-            type
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    attachments(first: 10) {
-      nodes {
-        url
-        title
-        subtitle
-        sourceType
-        createdAt
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
+    ${list("children", sizes.children, CHILD_NODE)}
+    ${list("relations", sizes.relations, RELATION_NODE)}
+    ${list("inverseRelations", sizes.inverseRelations, INVERSE_RELATION_NODE)}
+    ${list("attachments", sizes.attachments, ATTACHMENT_NODE)}
   }
 `;
+}
+
+const ISSUE_FIELDS_FRAGMENT = issueFieldsFragment("BfdIssueFields", ISSUE_LIST_SIZES);
+const AUDIT_ISSUE_FIELDS_FRAGMENT = issueFieldsFragment("BfdAuditIssueFields", AUDIT_LIST_SIZES);
 
 const VIEWER_FIELDS = "viewer { id name email }";
-
-/** Page size of the audit listing; see the complexity arithmetic above. */
-export const AUDIT_PAGE_SIZE = 50;
-/** How many truncated audit issues one ISSUES_BY_ID request refetches. */
-export const REFETCH_BATCH_SIZE = 10;
 
 /** One issue by key (`ENG-123`) or UUID, and who the API key belongs to. */
 export const ISSUE_BY_KEY = /* GraphQL */ `
@@ -271,7 +151,8 @@ query BfdIssueByKey($id: String!) {
   issue(id: $id) { ...BfdIssueFields }
   ${VIEWER_FIELDS}
 }
-${ISSUE_FIELDS_FRAGMENT}`;
+${ISSUE_FIELDS_FRAGMENT}
+${ISSUE_REF_FRAGMENT}`;
 
 /** The issue Linear links to a git branch (null when none), and the viewer. */
 export const ISSUE_BY_BRANCH = /* GraphQL */ `
@@ -279,30 +160,52 @@ query BfdIssueByBranch($branch: String!) {
   issueVcsBranchSearch(branchName: $branch) { ...BfdIssueFields }
   ${VIEWER_FIELDS}
 }
-${ISSUE_FIELDS_FRAGMENT}`;
+${ISSUE_FIELDS_FRAGMENT}
+${ISSUE_REF_FRAGMENT}`;
 
 /** One page of the audit listing. */
 export const ISSUES_PAGE = /* GraphQL */ `
 query BfdIssuesPage($filter: IssueFilter!, $first: Int!, $after: String) {
   issues(filter: $filter, first: $first, after: $after) {
     nodes { ...BfdAuditIssueFields }
-    pageInfo { hasNextPage endCursor }
+    ${PAGE_INFO}
   }
   ${VIEWER_FIELDS}
 }
-${AUDIT_ISSUE_FIELDS_FRAGMENT}`;
+${AUDIT_ISSUE_FIELDS_FRAGMENT}
+${ISSUE_REF_FRAGMENT}`;
 
-/** Full fields for a handful of issues by UUID (audit issues whose nested lists were cut). */
-export const ISSUES_BY_ID = /* GraphQL */ `
-  query BfdIssuesById($ids: [ID!]!, $first: Int!) {
-    issues(filter: { id: { in: $ids } }, first: $first) {
-      nodes {
-        ...BfdIssueFields
-      }
-    }
+/** The next page of one list of one issue (or project), after the cursor the previous page ended at. */
+function followUpPage(operation: string, owner: "issue" | "project", field: string, node: string): string {
+  return /* GraphQL */ `
+query ${operation}($id: String!, $after: String) {
+  ${owner}(id: $id) {
+    ${field}(first: ${FOLLOW_UP_PAGE_SIZE}, after: $after) { nodes { ${node} } ${PAGE_INFO} }
   }
-  ${ISSUE_FIELDS_FRAGMENT}
-`;
+}
+${node.includes("...BfdIssueRef") ? ISSUE_REF_FRAGMENT : ""}`;
+}
+
+export const ISSUE_LABELS_PAGE = followUpPage("BfdIssueLabelsPage", "issue", "labels", LABEL_NODE);
+export const ISSUE_CHILDREN_PAGE = followUpPage("BfdIssueChildrenPage", "issue", "children", CHILD_NODE);
+export const ISSUE_RELATIONS_PAGE = followUpPage("BfdIssueRelationsPage", "issue", "relations", RELATION_NODE);
+export const ISSUE_INVERSE_RELATIONS_PAGE = followUpPage(
+  "BfdIssueInverseRelationsPage",
+  "issue",
+  "inverseRelations",
+  INVERSE_RELATION_NODE,
+);
+export const ISSUE_ATTACHMENTS_PAGE = followUpPage("BfdIssueAttachmentsPage", "issue", "attachments", ATTACHMENT_NODE);
+export const PROJECT_DOCUMENTS_PAGE = followUpPage("BfdProjectDocumentsPage", "project", "documents", DOCUMENT_NODE);
+export const PROJECT_EXTERNAL_LINKS_PAGE = followUpPage(
+  "BfdProjectExternalLinksPage",
+  "project",
+  "externalLinks",
+  EXTERNAL_LINK_NODE,
+);
+
+/** One page of an issue's comments (`after` null for the first): each with its author's id, to find bfd's own. */
+export const ISSUE_COMMENTS = followUpPage("BfdIssueComments", "issue", "comments", COMMENT_NODE);
 
 /** Posts a Markdown comment on an issue. */
 export const CREATE_COMMENT = /* GraphQL */ `
@@ -317,13 +220,34 @@ export const CREATE_COMMENT = /* GraphQL */ `
   }
 `;
 
+/** Replaces a comment's body; Linear lets only the comment's author do it. */
+export const UPDATE_COMMENT = /* GraphQL */ `
+  mutation BfdUpdateComment($id: String!, $body: String!) {
+    commentUpdate(id: $id, input: { body: $body }) {
+      success
+      comment {
+        id
+        url
+      }
+    }
+  }
+`;
+
 /** The documents bfd sends, by operation name; the documents test walks this list. */
 export const LINEAR_DOCUMENTS = {
   BfdIssueByKey: ISSUE_BY_KEY,
   BfdIssueByBranch: ISSUE_BY_BRANCH,
   BfdIssuesPage: ISSUES_PAGE,
-  BfdIssuesById: ISSUES_BY_ID,
+  BfdIssueLabelsPage: ISSUE_LABELS_PAGE,
+  BfdIssueChildrenPage: ISSUE_CHILDREN_PAGE,
+  BfdIssueRelationsPage: ISSUE_RELATIONS_PAGE,
+  BfdIssueInverseRelationsPage: ISSUE_INVERSE_RELATIONS_PAGE,
+  BfdIssueAttachmentsPage: ISSUE_ATTACHMENTS_PAGE,
+  BfdProjectDocumentsPage: PROJECT_DOCUMENTS_PAGE,
+  BfdProjectExternalLinksPage: PROJECT_EXTERNAL_LINKS_PAGE,
+  BfdIssueComments: ISSUE_COMMENTS,
   BfdCreateComment: CREATE_COMMENT,
+  BfdUpdateComment: UPDATE_COMMENT,
 } as const;
 
 export type LinearOperationName = keyof typeof LINEAR_DOCUMENTS;

@@ -3,6 +3,7 @@ import { BfdError, inputError, UpstreamError } from "../../errors.js";
 import { redact } from "../../redact.js";
 import type { AttemptFailure } from "../retry-policy.js";
 import { LINEAR_KEY_HINT } from "../tokens.js";
+import { spentBudget } from "./budget.js";
 import {
   HttpFailure,
   oneLine,
@@ -77,10 +78,10 @@ export function fromLinearError(
   if (error instanceof RatelimitedLinearError || error.type === LinearErrorType.Ratelimited) {
     const limited = error instanceof RatelimitedLinearError ? error : undefined;
     const fromHeaders = rateLimitInfo(headers, Date.now());
-    return make("ratelimited", {
-      ...fromHeaders,
-      retryAfterSeconds: limited?.retryAfter ?? fromHeaders.retryAfterSeconds,
-    });
+    return make(
+      "ratelimited",
+      spentBudget({ ...fromHeaders, retryAfterSeconds: limited?.retryAfter ?? fromHeaders.retryAfterSeconds }, headers),
+    );
   }
   switch (first?.type) {
     case LinearErrorType.AuthenticationError:

@@ -9,11 +9,17 @@ import type { Issue, IssueRef, Person, Project } from "../../work-item/schema.js
 
 const StateSchema = z.object({ name: z.string(), type: z.string() });
 
-const PageInfoSchema = z.object({ hasNextPage: z.boolean() });
+const PageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 
-/** A connection's nodes; `pageInfo` is only asked for by the audit documents. */
+/** One page of a list: every list bfd reads asks for its cursor, so a longer list is read on, never cut. */
 function connectionOf<T extends z.ZodType>(node: T) {
-  return z.object({ nodes: z.array(node), pageInfo: PageInfoSchema.optional() });
+  return z.object({ nodes: z.array(node), pageInfo: PageInfoSchema });
+}
+
+/** One page of a list as bfd holds it while reading the rest. */
+export interface RawConnection<T> {
+  nodes: T[];
+  pageInfo: z.infer<typeof PageInfoSchema>;
 }
 
 const IssueRefRawSchema = z.object({
@@ -24,6 +30,28 @@ const IssueRefRawSchema = z.object({
 });
 
 const UserRawSchema = z.object({ id: z.string(), name: z.string(), email: z.string().nullable().optional() });
+
+const LabelRawSchema = z.object({ name: z.string() });
+const DocumentRawSchema = z.object({ title: z.string(), url: z.string().nullable(), content: z.string().nullable() });
+const ExternalLinkRawSchema = z.object({ label: z.string(), url: z.string() });
+const RelationRawSchema = z.object({ type: z.string(), relatedIssue: IssueRefRawSchema });
+const InverseRelationRawSchema = z.object({ type: z.string(), issue: IssueRefRawSchema });
+const AttachmentRawSchema = z.object({
+  url: z.string(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  sourceType: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+const CommentRawSchema = z.object({
+  id: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  url: z.string(),
+  user: z.object({ id: z.string() }).nullable(),
+});
+export type RawComment = z.infer<typeof CommentRawSchema>;
 
 export const RawIssueSchema = z.object({
   id: z.string(),
@@ -36,7 +64,7 @@ export const RawIssueSchema = z.object({
   state: StateSchema,
   assignee: UserRawSchema.nullable(),
   team: z.object({ key: z.string() }),
-  labels: connectionOf(z.object({ name: z.string() })),
+  labels: connectionOf(LabelRawSchema),
   project: z
     .object({
       id: z.string(),
@@ -44,25 +72,15 @@ export const RawIssueSchema = z.object({
       url: z.string().nullable(),
       description: z.string().nullable(),
       content: z.string().nullable(),
-      documents: connectionOf(
-        z.object({ title: z.string(), url: z.string().nullable(), content: z.string().nullable() }),
-      ),
-      externalLinks: connectionOf(z.object({ label: z.string(), url: z.string() })),
+      documents: connectionOf(DocumentRawSchema),
+      externalLinks: connectionOf(ExternalLinkRawSchema),
     })
     .nullable(),
   parent: IssueRefRawSchema.nullable(),
   children: connectionOf(IssueRefRawSchema),
-  relations: connectionOf(z.object({ type: z.string(), relatedIssue: IssueRefRawSchema })),
-  inverseRelations: connectionOf(z.object({ type: z.string(), issue: IssueRefRawSchema })),
-  attachments: connectionOf(
-    z.object({
-      url: z.string(),
-      title: z.string(),
-      subtitle: z.string().nullable(),
-      sourceType: z.string().nullable(),
-      createdAt: z.string().nullable(),
-    }),
-  ),
+  relations: connectionOf(RelationRawSchema),
+  inverseRelations: connectionOf(InverseRelationRawSchema),
+  attachments: connectionOf(AttachmentRawSchema),
 });
 
 export type RawIssue = z.infer<typeof RawIssueSchema>;
@@ -84,12 +102,29 @@ export const IssuesPageDataSchema = z.object({
   }),
   viewer: RawViewerSchema.nullable(),
 });
-/** `data` of BfdIssuesById. */
-export const IssuesByIdDataSchema = z.object({ issues: z.object({ nodes: z.array(RawIssueSchema) }) });
-/** `data` of BfdCreateComment. */
-export const CreateCommentDataSchema = z.object({
-  commentCreate: z.object({ success: z.boolean(), comment: z.object({ id: z.string(), url: z.string() }).nullable() }),
+
+/** `data` of each follow-up document (the issue or project with the one list it continues), by list. */
+export const ListPageDataSchemas = {
+  labels: z.object({ issue: z.object({ labels: connectionOf(LabelRawSchema) }) }),
+  children: z.object({ issue: z.object({ children: connectionOf(IssueRefRawSchema) }) }),
+  relations: z.object({ issue: z.object({ relations: connectionOf(RelationRawSchema) }) }),
+  inverseRelations: z.object({ issue: z.object({ inverseRelations: connectionOf(InverseRelationRawSchema) }) }),
+  attachments: z.object({ issue: z.object({ attachments: connectionOf(AttachmentRawSchema) }) }),
+  documents: z.object({ project: z.object({ documents: connectionOf(DocumentRawSchema) }) }),
+  externalLinks: z.object({ project: z.object({ externalLinks: connectionOf(ExternalLinkRawSchema) }) }),
+};
+
+/** `data` of BfdIssueComments. */
+export const IssueCommentsDataSchema = z.object({ issue: z.object({ comments: connectionOf(CommentRawSchema) }) });
+
+const CommentPayloadSchema = z.object({
+  success: z.boolean(),
+  comment: z.object({ id: z.string(), url: z.string() }).nullable(),
 });
+/** `data` of BfdCreateComment. */
+export const CreateCommentDataSchema = z.object({ commentCreate: CommentPayloadSchema });
+/** `data` of BfdUpdateComment. */
+export const UpdateCommentDataSchema = z.object({ commentUpdate: CommentPayloadSchema });
 
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
@@ -201,17 +236,4 @@ export function mapIssue(raw: RawIssue): Issue {
       createdAt: attachment.createdAt,
     })),
   };
-}
-
-/** True when one of the issue's nested lists had more nodes than the document asked for. */
-export function hasTruncatedLists(raw: RawIssue): boolean {
-  const lists = [
-    raw.labels,
-    raw.children,
-    raw.relations,
-    raw.inverseRelations,
-    raw.attachments,
-    ...(raw.project === null ? [] : [raw.project.documents, raw.project.externalLinks]),
-  ];
-  return lists.some((list) => list.pageInfo?.hasNextPage === true);
 }
