@@ -151,6 +151,12 @@ describe("the CI/CD component teams include", () => {
     for (const fragment of expected) expect(script).toContain(fragment);
   });
 
+  it("documents every input with its default in docs/gitlab-ci.md", () => {
+    const docs = readFileSync(join(ROOT, "docs/gitlab-ci.md"), "utf8");
+    for (const [name, spec] of Object.entries(BFD.inputs))
+      expect(docs, name).toMatch(new RegExp(`^\\| \`${name}\` \\|[^\\n]*\\| \`${String(spec.default)}\` \\|`, "m"));
+  });
+
   it("keeps shell metacharacters out of every input that reaches the script", () => {
     for (const name of ["junit_report", "codequality_report", "markdown_report"]) {
       const regex = new RegExp(BFD.inputs[name]!.regex!);
