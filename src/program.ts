@@ -344,7 +344,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("-o, --output <file>", "write to a file")
     .addHelpText(
       "after",
-      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/bfd/schemas/rules.schema.json",
+      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/@bfd-tools/bfd/schemas/rules.schema.json",
     )
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");
