@@ -194,9 +194,13 @@ describe("bfd's own pipeline (.gitlab-ci.yml)", () => {
     expect(text("pack")).toContain("scripts/install-packed.sh");
   });
 
-  it.each(["publish-package", "build-image", "release"])("runs %s only on a semantic-version tag", (name) => {
-    expect(job(name).rules).toEqual([{ if: "$CI_COMMIT_TAG =~ /^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$/" }]);
-  });
+  it.each(["publish-package", "build-image", "release"])(
+    "runs %s only on a semantic-version tag, and never lets a newer pipeline interrupt it",
+    (name) => {
+      expect(job(name).rules).toEqual([{ if: "$CI_COMMIT_TAG =~ /^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?$/" }]);
+      expect(job(name).interruptible).toBe(false);
+    },
+  );
 
   it("publishes the packed tarball to this project's GitLab package registry with the job token, never to npmjs", () => {
     const script = (job("publish-package").script as string[]).join("\n");
