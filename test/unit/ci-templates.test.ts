@@ -183,7 +183,7 @@ describe("bfd's own pipeline (.gitlab-ci.yml)", () => {
     expect(gitlabCiSchemaErrors(ci)).toEqual([]);
   });
 
-  it("installs with a cache, then typechecks, lints, tests and packs on the current Node LTS", () => {
+  it("installs with a cache, then typechecks, lints, tests and packs on Node 24", () => {
     expect(JSON.stringify((ci.default as { cache?: unknown }).cache)).toContain("package-lock.json");
     expect((ci.default as { image?: string }).image).toBe("node:24");
     expect(text("typecheck")).toContain("npm run typecheck");
