@@ -5,7 +5,15 @@
  * so a team's own rules shape the templates and no check kind is named here.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, YAMLMap, YAMLSeq, type Document } from "yaml";
-import type { LoadedRule } from "../rules/schema.js";
+
+/** What init needs of a loaded rule; structural, so src/init depends on no other area of src/. */
+export interface RuleForTemplates {
+  id: string;
+  title: string;
+  severity: string;
+  /** The rule's parsed `with:` options; a Markdown `source` and `headings` here mark a section it reads. */
+  options: unknown;
+}
 
 export const CONFIG_FILE = "bfd.config.yaml";
 export const GITLAB_CI_FILE = ".gitlab-ci.yml";
@@ -44,13 +52,13 @@ interface Section {
   heading: string;
   aliases: string[];
   /** The rules that read this section, for the guidance comment. */
-  rules: LoadedRule[];
+  rules: RuleForTemplates[];
   /** At least one rule wants list items, so the placeholder is a checklist. */
   listItems: boolean;
 }
 
 /** The Markdown sections the rules read from one source (`issue.description`, `mergeRequest.description`). */
-export function sectionsRead(rules: readonly LoadedRule[], source: string): Section[] {
+export function sectionsRead(rules: readonly RuleForTemplates[], source: string): Section[] {
   const sections: Section[] = [];
   for (const rule of rules) {
     const options = rule.options as { source?: unknown; headings?: unknown; minItems?: unknown } | null;
@@ -81,7 +89,7 @@ function sectionMarkdown(section: Section): string {
 }
 
 /** `.gitlab/merge_request_templates/Default.md`: what the Done gate reads in an MR description. */
-export function mergeRequestTemplate(rules: readonly LoadedRule[]): string {
+export function mergeRequestTemplate(rules: readonly RuleForTemplates[]): string {
   const sections = sectionsRead(rules, "mergeRequest.description");
   return [
     "Closes ENG-123",
@@ -96,7 +104,7 @@ export function mergeRequestTemplate(rules: readonly LoadedRule[]): string {
 }
 
 /** The Linear issue template text: what the Ready (and Done) gates read in an issue description. */
-export function issueTemplate(rules: readonly LoadedRule[]): string {
+export function issueTemplate(rules: readonly RuleForTemplates[]): string {
   return sectionsRead(rules, "issue.description").map(sectionMarkdown).join("\n");
 }
 

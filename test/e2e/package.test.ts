@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_JOB_TOKEN, FAKE_TOKEN, fakePipeline, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import { FAKE_JOB_TOKEN, FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { ROOT, tempDir, type CliResult } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
@@ -177,7 +177,8 @@ describe("the component's job script, with the installed bfd, against the fakes"
   let linear: FakeLinear;
   const worlds = deliveryWorlds([
     { n: 500 },
-    { n: 501, mr: { headPipeline: fakePipeline(88_501, "failed", PROJECT_PATH) } },
+    // Fails on the description, not the pipeline: bfd ci judges the pipeline it runs in by its jobs.
+    { n: 501, mr: { description: "Closes ENG-501\n\nNo word on how it was tested." } },
   ]);
 
   beforeAll(async () => {
@@ -205,7 +206,9 @@ describe("the component's job script, with the installed bfd, against the fakes"
       CI_PROJECT_ID: String(PROJECT_ID),
       CI_PROJECT_PATH: PROJECT_PATH,
       CI_PIPELINE_SOURCE: "merge_request_event",
-      CI_PIPELINE_ID: "6000",
+      // In a merge-request pipeline the MR's head pipeline is the one the job runs in.
+      CI_PIPELINE_ID: String(mr.headPipeline?.id ?? 6000),
+      CI_COMMIT_SHA: mr.sha,
       CI_MERGE_REQUEST_IID: String(n),
       CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
       CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: mr.sourceBranch,
