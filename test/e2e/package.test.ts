@@ -110,6 +110,37 @@ describe("the packed package", () => {
     expect(result.stdout).toContain(output);
   });
 
+  it("serves bfd mcp from the installed package: the MCP SDK is inlined too", async () => {
+    const child = spawn(join(prefix, "bin", "bfd"), ["mcp"], {
+      cwd: tempDir("bfd-mcp-"),
+      env: { PATH: process.env.PATH ?? "", HOME: tempDir("bfd-home-") },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const firstLine = new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0]!);
+      });
+      child.on("error", reject);
+      child.on("close", () => reject(new Error(`bfd mcp exited before answering: ${out}`)));
+    });
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "package-test", version: "1" } },
+    };
+    child.stdin.write(`${JSON.stringify(initialize)}\n`);
+    try {
+      const answer = JSON.parse(await firstLine) as { id: number; result?: { serverInfo?: { version?: string } } };
+      expect(answer.id).toBe(1);
+      expect(answer.result?.serverInfo?.version).toBe(VERSION);
+    } finally {
+      child.kill();
+    }
+  });
+
   it("runs with --debug although the source maps are not shipped", async () => {
     const result = await run(join(prefix, "bin", "bfd"), ["done", "--snapshot", "missing.json", "--debug"], {
       cwd: tempDir("bfd-empty-"),
