@@ -290,6 +290,23 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       code = await runMcp(ctxOf(command), { allowWrites: opts.allowWrites === true, version });
     });
 
+  program
+    .command("init")
+    .description("scaffold bfd here: bfd.config.yaml, the CI/CD component include, the MR template (never overwrites)")
+    .option(
+      "--force",
+      "replace bfd.config.yaml and the MR template, and move an older component include to this version",
+    )
+    .option("--dry-run", "print what would be written, and write nothing")
+    .addHelpText(
+      "after",
+      "\nRun it at the root of your repository. Running it again changes nothing.\n\nExamples:\n  $ bfd init --dry-run\n  $ bfd init && bfd rules check",
+    )
+    .action(async (opts: { force?: boolean; dryRun?: boolean }, command: Command) => {
+      const { runInit } = await import("./commands/init.js");
+      code = runInit(ctxOf(command), { version, force: opts.force === true, dryRun: opts.dryRun === true });
+    });
+
   const rules = program.command("rules").description("inspect and validate the rules in force");
   rules
     .command("check")
@@ -327,7 +344,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("-o, --output <file>", "write to a file")
     .addHelpText(
       "after",
-      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/bfd/schemas/rules.schema.json",
+      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/@bfd-tools/bfd/schemas/rules.schema.json",
     )
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");

@@ -1,0 +1,189 @@
+/**
+ * What `bfd init` writes, as pure functions of the loaded rules and bfd's version: the team config, the MR
+ * description template, the Linear issue template text, and the component include added to `.gitlab-ci.yml`.
+ * The sections come from the rules themselves (any rule whose options name a Markdown `source` and its `headings`),
+ * so a team's own rules shape the templates and no check kind is named here.
+ */
+import { isMap, isScalar, isSeq, parseAllDocuments, YAMLMap, YAMLSeq, type Document } from "yaml";
+
+/** What init needs of a loaded rule; structural, so src/init depends on no other area of src/. */
+export interface RuleForTemplates {
+  id: string;
+  title: string;
+  severity: string;
+  /** The rule's parsed `with:` options; a Markdown `source` and `headings` here mark a section it reads. */
+  options: unknown;
+}
+
+export const CONFIG_FILE = "bfd.config.yaml";
+export const GITLAB_CI_FILE = ".gitlab-ci.yml";
+export const MR_TEMPLATE_FILE = ".gitlab/merge_request_templates/Default.md";
+
+/** The editor schema as a project that installed bfd has it (`npm i -D @bfd-tools/bfd`). */
+export const CONFIG_SCHEMA_PATH = "./node_modules/@bfd-tools/bfd/schemas/config.schema.json";
+
+export const componentReference = (version: string): string => `$CI_SERVER_FQDN/bfd-tools/bfd/bfd@${version}`;
+
+/** Any version of bfd's component, on any instance or mirror path ending in bfd/bfd. */
+const BFD_COMPONENT = /\/bfd\/bfd@([^\s]+)$/;
+
+export function configTemplate(): string {
+  return `# yaml-language-server: $schema=${CONFIG_SCHEMA_PATH}
+# bfd's team configuration: customise the built-in Ready and Done gates without editing them.
+# \`bfd rules list\` shows every rule id, \`bfd rules explain ID\` what it checks; \`bfd rules check\` validates this file.
+extends: builtin            # or "none" to start from nothing
+
+# override:                 # change a rule by id
+#   open-questions:
+#     severity: error       # make a warning blocking
+#   unit-of-work:
+#     with: { maxEstimate: 8 }
+# disable: [traceable-to-challenge]
+# ruleFiles: [bfd/team-rules.yaml]   # more rule files, relative to this file
+
+# gitlab:
+#   project: group/app      # default: CI_PROJECT_ID, else the origin remote
+# linear:
+#   team: ENG               # default team for \`bfd audit\`
+`;
+}
+
+interface Section {
+  heading: string;
+  aliases: string[];
+  /** The rules that read this section, for the guidance comment. */
+  rules: RuleForTemplates[];
+  /** At least one rule wants list items, so the placeholder is a checklist. */
+  listItems: boolean;
+}
+
+/** The Markdown sections the rules read from one source (`issue.description`, `mergeRequest.description`). */
+export function sectionsRead(rules: readonly RuleForTemplates[], source: string): Section[] {
+  const sections: Section[] = [];
+  for (const rule of rules) {
+    const options = rule.options as { source?: unknown; headings?: unknown; minItems?: unknown } | null;
+    if (options === null || typeof options !== "object" || options.source !== source) continue;
+    if (!Array.isArray(options.headings) || typeof options.headings[0] !== "string") continue;
+    const aliases = options.headings.filter((h): h is string => typeof h === "string");
+    const key = aliases[0]!.toLowerCase();
+    let section = sections.find((s) => s.aliases.some((a) => a.toLowerCase() === key));
+    if (section === undefined) {
+      section = { heading: aliases[0]!, aliases, rules: [], listItems: false };
+      sections.push(section);
+    }
+    if (!section.rules.includes(rule)) section.rules.push(rule);
+    if (typeof options.minItems === "number" && options.minItems > 0) section.listItems = true;
+  }
+  return sections;
+}
+
+/**
+ * A section with guidance in an HTML comment and nothing else: comments do not count as section text, so an unfilled
+ * template fails the gate instead of passing it. (An empty `- [ ]` placeholder would be parsed as a list item "[ ]".)
+ */
+function sectionMarkdown(section: Section): string {
+  const why = section.rules.map((r) => `${r.title} (${r.id}, ${r.severity})`).join("; ");
+  const list = section.listItems ? " Write one `- [ ]` item per observable outcome." : "";
+  const also = section.aliases.length > 1 ? ` Also accepted as: ${section.aliases.slice(1).join(", ")}.` : "";
+  return `## ${section.heading}\n\n<!-- bfd: ${why}.${list}${also} -->\n`;
+}
+
+/** `.gitlab/merge_request_templates/Default.md`: what the Done gate reads in an MR description. */
+export function mergeRequestTemplate(rules: readonly RuleForTemplates[]): string {
+  const sections = sectionsRead(rules, "mergeRequest.description");
+  return [
+    "Closes ENG-123",
+    "",
+    "<!-- bfd's Done gate (bfd done, bfd ci) reads this description. Replace ENG-123 with the Linear issue this",
+    "     merge request implements. To waive a waivable rule, add a line: bfd-waive: <rule-id> <reason> -->",
+    "",
+    ...sections.map(sectionMarkdown),
+  ]
+    .join("\n")
+    .replace(/\n+$/, "\n");
+}
+
+/** The Linear issue template text: what the Ready (and Done) gates read in an issue description. */
+export function issueTemplate(rules: readonly RuleForTemplates[]): string {
+  return sectionsRead(rules, "issue.description").map(sectionMarkdown).join("\n");
+}
+
+export type IncludeResult =
+  | { status: "created" | "appended" | "updated"; text: string }
+  | { status: "unchanged"; reason: string }
+  | { status: "invalid"; reason: string };
+
+export function gitlabCiTemplate(version: string): string {
+  return `# bfd's Done gate on every merge request; inputs and token setup: https://gitlab.com/bfd-tools/bfd/-/blob/main/docs/gitlab-ci.md
+include:
+  - component: ${componentReference(version)}
+`;
+}
+
+/**
+ * Adds the component include to an existing `.gitlab-ci.yml`, keeping its comments and layout (yaml's Document
+ * API). Never a second bfd include: one already there is left alone, or, with `force`, moved to this version.
+ */
+export function addComponentInclude(text: string, version: string, force: boolean): IncludeResult {
+  if (text.trim() === "") return { status: "created", text: gitlabCiTemplate(version) };
+  const docs = parseAllDocuments(text);
+  // Only comments: they stay, the include follows them.
+  if (!Array.isArray(docs) || docs.length === 0)
+    return { status: "appended", text: `${text.trimEnd()}\n${gitlabCiTemplate(version)}` };
+  const broken = docs.find((d) => d.errors.length > 0);
+  if (broken !== undefined) {
+    const error = broken.errors[0]!;
+    const at = error.linePos?.[0];
+    const what = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    return { status: "invalid", reason: `${at === undefined ? "" : `line ${at.line}: `}${what}` };
+  }
+  // A pipeline with `spec:` inputs has a header document, then `---`, then the jobs: the include goes in the jobs.
+  const doc = docs.length === 2 && isMap(docs[0]!.contents) && docs[0]!.contents.has("spec") ? docs[1]! : docs[0]!;
+  if (docs.length > 2 || (docs.length === 2 && doc === docs[0]))
+    return { status: "invalid", reason: "more YAML documents than a spec: header and the configuration" };
+  const reference = componentReference(version);
+  const render = (): string => docs.map((d) => d.toString({ lineWidth: 0, flowCollectionPadding: false })).join("");
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    doc.contents = doc.createNode({ include: [{ component: reference }] }) as Document.Parsed["contents"];
+    return { status: "appended", text: render() };
+  }
+  if (!isMap(doc.contents)) return { status: "invalid", reason: "the top level is not a map of keywords and jobs" };
+  const existing = existingBfdInclude(doc);
+  if (existing !== null) {
+    if (existing.version === version || !force)
+      return {
+        status: "unchanged",
+        reason: `already includes bfd's component${existing.version === version ? "" : ` @${existing.version}; --force moves it to @${version}`}`,
+      };
+    existing.node.set("component", existing.reference.replace(/@[^@]+$/, `@${version}`));
+    return { status: "updated", text: render() };
+  }
+  const item = doc.createNode({ component: reference });
+  const top = doc.contents as YAMLMap<unknown, unknown>;
+  const include = top.get("include", true);
+  if (include === undefined) {
+    const seq = new YAMLSeq();
+    seq.items.push(item);
+    // First, where a reader of the file looks for what it pulls in.
+    top.items.unshift(doc.createPair("include", seq));
+  } else if (isSeq(include)) include.items.push(item);
+  else if (isScalar(include) || isMap(include)) {
+    const seq = new YAMLSeq();
+    seq.items.push(include, item);
+    top.set("include", seq);
+  } else return { status: "invalid", reason: "include: is neither a list, a map nor a file name" };
+  return { status: "appended", text: render() };
+}
+
+function existingBfdInclude(doc: Document): { node: YAMLMap; reference: string; version: string } | null {
+  const include = isMap(doc.contents) ? doc.contents.get("include", true) : undefined;
+  const items = isSeq(include) ? include.items : include === undefined ? [] : [include];
+  for (const item of items) {
+    if (!isMap(item)) continue;
+    const component = item.get("component");
+    if (typeof component !== "string") continue;
+    const match = BFD_COMPONENT.exec(component);
+    if (match !== null) return { node: item, reference: component, version: match[1]! };
+  }
+  return null;
+}

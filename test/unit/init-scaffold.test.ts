@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { addComponentInclude, componentReference } from "../../src/init/scaffold.js";
+import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
+
+const BFD = { component: componentReference("1.2.0") };
+const JOB = "build:\n  script: [npm test]\n";
+
+/** The configuration document (after a `spec:` header, if any) of a `.gitlab-ci.yml`. */
+function configOf(text: string): { include?: unknown } {
+  const docs = parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[];
+  return docs[docs.length - 1]!.toJS() as { include?: unknown };
+}
+
+describe("adding bfd's component include to a .gitlab-ci.yml", () => {
+  it.each([
+    ["an empty file", "", [BFD], "created"],
+    ["only comments", "# CI comes later\n", [BFD], "appended"],
+    ["no include", JOB, [BFD], "appended"],
+    ["a file-name include", `include: ci/a.yml\n${JOB}`, ["ci/a.yml", BFD], "appended"],
+    ["a single include map", `include:\n  local: ci/a.yml\n${JOB}`, [{ local: "ci/a.yml" }, BFD], "appended"],
+    ["an include list", `include:\n  - local: ci/a.yml\n${JOB}`, [{ local: "ci/a.yml" }, BFD], "appended"],
+    [
+      "a spec: header before the jobs",
+      `spec:\n  inputs:\n    env:\n      default: dev\n---\n${JOB}`,
+      [BFD],
+      "appended",
+    ],
+  ])("%s: the include list ends with bfd's component, and the file stays valid", (_name, text, include, status) => {
+    const result = addComponentInclude(text, "1.2.0", false);
+    expect(result.status).toBe(status);
+    if (!("text" in result)) throw new Error(result.reason);
+    const config = configOf(result.text);
+    expect(config.include).toEqual(include);
+    expect(gitlabCiSchemaErrors(config)).toEqual([]);
+    expect(addComponentInclude(result.text, "1.2.0", false).status).toBe("unchanged");
+  });
+
+  it.each([
+    ["this version", `include:\n  - component: ${BFD.component}\n${JOB}`, false, "unchanged"],
+    ["another version", `include:\n  - component: $CI_SERVER_FQDN/bfd-tools/bfd/bfd@1.0.0\n${JOB}`, false, "unchanged"],
+    [
+      "another version, --force",
+      `include:\n  - component: gitlab.example.com/tools/bfd/bfd@1.0.0\n${JOB}`,
+      true,
+      "updated",
+    ],
+  ])("never adds a second bfd include: one at %s is %s", (_name, text, force, status) => {
+    const result = addComponentInclude(text, "1.2.0", force);
+    expect(result.status).toBe(status);
+    const after = "text" in result ? result.text : text;
+    const includes = configOf(after).include as { component: string }[];
+    expect(includes).toHaveLength(1);
+    if (status === "updated") expect(includes[0]!.component).toBe("gitlab.example.com/tools/bfd/bfd@1.2.0");
+  });
+
+  it.each([
+    ["YAML that does not parse", "build:\n  script: [npm test\n", /^line \d+: /],
+    ["a list at the top", "- npm test\n", /top level is not a map/],
+    ["three documents", "a: 1\n---\nb: 2\n---\nc: 3\n", /more YAML documents/],
+  ])("refuses %s, naming why", (_name, text, reason) => {
+    const result = addComponentInclude(text, "1.2.0", false);
+    expect(result.status).toBe("invalid");
+    expect("reason" in result ? result.reason : "").toMatch(reason);
+  });
+});
