@@ -6,8 +6,8 @@
 #
 #   npm pack && docker build -t bfd . && docker run --rm bfd done --snapshot /opt/bfd/lib/node_modules/@bfd-tools/bfd/examples/done-pass.json
 #
-# Node 24 is an LTS line with security fixes until 2028-04-30 (github.com/nodejs/Release, "Release schedule").
-ARG NODE_VERSION=24
+# Node 26 is the Active LTS line since 2026-10-28 (github.com/nodejs/Release, "Release schedule").
+ARG NODE_VERSION=26
 
 FROM node:${NODE_VERSION}-alpine AS install
 WORKDIR /build

@@ -191,8 +191,8 @@ describe("the container image's recipe", () => {
     expect(context).toEqual(["*", "!scripts/install-packed.sh", "!bfd-tools-bfd-*.tgz"]);
   });
 
-  it("is multi-stage on Node 24 LTS, runs as a non-root user, and has bfd as its entrypoint", () => {
-    expect(dockerfile).toContain("ARG NODE_VERSION=24\n");
+  it("is multi-stage on Node 26 (Active LTS), runs as a non-root user, and has bfd as its entrypoint", () => {
+    expect(dockerfile).toContain("ARG NODE_VERSION=26\n");
     expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual([
       "node:${NODE_VERSION}-alpine",
       "node:${NODE_VERSION}-alpine",

@@ -183,9 +183,9 @@ describe("bfd's own pipeline (.gitlab-ci.yml)", () => {
     expect(gitlabCiSchemaErrors(ci)).toEqual([]);
   });
 
-  it("installs with a cache, then typechecks, lints, tests and packs on Node 24", () => {
+  it("installs with a cache, then typechecks, lints, tests and packs on Node 26, the Active LTS", () => {
     expect(JSON.stringify((ci.default as { cache?: unknown }).cache)).toContain("package-lock.json");
-    expect((ci.default as { image?: string }).image).toBe("node:24");
+    expect((ci.default as { image?: string }).image).toBe("node:26");
     expect(text("typecheck")).toContain("npm run typecheck");
     expect(text("lint")).toContain("npm run lint");
     expect(text("test")).toContain("vitest run");

@@ -55,6 +55,7 @@ describe("mapping GitLab's documented replies", () => {
         { oldPath: "VERSION", newPath: "VERSION", newFile: false, deletedFile: false, renamedFile: false },
       ],
       files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
+      staging: null,
     });
     expect(MergeRequestSchema.parse(mergeRequest)).toEqual(mergeRequest);
   });
