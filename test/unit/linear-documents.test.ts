@@ -39,6 +39,7 @@ const score = (text: string, variables: Record<string, unknown> = {}): number =>
  * to LINEAR_DOCUMENTS without a row here does not compile. A cursor is any string: it does not change the score.
  */
 const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> = {
+  BfdViewer: {},
   BfdIssueByKey: { id: "ENG-123" },
   BfdIssueByBranch: { branch: "ada/eng-123-add-audit-log" },
   BfdIssuesPage: { filter: { team: { key: { eq: "ENG" } } }, first: AUDIT_PAGE_SIZE, after: "cursor" },

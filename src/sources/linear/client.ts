@@ -21,6 +21,7 @@ import {
   ISSUE_COMMENTS,
   ISSUES_PAGE,
   UPDATE_COMMENT,
+  VIEWER,
   type LinearOperationName,
 } from "./documents.js";
 import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
@@ -34,6 +35,7 @@ import {
   mapIssue,
   mapPerson,
   parseLinearData,
+  ViewerDataSchema,
   UpdateCommentDataSchema,
   type RawComment,
   type RawIssue,
@@ -98,6 +100,8 @@ export interface LinearSource {
   updateComment(commentId: string, body: string): Promise<{ id: string; url: string }>;
   /** What Linear's most recent reply said of the key's request and complexity budgets; null before any reply. */
   rateLimitStatus(): LinearRateLimitStatus | null;
+  /** ONE small request: who owns the API key (`bfd doctor`). */
+  viewer(): Promise<Person>;
 }
 
 const KEY_PATTERN = /^([A-Za-z][A-Za-z0-9]{0,9})-([0-9]{1,9})$/;
@@ -432,6 +436,11 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     },
 
     rateLimitStatus: () => lastRateLimitStatus,
+
+    async viewer() {
+      const { data } = await run("BfdViewer", VIEWER, {}, ViewerDataSchema, "reading who owns the API key");
+      return mapPerson(data.viewer)!;
+    },
   };
 }
 

@@ -145,6 +145,12 @@ const AUDIT_ISSUE_FIELDS_FRAGMENT = issueFieldsFragment("BfdAuditIssueFields", A
 
 const VIEWER_FIELDS = "viewer { id name email }";
 
+/** Who the API key belongs to, and nothing else: `bfd doctor`'s cheapest question. */
+export const VIEWER = /* GraphQL */ `
+query BfdViewer {
+  ${VIEWER_FIELDS}
+}`;
+
 /** One issue by key (`ENG-123`) or UUID, and who the API key belongs to. */
 export const ISSUE_BY_KEY = /* GraphQL */ `
 query BfdIssueByKey($id: String!) {
@@ -235,6 +241,7 @@ export const UPDATE_COMMENT = /* GraphQL */ `
 
 /** The documents bfd sends, by operation name; the documents test walks this list. */
 export const LINEAR_DOCUMENTS = {
+  BfdViewer: VIEWER,
   BfdIssueByKey: ISSUE_BY_KEY,
   BfdIssueByBranch: ISSUE_BY_BRANCH,
   BfdIssuesPage: ISSUES_PAGE,

@@ -89,6 +89,8 @@ export const RawViewerSchema = UserRawSchema;
 
 /** `data` of BfdIssueByKey. */
 export const IssueByKeyDataSchema = z.object({ issue: RawIssueSchema, viewer: RawViewerSchema.nullable() });
+/** `data` of BfdViewer. */
+export const ViewerDataSchema = z.object({ viewer: RawViewerSchema });
 /** `data` of BfdIssueByBranch. */
 export const IssueByBranchDataSchema = z.object({
   issueVcsBranchSearch: RawIssueSchema.nullable(),
