@@ -566,14 +566,21 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return pipelineJobs(url, project, r.pipelineId ?? 0);
       case "setStatus":
         return setStatus(project, r.sha ?? "", user, body, req);
-      case "commitStatuses":
+      case "commitStatuses": {
+        // doc/api/commits.md "List the statuses of a commit": `all` — "Return all statuses, not only the latest
+        // ones"; by default GitLab lists only the latest status of each name.
+        const all = url.searchParams.get("all") === "true";
+        const newestFirst = world.commitStatuses
+          .filter((st) => st.project === project.path && st.sha === r.sha)
+          .sort((a, b) => b.id - a.id);
+        const listed = all
+          ? newestFirst
+          : newestFirst.filter((st, i) => newestFirst.findIndex((o) => o.name === st.name) === i);
         return paginated(
           url,
-          world.commitStatuses
-            .filter((st) => st.project === project.path && st.sha === r.sha)
-            .sort((a, b) => b.id - a.id)
-            .map((st) => commitStatusJson(st)),
+          listed.map((st) => commitStatusJson(st)),
         );
+      }
       case "deployments":
         return paginated(
           url,
