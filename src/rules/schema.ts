@@ -94,10 +94,15 @@ export const ServeConfigSchema = z
         commitStatus: z.boolean().default(true).describe("A commit status on the MR's head commit."),
         mergeRequestNote: z.boolean().default(true).describe("One bfd note on the MR, updated in place."),
         statusCheck: z.boolean().default(false).describe("Answer GitLab external status checks (Ultimate)."),
-        linearComment: z.boolean().default(true).describe("One bfd comment on the Linear issue, updated in place."),
+        linearComment: z
+          .boolean()
+          .default(false)
+          .describe(
+            "One bfd comment on the Linear issue, updated in place (needs a bfd that can edit Linear comments).",
+          ),
       })
       .strict()
-      .default({ commitStatus: true, mergeRequestNote: true, statusCheck: false, linearComment: true }),
+      .default({ commitStatus: true, mergeRequestNote: true, statusCheck: false, linearComment: false }),
     statusName: z.string().min(1).max(255).default("bfd/done").describe("Name of the commit status bfd publishes."),
     lockSeconds: z
       .number()
