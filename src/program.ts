@@ -307,6 +307,20 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       code = runInit(ctxOf(command), { version, force: opts.force === true, dryRun: opts.dryRun === true });
     });
 
+  program
+    .command("serve")
+    .description("run the gates on Linear and GitLab webhooks, publishing verdicts where people look (docs/serve.md)")
+    .option("--host <host>", "address to listen on (default 0.0.0.0)")
+    .option("--port <port>", "port to listen on (default: PORT, else 8080)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd serve\n  $ BFD_REDIS_URL=redis://redis:6379 bfd serve --port 8080\n\nSecrets come from the environment: BFD_LINEAR_WEBHOOK_SECRET, BFD_GITLAB_WEBHOOK_TOKEN, LINEAR_API_KEY, GITLAB_TOKEN.",
+    )
+    .action(async (opts: { host?: string; port?: string }, command: Command) => {
+      const { runServe } = await import("./commands/serve.js");
+      code = await runServe(ctxOf(command), version, { host: opts.host, port: opts.port });
+    });
+
   const rules = program.command("rules").description("inspect and validate the rules in force");
   rules
     .command("check")

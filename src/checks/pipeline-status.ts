@@ -91,6 +91,18 @@ export const pipelineStatus = defineCheck({
       ...other.map((job) => `job ${jobLabel(job)} is ${job.status}`),
     ];
     if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobEvidence]);
+    // A finished pipeline that GitLab calls failed, with no failed job in sight: unless the failure is a job bfd
+    // never judges (its own `bfd/done` status), something unseen failed it, and that is never a pass.
+    const failedOverall = pipeline.status === "failed" || pipeline.status === "canceled";
+    const ownFailure = pipeline.jobs.some(
+      (job) => o.ignoreJobs.includes(job.name) && (job.status === "failed" || job.status === "canceled"),
+    );
+    if (failedOverall && !ownFailure) {
+      return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, [
+        ...evidence,
+        ...jobEvidence,
+      ]);
+    }
     const passed = judged.filter((job) => job.status === "success").length;
     return pass(
       `All ${passed} job(s) of ${name} that must pass have passed${ownId === null ? "" : " (bfd's own job not counted)"}`,

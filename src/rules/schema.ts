@@ -58,6 +58,63 @@ const OverrideSchema = z
 const WeekdaySchema = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
 const TimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "write times as HH:MM (24-hour)" });
 
+/** `serve:` in bfd.config.yaml. Secrets never live here: they come from the environment (docs/serve.md). */
+export const ServeConfigSchema = z
+  .object({
+    readyStates: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["Todo", "Ready"])
+      .describe(
+        "Linear workflow states that mean 'ready to pick up': an issue entering one is judged by the Ready gate.",
+      ),
+    projects: z
+      .array(z.union([z.string().min(1), z.number().int().positive()]))
+      .default([])
+      .describe(
+        "GitLab projects (group/app paths or numeric ids) whose webhooks are accepted and whose open MRs the sweep re-checks.",
+      ),
+    sweepMinutes: z
+      .number()
+      .min(0)
+      .default(15)
+      .describe(
+        "Re-evaluate every open MR and ready-state issue this often, so a missed webhook never leaves a stale verdict; 0 turns the sweep off.",
+      ),
+    webhooks: z
+      .object({
+        linear: z.boolean().default(true).describe("Accept Linear deliveries (needs BFD_LINEAR_WEBHOOK_SECRET)."),
+        gitlab: z.boolean().default(true).describe("Accept GitLab deliveries (needs BFD_GITLAB_WEBHOOK_TOKEN)."),
+      })
+      .strict()
+      .default({ linear: true, gitlab: true }),
+    concurrency: z.number().int().min(1).max(64).default(4).describe("Evaluations run at once (per replica)."),
+    outputs: z
+      .object({
+        commitStatus: z.boolean().default(true).describe("A commit status on the MR's head commit."),
+        mergeRequestNote: z.boolean().default(true).describe("One bfd note on the MR, updated in place."),
+        statusCheck: z.boolean().default(false).describe("Answer GitLab external status checks (Ultimate)."),
+        linearComment: z
+          .boolean()
+          .default(true)
+          .describe("One bfd comment on the Linear issue (the Ready verdict), updated in place."),
+      })
+      .strict()
+      .default({ commitStatus: true, mergeRequestNote: true, statusCheck: false, linearComment: true }),
+    statusName: z.string().min(1).max(255).default("bfd/done").describe("Name of the commit status bfd publishes."),
+    lockSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(600)
+      .default(30)
+      .describe(
+        "Redis mode: how long a replica holds an MR or issue while it evaluates; a crashed replica's work is taken over after this.",
+      ),
+  })
+  .strict();
+export type ServeConfig = z.infer<typeof ServeConfigSchema>;
+
 /** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
 export const ConfigSchema = z
   .object({
@@ -107,6 +164,7 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    serve: ServeConfigSchema.optional(),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

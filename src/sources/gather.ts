@@ -312,6 +312,20 @@ export async function mergeRequestEvidence(
     if (own !== null && !own.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: own.reason });
   }
 
+  // Wave 2, beside the files: a finished head pipeline that is not green is read for what made it so — its jobs and
+  // the external statuses on its commit — so `bfd serve`'s own failed `bfd/done` status never keeps it red.
+  const head = mr.headPipeline;
+  const statuses =
+    ci === undefined &&
+    plan.pipeline &&
+    head !== null &&
+    head.id !== null &&
+    head.status !== "success" &&
+    head.sha !== null
+      ? gitlab.readPipelineStatuses(project, head.sha, head.id)
+      : null;
+  statuses?.catch(() => undefined);
+
   // Wave 2: the content of the changed files the rules read.
   if (plan.fileGlobs.length > 0) {
     const sha = fromCheckout ? (ci?.sha ?? null) : mr.headSha;
@@ -338,6 +352,11 @@ export async function mergeRequestEvidence(
         });
       }
     }
+  }
+  if (statuses !== null && head !== null) {
+    const read = await statuses;
+    if (read.ok) head.jobs = read.value;
+    else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
   if (plan.staging !== null) mr.staging = await stagingOf(gitlab, project, mr, plan.staging);
   mr.changes = changes ?? [];

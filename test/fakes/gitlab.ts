@@ -566,14 +566,37 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return pipelineJobs(url, project, r.pipelineId ?? 0);
       case "setStatus":
         return setStatus(project, r.sha ?? "", user, body, req);
-      case "commitStatuses":
-        return paginated(
-          url,
-          world.commitStatuses
-            .filter((st) => st.project === project.path && st.sha === r.sha)
-            .sort((a, b) => b.id - a.id)
-            .map((st) => commitStatusJson(st)),
-        );
+      case "commitStatuses": {
+        // doc/api/commits.md "List the statuses of a commit": `all` — "Return all statuses, not only the latest
+        // ones"; by default GitLab lists only the latest status of each name.
+        const all = url.searchParams.get("all") === "true";
+        const newestFirst = world.commitStatuses
+          .filter((st) => st.project === project.path && st.sha === r.sha)
+          .sort((a, b) => b.id - a.id);
+        const listed = all
+          ? newestFirst
+          : newestFirst.filter((st, i) => newestFirst.findIndex((o) => o.name === st.name) === i);
+        // A pipeline's own jobs are commit statuses too (Ci::Build is a CommitStatus): GitLab lists them beside the
+        // external ones, each with its pipeline_id (the example reply in doc/api/commits.md lists CI jobs).
+        const head = world.mergeRequests.find((m) => m.project === project.path && m.sha === r.sha)?.headPipeline;
+        const builds = (head?.jobs ?? []).map((job) => ({
+          id: job.id,
+          sha: r.sha,
+          ref: null,
+          status: job.status,
+          name: job.name,
+          stage: job.stage,
+          target_url: `${baseUrl}/${project.path}/-/jobs/${job.id}`,
+          description: null,
+          created_at: "2024-05-01T10:00:00.000Z",
+          allow_failure: job.allowFailure,
+          pipeline_id: head?.id ?? null,
+        }));
+        return paginated(url, [
+          ...builds,
+          ...listed.map((st) => ({ ...commitStatusJson(st), pipeline_id: head?.id ?? null, stage: "external" })),
+        ]);
+      }
       case "deployments":
         return paginated(
           url,

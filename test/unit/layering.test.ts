@@ -17,6 +17,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   commands: ["*"],
   // Compositions the CLI commands and \`bfd serve\` share (the Done gate of one MR, rules from a branch).
   app: ["rules", "sources", "engine", "work-item", "report"],
+  // `bfd serve`: webhooks in, the same gates as the CLI, verdicts out; never a command.
+  serve: ["app", "rules", "sources", "engine", "reporters", "work-item", "report", "ci"],
   // Evidence: talks to Linear, GitLab, git and files; knows the WorkItem, never a check, a rule or a command.
   sources: ["work-item"],
   // The pure engine: rules × WorkItem → Report.

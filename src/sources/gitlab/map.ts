@@ -373,3 +373,25 @@ export function toLabelEvent(e: z.infer<typeof LabelEventJson>): LabelEvent | nu
   if (e.label === null || e.label === undefined || (e.action !== "add" && e.action !== "remove")) return null;
   return { label: e.label.name, action: e.action, at: e.created_at, by: e.user?.username ?? null };
 }
+
+/** One entry of `GET /projects/:id/repository/commits/:sha/statuses`: CI jobs and external statuses alike. */
+export const CommitStatusJson = z.object({
+  id: z.number(),
+  name: z.string(),
+  status: z.string(),
+  stage: z.string().nullish(),
+  allow_failure: z.boolean().nullish(),
+  target_url: z.string().nullish(),
+  pipeline_id: z.number().nullish(),
+});
+
+export function commitStatusAsJob(st: z.infer<typeof CommitStatusJson>): PipelineJob {
+  return {
+    id: st.id,
+    name: st.name,
+    stage: st.stage ?? "",
+    status: st.status,
+    allowFailure: st.allow_failure ?? false,
+    url: st.target_url ?? null,
+  };
+}

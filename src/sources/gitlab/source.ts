@@ -12,6 +12,8 @@ import {
   type GitLabFailureContext,
 } from "./errors.js";
 import {
+  commitStatusAsJob,
+  CommitStatusJson,
   DiffJson,
   firstProblem,
   DeploymentJson,
@@ -111,6 +113,11 @@ export interface GitLabSource {
   readChanges(project: ProjectRef, iid: number): Promise<Readable<ChangesRead>>;
   /** Every job of a pipeline (latest attempt of each), all pages. */
   readPipelineJobs(project: ProjectRef, pipelineId: number): Promise<Readable<PipelineJob[]>>;
+  /**
+   * What made a finished pipeline what it is: the latest status of each name on `sha` that belongs to it — its CI
+   * jobs and the external statuses other tools (and `bfd serve`) set, which the jobs API does not list.
+   */
+  readPipelineStatuses(project: ProjectRef, sha: string, pipelineId: number): Promise<Readable<PipelineJob[]>>;
   /** The content of `paths` at `ref`, all at once; files the token may not read are listed with the reason. */
   readFiles(
     project: ProjectRef,
@@ -329,6 +336,18 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           // include_retried defaults to false: each job appears once, as its latest attempt (doc/api/jobs.md).
           const list = await api.jobs.all(project, { pipelineId, perPage: PER_PAGE });
           return parse(JobJson.array(), list, "jobs").map(toPipelineJob);
+        },
+      ),
+
+    readPipelineStatuses: (project, sha, pipelineId) =>
+      readable(
+        { doing: `reading the statuses of ${sha.slice(0, 8)} in ${projectLabel(project)}`, access: "read", project },
+        `the statuses of pipeline #${pipelineId}`,
+        async () => {
+          const list = await api.commits.allStatuses(project, sha, { perPage: PER_PAGE } as Record<string, unknown>);
+          return parse(CommitStatusJson.array(), list, "commit statuses")
+            .filter((st) => st.pipeline_id === undefined || st.pipeline_id === null || st.pipeline_id === pipelineId)
+            .map(commitStatusAsJob);
         },
       ),
 

@@ -61,6 +61,15 @@ checkCases(pipelineStatus, {
       evidence: ["job flaky-e2e: failed (may fail)"],
     },
     {
+      name: "outside CI, the head pipeline failed only because of bfd serve's own bfd/done status",
+      item: withMr({
+        headPipeline: {
+          status: "failed",
+          jobs: [job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })],
+        },
+      }),
+    },
+    {
       name: "in CI, bfd serve's own commit status (a job named bfd/done) is not judged",
       item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })]),
     },
@@ -99,6 +108,21 @@ checkCases(pipelineStatus, {
       item: withMr({ headPipeline: { status: "success", sha: OLDER } }),
       message: /^Pipeline #9001 ran on fedcba98; the MR head is 01234567$/,
       evidence: [`pipeline commit: ${OLDER}`, `head commit: ${HEAD}`],
+    },
+    {
+      name: "a failed head pipeline whose failure is not among the statuses read (never a pass)",
+      item: withMr({ headPipeline: { status: "failed", jobs: [job(1, "unit", "success")] } }),
+      message: /^Head pipeline is failed; needs success$/,
+    },
+    {
+      name: "outside CI, an external status from another tool failed the head pipeline (named)",
+      item: withMr({
+        headPipeline: {
+          status: "failed",
+          jobs: [job(1, "unit", "success"), job(2, "security-scan", "failed", { stage: "external" })],
+        },
+      }),
+      message: /job "security-scan" \(external\) failed/,
     },
     {
       name: "in CI, a job failed (named)",

@@ -1,0 +1,58 @@
+import { requireRules } from "../app/rules.js";
+import { ExitCode } from "../exit-codes.js";
+import { builtinRuleFiles } from "../rules/files.js";
+import { gitlabFromEnv, gitlabHost, linearFromEnv } from "../sources/env.js";
+import type { CommandContext } from "./context.js";
+import { loadLocalRules } from "./load-rules.js";
+import { sourceSetup } from "./sources.js";
+
+export interface ServeOptions {
+  host: string | undefined;
+  port: string | undefined;
+}
+
+/**
+ * `bfd serve`: checks everything it can before the port opens (rules, secrets, tokens, Redis), then runs until
+ * SIGTERM or SIGINT, when it stops accepting, drains the queue and exits 0.
+ */
+export async function runServe(ctx: CommandContext, version: string, options: ServeOptions): Promise<ExitCode> {
+  const [{ serveSettings }, { createLogger }, { startService }] = await Promise.all([
+    import("../serve/settings.js"),
+    import("../serve/log.js"),
+    import("../serve/service.js"),
+  ]);
+  // The Ready gate judges by the rules this service started with; the Done gate by each MR's target branch.
+  const readyRules = loadLocalRules(ctx);
+  requireRules(readyRules, "ready");
+  const settings = serveSettings(ctx.env, readyRules.config.serve, options);
+  const setup = sourceSetup(ctx);
+  const host = await gitlabHost(setup);
+  // Tokens are checked now (missing → exit 2); each job then gets sources of its own, with its own deadline.
+  await Promise.all([linearFromEnv(setup), gitlabFromEnv(setup)]);
+  const jobSetup = () => ({ ...setup, env: { ...ctx.env, GITLAB_URL: host }, startedAt: Date.now() });
+  const sources = async () => {
+    const each = jobSetup();
+    const [linear, gitlab] = await Promise.all([linearFromEnv(each), gitlabFromEnv(each)]);
+    return { linear, gitlab };
+  };
+  const log = createLogger({ write: ctx.stdout }, { secrets: settings.secretValues, version });
+  const service = await startService({
+    settings,
+    sources,
+    gitlabHost: host,
+    readyRules,
+    builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
+    linearTeam: readyRules.config.linear?.team ?? null,
+    log,
+    now: ctx.now,
+  });
+  // A long-running command is the one place signals belong: the orchestrator's stop is SIGTERM.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  log.info({ "bfd.signal": signal }, `${signal}: no new deliveries; draining the queue`);
+  await service.stop();
+  log.info({}, "bfd serve stopped");
+  return ExitCode.ok;
+}

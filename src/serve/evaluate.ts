@@ -1,0 +1,229 @@
+/**
+ * The work behind every job: the Done gate of one merge request (exactly as `bfd ci` runs it, rules from the MR's
+ * target branch) or the Ready gate of one Linear issue (the rules `bfd serve` started with), then the verdict
+ * published where people look. Sources are made anew for each job: their caches and network deadline belong to one
+ * evaluation, never to the service's life.
+ */
+import { mergeRequestGate } from "../app/merge-request-gate.js";
+import { evaluate } from "../engine/evaluate.js";
+import { evidencePlan } from "../engine/plan.js";
+import { isBfdError } from "../errors.js";
+import type { RuleSet, SourceText } from "../rules/load.js";
+import type { ServeConfig } from "../rules/schema.js";
+import { gatherWorkItem } from "../sources/gather.js";
+import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
+import type { LinearSource } from "../sources/linear/index.js";
+import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
+import { projectAccepted } from "./events.js";
+import { issueKey, mergeRequestJob, RetryLater, type Fence, type Job, type ServeState, type Work } from "./job.js";
+import type { IssueComments } from "./issue-comments.js";
+import { errorMessage, type Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
+import { publishCommitStatus } from "./publish-commit-status.js";
+import { hasCommented, publishLinearComment } from "./publish-linear-comment.js";
+import { publishMergeRequestNote } from "./publish-note.js";
+import { publishStatusChecks } from "./publish-status-check.js";
+import type { PublishContext } from "./publish.js";
+import { verdictFromError, verdictFromReport, type Verdict } from "./verdict.js";
+
+export interface Sources {
+  linear: LinearSource;
+  gitlab: GitLabSource;
+}
+
+export interface WorkDeps {
+  config: ServeConfig;
+  /** Fresh sources for one job. */
+  sources: () => Promise<Sources>;
+  /** Instance root of GitLab (MR links on Linear issues elsewhere are not this service's). */
+  gitlabHost: string;
+  readyRules: RuleSet;
+  builtinFiles: SourceText[];
+  now: () => Date;
+  state: ServeState;
+  metrics: Metrics;
+  log: Logger;
+  enqueue: (job: Job) => Promise<unknown>;
+  /** The GitLab token's user, for finding bfd's own MR note (asked once, then remembered). */
+  gitlabUserId: (gitlab: GitLabSource) => Promise<number>;
+  comments: (linear: LinearSource) => IssueComments;
+}
+
+export function createWork(deps: WorkDeps): Work {
+  return async (job, fence) => {
+    const started = performance.now();
+    const target = job.target;
+    const gate = target.kind === "issue" ? "ready" : "done";
+    let result: string;
+    try {
+      if (target.kind === "mergeRequest") result = await mergeRequestWork(deps, job, target, fence);
+      else if (target.kind === "issue") result = await issueWork(deps, job, target.id, fence);
+      else result = await branchWork(deps, target.project, target.branch, job);
+    } catch (error) {
+      deps.metrics.evaluations.inc({ gate, result: "error" });
+      throw error;
+    } finally {
+      deps.metrics.evaluationDuration.observe({ gate }, (performance.now() - started) / 1000);
+    }
+    deps.metrics.evaluations.inc({ gate, result });
+    deps.log.info(
+      {
+        "bfd.job.key": job.key,
+        "bfd.job.reason": job.reason,
+        "bfd.result": result,
+        "messaging.message.id": job.deliveryId ?? undefined,
+        "bfd.duration_ms": Math.round(performance.now() - started),
+      },
+      `${job.key}: ${result}`,
+    );
+  };
+}
+
+/** An upstream fault that outlived the CLI's retry policy: the job runs again later (the queue's retries). */
+function upstream(error: unknown): boolean {
+  return isBfdError(error) && error.kind === "upstream";
+}
+
+async function mergeRequestWork(
+  deps: WorkDeps,
+  job: Job,
+  target: { project: string; iid: number },
+  fence: Fence,
+): Promise<string> {
+  const { linear, gitlab } = await deps.sources();
+  let read;
+  try {
+    read = await gitlab.readMergeRequest(target.project, target.iid);
+  } catch (error) {
+    if (isBfdError(error) && error.code === "mr-not-found") return "skipped";
+    // Without the MR there is no head commit to publish on: try again later.
+    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    throw error;
+  }
+  const mr = read.mergeRequest;
+  if (mr.state !== "opened" || mr.headSha === null) return "skipped";
+  const selfId = deps.config.outputs.mergeRequestNote ? deps.gitlabUserId(gitlab) : null;
+  let verdict: Verdict;
+  let judgedError: unknown = null;
+  try {
+    const { report } = await mergeRequestGate({
+      sources: { linear, gitlab },
+      project: target.project,
+      iid: target.iid,
+      targetBranch: mr.targetBranch,
+      earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
+      sourceBranch: mr.sourceBranch,
+      builtinFiles: deps.builtinFiles,
+      now: deps.now().toISOString(),
+      // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
+      // its commit (jobs and external statuses), where bfd's own `bfd/done` is never counted.
+      alongside: selfId === null ? [] : [selfId],
+    });
+    verdict = verdictFromReport(report);
+  } catch (error) {
+    judgedError = error;
+    if (!isBfdError(error))
+      deps.log.error({ "error.type": "internal", "error.message": errorMessage(error) }, "internal error");
+    verdict = verdictFromError("done", error);
+  }
+
+  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics };
+  const outputs = deps.config.outputs;
+  const sha = mr.headSha;
+  try {
+    let noteId: number | null = null;
+    if (outputs.mergeRequestNote && selfId !== null) {
+      const note = await publishMergeRequestNote(
+        ctx,
+        gitlab,
+        { key: job.key, project: target.project, iid: target.iid, selfId: await selfId },
+        verdict.markdown,
+      );
+      noteId = note.noteId;
+    }
+    if (outputs.commitStatus) {
+      const targetUrl = noteId === null ? mr.url : `${mr.url}#note_${noteId}`;
+      await publishCommitStatus(
+        ctx,
+        gitlab,
+        { key: job.key, project: target.project, sha, name: deps.config.statusName, targetUrl },
+        verdict,
+      );
+    }
+    if (outputs.statusCheck)
+      await publishStatusChecks(ctx, gitlab, { key: job.key, project: target.project, iid: target.iid, sha }, verdict);
+  } catch (error) {
+    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    throw error;
+  }
+  if (judgedError !== null && upstream(judgedError))
+    throw new RetryLater(errorMessage(judgedError), { cause: judgedError });
+  if (!(await fence.stillLatest())) return "superseded";
+  return verdict.outcome;
+}
+
+async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Promise<string> {
+  const { linear } = await deps.sources();
+  let item;
+  try {
+    item = await gatherWorkItem(
+      { linear, gitlab: null },
+      {
+        plan: evidencePlan(deps.readyRules.rules, "ready"),
+        now: deps.now().toISOString(),
+        branch: null,
+        issue: { by: "reference", reference: id },
+        mergeRequest: { by: "none" },
+      },
+    );
+  } catch (error) {
+    if (isBfdError(error) && (error.code === "issue-not-found" || error.code === "bad-issue-key")) return "skipped";
+    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    throw error;
+  }
+  const issue = item.issue!;
+  const key = issueKey(issue.id || id);
+  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics };
+  const ready = deps.config.readyStates.some((s) => s.toLowerCase() === issue.state.name.toLowerCase());
+  let result = "skipped";
+  if (ready || (await hasCommented(ctx, key))) {
+    const report = evaluate(deps.readyRules.rules, item, { gate: "ready" });
+    result = report.verdict;
+    if (deps.config.outputs.linearComment) {
+      try {
+        await publishLinearComment(
+          ctx,
+          deps.comments(linear),
+          { key, issueId: issue.id, selfId: item.viewer?.id ?? null },
+          verdictFromReport(report),
+        );
+      } catch (error) {
+        if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+        throw error;
+      }
+    }
+  }
+  if (job.fanOut) {
+    // A change in Linear (criteria ticked, state moved) can change the Done verdict of the issue's open MRs.
+    for (const attachment of issue.attachments) {
+      const ref = parseMergeRequestUrl(attachment.url);
+      if (ref === null || new URL(deps.gitlabHost).origin !== ref.host) continue;
+      if (!projectAccepted(deps.config.projects, -1, ref.projectPath)) continue;
+      await deps.enqueue(mergeRequestJob(ref.projectPath, ref.iid, `Linear ${issue.identifier} changed`, null));
+    }
+  }
+  return result;
+}
+
+async function branchWork(deps: WorkDeps, project: string, branch: string, job: Job): Promise<string> {
+  const { gitlab } = await deps.sources();
+  let open;
+  try {
+    open = await gitlab.listOpenMergeRequestsForBranch(project, branch);
+  } catch (error) {
+    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    throw error;
+  }
+  for (const mr of open) await deps.enqueue(mergeRequestJob(mr.projectPath || project, mr.iid, job.reason, null));
+  return open.length === 0 ? "skipped" : "fanned out";
+}

@@ -1,0 +1,106 @@
+/** What one evaluation is about: the Done gate of one merge request, or the Ready gate of one Linear issue. */
+export type JobTarget =
+  | { kind: "mergeRequest"; project: string; iid: number }
+  /** A Linear issue by its id (UUID) or key. */
+  | { kind: "issue"; id: string }
+  /** A branch pipeline changed: the open MRs from that branch are re-checked (GitLab names no MR for those). */
+  | { kind: "branch"; project: string; branch: string };
+
+export interface Job {
+  /** One key per MR or issue: jobs with the same key coalesce (the latest wins) and never run at once. */
+  key: string;
+  target: JobTarget;
+  /** Why it runs, for logs: "GitLab Merge Request Hook (update)", "Linear Issue update", "sweep", … */
+  reason: string;
+  /** The delivery's id (`Linear-Delivery`, `X-Gitlab-Event-UUID`); null for the sweep's own jobs. */
+  deliveryId: string | null;
+  /** An issue job also re-checks the open MRs the issue names (a Linear change can change their Done verdict). */
+  fanOut: boolean;
+}
+
+/** GitLab paths are case-insensitive (`Group/App` and `group/app` are one project): one key for both. */
+export function mergeRequestKey(project: string, iid: number): string {
+  return `mr:${project.toLowerCase()}!${iid}`;
+}
+
+export function issueKey(id: string): string {
+  return `issue:${id.toLowerCase()}`;
+}
+
+export function mergeRequestJob(project: string, iid: number, reason: string, deliveryId: string | null): Job {
+  return {
+    key: mergeRequestKey(project, iid),
+    target: { kind: "mergeRequest", project, iid },
+    reason,
+    deliveryId,
+    fanOut: false,
+  };
+}
+
+export function branchJob(project: string, branch: string, reason: string, deliveryId: string | null): Job {
+  return {
+    key: `branch:${project.toLowerCase()}:${branch}`,
+    target: { kind: "branch", project, branch },
+    reason,
+    deliveryId,
+    fanOut: false,
+  };
+}
+
+export function issueJob(id: string, reason: string, deliveryId: string | null, fanOut: boolean): Job {
+  return { key: issueKey(id), target: { kind: "issue", id }, reason, deliveryId, fanOut };
+}
+
+/**
+ * Handed to the work with each job: whether it is still the latest for its key (and, with Redis, this replica
+ * still holds the key's lock). Publishers ask right before every write, so an older evaluation never overwrites
+ * a newer verdict.
+ */
+export interface Fence {
+  stillLatest(): Promise<boolean>;
+}
+
+/** Thrown by the work when the job should run again later (an upstream fault that outlived the retries). */
+export class RetryLater extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RetryLater";
+  }
+}
+
+export type Work = (job: Job, fence: Fence) => Promise<void>;
+
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+}
+
+/**
+ * Where deliveries wait for evaluation: in process by default, BullMQ on Redis with BFD_REDIS_URL.
+ * Both drop a delivery id seen before, coalesce per key (the latest job wins), run at most `concurrency` jobs at
+ * once and never two of one key, and retry a job that throws RetryLater a bounded number of times.
+ */
+export interface WorkQueue {
+  readonly kind: "memory" | "redis";
+  /** "duplicate": the delivery id was seen before and nothing was queued. */
+  enqueue(job: Job): Promise<"queued" | "duplicate">;
+  start(work: Work): void;
+  /** Stops taking jobs and waits (at most `timeoutMs`) for the running ones — and, in memory, the queued ones. */
+  drain(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+  depth(): Promise<QueueDepth>;
+  /** The queue's backing store answers (always true in memory). */
+  healthy(): Promise<boolean>;
+}
+
+/** What the service remembers between jobs: in memory, or in Redis shared by every replica. */
+export interface ServeState {
+  /** Status-check ids GitLab asked about for a project (Ultimate), so every later evaluation answers them too. */
+  rememberStatusCheck(project: string, checkId: number): Promise<void>;
+  statusChecks(project: string): Promise<number[]>;
+  /** What was last published under `output` for `key`: identical writes are skipped (no webhook ping-pong). */
+  lastPublished(output: string, key: string): Promise<string | null>;
+  setLastPublished(output: string, key: string, fingerprint: string): Promise<void>;
+  /** Whether this replica runs the sweep round now (with Redis, one replica per interval; in memory, always). */
+  claimSweep(intervalMs: number): Promise<boolean>;
+}

@@ -1,0 +1,58 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { QueueDepth } from "./job.js";
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The Prometheus metrics `GET /metrics` serves, on a registry of the service's own (never the global one, so two
+ * services in one test process never share counts). HTTP durations follow OpenTelemetry's
+ * `http.server.request.duration` (seconds; labels from its attribute names, dots as underscores).
+ */
+export function createMetrics(depth: () => Promise<QueueDepth>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requestDuration = new Histogram({
+    name: "http_server_request_duration_seconds",
+    help: "Time from request to response (for webhooks: the acknowledgement).",
+    labelNames: ["http_request_method", "http_route", "http_response_status_code"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: "bfd_webhook_deliveries_total",
+    help: "Webhook deliveries by source and outcome (queued, duplicate, ignored, rejected).",
+    labelNames: ["source", "outcome"] as const,
+    registers: [registry],
+  });
+  const evaluations = new Counter({
+    name: "bfd_evaluations_total",
+    help: "Gate evaluations by gate and result (pass, fail, error, skipped, superseded).",
+    labelNames: ["gate", "result"] as const,
+    registers: [registry],
+  });
+  const evaluationDuration = new Histogram({
+    name: "bfd_evaluation_duration_seconds",
+    help: "Time to gather the evidence and evaluate one gate.",
+    labelNames: ["gate"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const publishes = new Counter({
+    name: "bfd_publish_total",
+    help: "Writes of a verdict by output and outcome (written, unchanged, superseded, failed).",
+    labelNames: ["output", "outcome"] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "bfd_queue_jobs",
+    help: "Jobs waiting and running.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      const d = await depth();
+      this.set({ state: "waiting" }, d.waiting);
+      this.set({ state: "active" }, d.active);
+    },
+  });
+  return { registry, requestDuration, deliveries, evaluations, evaluationDuration, publishes };
+}

@@ -1,0 +1,184 @@
+/**
+ * The queue and state on Redis, for restarts and several replicas: BullMQ holds the jobs (they survive a restart,
+ * and a job whose replica died is taken back by BullMQ's stalled-job check), and plain Redis keys hold the rest.
+ *
+ * Ordering across replicas without BullMQ Pro's groups: every enqueue INCRs `seq:<key>`, and the job carries that
+ * version. A worker skips a job that is no longer its key's latest, takes `lock:<key>` (SET NX PX, a token of its
+ * own, extended while it works) before evaluating, and each publish first checks — atomically, in one script — that
+ * the version is still the latest and the lock still its own. So two replicas never evaluate one key at once, and an
+ * older evaluation never publishes over a newer one.
+ */
+import { randomUUID } from "node:crypto";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
+import { Redis } from "ioredis";
+import { BfdError } from "../errors.js";
+import { RetryLater, type Job, type QueueDepth, type ServeState, type Work, type WorkQueue } from "./job.js";
+
+export interface RedisQueueOptions {
+  url: string;
+  concurrency: number;
+  /** How long a replica holds a key (and BullMQ a job) without renewing: a crashed replica's work waits this long. */
+  lockMs: number;
+  onError?: (job: Job, error: unknown, final: boolean) => void;
+}
+
+const QUEUE = "bfd-serve";
+const PREFIX = "bfd:serve:";
+const DELIVERY_TTL_S = 24 * 60 * 60;
+const PUBLISHED_TTL_S = 30 * 24 * 60 * 60;
+/** Runs of a job that keeps meeting upstream faults: the first and three retries, 2 s, 4 s, 8 s apart. */
+const ATTEMPTS = 4;
+
+/** Still the latest version of the key, and the lock still ours. */
+const FENCE = `return (redis.call("GET", KEYS[1]) == ARGV[1] and redis.call("GET", KEYS[2]) == ARGV[2]) and 1 or 0`;
+const EXTEND = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+
+interface JobData {
+  job: Job;
+  version: number;
+}
+
+export async function createRedisQueue(options: RedisQueueOptions): Promise<{ queue: WorkQueue; state: ServeState }> {
+  // BullMQ needs maxRetriesPerRequest: null on its connections (docs.bullmq.io "Connections").
+  const connect = (): Redis => new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = connect();
+  const bullConnection = connect();
+  const workerConnection = connect();
+  const queue = new Queue<JobData>(QUEUE, { connection: bullConnection, prefix: "bfd" });
+  const replica = randomUUID();
+  let worker: Worker<JobData> | null = null;
+  const key = (name: string): string => `${PREFIX}${name}`;
+
+  const workQueue: WorkQueue = {
+    kind: "redis",
+    async enqueue(job) {
+      // Seen-before is decided before queueing but recorded after: a crash in between queues a duplicate (harmless,
+      // it coalesces), never loses a delivery the sender was not told was taken.
+      if (job.deliveryId !== null && (await redis.exists(key(`delivery:${job.deliveryId}`))) === 1) return "duplicate";
+      const version = await redis.incr(key(`seq:${job.key}`));
+      await queue.add(
+        "evaluate",
+        { job, version },
+        {
+          attempts: ATTEMPTS,
+          backoff: { type: "exponential", delay: 2_000 },
+          removeOnComplete: { count: 1_000 },
+          removeOnFail: { age: DELIVERY_TTL_S },
+        },
+      );
+      if (job.deliveryId !== null) await redis.set(key(`delivery:${job.deliveryId}`), "1", "EX", DELIVERY_TTL_S);
+      return "queued";
+    },
+    start(work) {
+      worker = new Worker<JobData>(QUEUE, (bullJob, token) => process(work, bullJob, token), {
+        connection: workerConnection,
+        prefix: "bfd",
+        concurrency: options.concurrency,
+        lockDuration: options.lockMs,
+        stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)),
+        maxStalledCount: 3,
+      });
+      worker.on("failed", (bullJob, error) => {
+        if (bullJob === undefined || error instanceof DelayedError) return;
+        const final = bullJob.attemptsMade >= (bullJob.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+        options.onError?.(bullJob.data.job, error, final);
+      });
+      worker.on("error", () => undefined);
+    },
+    async drain(timeoutMs) {
+      if (worker === null) return;
+      // Running jobs finish; waiting ones stay in Redis for the other replicas or the next start.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const closing = worker.close();
+      await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+    async close() {
+      await worker?.close(true).catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      for (const connection of [redis, bullConnection, workerConnection])
+        await connection.quit().catch(() => undefined);
+    },
+    async depth(): Promise<QueueDepth> {
+      const counts = await queue.getJobCounts("waiting", "delayed", "prioritized", "active");
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+        active: counts.active ?? 0,
+      };
+    },
+    async healthy() {
+      try {
+        return (
+          (await Promise.race([redis.ping(), new Promise((r) => setTimeout(() => r("timeout"), 2_000))])) === "PONG"
+        );
+      } catch {
+        return false;
+      }
+    },
+  };
+
+  async function process(work: Work, bullJob: BullJob<JobData>, token: string | undefined): Promise<void> {
+    const { job, version } = bullJob.data;
+    const seq = key(`seq:${job.key}`);
+    if (Number(await redis.get(seq)) !== version) return; // a newer job for the key will do the work
+    const lock = key(`lock:${job.key}`);
+    const mine = `${replica}:${bullJob.id}:${version}`;
+    if ((await redis.set(lock, mine, "PX", options.lockMs, "NX")) !== "OK") {
+      // Another replica is on this key: come back shortly (BullMQ's own pattern for a job that must wait).
+      await bullJob.moveToDelayed(Date.now() + 500, token);
+      throw new DelayedError();
+    }
+    const heartbeat = setInterval(
+      () => {
+        void redis.eval(EXTEND, 1, lock, mine, String(options.lockMs)).catch(() => undefined);
+      },
+      Math.max(500, Math.floor(options.lockMs / 3)),
+    );
+    try {
+      await work(job, {
+        stillLatest: async () => (await redis.eval(FENCE, 2, seq, lock, String(version), mine)) === 1,
+      });
+    } catch (error) {
+      if (error instanceof RetryLater) throw error;
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    } finally {
+      clearInterval(heartbeat);
+      await redis.eval(RELEASE, 1, lock, mine).catch(() => undefined);
+    }
+  }
+
+  const state: ServeState = {
+    async rememberStatusCheck(project, checkId) {
+      await redis.sadd(key(`checks:${project.toLowerCase()}`), String(checkId));
+    },
+    async statusChecks(project) {
+      const ids = await redis.smembers(key(`checks:${project.toLowerCase()}`));
+      return ids.map(Number).sort((a, b) => a - b);
+    },
+    async lastPublished(output, name) {
+      return redis.get(key(`published:${output}:${name}`));
+    },
+    async setLastPublished(output, name, fingerprint) {
+      await redis.set(key(`published:${output}:${name}`), fingerprint, "EX", PUBLISHED_TTL_S);
+    },
+    async claimSweep(intervalMs) {
+      return (await redis.set(key("sweep"), replica, "PX", Math.max(1_000, intervalMs - 1_000), "NX")) === "OK";
+    },
+  };
+
+  // ioredis waits for the server forever by design; at start a wrong URL must stop the service, not hang it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reached = await Promise.race([
+    redis.ping().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
+  ]).catch(() => false);
+  clearTimeout(timer);
+  if (!reached) {
+    await workQueue.close();
+    throw new BfdError("config", "redis-unreachable", "Redis at BFD_REDIS_URL did not answer within 5 s", {
+      hint: "Check BFD_REDIS_URL (redis://host:6379/0) and that Redis is running; unset it to use the in-process queue.",
+    });
+  }
+  return { queue: workQueue, state };
+}

@@ -1,0 +1,182 @@
+/**
+ * `bfd serve` put together: the queue (memory, or BullMQ on Redis), the work, the HTTP app, the sweep, and a stop
+ * that drains. Everything from outside (settings, sources, rules, logger, clock) is handed in, so tests run the
+ * real service on loopback.
+ */
+import { createAdaptorServer } from "@hono/node-server";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RuleSet, SourceText } from "../rules/load.js";
+import type { GitLabSource } from "../sources/gitlab/index.js";
+import { createWork, type Sources } from "./evaluate.js";
+import { createHttpApp, type ReadinessCheck } from "./http-app.js";
+import { linearIssueComments, type IssueComments } from "./issue-comments.js";
+import type { Job, ServeState, WorkQueue } from "./job.js";
+import { errorMessage, type Logger } from "./log.js";
+import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
+import { createMetrics } from "./metrics.js";
+import type { ServeSettings } from "./settings.js";
+import { startSweep } from "./sweep.js";
+import type { LinearSource } from "../sources/linear/index.js";
+
+export interface ServiceOptions {
+  settings: ServeSettings;
+  sources: () => Promise<Sources>;
+  gitlabHost: string;
+  readyRules: RuleSet;
+  builtinFiles: SourceText[];
+  linearTeam: string | null;
+  log: Logger;
+  now?: () => Date;
+  /** The Linear-comment port; defaults to the Linear source's own comments API. */
+  comments?: (linear: LinearSource) => IssueComments;
+  /** How long a stop waits for running (and, in memory, queued) work. */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningService {
+  url: string;
+  queue: WorkQueue;
+  state: ServeState;
+  sweepOnce: () => Promise<number>;
+  /** Stop accepting, drain the queue, close. */
+  stop: () => Promise<void>;
+}
+
+const READINESS_TTL_MS = 15_000;
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { settings, log } = options;
+  const now = options.now ?? (() => new Date());
+  const onError = (job: Job, error: unknown, final: boolean): void => {
+    log.warn(
+      { "bfd.job.key": job.key, "error.message": errorMessage(error), "bfd.retry": !final },
+      `${job.key}: ${final ? "gave up" : "will retry"}: ${errorMessage(error)}`,
+    );
+  };
+  const { queue, state } =
+    settings.redisUrl === null
+      ? { queue: createMemoryQueue({ concurrency: settings.config.concurrency, onError }), state: createMemoryState() }
+      : await (
+          await import("./redis-queue.js")
+        ).createRedisQueue({
+          url: settings.redisUrl,
+          concurrency: settings.config.concurrency,
+          lockMs: settings.config.lockSeconds * 1000,
+          onError,
+        });
+  const metrics = createMetrics(() => queue.depth());
+
+  let gitlabUser: Promise<number> | null = null;
+  const gitlabUserId = (gitlab: GitLabSource): Promise<number> => {
+    gitlabUser ??= gitlab.currentUser().then(
+      (user) => user.id,
+      (error: unknown) => {
+        gitlabUser = null;
+        throw error;
+      },
+    );
+    return gitlabUser;
+  };
+
+  const enqueue = (job: Job): Promise<unknown> => queue.enqueue(job);
+  queue.start(
+    createWork({
+      config: settings.config,
+      sources: options.sources,
+      gitlabHost: options.gitlabHost,
+      readyRules: options.readyRules,
+      builtinFiles: options.builtinFiles,
+      now,
+      state,
+      metrics,
+      log,
+      enqueue,
+      gitlabUserId,
+      comments: options.comments ?? linearIssueComments,
+    }),
+  );
+
+  let readiness: { at: number; checks: Promise<ReadinessCheck[]> } | null = null;
+  const probe = async (): Promise<ReadinessCheck[]> => {
+    const check = async (name: string, run: () => Promise<string>): Promise<ReadinessCheck> => {
+      try {
+        return { name, ok: true, detail: await run() };
+      } catch (error) {
+        return { name, ok: false, detail: errorMessage(error) };
+      }
+    };
+    const sources = options.sources();
+    return Promise.all([
+      check("queue", async () => {
+        if (!(await queue.healthy())) throw new Error(`the ${queue.kind} queue does not answer`);
+        return queue.kind;
+      }),
+      check("gitlab", async () => `token user ${await gitlabUserId((await sources).gitlab)}`),
+      // A branch no issue has: Linear answers with the key's user and no issue, proving reach and auth in one request.
+      check("linear", async () => {
+        const { viewer } = await (await sources).linear.fetchIssueByBranch("bfd-serve-readiness-probe");
+        return viewer === null ? "reachable" : `API key user ${viewer.name}`;
+      }),
+    ]);
+  };
+
+  const app = createHttpApp({
+    settings,
+    queue,
+    state,
+    metrics,
+    log,
+    now: () => now().getTime(),
+    readiness: () => {
+      if (readiness === null || Date.now() - readiness.at > READINESS_TTL_MS)
+        readiness = { at: Date.now(), checks: probe() };
+      return readiness.checks;
+    },
+  });
+
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // A slow client may not hold a connection open for long (webhook senders post small bodies at once).
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
+
+  const sweep = startSweep({
+    config: settings.config,
+    linearTeam: options.linearTeam,
+    sources: options.sources,
+    enqueue,
+    claim: (intervalMs) => state.claimSweep(intervalMs),
+    log,
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      sweep.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await queue.drain(options.drainTimeoutMs ?? 25_000);
+      await closed;
+      await queue.close();
+    })();
+    return stopping;
+  };
+
+  log.info(
+    {
+      "server.address": address.address,
+      "server.port": address.port,
+      "bfd.queue": queue.kind,
+      "bfd.sweep_minutes": settings.config.sweepMinutes,
+    },
+    `bfd serve listening on ${url} (${queue.kind} queue)`,
+  );
+  return { url, queue, state, sweepOnce: sweep.runOnce, stop };
+}
