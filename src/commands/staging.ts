@@ -38,7 +38,7 @@ export interface StagingResult {
   verdict: "pass" | "fail";
 }
 
-function renderPretty(result: StagingResult): string {
+export function renderPretty(result: StagingResult): string {
   const t = (s: string): string => stripTerminalControls(s);
   const lines = [
     `bfd staging · ${t(result.project)} → ${t(result.deployBranch)} · label "${t(result.label)}"`,
@@ -65,7 +65,7 @@ function renderPretty(result: StagingResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-function renderMarkdown(result: StagingResult): string {
+export function renderMarkdown(result: StagingResult): string {
   const md = escapeMarkdownInline;
   const lines = [
     `### Staging validation: ${result.missing.length} missing "${md(result.label)}"`,
