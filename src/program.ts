@@ -295,7 +295,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .addHelpText("after", "\nExamples:\n  $ bfd rules list\n  $ bfd rules list --format markdown -o docs/rules.md")
     .action(async (opts: { format: "table" | "markdown" | "json"; output?: string }, command: Command) => {
       const { rulesList } = await import("./commands/rules.js");
-      code = rulesList(ctxOf(command), opts.format, opts.output);
+      code = await rulesList(ctxOf(command), opts.format, opts.output);
     });
   rules
     .command("explain")

@@ -4,6 +4,7 @@ import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
 import { evaluate } from "../engine/evaluate.js";
 import { BfdError, printable, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { mergeRequestNoteBody } from "../reporters/bodies.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles, CONFIG_NAMES } from "../rules/files.js";
 import { loadRuleSet, type RuleSet, type SourceText } from "../rules/load.js";
@@ -15,7 +16,7 @@ import { makeWorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { flagRecordGlobsOf } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { changedPathsOf, renderOptionsFor, rulesInForce, writeOutput } from "./output.js";
 
 export interface CiOptions {
   reports: string[];
@@ -163,15 +164,17 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     context: { mergeRequestLookup: null, ruleFilesChangedByMergeRequest: changedRuleFiles },
   });
   const report = evaluate(rules.set.rules, item, { gate: "done", notices });
-  const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
+  const renderOptions = {
+    colorLevel: 0 as const,
+    rerun: "bfd ci",
+    rules: rulesInForce(ctx, rules.set),
+    changedFiles: changedPathsOf(item),
+  };
   for (const target of reports)
     writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
   writeOutput(
     ctx,
-    (await loadReporter(options.format))(report, {
-      colorLevel: options.output === undefined ? ctx.colorLevel : 0,
-      rerun: "bfd ci",
-    }),
+    (await loadReporter(options.format))(report, { ...renderOptions, ...renderOptionsFor(ctx, options.output) }),
     options.output,
   );
   if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);
@@ -179,7 +182,13 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   if (options.comment) {
     try {
       const self = await selfPromise!;
-      const body = `${STICKY_MARKER}\n${(await loadReporter("markdown"))(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
+      const body = await mergeRequestNoteBody(report, {
+        marker: STICKY_MARKER,
+        footer: `<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>`,
+        renderOptions,
+        jobUrl: ctx.env.CI_JOB_URL,
+        redact: ctx.redact,
+      });
       const note = await upsertStickyNote(
         {
           listNotes: () => gitlab.listNotes(pipeline.project, pipeline.mrIid),

@@ -5,22 +5,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { auditIssues, renderAuditTable } from "../../src/audit/audit.js";
-import { rulesExplain, rulesList, rulesMarkdown } from "../../src/commands/rules.js";
-import type { CommandContext } from "../../src/commands/context.js";
-import {
-  renderMarkdown as renderStagingMarkdown,
-  renderPretty as renderStagingPretty,
-} from "../../src/commands/staging.js";
-import type { StagingResult } from "../../src/commands/staging.js";
+import { auditIssues } from "../../src/audit/audit.js";
+import { ruleDocs, rulesExplain, rulesList } from "../../src/commands/rules.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { composeHandoff } from "../../src/handoff/compose.js";
+import { renderAuditPretty } from "../../src/reporters/audit/pretty.js";
+import { renderHandoffMarkdown } from "../../src/reporters/handoff/markdown.js";
+import { renderRuleReference } from "../../src/reporters/rule-docs/markdown.js";
+import { renderStagingMarkdown } from "../../src/reporters/staging/markdown.js";
+import { renderStagingPretty } from "../../src/reporters/staging/pretty.js";
+import type { StagingResult } from "../../src/staging/result.js";
 import { builtinRuleFiles } from "../../src/rules/files.js";
 import { loadRuleSet } from "../../src/rules/load.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
 import { explicitWindow } from "../../src/staging/window.js";
 import type { WorkItem } from "../../src/work-item/schema.js";
 import { ROOT } from "../helpers/cli.js";
+import { captureContext } from "../helpers/context.js";
 
 const rules = loadRuleSet({
   builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
@@ -29,23 +30,7 @@ const rules = loadRuleSet({
 }).rules;
 const example = (name: string): WorkItem => parseSnapshot(readFileSync(join(ROOT, "examples", name), "utf8"), name);
 
-function captureContext(): { ctx: CommandContext; out: () => string } {
-  let text = "";
-  const ctx = {
-    cwd: ROOT,
-    env: {},
-    stdout: (t: string) => (text += t),
-    stderr: () => undefined,
-    colorLevel: 0,
-    debug: false,
-    builtinDir: join(ROOT, "rules"),
-    configOption: undefined,
-    now: () => new Date("2026-11-20T10:00:00Z"),
-    policy: { timeoutMs: 1, deadlineMs: 1 },
-    onRequest: undefined,
-  } as unknown as CommandContext;
-  return { ctx, out: () => text };
-}
+const plain = { colorLevel: 0 } as const;
 
 describe("audit table", () => {
   const issues = ["ready-pass.json", "ready-fail.json", "done-fail.json"].map((n) => example(n).issue!);
@@ -58,12 +43,15 @@ describe("audit table", () => {
   });
 
   it("lists the issues worst first with a summary (snapshot)", () => {
-    expect(renderAuditTable(result)).toMatchSnapshot();
+    expect(renderAuditPretty(result, plain)).toMatchSnapshot();
   });
 
   it("says so when no issue matches", () => {
     expect(
-      renderAuditTable({ ...result, issues: [], summary: { issues: 0, ready: 0, notReady: 0, withWarnings: 0 } }),
+      renderAuditPretty(
+        { ...result, issues: [], summary: { issues: 0, ready: 0, notReady: 0, withWarnings: 0 } },
+        plain,
+      ),
     ).toContain("No issues match.");
   });
 });
@@ -100,19 +88,19 @@ describe("staging result", () => {
   };
 
   it("renders the pretty list (snapshot)", () => {
-    expect(renderStagingPretty(result)).toMatchSnapshot();
+    expect(renderStagingPretty(result, plain)).toMatchSnapshot();
   });
 
   it("renders Markdown (snapshot)", () => {
-    expect(renderStagingMarkdown(result)).toMatchSnapshot();
+    expect(renderStagingMarkdown(result, plain)).toMatchSnapshot();
   });
 
   it("says so when nothing is missing", () => {
     const none = { ...result, missing: [], verdict: "pass" as const };
-    expect(renderStagingPretty(none)).toContain(
+    expect(renderStagingPretty(none, plain)).toContain(
       'No merged merge request in this window is missing "Validated in Staging".',
     );
-    expect(renderStagingMarkdown(none)).toContain("Nothing is missing the label.");
+    expect(renderStagingMarkdown(none, plain)).toContain("Nothing is missing the label.");
   });
 });
 
@@ -124,24 +112,25 @@ describe("handoff note", () => {
   it.each(["done-fail.json", "done-pass.json"])("renders the note for %s (snapshot)", (name) => {
     const item = example(name);
     const report = evaluate(rules, item, { gate: "done" });
-    expect(composeHandoff("decision", report, item, options).markdown).toMatchSnapshot();
+    const note = composeHandoff("decision", report, item, options);
+    expect(renderHandoffMarkdown({ note, report, comment: null }, plain)).toMatchSnapshot();
   });
 });
 
 describe("rule docs", () => {
-  it.each(["table", "json"] as const)("lists the rules as %s (snapshot)", (format) => {
-    const { ctx, out } = captureContext();
-    rulesList(ctx, format, undefined);
-    expect(out()).toMatchSnapshot();
+  it.each(["table", "json"] as const)("lists the rules as %s (snapshot)", async (format) => {
+    const { ctx, stdout } = captureContext();
+    await rulesList(ctx, format, undefined);
+    expect(stdout()).toMatchSnapshot();
   });
 
   it("renders the Markdown reference that docs/rules.md holds", () => {
-    expect(rulesMarkdown(rules)).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
+    expect(renderRuleReference(ruleDocs(rules), plain)).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
   });
 
   it.each(["validated-in-pipeline", "changed-paths", "field"])("explains %s (snapshot)", (id) => {
-    const { ctx, out } = captureContext();
+    const { ctx, stdout } = captureContext();
     rulesExplain(ctx, id);
-    expect(out()).toMatchSnapshot();
+    expect(stdout()).toMatchSnapshot();
   });
 });
