@@ -10,6 +10,7 @@ import { renderJunit } from "../../src/reporters/junit.js";
 import { renderMarkdown } from "../../src/reporters/markdown.js";
 import { escapeMarkdownInline } from "../../src/reporters/markdown-escape.js";
 import { renderPretty } from "../../src/reporters/pretty.js";
+import type { RenderOptions } from "../../src/reporters/types.js";
 import { builtinRuleFiles } from "../../src/rules/files.js";
 import { loadRuleSet } from "../../src/rules/load.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
@@ -97,8 +98,8 @@ describe("Code Quality report", () => {
         mergeRequest: { changes: { newPath: string }[] };
       }
     ).mergeRequest.changes.map((c) => c.newPath);
-  const options = {
-    colorLevel: 0 as const,
+  const options: RenderOptions = {
+    colorLevel: 0,
     rules: { config: null, builtinFiles },
     changedFiles: changedFilesOf("done-fail.json"),
   };
@@ -108,7 +109,7 @@ describe("Code Quality report", () => {
     severity: string;
     location: { path: string; lines: { begin: number } };
   }
-  const render = (report: Report, with_: Partial<typeof options> = {}): Entry[] =>
+  const render = (report: Report, with_: Partial<RenderOptions> = {}): Entry[] =>
     JSON.parse(renderCodeQuality(report, { ...options, ...with_ })) as Entry[];
   const entries = render(failing);
 
@@ -236,12 +237,16 @@ describe("Markdown report and escaping", () => {
   });
 
   it("renders the failing checklist (snapshot)", () => {
-    expect(renderMarkdown(failing, { colorLevel: 0 })).toMatchSnapshot();
+    expect(
+      renderMarkdown(failing, { colorLevel: 0, rules: { config: "bfd.config.yaml", builtinFiles: [] } }),
+    ).toMatchSnapshot();
   });
 });
 
 describe("pretty report", () => {
   it("renders the failing checklist without colour (snapshot)", () => {
-    expect(renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142" })).toMatchSnapshot();
+    expect(
+      renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142", rules: { config: null, builtinFiles: [] } }),
+    ).toMatchSnapshot();
   });
 });
