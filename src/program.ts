@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { SHELLS, type Shell } from "./commands/completion.js";
 import type { CommandContext } from "./commands/context.js";
 import { usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
@@ -319,6 +320,20 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");
       code = rulesSchema(ctxOf(command), opts.for, opts.output);
+    });
+
+  program
+    .command("completion")
+    .description("print a completion script for your shell (commands, options and their values)")
+    .addArgument(new Argument("<shell>", "the shell").choices([...SHELLS]))
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ source <(bfd completion bash)\n  $ bfd completion zsh > "${fpath[1]}/_bfd"\n  $ bfd completion fish > ~/.config/fish/completions/bfd.fish',
+    )
+    .action(async (shell: Shell, _opts: unknown, command: Command) => {
+      const { completionScript } = await import("./commands/completion.js");
+      ctxOf(command).stdout(completionScript(shell, program));
+      code = ExitCode.ok;
     });
 
   return {
