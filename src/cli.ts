@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     },
     // A terminal person watching, and no --debug trail sharing the line.
     enabled: process.stderr.isTTY === true && process.env.TERM !== "dumb" && !debug,
-    columns: () => process.stderr.columns ?? 80,
+    columns: () => (process.stderr.columns > 0 ? process.stderr.columns : 80),
     now: () => performance.now(),
     every: (ms, tick) => {
       const timer = setInterval(tick, ms);

@@ -3,13 +3,14 @@
  * values from bfd's own command tree. zsh and fish are optional on a developer's machine: their tests skip with a
  * message when the shell is absent — unless BFD_REQUIRE_SYSTEM_TOOLS=1 (bfd's CI sets it), which makes that a failure.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { beforeAll, describe, expect, it } from "vitest";
 import { completionScript } from "../../src/commands/completion.js";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { needTool } from "../helpers/system-tools.js";
 
 const dir = tempDir("bfd-completion-");
 const scripts: Record<string, string> = {};
@@ -23,17 +24,7 @@ beforeAll(async () => {
   }
 });
 
-function hasShell(shell: string): boolean {
-  return spawnSync(shell, ["-c", "exit 0"]).status === 0;
-}
-
-/** Skips a test that needs `shell` when it is missing — or fails it, when the environment requires system tools. */
-function needShell(shell: string, skip: (note: string) => void): void {
-  if (hasShell(shell)) return;
-  if (process.env.BFD_REQUIRE_SYSTEM_TOOLS === "1")
-    throw new Error(`${shell} is not installed, and BFD_REQUIRE_SYSTEM_TOOLS=1 requires it`);
-  skip(`${shell} is not installed (install it, or set BFD_REQUIRE_SYSTEM_TOOLS=1 to make this a failure)`);
-}
+const needShell = (shell: string, skip: (note: string) => void): void => needTool(shell, ["-c", "exit 0"], skip);
 
 const CASES: [string, string[], string[], string[]][] = [
   ["commands at the top", ["bfd", ""], ["ready", "done", "ci", "rules", "completion"], []],
