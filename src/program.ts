@@ -3,7 +3,11 @@ import { SHELLS, type Shell } from "./commands/completion.js";
 import type { CommandContext } from "./commands/context.js";
 import { usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+import { AUDIT_FORMATS, type AuditFormat } from "./reporters/audit/index.js";
+import { HANDOFF_FORMATS, type HandoffFormat } from "./reporters/handoff/index.js";
 import { FORMATS, type Format } from "./reporters/index.js";
+import { RULE_DOC_FORMATS, type RuleDocFormat } from "./reporters/rule-docs/index.js";
+import { STAGING_FORMATS, type StagingFormat } from "./reporters/staging/index.js";
 
 interface GlobalFlags {
   config?: string;
@@ -154,19 +158,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       "window start (ISO date/time, in the configured time zone); default: from the release calendar",
     )
     .option("--until <date>", "window end (ISO date/time); default: from the release calendar")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["pretty", "json", "markdown"]).default("pretty"),
-    )
+    .addOption(new Option("-f, --format <format>", "output format").choices([...STAGING_FORMATS]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
       "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).",
     )
     .action(
-      async (
-        opts: { since?: string; until?: string; format: "pretty" | "json" | "markdown"; output?: string },
-        command: Command,
-      ) => {
+      async (opts: { since?: string; until?: string; format: StagingFormat; output?: string }, command: Command) => {
         const { runStaging } = await import("./commands/staging.js");
         code = await runStaging(ctxOf(command), {
           since: opts.since,
@@ -189,7 +188,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--mr <iid|url>", "the merge request (number or URL)")
     .option("-s, --snapshot <file>", "use a WorkItem snapshot instead of asking Linear/GitLab")
     .option("--post", "add the note as a comment on the Linear issue (one comment per run)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .addOption(new Option("-f, --format <format>", "output format").choices([...HANDOFF_FORMATS]).default("markdown"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
@@ -203,7 +202,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           mr?: string;
           snapshot?: string;
           post?: boolean;
-          format: "markdown" | "json";
+          format: HandoffFormat;
           output?: string;
         },
         command: Command,
@@ -229,7 +228,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--project <name>", "only issues in this project")
     .option("--label <name>", "only issues with this label")
     .option("--limit <n>", "at most this many issues", "250")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
+    .addOption(new Option("-f, --format <format>", "output format").choices([...AUDIT_FORMATS]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
@@ -243,7 +242,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           project?: string;
           label?: string;
           limit: string;
-          format: "pretty" | "json";
+          format: AuditFormat;
           output?: string;
         },
         command: Command,
@@ -289,12 +288,10 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   rules
     .command("list")
     .description("list the rules in force: id, gate, severity, title")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "markdown", "json"]).default("table"),
-    )
+    .addOption(new Option("-f, --format <format>", "output format").choices([...RULE_DOC_FORMATS]).default("table"))
     .option("-o, --output <file>", "write to a file")
     .addHelpText("after", "\nExamples:\n  $ bfd rules list\n  $ bfd rules list --format markdown -o docs/rules.md")
-    .action(async (opts: { format: "table" | "markdown" | "json"; output?: string }, command: Command) => {
+    .action(async (opts: { format: RuleDocFormat; output?: string }, command: Command) => {
       const { rulesList } = await import("./commands/rules.js");
       code = await rulesList(ctxOf(command), opts.format, opts.output);
     });

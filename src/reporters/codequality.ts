@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import type { RuleResult } from "../report/schema.js";
+import { jsonText } from "./json.js";
 import { filesOf } from "./result-files.js";
 import { stripTerminalControls } from "./sanitize.js";
 import type { RenderOptions, Reporter } from "./types.js";
@@ -52,5 +53,5 @@ export const renderCodeQuality: Reporter = (report, options) => {
       severity: severityOf(r),
       location: locationOf(r, options, changed),
     }));
-  return `${JSON.stringify(entries, null, 2)}\n`;
+  return jsonText(entries);
 };

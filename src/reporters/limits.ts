@@ -14,12 +14,6 @@ export function capList(values: readonly string[], max: number): string[] {
   return [...values.slice(0, max), andMore(values.length - max)];
 }
 
-/** A list for one line of prose: `a, b, c … and 19,990 more`. */
-export function joinCapped(values: readonly string[], max: number): string {
-  if (values.length <= max) return values.join(", ");
-  return `${values.slice(0, max).join(", ")} ${andMore(values.length - max)}`;
-}
-
 /** Evidence entries a JSON report keeps per rule (see README, "JSON report"). */
 export const JSON_EVIDENCE_MAX = 1000;
 /** Evidence entries a JUnit testcase shows: the widget is read by people; the JSON report has the rest. */

@@ -20,7 +20,8 @@ import {
   linearCommentBody,
   mergeRequestNoteBody,
 } from "../../src/reporters/bodies.js";
-import { handoffWarningLine, loadHandoffReporter } from "../../src/reporters/handoff/index.js";
+import { loadHandoffReporter } from "../../src/reporters/handoff/index.js";
+import { handoffWarningLine } from "../../src/reporters/handoff/warning.js";
 import { FORMATS, loadReporter } from "../../src/reporters/index.js";
 import { escapeMarkdownInline } from "../../src/reporters/markdown-escape.js";
 import { xmlSafe } from "../../src/reporters/sanitize.js";

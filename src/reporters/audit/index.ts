@@ -1,5 +1,4 @@
 import type { AuditResult } from "../../audit/audit.js";
-import { jsonText } from "../json.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
 export const AUDIT_FORMATS = ["pretty", "json"] as const;
@@ -7,7 +6,7 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const LOADERS: ReporterRegistry<AuditFormat, AuditResult> = {
   pretty: async () => (await import("./pretty.js")).renderAuditPretty,
-  json: async () => jsonText,
+  json: async () => (await import("../json.js")).jsonText,
 };
 
 export function loadAuditReporter(format: AuditFormat): Promise<Reporter<AuditResult>> {

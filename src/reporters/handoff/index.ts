@@ -1,5 +1,4 @@
-import type { HandoffNote, HandoffResult } from "../../handoff/compose.js";
-import { stripTerminalControls } from "../sanitize.js";
+import type { HandoffResult } from "../../handoff/compose.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
 export const HANDOFF_FORMATS = ["markdown", "json"] as const;
@@ -12,9 +11,4 @@ const LOADERS: ReporterRegistry<HandoffFormat, HandoffResult> = {
 
 export function loadHandoffReporter(format: HandoffFormat): Promise<Reporter<HandoffResult>> {
   return LOADERS[format]();
-}
-
-/** The stderr line when the declared state and Linear disagree: the state name comes from Linear, so it is stripped. */
-export function handoffWarningLine(note: HandoffNote): string | null {
-  return note.stateWarning === null ? null : `bfd handoff: warning: ${stripTerminalControls(note.stateWarning)}\n`;
 }

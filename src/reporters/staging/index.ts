@@ -1,5 +1,4 @@
 import type { StagingResult } from "../../staging/result.js";
-import { jsonText } from "../json.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
 export const STAGING_FORMATS = ["pretty", "json", "markdown"] as const;
@@ -7,7 +6,7 @@ export type StagingFormat = (typeof STAGING_FORMATS)[number];
 
 const LOADERS: ReporterRegistry<StagingFormat, StagingResult> = {
   pretty: async () => (await import("./pretty.js")).renderStagingPretty,
-  json: async () => jsonText,
+  json: async () => (await import("../json.js")).jsonText,
   markdown: async () => (await import("./markdown.js")).renderStagingMarkdown,
 };
 
