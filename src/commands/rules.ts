@@ -93,8 +93,8 @@ function kindDoc(kind: CheckKind): CheckKindDoc {
 export function ruleDocs(rules: readonly LoadedRule[]): RuleDocs {
   return {
     rules,
-    kinds: (Object.values(CHECK_KINDS) as unknown as CheckKind[]).map(kindDoc),
-    workItemPaths: workItemPaths(),
+    kinds: () => (Object.values(CHECK_KINDS) as unknown as CheckKind[]).map(kindDoc),
+    workItemPaths,
   };
 }
 

@@ -57,7 +57,7 @@ export const renderRuleReference: Reporter<RuleDocs> = ({ rules, kinds, workItem
     }
   }
   out.push("## Check kinds", "", "Use these in your own rules (`check:` and `with:`).", "");
-  for (const kind of kinds) {
+  for (const kind of kinds()) {
     out.push(`### <a id="kind-${kind.id}"></a>\`${kind.id}\``, "", kind.description, "");
     if (kind.options.length > 0) {
       out.push(
@@ -81,6 +81,11 @@ export const renderRuleReference: Reporter<RuleDocs> = ({ rules, kinds, workItem
     "Usable in `when:` conditions, the `field` check and hint templates (`{{issue.url}}`, `{{issue.url|fallback}}`):",
     "",
   );
-  out.push(workItemPaths.map((p) => `\`${p}\``).join(", "), "");
+  out.push(
+    workItemPaths()
+      .map((p) => `\`${p}\``)
+      .join(", "),
+    "",
+  );
   return `${out.join("\n")}\n`;
 };

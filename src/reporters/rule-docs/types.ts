@@ -17,11 +17,14 @@ export interface CheckKindDoc {
   hintNames: readonly string[];
 }
 
-/** What `bfd rules list` renders: the rules in force, every check kind, and the WorkItem paths rules may name. */
+/**
+ * What `bfd rules list` renders: the rules in force, every check kind, and the WorkItem paths rules may name.
+ * The kinds' option docs come from their zod schemas, which takes a while: only the formats that show them ask.
+ */
 export interface RuleDocs {
   rules: readonly LoadedRule[];
-  kinds: readonly CheckKindDoc[];
-  workItemPaths: readonly string[];
+  kinds: () => readonly CheckKindDoc[];
+  workItemPaths: () => readonly string[];
 }
 
 /** What `bfd rules explain ID` renders: the rules with that id, and the check kind of that name. */
