@@ -1,13 +1,20 @@
 import { Argument, Command, CommanderError, Option } from "commander";
-import { SHELLS, type Shell } from "./commands/completion.js";
+import type { Shell } from "./commands/completion.js";
 import type { CommandContext } from "./commands/context.js";
 import { usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { AUDIT_FORMATS, type AuditFormat } from "./reporters/audit/index.js";
-import { HANDOFF_FORMATS, type HandoffFormat } from "./reporters/handoff/index.js";
-import { FORMATS, type Format } from "./reporters/index.js";
-import { RULE_DOC_FORMATS, type RuleDocFormat } from "./reporters/rule-docs/index.js";
-import { STAGING_FORMATS, type StagingFormat } from "./reporters/staging/index.js";
+import {
+  AUDIT_FORMATS,
+  FORMATS,
+  HANDOFF_FORMATS,
+  RULE_DOC_FORMATS,
+  STAGING_FORMATS,
+  type AuditFormat,
+  type Format,
+  type HandoffFormat,
+  type RuleDocFormat,
+  type StagingFormat,
+} from "./reporters/formats.js";
 
 interface GlobalFlags {
   config?: string;
@@ -322,7 +329,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   program
     .command("completion")
     .description("print a completion script for your shell (commands, options and their values)")
-    .addArgument(new Argument("<shell>", "the shell").choices([...SHELLS]))
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"] satisfies Shell[]))
     .addHelpText(
       "after",
       '\nExamples:\n  $ source <(bfd completion bash)\n  $ bfd completion zsh > "${fpath[1]}/_bfd"\n  $ bfd completion fish > ~/.config/fish/completions/bfd.fish',

@@ -1,8 +1,8 @@
 import type { AuditResult } from "../../audit/audit.js";
+import type { AuditFormat } from "../formats.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
-export const AUDIT_FORMATS = ["pretty", "json"] as const;
-export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+export { AUDIT_FORMATS, type AuditFormat } from "../formats.js";
 
 const LOADERS: ReporterRegistry<AuditFormat, AuditResult> = {
   pretty: async () => (await import("./pretty.js")).renderAuditPretty,

@@ -1,8 +1,8 @@
 import type { HandoffResult } from "../../handoff/compose.js";
+import type { HandoffFormat } from "../formats.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
-export const HANDOFF_FORMATS = ["markdown", "json"] as const;
-export type HandoffFormat = (typeof HANDOFF_FORMATS)[number];
+export { HANDOFF_FORMATS, type HandoffFormat } from "../formats.js";
 
 const LOADERS: ReporterRegistry<HandoffFormat, HandoffResult> = {
   markdown: async () => (await import("./markdown.js")).renderHandoffMarkdown,

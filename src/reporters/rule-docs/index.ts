@@ -1,8 +1,8 @@
+import type { RuleDocFormat } from "../formats.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 import type { RuleDocs } from "./types.js";
 
-export const RULE_DOC_FORMATS = ["table", "markdown", "json"] as const;
-export type RuleDocFormat = (typeof RULE_DOC_FORMATS)[number];
+export { RULE_DOC_FORMATS, type RuleDocFormat } from "../formats.js";
 
 const LOADERS: ReporterRegistry<RuleDocFormat, RuleDocs> = {
   table: async () => (await import("./table.js")).renderRuleTable,

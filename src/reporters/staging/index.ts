@@ -1,8 +1,8 @@
 import type { StagingResult } from "../../staging/result.js";
+import type { StagingFormat } from "../formats.js";
 import type { Reporter, ReporterRegistry } from "../types.js";
 
-export const STAGING_FORMATS = ["pretty", "json", "markdown"] as const;
-export type StagingFormat = (typeof STAGING_FORMATS)[number];
+export { STAGING_FORMATS, type StagingFormat } from "../formats.js";
 
 const LOADERS: ReporterRegistry<StagingFormat, StagingResult> = {
   pretty: async () => (await import("./pretty.js")).renderStagingPretty,
