@@ -1,8 +1,20 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import type { Shell } from "./commands/completion.js";
 import type { CommandContext } from "./commands/context.js";
 import { usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { FORMATS, type Format } from "./reporters/index.js";
+import {
+  AUDIT_FORMATS,
+  FORMATS,
+  HANDOFF_FORMATS,
+  RULE_DOC_FORMATS,
+  STAGING_FORMATS,
+  type AuditFormat,
+  type Format,
+  type HandoffFormat,
+  type RuleDocFormat,
+  type StagingFormat,
+} from "./reporters/formats.js";
 
 interface GlobalFlags {
   config?: string;
@@ -153,19 +165,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       "window start (ISO date/time, in the configured time zone); default: from the release calendar",
     )
     .option("--until <date>", "window end (ISO date/time); default: from the release calendar")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["pretty", "json", "markdown"]).default("pretty"),
-    )
+    .addOption(new Option("-f, --format <format>", "output format").choices([...STAGING_FORMATS]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
       "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).",
     )
     .action(
-      async (
-        opts: { since?: string; until?: string; format: "pretty" | "json" | "markdown"; output?: string },
-        command: Command,
-      ) => {
+      async (opts: { since?: string; until?: string; format: StagingFormat; output?: string }, command: Command) => {
         const { runStaging } = await import("./commands/staging.js");
         code = await runStaging(ctxOf(command), {
           since: opts.since,
@@ -188,7 +195,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--mr <iid|url>", "the merge request (number or URL)")
     .option("-s, --snapshot <file>", "use a WorkItem snapshot instead of asking Linear/GitLab")
     .option("--post", "add the note as a comment on the Linear issue (one comment per run)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .addOption(new Option("-f, --format <format>", "output format").choices([...HANDOFF_FORMATS]).default("markdown"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
@@ -202,7 +209,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           mr?: string;
           snapshot?: string;
           post?: boolean;
-          format: "markdown" | "json";
+          format: HandoffFormat;
           output?: string;
         },
         command: Command,
@@ -228,7 +235,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--project <name>", "only issues in this project")
     .option("--label <name>", "only issues with this label")
     .option("--limit <n>", "at most this many issues", "250")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
+    .addOption(new Option("-f, --format <format>", "output format").choices([...AUDIT_FORMATS]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
@@ -242,7 +249,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           project?: string;
           label?: string;
           limit: string;
-          format: "pretty" | "json";
+          format: AuditFormat;
           output?: string;
         },
         command: Command,
@@ -332,14 +339,12 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
   rules
     .command("list")
     .description("list the rules in force: id, gate, severity, title")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "markdown", "json"]).default("table"),
-    )
+    .addOption(new Option("-f, --format <format>", "output format").choices([...RULE_DOC_FORMATS]).default("table"))
     .option("-o, --output <file>", "write to a file")
     .addHelpText("after", "\nExamples:\n  $ bfd rules list\n  $ bfd rules list --format markdown -o docs/rules.md")
-    .action(async (opts: { format: "table" | "markdown" | "json"; output?: string }, command: Command) => {
+    .action(async (opts: { format: RuleDocFormat; output?: string }, command: Command) => {
       const { rulesList } = await import("./commands/rules.js");
-      code = rulesList(ctxOf(command), opts.format, opts.output);
+      code = await rulesList(ctxOf(command), opts.format, opts.output);
     });
   rules
     .command("explain")
@@ -363,6 +368,20 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");
       code = rulesSchema(ctxOf(command), opts.for, opts.output);
+    });
+
+  program
+    .command("completion")
+    .description("print a completion script for your shell (commands, options and their values)")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"] satisfies Shell[]))
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ source <(bfd completion bash)\n  $ bfd completion zsh > "${fpath[1]}/_bfd"\n  $ bfd completion fish > ~/.config/fish/completions/bfd.fish',
+    )
+    .action(async (shell: Shell, _opts: unknown, command: Command) => {
+      const { completionScript } = await import("./commands/completion.js");
+      ctxOf(command).stdout(completionScript(shell, program));
+      code = ExitCode.ok;
     });
 
   return {

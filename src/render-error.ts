@@ -1,5 +1,6 @@
 import { isBfdError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+import { stripTerminalControls } from "./reporters/sanitize.js";
 
 /**
  * Renders any thrown value as the user sees it: `bfd: <message>` on one line, details and a hint under it.
@@ -13,11 +14,12 @@ export function renderError(
   const red = (s: string): string => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
   // The contract is one line per message and per detail; a line break that slipped into one must not break it.
-  const oneLine = (s: string): string => s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ");
+  // Messages quote Linear, GitLab and rule files: escape sequences in them are stripped, not sent to the terminal.
+  const oneLine = (s: string): string => stripTerminalControls(s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " "));
   if (isBfdError(error)) {
     const lines = [`${red("bfd:")} ${oneLine(error.message)}`];
     for (const detail of error.details) lines.push(`  ${oneLine(detail)}`);
-    if (error.hint !== undefined) lines.push(dim(`  hint: ${error.hint}`));
+    if (error.hint !== undefined) lines.push(dim(`  hint: ${oneLine(error.hint)}`));
     if (options.debug && error.stack !== undefined) lines.push(dim(error.stack));
     return { text: `${lines.join("\n")}\n`, code: error.kind === "upstream" ? ExitCode.upstream : ExitCode.usage };
   }

@@ -46,7 +46,7 @@ function jobLabel(job: PipelineJob): string {
 export const pipelineStatus = defineCheck({
   id: "pipeline-status",
   description:
-    "The merge request's pipeline ran on its head commit and passed: judged by its jobs inside `bfd ci` (bfd's own job excluded), by its status elsewhere.",
+    "The merge request's pipeline ran on its head commit and passed: inside `bfd ci` judged by its jobs (bfd's own excluded); elsewhere by its status, and when that is not green by the statuses on its commit.",
   options: Options,
   hint: "Make the pipeline pass: {{mergeRequest.headPipeline.url|run the pipeline on the merge request}}.",
   needs: () => ["mergeRequest", "mergeRequest.headPipeline"],

@@ -1,11 +1,13 @@
-import { auditIssues, renderAuditTable } from "../audit/audit.js";
+import { auditIssues } from "../audit/audit.js";
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { redactDeep } from "../redact.js";
+import { loadAuditReporter, type AuditFormat } from "../reporters/audit/index.js";
 import { linearFromEnv } from "../sources/env.js";
+import { startProgress, type CommandContext } from "./context.js";
 import { sourceSetup } from "./sources.js";
-import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface AuditOptions {
   team: string | undefined;
@@ -13,7 +15,7 @@ export interface AuditOptions {
   project: string | undefined;
   label: string | undefined;
   limit: string;
-  format: "pretty" | "json";
+  format: AuditFormat;
   output: string | undefined;
 }
 
@@ -32,7 +34,8 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     throw usageError("bad-limit", `--limit ${options.limit}: use a whole number from 1 to 1000`);
   }
   const limit = Number(options.limit);
-  const linear = await linearFromEnv(sourceSetup(ctx));
+  const reading = startProgress(ctx, options.format === "json" ? null : "bfd audit");
+  const linear = await linearFromEnv(sourceSetup(reading.ctx));
   const listed = await linear.listIssues(
     {
       teamKey: team,
@@ -42,6 +45,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     },
     limit,
   );
+  reading.stop();
   const result = auditIssues(rules, listed.issues, listed.viewer, ctx.now().toISOString(), {
     team: team.toUpperCase(),
     state: options.state ?? null,
@@ -49,11 +53,9 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     label: options.label ?? null,
     limit,
   });
-  writeOutput(
-    ctx,
-    options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderAuditTable(result),
-    options.output,
-  );
+  const render = await loadAuditReporter(options.format);
+  // Redacted before rendering too: the table cuts titles to a column, which could leave half a token behind.
+  writeOutput(ctx, render(redactDeep(result, ctx.redact), renderOptionsFor(ctx, options.output)), options.output);
   if (listed.issues.length >= limit) ctx.stderr(`bfd audit: stopped at --limit ${limit}; there may be more issues\n`);
   return result.summary.notReady > 0 ? ExitCode.gateFailed : ExitCode.ok;
 }

@@ -3,13 +3,14 @@ import { detectGitLabMergeRequestPipeline } from "../ci/detect.js";
 import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
 import { BfdError, printable, usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { mergeRequestNoteBody } from "../reporters/bodies.js";
 import { isFormat, loadReporter, type Format } from "../reporters/index.js";
 import { builtinRuleFiles } from "../rules/files.js";
 import { gitlabFromEnv, linearFromEnv } from "../sources/env.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { changedPathsOf, renderOptionsFor, rulesInForce, writeOutput } from "./output.js";
 import { sourceSetup } from "./sources.js";
 
 export interface CiOptions {
@@ -61,7 +62,7 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
 
   // The note needs the token's own user: ask now, alongside the rest, rather than after the report.
   const tokenUser = options.comment ? gitlab.currentUser() : null;
-  const { report } = await mergeRequestGate({
+  const { report, item, ruleSet } = await mergeRequestGate({
     sources: { linear, gitlab },
     project: pipeline.project,
     iid: pipeline.mrIid,
@@ -81,15 +82,17 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     },
     alongside: tokenUser === null ? [] : [tokenUser],
   });
-  const renderOptions = { colorLevel: 0 as const, rerun: "bfd ci" };
+  const renderOptions = {
+    colorLevel: 0 as const,
+    rerun: "bfd ci",
+    rules: rulesInForce(ctx, ruleSet),
+    changedFiles: changedPathsOf(item),
+  };
   for (const target of reports)
     writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
   writeOutput(
     ctx,
-    (await loadReporter(options.format))(report, {
-      colorLevel: options.output === undefined ? ctx.colorLevel : 0,
-      rerun: "bfd ci",
-    }),
+    (await loadReporter(options.format))(report, { ...renderOptions, ...renderOptionsFor(ctx, options.output) }),
     options.output,
   );
   if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);
@@ -97,7 +100,13 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
   if (options.comment) {
     try {
       const self = await tokenUser!;
-      const body = `${STICKY_MARKER}\n${(await loadReporter("markdown"))(report, renderOptions)}\n<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>\n`;
+      const body = await mergeRequestNoteBody(report, {
+        marker: STICKY_MARKER,
+        footer: `<sub>Posted by bfd ci · pipeline ${ctx.env.CI_PIPELINE_URL ?? ctx.env.CI_PIPELINE_ID ?? ""}</sub>`,
+        renderOptions,
+        jobUrl: ctx.env.CI_JOB_URL,
+        redact: ctx.redact,
+      });
       const note = await upsertStickyNote(
         {
           listNotes: () => gitlab.listNotes(pipeline.project, pipeline.mrIid),

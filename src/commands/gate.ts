@@ -1,16 +1,18 @@
 import { evidencePlan } from "../engine/plan.js";
 import { evaluate } from "../engine/evaluate.js";
 import { requireRules } from "../app/rules.js";
+import { printable } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Report } from "../report/schema.js";
 import { loadReporter, type Format } from "../reporters/index.js";
+import { rulesInForceText } from "../reporters/summary.js";
 import type { RuleSet } from "../rules/load.js";
 import type { Gate } from "../rules/schema.js";
 import { readSnapshot } from "../sources/snapshot.js";
 import type { WorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { changedPathsOf, isStdout, renderOptionsFor, rulesInForce, writeOutput } from "./output.js";
 import { sourceSetup } from "./sources.js";
 
 export interface GateOptions {
@@ -77,12 +79,14 @@ export async function runGate(
   gate: Gate,
   options: GateOptions,
 ): Promise<{ code: ExitCode; report: Report }> {
-  const { report } = await gateReport(ctx, gate, options);
+  const { report, item, ruleSet } = await gateReport(ctx, gate, options);
+  const rules = rulesInForce(ctx, ruleSet);
+  if (ctx.debug) ctx.stderr(`debug: rules: ${rulesInForceText(rules)}\n`);
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
-  const colorLevel = options.output === undefined ? ctx.colorLevel : 0;
   const render = await loadReporter(options.format);
-  writeOutput(ctx, render(report, { colorLevel, rerun }), options.output);
-  if (options.output !== undefined)
-    ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${options.output}\n`);
+  const renderOptions = { ...renderOptionsFor(ctx, options.output), rerun, rules, changedFiles: changedPathsOf(item) };
+  writeOutput(ctx, render(report, renderOptions), options.output);
+  if (!isStdout(options.output))
+    ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${printable(options.output!)}\n`);
   return { code: report.verdict === "pass" ? ExitCode.ok : ExitCode.gateFailed, report };
 }

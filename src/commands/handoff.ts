@@ -1,13 +1,17 @@
 import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
-import { composeHandoff, type HandoffState } from "../handoff/compose.js";
+import { usageError } from "../errors.js";
+import { composeHandoff, type HandoffResult, type HandoffState } from "../handoff/compose.js";
+import { linearCommentBody } from "../reporters/bodies.js";
+import { stripTerminalControls as t } from "../reporters/sanitize.js";
+import { loadHandoffReporter, type HandoffFormat } from "../reporters/handoff/index.js";
+import { handoffWarningLine } from "../reporters/handoff/warning.js";
 import { linearFromEnv } from "../sources/env.js";
 import { sourceSetup } from "./sources.js";
 import type { CommandContext } from "./context.js";
 import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
-import { usageError } from "../errors.js";
+import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface HandoffOptions {
   issue: string | undefined;
@@ -15,7 +19,7 @@ export interface HandoffOptions {
   snapshot: string | undefined;
   state: HandoffState;
   post: boolean;
-  format: "markdown" | "json";
+  format: HandoffFormat;
   output: string | undefined;
 }
 
@@ -45,8 +49,9 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     acceptanceHeadings: headingsOf("acceptance-criteria-met", "acceptance-criteria-present"),
     testedHeadings: headingsOf("validation-explained"),
   });
-  if (note.stateWarning !== null) ctx.stderr(`bfd handoff: warning: ${note.stateWarning}\n`);
-  let posted: { id: string; url: string } | null = null;
+  const warning = handoffWarningLine(note);
+  if (warning !== null) ctx.stderr(warning);
+  const result: HandoffResult = { note, report, comment: null };
   if (options.post) {
     if (item.issue === null || item.issue.id === "") {
       throw usageError(
@@ -56,13 +61,12 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
       );
     }
     const linear = await linearFromEnv(sourceSetup(ctx));
-    posted = await linear.createComment(item.issue.id, note.markdown);
-    ctx.stderr(`bfd handoff: posted the handoff note as a comment on ${item.issue.identifier}: ${posted.url}\n`);
+    result.comment = await linear.createComment(item.issue.id, await linearCommentBody(result, ctx.redact));
+    ctx.stderr(
+      `bfd handoff: posted the handoff note as a comment on ${t(item.issue.identifier)}: ${t(result.comment.url)}\n`,
+    );
   }
-  const text =
-    options.format === "json"
-      ? `${JSON.stringify({ schemaVersion: 1, ...note, report, comment: posted }, null, 2)}\n`
-      : note.markdown;
-  writeOutput(ctx, text, options.output);
+  const render = await loadHandoffReporter(options.format);
+  writeOutput(ctx, render(result, renderOptionsFor(ctx, options.output)), options.output);
   return ExitCode.ok;
 }

@@ -1,9 +1,11 @@
+import { printable } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { jsonText } from "../reporters/json.js";
 import type { Gate } from "../rules/schema.js";
 import type { CommandContext } from "./context.js";
 import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { isStdout, writeOutput } from "./output.js";
 
 /** `bfd snapshot`: the WorkItem exactly as the gates would see it, for `--snapshot` replays and bug reports. */
 export async function runSnapshot(
@@ -12,10 +14,10 @@ export async function runSnapshot(
 ): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
   const item = await workItemFor(ctx, rules, { gate: options.gate, issue: options.issue, mr: options.mr });
-  writeOutput(ctx, `${JSON.stringify(item, null, 2)}\n`, options.output);
-  if (options.output !== undefined)
-    ctx.stderr(
-      `bfd snapshot: wrote ${options.output} (replay with: bfd ${options.gate} --snapshot ${options.output})\n`,
-    );
+  writeOutput(ctx, jsonText(item), options.output);
+  if (!isStdout(options.output)) {
+    const file = printable(options.output!);
+    ctx.stderr(`bfd snapshot: wrote ${file} (replay with: bfd ${options.gate} --snapshot ${file})\n`);
+  }
   return ExitCode.ok;
 }

@@ -1,86 +1,21 @@
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { escapeMarkdownInline } from "../reporters/markdown-escape.js";
-import { stripTerminalControls } from "../reporters/sanitize.js";
+import { loadStagingReporter, type StagingFormat } from "../reporters/staging/index.js";
 import { gitlabFromEnv, resolveProject } from "../sources/env.js";
+import type { StagingResult, StagingRow } from "../staging/result.js";
+import { explicitWindow, formatInZone, stagingWindow } from "../staging/window.js";
 import { instant } from "../time.js";
 import { sourceSetup } from "./sources.js";
-import { explicitWindow, formatInZone, stagingWindow, type StagingWindow } from "../staging/window.js";
 import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
-import type { CommandContext } from "./context.js";
+import { startProgress, type CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
-import { writeOutput } from "./output.js";
+import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface StagingOptions {
   since: string | undefined;
   until: string | undefined;
-  format: "pretty" | "json" | "markdown";
+  format: StagingFormat;
   output: string | undefined;
-}
-
-export interface StagingRow {
-  reference: string;
-  title: string;
-  author: string;
-  mergedAt: string;
-  mergedAtLocal: string;
-  issue: string | null;
-  url: string;
-}
-
-/** What `bfd staging --format json` prints (a stable contract, like the gate report). */
-export interface StagingResult {
-  schemaVersion: 1;
-  project: string;
-  deployBranch: string;
-  label: string;
-  timeZone: string;
-  window: StagingWindow;
-  missing: StagingRow[];
-  verdict: "pass" | "fail";
-}
-
-function renderPretty(result: StagingResult): string {
-  const t = (s: string): string => stripTerminalControls(s);
-  const lines = [
-    `bfd staging · ${t(result.project)} → ${t(result.deployBranch)} · label "${t(result.label)}"`,
-    `  window: ${result.window.description}`,
-    "",
-  ];
-  if (result.missing.length === 0) {
-    lines.push(`  No merged merge request in this window is missing "${t(result.label)}".`);
-  } else {
-    for (const row of result.missing) {
-      lines.push(`  ✖ ${t(row.reference)}  ${t(row.title)}`);
-      lines.push(
-        `      by ${t(row.author)} · merged ${row.mergedAtLocal} · ${row.issue ?? "no Linear issue named"} · ${t(row.url)}`,
-      );
-    }
-    lines.push("");
-    const what = `${result.missing.length} merged merge request${result.missing.length === 1 ? "" : "s"} missing "${t(result.label)}"`;
-    lines.push(
-      result.window.mandatory
-        ? `  ${what}: validate them in staging, then add the label.`
-        : `  ${what} (validation becomes mandatory at the cut-off).`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function renderMarkdown(result: StagingResult): string {
-  const md = escapeMarkdownInline;
-  const lines = [
-    `### Staging validation: ${result.missing.length} missing "${md(result.label)}"`,
-    "",
-    `Window: ${md(result.window.description)}`,
-    "",
-  ];
-  if (result.missing.length === 0) lines.push("Nothing is missing the label.");
-  for (const row of result.missing)
-    lines.push(
-      `- [${md(row.reference)}](${row.url}) ${md(row.title)} — ${md(row.author)}, merged ${md(row.mergedAtLocal)}${row.issue === null ? "" : `, ${md(row.issue)}`}`,
-    );
-  return `${lines.join("\n")}\n`;
 }
 
 /**
@@ -100,8 +35,9 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     options.since !== undefined || options.until !== undefined
       ? explicitWindow(options.since, options.until, calendar.timeZone, now)
       : stagingWindow(calendar, now);
-  const gitlab = await gitlabFromEnv(sourceSetup(ctx));
-  const project = await resolveProject(sourceSetup(ctx), config.gitlab?.project);
+  const reading = startProgress(ctx, options.format === "json" ? null : "bfd staging");
+  const gitlab = await gitlabFromEnv(sourceSetup(reading.ctx));
+  const project = await resolveProject(sourceSetup(reading.ctx), config.gitlab?.project);
   if (project === null) {
     throw usageError(
       "no-project",
@@ -115,6 +51,7 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     updatedAfter: window.start,
     notLabels: [calendar.label],
   });
+  reading.stop();
   const missing: StagingRow[] = merged
     .filter((mr) => instant(mr.mergedAt) >= instant(window.start) && instant(mr.mergedAt) < instant(window.end))
     .filter((mr) => !mr.labels.some((l) => l.toLowerCase() === calendar.label.toLowerCase()))
@@ -138,12 +75,7 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     missing,
     verdict: window.mandatory && missing.length > 0 ? "fail" : "pass",
   };
-  const text =
-    options.format === "json"
-      ? `${JSON.stringify(result, null, 2)}\n`
-      : options.format === "markdown"
-        ? renderMarkdown(result)
-        : renderPretty(result);
-  writeOutput(ctx, text, options.output);
+  const render = await loadStagingReporter(options.format);
+  writeOutput(ctx, render(result, renderOptionsFor(ctx, options.output)), options.output);
   return result.verdict === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }

@@ -1,6 +1,5 @@
 import { findSection, sectionLines, sectionTaskItems } from "../markdown/sections.js";
 import type { Report } from "../report/schema.js";
-import { escapeMarkdownInline as md, safeUrl } from "../reporters/markdown-escape.js";
 import type { WorkItem } from "../work-item/schema.js";
 
 export const HANDOFF_STATES = ["in-review", "blocked", "staging-validation", "decision"] as const;
@@ -24,7 +23,14 @@ export interface HandoffNote {
   waivers: { rule: string; reason: string; source: string }[];
   gaps: { rule: string; title: string; message: string; hint: string | null }[];
   links: { label: string; url: string }[];
-  markdown: string;
+}
+
+/** What `bfd handoff` renders (src/reporters/handoff/): the note, the Done report it rests on, the Linear comment. */
+export interface HandoffResult {
+  note: HandoffNote;
+  report: Report;
+  /** The comment `--post` created; null when not posted (yet). */
+  comment: { id: string; url: string } | null;
 }
 
 export interface ComposeOptions {
@@ -35,7 +41,7 @@ export interface ComposeOptions {
 /**
  * The handoff note: the true state made explicit, with what was tested, which acceptance criteria are covered,
  * the waivers and the remaining gaps (failing Done rules), and the links a reader needs. Pure: the report and
- * the WorkItem in, the note out. All text from Linear/GitLab is escaped, so the note can go to Linear as is.
+ * the WorkItem in, the note's content out; src/reporters/handoff/ renders it.
  */
 export function composeHandoff(
   state: HandoffState,
@@ -76,34 +82,6 @@ export function composeHandoff(
     });
   if (item.issue !== null) links.push({ label: `Linear ${item.issue.identifier}`, url: item.issue.url });
 
-  const lines: string[] = [`## Handoff: ${info.label}`, ""];
-  if (stateWarning !== null) lines.push(`> ⚠️ ${md(stateWarning)}`, "");
-  lines.push(
-    `**Done gate:** ${report.verdict === "pass" ? "passed" : "not met"} (${report.summary.passed} passed, ${report.summary.failed + report.summary.errored} failing, ${report.summary.waived} waived)`,
-    "",
-  );
-  lines.push("### What was tested", "");
-  if (tested === null) lines.push('_Not explained: the merge request has no "How tested" section._');
-  else for (const line of tested.split("\n").filter((l) => l.trim() !== "")) lines.push(`> ${md(line)}`);
-  lines.push("", "### Acceptance criteria", "");
-  if (tasks.length === 0) lines.push("_No acceptance-criteria checklist on the issue._");
-  for (const c of criteriaCovered) lines.push(`- [x] ${md(c)}`);
-  for (const c of criteriaNotCovered) lines.push(`- [ ] ${md(c)} — not covered`);
-  lines.push("", "### Remaining gaps", "");
-  if (gaps.length === 0) lines.push("None: every Done rule passed or was waived.");
-  for (const g of gaps)
-    lines.push(`- **${md(g.title)}** \`${g.rule}\`: ${md(g.message)}${g.hint === null ? "" : ` — ${md(g.hint)}`}`);
-  if (waivers.length > 0) {
-    lines.push("", "### Waivers", "");
-    for (const w of waivers) lines.push(`- \`${w.rule}\`: ${md(w.reason)} (${md(w.source)})`);
-  }
-  if (links.length > 0) {
-    lines.push("", "### Links", "");
-    for (const l of links) {
-      const url = safeUrl(l.url);
-      lines.push(url === null ? `- ${md(l.label)}` : `- [${md(l.label)}](${url})`);
-    }
-  }
   return {
     state,
     stateWarning,
@@ -113,6 +91,5 @@ export function composeHandoff(
     waivers,
     gaps,
     links,
-    markdown: `${lines.join("\n")}\n`,
   };
 }

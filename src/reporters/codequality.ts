@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+import { isAbsolute } from "node:path";
 import type { RuleResult } from "../report/schema.js";
+import { jsonText } from "./json.js";
+import { filesOf } from "./result-files.js";
 import { stripTerminalControls } from "./sanitize.js";
-import type { Reporter } from "./types.js";
+import type { RenderOptions, Reporter } from "./types.js";
 
 type Severity = "info" | "minor" | "major" | "critical" | "blocker";
 
@@ -10,13 +13,37 @@ function severityOf(r: RuleResult): Severity {
   return r.status === "error" ? "critical" : "major";
 }
 
+/** GitLab shows a finding next to a file of the repository; a built-in rule's file lives in bfd's package. */
+const PIPELINE_FILE = ".gitlab-ci.yml";
+
+/**
+ * A file a reviewer can open in the merge request: the changed file the finding is about; else the team's rule
+ * file (config or `ruleFiles:` entry) that defines the rule; else `.gitlab-ci.yml`, where bfd is run. Rules read
+ * from the target branch are located as `bfd.config.yaml (at main)` (src/commands/ci.ts): the path is the part
+ * before the ref.
+ */
+function locationOf(
+  r: RuleResult,
+  options: RenderOptions,
+  changed: ReadonlySet<string>,
+): { path: string; lines: { begin: number } } {
+  const file = filesOf(r, changed)[0];
+  if (file !== undefined) return { path: file, lines: { begin: 1 } };
+  const pipeline = { path: PIPELINE_FILE, lines: { begin: 1 } };
+  if (options.rules === undefined || options.rules.builtinFiles.includes(r.location.path)) return pipeline;
+  const path = r.location.path.replace(/ \(at [^()]*\)$/, "");
+  return isAbsolute(path) || path.startsWith("../") ? pipeline : { path, lines: { begin: r.location.line } };
+}
+
 /**
  * GitLab Code Quality JSON (a subset of the Code Climate spec): one entry per rule that failed or errored,
- * pointing at the rule in its rule file. The fingerprint hashes gate, rule, issue and MR — not the message —
- * so GitLab sees the same finding across pipelines and shows it as fixed once it passes.
+ * pointing at a file inside the repository. The fingerprint hashes gate, rule, issue and MR — not the message
+ * and not any path — so GitLab sees the same finding across pipelines and machines, and shows it as fixed once
+ * it passes.
  */
-export const renderCodeQuality: Reporter = (report) => {
+export const renderCodeQuality: Reporter = (report, options) => {
   const subject = `${report.issue?.identifier ?? "-"}|${report.mergeRequest === null ? "-" : `${report.mergeRequest.project}!${report.mergeRequest.iid}`}`;
+  const changed = new Set(options.changedFiles ?? []);
   const entries = report.results
     .filter((r) => r.status === "fail" || r.status === "error")
     .map((r) => ({
@@ -24,7 +51,7 @@ export const renderCodeQuality: Reporter = (report) => {
       check_name: r.rule,
       fingerprint: createHash("md5").update(`bfd|${report.gate}|${r.rule}|${subject}`).digest("hex"),
       severity: severityOf(r),
-      location: { path: r.location.path, lines: { begin: r.location.line } },
+      location: locationOf(r, options, changed),
     }));
-  return `${JSON.stringify(entries, null, 2)}\n`;
+  return jsonText(entries);
 };

@@ -1,8 +1,8 @@
 import type { Reporter } from "./types.js";
 
-/** Every output format. */
-export const FORMATS = ["pretty", "json", "markdown", "junit", "codequality"] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format } from "./formats.js";
+
+export { FORMATS, type Format };
 
 /**
  * Each format's renderer, loaded when asked for: the `Record` makes the compiler prove every format has one,

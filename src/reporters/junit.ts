@@ -1,14 +1,21 @@
 import { create } from "xmlbuilder2";
 import type { RuleResult } from "../report/schema.js";
-import { stripTerminalControls } from "./sanitize.js";
+import { capList, JUNIT_EVIDENCE_MAX } from "../limits.js";
+import { xmlSafe } from "./sanitize.js";
 import type { Reporter } from "./types.js";
 
-const clean = (text: string): string => stripTerminalControls(text, { keepNewlines: true });
+/** Every text and attribute: no terminal escapes, and nothing XML forbids (a parser would reject the file). */
+const clean = (text: string): string => xmlSafe(text, { keepNewlines: true });
 
 function details(r: RuleResult): string {
   const parts = [r.message];
   if (r.hint !== null) parts.push(`How to fix: ${r.hint}`);
-  if (r.evidence.length > 0) parts.push(`Evidence:\n${r.evidence.map((e) => `  - ${e}`).join("\n")}`);
+  if (r.evidence.length > 0)
+    parts.push(
+      `Evidence:\n${capList(r.evidence, JUNIT_EVIDENCE_MAX)
+        .map((e) => `  - ${e}`)
+        .join("\n")}`,
+    );
   parts.push(`Rule defined at ${r.location.path}:${r.location.line}`);
   return clean(parts.join("\n"));
 }
@@ -37,15 +44,15 @@ export const renderJunit: Reporter = (report) => {
   });
   for (const r of report.results) {
     const testcase = suite.ele("testcase", {
-      classname: `bfd.${report.gate}`,
+      classname: clean(`bfd.${report.gate}`),
       name: clean(`${r.rule}: ${r.title}`),
       time: "0",
     });
     const warning = r.severity === "warning" && (r.status === "fail" || r.status === "error");
     if (r.status === "fail" && !warning)
-      testcase.ele("failure", { message: clean(r.message), type: r.rule }).txt(details(r));
+      testcase.ele("failure", { message: clean(r.message), type: clean(r.rule) }).txt(details(r));
     else if (r.status === "error" && !warning)
-      testcase.ele("error", { message: clean(r.message), type: r.rule }).txt(details(r));
+      testcase.ele("error", { message: clean(r.message), type: clean(r.rule) }).txt(details(r));
     else if (r.status === "waived")
       testcase.ele("skipped", { message: clean(`waived: ${r.waiver?.reason ?? ""} (${r.waiver?.source ?? ""})`) });
     else if (r.status === "skipped") testcase.ele("skipped", { message: clean(r.message) });

@@ -26,3 +26,9 @@ export function safeUrl(url: string): string | null {
   if (!/^https?:\/\/[^\s<>"'`]+$/i.test(trimmed)) return null;
   return trimmed;
 }
+
+/** `[text](url)` with the text escaped; just the escaped text when the URL is not a plain http(s) URL. */
+export function markdownLink(text: string, url: string | null | undefined): string {
+  const safe = url === null || url === undefined ? null : safeUrl(url);
+  return safe === null ? escapeMarkdownInline(text) : `[${escapeMarkdownInline(text)}](${safe})`;
+}

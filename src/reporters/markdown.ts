@@ -1,6 +1,6 @@
 import type { RuleResult } from "../report/schema.js";
-import { escapeMarkdownInline as md, safeUrl } from "./markdown-escape.js";
-import { GATE_NAMES, summaryLine } from "./summary.js";
+import { markdownLink as link, escapeMarkdownInline as md } from "./markdown-escape.js";
+import { GATE_NAMES, rulesInForceText, summaryLine } from "./summary.js";
 import type { Reporter } from "./types.js";
 
 const ICONS: Record<string, string> = {
@@ -17,11 +17,6 @@ function icon(r: RuleResult): string {
   return ICONS[r.status]!;
 }
 
-function link(text: string, url: string | null | undefined): string {
-  const safe = url === null || url === undefined ? null : safeUrl(url);
-  return safe === null ? md(text) : `[${md(text)}](${safe})`;
-}
-
 function line(r: RuleResult): string[] {
   const head = `- ${icon(r)} **${md(r.title)}** \`${r.rule}\` — ${md(r.message)}`;
   const out = [head];
@@ -34,7 +29,7 @@ function line(r: RuleResult): string[] {
  * The checklist as Markdown: an MR note, a Linear comment, or a CI artifact. Failures first with their fix,
  * then passes in a collapsed block, so reviewers see what matters. All outside text is escaped.
  */
-export const renderMarkdown: Reporter = (report) => {
+export const renderMarkdown: Reporter = (report, options) => {
   const verdict = report.verdict === "pass" ? "✅ passed" : "❌ failed";
   const subject =
     report.issue === null
@@ -46,6 +41,7 @@ export const renderMarkdown: Reporter = (report) => {
       `Merge request ${link(`${report.mergeRequest.project}!${report.mergeRequest.iid}`, report.mergeRequest.url)}`,
       "",
     );
+  if (options.rules !== undefined) lines.push(`Rules: ${md(rulesInForceText(options.rules))}`, "");
   const attention = report.results.filter((r) => r.status === "fail" || r.status === "error" || r.status === "waived");
   const rest = report.results.filter((r) => !attention.includes(r));
   for (const r of attention) lines.push(...line(r));

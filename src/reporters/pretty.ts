@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { RuleResult } from "../report/schema.js";
 import { stripTerminalControls } from "./sanitize.js";
-import { GATE_NAMES, summaryLine } from "./summary.js";
+import { GATE_NAMES, rulesInForceText, summaryLine } from "./summary.js";
+import { terminalLink, wrapLines } from "./terminal.js";
 import type { Reporter } from "./types.js";
 
 const SYMBOLS: Record<string, string> = { pass: "✔", fail: "✖", warning: "⚠", waived: "◌", skipped: "–", error: "!" };
@@ -14,22 +15,47 @@ function symbolFor(r: RuleResult, c: ChalkInstance): string {
   return r.status === "error" ? c.magenta(SYMBOLS.error) : c.red(SYMBOLS.fail);
 }
 
-/** The checklist a person reads in a terminal. All text from Linear/GitLab is stripped of control sequences. */
+/**
+ * The checklist a person reads in a terminal. All text from Linear, GitLab and rule files is stripped of control
+ * sequences. Where the terminal shows links, the issue and the merge request are short linked labels (ENG-123,
+ * acme/web!42) instead of their URLs; lines wrap to the terminal's width when it is known.
+ */
 export const renderPretty: Reporter = (report, options) => {
   const c = new Chalk({ level: options.colorLevel });
-  const t = (s: string): string => stripTerminalControls(s);
+  const links = options.hyperlinks === true;
+  const issueLabel = report.issue === null ? null : stripTerminalControls(report.issue.identifier);
+  const mrLabel =
+    report.mergeRequest === null
+      ? null
+      : `${stripTerminalControls(report.mergeRequest.project)}!${report.mergeRequest.iid}`;
+  // With links, a URL of the issue or the MR inside a message or hint becomes its short linked label too.
+  const short: [string, string][] = [];
+  if (links && report.issue !== null && report.issue.url !== "")
+    short.push([report.issue.url, terminalLink(issueLabel!, report.issue.url, true)]);
+  if (links && report.mergeRequest !== null && report.mergeRequest.url !== "")
+    short.push([report.mergeRequest.url, terminalLink(mrLabel!, report.mergeRequest.url, true)]);
+  const t = (s: string): string =>
+    short.reduce((text, [url, label]) => text.split(url).join(label), stripTerminalControls(s));
   const lines: string[] = [];
-  const issue = report.issue === null ? "no Linear issue" : `${t(report.issue.identifier)} ${t(report.issue.title)}`;
+  const issue =
+    report.issue === null
+      ? "no Linear issue"
+      : `${terminalLink(issueLabel!, report.issue.url, links)} ${stripTerminalControls(report.issue.title)}`;
   lines.push(`${c.bold(`bfd ${report.gate}`)} ${c.dim("·")} ${GATE_NAMES[report.gate]} ${c.dim("·")} ${c.bold(issue)}`);
-  if (report.issue !== null) lines.push(`  ${c.dim(t(report.issue.url))}`);
+  if (report.issue !== null && !links) lines.push(`  ${c.dim(stripTerminalControls(report.issue.url))}`);
   if (report.mergeRequest !== null)
     lines.push(
-      `  ${c.dim(`MR ${t(report.mergeRequest.project)}!${report.mergeRequest.iid}  ${t(report.mergeRequest.url)}`)}`,
+      links
+        ? `  ${c.dim("MR")} ${terminalLink(mrLabel!, report.mergeRequest.url, true)}`
+        : `  ${c.dim(`MR ${mrLabel!}  ${stripTerminalControls(report.mergeRequest.url)}`)}`,
     );
+  if (options.rules !== undefined)
+    lines.push(`  ${c.dim(`rules: ${stripTerminalControls(rulesInForceText(options.rules))}`)}`);
   lines.push("");
   let lastHint: string | null = null;
   for (const r of report.results) {
-    const head = `  ${symbolFor(r, c)} ${r.status === "pass" || r.status === "skipped" ? r.title : c.bold(r.title)} ${c.dim(`(${r.rule})`)}`;
+    const title = stripTerminalControls(r.title);
+    const head = `  ${symbolFor(r, c)} ${r.status === "pass" || r.status === "skipped" ? title : c.bold(title)} ${c.dim(`(${stripTerminalControls(r.rule)})`)}`;
     lines.push(head);
     if (r.status === "pass" || r.status === "skipped") {
       lines.push(`      ${c.dim(t(r.message))}`);
@@ -69,5 +95,5 @@ export const renderPretty: Reporter = (report, options) => {
       `  ${c.red(`${what}: fix the ${blocking} blocking item${blocking === 1 ? "" : "s"} above, then run \`${rerun}\` again.`)}`,
     );
   }
-  return `${lines.join("\n")}\n`;
+  return `${wrapLines(lines, options.columns).join("\n")}\n`;
 };

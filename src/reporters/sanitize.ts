@@ -13,3 +13,14 @@ export function stripTerminalControls(text: string, options: { keepNewlines?: bo
   const cleaned = text.replace(ANSI, "").replace(CONTROL, "");
   return options.keepNewlines === true ? cleaned : cleaned.replace(/[\r\n\t]+/g, " ");
 }
+
+/**
+ * Characters XML 1.0 forbids even when escaped (https://www.w3.org/TR/xml/#charsets): U+FFFE, U+FFFF and
+ * surrogates that are not part of a pair. The C0 controls are gone already (stripTerminalControls).
+ */
+const XML_FORBIDDEN = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text safe for an XML text node or attribute: terminal controls and XML-forbidden characters removed. */
+export function xmlSafe(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return stripTerminalControls(text, options).replace(XML_FORBIDDEN, "");
+}

@@ -1,4 +1,5 @@
 import type { Report } from "../report/schema.js";
+import type { RulesInForce } from "./types.js";
 
 /** `2 failed · 1 warning · 7 passed · 1 waived` — only non-zero counts, failures first. */
 export function summaryLine(report: Report): string {
@@ -17,3 +18,8 @@ export function summaryLine(report: Report): string {
 }
 
 export const GATE_NAMES: Record<Report["gate"], string> = { ready: "Ready to pick up", done: "Done" };
+
+/** `bfd.config.yaml + built-in`, or `built-in` when there is no team config. */
+export function rulesInForceText(rules: RulesInForce): string {
+  return rules.config === null ? "built-in" : `${rules.config} + built-in`;
+}

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { BIN, ROOT, runCli, tempDir } from "../helpers/cli.js";
 
 const dir = tempDir();
 const write = (name: string, text: string): string => {
@@ -133,5 +134,138 @@ describe("committed generated files", () => {
   it("docs/rules.md matches `bfd rules list --format markdown` (run `npm run generate`)", async () => {
     const result = await runCli(["rules", "list", "--format", "markdown"]);
     expect(result.stdout).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
+  });
+});
+
+/** Runs the CLI with its stdout read end closed before it writes a byte, as `bfd … | head -0` would. */
+function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("a reader that goes away (EPIPE)", () => {
+  it.each([
+    [["--help"], 0],
+    [["rules", "list"], 0],
+    [["rules", "list", "--format", "markdown"], 0],
+    [["done", "--snapshot", "examples/done-fail.json"], 1],
+    [["done", "--snapshot", "examples/done-pass.json", "--format", "json"], 0],
+  ])("ends %j quietly with the command's own exit code (%i)", async (args, code) => {
+    const result = await runWithClosedStdout(args);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(code);
+  });
+
+  it("ends `bfd --help | head -1` quietly in a real pipeline", async () => {
+    const result = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
+      const child = spawn("sh", ["-c", `"${process.execPath}" "${BIN}" rules list | head -1`], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.on("close", (code) => resolve({ stdout, stderr, code }));
+    });
+    expect(result.stdout).toMatch(/^id +gate +severity +title\n$/);
+    expect(result.stderr).toBe("");
+  });
+});
+
+describe("-o - is stdout", () => {
+  it.each([
+    [["done", "--snapshot", "examples/done-fail.json", "-o", "-"], "7 failed · 2 passed"],
+    [["ready", "--snapshot", "examples/ready-pass.json", "--format", "json", "-o", "-"], '"gate": "ready"'],
+    [["handoff", "--snapshot", "examples/done-pass.json", "--state", "in-review", "-o", "-"], "## Handoff: In Review"],
+    [["rules", "list", "-o", "-"], "unit-of-work"],
+    [["rules", "schema", "--for", "report", "-o", "-"], '"$schema"'],
+  ])("for %j", async (args, text) => {
+    const result = await runCli(args);
+    expect(result.stdout).toContain(text);
+    expect(result.stderr).not.toContain("written to");
+    expect(existsSync(join(ROOT, "-"))).toBe(false);
+  });
+});
+
+describe("an --output that cannot be written", () => {
+  const fileAsFolder = write("plain-file.txt", "x");
+  const readOnly = join(dir, "read-only");
+  mkdirSync(readOnly);
+  chmodSync(readOnly, 0o555);
+  // root writes through a 0555 folder: run as an unprivileged user then, so the folder is really read-only.
+  const asRoot = process.getuid?.() === 0;
+  const asUser = asRoot ? { uid: 65534, gid: 65534 } : {};
+  if (asRoot) chmodSync(dir, 0o755);
+
+  it.each([
+    [
+      "a folder under /proc (recursive mkdir spins forever there)",
+      "/proc/bfd-nope/report.json",
+      "no such folder, and it cannot be created",
+    ],
+    ["a path whose parent is a file", join(fileAsFolder, "report.json"), "a part of the path is a file, not a folder"],
+    ["a file in a read-only folder", join(readOnly, "report.json"), "permission denied"],
+    ["a new folder in a read-only folder", join(readOnly, "sub", "report.json"), "permission denied"],
+  ])("is a one-line usage error (exit 2): %s", async (_what, path, why) => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, "done", "--snapshot", "examples/done-fail.json", "-o", path], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: "/tmp" },
+        ...asUser,
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`bfd did not finish writing to ${path}`));
+      }, 15_000);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.split("\n")).toEqual([
+      `bfd: cannot write ${path} (${why})`,
+      "  hint: Choose a path you can write to (its folder is created if missing), or use -o - to print.",
+      "",
+    ]);
+  });
+});
+
+describe("text from Linear on stderr", () => {
+  it("prints the handoff warning without the escape sequences a state name carried", async () => {
+    const hostile = "In \u001b]8;;https://evil.example/\u0007Progress\u001b]8;;\u0007\u001b[2J";
+    const evil = example.replace('"name": "In Review"', `"name": ${JSON.stringify(hostile)}`);
+    const result = await runCli(["handoff", "--snapshot", write("hostile-state.json", evil), "--state", "blocked"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('is "In Progress" in Linear');
+    expect(result.stderr).not.toContain("\u001b");
+    expect(result.stderr).not.toContain("\u0007");
+  });
+});
+
+describe("the rules in force", () => {
+  it("are named in the gate's header, and on stderr with --debug", async () => {
+    write("bfd.config.yaml", "disable: [validation-explained]\n");
+    const result = await runCli(["--debug", "done", "--snapshot", join(ROOT, "examples/done-fail.json")], { cwd: dir });
+    expect(result.stdout).toContain("\n  rules: bfd.config.yaml + built-in\n");
+    expect(result.stderr).toContain("debug: rules: bfd.config.yaml + built-in");
+    const builtin = await runCli(["done", "--snapshot", "examples/done-fail.json"]);
+    expect(builtin.stdout).toContain("\n  rules: built-in\n");
   });
 });

@@ -4,11 +4,13 @@
  * `--debug`, whose request trail prints every URL. The planted values are not token-shaped (no glpat-/lin_api_
  * prefix) unless a row says so, so only bfd's knowledge of the actual secret can hide them.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "vitest";
 import { startFakeGitLab, type FakeFault, type FakeGitLab } from "../fakes/gitlab.js";
 import { startFakeLinear, type FakeLinear, type LinearFault } from "../fakes/linear.js";
 import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
-import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
+import { deliveryWorlds, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
 
 const GITLAB_TOKEN = "gl-Secret-Token-7f3a9c";
 const LINEAR_KEY = "lin-Secret-Key-2b8c4d";
@@ -186,5 +188,112 @@ describe.concurrent("secrets never reach stdout or stderr (built CLI, loopback f
       expect(stderr).toContain("[REDACTED]");
     if (row.debug) expect(stderr).toMatch(/^debug: (Linear|GitLab) /m);
     expect(code, stderr).toBe(row.code);
+  });
+});
+
+/**
+ * The same secrets, now inside the evidence itself (an MR and issue title that quote them, with and without a
+ * token's shape), must not reach anything bfd writes beyond the terminal either: `--output` and `--report` files,
+ * the MR note and the Linear comment. Markdown escaping turns `lin_api_` into `lin\_api\_` before redaction
+ * sees it; the redactor must still find it.
+ */
+describe("secrets never reach files, reports, the MR note or the Linear comment", { timeout: 90_000 }, () => {
+  const SHAPED_LINEAR = "lin_api_Planted0123456789Key";
+  const SHAPED_GITLAB = "glpat-Planted_0123_456789";
+  const TITLE = `Rotate ${GITLAB_TOKEN}, ${LINEAR_KEY}, ${SHAPED_LINEAR} and ${SHAPED_GITLAB}`;
+  const M = 450;
+  const FORBIDDEN = [GITLAB_TOKEN, LINEAR_KEY, "Planted0123456789Key", "Planted_0123", "Planted\\_0123"];
+
+  async function withFakes<T>(run: (fakes: Fakes) => Promise<T>): Promise<T> {
+    // In the title (headings, JSON) and as an unticked criterion (messages and hints of every format).
+    const description = `Admins see every sign-in.\n\n## Acceptance criteria\n\n- [x] Each sign-in writes a row\n- [ ] ${TITLE}\n`;
+    const worlds = deliveryWorlds([{ n: M, title: TITLE, issue: { description } }]);
+    const gitlab = await startFakeGitLab(worlds.gitlab, {
+      tokens: { [GITLAB_TOKEN]: { userId: 1, kind: "personal" } },
+    });
+    const linear = await startFakeLinear(worlds.linear(gitlab.url), { apiKey: LINEAR_KEY });
+    try {
+      return await run({ gitlab, linear });
+    } finally {
+      await Promise.all([gitlab.close(), linear.close()]);
+    }
+  }
+
+  it("in bfd ci: every --report file, the -o file and the MR note", async ({ expect }) => {
+    await withFakes(async ({ gitlab, linear }) => {
+      const dir = tempDir("bfd-redaction-ci-");
+      const files = ["junit.xml", "cq.json", "report.md", "report.json", "out.txt"].map((f) => join(dir, f));
+      const mr = gitlab.world.mergeRequests.find((m) => m.iid === M)!;
+      const run = await runCli(
+        [
+          "ci",
+          "--comment",
+          ...["junit", "codequality", "markdown", "json"].map((format, i) => `--report=${format}=${files[i]!}`),
+          "-o",
+          files[4]!,
+        ],
+        {
+          cwd: dir,
+          timeoutMs: 60_000,
+          env: {
+            GITLAB_CI: "true",
+            CI_SERVER_URL: gitlab.url,
+            CI_PROJECT_ID: String(PROJECT_ID),
+            CI_PROJECT_PATH: PROJECT_PATH,
+            CI_MERGE_REQUEST_IID: String(M),
+            CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: mr.sourceBranch,
+            CI_MERGE_REQUEST_TARGET_BRANCH_NAME: mr.targetBranch,
+            CI_MERGE_REQUEST_TITLE: mr.title,
+            CI_PIPELINE_SOURCE: "merge_request_event",
+            GITLAB_TOKEN,
+            LINEAR_API_KEY: LINEAR_KEY,
+            LINEAR_API_URL: linear.url,
+          },
+        },
+      );
+      expect(run.stderr).toContain("the bfd note");
+      const written = [
+        ...files.map((f) => readFileSync(f, "utf8")),
+        gitlab.world.notes.at(-1)!.body,
+        run.stdout,
+        run.stderr,
+      ];
+      // The planted text reached every file and the note, redacted.
+      for (const text of written.slice(0, 6)) expect(text).toContain("Rotate");
+      for (const text of written) for (const secret of FORBIDDEN) expect(text).not.toContain(secret);
+    });
+  });
+
+  it("in bfd handoff --post: the Linear comment and the -o file", async ({ expect }) => {
+    await withFakes(async ({ gitlab, linear }) => {
+      const dir = tempDir("bfd-redaction-handoff-");
+      const out = join(dir, "handoff.json");
+      const run = await runCli(
+        [
+          "handoff",
+          `ENG-${M}`,
+          "--mr",
+          `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${M}`,
+          "--state",
+          "in-review",
+          "--post",
+          "--format",
+          "json",
+          "-o",
+          out,
+        ],
+        {
+          cwd: dir,
+          timeoutMs: 60_000,
+          env: { GITLAB_URL: gitlab.url, GITLAB_TOKEN, LINEAR_API_KEY: LINEAR_KEY, LINEAR_API_URL: linear.url },
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const comment = linear.world.comments.at(-1)!.body;
+      for (const text of [comment, readFileSync(out, "utf8")]) {
+        expect(text).toContain("Rotate");
+        for (const secret of FORBIDDEN) expect(text).not.toContain(secret);
+      }
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { renderJunit } from "../../src/reporters/junit.js";
 import { renderMarkdown } from "../../src/reporters/markdown.js";
 import { escapeMarkdownInline } from "../../src/reporters/markdown-escape.js";
 import { renderPretty } from "../../src/reporters/pretty.js";
+import type { RenderOptions } from "../../src/reporters/types.js";
 import { builtinRuleFiles } from "../../src/rules/files.js";
 import { loadRuleSet } from "../../src/rules/load.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
@@ -89,39 +91,101 @@ describe("JUnit report", () => {
 });
 
 describe("Code Quality report", () => {
-  const entries = JSON.parse(renderCodeQuality(failing, { colorLevel: 0 })) as Record<string, unknown>[];
+  const builtinFiles = ["rules/ready.yaml", "rules/done.yaml"];
+  const changedFilesOf = (example: string): string[] =>
+    (
+      JSON.parse(readFileSync(join(ROOT, "examples", example), "utf8")) as {
+        mergeRequest: { changes: { newPath: string }[] };
+      }
+    ).mergeRequest.changes.map((c) => c.newPath);
+  const options: RenderOptions = {
+    colorLevel: 0,
+    rules: { config: null, builtinFiles },
+    changedFiles: changedFilesOf("done-fail.json"),
+  };
+  interface Entry {
+    check_name: string;
+    fingerprint: string;
+    severity: string;
+    location: { path: string; lines: { begin: number } };
+  }
+  const render = (report: Report, with_: Partial<RenderOptions> = {}): Entry[] =>
+    JSON.parse(renderCodeQuality(report, { ...options, ...with_ })) as Entry[];
+  const entries = render(failing);
 
   it("has GitLab's fields for every failing rule and nothing for passes", () => {
     expect(entries).toHaveLength(failing.summary.failed + failing.summary.errored + failing.summary.warnings);
     for (const entry of entries) {
       expect(Object.keys(entry).sort()).toEqual(["check_name", "description", "fingerprint", "location", "severity"]);
-      expect(typeof entry.description).toBe("string");
       expect(["info", "minor", "major", "critical", "blocker"]).toContain(entry.severity);
-      expect(entry.location).toMatchObject({
-        path: expect.stringMatching(/^rules\/done\.yaml$/),
-        lines: { begin: expect.any(Number) },
-      });
+      expect(entry.location).toEqual({ path: expect.any(String), lines: { begin: expect.any(Number) } });
     }
-    expect(JSON.parse(renderCodeQuality(passing, { colorLevel: 0 }))).toEqual([]);
+    expect(render(passing)).toEqual([]);
   });
 
-  it("points each finding at the rule's line in its rule file", () => {
-    const text = readFileSync(join(ROOT, "rules/done.yaml"), "utf8").split("\n");
-    for (const entry of entries) {
-      const line = (entry.location as { lines: { begin: number } }).lines.begin;
-      expect(text[line - 1]).toContain(`id: ${entry.check_name as string}`);
-    }
+  it.each([
+    ["the changed file that made the rule apply", "user-docs-updated", "app/views/admin/audit_log/index.html.erb"],
+    ["the flag record that is incomplete", "feature-flag-documented", "config/feature_flags/audit_log_sign_ins.yml"],
+    ["the pipeline file for a built-in rule about no file", "validated-in-pipeline", ".gitlab-ci.yml"],
+    ["the pipeline file for a built-in rule about the issue", "acceptance-criteria-met", ".gitlab-ci.yml"],
+  ])("points a finding at %s, inside the repository", (_what, rule, path) => {
+    expect(entries.find((e) => e.check_name === rule)?.location).toEqual({ path, lines: { begin: 1 } });
   });
 
-  it("uses fingerprints that are unique and stable across runs with other messages", () => {
+  it("never points at bfd's own rule files, wherever bfd is installed", () => {
+    const npx = "/home/dev/.npm/_npx/5f3c/node_modules/bfd/rules/done.yaml";
+    const relocated: Report = {
+      ...failing,
+      results: failing.results.map((r) => ({ ...r, location: { ...r.location, path: npx } })),
+    };
+    const paths = render(relocated, { rules: { config: null, builtinFiles: [npx] } }).map((e) => e.location.path);
+    expect(paths.filter((p) => p.includes("node_modules"))).toEqual([]);
+  });
+
+  it("points a team rule at its own rule file and line, read from the target branch", () => {
+    const team = loadRuleSet({
+      builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+      configFile: { path: "bfd.config.yaml (at main)", text: "ruleFiles: [bfd/team-rules.yaml]\n" },
+      readRuleFile: () => ({
+        path: "bfd/team-rules.yaml (at main)",
+        text: [
+          "gate: done",
+          "rules:",
+          "  - id: mr-not-draft",
+          "    title: The merge request is not a draft",
+          "    check: field",
+          "    with: { field: mergeRequest.draft, equals: false }",
+          '    hint: "Mark the merge request as ready."',
+          "",
+        ].join("\n"),
+      }),
+    }).rules;
+    const text = readFileSync(join(ROOT, "examples/done-fail.json"), "utf8").replace('"draft": false', '"draft": true');
+    const report = evaluate(team, parseSnapshot(text, "draft.json"), { gate: "done" });
+    const entry = render(report, { rules: { config: "bfd.config.yaml (at main)", builtinFiles } }).find(
+      (e) => e.check_name === "mr-not-draft",
+    );
+    expect(entry?.location).toEqual({ path: "bfd/team-rules.yaml", lines: { begin: 3 } });
+  });
+
+  it("uses fingerprints that are unique, and stable across runs, messages and machines", () => {
     const fingerprints = entries.map((e) => e.fingerprint);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
     const reworded = reportFor("done-fail.json", "done", (t) =>
       t.replace('"status": "failed"', '"status": "canceled"'),
     );
-    const again = JSON.parse(renderCodeQuality(reworded, { colorLevel: 0 })) as Record<string, unknown>[];
-    expect(again.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint).toBe(
-      entries.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint,
+    const elsewhere: Report = {
+      ...reworded,
+      results: reworded.results.map((r) => ({
+        ...r,
+        location: { ...r.location, path: `/ci/builds/x/${r.location.path}` },
+      })),
+    };
+    const again = render(elsewhere, { rules: { config: null, builtinFiles: [] }, changedFiles: [] });
+    expect(again.map((e) => [e.check_name, e.fingerprint])).toEqual(entries.map((e) => [e.check_name, e.fingerprint]));
+    // The fingerprint is a contract with GitLab: the same finding keeps it across bfd versions, too.
+    expect(entries.find((e) => e.check_name === "validated-in-pipeline")?.fingerprint).toBe(
+      createHash("md5").update("bfd|done|validated-in-pipeline|ENG-142|acme/web!421").digest("hex"),
     );
   });
 
@@ -173,12 +237,16 @@ describe("Markdown report and escaping", () => {
   });
 
   it("renders the failing checklist (snapshot)", () => {
-    expect(renderMarkdown(failing, { colorLevel: 0 })).toMatchSnapshot();
+    expect(
+      renderMarkdown(failing, { colorLevel: 0, rules: { config: "bfd.config.yaml", builtinFiles: [] } }),
+    ).toMatchSnapshot();
   });
 });
 
 describe("pretty report", () => {
   it("renders the failing checklist without colour (snapshot)", () => {
-    expect(renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142" })).toMatchSnapshot();
+    expect(
+      renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142", rules: { config: null, builtinFiles: [] } }),
+    ).toMatchSnapshot();
   });
 });

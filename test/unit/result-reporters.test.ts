@@ -1,0 +1,136 @@
+/**
+ * Rendered text of every result type other than the gate report (audit, staging, handoff note, rule docs):
+ * snapshots pin the exact bytes a user sees, so moving the renderers cannot change them unnoticed.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { auditIssues } from "../../src/audit/audit.js";
+import { ruleDocs, rulesExplain, rulesList } from "../../src/commands/rules.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { composeHandoff } from "../../src/handoff/compose.js";
+import { renderAuditPretty } from "../../src/reporters/audit/pretty.js";
+import { renderHandoffMarkdown } from "../../src/reporters/handoff/markdown.js";
+import { renderRuleReference } from "../../src/reporters/rule-docs/markdown.js";
+import { renderStagingMarkdown } from "../../src/reporters/staging/markdown.js";
+import { renderStagingPretty } from "../../src/reporters/staging/pretty.js";
+import type { StagingResult } from "../../src/staging/result.js";
+import { builtinRuleFiles } from "../../src/rules/files.js";
+import { loadRuleSet } from "../../src/rules/load.js";
+import { parseSnapshot } from "../../src/sources/snapshot.js";
+import { explicitWindow } from "../../src/staging/window.js";
+import type { WorkItem } from "../../src/work-item/schema.js";
+import { ROOT } from "../helpers/cli.js";
+import { captureContext } from "../helpers/context.js";
+
+const rules = loadRuleSet({
+  builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+  configFile: null,
+  readRuleFile: () => null,
+}).rules;
+const example = (name: string): WorkItem => parseSnapshot(readFileSync(join(ROOT, "examples", name), "utf8"), name);
+
+const plain = { colorLevel: 0 } as const;
+
+describe("audit table", () => {
+  const issues = ["ready-pass.json", "ready-fail.json", "done-fail.json"].map((n) => example(n).issue!);
+  const result = auditIssues(rules, issues, null, "2026-11-20T10:00:00.000Z", {
+    team: "ENG",
+    state: "Ready",
+    project: null,
+    label: null,
+    limit: 250,
+  });
+
+  it("lists the issues worst first with a summary (snapshot)", () => {
+    expect(renderAuditPretty(result, plain)).toMatchSnapshot();
+  });
+
+  it("says so when no issue matches", () => {
+    expect(
+      renderAuditPretty(
+        { ...result, issues: [], summary: { issues: 0, ready: 0, notReady: 0, withWarnings: 0 } },
+        plain,
+      ),
+    ).toContain("No issues match.");
+  });
+});
+
+describe("staging result", () => {
+  const result: StagingResult = {
+    schemaVersion: 1,
+    project: "acme/web",
+    deployBranch: "main",
+    label: "Validated in Staging",
+    timeZone: "Europe/Berlin",
+    window: explicitWindow("2026-11-19T12:00", "2026-11-26T12:00", "Europe/Berlin", "2026-11-27T10:00:00.000Z"),
+    missing: [
+      {
+        reference: "acme/web!421",
+        title: "ENG-142 Show sign-in events",
+        author: "priya",
+        mergedAt: "2026-11-20T09:00:00.000Z",
+        mergedAtLocal: "2026-11-20 10:00 +01:00",
+        issue: "ENG-142",
+        url: "https://gitlab.acme.example/acme/web/-/merge_requests/421",
+      },
+      {
+        reference: "acme/web!433",
+        title: "Tidy the_build",
+        author: "omar",
+        mergedAt: "2026-11-21T09:00:00.000Z",
+        mergedAtLocal: "2026-11-21 10:00 +01:00",
+        issue: null,
+        url: "https://gitlab.acme.example/acme/web/-/merge_requests/433",
+      },
+    ],
+    verdict: "fail",
+  };
+
+  it("renders the pretty list (snapshot)", () => {
+    expect(renderStagingPretty(result, plain)).toMatchSnapshot();
+  });
+
+  it("renders Markdown (snapshot)", () => {
+    expect(renderStagingMarkdown(result, plain)).toMatchSnapshot();
+  });
+
+  it("says so when nothing is missing", () => {
+    const none = { ...result, missing: [], verdict: "pass" as const };
+    expect(renderStagingPretty(none, plain)).toContain(
+      'No merged merge request in this window is missing "Validated in Staging".',
+    );
+    expect(renderStagingMarkdown(none, plain)).toContain("Nothing is missing the label.");
+  });
+});
+
+describe("handoff note", () => {
+  const options = {
+    acceptanceHeadings: ["Acceptance criteria"],
+    testedHeadings: ["How tested", "How was this tested", "How it was tested", "Validation", "Testing", "Test plan"],
+  };
+  it.each(["done-fail.json", "done-pass.json"])("renders the note for %s (snapshot)", (name) => {
+    const item = example(name);
+    const report = evaluate(rules, item, { gate: "done" });
+    const note = composeHandoff("decision", report, item, options);
+    expect(renderHandoffMarkdown({ note, report, comment: null }, plain)).toMatchSnapshot();
+  });
+});
+
+describe("rule docs", () => {
+  it.each(["table", "json"] as const)("lists the rules as %s (snapshot)", async (format) => {
+    const { ctx, stdout } = captureContext();
+    await rulesList(ctx, format, undefined);
+    expect(stdout()).toMatchSnapshot();
+  });
+
+  it("renders the Markdown reference that docs/rules.md holds", () => {
+    expect(renderRuleReference(ruleDocs(rules), plain)).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
+  });
+
+  it.each(["validated-in-pipeline", "changed-paths", "field"])("explains %s (snapshot)", (id) => {
+    const { ctx, stdout } = captureContext();
+    rulesExplain(ctx, id);
+    expect(stdout()).toMatchSnapshot();
+  });
+});
