@@ -1,8 +1,9 @@
-import type { Heading, List, ListItem, Root, RootContent, Table } from "mdast";
+import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
 import { markdownLimitProblem } from "./limits.js";
 import { parseTree } from "./parse.js";
+import { isPlaceholderText } from "./placeholder.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
@@ -23,6 +24,8 @@ export interface SectionItem {
 /** One criterion of a section: a list item (task or plain, nested ones too) or a table body row. */
 export interface Criterion {
   kind: "task" | "item" | "row";
+  /** Empty, TBD, `…`, template help text: holds the place of a criterion, is none. */
+  placeholder: boolean;
   text: string;
   /** true/false for task items; null for plain items and table rows, which cannot be ticked. */
   checked: boolean | null;
@@ -187,6 +190,16 @@ export function sectionItems(section: MarkdownSection): SectionItem[] {
   return items;
 }
 
+/** Top-level list items that say something (not placeholders or template help text; see isPlaceholderItem). */
+export function filledItems(section: MarkdownSection): SectionItem[] {
+  const items: SectionItem[] = [];
+  for (const node of section.nodes) {
+    if (node.type !== "list") continue;
+    for (const item of node.children) if (!isPlaceholderItem(item)) items.push(toItem(item));
+  }
+  return items;
+}
+
 /** Every task-list item in a section, nested ones included. */
 export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
   return sectionCriteria(section)
@@ -205,7 +218,8 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
       if (node.type === "list") {
         for (const item of node.children) {
           const { text, checked, struck } = toItem(item);
-          criteria.push({ kind: checked === null ? "item" : "task", text, checked, struck });
+          const placeholder = isPlaceholderItem(item);
+          criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
           visit(item.children);
         }
       } else if (node.type === "blockquote") {
@@ -213,7 +227,8 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
       } else if (node.type === "table") {
         for (const row of (node as Table).children.slice(1)) {
           const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
-          criteria.push({ kind: "row", text, checked: null, struck: false });
+          const placeholder = row.children.every((cell) => isPlaceholderText(toString(cell)));
+          criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
         }
       }
     }
@@ -227,6 +242,79 @@ function toItem(item: ListItem): SectionItem {
   const text = first === undefined ? "" : toString(first);
   const struck = first?.type === "paragraph" && first.children.length === 1 && first.children[0]?.type === "delete";
   return { text: text.trim(), checked: item.checked ?? null, struck };
+}
+
+/**
+ * A paragraph of only emphasis (`_Describe how you tested._`) is a template's help text, as is text that only holds
+ * a place (TBD, `…`, "not tested": see placeholder.ts).
+ */
+function isPlaceholderParagraph(node: Paragraph): boolean {
+  const visible = node.children.filter((child) => child.type !== "html");
+  const onlyEmphasis =
+    visible.some((child) => child.type === "emphasis") &&
+    visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
+  return onlyEmphasis || isPlaceholderText(toString(node));
+}
+
+/** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
+export function isPlaceholderItem(item: ListItem): boolean {
+  return item.children.every((child) => {
+    if (child.type === "paragraph") return isPlaceholderParagraph(child);
+    if (child.type === "list") return child.children.every(isPlaceholderItem);
+    return child.type === "html";
+  });
+}
+
+/**
+ * The section's text less everything that only holds a place: HTML comments, headings (a template's structure),
+ * template help text in emphasis, placeholder paragraphs and list items (see placeholder.ts) and, with
+ * `templateChecklist`, a list of only unticked task items (a "How tested" template's checklist left as it was).
+ */
+export function filledText(section: MarkdownSection, options: { templateChecklist?: boolean } = {}): string {
+  const parts: string[] = [];
+  const visit = (nodes: readonly RootContent[]): void => {
+    for (const node of nodes) {
+      switch (node.type) {
+        case "html":
+        case "heading":
+        case "thematicBreak":
+        case "definition":
+          break;
+        case "paragraph":
+          if (!isPlaceholderParagraph(node)) parts.push(toString(node));
+          break;
+        case "blockquote":
+          visit(node.children);
+          break;
+        case "list":
+          if (options.templateChecklist === true && node.children.every((item) => item.checked === false)) break;
+          for (const item of node.children) if (!isPlaceholderItem(item)) parts.push(toString(item));
+          break;
+        default: {
+          const text = toString(node);
+          if (!isPlaceholderText(text)) parts.push(text);
+        }
+      }
+    }
+  };
+  visit(section.nodes);
+  return parts.join("\n").trim();
+}
+
+/**
+ * How much a whole document says beyond placeholders (as filledText), counted up to `enough` characters: it stops
+ * parsing once there is enough. 0 for a document past bfd's limits.
+ */
+export function filledLength(markdown: string, enough: number): number {
+  const document = documentOf(markdown);
+  if (document === null) return 0;
+  let length = 0;
+  for (const chunk of document.chunks) {
+    const text = filledText({ heading: "", depth: 0, nodes: chunkNodes(document.text, chunk) });
+    length += text.length;
+    if (length >= enough) return enough;
+  }
+  return length;
 }
 
 /** The section's text without markup, for "is it empty?" checks. HTML comments (templates' placeholders) do not count. */
