@@ -9,7 +9,8 @@ const Options = z
     paths: GlobsSchema.default([
       "config/feature_flags/**/*.yml",
       "config/feature_flags/**/*.yaml",
-      "feature-flags/**/*.y?(a)ml",
+      "feature-flags/**/*.yml",
+      "feature-flags/**/*.yaml",
     ]).describe("Globs of feature-flag record files."),
     requiredFields: z
       .array(z.string().min(1))
