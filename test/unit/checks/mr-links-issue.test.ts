@@ -95,7 +95,8 @@ checkCases(mrLinksIssue, {
         title: "ENG-123 WEB-2: audit",
         description: "Fixes ENG-123, OPS-7. Towards DATA-3.",
       }),
-      message: /also closes OPS-7, names WEB-2 in its title, names OPS-1 in its branch, says "towards DATA-3": its scope/,
+      message:
+        /also closes OPS-7, names WEB-2 in its title, names OPS-1 in its branch, says "towards DATA-3": its scope/,
     },
     {
       name: "implements is no magic word, so it does not link the issue",
