@@ -24,13 +24,25 @@ export function markdownLimitProblem(markdown: string, what: string): MarkdownLi
       message: `${capitalise(what)} is ${count(markdown.length)} characters long; bfd reads at most ${count(MAX_MARKDOWN_CHARS)} characters of Markdown — shorten it, or move long material (logs, specifications) into a linked document`,
     };
   }
-  const deep = deepestNesting(markdown);
+  const deep = cachedNesting(markdown);
   if (deep !== null && deep.depth > MAX_MARKDOWN_NESTING) {
     return {
       message: `${capitalise(what)} nests ${deep.kind} ${deep.depth > 999 ? "more than 999" : count(deep.depth)} levels deep (line ${count(deep.line)}); bfd reads at most ${MAX_MARKDOWN_NESTING} levels of Markdown nesting — flatten it`,
     };
   }
   return null;
+}
+
+const measured = new Map<string, Nesting | null>();
+const MEASURED_CACHE_SIZE = 64;
+
+/** Several rules (and the reader each uses) check the same description: it is scanned once. */
+function cachedNesting(markdown: string): Nesting | null {
+  if (measured.has(markdown)) return measured.get(markdown)!;
+  const deep = deepestNesting(markdown);
+  if (measured.size >= MEASURED_CACHE_SIZE) measured.delete(measured.keys().next().value as string);
+  measured.set(markdown, deep);
+  return deep;
 }
 
 function capitalise(text: string): string {

@@ -131,8 +131,10 @@ function sectionTitle(node: RootContent): { text: string; depth: number } | null
   return null;
 }
 
-/** A line that can carry a title: an ATX heading, a setext underline, bold text first, or a colon (or `;` of an entity) last. */
-const TITLE_SHAPED_LINE = /^[ \t]*(?:#|=|-|\*\*|__)|[:;\uFF1A][ \t]*$/m;
+/** Lines that can start a title: an ATX heading, bold text first, or a short line ending in a colon (or `;` of a reference). */
+const TITLE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__)|[:;\uFF1A][ \t]*$/;
+/** A setext underline: its heading is the paragraph above it. */
+const SETEXT_UNDERLINE = /^[ \t]*(?:=+|-+)[ \t]*$/;
 const NAMED_REFERENCE = /&[A-Za-z][A-Za-z0-9]*;/;
 
 /** Lower-case letters of a heading without white space, the form `mayHoldTitle` compares. */
@@ -145,18 +147,25 @@ function skeleton(text: string): string {
 
 /**
  * Whether a chunk's source may hold a title matching one of the aliases, decided without parsing it. It must never
- * say no to a chunk that has one (that would hide a section), so it over-approximates: a title is one block
- * (lines up to a blank line) with a title-shaped line, and its text, lower-cased, is a subsequence of the block's
+ * say no to a chunk that has one (that would hide a section), so it over-approximates: a title's text is in the
+ * source of its title line (an ATX heading or a "Title:" line is one line; bold text may run on to the end of its
+ * block; a setext heading is the block above its underline), and that text, lower-cased, is a subsequence of the
  * source with numeric character references decoded (markup only adds characters). A named reference could stand
- * for anything, so a block with one always may.
+ * for anything, so a title with one always may.
  */
 function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
-  if (!TITLE_SHAPED_LINE.test(source)) return false;
   for (const block of source.split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)/)) {
-    if (!TITLE_SHAPED_LINE.test(block)) continue;
-    if (NAMED_REFERENCE.test(block)) return true;
-    const letters = skeleton(decodeNumericReferences(block));
-    if (skeletons.some((wanted) => isSubsequence(wanted, letters))) return true;
+    const lines = block.split(/\r\n|\r|\n/);
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i]!;
+      let title: string | null = null;
+      if (SETEXT_UNDERLINE.test(line) && i > 0) title = lines.slice(0, i).join("\n");
+      else if (TITLE_LINE.test(line)) title = /^[ \t]*(?:\*\*|__)/.test(line) ? lines.slice(i).join("\n") : line;
+      if (title === null) continue;
+      if (NAMED_REFERENCE.test(title)) return true;
+      const letters = skeleton(decodeNumericReferences(title));
+      if (skeletons.some((wanted) => isSubsequence(wanted, letters))) return true;
+    }
   }
   return false;
 }
