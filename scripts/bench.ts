@@ -43,7 +43,7 @@ function linearWorld() {
     url: "https://linear.app/acme/project/audit",
     description: "",
     content:
-      "Spec for the audit trail, answering the [Index Challenge IC-3](https://wiki.example/ic-3). Every sign-in is recorded.",
+      "Spec for the audit trail, answering the [Index Challenge IC-3](https://wiki.example/challenges/IC-3). Every sign-in is recorded.",
     documents: [],
     externalLinks: [],
   });

@@ -1,6 +1,6 @@
 import { evaluate } from "../engine/evaluate.js";
 import type { LoadedRule } from "../rules/schema.js";
-import { makeWorkItem, type Issue, type Person } from "../work-item/schema.js";
+import { makeWorkItem, type Issue } from "../work-item/schema.js";
 
 export interface AuditRow {
   identifier: string;
@@ -24,12 +24,13 @@ export interface AuditResult {
 export function auditIssues(
   rules: readonly LoadedRule[],
   issues: readonly Issue[],
-  viewer: Person | null,
   now: string,
   filter: AuditResult["filter"],
 ): AuditResult {
   const rows = issues.map((issue): AuditRow => {
-    const report = evaluate(rules, makeWorkItem({ now, branch: null, viewer, issue, mergeRequest: null }), {
+    // No viewer: an audit is a planning view by whoever runs it, and nobody is doing the work yet, so whom an issue
+    // is assigned to says nothing about the person running bfd (branch-names-issue skips when nothing is active).
+    const report = evaluate(rules, makeWorkItem({ now, branch: null, viewer: null, issue, mergeRequest: null }), {
       gate: "ready",
     });
     const ids = (pred: (r: (typeof report.results)[number]) => boolean): string[] =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { WorkItem } from "../work-item/schema.js";
 import { findKeysInBranch } from "../work-item/issue-keys.js";
-import { defineCheck, fail, pass, skip } from "./types.js";
+import { defineCheck, error, fail, pass, skip, type CheckOutcome } from "./types.js";
 
 const Options = z
   .object({
@@ -13,14 +14,49 @@ const Options = z
       .array(z.string())
       .default(["main", "master", "develop", "trunk"])
       .describe("Branches that are not work branches."),
+    assignee: z
+      .enum(["viewer", "viewer-or-unassigned", "any"])
+      .default("any")
+      .describe(
+        "Who may hold the issue: the person running bfd (viewer), that person or nobody (viewer-or-unassigned), or anyone. Not checked in `bfd ci`, where bfd runs with a bot's key.",
+      ),
   })
   .strict();
+type Options = z.infer<typeof Options>;
 
-/** The active branch (local and/or the MR's) names the issue, so the work happening is the issue's work. */
+/**
+ * Whether the issue is held by the person running bfd, as the option asks; null when it is. In CI the Linear key is
+ * a bot's, so who holds the issue says nothing about the work there.
+ */
+function assigneeProblem(item: WorkItem, o: Options): CheckOutcome | null {
+  if (o.assignee === "any" || item.context.ci !== null) return null;
+  const issue = item.issue!;
+  const holder = issue.assignee;
+  if (holder === null && o.assignee === "viewer-or-unassigned") return null;
+  const evidence = [`assignee: ${holder?.name ?? "nobody"}`];
+  const viewer = item.viewer;
+  // Nobody is running the work (a planning view such as `bfd audit`): no branch, no MR, no viewer.
+  if (viewer === null && item.branch === null && item.mergeRequest === null) return null;
+  if (viewer === null) {
+    return error(
+      `Cannot tell who is running bfd (no Linear user), so whether ${issue.identifier} is theirs is unknown`,
+      evidence,
+      { branch: "" },
+    );
+  }
+  if (holder !== null && holder.id === viewer.id) return null;
+  const who = holder === null ? "nobody" : holder.name;
+  return fail(`${issue.identifier} is assigned to ${who}, not to you (${viewer.name})`, evidence, { branch: "" });
+}
+
+/**
+ * The active branch (local and/or the MR's) names the issue, and the issue is held by the person running bfd (as
+ * the `assignee` option asks), so the work happening is the issue's work and theirs.
+ */
 export const branchNamesIssue = defineCheck({
   id: "branch-names-issue",
   description:
-    "The current git branch and the merge request's source branch name the Linear issue (its key, or Linear's branch name).",
+    "The current git branch and the merge request's source branch name the Linear issue (its key, or Linear's branch name), and the issue is assigned as the rule asks.",
   options: Options,
   hint: "Work on a branch named after the issue, e.g. `git switch -c {{issue.branchName|eng-123-short-title}}`.",
   hintData: ["branch"],
@@ -37,7 +73,6 @@ export const branchNamesIssue = defineCheck({
     if (o.branches.includes("mergeRequest") && mrBranch !== undefined && !candidates.some((c) => c.name === mrBranch)) {
       candidates.push({ label: "merge request branch", name: mrBranch });
     }
-    if (candidates.length === 0) return skip("Not on a work branch yet (no branch to compare with the issue)");
     const evidence = candidates.map((c) => `${c.label}: ${c.name}`);
     for (const c of candidates) {
       const keys = findKeysInBranch(c.name);
@@ -47,12 +82,15 @@ export const branchNamesIssue = defineCheck({
         return fail(`The ${c.label} "${c.name}" does not name ${key}${other}`, evidence, { branch: c.name });
       }
     }
+    const held = assigneeProblem(item, o);
+    if (held !== null) {
+      return { ...held, evidence: [...evidence, ...held.evidence], data: { branch: candidates[0]?.name ?? "" } };
+    }
+    if (candidates.length === 0) return skip("Not on a work branch yet (no branch to compare with the issue)");
     return pass(
       `${candidates.map((c) => `"${c.name}"`).join(" and ")} name${candidates.length === 1 ? "s" : ""} ${key}`,
       evidence,
-      {
-        branch: candidates[0]!.name,
-      },
+      { branch: candidates[0]!.name },
     );
   },
 });

@@ -1,15 +1,19 @@
 import { z } from "zod";
-import { GlobsSchema, changedMatching } from "../work-item/globs.js";
+import { GlobsSchema, changedInto, changedMatching } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z
   .object({
     paths: GlobsSchema.describe(
-      "The merge request must change at least one file matching these globs (`!glob` excludes).",
+      "The merge request must add or change a file matching these globs (`!glob` excludes); a file it deletes or renames away does not count.",
     ),
     ifChanged: GlobsSchema.optional().describe(
-      "Only required when a file matching these globs changed; skipped otherwise.",
+      "Only required when a file matching these globs changed (added, changed, deleted or renamed); skipped otherwise.",
     ),
+    ignoreCase: z
+      .boolean()
+      .default(false)
+      .describe("Match the globs case-insensitively, so CHANGELOG.md also matches changelog.md and Changelog.MD."),
     what: z
       .string()
       .min(1)
@@ -18,11 +22,14 @@ const Options = z
   })
   .strict();
 
-/** The MR changes files matching `paths` — optionally only required when files matching `ifChanged` changed. */
+/**
+ * The MR adds or changes a file matching `paths` (one that exists after the change) — optionally only required
+ * when files matching `ifChanged` changed.
+ */
 export const changedPaths = defineCheck({
   id: "changed-paths",
   description:
-    "The merge request changes a file matching the given globs, optionally only when files matching other globs changed.",
+    "The merge request adds or changes a file matching the given globs (not one it deletes), optionally only when files matching other globs changed.",
   options: Options,
   hint: "Update {{what}} in {{mergeRequest.url|the merge request}}.",
   hintData: ["what", "triggers"],
@@ -31,11 +38,12 @@ export const changedPaths = defineCheck({
     const changes = item.mergeRequest!.changes;
     let triggers: string[] = [];
     if (o.ifChanged !== undefined) {
-      triggers = changedMatching(changes, o.ifChanged).map((f) => f.newPath);
+      triggers = changedMatching(changes, o.ifChanged, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
       if (triggers.length === 0) return skip(`Not needed: no changed file matches ${o.ifChanged.join(", ")}`);
     }
     const data = { what: o.what, triggers: triggers.join(", ") };
-    const hits = changedMatching(changes, o.paths).map((f) => f.newPath);
+    // The file must exist after the change: deleting CHANGELOG.md, or renaming it away, updates no release notes.
+    const hits = changedInto(changes, o.paths, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
     const because = triggers.length > 0 ? ` although ${listForMessage(triggers, 3)} changed` : "";
     if (hits.length === 0) {
       return fail(

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { z } from "zod";
+import { isPlaceholderText } from "../markdown/placeholder.js";
 import { GlobsSchema, globMatcher } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
@@ -8,7 +9,8 @@ const Options = z
     paths: GlobsSchema.default([
       "config/feature_flags/**/*.yml",
       "config/feature_flags/**/*.yaml",
-      "feature-flags/**/*.y?(a)ml",
+      "feature-flags/**/*.yml",
+      "feature-flags/**/*.yaml",
     ]).describe("Globs of feature-flag record files."),
     requiredFields: z
       .array(z.string().min(1))
@@ -18,11 +20,15 @@ const Options = z
   })
   .strict();
 
+/**
+ * A field says something: not empty, `~`/`null`, `false`, or a placeholder string (TBD., `-`, `TODO: decide`; see
+ * placeholder.ts); a list or mapping says something when one of its values does.
+ */
 function isFilled(value: unknown): boolean {
-  if (value === null || value === undefined) return false;
-  if (typeof value === "string") return value.trim() !== "" && !/^(tbd|todo|\?+)$/i.test(value.trim());
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object") return Object.keys(value).length > 0;
+  if (value === null || value === undefined || value === false) return false;
+  if (typeof value === "string") return !isPlaceholderText(value);
+  if (Array.isArray(value)) return value.some(isFilled);
+  if (typeof value === "object") return Object.values(value).some(isFilled);
   return true;
 }
 

@@ -1,48 +1,86 @@
 import { z } from "zod";
-import { findSection, sectionItems, sectionText } from "../markdown/sections.js";
+import { markdownLimitProblem } from "../markdown/limits.js";
+import { filledItems, filledText, findSections, sectionText, type MarkdownSection } from "../markdown/sections.js";
 import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
-import { defineCheck, fail, pass } from "./types.js";
+import { defineCheck, error, fail, pass } from "./types.js";
 
 const Options = z
   .object({
     source: MarkdownSourceSchema.default("issue.description"),
     headings: HeadingsSchema,
-    minItems: z.number().int().min(0).default(0).describe("Minimum number of list items in the section."),
-    minChars: z.number().int().min(1).default(1).describe("Minimum characters of text in the section."),
+    minItems: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Minimum number of list items in each matching section (placeholders such as TBD do not count)."),
+    minChars: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("Minimum characters of text in each matching section, placeholders and template help text left out."),
+    templateChecklist: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Treat a list of only unticked task items as a template left as it was (for 'How tested': ticking nothing tested nothing).",
+      ),
   })
   .strict();
+type Options = z.infer<typeof Options>;
 
-/** A Markdown section (by heading alias) is present, non-empty, and has at least `minItems` list items. */
+/** Why one matching section falls short, or null when it is filled in. */
+function shortfall(section: MarkdownSection, o: Options): string | null {
+  const text = filledText(section, { templateChecklist: o.templateChecklist });
+  if (text.length < o.minChars) {
+    return sectionText(section) === ""
+      ? `The "${section.heading}" section is empty`
+      : `The "${section.heading}" section holds only placeholders (TBD, template help text, an unticked template checklist…)`;
+  }
+  const items = filledItems(section).length;
+  if (items < o.minItems)
+    return `The "${section.heading}" section has ${items} list item(s) that say something; at least ${o.minItems} needed`;
+  return null;
+}
+
+/**
+ * Every Markdown section under one of the heading aliases is filled in: text beyond placeholders and template help
+ * text, and at least `minItems` list items that are not placeholders. A second section under an alias counts too,
+ * so a filled one cannot hide an empty one.
+ */
 export const markdownSection = defineCheck({
   id: "markdown-section",
   description:
-    "A Markdown section with one of the given headings is present in a description, with at least N list items.",
+    "Every Markdown section with one of the given headings in a description is filled in (placeholders do not count), with at least N list items.",
   options: Options,
   hint: 'Add a section headed "{{heading}}" to {{issue.url|the description}}.',
   hintData: ["heading"],
   needs: (o) => sourceNeeds(o.source),
   run: (item, o) => {
     const data = { heading: o.headings[0]! };
-    const section = findSection(markdownOf(item, o.source), o.headings);
-    if (section === null) {
+    const markdown = markdownOf(item, o.source);
+    const problem = markdownLimitProblem(markdown, sourceName(o.source));
+    if (problem !== null) return error(problem.message, [], data);
+    const sections = findSections(markdown, o.headings);
+    if (sections.length === 0) {
       return fail(
         `No "${o.headings[0]}" section in ${sourceName(o.source)} (looked for: ${o.headings.join(", ")})`,
         [],
         data,
       );
     }
-    const items = sectionItems(section);
-    const text = sectionText(section);
-    const evidence = [`section: ${section.heading}`, ...items.map((i) => `item: ${i.text}`)];
-    if (text.length < o.minChars) return fail(`The "${section.heading}" section is empty`, evidence, data);
-    if (items.length < o.minItems) {
-      return fail(
-        `The "${section.heading}" section has ${items.length} list item(s); at least ${o.minItems} needed`,
-        evidence,
-        data,
-      );
+    const evidence = sections.flatMap((section) => [
+      `section: ${section.heading}`,
+      ...filledItems(section).map((i) => `item: ${i.text}`),
+    ]);
+    for (const section of sections) {
+      const why = shortfall(section, o);
+      if (why !== null) return fail(why, evidence, data);
     }
-    const count = o.minItems > 0 ? ` with ${items.length} item(s)` : "";
-    return pass(`"${section.heading}" section present${count}`, evidence, data);
+    const headings = sections.map((s) => `"${s.heading}"`).join(" and ");
+    const items = sections.reduce((sum, s) => sum + filledItems(s).length, 0);
+    const count = o.minItems > 0 ? ` with ${items} item(s)` : "";
+    return pass(`${headings} section${sections.length === 1 ? "" : "s"} present${count}`, evidence, data);
   },
 });

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { markdownLimitProblem } from "../markdown/limits.js";
 import { proseOf } from "../markdown/sections.js";
 import { findIssueKeys, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
-import { MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
-import { defineCheck, fail, listForMessage, pass } from "./types.js";
+import { MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
+import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
   .object({
@@ -39,7 +40,10 @@ export const mentionsLinked = defineCheck({
       const team = key.split("-")[0]!;
       return o.teams.length > 0 ? teams.has(team) : teams.has(team) || !NOT_ISSUE_PREFIXES.has(team);
     };
-    const prose = proseOf(markdownOf(item, o.source));
+    const markdown = markdownOf(item, o.source);
+    const problem = markdownLimitProblem(markdown, sourceName(o.source));
+    if (problem !== null) return error(problem.message, [], { unlinked: "" });
+    const prose = proseOf(markdown);
     const fromUrls = prose.urls
       .filter((url) => /^https?:\/\/linear\.app\//i.test(url))
       .flatMap((url) => findIssueKeys(url));

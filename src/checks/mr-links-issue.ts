@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findKeysInBranch, findIssueKeys, magicReferences } from "../work-item/issue-keys.js";
+import { findIssueKeys, findKeysInBranch, magicReferences, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
@@ -7,18 +7,26 @@ const Options = z
     forbidOtherClosing: z
       .boolean()
       .default(true)
-      .describe("Fail when the MR closes another issue too (scope widened)."),
+      .describe(
+        "Fail when the MR is linked to another issue too, the way Linear links it (key in the branch or title, or after any magic word in the description): its scope is wider.",
+      ),
   })
   .strict();
 
+interface OtherKey {
+  key: string;
+  /** How the MR names it, for messages: `closes ENG-9`, `names ENG-9 in its title`. */
+  how: string;
+}
+
 /**
- * The MR is linked to the issue the way Linear links them (key in branch, title, or description after a
- * magic word) and does not close any other issue: the implemented scope is the issue's scope.
+ * The MR is linked to the issue the way Linear links them (key in branch, title, or description after a magic
+ * word) and to no other issue: each other key Linear would link it to is scope beyond the issue's.
  */
 export const mrLinksIssue = defineCheck({
   id: "mr-links-issue",
   description:
-    "The merge request names the issue (branch, title, or description magic word such as 'Closes ENG-1') and closes no other issue.",
+    "The merge request names the issue (branch, title, or description magic word such as 'Closes ENG-1') and no other issue Linear would link it to.",
   options: Options,
   hint: "Name {{issue.identifier|the issue}} in the MR branch or title, or write `Closes {{issue.identifier|ENG-123}}` in its description; split other issues' work into their own MRs.",
   hintData: ["others"],
@@ -28,23 +36,38 @@ export const mrLinksIssue = defineCheck({
     const mr = item.mergeRequest!;
     const key = issue.identifier.toUpperCase();
     const refs = magicReferences(mr.description);
+    const branchKeys = findKeysInBranch(mr.sourceBranch);
+    // UTF-8 or SHA-256 in a title name standards, not issues (branch names are filtered the same way).
+    const titleKeys = findIssueKeys(mr.title).filter((k) => !NOT_ISSUE_PREFIXES.has(k.split("-")[0]!));
     const via: string[] = [];
-    if (findKeysInBranch(mr.sourceBranch).includes(key)) via.push(`branch ${mr.sourceBranch}`);
-    if (findIssueKeys(mr.title).includes(key)) via.push("title");
+    if (branchKeys.includes(key)) via.push(`branch ${mr.sourceBranch}`);
+    if (titleKeys.includes(key)) via.push("title");
     const ownRef = refs.find((r) => r.key === key);
     if (ownRef !== undefined) via.push(`description ("${ownRef.word} ${key}")`);
-    const othersClosed = [...new Set(refs.filter((r) => r.closing && r.key !== key).map((r) => r.key))];
-    const evidence = [...via.map((v) => `linked via ${v}`), ...othersClosed.map((k) => `also closes ${k}`)];
-    const data = { others: othersClosed.join(", ") };
+
+    const others: OtherKey[] = [];
+    const add = (other: string, how: string): void => {
+      if (other !== key && !others.some((o) => o.key === other)) others.push({ key: other, how });
+    };
+    for (const r of refs.filter((r) => r.closing)) add(r.key, `closes ${r.key}`);
+    for (const k of titleKeys) add(k, `names ${k} in its title`);
+    for (const k of branchKeys) add(k, `names ${k} in its branch`);
+    for (const r of refs) add(r.key, `says "${r.word} ${r.key}"`);
+
+    const evidence = [
+      ...via.map((v) => `linked via ${v}`),
+      ...others.map((other) => (other.how.startsWith("closes") ? `also closes ${other.key}` : `also ${other.how}`)),
+    ];
+    const data = { others: others.map((other) => other.key).join(", ") };
     if (via.length === 0)
       return fail(
         `${mr.projectPath}!${mr.iid} does not name ${key} in its branch, title or description`,
         evidence,
         data,
       );
-    if (o.forbidOtherClosing && othersClosed.length > 0) {
+    if (o.forbidOtherClosing && others.length > 0) {
       return fail(
-        `${mr.projectPath}!${mr.iid} also closes ${listForMessage(othersClosed)}: its scope is wider than ${key}`,
+        `${mr.projectPath}!${mr.iid} also ${listForMessage(others.map((other) => other.how))}: its scope is wider than ${key}`,
         evidence,
         data,
       );

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { findSection, sectionItems } from "../markdown/sections.js";
-import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceNeeds } from "./markdown-source.js";
-import { defineCheck, fail, listForMessage, pass } from "./types.js";
+import { markdownLimitProblem } from "../markdown/limits.js";
+import { isPlaceholderText } from "../markdown/placeholder.js";
+import { findSections, sectionItems } from "../markdown/sections.js";
+import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
+import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
   .object({
@@ -27,20 +29,25 @@ export const openQuestions = defineCheck({
   hintData: ["questions"],
   needs: (o) => sourceNeeds(o.source),
   run: (item, o) => {
-    const section = findSection(markdownOf(item, o.source), o.headings);
-    if (section === null) return pass("No open-questions section", [], { questions: "" });
-    const open = sectionItems(section)
+    const markdown = markdownOf(item, o.source);
+    const problem = markdownLimitProblem(markdown, sourceName(o.source));
+    if (problem !== null) return error(problem.message, [], { questions: "" });
+    const sections = findSections(markdown, o.headings);
+    if (sections.length === 0) return pass("No open-questions section", [], { questions: "" });
+    const open = sections
+      .flatMap(sectionItems)
       .filter(
         (i) =>
           i.checked !== true &&
           !i.struck &&
           !RESOLVED_PREFIX.test(i.text) &&
           !NO_QUESTION.test(i.text) &&
-          i.text !== "",
+          !isPlaceholderText(i.text),
       )
       .map((i) => i.text);
     const data = { questions: open.join("; ") };
-    if (open.length === 0) return pass(`No unresolved questions in "${section.heading}"`, [], data);
+    const where = sections.map((s) => `"${s.heading}"`).join(" and ");
+    if (open.length === 0) return pass(`No unresolved questions in ${where}`, [], data);
     return fail(
       `${open.length} unresolved question(s): ${listForMessage(open, 3)}`,
       open.map((q) => `question: ${q}`),

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { defineCheck, fail, pass } from "./types.js";
+import { markdownLimitProblem } from "../markdown/limits.js";
+import { filledLength } from "../markdown/sections.js";
+import { defineCheck, error, fail, pass } from "./types.js";
 
 const Options = z
   .object({
@@ -8,15 +10,20 @@ const Options = z
       .int()
       .min(1)
       .default(40)
-      .describe("Minimum characters of specification text (project content or one document)."),
+      .describe(
+        "Minimum characters of specification text (project content or one document), headings, placeholders (TODO: …, TBD) and template help text left out.",
+      ),
   })
   .strict();
 
-/** The issue belongs to a Linear project whose content (or one of its documents) holds a specification. */
+/**
+ * The issue belongs to a Linear project whose content (or one of its documents) holds a specification: text beyond
+ * headings, placeholders (`TODO: write the spec`) and template help text.
+ */
 export const projectSpecification = defineCheck({
   id: "project-specification",
   description:
-    "The issue belongs to a Linear project whose content or one of whose documents is a non-empty specification.",
+    "The issue belongs to a Linear project whose content or one of whose documents is a specification (placeholders such as 'TODO: write …' do not count).",
   options: Options,
   hint: "Add {{issue.url|the issue}} to its Linear project, and write the project specification in the project's content or a project document.",
   needs: () => ["issue"],
@@ -24,16 +31,28 @@ export const projectSpecification = defineCheck({
     const project = item.issue!.project;
     if (project === null) return fail("The issue is not in a Linear project, so it has no project specification");
     const evidence = [`project: ${project.name}`];
-    if (project.content.trim().length >= o.minChars)
-      return pass(`Project "${project.name}" has a specification`, evidence);
-    const doc = project.documents.find((d) => d.content.trim().length >= o.minChars);
-    if (doc !== undefined)
-      return pass(`Project "${project.name}" has a specification document "${doc.title}"`, [
-        ...evidence,
-        `document: ${doc.title}`,
-      ]);
+    const texts = [
+      { what: "the project content", content: project.content, document: null },
+      ...project.documents.map((d) => ({ what: `the project document "${d.title}"`, content: d.content, document: d })),
+    ];
+    const unreadable: string[] = [];
+    for (const text of texts) {
+      const problem = markdownLimitProblem(text.content, text.what);
+      if (problem !== null) {
+        unreadable.push(problem.message);
+        continue;
+      }
+      if (filledLength(text.content, o.minChars) < o.minChars) continue;
+      return text.document === null
+        ? pass(`Project "${project.name}" has a specification`, evidence)
+        : pass(`Project "${project.name}" has a specification document "${text.document.title}"`, [
+            ...evidence,
+            `document: ${text.document.title}`,
+          ]);
+    }
+    if (unreadable.length > 0) return error(unreadable[0]!, evidence);
     return fail(
-      `Project "${project.name}" has no specification text (content and documents are empty or shorter than ${o.minChars} characters)`,
+      `Project "${project.name}" has no specification text (content and documents are empty, placeholders, or shorter than ${o.minChars} characters)`,
       evidence,
     );
   },

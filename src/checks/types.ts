@@ -2,10 +2,13 @@ import type { z } from "zod";
 import type { EvidenceNeed } from "../work-item/evidence.js";
 import type { WorkItem } from "../work-item/schema.js";
 
-/** What one check concluded. Checks never throw for bad data: they say what they saw. */
+/**
+ * What one check concluded. Checks never throw for bad data: they say what they saw. `error` means the check could
+ * not judge the evidence (e.g. a description past bfd's Markdown limits): it counts as failing, never as a pass.
+ */
 export interface CheckOutcome {
-  status: "pass" | "fail" | "skipped";
-  /** One line a person reads: why it passed, failed or was skipped. */
+  status: "pass" | "fail" | "skipped" | "error";
+  /** One line a person reads: why it passed, failed, was skipped or could not be judged. */
   message: string;
   /** Facts the check looked at (file paths, label names, unticked items…), for the checklist and JSON. */
   evidence: string[];
@@ -51,6 +54,9 @@ export const skip = (message: string, evidence: string[] = []): CheckOutcome => 
   message,
   evidence,
 });
+/** The check could not judge the evidence; the message says which limit or gap and how to get under it. */
+export const error = (message: string, evidence: string[] = [], data?: Record<string, string>): CheckOutcome =>
+  data === undefined ? { status: "error", message, evidence } : { status: "error", message, evidence, data };
 
 /** Joins a list for a one-line message: `a, b and 3 more`. */
 export function listForMessage(values: readonly string[], max = 5): string {

@@ -46,7 +46,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     limit,
   );
   reading.stop();
-  const result = auditIssues(rules, listed.issues, listed.viewer, ctx.now().toISOString(), {
+  const result = auditIssues(rules, listed.issues, ctx.now().toISOString(), {
     team: team.toUpperCase(),
     state: options.state ?? null,
     project: options.project ?? null,

@@ -1,8 +1,9 @@
-import type { Heading, List, ListItem, Root, RootContent } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
-import { gfmFromMarkdown } from "mdast-util-gfm";
+import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
-import { gfm } from "micromark-extension-gfm";
+import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
+import { markdownLimitProblem } from "./limits.js";
+import { parseTree } from "./parse.js";
+import { isPlaceholderText } from "./placeholder.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
@@ -20,53 +21,99 @@ export interface SectionItem {
   struck: boolean;
 }
 
-const parsed = new Map<string, Root>();
-const PARSE_CACHE_SIZE = 256;
+/** One criterion of a section: a list item (task or plain, nested ones too) or a table body row. */
+export interface Criterion {
+  kind: "task" | "item" | "row";
+  /** Empty, TBD, `…`, template help text: holds the place of a criterion, is none. */
+  placeholder: boolean;
+  text: string;
+  /** true/false for task items; null for plain items and table rows, which cannot be ticked. */
+  checked: boolean | null;
+  /** A list item whose first paragraph is entirely ~~struck through~~. */
+  struck: boolean;
+}
+
+interface MarkdownDocument {
+  text: string;
+  chunks: MarkdownChunk[];
+}
+
+const documents = new Map<string, MarkdownDocument | null>();
+const DOCUMENT_CACHE_SIZE = 256;
 
 /**
- * Parses Markdown with GFM. Several rules read the same description (and an audit reads one project's content
- * for every issue), so trees are cached by text; callers treat them as read-only.
+ * The document cut into chunks (see chunks.ts), or null when it is past bfd's limits (limits.ts): every reader
+ * below then finds nothing, and the checks, which test the limits first, report `error` instead. Several rules
+ * read the same description (and an audit reads one project's content for every issue), so documents are
+ * cached by text; callers treat nodes as read-only.
  */
+function documentOf(markdown: string): MarkdownDocument | null {
+  if (documents.has(markdown)) return documents.get(markdown)!;
+  const document =
+    markdownLimitProblem(markdown, "the text") === null ? { text: markdown, chunks: chunkMarkdown(markdown) } : null;
+  if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
+  documents.set(markdown, document);
+  return document;
+}
+
+/** The chunks a reader needs, parsed; `wanted` decides from the chunk's source whether it can matter. */
+function* nodesOf(document: MarkdownDocument, wanted: (source: string) => boolean): Generator<RootContent> {
+  for (const chunk of document.chunks) {
+    if (chunk.kind === "code" || !wanted(document.text.slice(chunk.start, chunk.end))) continue;
+    yield* chunkNodes(document.text, chunk);
+  }
+}
+
+/** Parses a whole document with GFM (no chunking, no limits): for callers that need the exact tree of short text. */
 export function parseMarkdown(markdown: string): Root {
-  const hit = parsed.get(markdown);
-  if (hit !== undefined) return hit;
-  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(markdown, tree);
-  return tree;
+  return parseTree(markdown);
 }
 
 /** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */
 export function normaliseHeading(text: string): string {
   return text
-    .replace(/[:：]\s*$/, "")
+    .replace(/[:\uFF1A]\s*$/, "")
     .replace(/\s+/g, " ")
     .trim()
     .toLowerCase();
 }
 
 /**
- * Finds the first section whose heading matches one of `aliases` (case-insensitive). Also accepts a
- * paragraph that is only bold text (`**Acceptance criteria**`), which is how many Linear descriptions are written.
+ * Every section whose heading matches one of `aliases` (case-insensitive), in document order. Also accepts a
+ * paragraph that is only bold text (`**Acceptance criteria**`), which is how many Linear descriptions are written,
+ * and a short plain line ending in a colon. Sections do not overlap: a matching title inside an open section (a
+ * deeper heading) belongs to it; one at the same or a higher level ends it and starts the next.
  */
-export function findSection(markdown: string, aliases: readonly string[]): MarkdownSection | null {
+export function findSections(markdown: string, aliases: readonly string[]): MarkdownSection[] {
+  const document = documentOf(markdown);
+  if (document === null) return [];
   const wanted = new Set(aliases.map(normaliseHeading));
-  const root = parseMarkdown(markdown);
-  const children = root.children;
-  for (let i = 0; i < children.length; i += 1) {
-    const title = sectionTitle(children[i]!);
-    if (title === null || !wanted.has(normaliseHeading(title.text))) continue;
-    const nodes: RootContent[] = [];
-    for (let j = i + 1; j < children.length; j += 1) {
-      const next = children[j]!;
-      const nextTitle = sectionTitle(next);
-      // A "Given a signed-in admin:" lead-in inside a bold-text section does not end it.
-      if (nextTitle !== null && nextTitle.depth <= title.depth) break;
-      nodes.push(next);
+  const skeletons = [...wanted].map(skeleton);
+  const sections: MarkdownSection[] = [];
+  let open: MarkdownSection | null = null;
+  for (const chunk of document.chunks) {
+    if (
+      open === null &&
+      (chunk.kind === "code" || !mayHoldTitle(document.text.slice(chunk.start, chunk.end), skeletons))
+    )
+      continue;
+    for (const node of chunkNodes(document.text, chunk)) {
+      const title = sectionTitle(node);
+      if (open !== null && title !== null && title.depth <= open.depth) open = null;
+      if (open === null && title !== null && wanted.has(normaliseHeading(title.text))) {
+        open = { heading: title.text.trim(), depth: title.depth, nodes: [] };
+        sections.push(open);
+      } else if (open !== null) {
+        open.nodes.push(node);
+      }
     }
-    return { heading: title.text.trim(), depth: title.depth, nodes };
   }
-  return null;
+  return sections;
+}
+
+/** The first section whose heading matches one of `aliases` (see findSections). */
+export function findSection(markdown: string, aliases: readonly string[]): MarkdownSection | null {
+  return findSections(markdown, aliases)[0] ?? null;
 }
 
 function sectionTitle(node: RootContent): { text: string; depth: number } | null {
@@ -74,14 +121,72 @@ function sectionTitle(node: RootContent): { text: string; depth: number } | null
   if (node.type === "paragraph" && node.children.length >= 1) {
     const [first, ...rest] = node.children;
     const restIsBlank = rest.every(
-      (child) => child.type === "text" && child.value.trim().replace(/^[:：]$/, "") === "",
+      (child) => child.type === "text" && child.value.trim().replace(/^[:\uFF1A]$/, "") === "",
     );
     if (first?.type === "strong" && restIsBlank) return { text: toString(first), depth: 7 };
     // "Open questions:" on its own line, as plain-text descriptions write headings.
-    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:：]\s*$/.test(first.value))
+    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:\uFF1A]\s*$/.test(first.value))
       return { text: first.value, depth: 8 };
   }
   return null;
+}
+
+/** Lines that can start a title: an ATX heading, bold text first, or a short line ending in a colon (or `;` of a reference). */
+const TITLE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__)|[:;\uFF1A][ \t]*$/;
+/** A setext underline: its heading is the paragraph above it. */
+const SETEXT_UNDERLINE = /^[ \t]*(?:=+|-+)[ \t]*$/;
+const NAMED_REFERENCE = /&[A-Za-z][A-Za-z0-9]*;/;
+
+/** Lower-case letters of a heading without white space, the form `mayHoldTitle` compares. */
+function skeleton(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\u03C2/g, "\u03C3")
+    .replace(/\s+/g, "");
+}
+
+/**
+ * Whether a chunk's source may hold a title matching one of the aliases, decided without parsing it. It must never
+ * say no to a chunk that has one (that would hide a section), so it over-approximates: a title's text is in the
+ * source of its title line (an ATX heading or a "Title:" line is one line; bold text may run on to the end of its
+ * block; a setext heading is the block above its underline), and that text, lower-cased, is a subsequence of the
+ * source with numeric character references decoded (markup only adds characters). A named reference could stand
+ * for anything, so a title with one always may.
+ */
+function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
+  for (const block of source.split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)/)) {
+    const lines = block.split(/\r\n|\r|\n/);
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i]!;
+      let title: string | null = null;
+      if (SETEXT_UNDERLINE.test(line) && i > 0) title = lines.slice(0, i).join("\n");
+      else if (TITLE_LINE.test(line)) title = /^[ \t]*(?:\*\*|__)/.test(line) ? lines.slice(i).join("\n") : line;
+      if (title === null) continue;
+      if (NAMED_REFERENCE.test(title)) return true;
+      const letters = skeleton(decodeNumericReferences(title));
+      if (skeletons.some((wanted) => isSubsequence(wanted, letters))) return true;
+    }
+  }
+  return false;
+}
+
+function isSubsequence(needle: string, haystack: string): boolean {
+  let at = 0;
+  for (const c of needle) {
+    at = haystack.indexOf(c, at);
+    if (at < 0) return false;
+    at += c.length;
+  }
+  return true;
+}
+
+/** `&#65;` and `&#x41;` as the characters they stand for (an invalid one as U+FFFD, as micromark does). */
+function decodeNumericReferences(text: string): string {
+  return text.replace(/&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));/g, (_all, hex?: string, decimal?: string) => {
+    const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return valid ? String.fromCodePoint(code) : "\uFFFD";
+  });
 }
 
 /** Top-level list items of a section (nested lists count as part of their parent item). */
@@ -94,23 +199,51 @@ export function sectionItems(section: MarkdownSection): SectionItem[] {
   return items;
 }
 
+/** Top-level list items that say something (not placeholders or template help text; see isPlaceholderItem). */
+export function filledItems(section: MarkdownSection): SectionItem[] {
+  const items: SectionItem[] = [];
+  for (const node of section.nodes) {
+    if (node.type !== "list") continue;
+    for (const item of node.children) if (!isPlaceholderItem(item)) items.push(toItem(item));
+  }
+  return items;
+}
+
 /** Every task-list item in a section, nested ones included. */
 export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
-  const items: SectionItem[] = [];
+  return sectionCriteria(section)
+    .filter((c) => c.kind === "task")
+    .map((c) => ({ text: c.text, checked: c.checked, struck: c.struck }));
+}
+
+/**
+ * Every criterion in a section, in order: each list item (task or plain, nested ones and those in block quotes
+ * included) and each table body row (cells joined with " | "; the header row names columns, it is no criterion).
+ */
+export function sectionCriteria(section: MarkdownSection): Criterion[] {
+  const criteria: Criterion[] = [];
   const visit = (nodes: readonly RootContent[]): void => {
     for (const node of nodes) {
       if (node.type === "list") {
         for (const item of node.children) {
-          if (item.checked === true || item.checked === false) items.push(toItem(item));
+          const { text, checked, struck } = toItem(item);
+          const placeholder = isPlaceholderItem(item);
+          criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
           visit(item.children);
         }
       } else if (node.type === "blockquote") {
         visit(node.children);
+      } else if (node.type === "table") {
+        for (const row of (node as Table).children.slice(1)) {
+          const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
+          const placeholder = row.children.every((cell) => isPlaceholderText(toString(cell)));
+          criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
+        }
       }
     }
   };
   visit(section.nodes);
-  return items;
+  return criteria;
 }
 
 function toItem(item: ListItem): SectionItem {
@@ -118,6 +251,79 @@ function toItem(item: ListItem): SectionItem {
   const text = first === undefined ? "" : toString(first);
   const struck = first?.type === "paragraph" && first.children.length === 1 && first.children[0]?.type === "delete";
   return { text: text.trim(), checked: item.checked ?? null, struck };
+}
+
+/**
+ * A paragraph of only emphasis (`_Describe how you tested._`) is a template's help text, as is text that only holds
+ * a place (TBD, `…`, "not tested": see placeholder.ts).
+ */
+function isPlaceholderParagraph(node: Paragraph): boolean {
+  const visible = node.children.filter((child) => child.type !== "html");
+  const onlyEmphasis =
+    visible.some((child) => child.type === "emphasis") &&
+    visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
+  return onlyEmphasis || isPlaceholderText(toString(node));
+}
+
+/** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
+export function isPlaceholderItem(item: ListItem): boolean {
+  return item.children.every((child) => {
+    if (child.type === "paragraph") return isPlaceholderParagraph(child);
+    if (child.type === "list") return child.children.every(isPlaceholderItem);
+    return child.type === "html";
+  });
+}
+
+/**
+ * The section's text less everything that only holds a place: HTML comments, headings (a template's structure),
+ * template help text in emphasis, placeholder paragraphs and list items (see placeholder.ts) and, with
+ * `templateChecklist`, a list of only unticked task items (a "How tested" template's checklist left as it was).
+ */
+export function filledText(section: MarkdownSection, options: { templateChecklist?: boolean } = {}): string {
+  const parts: string[] = [];
+  const visit = (nodes: readonly RootContent[]): void => {
+    for (const node of nodes) {
+      switch (node.type) {
+        case "html":
+        case "heading":
+        case "thematicBreak":
+        case "definition":
+          break;
+        case "paragraph":
+          if (!isPlaceholderParagraph(node)) parts.push(toString(node));
+          break;
+        case "blockquote":
+          visit(node.children);
+          break;
+        case "list":
+          if (options.templateChecklist === true && node.children.every((item) => item.checked === false)) break;
+          for (const item of node.children) if (!isPlaceholderItem(item)) parts.push(toString(item));
+          break;
+        default: {
+          const text = toString(node);
+          if (!isPlaceholderText(text)) parts.push(text);
+        }
+      }
+    }
+  };
+  visit(section.nodes);
+  return parts.join("\n").trim();
+}
+
+/**
+ * How much a whole document says beyond placeholders (as filledText), counted up to `enough` characters: it stops
+ * parsing once there is enough. 0 for a document past bfd's limits.
+ */
+export function filledLength(markdown: string, enough: number): number {
+  const document = documentOf(markdown);
+  if (document === null) return 0;
+  let length = 0;
+  for (const chunk of document.chunks) {
+    const text = filledText({ heading: "", depth: 0, nodes: chunkNodes(document.text, chunk) });
+    length += text.length;
+    if (length >= enough) return enough;
+  }
+  return length;
 }
 
 /** The section's text without markup, for "is it empty?" checks. HTML comments (templates' placeholders) do not count. */
@@ -129,14 +335,22 @@ export function sectionText(section: MarkdownSection): string {
     .trim();
 }
 
-/** Every link (URL and text) in a Markdown document, autolinked bare URLs included. */
+/** A chunk may hold a link: bracketed text, an autolink, or a bare URL GFM links. */
+const MAY_HOLD_LINK = /[[<]|:\/\/|www\./i;
+
+/**
+ * Every link (URL and text) in a Markdown document, autolinked bare URLs included. Links nobody could click are
+ * not read: a document past bfd's limits has none (the checks report the limit).
+ */
 export function markdownLinks(markdown: string): { url: string; text: string }[] {
+  const document = documentOf(markdown);
+  if (document === null) return [];
   const links: { url: string; text: string }[] = [];
-  const visit = (node: Root | RootContent): void => {
+  const visit = (node: RootContent): void => {
     if (node.type === "link") links.push({ url: node.url, text: toString(node) });
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
-  visit(parseMarkdown(markdown));
+  for (const node of nodesOf(document, (source) => MAY_HOLD_LINK.test(source))) visit(node);
   return links;
 }
 
@@ -160,18 +374,86 @@ export function sectionLines(section: MarkdownSection): string[] {
 }
 
 /**
+ * Named character references that stand for ASCII letters, digits, `-` or `:` (from the HTML list micromark uses,
+ * `character-entities`; a test checks there are no others). Numeric references are decoded separately.
+ */
+const ASCII_NAMED_REFERENCES: Record<string, string> = { colon: ":", fjlig: "fj", Idot: "\u0130" };
+
+/**
+ * The source with the character references and backslash escapes that could spell an issue key resolved, so a
+ * key in the rendered text is also a key in this. Over-approximates (code is not removed): for deciding which
+ * chunks to parse, never for reading keys.
+ */
+function keyVisibleSource(source: string): string {
+  return decodeNumericReferences(source)
+    .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (all, name: string) => ASCII_NAMED_REFERENCES[name] ?? all)
+    .replace(/\\([!-/:-@[-`{-~])/g, "$1");
+}
+
+/** A chunk may mention an issue: a key-like word (ENG-12) or a Linear URL. */
+const MAY_NAME_ISSUE = /[A-Za-z][A-Za-z0-9]{0,9}-\d|linear\.app/i;
+
+/**
  * The prose of a document: text outside code spans and code blocks, and the link targets, for finding
- * references a person wrote (not `UTF-8` in a code sample).
+ * references a person wrote (not `UTF-8` in a code sample). A document past bfd's limits has none.
  */
 export function proseOf(markdown: string): { text: string; urls: string[] } {
+  const document = documentOf(markdown);
+  if (document === null) return { text: "", urls: [] };
   const texts: string[] = [];
   const urls: string[] = [];
-  const visit = (node: Root | RootContent): void => {
+  const visit = (node: RootContent): void => {
     if (node.type === "code" || node.type === "inlineCode" || node.type === "html") return;
     if (node.type === "text") texts.push(node.value);
     if (node.type === "link") urls.push(node.url);
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
-  visit(parseMarkdown(markdown));
+  for (const node of nodesOf(document, (source) => MAY_NAME_ISSUE.test(keyVisibleSource(source)))) visit(node);
   return { text: texts.join(" "), urls };
+}
+
+/**
+ * The lines of text a reader sees, from chunks whose source contains `needle` (case-insensitive): paragraphs,
+ * headings, list items and table cells, without HTML (comments included), code, block quotes, images or struck
+ * text. For `bfd-waive:` lines, which count only where a person reading the rendered description sees them.
+ */
+export function visibleLines(markdown: string, needle: string): string[] {
+  const document = documentOf(markdown);
+  if (document === null) return [];
+  const lower = needle.toLowerCase();
+  const lines: string[] = [];
+  const inline = (node: RootContent): string => {
+    switch (node.type) {
+      case "text":
+        return node.value;
+      case "break":
+        return "\n";
+      case "html":
+      case "inlineCode":
+      case "image":
+      case "imageReference":
+      case "delete":
+      case "footnoteReference":
+        return "";
+      default:
+        return "children" in node ? node.children.map((child) => inline(child as RootContent)).join("") : "";
+    }
+  };
+  const block = (node: RootContent): void => {
+    switch (node.type) {
+      case "paragraph":
+      case "heading":
+      case "tableCell":
+        lines.push(...inline(node).split("\n"));
+        return;
+      case "html":
+      case "code":
+      case "blockquote":
+        return;
+      default:
+        if ("children" in node) for (const child of node.children) block(child as RootContent);
+    }
+  };
+  for (const node of nodesOf(document, (source) => source.toLowerCase().includes(lower))) block(node);
+  return lines;
 }

@@ -1,13 +1,17 @@
 /**
  * Linear issue keys in free text, branch names and merge requests, following Linear's own linking
- * conventions (see shared/linear/NOTES.md §9): a key is TEAM-123 where TEAM is 1–10 letters/digits starting
- * with a letter; an MR is linked by the key in its branch, its title, or its description after a magic word.
+ * conventions: a key is TEAM-123 where TEAM is 1–10 letters/digits starting with a letter; an MR is linked by
+ * the key in its branch, its title, or its description after a magic word.
  */
 const KEY_SOURCE = "([A-Za-z][A-Za-z0-9]{0,9})-(\\d{1,7})";
 const LINEAR_URL_SOURCE = `https?://linear\\.app/[^/\\s]+/issue/${KEY_SOURCE}`;
 /** What follows the key in a linear.app URL (title slug, query, anchor): part of the link, not text to read keys from. */
 const LINEAR_URL_TAIL_SOURCE = "(?:[/?#][^\\s,)\\]>\"'<]*)?";
 
+/**
+ * Magic words as Linear's GitLab integration documentation lists them (linear.app/docs/gitlab): these close the issue
+ * when the MR merges. "implement(s)" is not one of them (only a secondary source listed it).
+ */
 export const CLOSING_WORDS = [
   "close",
   "closes",
@@ -25,19 +29,15 @@ export const CLOSING_WORDS = [
   "completes",
   "completed",
   "completing",
-  "implement",
-  "implements",
-  "implemented",
-  "implementing",
 ] as const;
 
+/** Magic words that link the MR to the issue without closing it, from the same page of Linear's docs. */
 export const LINKING_WORDS = [
   "ref",
   "refs",
   "references",
   "part of",
   "related to",
-  "relates to",
   "contributes to",
   "towards",
 ] as const;

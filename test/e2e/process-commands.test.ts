@@ -70,7 +70,7 @@ beforeAll(async () => {
     name: "Backlog project",
     url: "https://linear.app/acme/project/p",
     description: "",
-    content: "Spec for the backlog work, linking the [Index Challenge IC-1](https://wiki/ic-1).",
+    content: "Spec for the backlog work, linking the [Index Challenge IC-1](https://wiki/challenges/IC-1).",
     documents: [],
     externalLinks: [],
   });

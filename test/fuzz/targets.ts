@@ -9,6 +9,19 @@ import { readFileSync } from "node:fs";
 import type * as FastCheck from "fast-check";
 import { stringify as yamlStringify, parse as yamlParse } from "yaml";
 import { checkKindIds } from "../../src/checks/index.js";
+import { chunkMarkdown, chunkNodes } from "../../src/markdown/chunks.js";
+import { markdownLimitProblem } from "../../src/markdown/limits.js";
+import { parseFragment, parsedCharacters } from "../../src/markdown/parse.js";
+import {
+  filledText,
+  findSections,
+  markdownLinks,
+  proseOf,
+  sectionCriteria,
+  visibleLines,
+} from "../../src/markdown/sections.js";
+import { findWaiverLines } from "../../src/engine/waivers.js";
+import { globMatcher, globProblem } from "../../src/work-item/globs.js";
 import { parseReportSpecs } from "../../src/commands/ci.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { BfdError } from "../../src/errors.js";
@@ -46,8 +59,9 @@ override:
       ifChanged: ["web/src/**", "**/*.vue"]
   unit-of-work:
     with: { maxEstimate: 8 }
+  handoff-state-explicit:
+    with: { names: [In Review, Blocked, Ready for Staging Validation, Needs Decision, Done] }
 disable: [traceable-to-challenge]
-handoffStates: [In Review, Blocked, Ready for Staging Validation, Needs Decision, Done]
 gitlab: { project: acme/web }
 linear: { team: ENG }
 staging: { timeZone: Europe/Berlin, cutoff: { weekday: thursday, time: "12:00" }, release: { weekday: tuesday, time: "10:00" } }
@@ -752,6 +766,219 @@ function shapedArgument(fc: FC): Arbitrary<string> {
 }
 
 /**
+ * Markdown as descriptions are written and as they are crafted: sections under the rules' headings, task items
+ * nested by indentation, block quotes (sometimes past the nesting limit), tables, HTML comments and code fences
+ * that open and close (or not), placeholders, waivers where they must not count, emphasis and brackets nested
+ * deep, keys, links, CRLF and odd characters. Now and then one is long enough to be cut into chunks.
+ */
+function markdownText(fc: FC): Arbitrary<string> {
+  const line = fc.oneof(
+    fc.constantFrom(
+      "## Acceptance criteria",
+      "**Definition of done**",
+      "AC:",
+      "## How tested",
+      "### Open questions",
+      "Acceptance",
+      "===",
+      "- [ ] logs each login",
+      "- [x] shows the audit page",
+      "  - [ ] nested criterion",
+      "    - deeper plain item",
+      "1. ordered",
+      "- TBD",
+      "- [ ] TODO",
+      "- …",
+      "- -",
+      "-",
+      "N/A",
+      "_Describe how you tested this._",
+      "Not tested yet.",
+      "| Criterion | Met |",
+      "|---|---|",
+      "| logs | yes |",
+      "<!-- bfd-waive: release-notes-updated <why> -->",
+      "<!--",
+      "-->",
+      "<div>",
+      "```",
+      "~~~",
+      "  ```",
+      "> quoted",
+      "> - [ ] quoted task",
+      "bfd-waive: release-notes-updated ships dark",
+      "bfd-waive: user-docs-updated \u200B",
+      "Closes ENG-123, part of ENG-7",
+      "See ENG&#45;12 and https://linear.app/acme/issue/ENG-9/x",
+      "[Index Challenge](https://index.example.com/challenges/IC-1)",
+      "&#65;cceptance criteria:",
+      "\uFEFF# bom",
+      "",
+      "",
+    ),
+    fc.nat({ max: 40 }).map((depth) => `${"> ".repeat(depth)}deep`),
+    fc.nat({ max: 40 }).map((depth) => `${"  ".repeat(depth)}- level`),
+    fc.nat({ max: 40 }).map((depth) => `${"*a ".repeat(depth)}b${" c*".repeat(depth)}`),
+    fc.nat({ max: 80 }).map((n) => `${"*".repeat(n)}x${"*".repeat(n)}`),
+    fc.nat({ max: 40 }).map((n) => `${"[".repeat(n)}x${"]".repeat(n)}`),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: "grapheme", maxLength: 8 }),
+  );
+  const lines = fc
+    .tuple(fc.array(line, { maxLength: 40 }), fc.constantFrom("\n", "\n", "\r\n"))
+    .map(([parts, eol]) => parts.join(eol));
+  const long = fc
+    .tuple(lines, fc.integer({ min: 20, max: 400 }))
+    .map(
+      ([text, times]) =>
+        `${text}\n\n${"Prose and `code` with [a link](https://x.example).\n\n```\nlog\n```\n\n".repeat(times)}${text}`,
+    );
+  return fc.oneof({ weight: 30, arbitrary: lines }, { weight: 1, arbitrary: long });
+}
+
+/** Every Markdown reader a rule uses, over one text; throws if parsing does more work than the bound allows. */
+function readMarkdownEverywhere(text: string): void {
+  const before = parsedCharacters();
+  if (markdownLimitProblem(text, "the fuzz text") === null) {
+    for (const section of findSections(text, ["Acceptance criteria", "AC", "Definition of done", "Open questions"])) {
+      sectionCriteria(section);
+      filledText(section, { templateChecklist: true });
+    }
+    visibleLines(text, "bfd-waive");
+    proseOf(text);
+    markdownLinks(text);
+  }
+  // Each chunk is parsed once (with its probe heading), and failed probes only when the chunk has doubled: a
+  // bounded multiple of the text, never a square of it.
+  const parsed = parsedCharacters() - before;
+  if (parsed > 6 * text.length + 4096) throw new Error(`parsed ${parsed} characters for a text of ${text.length}`);
+}
+
+/** Parsing the text in chunks gives the whole text's nodes (positions aside): cuts are made only where it is safe. */
+function chunkedEqualsWhole(text: string): void {
+  if (text.length > 8_000 || markdownLimitProblem(text, "the fuzz text") !== null) return;
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== "position")
+        .map(([key, child]) => [key, strip(child)]),
+    );
+  };
+  // Reference-style definitions resolve only within a chunk: the one documented difference.
+  if (/^ {0,3}\[[^\]]*\]:/m.test(text)) return;
+  const chunks = chunkMarkdown(text, 0);
+  const chunked = JSON.stringify(strip(chunks.flatMap((chunk) => chunkNodes(text, chunk))));
+  const whole = JSON.stringify(strip(parseFragment(text)));
+  if (chunked !== whole) throw new Error("chunked parse differs from the whole document's");
+}
+
+/** Repository paths: deep, long (a 250-character name), dotted, with spaces and characters outside ASCII. */
+function pathText(fc: FC): Arbitrary<string> {
+  const segment = fc.oneof(
+    fc.constantFrom("src", "docs", "CHANGELOG.md", "changelog.md", ".env", "a_b_c_d_e.sql", "é", "𝒳.md", "a b", "x"),
+    fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
+    fc.nat({ max: 250 }).map((n) => `${"_".repeat(n)}.sql`),
+  );
+  return fc.array(segment, { minLength: 1, maxLength: 8 }).map((parts) => parts.join("/"));
+}
+
+/** Globs, from plain to pathological: many stars, globstars, classes, braces, escapes, refused extglobs. */
+function globText(fc: FC): Arbitrary<string> {
+  const token = fc.constantFrom(
+    "*",
+    "**",
+    "?",
+    "/",
+    "_",
+    ".",
+    "a",
+    "x",
+    "sql",
+    "md",
+    "é",
+    "[a-c]",
+    "[!x]",
+    "[_.]",
+    "{a,x}",
+    "{md,sql}",
+    "\\*",
+    "*_*_*_*_*",
+    "?(a)",
+    "[",
+  );
+  const many = fc.nat({ max: 30 }).map((n) => `**/${"*_".repeat(n)}*.sql`);
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.array(token, { minLength: 1, maxLength: 12 }).map((parts) => parts.join("")) },
+    { weight: 1, arbitrary: many },
+  );
+}
+
+/**
+ * A reference matcher for the glob syntax, written independently of src/work-item/globs.ts: memoised matching
+ * over (glob position, path position), so its own work is bounded by their product. Braces are the simple
+ * `{a,b}` the generator writes.
+ */
+function referenceGlobMatch(glob: string, path: string): boolean {
+  const brace = /\{([^{}]*,[^{}]*)\}/.exec(glob);
+  if (brace !== null) {
+    return brace[1]!
+      .split(",")
+      .some((alternative) =>
+        referenceGlobMatch(glob.slice(0, brace.index) + alternative + glob.slice(brace.index + brace[0].length), path),
+      );
+  }
+  const g = glob.replace(/^(?:\.\/)+/, "");
+  const memo = new Map<number, boolean>();
+  const match = (gi: number, pi: number): boolean => {
+    const key = gi * (path.length + 1) + pi;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    const atSegmentStart = gi === 0 || g[gi - 1] === "/";
+    if (gi === g.length) result = pi === path.length;
+    else if (atSegmentStart && g.startsWith("**", gi) && (gi + 2 === g.length || g[gi + 2] === "/")) {
+      if (gi + 2 === g.length) result = true;
+      else {
+        const rest = gi + 3;
+        // Zero or more whole segments, then the rest of the glob at a segment start.
+        result = false;
+        for (let p = pi; p <= path.length && !result; p += 1) {
+          if ((p === pi || path[p - 1] === "/") && match(rest, p)) result = true;
+        }
+      }
+    } else if (g[gi] === "*") {
+      let next = gi;
+      while (g[next] === "*") next += 1;
+      result = false;
+      for (let p = pi; p <= path.length && !result; p += 1) {
+        if (match(next, p)) result = true;
+        if (path[p] === "/") break;
+      }
+    } else if (g[gi] === "?") result = pi < path.length && path[pi] !== "/" && match(gi + 1, pi + 1);
+    else if (g[gi] === "[" && g.indexOf("]", gi + 2) > 0 && !g.slice(gi, g.indexOf("]", gi + 2)).includes("/")) {
+      const close = g.indexOf("]", gi + 2);
+      const negated = g[gi + 1] === "!" || g[gi + 1] === "^";
+      const body = g.slice(gi + (negated ? 2 : 1), close);
+      const c = path[pi];
+      let inClass = false;
+      for (let k = 0; k < body.length; k += 1) {
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          if (c !== undefined && c >= body[k]! && c <= body[k + 2]!) inClass = true;
+          k += 2;
+        } else if (c === body[k]) inClass = true;
+      }
+      result = c !== undefined && c !== "/" && inClass !== negated && match(close + 1, pi + 1);
+    } else if (g[gi] === "\\" && gi + 1 < g.length) result = path[pi] === g[gi + 1] && match(gi + 2, pi + 1);
+    else result = path[pi] === g[gi] && match(gi + 1, pi + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return match(0, 0);
+}
+
+/**
  * Failures found in code this suite may not change, with the input that shows them. `npm test` expects each to
  * fail (and fails itself once the fix lands, so the entry gets removed); `npm run fuzz` counts them as failures.
  */
@@ -869,5 +1096,31 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
             throw new Error(`nonsense window ${JSON.stringify(window)}`);
           }
         }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "Markdown description → every reader, waivers and both gates": (fc) =>
+    fc.property(markdownText(fc), (text) =>
+      returnsOrThrowsBfdError(() => {
+        readMarkdownEverywhere(text);
+        chunkedEqualsWhole(text);
+        const base = EXAMPLE_ITEMS[text.length % EXAMPLE_ITEMS.length]!;
+        const item: WorkItem = {
+          ...base,
+          issue: base.issue === null ? null : { ...base.issue, description: text },
+          mergeRequest: base.mergeRequest === null ? null : { ...base.mergeRequest, description: text },
+        };
+        findWaiverLines(item);
+        evaluateBothGates(builtinRuleSet().rules, item);
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "glob × path (RE2, against a reference matcher)": (fc) =>
+    fc.property(fc.tuple(globText(fc), pathText(fc)), ([glob, path]) =>
+      returnsOrThrowsBfdError(() => {
+        if (globProblem(glob) !== null) return;
+        const matched = globMatcher([glob])(path);
+        const expected = referenceGlobMatch(glob, path);
+        if (matched !== expected) throw new Error(`${glob} on ${path}: ${matched}, the reference says ${expected}`);
+      }),
     ) as FastCheck.IProperty<[unknown]>,
 };

@@ -19,9 +19,16 @@ export interface CheckCaseTable<Options> {
   pass: Case<Options>[];
   fail: Case<Options>[];
   skipped?: Case<Options>[];
+  /** The check cannot judge the evidence (e.g. a description past the Markdown limits): `error`, never a pass. */
+  error?: Case<Options>[];
 }
 
-const TITLES = { pass: "passes when %s", fail: "fails when %s", skipped: "is skipped when %s" } as const;
+const TITLES = {
+  pass: "passes when %s",
+  fail: "fails when %s",
+  skipped: "is skipped when %s",
+  error: "is an error when %s",
+} as const;
 
 /**
  * Registers a table test for one check kind, like ESLint's RuleTester: a kind needs at least one passing and
@@ -41,10 +48,11 @@ export function checkCases<Options>(kind: CheckKind<Options>, table: CheckCaseTa
     pass: prepare("pass", table.pass),
     fail: prepare("fail", table.fail),
     skipped: prepare("skipped", table.skipped ?? []),
+    error: prepare("error", table.error ?? []),
   };
 
   describe(kind.id, () => {
-    for (const status of ["pass", "fail", "skipped"] as const) {
+    for (const status of ["pass", "fail", "skipped", "error"] as const) {
       if (rows[status].length === 0) continue;
       // `%s` with the name as its own column keeps titles whole and unquoted, so they read as sentences.
       it.each(rows[status].map((row) => [row.name, row] as const))(TITLES[status], (_name, row) => {
@@ -83,7 +91,8 @@ function expectContract(hintData: readonly string[], outcome: CheckOutcome): voi
   const declared = [...hintData].sort();
   const given = Object.keys(outcome.data ?? {}).sort();
   expect(declared, "outcome.data names not declared in hintData").toEqual(expect.arrayContaining(given));
-  if (outcome.status === "fail") expect(given, "a failure leaves hintData names unset").toEqual(declared);
+  if (outcome.status === "fail" || outcome.status === "error")
+    expect(given, "a failure leaves hintData names unset").toEqual(declared);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -41,7 +41,7 @@ beforeAll(async () => {
     name: "Audit trail",
     url: "https://linear.app/acme/project/audit-trail",
     description: "",
-    content: "Answers the [Index Challenge IC-3](https://wiki.example/ic-3): every sign-in is recorded.",
+    content: "Answers the [Index Challenge IC-3](https://wiki.example/challenges/IC-3): every sign-in is recorded.",
     documents: [],
     externalLinks: [],
   });

@@ -22,7 +22,8 @@ export interface LoadResult {
 
 /**
  * Sends `total` deliveries over about `durationMs`: mostly GitLab MR events, every tenth a Linear issue event, in
- * bursts of five for one MR. Halfway, every third MR's pipeline turns red, so the final state differs from the first.
+ * bursts of five for one MR. Halfway, every third MR's pipeline turns red, so the final state differs from the first;
+ * one last event per MR follows, so each MR's final state is decided by an evaluation after the switch.
  */
 export async function sendLoad(url: string, world: World, total: number, durationMs: number): Promise<LoadResult> {
   const statuses: number[] = [];
@@ -51,6 +52,18 @@ export async function sendLoad(url: string, world: World, total: number, duratio
     const due = started + (i + 1) * gap;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  // A last event for every MR after the switch, as the sweep would send: without it an MR whose deliveries all came
+  // before the switch ends wherever the queue happened to be when the switch came (a race, not a verdict).
+  for (let n = FIRST_MR; n < FIRST_MR + LOAD_MRS; n += 1) {
+    const sent = performance.now();
+    pending.push(
+      postGitLab(url, "Merge Request Hook", mergeRequestEvent(n), { uuid: `load-final-${n}` }).then(async (reply) => {
+        ackMs.push(performance.now() - sent);
+        statuses.push(reply.status);
+        await reply.arrayBuffer();
+      }),
+    );
   }
   await Promise.all(pending);
   return { statuses, ackMs, elapsedMs: performance.now() - started };

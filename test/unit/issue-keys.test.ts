@@ -88,6 +88,23 @@ describe("magicReferences", () => {
       [ref("ENG-1", "closes", true), ref("ENG-2", "refs", false)],
     ],
     ["ignores a bare key with no magic word", "Implements the plan in ENG-123's spec? No: see ENG-123.", []],
+    [
+      "does not take implement(s) for a magic word (Linear's docs do not list it)",
+      "Implements ENG-1, implemented ENG-2",
+      [],
+    ],
+    ["does not take 'relates to' for a magic word", "Relates to ENG-1", []],
+    [
+      "reads every linking phrase Linear documents",
+      "Ref ENG-1. References ENG-2. Contributes to ENG-3. Towards ENG-4. Completing ENG-5.",
+      [
+        ref("ENG-1", "ref", false),
+        ref("ENG-2", "references", false),
+        ref("ENG-3", "contributes to", false),
+        ref("ENG-4", "towards", false),
+        ref("ENG-5", "completing", true),
+      ],
+    ],
     ["ignores a magic word that is part of another word", "Unfixes ENG-1 and enclosed ENG-2", []],
     ["ignores text after the list", "Closes ENG-1 so ENG-2 can start", [ref("ENG-1", "closes", true)]],
   ])("%s", (_what, text, refs) => {

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { characterEntities } from "character-entities";
 import {
   findSection,
+  findSections,
   markdownLinks,
+  proseOf,
+  sectionCriteria,
   sectionItems,
   sectionTaskItems,
   sectionText,
+  visibleLines,
   type MarkdownSection,
 } from "../../src/markdown/sections.js";
 
@@ -214,5 +219,138 @@ describe("markdownLinks", () => {
     ["finds none in plain text", "no links", []],
   ])("%s", (_what, markdown, links) => {
     expect(markdownLinks(markdown)).toEqual(links);
+  });
+});
+
+describe("findSections", () => {
+  it.each<[string, string, [string, string][]]>([
+    [
+      "finds every section under any alias",
+      lines("## AC", "a", "## Notes", "n", "## Acceptance criteria", "b"),
+      [
+        ["AC", "a"],
+        ["Acceptance criteria", "b"],
+      ],
+    ],
+    [
+      "finds a bold-text section above a heading one",
+      lines("**Definition of done**", "", "- [x] a", "", "## AC", "- [ ] b"),
+      [
+        ["Definition of done", "a"],
+        ["AC", "b"],
+      ],
+    ],
+    [
+      "keeps a deeper matching heading inside the open section",
+      lines("## AC", "a", "### AC", "b"),
+      [["AC", "a\nAC\nb"]],
+    ],
+    [
+      "starts a new section at a matching heading of the same level",
+      lines("## AC", "a", "## AC", "b"),
+      [
+        ["AC", "a"],
+        ["AC", "b"],
+      ],
+    ],
+    ["finds a heading spelled with character references", lines("## &#65;C", "a"), [["AC", "a"]]],
+    ["finds a heading spelled with a named reference", lines("## AC&colon;", "a"), [["AC:", "a"]]],
+    [
+      "finds a setext heading over two lines",
+      lines("Acceptance", "criteria", "===", "a"),
+      [["Acceptance\ncriteria", "a"]],
+    ],
+    ["finds a heading split by markup", lines("## *Acc*eptance `criteria`", "a"), [["Acceptance criteria", "a"]]],
+    ["finds none inside code or an HTML comment", lines("```", "## AC", "```", "<!--", "## AC", "-->"), []],
+  ])("%s", (_what, markdown, sections) => {
+    const aliases = ["Acceptance criteria", "AC", "Definition of done"];
+    expect(findSections(markdown, aliases).map((s) => [s.heading, sectionText(s)])).toEqual(sections);
+  });
+
+  it("finds the same sections in a long document, parsing only the parts that can hold them", () => {
+    const filler = "Prose with **bold** and [a link](https://example.com).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n";
+    const long = lines(
+      filler.repeat(800),
+      "## Acceptance criteria",
+      "- [x] a",
+      "",
+      "```",
+      "## AC (in code)",
+      "```",
+      "",
+      "## Notes",
+      filler.repeat(800),
+      "**AC**",
+      "",
+      "- [ ] b",
+      "",
+      "## End",
+    );
+    expect(long.length).toBeGreaterThan(100_000);
+    const sections = findSections(long, ["Acceptance criteria", "AC"]);
+    expect(sections.map((s) => [s.heading, sectionCriteria(s).map((c) => c.text)])).toEqual([
+      ["Acceptance criteria", ["a"]],
+      ["AC", ["b"]],
+    ]);
+  });
+
+  it("finds nothing in a text past the limits (the checks report the limit)", () => {
+    expect(findSections(`## AC\n${"> ".repeat(40)}a`, ["AC"])).toEqual([]);
+  });
+});
+
+describe("sectionCriteria", () => {
+  it.each<[string, string, [string, string, boolean | null][]]>([
+    [
+      "reads task items, plain items and nested ones in order",
+      lines("## AC", "- [x] a", "  - note", "- b"),
+      [
+        ["task", "a", true],
+        ["item", "note", null],
+        ["item", "b", null],
+      ],
+    ],
+    [
+      "reads table body rows, not the header",
+      lines("## AC", "| Criterion | Done |", "|---|---|", "| logs | yes |"),
+      [["row", "logs | yes", null]],
+    ],
+    ["reads items in block quotes", lines("## AC", "> - [ ] quoted"), [["task", "quoted", false]]],
+    ["has none in prose", lines("## AC", "Logins are audited."), []],
+  ])("%s", (_what, markdown, criteria) => {
+    expect(sectionCriteria(mustFind(markdown)).map((c) => [c.kind, c.text, c.checked])).toEqual(criteria);
+  });
+});
+
+describe("visibleLines", () => {
+  it.each<[string, string, string[]]>([
+    [
+      "reads paragraphs and list items",
+      lines("bfd-waive: a why", "", "- bfd-waive: b why"),
+      ["bfd-waive: a why", "bfd-waive: b why"],
+    ],
+    ["reads text under emphasis and links", "**bfd-waive:** a [why](https://x.example)", ["bfd-waive: a why"]],
+    ["leaves out HTML comments", lines("<!-- bfd-waive: a why -->", "", "x <!-- bfd-waive: b why --> y"), ["x  y"]],
+    ["leaves out code", lines("```", "bfd-waive: a why", "```", "", "`bfd-waive: b why`"), [""]],
+    ["leaves out block quotes", "> bfd-waive: a why", []],
+    ["leaves out struck text and image text", "~~bfd-waive: a why~~ ![bfd-waive: b why](u)", [" "]],
+    ["reads only chunks that mention the needle", "no waiver here", []],
+  ])("%s", (_what, markdown, visible) => {
+    expect(visibleLines(markdown, "bfd-waive")).toEqual(visible);
+  });
+});
+
+describe("proseOf", () => {
+  it("reads keys written with character references and escapes, as a reader sees them", () => {
+    expect(proseOf("See ENG&#45;12 and OPS\\-3, not `ENG-4`.").text).toBe("See ENG-12 and OPS-3, not  .");
+  });
+
+  it("is told about every named character reference that spells ASCII letters, digits, '-' or ':'", () => {
+    const ascii = Object.entries(characterEntities)
+      .filter(([, value]) => /[A-Za-z0-9:-]/.test(value) || /[A-Za-z0-9]/.test(value.toLowerCase()))
+      .map(([name]) => name)
+      .sort();
+    expect(ascii).toEqual(["Idot", "colon", "fjlig"]);
+    expect(proseOf("&fjlig;-12 and &Idot;").text).toBe("fj-12 and \u0130");
   });
 });

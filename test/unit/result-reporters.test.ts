@@ -34,7 +34,7 @@ const plain = { colorLevel: 0 } as const;
 
 describe("audit table", () => {
   const issues = ["ready-pass.json", "ready-fail.json", "done-fail.json"].map((n) => example(n).issue!);
-  const result = auditIssues(rules, issues, null, "2026-11-20T10:00:00.000Z", {
+  const result = auditIssues(rules, issues, "2026-11-20T10:00:00.000Z", {
     team: "ENG",
     state: "Ready",
     project: null,

@@ -171,7 +171,7 @@ describe("terminal control characters from Linear, GitLab and config", () => {
         `"title": ${JSON.stringify(hostile)}`,
       ),
     ).issue!;
-    const result = auditIssues(rules, [issue], null, "2026-11-20T10:00:00.000Z", {
+    const result = auditIssues(rules, [issue], "2026-11-20T10:00:00.000Z", {
       team: "ENG",
       state: null,
       project: null,

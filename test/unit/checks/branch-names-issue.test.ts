@@ -1,9 +1,12 @@
 import { branchNamesIssue } from "../../../src/checks/branch-names-issue.js";
 import { checkCases } from "../../helpers/check-cases.js";
-import { item, withMr } from "../../helpers/work-item.js";
+import { item, JANE, OMAR, withMr } from "../../helpers/work-item.js";
 
 const onBranch = (branch: string | null) => item({ branch });
 const MR_ONLY = { branches: ["mergeRequest" as const] };
+const AT_READY = { branches: ["current" as const], assignee: "viewer-or-unassigned" as const };
+const AT_DONE = { assignee: "viewer" as const };
+const IN_CI = { ci: { jobId: 7, pipelineId: 9 }, mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [] };
 
 checkCases(branchNamesIssue, {
   pass: [
@@ -37,12 +40,67 @@ checkCases(branchNamesIssue, {
       evidence: ["merge request branch: eng-123-x"],
     },
     {
+      name: "at Ready the issue is unassigned",
+      item: item({ issue: { assignee: null } }),
+      options: AT_READY,
+    },
+    {
+      name: "at Ready the issue is the viewer's",
+      item: item({ issue: { assignee: JANE } }),
+      options: AT_READY,
+    },
+    {
+      name: "at Done the issue is the viewer's",
+      item: withMr({}),
+      options: AT_DONE,
+    },
+    {
+      name: "in CI the issue is someone else's, as the Linear key there is a bot's",
+      item: withMr({}, { viewer: OMAR, context: IN_CI }),
+      options: AT_DONE,
+    },
+    {
+      name: "anyone may hold the issue, by default",
+      item: item({ issue: { assignee: OMAR } }),
+    },
+    {
       name: "only the current branch is compared and the merge request's names another issue",
       item: withMr({ sourceBranch: "eng-999-x" }, { branch: "eng-123-x" }),
       options: { branches: ["current"] },
     },
   ],
   fail: [
+    {
+      name: "at Ready the issue is assigned to someone else",
+      item: item({ issue: { assignee: OMAR } }),
+      options: AT_READY,
+      message: /^ENG-123 is assigned to Omar Haddad, not to you \(Jane Doe\)$/,
+      evidence: ["current branch: jdoe/eng-123-add-login-audit", "assignee: Omar Haddad"],
+    },
+    {
+      name: "at Ready on main the issue is assigned to someone else",
+      item: item({ branch: "main", issue: { assignee: OMAR } }),
+      options: AT_READY,
+      message: /assigned to Omar Haddad, not to you/,
+    },
+    {
+      name: "at Done the issue is unassigned",
+      item: item({ issue: { assignee: null } }),
+      options: AT_DONE,
+      message: /^ENG-123 is assigned to nobody, not to you \(Jane Doe\)$/,
+    },
+    {
+      name: "at Done the issue is assigned to someone else",
+      item: withMr({}, { viewer: OMAR }),
+      options: AT_DONE,
+      message: /assigned to Jane Doe, not to you \(Omar Haddad\)/,
+    },
+    {
+      name: "the branch is wrong, which is said first, and the issue someone else's",
+      item: item({ branch: "eng-9-x", issue: { assignee: OMAR } }),
+      options: AT_DONE,
+      message: /does not name ENG-123/,
+    },
     {
       name: "the current branch names a longer key (`ENG-1234` is not ENG-123)",
       item: onBranch("jdoe/eng-1234-foo"),
@@ -59,7 +117,21 @@ checkCases(branchNamesIssue, {
     },
     { name: "a branch the default list does not ignore names nothing", item: onBranch("release/2025-03") },
   ],
+  error: [
+    {
+      name: "the rule asks for the viewer but no Linear user is known",
+      item: item({ viewer: null }),
+      options: AT_DONE,
+      message: /^Cannot tell who is running bfd \(no Linear user\)/,
+    },
+  ],
   skipped: [
+    {
+      name: "nobody is doing the work yet (a planning view: no viewer, no branch, no merge request), whoever holds it",
+      item: item({ branch: null, viewer: null, issue: { assignee: { id: "someone", name: "Someone Else" } } }),
+      options: AT_READY,
+      message: /Not on a work branch yet/,
+    },
     {
       name: "the current branch is main and there is no merge request",
       item: onBranch("main"),

@@ -1,4 +1,9 @@
+import { join } from "node:path";
 import { changedPaths } from "../../../src/checks/changed-paths.js";
+import { evaluate } from "../../../src/engine/evaluate.js";
+import { builtinRuleFiles } from "../../../src/rules/files.js";
+import { loadRuleSet } from "../../../src/rules/load.js";
+import { ROOT } from "../../helpers/cli.js";
 import { describe, expect, it } from "vitest";
 import { checkCases } from "../../helpers/check-cases.js";
 import { changed, withMr } from "../../helpers/work-item.js";
@@ -23,15 +28,21 @@ checkCases(changedPaths, {
     { name: "a nested file matches a `**` glob", item: changing(changed("packages/web/CHANGELOG.md")), options: NOTES },
     { name: "a dotfile matches", item: changing(changed("release-notes/.unreleased.yml")), options: NOTES },
     {
-      name: "the only match is a deleted file",
-      item: changing(changed("release-notes/1.2.md", { deleted: true })),
+      name: "a file was renamed within the release notes",
+      item: changing(changed("release-notes/1.2.1.md", { from: "release-notes/1.2.md" })),
       options: NOTES,
+      evidence: ["changed: release-notes/1.2.1.md"],
     },
     {
-      name: "the only match is the old path of a renamed file",
-      item: changing(changed("archive/1.2.md", { from: "release-notes/1.2.md" })),
-      options: NOTES,
-      evidence: ["changed: archive/1.2.md"],
+      name: "a well-known file name differs in case and the rule ignores case",
+      item: changing(changed("changelog.md"), changed("pkg/Changelog.MD")),
+      options: { ...NOTES, ignoreCase: true },
+      message: /Release notes changed: changelog.md, pkg\/Changelog.MD/,
+    },
+    {
+      name: "a deleted user-facing file still asks for docs, and the docs changed",
+      item: changing(changed("src/ui/Old.tsx", { deleted: true }), changed("docs/removed.md")),
+      options: DOCS,
     },
     {
       name: "a file was renamed into a matching folder",
@@ -58,6 +69,28 @@ checkCases(changedPaths, {
     },
   ],
   fail: [
+    {
+      name: "the only match is a deleted CHANGELOG",
+      item: changing(changed("CHANGELOG.md", { deleted: true })),
+      options: NOTES,
+      message: /^No change to release notes/,
+    },
+    {
+      name: "the only match is CHANGELOG.md renamed away",
+      item: changing(changed("docs/history.md", { from: "CHANGELOG.md" })),
+      options: NOTES,
+    },
+    {
+      name: "the file name differs in case and the rule is case-sensitive",
+      item: changing(changed("changelog.md")),
+      options: NOTES,
+    },
+    {
+      name: "a user-facing file was only deleted and no docs changed",
+      item: changing(changed("src/ui/Old.tsx", { deleted: true })),
+      options: DOCS,
+      message: /although src\/ui\/Old.tsx changed/,
+    },
     {
       name: "no changed file matches",
       item: changing(changed("src/a.ts")),
@@ -108,5 +141,29 @@ checkCases(changedPaths, {
 describe("changed-paths options", () => {
   it("rejects an empty `what`, which the pass message capitalises", () => {
     expect(changedPaths.options.safeParse({ paths: ["docs/**"], what: "" }).success).toBe(false);
+  });
+});
+
+describe("the built-in release-notes and user-docs rules", () => {
+  const rules = loadRuleSet({
+    builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+    configFile: null,
+    readRuleFile: () => null,
+  }).rules;
+  const status = (ruleId: string, ...files: ReturnType<typeof changed>[]) =>
+    evaluate(rules, withMr({ changes: [changed("src/ui/Login.tsx"), ...files] }), { gate: "done" }).results.find(
+      (r) => r.rule === ruleId,
+    )?.status;
+
+  it.each<[string, ReturnType<typeof changed>[], "pass" | "fail", "pass" | "fail"]>([
+    ["a CHANGELOG.md", [changed("CHANGELOG.md")], "pass", "fail"],
+    ["a changelog.md in lower case", [changed("changelog.md")], "pass", "fail"],
+    ["a Changelog.MD in a package", [changed("pkg/Changelog.MD")], "pass", "fail"],
+    ["a release-notes/x.md", [changed("release-notes/x.md")], "pass", "fail"],
+    ["a docs page", [changed("docs/login.md")], "fail", "pass"],
+    ["a README.md in another case", [changed("readme.MD")], "fail", "pass"],
+    ["a deleted CHANGELOG.md", [changed("CHANGELOG.md", { deleted: true })], "fail", "fail"],
+  ])("treat %s as release notes %s and user docs %s, never both", (_name, files, notes, docs) => {
+    expect([status("release-notes-updated", ...files), status("user-docs-updated", ...files)]).toEqual([notes, docs]);
   });
 });

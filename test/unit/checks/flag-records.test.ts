@@ -81,6 +81,18 @@ checkCases(flagRecords, {
       evidence: [`${FLAG}: missing rollout_state, communication, help_docs`],
     },
     {
+      name: "fields hold placeholders: TBD., a dash, TODO: decide, false",
+      item: recording(
+        md("rollout_state: TBD.", "communication: '-'", "help_docs: 'TODO: decide'", "retirement: false"),
+      ),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
+    {
+      name: "fields are ~, null, invisible characters or a list of placeholders",
+      item: recording(md("rollout_state: ~", "communication: null", 'help_docs: "\\u200B"', "retirement: [TBD, '?']")),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
+    {
       name: "fields are empty, null, an empty list or an empty map",
       item: recording(md("rollout_state:", "communication: ''", "help_docs: []", "retirement: {}")),
       evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],

@@ -1,6 +1,10 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { linkPattern } from "../../../src/checks/link-pattern.js";
+import { builtinRuleFiles } from "../../../src/rules/files.js";
+import { loadRuleSet } from "../../../src/rules/load.js";
 import { checkCases } from "../../helpers/check-cases.js";
+import { ROOT } from "../../helpers/cli.js";
 import { withIssue } from "../../helpers/work-item.js";
 
 const CHALLENGE_URL = "https://index.example.com/challenges/faster-audits";
@@ -11,8 +15,18 @@ const inProject = (project: {
   links?: { label?: string; url: string }[];
 }) => withIssue({ project: { name: "Login audit", ...project } });
 const CHALLENGE = { pattern: "challenge", what: "link to the Index Challenge" };
+/** As rules/ready.yaml sets it for traceable-to-challenge. */
+const BUILTIN = { ...CHALLENGE, pattern: "^https?://[^/?#]+/(?:[^?#]*/)?challenges?/[^/?#]+" };
 
 checkCases(linkPattern, {
+  error: [
+    {
+      name: "the project content is past the size limit and holds no other matching link",
+      item: inProject({ content: `[c](https://x.example.com) ${"x".repeat(2_000_000)}` }),
+      options: CHALLENGE,
+      message: /^The project content is 2,000,0\d\d characters long/,
+    },
+  ],
   pass: [
     {
       name: "the project content links a matching URL",
@@ -26,11 +40,7 @@ checkCases(linkPattern, {
       item: inProject({ content: `See ${CHALLENGE_URL}` }),
       options: CHALLENGE,
     },
-    {
-      name: "the link text matches though its URL does not",
-      item: inProject({ content: "From the [Index Challenge](https://docs.example.com/x)." }),
-      options: CHALLENGE,
-    },
+
     {
       name: "the pattern matches case-insensitively by default",
       item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }),
@@ -49,9 +59,14 @@ checkCases(linkPattern, {
       message: /in project links/,
     },
     {
-      name: "a project link's label matches",
-      item: inProject({ links: [{ label: "Index challenge", url: "https://x.example.com/1" }] }),
-      options: CHALLENGE,
+      name: "the built-in pattern meets a challenge URL with an id",
+      item: inProject({ content: "Answers [IC-9](https://wiki.acme.example/index/challenges/IC-9)." }),
+      options: BUILTIN,
+    },
+    {
+      name: "a team sets its own Index address",
+      item: inProject({ content: "[IC-9](https://index.acme.example/c/9)" }),
+      options: { ...CHALLENGE, pattern: "^https://index\\.acme\\.example/c/" },
     },
     {
       name: "the issue description has the link and is searched",
@@ -74,7 +89,7 @@ checkCases(linkPattern, {
       }),
       options: CHALLENGE,
       message:
-        /^No link to the Index Challenge in project.content, project.documents, project.links \(2 link\(s\) looked at\)$/,
+        /^No link to the Index Challenge in project.content, project.documents, project.links \(2 link\(s\) looked at; a link counts by its URL, matching challenge\)$/,
       evidence: ["link: https://figma.example.com/f/1"],
     },
     {
@@ -98,6 +113,27 @@ checkCases(linkPattern, {
       options: CHALLENGE,
     },
     {
+      name: "only the link text says challenge",
+      item: inProject({ content: "From the [Index Challenge](https://docs.example.com/x)." }),
+      options: CHALLENGE,
+    },
+    {
+      name: "only a project link's label says challenge",
+      item: inProject({ links: [{ label: "Index challenge", url: "https://x.example.com/1" }] }),
+      options: CHALLENGE,
+    },
+    ...(
+      [
+        ["a query string", "https://example.com/search?q=challenges/1"],
+        ["a challenges page with no id", "https://wiki.acme.example/index/challenges/"],
+        ["a link text only", "https://example.com/x"],
+      ] as const
+    ).map(([what, url]) => ({
+      name: `the built-in pattern meets ${what}`,
+      item: inProject({ content: `[Index Challenge](${url})` }),
+      options: BUILTIN,
+    })),
+    {
       name: "the pattern is case-sensitive when asked",
       item: inProject({ content: "[x](https://index.example.com/CHALLENGES/1)" }),
       options: { ...CHALLENGE, caseInsensitive: false },
@@ -106,6 +142,15 @@ checkCases(linkPattern, {
 });
 
 describe("link-pattern options", () => {
+  it("tests the pattern the built-in traceable-to-challenge rule uses", () => {
+    const rules = loadRuleSet({
+      builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+      configFile: null,
+      readRuleFile: () => null,
+    }).rules;
+    expect(rules.find((r) => r.id === "traceable-to-challenge")?.options).toMatchObject({ pattern: BUILTIN.pattern });
+  });
+
   it("reports a pattern RE2 cannot compile when the rules load", () => {
     expect(linkPattern.validate?.(linkPattern.options.parse({ pattern: "(a)\\1" }))).toEqual([
       expect.stringMatching(/^pattern: invalid pattern/),

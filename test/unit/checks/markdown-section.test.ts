@@ -7,6 +7,20 @@ const AC_ITEMS = { ...AC, minItems: 1 };
 const described = (...lines: string[]) => withIssue({ description: md(...lines) });
 
 checkCases(markdownSection, {
+  error: [
+    {
+      name: "the description nests block quotes past the limit",
+      item: described("## AC", `${"> ".repeat(40)}- a`),
+      options: AC_ITEMS,
+      message: /^The issue description nests block quotes or lists 41 levels deep \(line 2\); bfd reads at most 32/,
+    },
+    {
+      name: "the description is over the size limit",
+      item: described("## AC", "- a", "x".repeat(2_000_001)),
+      options: AC_ITEMS,
+      message: /^The issue description is 2,000,0\d\d characters long; bfd reads at most 2,000,000/,
+    },
+  ],
   pass: [
     {
       name: "a heading matches the first alias",
@@ -66,9 +80,31 @@ checkCases(markdownSection, {
       options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
     },
     {
-      name: "the first matching section has content though a later one is empty",
-      item: described("## AC", "- a", "## Notes", "## AC"),
+      name: "every matching section has content",
+      item: described("## AC", "- a", "## Notes", "## Acceptance criteria", "- b"),
       options: AC_ITEMS,
+      message: /"AC" and "Acceptance criteria" sections present with 2 item/,
+    },
+    {
+      name: "real items sit next to a placeholder",
+      item: described("## AC", "- logs each login", "- TBD"),
+      options: AC_ITEMS,
+      message: /with 1 item/,
+    },
+    {
+      name: "a How tested section has one ticked item of a template checklist",
+      item: withMr({ description: md("## How tested", "- [x] Ran the unit tests", "- [ ] Manual test") }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10, templateChecklist: true },
+    },
+    {
+      name: "emphasis is part of a sentence, not the whole of it",
+      item: withMr({ description: md("## How tested", "Ran *all* the e2e tests on staging.") }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
+    },
+    {
+      name: "the section holds a code block of what was run",
+      item: withMr({ description: md("## How tested", "```", "npm test -- --run e2e", "```") }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
     },
   ],
   fail: [
@@ -105,7 +141,7 @@ checkCases(markdownSection, {
       name: "the section has prose but fewer list items than minItems",
       item: described("## AC", "Logins are audited."),
       options: AC_ITEMS,
-      message: /has 0 list item\(s\); at least 1 needed/,
+      message: /has 0 list item\(s\) that say something; at least 1 needed/,
     },
     {
       name: "nested items do not count towards minItems",
@@ -114,6 +150,45 @@ checkCases(markdownSection, {
       message: /has 1 list item/,
     },
     { name: "the text is shorter than minChars", item: described("## AC", "TBD"), options: { ...AC, minChars: 10 } },
+    {
+      name: "a later matching section is empty though the first has content",
+      item: described("## AC", "- a", "## Notes", "## AC"),
+      options: AC_ITEMS,
+      message: /"AC" section is empty/,
+    },
+    ...(
+      [
+        ["TBD", "- TBD"],
+        ["an unticked TODO task", "- [ ] TODO"],
+        ["an ellipsis", "- …"],
+        ["three dots", "- ..."],
+        ["a dash", "- -"],
+        ["N/A", "- N/A"],
+        ["an empty item", "-"],
+        ["an HTML comment", "<!-- one item per outcome -->"],
+        ["template help text in italics", "- _one item per observable outcome_"],
+        ["TODO with what is to come", "- TODO: write the criteria"],
+      ] as const
+    ).map(([what, line]) => ({
+      name: `the only item is ${what}`,
+      item: described("## Acceptance criteria", line),
+      options: AC_ITEMS,
+      message: /section (holds only placeholders|has 0 list item\(s\) that say something|is empty)/,
+    })),
+    ...(
+      [
+        ["only italic template text", "_Describe how you tested this change._"],
+        ["an unticked template checklist", "- [ ] Unit tests\n- [ ] Manual test on staging"],
+        ["“Not tested yet.”", "Not tested yet."],
+        ["invisible characters only", "\u200B\u00A0\u2060"],
+        ["TBD and an HTML comment", "<!-- what did you run? -->\nTBD"],
+      ] as const
+    ).map(([what, body]) => ({
+      name: `a How tested section holds ${what}`,
+      item: withMr({ description: md("## How tested", body) }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10, templateChecklist: true },
+      message: /"How tested" section (holds only placeholders|is empty)/,
+    })),
     {
       name: "the heading is in the issue but the rule reads the merge request",
       item: withMr({ description: "" }, { issue: { description: md("## How tested", "Ran it.") } }),

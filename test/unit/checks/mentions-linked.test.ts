@@ -3,6 +3,13 @@ import { checkCases } from "../../helpers/check-cases.js";
 import { ref, withIssue, withMr } from "../../helpers/work-item.js";
 
 checkCases(mentionsLinked, {
+  error: [
+    {
+      name: "the description is past the size limit, so mentions in it cannot be read",
+      item: withIssue({ description: `See ENG-9. ${"x".repeat(2_000_000)}` }),
+      message: /^The issue description is 2,000,0\d\d characters long/,
+    },
+  ],
   pass: [
     {
       name: "no other issue is mentioned",

@@ -37,14 +37,13 @@ checkCases(mrLinksIssue, {
     },
     { name: "the description links without closing (`Part of ENG-123`)", item: describedMr("Part of ENG-123") },
     {
-      name: "it also says `Part of` another issue, which does not close it",
-      item: describedMr("Closes ENG-123\n\nPart of ENG-124"),
-      evidence: ['linked via description ("closes ENG-123")'],
+      name: "it says 'relates to' or 'implements' another issue, which are no Linear magic words",
+      item: describedMr("Fixes ENG-123. Relates to ENG-9. Implements ENG-10."),
+      message: /is linked to ENG-123/,
     },
     {
-      name: "it also refers to another issue without closing it",
-      item: describedMr("Fixes ENG-123. Relates to ENG-9."),
-      message: /is linked to ENG-123/,
+      name: "the title names a standard that looks like a key",
+      item: withMr({ sourceBranch: "jdoe/eng-123-utf8", title: "Read UTF-8 and SHA-256 names (ENG-123)" }),
     },
     {
       name: "it mentions another issue's key with no magic word",
@@ -67,6 +66,43 @@ checkCases(mrLinksIssue, {
     },
   ],
   fail: [
+    {
+      name: "it also says `Part of` another issue, which Linear links too",
+      item: describedMr("Closes ENG-123\n\nPart of ENG-124"),
+      message: /also says "part of ENG-124": its scope is wider than ENG-123/,
+      evidence: ['linked via description ("closes ENG-123")', 'also says "part of ENG-124"'],
+    },
+    ...(["Ref", "Refs", "References", "Related to", "Contributes to", "Towards"] as const).map((word) => ({
+      name: `it also says "${word}" another issue`,
+      item: describedMr(`Closes ENG-123. ${word} ENG-9.`),
+      message: new RegExp(`also says "${word.toLowerCase()} ENG-9"`),
+    })),
+    {
+      name: "the title names another issue besides this one",
+      item: withMr({ title: "ENG-123 and ENG-124: login audit" }),
+      message: /also names ENG-124 in its title: its scope is wider than ENG-123/,
+      evidence: ["also names ENG-124 in its title"],
+    },
+    {
+      name: "the branch names another issue besides this one",
+      item: withMr({ sourceBranch: "jdoe/eng-123-and-eng-124", title: "Login audit" }),
+      message: /also names ENG-124 in its branch/,
+    },
+    {
+      name: "the branch, the title and the description each name another issue",
+      item: withMr({
+        sourceBranch: "jdoe/eng-123-ops-1",
+        title: "ENG-123 WEB-2: audit",
+        description: "Fixes ENG-123, OPS-7. Towards DATA-3.",
+      }),
+      message:
+        /also closes OPS-7, names WEB-2 in its title, names OPS-1 in its branch, says "towards DATA-3": its scope/,
+    },
+    {
+      name: "implements is no magic word, so it does not link the issue",
+      item: describedMr("Implements ENG-123"),
+      message: /does not name ENG-123/,
+    },
     {
       name: "a bare key in the description alone does not link",
       item: describedMr("Implementation for ENG-123."),

@@ -6,6 +6,14 @@ const OQ = { headings: ["Open questions", "Questions"] };
 const described = (...lines: string[]) => withIssue({ description: md(...lines) });
 
 checkCases(openQuestions, {
+  error: [
+    {
+      name: "the description is past the nesting limit",
+      item: described("## Open questions", `${"> ".repeat(40)}- Which region?`),
+      options: OQ,
+      message: /nests block quotes or lists \d+ levels deep/,
+    },
+  ],
   pass: [
     {
       name: "there is no open-questions section",
@@ -19,6 +27,7 @@ checkCases(openQuestions, {
       options: OQ,
     },
     { name: "the section says N/A", item: described("## Open questions", "- N/A"), options: OQ },
+    { name: "the section holds only placeholders", item: described("## Open questions", "- TBD", "- …"), options: OQ },
     {
       name: "every question is ticked",
       item: described("## Open questions", "- [x] Which region?", "- [X] Who owns it?"),
@@ -64,6 +73,12 @@ checkCases(openQuestions, {
     },
   ],
   fail: [
+    {
+      name: "a second open-questions section has an open question",
+      item: described("## Open questions", "- [x] Which region?", "## Notes", "n", "## Questions", "- Who owns it?"),
+      options: OQ,
+      message: /1 unresolved question\(s\): Who owns it\?/,
+    },
     {
       name: "a question is open",
       item: described("## Open questions", "- Which region first?", "- [x] Who owns it?"),

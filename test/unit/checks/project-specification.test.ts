@@ -10,6 +10,13 @@ const inProject = (project: {
 }) => withIssue({ project: { name: "Login audit", ...project } });
 
 checkCases(projectSpecification, {
+  error: [
+    {
+      name: "the project content is past the size limit and no document is a specification",
+      item: inProject({ content: "x".repeat(2_000_001) }),
+      message: /^The project content is 2,000,001 characters long/,
+    },
+  ],
   pass: [
     {
       name: "the project content is a specification",
@@ -35,6 +42,24 @@ checkCases(projectSpecification, {
     },
   ],
   fail: [
+    {
+      name: "the content is a TODO, however long",
+      item: inProject({ content: "TODO: write the specification of the login audit, with the auditors" }),
+    },
+    {
+      name: "the content is a template: headings and italic help text",
+      item: inProject({
+        content:
+          "## Problem\n_What problem does this solve, and for whom?_\n\n## Solution\n_How will we solve it?_\n\nTBD",
+      }),
+      message: /content and documents are empty, placeholders, or shorter than 40 characters/,
+    },
+    {
+      name: "the only document is a placeholder",
+      item: inProject({
+        documents: [{ title: "Spec", content: "TBD. (to be written after the kick-off, by the team)" }],
+      }),
+    },
     {
       name: "the issue is in no project",
       item: withIssue({ project: null }),

@@ -6,30 +6,45 @@ const AC = { headings: ["Acceptance criteria", "Definition of done"] };
 const described = (...lines: string[]) => withIssue({ description: md(...lines) });
 
 checkCases(taskListComplete, {
+  error: [
+    {
+      name: "the description is past the nesting limit",
+      item: described("## Acceptance criteria", `${"*a ".repeat(40)}b${" c*".repeat(40)}`, "- [x] a"),
+      options: AC,
+      message: /nests emphasis or brackets 40 levels deep \(line 2\); bfd reads at most 32/,
+    },
+  ],
   pass: [
     {
       name: "every item is ticked",
       item: described("## Acceptance criteria", "- [x] logs each login", "- [X] shows the audit page"),
       options: AC,
-      message: /All 2 item\(s\) in "Acceptance criteria" are ticked/,
+      message: /All 2 criteria in "Acceptance criteria" are ticked/,
       evidence: ["[x] logs each login", "[x] shows the audit page"],
     },
     {
       name: "nested task items are ticked too",
       item: described("## Acceptance criteria", "- [x] web", "  - [x] login page", "  - [x] logout page"),
       options: AC,
-      message: /All 3 item/,
+      message: /All 3 criteria/,
     },
     {
-      name: "a plain (non-task) item sits among ticked tasks",
-      item: described("## Acceptance criteria", "- [x] a", "- note: b is out of scope"),
-      options: AC,
-      message: /All 1 item/,
-    },
-    {
-      name: "the section has no task items and none are required",
-      item: described("## Acceptance criteria", "- logins are audited"),
+      name: "the section has no criteria and none are required",
+      item: described("## Acceptance criteria", "Logins are audited."),
       options: { ...AC, requireItems: false },
+      message: /No criteria in "Acceptance criteria", and none are required/,
+    },
+    {
+      name: "every section under any alias is ticked",
+      item: described("## Definition of done", "- [x] a", "", "## Acceptance criteria", "- [x] b"),
+      options: AC,
+      message: /All 2 criteria in "Definition of done" and "Acceptance criteria" are ticked/,
+    },
+    {
+      name: "a ticked placeholder sits among ticked criteria",
+      item: described("## Acceptance criteria", "- [x] a", "- [x] TBD"),
+      options: AC,
+      message: /All 1 criteria/,
     },
     {
       name: "unticked items outside the section do not count",
@@ -45,7 +60,7 @@ checkCases(taskListComplete, {
       name: "the items follow a lead-in line ending in a colon",
       item: described("**Acceptance criteria**", "", "Given a signed-in admin:", "- [x] the audit page lists logins"),
       options: AC,
-      message: /All 1 item/,
+      message: /All 1 criteria/,
     },
     {
       name: "a ticked item is inside a block quote",
@@ -78,16 +93,67 @@ checkCases(taskListComplete, {
       options: AC,
     },
     {
-      name: "the section has no task items",
+      name: "the section has only plain items, which nobody can tick",
       item: described("## Acceptance criteria", "- logins are audited"),
       options: AC,
-      message: /has no task-list items/,
+      message: /1 not a checklist item \(tick it or make it one, - \[ \] …\): logins are audited/,
+    },
+    {
+      name: "a plain item sits among ticked tasks",
+      item: described("## Acceptance criteria", "- [x] a", "- b is also done"),
+      options: AC,
+      message: /not a checklist item .*: b is also done/,
+      evidence: ["[x] a", "- b is also done"],
+    },
+    {
+      name: "a plain item is nested under a ticked task",
+      item: described("## Acceptance criteria", "- [x] a", "  - and its audit row"),
+      options: AC,
+      message: /not a checklist item .*: and its audit row/,
+    },
+    {
+      name: "a criterion is a table row",
+      item: described(
+        "## Acceptance criteria",
+        "- [x] a",
+        "",
+        "| Criterion | Met |",
+        "|---|---|",
+        "| logs each login | yes |",
+      ),
+      options: AC,
+      message: /1 not a checklist item .*: logs each login \| yes/,
+      evidence: ["row logs each login | yes"],
+    },
+    {
+      name: "plain items do not pass when items are not required",
+      item: described("## Acceptance criteria", "- logins are audited"),
+      options: { ...AC, requireItems: false },
+      message: /not a checklist item/,
+    },
+    {
+      name: "a ticked Definition of done sits above an unticked Acceptance criteria section",
+      item: described("## Definition of done", "- [x] merged", "", "## Acceptance criteria", "- [ ] logs each login"),
+      options: AC,
+      message: /1 of 2 item\(s\) not ticked: logs each login/,
+    },
+    {
+      name: "a second Acceptance criteria section has an unticked item",
+      item: described("## Acceptance criteria", "- [x] a", "## Notes", "n", "## Acceptance criteria", "- [ ] b"),
+      options: AC,
+      message: /1 of 2 item\(s\) not ticked: b/,
     },
     {
       name: "the section is empty",
       item: described("## Acceptance criteria", "## Notes", "- [x] a"),
       options: AC,
-      message: /has no task-list items/,
+      message: /"Acceptance criteria" section has no criteria/,
+    },
+    {
+      name: "the section holds only placeholders",
+      item: described("## Acceptance criteria", "- [x] TBD", "- [x] …"),
+      options: AC,
+      message: /has no criteria/,
     },
     {
       name: "there is no such section",
