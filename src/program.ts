@@ -268,6 +268,49 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     );
 
   program
+    .command("board")
+    .description("the delivery board: backlog readiness, the release window and MRs in review, as one HTML page")
+    .option("--team <key>", "Linear team key (default: linear.team in bfd.config.yaml)")
+    .option("--state <name>", "only backlog issues in this workflow state, e.g. Ready")
+    .option("--project <name>", "only backlog issues in this project")
+    .option("--label <name>", "only backlog issues with this label")
+    .option("--limit <n>", "at most this many backlog issues", "250")
+    .option("-o, --output <file>", "where to write the page (default: bfd-board.html; - for stdout)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd board --team ENG --state Ready -o board.html\n  $ bfd board --team ENG -o - > board.html",
+    )
+    .action(
+      async (
+        opts: { team?: string; state?: string; project?: string; label?: string; limit: string; output?: string },
+        command: Command,
+      ) => {
+        const { runBoard } = await import("./commands/board.js");
+        code = await runBoard(ctxOf(command), {
+          team: opts.team,
+          state: opts.state,
+          project: opts.project,
+          label: opts.label,
+          limit: opts.limit,
+          output: opts.output,
+        });
+      },
+    );
+
+  program
+    .command("doctor")
+    .description("check the setup before the first gate run: tokens, GitLab host and project, config and rules")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd doctor\n  $ bfd doctor --format json\n\nExit codes: 0 all good · 2 a setup problem · 3 Linear or GitLab unreachable",
+    )
+    .action(async (opts: { format: "pretty" | "json" }, command: Command) => {
+      const { runDoctor } = await import("./commands/doctor.js");
+      code = await runDoctor(ctxOf(command), { format: opts.format });
+    });
+
+  program
     .command("snapshot")
     .argument("[issue]", "Linear issue key or URL; default: from the current git branch")
     .description("write the WorkItem the gates would see, to replay with --snapshot")

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { instant } from "../time.js";
+import { stagingState } from "../work-item/staging-state.js";
 import { defineCheck, fail, pass, skip } from "./types.js";
 
 const Options = z
@@ -45,18 +46,19 @@ export const stagingValidation = defineCheck({
       `label "${o.label}": ${staging.labelAddedAt === null ? "not added" : `added ${shown(staging.labelAddedAt)}`}`,
     ];
     const labelled = mr.labels.some((l) => l.toLowerCase() === o.label.toLowerCase());
-    if (!labelled)
+    const state = stagingState({ deployedAt: staging.deployedAt, labelled, labelAddedAt: staging.labelAddedAt });
+    if (state === "not-validated")
       return fail(`Deployed to ${o.environment} ${shown(staging.deployedAt)}; validate now`, evidence, data);
-    if (staging.labelAddedAt === null) {
+    if (state === "stale" && staging.labelAddedAt === null) {
       return fail(
         `Labelled "${o.label}", but GitLab has no record of when: remove and add it again once validated`,
         evidence,
         data,
       );
     }
-    if (instant(staging.labelAddedAt) < instant(staging.deployedAt)) {
+    if (state === "stale") {
       return fail(
-        `Stale validation: labelled ${shown(staging.labelAddedAt)}, before the deploy to ${o.environment} at ${shown(staging.deployedAt)}`,
+        `Stale validation: labelled ${shown(staging.labelAddedAt!)}, before the deploy to ${o.environment} at ${shown(staging.deployedAt)}`,
         evidence,
         data,
       );

@@ -6,6 +6,9 @@ import type { StagingResult, StagingRow } from "../staging/result.js";
 import { explicitWindow, formatInZone, stagingWindow } from "../staging/window.js";
 import { instant } from "../time.js";
 import { sourceSetup } from "./sources.js";
+import { deploymentsOfMergeRequests } from "../sources/deployments.js";
+import { mapConcurrently } from "../sources/waves.js";
+import { labelAddedAt, needsValidation, stagingState } from "../work-item/staging-state.js";
 import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
 import { startProgress, type CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
@@ -18,26 +21,37 @@ export interface StagingOptions {
   output: string | undefined;
 }
 
+/** What `bfd staging` reads: the release window, or the one given with --since/--until. */
+export interface StagingQuery {
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+/** How many label histories are read at once. */
+const LABEL_READS_AT_ONCE = 8;
+
 /**
- * `bfd staging`: merged MRs inside the release window that lack the staging label. GitLab does the
- * filtering (state=merged, target_branch, updated_after, not[labels]); bfd keeps those merged inside the window.
+ * The merge requests merged into the deploy branch inside the release window, each with where it stands in staging
+ * (src/work-item/staging-state.ts): GitLab filters the merged MRs (state=merged, target_branch, updated_after); the
+ * successful deployments to the staging environment say which brought each MR; the label history of the labelled
+ * ones says when the label was added. Shared by `bfd staging` and `bfd board`.
  */
-export async function runStaging(ctx: CommandContext, options: StagingOptions): Promise<ExitCode> {
+export async function collectStaging(ctx: CommandContext, query: StagingQuery): Promise<StagingResult> {
   const { config } = loadLocalRules(ctx);
   const calendar = {
     label: config.staging?.label ?? "Validated in Staging",
+    environment: config.staging?.environment ?? "staging",
     timeZone: config.staging?.timeZone ?? "UTC",
     cutoff: config.staging?.cutoff ?? { weekday: "thursday" as const, time: "12:00" },
     release: config.staging?.release ?? { weekday: "tuesday" as const, time: "10:00" },
   };
   const now = ctx.now().toISOString();
   const window =
-    options.since !== undefined || options.until !== undefined
-      ? explicitWindow(options.since, options.until, calendar.timeZone, now)
+    query.since !== undefined || query.until !== undefined
+      ? explicitWindow(query.since, query.until, calendar.timeZone, now)
       : stagingWindow(calendar, now);
-  const reading = startProgress(ctx, options.format === "json" ? null : "bfd staging");
-  const gitlab = await gitlabFromEnv(sourceSetup(reading.ctx));
-  const project = await resolveProject(sourceSetup(reading.ctx), config.gitlab?.project);
+  const gitlab = await gitlabFromEnv(sourceSetup(ctx));
+  const project = await resolveProject(sourceSetup(ctx), config.gitlab?.project);
   if (project === null) {
     throw usageError(
       "no-project",
@@ -46,17 +60,34 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
     );
   }
   const deployBranch = config.staging?.deployBranch ?? (await gitlab.getProject(project)).defaultBranch;
-  const merged = await gitlab.listMergedMergeRequests(project, {
-    targetBranch: deployBranch,
-    updatedAfter: window.start,
-    notLabels: [calendar.label],
-  });
-  reading.stop();
-  const missing: StagingRow[] = merged
+  const inWindow = (
+    await gitlab.listMergedMergeRequests(project, {
+      targetBranch: deployBranch,
+      updatedAfter: window.start,
+      notLabels: [],
+    })
+  )
     .filter((mr) => instant(mr.mergedAt) >= instant(window.start) && instant(mr.mergedAt) < instant(window.end))
-    .filter((mr) => !mr.labels.some((l) => l.toLowerCase() === calendar.label.toLowerCase()))
-    .sort((a, b) => instant(a.mergedAt) - instant(b.mergedAt))
-    .map((mr) => ({
+    .sort((a, b) => instant(a.mergedAt) - instant(b.mergedAt));
+  const wanted = calendar.label.toLowerCase();
+  const isLabelled = (mr: { labels: string[] }) => mr.labels.some((l) => l.toLowerCase() === wanted);
+  const deployed = await deploymentsOfMergeRequests(gitlab, project, {
+    environment: calendar.environment,
+    since: window.start,
+    iids: inWindow.map((mr) => mr.iid),
+  });
+  // When the label was added matters only for a deployed MR that carries it: read just those histories.
+  const histories = await mapConcurrently(
+    inWindow.filter((mr) => isLabelled(mr) && deployed.has(mr.iid)),
+    LABEL_READS_AT_ONCE,
+    async (mr) => [mr.iid, labelAddedAt(await gitlab.labelEvents(project, mr.iid), calendar.label)] as const,
+  );
+  const addedAt = new Map(histories);
+  const local = (iso: string | null) => (iso === null ? null : formatInZone(iso, calendar.timeZone));
+  const merged: StagingRow[] = inWindow.map((mr) => {
+    const deployedAt = deployed.get(mr.iid)?.finishedAt ?? null;
+    const labelAdded = addedAt.get(mr.iid) ?? null;
+    return {
       reference: `${mr.projectPath}!${mr.iid}`,
       title: mr.title,
       author: mr.author,
@@ -64,17 +95,34 @@ export async function runStaging(ctx: CommandContext, options: StagingOptions): 
       mergedAtLocal: formatInZone(mr.mergedAt!, calendar.timeZone),
       issue: issueKeyFromMergeRequest(mr),
       url: mr.url,
-    }));
-  const result: StagingResult = {
+      state: stagingState({ deployedAt, labelled: isLabelled(mr), labelAddedAt: labelAdded }),
+      deployedAt,
+      deployedAtLocal: local(deployedAt),
+      labelAddedAt: labelAdded,
+      labelAddedAtLocal: local(labelAdded),
+    };
+  });
+  const missing = merged.filter((row) => needsValidation(row.state));
+  return {
     schemaVersion: 1,
     project,
     deployBranch,
     label: calendar.label,
+    environment: calendar.environment,
     timeZone: calendar.timeZone,
     window,
+    merged,
     missing,
+    // Only a deployed MR can be validated: one still waiting for its deploy never fails the window.
     verdict: window.mandatory && missing.length > 0 ? "fail" : "pass",
   };
+}
+
+/** `bfd staging`: the merged MRs of the release window and where each stands in staging. */
+export async function runStaging(ctx: CommandContext, options: StagingOptions): Promise<ExitCode> {
+  const reading = startProgress(ctx, options.format === "json" ? null : "bfd staging");
+  const result = await collectStaging(reading.ctx, { since: options.since, until: options.until });
+  reading.stop();
   const render = await loadStagingReporter(options.format);
   writeOutput(ctx, render(result, renderOptionsFor(ctx, options.output)), options.output);
   return result.verdict === "fail" ? ExitCode.gateFailed : ExitCode.ok;

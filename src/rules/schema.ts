@@ -147,6 +147,11 @@ export const ConfigSchema = z
     staging: z
       .object({
         label: z.string().min(1).default("Validated in Staging"),
+        environment: z
+          .string()
+          .min(1)
+          .default("staging")
+          .describe("The GitLab environment whose successful deployments put a merge request in staging."),
         deployBranch: z.string().min(1).optional().describe("Default: the project's default branch."),
         timeZone: z
           .string()

@@ -31,6 +31,8 @@ import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
 import type { LinearSource } from "./linear/index.js";
 import { parseIssueReference } from "./linear/index.js";
 import { settled } from "./waves.js";
+import { deploymentsOfMergeRequests } from "./deployments.js";
+import { labelAddedAt } from "../work-item/staging-state.js";
 
 export type IssueTarget =
   /** A key or Linear URL the user named. */
@@ -325,6 +327,9 @@ export async function mergeRequestEvidence(
       ? gitlab.readPipelineStatuses(project, head.sha, head.id)
       : null;
   statuses?.catch(() => undefined);
+  // Also beside the files: where a merged MR stands in staging (its deployments and label history).
+  const staging = plan.staging === null ? null : stagingOf(gitlab, project, mr, plan.staging);
+  staging?.catch(() => undefined);
 
   // Wave 2: the content of the changed files the rules read.
   if (plan.fileGlobs.length > 0) {
@@ -358,17 +363,14 @@ export async function mergeRequestEvidence(
     if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
-  if (plan.staging !== null) mr.staging = await stagingOf(gitlab, project, mr, plan.staging);
+  if (staging !== null) mr.staging = await staging;
   mr.changes = changes ?? [];
   return { mergeRequest: mr, unavailable };
 }
 
 /** How many of the newest deployments after the merge are searched for the one that lists the MR. */
-const DEPLOYMENTS_SEARCHED = 50;
-
 /**
- * Where a merged MR stands in an environment: the latest successful deployment there that lists it (GitLab lists an
- * MR under the deployment that brought it, by diffing consecutive successful deployments), and when the staging
+ * Where a merged MR stands in an environment: the successful deployment there that brought it, and when the staging
  * label was last added and kept (its label events). An MR not merged yet has neither.
  */
 async function stagingOf(
@@ -377,26 +379,20 @@ async function stagingOf(
   mr: MergeRequest,
   need: { environment: string; label: string },
 ): Promise<Staging> {
-  const merged = mr.state === "merged" && mr.mergedAt !== null;
-  const [events, deployments] = await Promise.all([
-    gitlab.labelEvents(project, mr.iid),
-    merged ? gitlab.listDeployments(project, { environment: need.environment, finishedAfter: mr.mergedAt! }) : [],
+  const none: Staging = { ...need, deployedAt: null, deploymentId: null, labelAddedAt: null };
+  // An MR that is not merged is not in staging yet: nothing to read (the rule skips it).
+  if (mr.state !== "merged" || mr.mergedAt === null) return none;
+  const labelled = mr.labels.some((l) => l.toLowerCase() === need.label.toLowerCase());
+  const [events, deployed] = await Promise.all([
+    labelled ? gitlab.labelEvents(project, mr.iid) : [],
+    deploymentsOfMergeRequests(gitlab, project, { environment: need.environment, since: mr.mergedAt, iids: [mr.iid] }),
   ]);
-  const searched = deployments.slice(0, DEPLOYMENTS_SEARCHED);
-  const lists = await Promise.all(searched.map((d) => gitlab.deploymentMergeRequests(project, d.id)));
-  const latest = searched
-    .filter((_, i) => lists[i]!.includes(mr.iid))
-    .sort((a, b) => instant(b.finishedAt) - instant(a.finishedAt))[0];
-  const wanted = need.label.toLowerCase();
-  const labelled = mr.labels.some((l) => l.toLowerCase() === wanted);
-  const own = events.filter((e) => e.label.toLowerCase() === wanted).sort((a, b) => instant(a.at) - instant(b.at));
-  const last = own[own.length - 1];
+  const deployment = deployed.get(mr.iid);
   return {
-    environment: need.environment,
-    label: need.label,
-    deployedAt: latest?.finishedAt ?? null,
-    deploymentId: latest?.id ?? null,
-    labelAddedAt: labelled && last?.action === "add" ? last.at : null,
+    ...none,
+    deployedAt: deployment?.finishedAt ?? null,
+    deploymentId: deployment?.deploymentId ?? null,
+    labelAddedAt: labelled ? labelAddedAt(events, need.label) : null,
   };
 }
 

@@ -7,3 +7,21 @@ export function settled<T>(main: Promise<T>, ...alongside: (Promise<unknown> | n
   for (const promise of alongside) promise?.catch(() => undefined);
   return main;
 }
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

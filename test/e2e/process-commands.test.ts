@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import {
   FAKE_TOKEN,
+  fakeDeployment,
+  fakeLabelEvent,
   fakeMergeRequest,
   fakeProject,
   fakeUser,
@@ -88,11 +90,33 @@ beforeAll(async () => {
   mrs.push(
     fakeMergeRequest("acme/web", 900, { state: "opened", updatedAt: "2026-10-27T08:00:00.000Z", title: "still open" }),
   );
+  // A second window, 5–12 Nov, with one MR in each staging state (doc/api/deployments.md: a deployment lists the MRs
+  // it first brought to the environment; doc/api/resource_label_events.md: when a label was added).
+  mrs.push(merged(21, "2026-11-05T12:00:00.000Z")); // deployed, not validated
+  mrs.push(merged(22, "2026-11-05T12:30:00.000Z", ["Validated in Staging"])); // labelled after the deploy
+  mrs.push(merged(23, "2026-11-05T13:00:00.000Z", ["Validated in Staging"])); // labelled before the deploy: stale
+  mrs.push(merged(24, "2026-11-06T09:00:00.000Z")); // merged, not deployed yet
+  const STAGED = "Validated in Staging";
   gitlab = await startFakeGitLab(
     fakeWorld({
       users: [fakeUser(1, "priya", "Priya")],
       projects: [fakeProject("acme/web", { id: 7 })],
       mergeRequests: mrs,
+      deployments: [
+        // The deploy after the October cut-off brought the unlabelled MRs of that window (the labelled ones are not
+        // deployed, so their label histories are never read).
+        fakeDeployment("acme/web", {
+          id: 500,
+          finishedAt: "2026-10-29T11:30:00.000Z",
+          mergeRequests: [1, 2, 4, 5, ...Array.from({ length: 125 }, (_, i) => 101 + 2 * i)],
+        }),
+        fakeDeployment("acme/web", { id: 501, finishedAt: "2026-11-05T14:00:00.000Z", mergeRequests: [21, 22, 23] }),
+        fakeDeployment("acme/web", { id: 502, finishedAt: "2026-11-05T15:00:00.000Z", mergeRequests: [] }),
+      ],
+      labelEvents: [
+        fakeLabelEvent("acme/web", 22, { label: STAGED, createdAt: "2026-11-05T16:00:00.000Z" }),
+        fakeLabelEvent("acme/web", 23, { label: STAGED, createdAt: "2026-11-05T13:30:00.000Z" }),
+      ],
     }),
   );
 });
@@ -109,7 +133,7 @@ const env = (): Record<string, string> => ({
 });
 
 describe("bfd staging", () => {
-  it("lists merged MRs missing the label inside a window that crosses a daylight-saving change, using GitLab-side filters", async () => {
+  it("lists deployed MRs missing the label inside a window that crosses a daylight-saving change, using GitLab-side filters", async () => {
     gitlab.reset();
     const result = await runCli(
       [
@@ -146,11 +170,64 @@ describe("bfd staging", () => {
     expect(out.missing.find((m) => m.reference === "acme/web!2")?.mergedAtLocal).toBe("2026-10-22 12:01 +02:00");
     expect(out.verdict).toBe("fail");
     expect(result.code).toBe(1);
-    const lists = gitlab.requests.filter((r) => r.path.endsWith("/merge_requests"));
-    expect(lists.length).toBe(2); // 128 unlabelled merged MRs after GitLab's filters: two pages of 100
+    const lists = gitlab.requests.filter((r) => /\/projects\/[^/]+\/merge_requests$/.test(r.path));
+    expect(lists.length).toBe(3); // 254 merged MRs updated since the window opened: three pages of 100
     expect(lists[0]!.query).toMatchObject({ state: "merged", target_branch: "main", per_page: "100" });
-    expect(JSON.stringify(lists[0]!.query)).toContain("Validated in Staging");
     expect(lists[0]!.query.updated_after).toBe("2026-10-22T10:00:00.000Z");
+    expect(gitlab.requests.filter((r) => r.path.endsWith("/resource_label_events"))).toEqual([]);
+  });
+
+  it("shows each MR's staging state from the deployments and label history, failing only deployed ones", async () => {
+    gitlab.reset();
+    const window = ["--since", "2026-11-05T00:00", "--until", "2026-11-12T00:00"];
+    const json = await runCli(["staging", "--config", stagingConfig(), ...window, "--format", "json"], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(json.stderr).toBe("");
+    const out = JSON.parse(json.stdout) as {
+      merged: { reference: string; state: string; deployedAtLocal: string | null; labelAddedAtLocal: string | null }[];
+      missing: { reference: string }[];
+      verdict: string;
+    };
+    expect(out.merged.map((r) => [r.reference, r.state])).toEqual([
+      ["acme/web!21", "not-validated"],
+      ["acme/web!22", "validated"],
+      ["acme/web!23", "stale"],
+      ["acme/web!24", "not-deployed"],
+    ]);
+    expect(out.merged[0]).toMatchObject({ deployedAtLocal: "2026-11-05 15:00 +01:00", labelAddedAtLocal: null });
+    expect(out.merged[2]).toMatchObject({ labelAddedAtLocal: "2026-11-05 14:30 +01:00" });
+    expect(out.missing.map((r) => r.reference)).toEqual(["acme/web!21", "acme/web!23"]);
+    // An explicit window is mandatory: the deployed, unvalidated MRs fail it; the one waiting for its deploy does not.
+    expect(out.verdict).toBe("fail");
+    expect(json.code).toBe(1);
+    // Label histories are read only for labelled MRs; deployments once, then each deployment's MR list.
+    const paths = gitlab.requests.map((r) => r.path);
+    expect(paths.filter((p) => p.endsWith("/resource_label_events")).sort()).toEqual([
+      "/api/v4/projects/acme%2Fweb/merge_requests/22/resource_label_events",
+      "/api/v4/projects/acme%2Fweb/merge_requests/23/resource_label_events",
+    ]);
+
+    const pretty = await runCli(["staging", "--config", stagingConfig(), ...window], { cwd: dir, env: env() });
+    expect(pretty.stdout).toContain("✖ acme/web!21  ENG-21 Change 21  (deployed, not validated)");
+    expect(pretty.stdout).toContain("merged 2026-11-05 13:00 +01:00 · deployed 2026-11-05 15:00 +01:00 · no label");
+    expect(pretty.stdout).toContain('→ Validate in staging now; when it passes, add "Validated in Staging".');
+    expect(pretty.stdout).toContain("✖ acme/web!23  ENG-23 Change 23  (stale validation)");
+    expect(pretty.stdout).toContain("○ acme/web!24  ENG-24 Change 24  (waiting for the deploy)");
+    expect(pretty.stdout).toContain("→ Wait for the deploy to staging, then validate.");
+    expect(pretty.stdout).toContain("4 merged · 1 validated · 1 waiting for the deploy · 2 to validate (1 stale)");
+    expect(pretty.code).toBe(1);
+  });
+
+  it("passes a mandatory window whose only unvalidated MR still waits for its deploy", async () => {
+    const result = await runCli(
+      ["staging", "--config", stagingConfig(), "--since", "2026-11-06T00:00", "--until", "2026-11-07T00:00"],
+      { cwd: dir, env: env() },
+    );
+    expect(result.stdout).toContain("(waiting for the deploy)");
+    expect(result.stdout).toContain('No deployed merge request in this window is missing "Validated in Staging".');
+    expect(result.code).toBe(0);
   });
 
   it("says so plainly when nothing is missing, and exits 0", async () => {
@@ -158,7 +235,7 @@ describe("bfd staging", () => {
       ["staging", "--config", stagingConfig(), "--since", "2026-10-26T00:00", "--until", "2026-10-26T23:00"],
       { cwd: dir, env: env() },
     );
-    expect(result.stdout).toContain('No merged merge request in this window is missing "Validated in Staging".');
+    expect(result.stdout).toContain('No deployed merge request in this window is missing "Validated in Staging".');
     expect(result.code).toBe(0);
   });
 

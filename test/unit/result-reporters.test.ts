@@ -57,33 +57,74 @@ describe("audit table", () => {
 });
 
 describe("staging result", () => {
+  const rows: StagingResult["merged"] = [
+    {
+      reference: "acme/web!421",
+      title: "ENG-142 Show sign-in events",
+      author: "priya",
+      mergedAt: "2026-11-20T09:00:00.000Z",
+      mergedAtLocal: "2026-11-20 10:00 +01:00",
+      issue: "ENG-142",
+      url: "https://gitlab.acme.example/acme/web/-/merge_requests/421",
+      state: "not-validated",
+      deployedAt: "2026-11-20T13:02:00.000Z",
+      deployedAtLocal: "2026-11-20 14:02 +01:00",
+      labelAddedAt: null,
+      labelAddedAtLocal: null,
+    },
+    {
+      reference: "acme/web!433",
+      title: "Tidy the_build",
+      author: "omar",
+      mergedAt: "2026-11-21T09:00:00.000Z",
+      mergedAtLocal: "2026-11-21 10:00 +01:00",
+      issue: null,
+      url: "https://gitlab.acme.example/acme/web/-/merge_requests/433",
+      state: "stale",
+      deployedAt: "2026-11-21T13:00:00.000Z",
+      deployedAtLocal: "2026-11-21 14:00 +01:00",
+      labelAddedAt: "2026-11-21T10:00:00.000Z",
+      labelAddedAtLocal: "2026-11-21 11:00 +01:00",
+    },
+    {
+      reference: "acme/web!440",
+      title: "Export the audit log",
+      author: "ada",
+      mergedAt: "2026-11-24T09:00:00.000Z",
+      mergedAtLocal: "2026-11-24 10:00 +01:00",
+      issue: "ENG-150",
+      url: "https://gitlab.acme.example/acme/web/-/merge_requests/440",
+      state: "validated",
+      deployedAt: "2026-11-24T10:00:00.000Z",
+      deployedAtLocal: "2026-11-24 11:00 +01:00",
+      labelAddedAt: "2026-11-24T15:00:00.000Z",
+      labelAddedAtLocal: "2026-11-24 16:00 +01:00",
+    },
+    {
+      reference: "acme/web!441",
+      title: "Late change",
+      author: "ada",
+      mergedAt: "2026-11-25T09:00:00.000Z",
+      mergedAtLocal: "2026-11-25 10:00 +01:00",
+      issue: "ENG-151",
+      url: "https://gitlab.acme.example/acme/web/-/merge_requests/441",
+      state: "not-deployed",
+      deployedAt: null,
+      deployedAtLocal: null,
+      labelAddedAt: null,
+      labelAddedAtLocal: null,
+    },
+  ];
   const result: StagingResult = {
     schemaVersion: 1,
     project: "acme/web",
     deployBranch: "main",
     label: "Validated in Staging",
+    environment: "staging",
     timeZone: "Europe/Berlin",
     window: explicitWindow("2026-11-19T12:00", "2026-11-26T12:00", "Europe/Berlin", "2026-11-27T10:00:00.000Z"),
-    missing: [
-      {
-        reference: "acme/web!421",
-        title: "ENG-142 Show sign-in events",
-        author: "priya",
-        mergedAt: "2026-11-20T09:00:00.000Z",
-        mergedAtLocal: "2026-11-20 10:00 +01:00",
-        issue: "ENG-142",
-        url: "https://gitlab.acme.example/acme/web/-/merge_requests/421",
-      },
-      {
-        reference: "acme/web!433",
-        title: "Tidy the_build",
-        author: "omar",
-        mergedAt: "2026-11-21T09:00:00.000Z",
-        mergedAtLocal: "2026-11-21 10:00 +01:00",
-        issue: null,
-        url: "https://gitlab.acme.example/acme/web/-/merge_requests/433",
-      },
-    ],
+    merged: rows,
+    missing: rows.slice(0, 2),
     verdict: "fail",
   };
 
@@ -96,11 +137,31 @@ describe("staging result", () => {
   });
 
   it("says so when nothing is missing", () => {
-    const none = { ...result, missing: [], verdict: "pass" as const };
+    const none = { ...result, merged: rows.slice(2), missing: [], verdict: "pass" as const };
     expect(renderStagingPretty(none, plain)).toContain(
-      'No merged merge request in this window is missing "Validated in Staging".',
+      'No deployed merge request in this window is missing "Validated in Staging".',
     );
-    expect(renderStagingMarkdown(none, plain)).toContain("Nothing is missing the label.");
+    expect(renderStagingMarkdown(none, plain)).toContain("### Staging validation: 0 to validate in staging");
+  });
+
+  it.each([
+    ["not-validated", "✖ acme/web!421", 'Validate in staging now; when it passes, add "Validated in Staging".'],
+    [
+      "stale",
+      "✖ acme/web!433",
+      'Labelled before the deploy: validate again in staging, then remove and add "Validated in Staging".',
+    ],
+    ["not-deployed", "○ acme/web!441", "Wait for the deploy to staging, then validate."],
+  ])("tells what to do for a %s MR", (_state, line, action) => {
+    const text = renderStagingPretty(result, plain);
+    expect(text).toContain(line);
+    expect(text).toContain(`→ ${action}`);
+  });
+
+  it("says nothing to do for a validated MR", () => {
+    const text = renderStagingPretty({ ...result, merged: [rows[2]!], missing: [] }, plain);
+    expect(text).toContain("✔ acme/web!440");
+    expect(text).not.toContain("    → ");
   });
 });
 

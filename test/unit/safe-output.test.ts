@@ -82,24 +82,32 @@ describe("redaction after escaping, through every format", () => {
   });
 
   it.each(STAGING_FORMATS)("the staging list as %s, redacted, shows none of them", async (format) => {
+    const rows = [
+      {
+        reference: "acme/web!1",
+        title: `Rotate ${LINEAR_KEY} and ${ODD_TOKEN} and ${UNCONFIGURED}`,
+        author: "priya",
+        mergedAt: "2026-11-20T00:00:00.000Z",
+        mergedAtLocal: "2026-11-20 00:00 +00:00",
+        issue: null,
+        url: "https://gitlab.example.com/acme/web/-/merge_requests/1",
+        state: "not-validated" as const,
+        deployedAt: "2026-11-20T01:00:00.000Z",
+        deployedAtLocal: "2026-11-20 01:00 +00:00",
+        labelAddedAt: null,
+        labelAddedAtLocal: null,
+      },
+    ];
     const result = {
       schemaVersion: 1 as const,
       project: "acme/web",
       deployBranch: "main",
       label: "Validated in Staging",
+      environment: "staging",
       timeZone: "UTC",
       window: explicitWindow("2026-11-19", "2026-11-26", "UTC", "2026-11-27T00:00:00Z"),
-      missing: [
-        {
-          reference: "acme/web!1",
-          title: `Rotate ${LINEAR_KEY} and ${ODD_TOKEN} and ${UNCONFIGURED}`,
-          author: "priya",
-          mergedAt: "2026-11-20T00:00:00.000Z",
-          mergedAtLocal: "2026-11-20 00:00 +00:00",
-          issue: null,
-          url: "https://gitlab.example.com/acme/web/-/merge_requests/1",
-        },
-      ],
+      merged: rows,
+      missing: rows,
       verdict: "fail" as const,
     };
     const text = redactor((await loadStagingReporter(format))(result, { colorLevel: 0 }));
@@ -159,6 +167,7 @@ describe("terminal control characters from Linear, GitLab and config", () => {
     const { text } = renderError(new UpstreamError("GitLab", "bad", `GitLab said: ${hostile}`), {
       debug: false,
       color: false,
+      cwd: "/work",
     });
     expect(text).toContain("GitLab said: In Review");
     expect(hasTerminalControls(text)).toBe(false);
