@@ -43,12 +43,23 @@ export function linearFromEnv(setup: SourceSetup): Promise<LinearSource> {
   );
 }
 
+/** Where the GitLab host came from, in the order `gitlabHost` tries them. */
+export type GitLabHostOrigin = "GITLAB_URL" | "CI_SERVER_URL" | "the origin remote" | "the gitlab.com default";
+
 /**
  * The GitLab instance: GITLAB_URL, else CI_SERVER_URL, else the host of the checkout's `origin` remote, else
  * gitlab.com. The remote comes before gitlab.com so a self-hosted team's token is never sent to gitlab.com by default.
  */
 export async function gitlabHost(setup: Pick<SourceSetup, "env" | "cwd">): Promise<string> {
+  return (await gitlabHostAndOrigin(setup)).host;
+}
+
+/** `gitlabHost`, and where it came from (`bfd doctor` says which). */
+export async function gitlabHostAndOrigin(
+  setup: Pick<SourceSetup, "env" | "cwd">,
+): Promise<{ host: string; from: GitLabHostOrigin }> {
   let host = setup.env.GITLAB_URL || setup.env.CI_SERVER_URL;
+  let from: GitLabHostOrigin = setup.env.GITLAB_URL ? "GITLAB_URL" : "CI_SERVER_URL";
   const variable = setup.env.GITLAB_URL
     ? "GITLAB_URL"
     : setup.env.CI_SERVER_URL
@@ -58,13 +69,13 @@ export async function gitlabHost(setup: Pick<SourceSetup, "env" | "cwd">): Promi
     const remote = await originUrl(setup.cwd);
     const { projectFromRemoteUrl } = await import("./gitlab/index.js");
     const fromRemote = remote === null ? null : projectFromRemoteUrl(remote);
-    host =
-      fromRemote === null || /(^|\.)github\.com$/i.test(fromRemote.host)
-        ? "https://gitlab.com"
-        : `https://${fromRemote.host}`;
+    // `fromRemote.host` is an origin with its protocol already (https://gitlab.example.com).
+    const useDefault = fromRemote === null || /(^|\.)github\.com$/i.test(new URL(fromRemote.host).hostname);
+    host = useDefault ? "https://gitlab.com" : fromRemote.host;
+    from = useDefault ? "the gitlab.com default" : "the origin remote";
   }
   checkUrl(variable, host);
-  return host.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
+  return { host: host.replace(/\/+$/, "").replace(/\/api\/v4$/, ""), from };
 }
 
 /**
@@ -99,12 +110,24 @@ export async function resolveProject(
   setup: Pick<SourceSetup, "env" | "cwd">,
   configProject: string | undefined,
 ): Promise<string | null> {
-  if (configProject !== undefined) return configProject;
-  if (setup.env.CI_PROJECT_ID) return setup.env.CI_PROJECT_ID;
+  return (await resolveProjectAndOrigin(setup, configProject))?.project ?? null;
+}
+
+/** Where the GitLab project came from, in the order `resolveProject` tries them. */
+export type ProjectOrigin = "gitlab.project" | "CI_PROJECT_ID" | "the origin remote";
+
+/** `resolveProject`, and where the project came from (`bfd doctor` says which); null when nothing names one. */
+export async function resolveProjectAndOrigin(
+  setup: Pick<SourceSetup, "env" | "cwd">,
+  configProject: string | undefined,
+): Promise<{ project: string; from: ProjectOrigin } | null> {
+  if (configProject !== undefined) return { project: configProject, from: "gitlab.project" };
+  if (setup.env.CI_PROJECT_ID) return { project: setup.env.CI_PROJECT_ID, from: "CI_PROJECT_ID" };
   const remote = await originUrl(setup.cwd);
   if (remote === null) return null;
   const { projectFromRemoteUrl } = await import("./gitlab/index.js");
-  return projectFromRemoteUrl(remote)?.projectPath ?? null;
+  const projectPath = projectFromRemoteUrl(remote)?.projectPath;
+  return projectPath === undefined ? null : { project: projectPath, from: "the origin remote" };
 }
 
 function checkUrl(variable: string, value: string): void {
