@@ -469,8 +469,11 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
       try {
         return toTokenInfo(parse(TokenJson, await api.tokens.show(), "token"));
       } catch (error) {
-        // OAuth and some deploy tokens have no /personal_access_tokens/self: GitLab answers 404 there.
-        if (error instanceof HttpFailure && error.kind === "status" && error.status === 404) return null;
+        // OAuth and some deploy tokens have no /personal_access_tokens/self: GitLab answers 404 there, and newer
+        // releases 400 "This endpoint requires token type to be a personal access token"
+        // (lib/api/personal_access_tokens/self_information.rb).
+        if (error instanceof HttpFailure && error.kind === "status" && (error.status === 404 || error.status === 400))
+          return null;
         throw fail(error, { doing: "reading what the token in GITLAB_TOKEN may do", access: "read" });
       }
     },
