@@ -163,6 +163,7 @@ export interface FakeToken {
   kind: "personal" | "job";
   /** What `GET /personal_access_tokens/self` reports (doc/api/personal_access_tokens.md). */
   name?: string;
+  /** With `enforceScopes`, requests these scopes do not allow are refused as GitLab refuses them. */
   scopes?: string[];
   expiresAt?: string | null;
 }
@@ -183,6 +184,11 @@ export interface FakeGitLabOptions {
   maxDiffFiles?: number;
   /** Write every timestamp with this UTC offset, as self-managed instances may ("+02:00"); default "Z". */
   timeOffset?: string;
+  /**
+   * Refuse what a token's `scopes` do not allow with GitLab's 403 `insufficient_scope` (see `scopesAllow`). Off by
+   * default: tokens are then unscoped, and `scopes` is only what `/personal_access_tokens/self` reports.
+   */
+  enforceScopes?: boolean;
 }
 
 export interface FakeRequest {
@@ -390,6 +396,33 @@ class HttpReply extends Error {
 
 const message = (status: number, text: string): HttpReply => new HttpReply({ status, body: { message: text } });
 
+/**
+ * Whether a token with these scopes may call the route (with `enforceScopes`, for tokens whose `scopes` are given):
+ * `api` may call anything and `read_api` any GET (lib/api/api.rb: `allow_access_with_scope :api`, and `:read_api, if:
+ * request.get? || request.head?`); `read_user` may GET /user (lib/api/users.rb); any scope may read
+ * /personal_access_tokens/self (lib/api/personal_access_tokens/self_information.rb: "any token regardless of `scope`
+ * should be able to view/revoke itself").
+ */
+function scopesAllow(scopes: readonly string[], method: string, route: string): boolean {
+  if (route === "tokenSelf" || scopes.includes("api")) return true;
+  if (method !== "GET") return false;
+  return scopes.includes("read_api") || (route === "user" && scopes.includes("read_user"));
+}
+
+/**
+ * GitLab's reply to a token without the scope a route needs: 403 with the OAuth error body (lib/api/api_guard.rb,
+ * `InsufficientScopeError` → Rack::OAuth2 `Bearer::Forbidden.new(:insufficient_scope, DEFAULT_DESCRIPTION, { scope: })`).
+ */
+const insufficientScope = (): HttpReply =>
+  new HttpReply({
+    status: 403,
+    body: {
+      error: "insufficient_scope",
+      error_description: "The request requires higher privileges than provided by the access token.",
+      scope: "api read_api",
+    },
+  });
+
 export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
   const firstUser = world.users[0]?.id ?? 1;
   const tokens: Record<string, FakeToken> = options.tokens ?? {
@@ -547,6 +580,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       if (method !== "GET" || r.name === "user" || r.name === "tokenSelf") throw message(401, "401 Unauthorized");
       throw message(404, "404 Project Not Found");
     }
+    if (options.enforceScopes === true && token.scopes !== undefined && !scopesAllow(token.scopes, method, r.name))
+      throw insufficientScope();
     const user = world.users.find((u) => u.id === token.userId) ?? fakeUser(token.userId, `user${token.userId}`);
     if (r.name === "user") return { status: 200, body: userJson(user, true) };
     if (r.name === "tokenSelf") return { status: 200, body: tokenJson(token) };
