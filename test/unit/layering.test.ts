@@ -31,10 +31,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   markdown: [],
   report: [],
   // Each result type's renderers import the result's type from where it is computed.
-  reporters: ["report", "work-item", "markdown", "audit", "handoff", "staging", "rules"],
+  reporters: ["report", "work-item", "markdown", "audit", "handoff", "staging", "rules", "doctor"],
   audit: ["engine", "rules", "work-item", "reporters"],
   handoff: ["markdown", "report", "reporters", "work-item"],
   staging: [],
+  // `bfd doctor`'s verdicts, pure: it judges what the adapters and the rule loader read (their types, the token hints).
+  doctor: ["sources", "rules"],
   ci: [],
   "network-options": ["sources"],
   "render-error": ["reporters"],

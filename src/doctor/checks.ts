@@ -1,0 +1,459 @@
+/**
+ * `bfd doctor`'s verdicts, pure: what the command read (config, environment, one wave of requests to Linear and
+ * GitLab) in, one check per line out. No clock, no network, no environment: `facts.now` is when the run started.
+ * Failures arrive as plain data (a BfdError's kind, code, message and hint), already free of tokens.
+ */
+import type { ErrorKind } from "../errors.js";
+import type { RuleSet } from "../rules/load.js";
+import type { GitLabHostOrigin, ProjectOrigin } from "../sources/env.js";
+import type { ProjectSummary, TokenInfo } from "../sources/gitlab/index.js";
+import type { LinearBudget, LinearRateLimitStatus } from "../sources/linear/index.js";
+import { GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS } from "../sources/tokens.js";
+import type { DoctorCheck, DoctorProblem, DoctorResult } from "./result.js";
+
+/** A failed step, as its BfdError said it (`internal`: an error bfd did not expect, i.e. a bug). */
+export interface Failure {
+  kind: ErrorKind | "internal";
+  code: string;
+  message: string;
+  hint?: string | undefined;
+  details?: readonly string[] | undefined;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+/** The team config as the loader saw it; derived from a RuleSet by `configFactsOf`. */
+export interface ConfigFacts {
+  /** bfd.config.yaml as shown to people; null: no team config, built-in rules only. */
+  configPath: string | null;
+  /** false with `extends: none`. */
+  extendsBuiltin: boolean;
+  ruleFiles: string[];
+  /** Rules the config itself defines (`rules:`). */
+  extraRules: number;
+  disabled: string[];
+  /** Rules the config changes, with the fields it changes. */
+  overridden: { id: string; fields: string[] }[];
+  rulesInForce: { ready: number; done: number };
+}
+
+export interface DoctorFacts {
+  /** When the run started, epoch ms: token expiry and budget resets are measured from here. */
+  now: number;
+  config: Outcome<ConfigFacts>;
+  linear: {
+    /** Building the client: LINEAR_API_KEY set, LINEAR_API_URL usable. `apiUrl`: LINEAR_API_URL when set. */
+    client: Outcome<{ apiUrl: string | null }>;
+    /** Who owns the key (BfdViewer); null when there was no client to ask. */
+    viewer: Outcome<{ name: string; email: string | null }> | null;
+    /** What Linear's last reply said of the key's budgets; null when no reply said. */
+    budget: LinearRateLimitStatus | null;
+  };
+  gitlab: {
+    host: Outcome<{ url: string; from: GitLabHostOrigin }>;
+    /** Only CI_JOB_TOKEN is set, not GITLAB_TOKEN. */
+    jobTokenOnly: boolean;
+    /** Building the client: GITLAB_TOKEN set. Null when it is set but the host is not usable. */
+    client: Outcome<null> | null;
+    /** `GET /user`; null when there was no client. */
+    user: Outcome<{ username: string }> | null;
+    /** `GET /personal_access_tokens/self` (null value: not such a token); null when there was no client. */
+    token: Outcome<TokenInfo | null> | null;
+    /** Which project (config, CI_PROJECT_ID, origin); value null: nothing names one. Null when the config did not load. */
+    project: Outcome<{ project: string; from: ProjectOrigin } | null> | null;
+    /** `GET /projects/:id`; null when there was no client or no project. */
+    projectRead: Outcome<ProjectSummary> | null;
+  };
+}
+
+/** Below this share of either Linear budget, doctor warns. */
+export const BUDGET_WARN_SHARE = 0.1;
+/** A GitLab token expiring within this many days is a warning. */
+export const EXPIRY_WARN_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+/** What the config changes, for the config line: from the loaded RuleSet, never from the file's text. */
+export function configFactsOf(ruleSet: RuleSet): ConfigFacts {
+  const { config } = ruleSet;
+  const disabled = [
+    ...config.disable,
+    ...Object.entries(config.override)
+      .filter(([, o]) => o.disabled === true)
+      .map(([id]) => id),
+  ];
+  const overridden = Object.entries(config.override)
+    .filter(([, o]) => o.disabled !== true)
+    .map(([id, o]) => ({ id, fields: Object.keys(o).filter((k) => k !== "disabled") }));
+  return {
+    configPath: ruleSet.configPath,
+    extendsBuiltin: config.extends === "builtin",
+    ruleFiles: [...ruleSet.ruleFiles],
+    extraRules: config.rules.length,
+    disabled: [...new Set(disabled)],
+    overridden,
+    rulesInForce: {
+      ready: ruleSet.rules.filter((r) => r.gate === "ready").length,
+      done: ruleSet.rules.filter((r) => r.gate === "done").length,
+    },
+  };
+}
+
+/** Setup problems are the user's to fix (exit 2); a service that failed is exit 3. A bug counts as setup, like bfd's internal errors. */
+export function problemOf(failure: Failure): DoctorProblem {
+  if (failure.kind !== "upstream") return "setup";
+  return /-(auth|forbidden)$/.test(failure.code) ? "setup" : "service";
+}
+
+function failed(id: DoctorCheck["id"], title: string, failure: Failure, detail = failure.message): DoctorCheck {
+  const fix = [failure.hint, ...(failure.details ?? [])].filter((l): l is string => l !== undefined && l !== "");
+  return {
+    id,
+    status: "fail",
+    title,
+    detail,
+    ...(fix.length === 0 ? {} : { fix: fix.join("\n") }),
+    problem: problemOf(failure),
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+function configCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "Config and rules";
+  if (!facts.config.ok) return failed("config", title, facts.config.failure);
+  const c = facts.config.value;
+  const where = c.configPath ?? "the built-in rules";
+  const empty = (["ready", "done"] as const).filter((gate) => c.rulesInForce[gate] === 0);
+  if (empty.length > 0) {
+    return {
+      id: "config",
+      status: "fail",
+      title,
+      detail: `no rules in force for the ${empty.join(" and ")} gate${empty.length > 1 ? "s" : ""} (${where})`,
+      fix: c.extendsBuiltin
+        ? `Check disable: and override: …disabled in ${where}; at least one rule of each gate must stay on.`
+        : `With extends: none, add rules for each gate to ${where} (or a rule file), or remove extends: none.`,
+      problem: "setup",
+    };
+  }
+  const parts: string[] = [];
+  if (c.configPath === null) parts.push("no bfd.config.yaml: built-in rules only");
+  else parts.push(`${c.configPath} ${c.extendsBuiltin ? "over the built-in rules" : "alone (extends: none)"}`);
+  if (c.ruleFiles.length > 0) parts.push(`rule files: ${c.ruleFiles.join(", ")}`);
+  if (c.extraRules > 0) parts.push(`adds ${plural(c.extraRules, "rule")}`);
+  if (c.disabled.length > 0) parts.push(`disables ${c.disabled.join(", ")}`);
+  if (c.overridden.length > 0) {
+    const each = c.overridden.map((o) => (o.fields.length === 0 ? o.id : `${o.id} (${o.fields.join(", ")})`));
+    parts.push(`overrides ${each.join(", ")}`);
+  }
+  parts.push(`${c.rulesInForce.ready} ready and ${c.rulesInForce.done} done rules in force`);
+  return { id: "config", status: "pass", title, detail: parts.join(" · ") };
+}
+
+function linearKeyCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "LINEAR_API_KEY";
+  const { client, viewer } = facts.linear;
+  if (!client.ok) {
+    const missing = client.failure.code === "linear-key-missing" || client.failure.code === "linear-api-key-missing";
+    return failed(
+      "linear-key",
+      title,
+      client.failure,
+      missing ? "not set: bfd reads issues from Linear with it" : undefined,
+    );
+  }
+  if (viewer === null) return { id: "linear-key", status: "warn", title, detail: "not checked" };
+  if (!viewer.ok) {
+    const rejected = viewer.failure.code === "linear-auth";
+    return failed(
+      "linear-key",
+      title,
+      viewer.failure,
+      rejected ? "Linear rejected the key: it is wrong, revoked, or for another workspace" : undefined,
+    );
+  }
+  const who = viewer.value.email === null ? viewer.value.name : `${viewer.value.name} (${viewer.value.email})`;
+  const at = client.value.apiUrl === null ? "" : ` at ${client.value.apiUrl} (LINEAR_API_URL)`;
+  return { id: "linear-key", status: "pass", title, detail: `logged in to Linear${at} as ${who}` };
+}
+
+function share(budget: LinearBudget): number | null {
+  if (budget.limit === null || budget.remaining === null || budget.limit <= 0) return null;
+  return budget.remaining / budget.limit;
+}
+
+function budgetText(budget: LinearBudget, unit: string): string | null {
+  if (budget.remaining === null) return null;
+  const left = budget.remaining.toLocaleString("en-US");
+  return budget.limit === null ? `${left} ${unit}` : `${left} of ${budget.limit.toLocaleString("en-US")} ${unit}`;
+}
+
+function inMinutes(at: number | null, now: number): string | null {
+  if (at === null) return null;
+  const minutes = Math.max(0, Math.ceil((at - now) / 60_000));
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+function linearBudgetCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "Linear budget";
+  const { client, viewer } = facts.linear;
+  // A rejected key's reply says nothing of the key bfd should have: only a working (or rate-limited) key's budget counts.
+  const budget = viewer !== null && !viewer.ok && problemOf(viewer.failure) === "setup" ? null : facts.linear.budget;
+  if (budget === null) {
+    if (client.ok && viewer?.ok === true) {
+      return { id: "linear-budget", status: "warn", title, detail: "Linear's reply did not state the key's budgets" };
+    }
+    const why = !client.ok
+      ? "needs a usable LINEAR_API_KEY (see above)"
+      : viewer !== null && !viewer.ok && problemOf(viewer.failure) === "service"
+        ? "Linear could not be used (see above)"
+        : "needs a working LINEAR_API_KEY (see above)";
+    return { id: "linear-budget", status: "warn", title, detail: `not checked: ${why}` };
+  }
+  const texts = [budgetText(budget.requests, "requests"), budgetText(budget.complexity, "complexity points")].filter(
+    (t): t is string => t !== null,
+  );
+  const low = (
+    [
+      ["requests", budget.requests],
+      ["complexity points", budget.complexity],
+    ] as const
+  ).filter(([, b]) => {
+    const s = share(b);
+    return s !== null && s < BUDGET_WARN_SHARE;
+  });
+  const resets = [budget.requests.resetsAt, budget.complexity.resetsAt].filter((t): t is number => t !== null);
+  const fullIn = inMinutes(resets.length === 0 ? null : Math.max(...resets), facts.now);
+  const detail = [
+    texts.length === 0 ? "Linear did not say what is left" : `${texts.join(" and ")} left`,
+    ...(fullIn === null ? [] : [`full again in ${fullIn}`]),
+  ].join(" · ");
+  if (low.length === 0) return { id: "linear-budget", status: "pass", title, detail };
+  return {
+    id: "linear-budget",
+    status: "warn",
+    title,
+    detail: `${detail} — under ${BUDGET_WARN_SHARE * 100} % of the ${low.map(([name]) => name).join(" and ")}`,
+    fix: `Each gate run costs one Linear request; wait${fullIn === null ? "" : ` ${fullIn}`}, or give bfd its own API key (Linear's budgets are per key).`,
+  };
+}
+
+/** The first failure of the token's own reads that says GitLab could not be used: shown on the host's line. */
+function gitlabServiceFailure(facts: DoctorFacts): Failure | null {
+  for (const read of [facts.gitlab.user, facts.gitlab.token]) {
+    if (read !== null && !read.ok && problemOf(read.failure) === "service") return read.failure;
+  }
+  return null;
+}
+
+const HOST_FROM: Record<GitLabHostOrigin, string> = {
+  GITLAB_URL: "from GITLAB_URL",
+  CI_SERVER_URL: "from CI_SERVER_URL",
+  "the origin remote": "from the origin remote",
+  "the gitlab.com default": "the default: no GITLAB_URL, CI_SERVER_URL or GitLab origin remote",
+};
+
+function gitlabHostCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "GitLab host";
+  const { host, client } = facts.gitlab;
+  if (!host.ok) return failed("gitlab-host", title, host.failure);
+  const where = `${host.value.url} (${HOST_FROM[host.value.from]})`;
+  const down = gitlabServiceFailure(facts);
+  if (down !== null) return failed("gitlab-host", title, down, `${where}: ${down.message}`);
+  const contacted = client?.ok === true;
+  return { id: "gitlab-host", status: "pass", title, detail: contacted ? where : `${where}; not contacted` };
+}
+
+function expiryOf(token: TokenInfo, now: number): { days: number; text: string } | null {
+  if (token.expiresAt === null) return null;
+  // GitLab tokens expire at 00:00 UTC on their expiry date (doc/user/profile/personal_access_tokens.md).
+  const at = Date.parse(`${token.expiresAt.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(at)) return null;
+  const days = Math.floor((at - now) / DAY_MS);
+  return {
+    days,
+    text: days <= 0 ? `expired on ${token.expiresAt}` : `expires ${token.expiresAt} (in ${plural(days, "day")})`,
+  };
+}
+
+function gitlabTokenCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "GITLAB_TOKEN";
+  const { client, user, token, jobTokenOnly, host } = facts.gitlab;
+  if (client === null) {
+    return {
+      id: "gitlab-token",
+      status: "warn",
+      title,
+      detail: "not checked: the GitLab host is not usable (see above)",
+    };
+  }
+  if (!client.ok) {
+    const missing = client.failure.code === "gitlab-token-missing";
+    const detail = !missing
+      ? undefined
+      : jobTokenOnly
+        ? `not set, and CI_JOB_TOKEN alone is not enough: ${JOB_TOKEN_LIMITS}`
+        : "not set: bfd reads merge requests from GitLab with it";
+    return failed("gitlab-token", title, client.failure, detail);
+  }
+  if (gitlabServiceFailure(facts) !== null) {
+    return { id: "gitlab-token", status: "warn", title, detail: "not checked: GitLab could not be used (see above)" };
+  }
+  const hostUrl = host.ok ? host.value.url : "GitLab";
+  for (const read of [user, token]) {
+    if (read !== null && !read.ok && read.failure.code === "gitlab-auth") {
+      return failed(
+        "gitlab-token",
+        title,
+        read.failure,
+        `${hostUrl} rejected the token (HTTP 401): it is wrong, revoked or expired, or for another GitLab instance`,
+      );
+    }
+  }
+  const info = token?.ok === true ? token.value : null;
+  const username = user?.ok === true ? user.value.username : null;
+  const who = username === null ? "" : ` as ${username}`;
+  if (info === null) {
+    if (user !== null && !user.ok) return failed("gitlab-token", title, user.failure);
+    if (token !== null && !token.ok) return failed("gitlab-token", title, token.failure);
+    return {
+      id: "gitlab-token",
+      status: "warn",
+      title,
+      detail: `logged in to GitLab${who}; its scopes and expiry are unknown: not a personal, project or group access token`,
+      fix: GITLAB_TOKEN_HINT,
+    };
+  }
+  const named = `token "${info.name}"`;
+  if (!info.active) {
+    return {
+      id: "gitlab-token",
+      status: "fail",
+      title,
+      detail: `${named} is revoked or inactive`,
+      fix: GITLAB_TOKEN_HINT,
+      problem: "setup",
+    };
+  }
+  const expiry = expiryOf(info, facts.now);
+  if (expiry !== null && expiry.days <= 0) {
+    return {
+      id: "gitlab-token",
+      status: "fail",
+      title,
+      detail: `${named} ${expiry.text}`,
+      fix: GITLAB_TOKEN_HINT,
+      problem: "setup",
+    };
+  }
+  const scopes = info.scopes.length === 0 ? "no scopes" : `scopes ${info.scopes.join(", ")}`;
+  if (!info.scopes.includes("api") && !info.scopes.includes("read_api")) {
+    return {
+      id: "gitlab-token",
+      status: "fail",
+      title,
+      detail: `${named} lacks the read_api scope (it has ${info.scopes.length === 0 ? "none" : info.scopes.join(", ")}): bfd cannot read merge requests with it`,
+      fix: GITLAB_TOKEN_HINT,
+      problem: "setup",
+    };
+  }
+  if (user !== null && !user.ok) return failed("gitlab-token", title, user.failure);
+  const parts = [
+    `logged in to GitLab${who}`,
+    named,
+    info.scopes.includes("api") ? scopes : `${scopes} (posting notes with --comment needs api)`,
+    expiry === null ? "never expires" : expiry.text,
+  ];
+  if (expiry !== null && expiry.days < EXPIRY_WARN_DAYS) {
+    return {
+      id: "gitlab-token",
+      status: "warn",
+      title,
+      detail: parts.join(" · "),
+      fix: `Rotate or replace the token before ${info.expiresAt}. ${GITLAB_TOKEN_HINT}`,
+    };
+  }
+  return { id: "gitlab-token", status: "pass", title, detail: parts.join(" · ") };
+}
+
+function projectFrom(from: ProjectOrigin, facts: DoctorFacts): string {
+  if (from !== "gitlab.project") return `from ${from}`;
+  const path = facts.config.ok ? facts.config.value.configPath : null;
+  return `from gitlab.project in ${path ?? "bfd.config.yaml"}`;
+}
+
+function gitlabProjectCheck(facts: DoctorFacts): DoctorCheck {
+  const title = "GitLab project";
+  const { project, projectRead, client } = facts.gitlab;
+  if (project === null) {
+    return {
+      id: "gitlab-project",
+      status: "warn",
+      title,
+      detail: "not checked: the config (which may name gitlab.project) did not load (see above)",
+    };
+  }
+  if (!project.ok) return failed("gitlab-project", title, project.failure);
+  if (project.value === null) {
+    return {
+      id: "gitlab-project",
+      status: "fail",
+      title,
+      detail: "none found: no gitlab.project in bfd.config.yaml, no CI_PROJECT_ID, no GitLab origin remote",
+      fix: "Add `gitlab: { project: group/app }` to bfd.config.yaml, or run bfd inside a clone of the project (its origin remote names it).",
+      problem: "setup",
+    };
+  }
+  const where = `${project.value.project} (${projectFrom(project.value.from, facts)})`;
+  if (projectRead === null) {
+    const why =
+      client?.ok !== true
+        ? "needs a usable GITLAB_TOKEN"
+        : gitlabServiceFailure(facts) !== null
+          ? "GitLab could not be used"
+          : "not read";
+    return { id: "gitlab-project", status: "warn", title, detail: `${where}; not read: ${why} (see above)` };
+  }
+  if (!projectRead.ok) {
+    if (projectRead.failure.code === "gitlab-auth") {
+      return {
+        id: "gitlab-project",
+        status: "warn",
+        title,
+        detail: `${where}; not read: GitLab rejected the token (see above)`,
+      };
+    }
+    if (problemOf(projectRead.failure) === "service" && gitlabServiceFailure(facts) !== null) {
+      return {
+        id: "gitlab-project",
+        status: "warn",
+        title,
+        detail: `${where}; not read: GitLab could not be used (see above)`,
+      };
+    }
+    return failed("gitlab-project", title, projectRead.failure, `${where}: ${projectRead.failure.message}`);
+  }
+  const p = projectRead.value;
+  const branch = p.defaultBranch === "" ? "" : ` · default branch ${p.defaultBranch}`;
+  return {
+    id: "gitlab-project",
+    status: "pass",
+    title,
+    detail: `${p.path} (id ${p.id}, ${projectFrom(project.value.from, facts)}) is readable with the token${branch}`,
+  };
+}
+
+/** Every check, in the order a person fixes them: config, Linear, GitLab. Each has a verdict, whatever the others said. */
+export function assembleDoctor(facts: DoctorFacts): DoctorResult {
+  return {
+    checks: [
+      configCheck(facts),
+      linearKeyCheck(facts),
+      linearBudgetCheck(facts),
+      gitlabHostCheck(facts),
+      gitlabTokenCheck(facts),
+      gitlabProjectCheck(facts),
+    ],
+  };
+}
