@@ -1,9 +1,10 @@
-import { auditIssues } from "../audit/audit.js";
+import { auditIssues, type AuditResult } from "../audit/audit.js";
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { redactDeep } from "../redact.js";
 import { loadAuditReporter, type AuditFormat } from "../reporters/audit/index.js";
 import { linearFromEnv } from "../sources/env.js";
+import type { Issue } from "../work-item/schema.js";
 import { startProgress, type CommandContext } from "./context.js";
 import { sourceSetup } from "./sources.js";
 import { loadLocalRules } from "./load-rules.js";
@@ -19,14 +20,24 @@ export interface AuditOptions {
   output: string | undefined;
 }
 
-/** `bfd audit`: the ready gate over a filtered set of Linear issues, fetched page by page (never one request per issue). */
-export async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<ExitCode> {
-  const { rules, config } = loadLocalRules(ctx);
-  const team = options.team ?? config.linear?.team;
+/** Which issues an audit reads: the team (--team, else linear.team) and --limit checked, the filter as reported. */
+export interface AuditScope {
+  teamKey: string;
+  limit: number;
+  filter: AuditResult["filter"];
+}
+
+/** The team and --limit as `bfd audit` and `bfd board` take them; `command` names the one that asks. */
+export function auditScope(
+  command: string,
+  options: Pick<AuditOptions, "team" | "state" | "project" | "label" | "limit">,
+  configTeam: string | undefined,
+): AuditScope {
+  const team = options.team ?? configTeam;
   if (team === undefined || !/^[A-Za-z][A-Za-z0-9]{0,9}$/.test(team)) {
     throw usageError(
       "bad-team",
-      team === undefined ? "bfd audit needs a team: --team ENG" : `--team ${team}: not a Linear team key`,
+      team === undefined ? `${command} needs a team: --team ENG` : `--team ${team}: not a Linear team key`,
       "Pass the team key shown in issue keys (ENG for ENG-123), or set linear.team in bfd.config.yaml.",
     );
   }
@@ -34,28 +45,47 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     throw usageError("bad-limit", `--limit ${options.limit}: use a whole number from 1 to 1000`);
   }
   const limit = Number(options.limit);
-  const reading = startProgress(ctx, options.format === "json" ? null : "bfd audit");
-  const linear = await linearFromEnv(sourceSetup(reading.ctx));
+  return {
+    teamKey: team,
+    limit,
+    filter: {
+      team: team.toUpperCase(),
+      state: options.state ?? null,
+      project: options.project ?? null,
+      label: options.label ?? null,
+      limit,
+    },
+  };
+}
+
+/** The issues of the scope, from Linear's issues(filter:) page by page (never one request per issue). */
+export async function listAuditIssues(ctx: CommandContext, scope: AuditScope): Promise<Issue[]> {
+  const linear = await linearFromEnv(sourceSetup(ctx));
+  const { state, project, label } = scope.filter;
   const listed = await linear.listIssues(
     {
-      teamKey: team,
-      ...(options.state === undefined ? {} : { stateName: options.state }),
-      ...(options.project === undefined ? {} : { projectName: options.project }),
-      ...(options.label === undefined ? {} : { label: options.label }),
+      teamKey: scope.teamKey,
+      ...(state === null ? {} : { stateName: state }),
+      ...(project === null ? {} : { projectName: project }),
+      ...(label === null ? {} : { label }),
     },
-    limit,
+    scope.limit,
   );
+  return listed.issues;
+}
+
+/** `bfd audit`: the ready gate over a filtered set of Linear issues, fetched page by page (never one request per issue). */
+export async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<ExitCode> {
+  const { rules, config } = loadLocalRules(ctx);
+  const scope = auditScope("bfd audit", options, config.linear?.team);
+  const reading = startProgress(ctx, options.format === "json" ? null : "bfd audit");
+  const issues = await listAuditIssues(reading.ctx, scope);
   reading.stop();
-  const result = auditIssues(rules, listed.issues, ctx.now().toISOString(), {
-    team: team.toUpperCase(),
-    state: options.state ?? null,
-    project: options.project ?? null,
-    label: options.label ?? null,
-    limit,
-  });
+  const result = auditIssues(rules, issues, ctx.now().toISOString(), scope.filter);
   const render = await loadAuditReporter(options.format);
   // Redacted before rendering too: the table cuts titles to a column, which could leave half a token behind.
   writeOutput(ctx, render(redactDeep(result, ctx.redact), renderOptionsFor(ctx, options.output)), options.output);
-  if (listed.issues.length >= limit) ctx.stderr(`bfd audit: stopped at --limit ${limit}; there may be more issues\n`);
+  if (issues.length >= scope.limit)
+    ctx.stderr(`bfd audit: stopped at --limit ${scope.limit}; there may be more issues\n`);
   return result.summary.notReady > 0 ? ExitCode.gateFailed : ExitCode.ok;
 }

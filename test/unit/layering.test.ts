@@ -12,6 +12,8 @@ const SRC = join(ROOT, "src");
 
 /** Who may import whom. Leaf utilities (errors, exit-codes, redact, time) may be imported by anyone. */
 const ALLOWED: Record<string, readonly string[]> = {
+  // The process entry: builds the outside world from `process` and sets the exit code.
+  bin: ["cli"],
   // The composition root: it also decides the terminal's habits (colour, links, width, progress) for the reporters.
   cli: ["program", "commands", "render-error", "redact", "exit-codes", "network-options", "reporters"],
   program: ["commands", "reporters", "errors", "exit-codes"],
@@ -19,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Compositions the CLI commands and \`bfd serve\` share (the Done gate of one MR, rules from a branch).
   app: ["rules", "sources", "engine", "work-item", "report"],
   // `bfd serve`: webhooks in, the same gates as the CLI, verdicts out; never a command.
-  serve: ["app", "rules", "sources", "engine", "reporters", "work-item", "report", "ci"],
+  serve: ["app", "rules", "sources", "engine", "reporters", "work-item", "report", "ci", "board"],
   // Evidence: talks to Linear, GitLab, git and files; knows the WorkItem, never a check, a rule or a command.
   sources: ["work-item"],
   // The pure engine: rules × WorkItem → Report.
@@ -31,12 +33,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   markdown: [],
   report: [],
   // Each result type's renderers import the result's type from where it is computed.
-  reporters: ["report", "work-item", "markdown", "audit", "handoff", "staging", "rules", "doctor"],
+  reporters: ["report", "work-item", "markdown", "audit", "handoff", "staging", "rules", "doctor", "board"],
   audit: ["engine", "rules", "work-item", "reporters"],
   handoff: ["markdown", "report", "reporters", "work-item"],
-  staging: [],
+  // The staging result names the states that src/work-item/staging-state.ts defines.
+  staging: ["work-item"],
   // `bfd doctor`'s verdicts, pure: it judges what the adapters and the rule loader read (their types, the token hints).
   doctor: ["sources", "rules"],
+  // The delivery board's data, assembled purely from what the gates computed (Ready reports, staging, Done reports).
+  board: ["engine", "rules", "work-item", "report", "staging"],
   ci: [],
   "network-options": ["sources"],
   "render-error": ["reporters"],

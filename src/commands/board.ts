@@ -1,0 +1,192 @@
+import { mergeRequestGate } from "../app/merge-request-gate.js";
+import { branchRules, requireRules } from "../app/rules.js";
+import {
+  assembleBoard,
+  backlogSection,
+  capMergeRequests,
+  describeCalendar,
+  judgeIssues,
+  releaseSection,
+  reviewSection,
+  type JudgedMergeRequest,
+  type ReviewSection,
+} from "../board/board.js";
+import { isBfdError, usageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { redactDeep } from "../redact.js";
+import { loadBoardReporter } from "../reporters/board/index.js";
+import { builtinRuleFiles } from "../rules/files.js";
+import { loadRuleSetThrough, type RuleSet } from "../rules/load.js";
+import type { Config } from "../rules/schema.js";
+import { gitlabFromEnv, linearFromEnv, resolveProject } from "../sources/env.js";
+import type { ReleaseCalendar } from "../staging/window.js";
+import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
+import { auditScope, listAuditIssues } from "./audit.js";
+import { startProgress, type CommandContext } from "./context.js";
+import { loadLocalRules } from "./load-rules.js";
+import { isStdout, rulesInForce, writeOutput } from "./output.js";
+import { sourceSetup } from "./sources.js";
+import { collectStaging } from "./staging.js";
+
+export interface BoardOptions {
+  team: string | undefined;
+  state: string | undefined;
+  project: string | undefined;
+  label: string | undefined;
+  limit: string;
+  output: string | undefined;
+}
+
+/** Where the page goes without -o. */
+export const DEFAULT_BOARD_FILE = "bfd-board.html";
+/** Open MRs judged at most (the most recently updated); the rest are counted ("and N more"). */
+export const REVIEW_CAP = 50;
+/** Done gates run at once. */
+const REVIEW_CONCURRENCY = 4;
+
+/** The release calendar of bfd.config.yaml, with `bfd staging`'s defaults. */
+export function releaseCalendar(config: Config): ReleaseCalendar {
+  return {
+    timeZone: config.staging?.timeZone ?? "UTC",
+    cutoff: config.staging?.cutoff ?? { weekday: "thursday", time: "12:00" },
+    release: config.staging?.release ?? { weekday: "tuesday", time: "10:00" },
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at once, keeping the order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * In review: the open MRs of the project, each judged by the Done gate as `bfd ci` and `bfd serve` judge it (the
+ * rules on its target branch, read once per branch). An MR that cannot be judged is a row saying why, never a pass.
+ */
+async function collectReview(ctx: CommandContext, ruleSet: RuleSet, now: string): Promise<ReviewSection> {
+  const setup = sourceSetup(ctx);
+  const [gitlab, linear] = await Promise.all([gitlabFromEnv(setup), linearFromEnv(setup)]);
+  const project = await resolveProject(setup, ruleSet.config.gitlab?.project);
+  if (project === null) {
+    throw usageError(
+      "no-project",
+      "cannot tell which GitLab project to look in",
+      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
+    );
+  }
+  const open = await gitlab.listOpenMergeRequests(project);
+  const builtinFiles = builtinRuleFiles(ctx.cwd, ctx.builtinDir);
+  const rulesOf = new Map<string, Promise<RuleSet>>();
+  const judged = await mapLimit(
+    capMergeRequests(open, REVIEW_CAP),
+    REVIEW_CONCURRENCY,
+    async (summary): Promise<JudgedMergeRequest> => {
+      const base = {
+        reference: `${summary.projectPath || project}!${summary.iid}`,
+        title: summary.title,
+        url: summary.url,
+        author: null,
+        draft: false,
+        targetBranch: "",
+        updatedAt: summary.updatedAt,
+      };
+      try {
+        const { mergeRequest: mr } = await gitlab.readMergeRequest(project, summary.iid);
+        let rules = rulesOf.get(mr.targetBranch);
+        if (rules === undefined) {
+          rules = loadRuleSetThrough(branchRules(gitlab, project, mr.targetBranch, builtinFiles));
+          rules.catch(() => undefined);
+          rulesOf.set(mr.targetBranch, rules);
+        }
+        const { report } = await mergeRequestGate({
+          sources: { linear, gitlab },
+          project,
+          iid: summary.iid,
+          targetBranch: mr.targetBranch,
+          earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
+          sourceBranch: mr.sourceBranch,
+          rules: await rules,
+          builtinFiles,
+          now,
+        });
+        return {
+          mergeRequest: {
+            ...base,
+            title: mr.title,
+            author: mr.author,
+            draft: mr.draft,
+            targetBranch: mr.targetBranch,
+          },
+          outcome: { report },
+          judgedAt: now,
+        };
+      } catch (error) {
+        if (!isBfdError(error)) throw error;
+        return { mergeRequest: base, outcome: { problem: error.message }, judgedAt: now };
+      }
+    },
+  );
+  return reviewSection({
+    projects: [project],
+    judged,
+    total: open.length,
+    rules: "the rules on each merge request's target branch, as bfd ci judges it",
+  });
+}
+
+/**
+ * `bfd board`: one HTML page for weekly planning, from one run of the audit, staging and open-MR queries (run side
+ * by side). Writes bfd-board.html unless -o says where (-o - prints it); exit 0 once written: a board is a view,
+ * not a gate.
+ */
+export async function runBoard(ctx: CommandContext, options: BoardOptions): Promise<ExitCode> {
+  const ruleSet = loadLocalRules(ctx);
+  requireRules(ruleSet, "ready");
+  const scope = auditScope("bfd board", options, ruleSet.config.linear?.team);
+  const calendar = releaseCalendar(ruleSet.config);
+  const output = options.output ?? DEFAULT_BOARD_FILE;
+  const now = ctx.now().toISOString();
+  const reading = startProgress(ctx, "bfd board");
+  const [issues, staging, review] = await Promise.all([
+    listAuditIssues(reading.ctx, scope),
+    collectStaging(reading.ctx, {}),
+    collectReview(reading.ctx, ruleSet, now),
+  ]);
+  reading.stop();
+  const backlog = backlogSection(
+    ruleSet.rules,
+    judgeIssues(ruleSet.rules, issues, now),
+    scope.filter,
+    issues.length >= scope.limit,
+  );
+  const knownIssueUrls = [
+    ...backlog.issues.map((i) => i.url),
+    ...review.rows.flatMap((r) => (r.issue === null ? [] : [r.issue.url])),
+  ];
+  const board = assembleBoard({
+    origin: "bfd board",
+    now,
+    config: {
+      configPath: rulesInForce(ctx, ruleSet).config,
+      team: scope.filter.team,
+      calendar: describeCalendar(calendar),
+    },
+    backlog,
+    release: releaseSection({ calendar, now, staging, knownIssueUrls }),
+    review,
+  });
+  const render = await loadBoardReporter("html");
+  const page = render(redactDeep(board, ctx.redact), {});
+  writeOutput(ctx, page, output);
+  if (!isStdout(output))
+    ctx.stderr(`bfd board: wrote ${output} (${Math.ceil(Buffer.byteLength(page) / 1024)} KB); open it in a browser\n`);
+  return ExitCode.ok;
+}
