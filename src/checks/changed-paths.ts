@@ -39,7 +39,7 @@ export const changedPaths = defineCheck({
     let triggers: string[] = [];
     if (o.ifChanged !== undefined) {
       triggers = changedMatching(changes, o.ifChanged, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
-      if (triggers.length === 0) return skip(`Not needed: no changed file matches ${o.ifChanged.join(", ")}`);
+      if (triggers.length === 0) return skip(`Not needed: no changed file matches ${listForMessage(o.ifChanged, 6)}`);
     }
     const data = { what: o.what, triggers: triggers.join(", ") };
     // The file must exist after the change: deleting CHANGELOG.md, or renaming it away, updates no release notes.

@@ -8,6 +8,7 @@ import { jsonText } from "../reporters/json.js";
 import { renderRuleExplanation } from "../reporters/rule-docs/explain.js";
 import { loadRuleDocReporter, type RuleDocFormat } from "../reporters/rule-docs/index.js";
 import type { CheckKindDoc, OptionDoc, RuleDocs } from "../reporters/rule-docs/types.js";
+import { readProcessCoverage } from "../rules/process-coverage.js";
 import { configJsonSchema, ruleFileJsonSchema, type LoadedRule } from "../rules/schema.js";
 import { snapshotJsonSchema } from "../sources/snapshot.js";
 import { workItemPaths } from "../work-item/paths.js";
@@ -90,11 +91,12 @@ function kindDoc(kind: CheckKind): CheckKindDoc {
 }
 
 /** The rule reference's content: the rules in force, every check kind's options, the WorkItem paths. */
-export function ruleDocs(rules: readonly LoadedRule[]): RuleDocs {
+export function ruleDocs(rules: readonly LoadedRule[], builtinDir: string): RuleDocs {
   return {
     rules,
     kinds: () => (Object.values(CHECK_KINDS) as unknown as CheckKind[]).map(kindDoc),
     workItemPaths,
+    processCoverage: () => readProcessCoverage(builtinDir),
   };
 }
 
@@ -105,7 +107,7 @@ export async function rulesList(
 ): Promise<ExitCode> {
   const set = loadLocalRules(ctx);
   const render = await loadRuleDocReporter(format);
-  writeOutput(ctx, render(ruleDocs(set.rules), renderOptionsFor(ctx, output)), output);
+  writeOutput(ctx, render(ruleDocs(set.rules, ctx.builtinDir), renderOptionsFor(ctx, output)), output);
   return ExitCode.ok;
 }
 

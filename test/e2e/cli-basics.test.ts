@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { BIN, ROOT, runCli, runCliInProcess, tempDir } from "../helpers/cli.js";
 
 const dir = tempDir();
 const write = (name: string, text: string): string => {
@@ -31,7 +31,7 @@ describe("snapshot files that cannot be used", () => {
     ["a wrong field type", write("type.json", example.replace('"iid": 418', '"iid": "418"')), "mergeRequest.iid"],
     ["an unknown field", write("extra.json", example.replace('"branch":', '"brnach": "x", "branch":')), "brnach"],
   ])("%s is an input error (exit 2) naming the file", async (_name, file, message) => {
-    const result = await runCli(["done", "--snapshot", file]);
+    const result = await runCliInProcess(["done", "--snapshot", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("hint:");
@@ -43,8 +43,8 @@ describe("snapshot files that cannot be used", () => {
     const { files, ...mergeRequest } = current.mergeRequest;
     const v1 = { ...current, schemaVersion: 1, mergeRequest: { ...mergeRequest, flagRecords: files } };
     const [old, now] = await Promise.all([
-      runCli(["done", "--snapshot", write("v1.json", JSON.stringify(v1)), "--format", "json"]),
-      runCli(["done", "--snapshot", join(ROOT, "examples/done-pass.json"), "--format", "json"]),
+      runCliInProcess(["done", "--snapshot", write("v1.json", JSON.stringify(v1)), "--format", "json"]),
+      runCliInProcess(["done", "--snapshot", join(ROOT, "examples/done-pass.json"), "--format", "json"]),
     ]);
     expect(old.code).toBe(0);
     expect(JSON.parse(old.stdout)).toEqual(JSON.parse(now.stdout));
@@ -76,14 +76,22 @@ describe("the command line", () => {
     [["ready", "--bogus"], "unknown option '--bogus'"],
     [["rules", "explain", "no-such-thing"], 'no rule or check kind named "no-such-thing"'],
   ])("rejects %j as a usage error (exit 2)", async (args, message) => {
-    const result = await runCli(args);
+    const result = await runCliInProcess(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });
 
   it("writes the report to --output and says where", async () => {
     const out = join(dir, "nested", "report.json");
-    const result = await runCli(["done", "--snapshot", "examples/done-fail.json", "--format", "json", "--output", out]);
+    const result = await runCliInProcess([
+      "done",
+      "--snapshot",
+      "examples/done-fail.json",
+      "--format",
+      "json",
+      "--output",
+      out,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`report written to ${out}`);
@@ -91,20 +99,20 @@ describe("the command line", () => {
   });
 
   it("uses colour only when asked (FORCE_COLOR) and never with --no-color", async () => {
-    const forced = await runCli(["ready", "--snapshot", "examples/ready-pass.json"], {
+    const forced = await runCliInProcess(["ready", "--snapshot", "examples/ready-pass.json"], {
       env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
     });
     expect(forced.stdout).toContain("\u001b[");
-    const plain = await runCli(["ready", "--snapshot", "examples/ready-pass.json", "--no-color"], {
+    const plain = await runCliInProcess(["ready", "--snapshot", "examples/ready-pass.json", "--no-color"], {
       env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
     });
     expect(plain.stdout).not.toContain("\u001b[");
   });
 
   it("prints the checklist with a summary line and what to do next", async () => {
-    const result = await runCli(["done", "--snapshot", "examples/done-fail.json"]);
+    const result = await runCliInProcess(["done", "--snapshot", "examples/done-fail.json"]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("7 failed · 2 passed · 1 waived · 1 skipped");
+    expect(result.stdout).toContain("7 failed · 2 passed · 1 waived · 3 skipped");
     expect(result.stdout).toContain("Not done yet: fix the 7 blocking items above, then run `bfd done ENG-142` again.");
   });
 
@@ -113,7 +121,7 @@ describe("the command line", () => {
       '"title": "Show sign-in events in the admin audit log"',
       '"title": "Show \\u001b[2J\\u001b]0;pwned\\u0007events"',
     );
-    const result = await runCli(["done", "--snapshot", write("evil.json", evil)]);
+    const result = await runCliInProcess(["done", "--snapshot", write("evil.json", evil)]);
     expect(result.stdout).toContain("ENG-142 Show events");
     expect(result.stdout).not.toContain("\u001b");
   });
@@ -123,7 +131,7 @@ describe("committed generated files", () => {
   it.each(["rules", "config", "report", "snapshot"])(
     "schemas/%s.schema.json matches `bfd rules schema`",
     async (what) => {
-      const result = await runCli(["rules", "schema", "--for", what]);
+      const result = await runCliInProcess(["rules", "schema", "--for", what]);
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual(
         JSON.parse(readFileSync(join(ROOT, `schemas/${what}.schema.json`), "utf8")),
@@ -132,7 +140,7 @@ describe("committed generated files", () => {
   );
 
   it("docs/rules.md matches `bfd rules list --format markdown` (run `npm run generate`)", async () => {
-    const result = await runCli(["rules", "list", "--format", "markdown"]);
+    const result = await runCliInProcess(["rules", "list", "--format", "markdown"]);
     expect(result.stdout).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
   });
 });
@@ -191,7 +199,7 @@ describe("-o - is stdout", () => {
     [["rules", "list", "-o", "-"], "unit-of-work"],
     [["rules", "schema", "--for", "report", "-o", "-"], '"$schema"'],
   ])("for %j", async (args, text) => {
-    const result = await runCli(args);
+    const result = await runCliInProcess(args);
     expect(result.stdout).toContain(text);
     expect(result.stderr).not.toContain("written to");
     expect(existsSync(join(ROOT, "-"))).toBe(false);
@@ -251,7 +259,13 @@ describe("text from Linear on stderr", () => {
   it("prints the handoff warning without the escape sequences a state name carried", async () => {
     const hostile = "In \u001b]8;;https://evil.example/\u0007Progress\u001b]8;;\u0007\u001b[2J";
     const evil = example.replace('"name": "In Review"', `"name": ${JSON.stringify(hostile)}`);
-    const result = await runCli(["handoff", "--snapshot", write("hostile-state.json", evil), "--state", "blocked"]);
+    const result = await runCliInProcess([
+      "handoff",
+      "--snapshot",
+      write("hostile-state.json", evil),
+      "--state",
+      "blocked",
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('is "In Progress" in Linear');
     expect(result.stderr).not.toContain("\u001b");
@@ -262,10 +276,12 @@ describe("text from Linear on stderr", () => {
 describe("the rules in force", () => {
   it("are named in the gate's header, and on stderr with --debug", async () => {
     write("bfd.config.yaml", "disable: [validation-explained]\n");
-    const result = await runCli(["--debug", "done", "--snapshot", join(ROOT, "examples/done-fail.json")], { cwd: dir });
+    const result = await runCliInProcess(["--debug", "done", "--snapshot", join(ROOT, "examples/done-fail.json")], {
+      cwd: dir,
+    });
     expect(result.stdout).toContain("\n  rules: bfd.config.yaml + built-in\n");
     expect(result.stderr).toContain("debug: rules: bfd.config.yaml + built-in");
-    const builtin = await runCli(["done", "--snapshot", "examples/done-fail.json"]);
+    const builtin = await runCliInProcess(["done", "--snapshot", "examples/done-fail.json"]);
     expect(builtin.stdout).toContain("\n  rules: built-in\n");
   });
 });

@@ -5,7 +5,9 @@ import {
   FAKE_JOB_TOKEN,
   FAKE_TOKEN,
   fakeChangedFiles,
+  fakeDeployment,
   fakeDiff,
+  fakeLabelEvent,
   fakeMergeRequest,
   fakePipeline,
   startFakeGitLab,
@@ -37,6 +39,8 @@ const DONE_RULES = [
   "staging-validated",
   "handoff-state-explicit",
   "active-issue-matches",
+  "ops-docs-updated",
+  "design-decisions-checked",
 ];
 const CHANGED_FILES_RULES = ["release-notes-updated", "user-docs-updated", "feature-flag-documented"];
 
@@ -70,6 +74,13 @@ const CASES: DeliveryCase[] = [
   },
   { n: 311, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z", labels: ["Validated in Staging"] } },
   { n: 312, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z" } },
+  // Labelled before the deploy that brought it: the validation ran on something staging did not have yet.
+  { n: 324, mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z", labels: ["Validated in Staging"] } },
+  // Merged, not deployed yet.
+  { n: 325, mr: { state: "merged", mergedAt: "2026-01-07T10:00:00.000Z" } },
+  // Operations changed (the deploy chart), no runbook: ops docs missing. A migration with no design link: a warning.
+  { n: 326, mr: { diffs: [...doneDiffs(326), fakeDiff("deploy/helm/values.yaml")] } },
+  { n: 327, mr: { diffs: [...doneDiffs(327), fakeDiff("db/migrate/20260105_add_sign_ins.rb")] } },
   { n: 313, issue: { stateName: "In Progress", stateType: "started" } },
   { n: 314, mr: { sourceBranch: "ada/eng-399-other-work" } },
   { n: 315, attach: false },
@@ -90,7 +101,18 @@ const CASES: DeliveryCase[] = [
   },
 ];
 
+const STAGED = "Validated in Staging";
 const worlds = deliveryWorlds(CASES, {
+  // Staging deployments (doc/api/deployments.md): each lists the MRs it first brought to the environment.
+  deployments: [
+    fakeDeployment(PROJECT_PATH, { id: 7001, finishedAt: "2026-01-05T14:02:00.000Z", mergeRequests: [311, 312, 324] }),
+    fakeDeployment(PROJECT_PATH, { id: 7002, finishedAt: "2026-01-06T15:00:00.000Z", mergeRequests: [322] }),
+  ],
+  labelEvents: [
+    fakeLabelEvent(PROJECT_PATH, 311, { label: STAGED, createdAt: "2026-01-05T16:00:00.000Z" }),
+    fakeLabelEvent(PROJECT_PATH, 322, { label: STAGED, createdAt: "2026-01-06T17:00:00.000Z" }),
+    fakeLabelEvent(PROJECT_PATH, 324, { label: STAGED, createdAt: "2026-01-05T11:00:00.000Z" }),
+  ],
   mergeRequests: [
     fakeMergeRequest(PROJECT_PATH, 1317, {
       title: "ENG-317: the other half",
@@ -196,8 +218,11 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     expect(statuses(run)).toEqual({
       ...Object.fromEntries(DONE_RULES.map((r) => [r, "pass"])),
       "staging-validated": "skipped",
+      // Nothing operational or architectural changed in ENG-300's merge request.
+      "ops-docs-updated": "skipped",
+      "design-decisions-checked": "skipped",
     });
-    expect(resultOf(run, "staging-validated").message).toContain('mergeRequest.state is "merged"');
+    expect(resultOf(run, "staging-validated").message).toContain("Not merged yet");
     expect(run.code).toBe(0);
   });
 
@@ -212,7 +237,9 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     ["release-notes-updated", "ENG-306", "No change to release notes"],
     ["user-docs-updated", "ENG-308", "although src/ui/AuditLog.tsx changed"],
     ["feature-flag-documented", "ENG-310", `${flagPathOf(310)} lacks retirement`],
-    ["staging-validated", "ENG-312", 'missing label "Validated in Staging"'],
+    ["staging-validated", "ENG-312", "Deployed to staging 2026-01-05 14:02 UTC; validate now"],
+    ["staging-validated", "ENG-324", "Stale validation: labelled 2026-01-05 11:00 UTC, before the deploy to staging"],
+    ["ops-docs-updated", "ENG-326", "No change to operational docs", []],
     ["handoff-state-explicit", "ENG-313", 'Issue is in "In Progress"'],
     [
       "active-issue-matches",
@@ -229,9 +256,29 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     expect(run.code).toBe(1);
   });
 
-  it("passes staging-validated once the merged MR carries the label", async () => {
+  it("warns, without failing the gate, when a migration changes and the MR links no ADR or design", async () => {
+    const run = await done(["ENG-327"]);
+    expect(resultOf(run, "design-decisions-checked")).toMatchObject({ status: "fail", severity: "warning" });
+    expect(resultOf(run, "design-decisions-checked").message).toContain(
+      "db/migrate/20260105_add_sign_ins.rb changed, and the MR neither links an ADR or design nor changes one",
+    );
+    expect(failing(run)).toEqual(["design-decisions-checked"]);
+    expect(run.report?.verdict).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("passes staging-validated once the label was added after the deploy that brought the MR", async () => {
     const run = await done(["ENG-311"]);
     expect(resultOf(run, "staging-validated").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("skips staging-validated while a merged MR waits for its deploy to staging", async () => {
+    const run = await done(["ENG-325"]);
+    expect(resultOf(run, "staging-validated")).toMatchObject({
+      status: "skipped",
+      message: "Merged, waiting for the deploy to staging",
+    });
     expect(run.code).toBe(0);
   });
 

@@ -10,7 +10,9 @@ import {
   fakeProject,
   fakeUser,
   fakeWorld,
+  type FakeDeployment,
   type FakeDiff,
+  type FakeLabelEvent,
   type FakeMergeRequest,
   type FakeNote,
   type GitLabWorld,
@@ -86,6 +88,8 @@ export function deliveryWorlds(
     files?: Record<string, Record<string, string>>;
     notes?: FakeNote[];
     mergeRequests?: FakeMergeRequest[];
+    deployments?: FakeDeployment[];
+    labelEvents?: FakeLabelEvent[];
   } = {},
 ): DeliveryWorlds {
   const mergeRequests = cases.map(mergeRequestOf).filter((mr): mr is FakeMergeRequest => mr !== null);
@@ -100,6 +104,8 @@ export function deliveryWorlds(
     projects: [fakeProject(PROJECT_PATH, { id: PROJECT_ID, defaultBranch: "main", files })],
     mergeRequests: [...mergeRequests, ...(extra.mergeRequests ?? [])],
     notes: extra.notes ?? [],
+    deployments: extra.deployments ?? [],
+    labelEvents: extra.labelEvents ?? [],
   });
   const linear = (gitlabUrl: string): LinearWorld => {
     const world = emptyWorld();

@@ -71,7 +71,7 @@ describe("JUnit report", () => {
       /^waived: Ships dark/,
     );
     expect(cases.find((c) => c["@name"].startsWith("staging-validated"))?.skipped?.["@message"]).toContain(
-      "Only applies when",
+      "Not merged yet",
     );
   });
 

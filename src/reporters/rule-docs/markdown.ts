@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import type { ProcessCoverage } from "../../rules/process-coverage.js";
 import type { LoadedRule } from "../../rules/schema.js";
 import type { Reporter } from "../types.js";
 import type { RuleDocs } from "./types.js";
@@ -12,12 +13,44 @@ function table(headers: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/** Each sentence of docs/process.md with the rules (linked where in force) and commands that carry it out. */
+function processSection(rules: readonly LoadedRule[], coverage: ProcessCoverage): string[] {
+  const ruleLinks = (id: string): string => {
+    const gates = rules.filter((r) => r.id === id).map((r) => r.gate);
+    return gates.length === 0 ? `\`${id}\` (not in force)` : gates.map((g) => `[\`${id}\`](#${g}-${id})`).join(" / ");
+  };
+  const out = [
+    "## The process, sentence by sentence",
+    "",
+    "Every sentence of the delivery process ([process.md](process.md)) and what in bfd enforces it. Where a rule",
+    "can check only part of a sentence, the note says what is left to people.",
+    "",
+  ];
+  for (const { section, sentences } of coverage.sections) {
+    out.push(`### ${section}`, "");
+    out.push(
+      table(
+        ["process", "enforced by"],
+        sentences.map((s) => [
+          s.text,
+          [
+            [...s.rules.map(ruleLinks), ...s.commands.map((c) => `\`${c}\``)].join(", "),
+            ...(s.note === undefined ? [] : [s.note]),
+          ].join(" — "),
+        ]),
+      ),
+      "",
+    );
+  }
+  return out;
+}
+
 export function ruleOptionsYaml(rule: LoadedRule): string {
   return stringify(rule.options, { lineWidth: 0 }).trim();
 }
 
 /** docs/rules.md: the rule reference, generated from the loaded rules and the check-kind registry. */
-export const renderRuleReference: Reporter<RuleDocs> = ({ rules, kinds, workItemPaths }) => {
+export const renderRuleReference: Reporter<RuleDocs> = ({ rules, kinds, workItemPaths, processCoverage }) => {
   const out: string[] = [
     "# bfd rule reference",
     "",
@@ -56,6 +89,7 @@ export const renderRuleReference: Reporter<RuleDocs> = ({ rules, kinds, workItem
       out.push(`- hint: ${r.hint}`, "", "```yaml", ruleOptionsYaml(r), "```", "");
     }
   }
+  out.push(...processSection(rules, processCoverage()));
   out.push("## Check kinds", "", "Use these in your own rules (`check:` and `with:`).", "");
   for (const kind of kinds()) {
     out.push(`### <a id="kind-${kind.id}"></a>\`${kind.id}\``, "", kind.description, "");

@@ -1,3 +1,4 @@
+import type { ProcessCoverage } from "../../rules/process-coverage.js";
 import type { LoadedRule } from "../../rules/schema.js";
 
 /** One option of a check kind, as its zod schema describes it. */
@@ -25,6 +26,8 @@ export interface RuleDocs {
   rules: readonly LoadedRule[];
   kinds: () => readonly CheckKindDoc[];
   workItemPaths: () => readonly string[];
+  /** Every sentence of the delivery process and what enforces it (only the Markdown reference shows it). */
+  processCoverage: () => ProcessCoverage;
 }
 
 /** What `bfd rules explain ID` renders: the rules with that id, and the check kind of that name. */
