@@ -212,7 +212,7 @@ describe("releaseSection and reviewSection", () => {
     ["2026-11-27T04:45:00.000Z", "3 h 15 min"],
     ["2026-11-25T08:00:00.000Z", "2 d"],
     ["2026-11-28T08:00:00.000Z", "0 min"],
-  ])("since(%s) at the board's time is %s", ([from, text]) => {
+  ] as [string, string][])("since(%s) at the board's time is %s", ([from, text]) => {
     expect(since(from, NOW)).toBe(text);
   });
 
@@ -298,7 +298,7 @@ describe("escaping for the page", () => {
     ["<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"],
     ["bidi \u202eevil\u202c and \u001b[31mred", "bidi evil and red"],
     ["plain text", "plain text"],
-  ])("html(%j) is %j", ([text, escaped]) => {
+  ] as [string, string][])("html(%j) is %j", ([text, escaped]) => {
     expect(html(text)).toBe(escaped);
   });
 
@@ -308,7 +308,7 @@ describe("escaping for the page", () => {
     ["javascript:alert(1)", "#"],
     ["data:text/html,<script>", "#"],
     ["not a url", "#"],
-  ])("href(%j) is %j", ([url, attribute]) => {
+  ] as [string, string][])("href(%j) is %j", ([url, attribute]) => {
     expect(href(url)).toBe(attribute);
   });
 
