@@ -9,7 +9,7 @@ import { join } from "node:path";
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { bfd: "src/cli.ts" },
+  entryPoints: { bfd: "src/bin.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -1,19 +1,41 @@
-#!/usr/bin/env node
 /**
- * The composition root and the only place that sets the process's exit code:
- * 0 gate passed · 1 a gate failed · 2 usage, config or input error · 3 Linear or GitLab could not be used.
- * It reads the environment once, hands it to commands as data, and renders every error in one place.
+ * The composition root: `main(args, io)` runs one bfd command against the outside world it is handed — the
+ * environment, the working directory, stdout/stderr and what they are (terminal or not), the platform and the clock —
+ * and returns the exit code: 0 gate passed · 1 a gate failed · 2 usage, config or input error · 3 Linear or GitLab
+ * could not be used. It hands the world to commands as data and renders every error in one place. src/bin.ts builds
+ * the world from `process` (and is the only place that sets the process's exit code); tests run main in-process.
  */
-import * as nodeModule from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CommandContext } from "./commands/context.js";
 import { ExitCode } from "./exit-codes.js";
 
 declare const __BFD_VERSION__: string | undefined;
-const VERSION = typeof __BFD_VERSION__ === "string" ? __BFD_VERSION__ : "0.0.0-dev";
+export const VERSION = typeof __BFD_VERSION__ === "string" ? __BFD_VERSION__ : "0.0.0-dev";
 
-function colorLevelFrom(env: NodeJS.ProcessEnv, isTTY: boolean, noColorFlag: boolean): 0 | 1 | 2 | 3 {
+/** stdout or stderr as main() sees it. */
+export interface CliStream {
+  write(text: string): void;
+  /** A failed write (EPIPE when the reader went away) is reported here, like a stream's 'error' event. */
+  onError(listener: (error: NodeJS.ErrnoException) => void): void;
+  readonly isTTY: boolean;
+  /** The terminal's width now; 0 or undefined when unknown. */
+  columns(): number | undefined;
+}
+
+/** Everything main() takes from the outside world. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: CliStream;
+  stderr: CliStream;
+  platform: string;
+  now: () => Date;
+  /** The folder with bfd's built-in rules (rules/ready.yaml, rules/done.yaml). */
+  builtinDir: string;
+  /** --debug: source-mapped stack traces, from here on. */
+  enableSourceMaps: () => void;
+}
+
+function colorLevelFrom(env: CliIo["env"], isTTY: boolean, noColorFlag: boolean): 0 | 1 | 2 | 3 {
   if (noColorFlag) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
   const force = env.FORCE_COLOR;
@@ -26,22 +48,14 @@ function colorLevelFrom(env: NodeJS.ProcessEnv, isTTY: boolean, noColorFlag: boo
   return isTTY && env.TERM !== "dumb" ? 1 : 0;
 }
 
-/** The folder with bfd's built-in rules: `rules/` next to `dist/` (built) or next to `src/` (tests). */
-function builtinRulesDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), "..", "rules");
-}
-
-// Node ≥ 22.1 caches compiled code between runs (a large part of start-up); a no-op on Node 20.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
 /**
  * A reader that goes away (`bfd … | head -1`) closes the pipe: the next write fails with EPIPE. Like any Unix
  * filter, bfd then stops writing — quietly, no stack — and still finishes its work, so the exit code is the
  * command's own (0, or 1 for a failed gate under `set -o pipefail`). Any other write error is reported once.
  */
-function guardStream(stream: NodeJS.WriteStream, name: string, onFailure: (why: string) => void): () => boolean {
+function guardStream(stream: CliStream, name: string, onFailure: (why: string) => void): () => boolean {
   let open = true;
-  stream.on("error", (error: NodeJS.ErrnoException) => {
+  stream.onError((error) => {
     if (!open) return;
     open = false;
     if (error.code !== "EPIPE") onFailure(`bfd: cannot write to ${name} (${error.code ?? error.message})\n`);
@@ -49,20 +63,22 @@ function guardStream(stream: NodeJS.WriteStream, name: string, onFailure: (why: 
   return () => open;
 }
 
-async function main(argv: string[]): Promise<ExitCode> {
+/** Runs `bfd <args…>`; `args` are the command-line arguments after the program's name. */
+export async function main(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { env } = io;
   let writeFailed = false;
-  const stderrOpen = guardStream(process.stderr, "stderr", () => (writeFailed = true));
-  const stdoutOpen = guardStream(process.stdout, "stdout", (line) => {
+  const stderrOpen = guardStream(io.stderr, "stderr", () => (writeFailed = true));
+  const stdoutOpen = guardStream(io.stdout, "stdout", (line) => {
     writeFailed = true;
-    if (stderrOpen()) process.stderr.write(line);
+    if (stderrOpen()) io.stderr.write(line);
   });
   // Fast path: `bfd --version` answers before any module beyond this file is loaded.
-  if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
-    if (stdoutOpen()) process.stdout.write(`${VERSION}\n`);
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    if (stdoutOpen()) io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const debug = argv.includes("--debug");
-  if (debug) process.setSourceMapsEnabled(true);
+  const debug = args.includes("--debug");
+  if (debug) io.enableSourceMaps();
   const [{ createRedactor }, { stripTerminalControls }, { hyperlinksSupported }, { createStatusLine }] =
     await Promise.all([
       import("./redact.js"),
@@ -70,14 +86,17 @@ async function main(argv: string[]): Promise<ExitCode> {
       import("./reporters/terminal.js"),
       import("./reporters/progress.js"),
     ]);
-  const redact = createRedactor([process.env.LINEAR_API_KEY, process.env.GITLAB_TOKEN, process.env.CI_JOB_TOKEN]);
+  const redact = createRedactor([env.LINEAR_API_KEY, env.GITLAB_TOKEN, env.CI_JOB_TOKEN]);
   const status = createStatusLine({
     write: (text) => {
-      if (stderrOpen()) process.stderr.write(text);
+      if (stderrOpen()) io.stderr.write(text);
     },
     // A terminal person watching, and no --debug trail sharing the line.
-    enabled: process.stderr.isTTY === true && process.env.TERM !== "dumb" && !debug,
-    columns: () => (process.stderr.columns > 0 ? process.stderr.columns : 80),
+    enabled: io.stderr.isTTY && env.TERM !== "dumb" && !debug,
+    columns: () => {
+      const columns = io.stderr.columns() ?? 0;
+      return columns > 0 ? columns : 80;
+    },
     now: () => performance.now(),
     every: (ms, tick) => {
       const timer = setInterval(tick, ms);
@@ -88,7 +107,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   // Commands never colour stderr, so everything they write there is stripped of escape sequences: a warning
   // that quotes a Linear state name cannot move the cursor or retitle the terminal.
   const stderr = (text: string): void => status.write(redact(stripTerminalControls(text, { keepNewlines: true })));
-  const stdoutTTY = process.stdout.isTTY === true;
+  const stdoutTTY = io.stdout.isTTY;
   try {
     const { buildProgram } = await import("./program.js");
     const { networkPolicy } = await import("./network-options.js");
@@ -97,24 +116,25 @@ async function main(argv: string[]): Promise<ExitCode> {
       configOption: string | undefined,
       network: { timeout: string | undefined; deadline: string | undefined },
     ): CommandContext => {
-      const colorLevel = colorLevelFrom(process.env, stdoutTTY, noColor);
+      const colorLevel = colorLevelFrom(env, stdoutTTY, noColor);
+      const columns = io.stdout.columns() ?? 0;
       return {
-        cwd: process.cwd(),
-        env: process.env,
+        cwd: io.cwd,
+        env,
         stdout: (text) => {
-          if (stdoutOpen()) process.stdout.write(redact(text));
+          if (stdoutOpen()) io.stdout.write(redact(text));
         },
         stderr,
         redact,
         colorLevel,
-        hyperlinks: hyperlinksSupported(process.env, { isTTY: stdoutTTY, colorLevel, platform: process.platform }),
-        columns: stdoutTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined,
+        hyperlinks: hyperlinksSupported(env, { isTTY: stdoutTTY, colorLevel, platform: io.platform }),
+        columns: stdoutTTY && columns > 0 ? columns : undefined,
         debug,
-        builtinDir: builtinRulesDir(),
+        builtinDir: io.builtinDir,
         configOption,
-        now: () => new Date(),
-        startedAt: Date.now(),
-        policy: networkPolicy(network.timeout ?? process.env.BFD_TIMEOUT, network.deadline ?? process.env.BFD_DEADLINE),
+        now: io.now,
+        startedAt: io.now().getTime(),
+        policy: networkPolicy(network.timeout ?? env.BFD_TIMEOUT, network.deadline ?? env.BFD_DEADLINE),
         onRequest: debug
           ? (r) =>
               stderr(
@@ -124,7 +144,7 @@ async function main(argv: string[]): Promise<ExitCode> {
         progress: (command) => status.start(command),
       };
     };
-    const code = await buildProgram(VERSION, context).run(argv);
+    const code = await buildProgram(VERSION, context).run(["node", "bfd", ...args]);
     status.stopAll();
     return writeFailed && code === ExitCode.ok ? ExitCode.usage : code;
   } catch (error) {
@@ -132,12 +152,11 @@ async function main(argv: string[]): Promise<ExitCode> {
     const { renderError } = await import("./render-error.js");
     const rendered = renderError(error, {
       debug,
-      color: colorLevelFrom(process.env, process.stderr.isTTY === true, argv.includes("--no-color")) > 0,
+      color: colorLevelFrom(env, io.stderr.isTTY, args.includes("--no-color")) > 0,
+      cwd: io.cwd,
     });
     // renderError strips what it quotes and adds its own colour, so its text is only redacted.
     status.write(redact(rendered.text));
     return rendered.code;
   }
 }
-
-process.exitCode = await main(process.argv);

@@ -9,7 +9,7 @@ import { stripTerminalControls } from "./reporters/sanitize.js";
  */
 export function renderError(
   error: unknown,
-  options: { debug: boolean; color: boolean },
+  options: { debug: boolean; color: boolean; cwd: string },
 ): { text: string; code: ExitCode } {
   const red = (s: string): string => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
@@ -24,7 +24,7 @@ export function renderError(
     return { text: `${lines.join("\n")}\n`, code: error.kind === "upstream" ? ExitCode.upstream : ExitCode.usage };
   }
   const message = error instanceof Error ? error.message : String(error);
-  const scrub = (s: string): string => s.split(process.cwd()).join(".");
+  const scrub = (s: string): string => s.split(options.cwd).join(".");
   const lines = [
     `${red("bfd: internal error:")} ${scrub(oneLine(message))}`,
     dim("  This is a bug in bfd. Please report it with the command you ran and the output of --debug."),

@@ -45,8 +45,8 @@ function captured(ctx: CommandContext): { ctx: CommandContext; text: () => strin
   };
 }
 
-function toolError(error: unknown, debug: boolean): ToolResult {
-  const rendered = renderError(error, { debug, color: false });
+function toolError(error: unknown, debug: boolean, cwd: string): ToolResult {
+  const rendered = renderError(error, { debug, color: false, cwd });
   return {
     isError: true,
     content: [
@@ -70,7 +70,7 @@ async function attempt(ctx: CommandContext, run: () => Promise<ToolResult>): Pro
   } catch (error) {
     if (!isBfdError(error))
       ctx.stderr(`bfd mcp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return redacted(ctx, toolError(error, ctx.debug));
+    return redacted(ctx, toolError(error, ctx.debug, ctx.cwd));
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type FakeMergeRequest,
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
 import { gitChange } from "../helpers/git.js";
 import {
   BOT_USER_ID,
@@ -214,7 +214,7 @@ async function ci(
 ): Promise<CiRun> {
   const linearBefore = linear.requestCount();
   const gitlabBefore = gitlab.requests.length;
-  const result = await runCli(["ci", "--format", "json", ...args], {
+  const result = await runCliInProcess(["ci", "--format", "json", ...args], {
     cwd: options.cwd ?? workingTree,
     env: options.env ?? ciEnv(n),
   });

@@ -1,6 +1,7 @@
 /**
- * Every upstream fault, for each service, through the built CLI: `bfd ready` meets a faulty Linear, `bfd done --mr`
- * meets a faulty GitLab while Linear stays healthy. Each row starts its own fakes, so the rows run concurrently.
+ * Every upstream fault, for each service, through the CLI (in-process, `main()` of src/cli.ts): `bfd ready` meets a
+ * faulty Linear, `bfd done --mr` meets a faulty GitLab while Linear stays healthy. Each row starts its own fakes, so
+ * the rows run concurrently. A run ends as the process would: once its last retry is over (test/helpers/quiescence.ts).
  * Faults are persistent (`times: Infinity`): what the fake counts is exactly what bfd's retry policy allows.
  */
 import { describe, it } from "vitest";
@@ -14,7 +15,7 @@ import {
   type LinearFault,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
 
 /** ENG-200 passes the Ready gate and ENG-400 (with acme/web!400) passes the Done gate when nothing goes wrong. */
@@ -461,7 +462,7 @@ async function startWorld(): Promise<World> {
     cwd,
     async run(args) {
       const started = Date.now();
-      const result = await runCli(args, { cwd, env, timeoutMs: 60_000 });
+      const result = await runCliInProcess(args, { cwd, env, timeoutMs: 60_000 });
       return { ...result, ms: Date.now() - started };
     },
     close: async () => {
@@ -475,7 +476,7 @@ const gateArgs = (service: "Linear" | "GitLab", gitlabUrl: string): string[] =>
     ? ["ready", READY_KEY, "--format", "json"]
     : ["done", `ENG-${DONE_N}`, "--mr", `${gitlabUrl}/${PROJECT_PATH}/-/merge_requests/${DONE_N}`, "--format", "json"];
 
-describe.concurrent("bfd under upstream faults (built CLI, loopback fakes)", { timeout: 90_000 }, () => {
+describe.concurrent("bfd under upstream faults (the CLI in-process, loopback fakes)", { timeout: 90_000 }, () => {
   it.for(["Linear", "GitLab"] as const)(
     "passes when %s is healthy, so a fault that slipped through would show as a pass",
     async (service, { expect }) => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { readJson, runCli, tempDir, writeJson } from "../helpers/cli.js";
+import { readJson, runCliInProcess, tempDir, writeJson } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
 import type { Report } from "../../src/report/schema.js";
@@ -37,7 +37,7 @@ build:
 describe("bfd init", () => {
   it("scaffolds an empty git repository so that bfd rules check passes", async () => {
     const repo = gitCheckout("main");
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     for (const file of FILES) expect(init.stdout).toMatch(new RegExp(`^created +${file.replace(/\./g, "\\.")}$`, "m"));
@@ -53,13 +53,13 @@ describe("bfd init", () => {
     expect(mr).toMatch(/^Closes ENG-123$/m);
     expect(mr).toMatch(/^## How tested$/m);
 
-    const check = await runCli(["rules", "check"], { cwd: repo });
+    const check = await runCliInProcess(["rules", "check"], { cwd: repo });
     expect(check.code).toBe(0);
     expect(check.stdout).toContain("config: bfd.config.yaml");
   });
 
   it("prints the Linear issue template with the sections the Ready gate reads", async () => {
-    const init = await runCli(["init", "--dry-run"], { cwd: gitCheckout("main") });
+    const init = await runCliInProcess(["init", "--dry-run"], { cwd: gitCheckout("main") });
     expect(init.stdout).toContain("the sections bfd's Ready gate reads");
     expect(init.stdout).toMatch(/^ {4}## Acceptance criteria$/m);
     expect(init.stdout).toMatch(/^ {4}## Open questions$/m);
@@ -80,7 +80,7 @@ describe("bfd init", () => {
         "",
       ].join("\n"),
     );
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^skipped +bfd\.config\.yaml \(exists; --force to replace\)$/m);
     const mr = read(repo, ".gitlab/merge_request_templates/Default.md");
@@ -91,9 +91,9 @@ describe("bfd init", () => {
 
   it("changes nothing when run twice, and says so for each file", async () => {
     const repo = gitCheckout("main");
-    await runCli(["init"], { cwd: repo });
+    await runCliInProcess(["init"], { cwd: repo });
     const before = snapshotOf(repo);
-    const again = await runCli(["init"], { cwd: repo });
+    const again = await runCliInProcess(["init"], { cwd: repo });
     expect(again.code).toBe(0);
     expect(snapshotOf(repo)).toEqual(before);
     expect(again.stdout).toMatch(/^unchanged bfd\.config\.yaml \(already there\)$/m);
@@ -104,7 +104,7 @@ describe("bfd init", () => {
   it("appends the include to a team's .gitlab-ci.yml, keeping its includes, anchors and comments, and it stays valid", async () => {
     const repo = gitCheckout("main");
     writeFileSync(join(repo, ".gitlab-ci.yml"), TEAM_PIPELINE);
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^appended +\.gitlab-ci\.yml$/m);
 
@@ -121,7 +121,7 @@ describe("bfd init", () => {
     expect(ci.build.image).toBe("node:24");
     expect(gitlabCiSchemaErrors(ci)).toEqual([]);
 
-    const again = await runCli(["init"], { cwd: repo });
+    const again = await runCliInProcess(["init"], { cwd: repo });
     expect(read(repo, ".gitlab-ci.yml")).toBe(text);
     expect(again.stdout).toMatch(/^unchanged \.gitlab-ci\.yml/m);
   });
@@ -137,12 +137,12 @@ describe("bfd init", () => {
       ),
     );
 
-    const plain = await runCli(["init"], { cwd: repo });
+    const plain = await runCliInProcess(["init"], { cwd: repo });
     expect(plain.stdout).toMatch(/^skipped +bfd\.config\.yaml \(exists; --force to replace\)$/m);
     expect(plain.stdout).toContain(`already includes bfd's component @0.0.9; --force moves it to @${VERSION}`);
     expect(read(repo, "bfd.config.yaml")).toBe("disable: [open-questions]\n");
 
-    const forced = await runCli(["init", "--force"], { cwd: repo });
+    const forced = await runCliInProcess(["init", "--force"], { cwd: repo });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^replaced +bfd\.config\.yaml$/m);
     expect(forced.stdout).toMatch(/^updated +\.gitlab-ci\.yml$/m);
@@ -155,7 +155,7 @@ describe("bfd init", () => {
 
   it("--dry-run prints what it would write and writes nothing", async () => {
     const repo = gitCheckout("main");
-    const dry = await runCli(["init", "--dry-run"], { cwd: repo });
+    const dry = await runCliInProcess(["init", "--dry-run"], { cwd: repo });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^would be created bfd\.config\.yaml$/m);
     expect(dry.stdout).toContain(`    - component: ${COMPONENT}`);
@@ -173,7 +173,7 @@ describe("bfd init", () => {
   ])("stops with exit 2 on %s, writing nothing", async (_name, file, text, message) => {
     const repo = gitCheckout("main");
     writeFileSync(join(repo, file), text);
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     expect(init.code).toBe(2);
     expect(init.stdout).toBe("");
     expect(init.stderr.split("\n")[0]).toContain(message);
@@ -186,7 +186,7 @@ describe("bfd init", () => {
     const repo = gitCheckout("main");
     mkdirSync(join(repo, ".gitlab"));
     writeFileSync(join(repo, ".gitlab", "merge_request_templates"), "a file where a folder belongs\n");
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     expect(init.code).toBe(2);
     expect(init.stderr.split("\n")[0]).toMatch(
       /^bfd: cannot write \.gitlab\/merge_request_templates\/Default\.md \(\w+\)$/,
@@ -196,7 +196,7 @@ describe("bfd init", () => {
 
   it("writes templates that fail the gates until someone fills them in: an unfilled template is never a pass", async () => {
     const repo = gitCheckout("main");
-    const init = await runCli(["init"], { cwd: repo });
+    const init = await runCliInProcess(["init"], { cwd: repo });
     const issueTemplate = init.stdout
       .slice(init.stdout.indexOf("    ## "), init.stdout.indexOf("Next:"))
       .replace(/^ {4}/gm, "");
@@ -207,13 +207,13 @@ describe("bfd init", () => {
     done.issue.description = issueTemplate;
     const file = writeJson(join(tempDir(), "unfilled.json"), done);
 
-    const doneRun = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: repo });
+    const doneRun = await runCliInProcess(["done", "--snapshot", file, "--format", "json"], { cwd: repo });
     const doneReport = JSON.parse(doneRun.stdout) as Report;
     const status = (report: Report, rule: string) => report.results.find((r) => r.rule === rule)?.status;
     expect(status(doneReport, "validation-explained")).toBe("fail");
     expect(status(doneReport, "acceptance-criteria-met")).toBe("fail");
 
-    const readyRun = await runCli(["ready", "--snapshot", file, "--format", "json"], { cwd: repo });
+    const readyRun = await runCliInProcess(["ready", "--snapshot", file, "--format", "json"], { cwd: repo });
     expect(status(JSON.parse(readyRun.stdout) as Report, "acceptance-criteria-present")).toBe("fail");
   });
 });

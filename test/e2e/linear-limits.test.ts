@@ -1,7 +1,7 @@
 /**
- * Linear's real limits through the built CLI: lists longer than a page are read whole (a blocker that is the 100th
- * relation, a merge request that is the 55th attachment), and a query Linear refuses as too complex or a spent budget
- * is exit 3 with the reason and when the budget resets.
+ * Linear's real limits through the CLI (in-process): lists longer than a page are read whole (a blocker that is the
+ * 100th relation, a merge request that is the 55th attachment), and a query Linear refuses as too complex or a spent
+ * budget is exit 3 with the reason and when the budget resets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/report/schema.js";
@@ -17,7 +17,7 @@ import {
   type FakeLinearOptions,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCliInProcess, tempDir } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
 
 /** ENG-501: its merge request acme/web!501 is the 55th of 60 attachments. ENG-502: its 100th of 120 relations blocks it. */
@@ -89,7 +89,7 @@ interface Run {
 
 async function gate(command: "ready" | "done", key: string): Promise<Run> {
   const before = linear.requestCount();
-  const result = await runCli([command, key, "--format", "json"], {
+  const result = await runCliInProcess([command, key, "--format", "json"], {
     cwd: plainDir,
     env: {
       LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
@@ -112,7 +112,7 @@ const resultOf = (run: Run, rule: string): RuleResult => {
   return found;
 };
 
-describe("lists longer than Linear's page, read whole by the built CLI", () => {
+describe("lists longer than Linear's page, read whole by the CLI", () => {
   it("bfd done finds the merge request that is the 55th of 60 attachments, with one more Linear request", async () => {
     const run = await gate("done", "ENG-501");
     expect(run.stderr).toBe("");
@@ -145,7 +145,7 @@ describe("Linear's refusals and spent budgets are exit 3 with the reason", () =>
     addIssue(world, { identifier: "ENG-1", title: "Anything" });
     const fake = await startFakeLinear(world, options);
     try {
-      return await runCli(["ready", "ENG-1"], {
+      return await runCliInProcess(["ready", "ENG-1"], {
         cwd: plainDir,
         env: { LINEAR_API_KEY: FAKE_LINEAR_API_KEY, LINEAR_API_URL: fake.url },
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 const dir = "test/fixtures/broken";
 
@@ -112,7 +112,7 @@ describe("broken rule and config files", () => {
   });
 
   it.each(corpus)("$file is rejected with exit 2 and its file:line:col", async ({ file, expected }) => {
-    const result = await runCli(["rules", "check", "--config", `${dir}/${file}`]);
+    const result = await runCliInProcess(["rules", "check", "--config", `${dir}/${file}`]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     for (const line of expected) expect(result.stderr).toContain(line);
@@ -121,13 +121,19 @@ describe("broken rule and config files", () => {
   });
 
   it("shows a stack trace only with --debug", async () => {
-    const result = await runCli(["rules", "check", "--debug", "--config", `${dir}/wrong-severity.config.yaml`]);
+    const result = await runCliInProcess([
+      "rules",
+      "check",
+      "--debug",
+      "--config",
+      `${dir}/wrong-severity.config.yaml`,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\n\s+at /);
   });
 
   it("reports a --config that does not exist as a usage error", async () => {
-    const result = await runCli(["rules", "check", "--config", "nope.yaml"]);
+    const result = await runCliInProcess(["rules", "check", "--config", "nope.yaml"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("bfd: --config nope.yaml: no such file");
   });

@@ -10,7 +10,7 @@ import {
   type FakeLinear,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCliInProcess, tempDir } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
 const SPEC =
@@ -95,7 +95,7 @@ async function ready(
   extraEnv: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; report: Report | null; stderr: string; requests: number }> {
   const before = linear.requestCount();
-  const result = await runCli(["ready", ...args, "--format", "json"], { cwd, env: { ...env(), ...extraEnv } });
+  const result = await runCliInProcess(["ready", ...args, "--format", "json"], { cwd, env: { ...env(), ...extraEnv } });
   const report = result.stdout === "" ? null : (JSON.parse(result.stdout) as Report);
   return { code: result.code, report, stderr: result.stderr, requests: linear.requestCount() - before };
 }
@@ -215,14 +215,14 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
 
   it("writes a snapshot that replays to the identical JSON report", async () => {
     const file = join(tempDir(), "eng-200.json");
-    const snap = await runCli(["snapshot", "ENG-200", "--gate", "ready", "-o", file], {
+    const snap = await runCliInProcess(["snapshot", "ENG-200", "--gate", "ready", "-o", file], {
       cwd: mainCheckout,
       env: env(),
     });
     expect(snap.code).toBe(0);
     expect(snap.stderr).toContain(`bfd ready --snapshot ${file}`);
-    const live = await runCli(["ready", "ENG-200", "--format", "json"], { cwd: mainCheckout, env: env() });
-    const replay = await runCli(["ready", "--snapshot", file, "--format", "json"], { cwd: mainCheckout });
+    const live = await runCliInProcess(["ready", "ENG-200", "--format", "json"], { cwd: mainCheckout, env: env() });
+    const replay = await runCliInProcess(["ready", "--snapshot", file, "--format", "json"], { cwd: mainCheckout });
     expect(replay.stdout).toBe(live.stdout);
     expect(replay.code).toBe(live.code);
   });

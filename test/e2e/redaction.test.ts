@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "vitest";
 import { startFakeGitLab, type FakeFault, type FakeGitLab } from "../fakes/gitlab.js";
 import { startFakeLinear, type FakeLinear, type LinearFault } from "../fakes/linear.js";
-import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
 
 const GITLAB_TOKEN = "gl-Secret-Token-7f3a9c";
@@ -165,7 +165,7 @@ async function runPlanted(row: Planting & { debug: boolean }): Promise<CliResult
       GITLAB_TOKEN,
       ...row.env?.(fakes),
     };
-    return await runCli([...(row.debug ? ["--debug"] : []), "--deadline", "10", "done", `ENG-${N}`, ...args], {
+    return await runCliInProcess([...(row.debug ? ["--debug"] : []), "--deadline", "10", "done", `ENG-${N}`, ...args], {
       cwd: tempDir("bfd-redaction-"),
       env,
       timeoutMs: 60_000,
@@ -175,21 +175,25 @@ async function runPlanted(row: Planting & { debug: boolean }): Promise<CliResult
   }
 }
 
-describe.concurrent("secrets never reach stdout or stderr (built CLI, loopback fakes)", { timeout: 90_000 }, () => {
-  it.for(ROWS)("hides a secret planted in $where (debug: $debug)", async (row, { expect }) => {
-    const { code, stdout, stderr } = await runPlanted(row);
-    for (const secret of SECRETS) {
-      expect(stdout, `stdout shows ${secret}`).not.toContain(secret);
-      expect(stderr, `stderr shows ${secret}`).not.toContain(secret);
-    }
-    // Nothing half-hidden either: no user-info left in any URL bfd prints.
-    expect(`${stdout}\n${stderr}`).not.toMatch(/:\/\/(?!\[REDACTED\]@)[^\s/@]+@/);
-    if (row.expectRedactedMarker === true || (row.expectRedactedMarker === "debug" && row.debug))
-      expect(stderr).toContain("[REDACTED]");
-    if (row.debug) expect(stderr).toMatch(/^debug: (Linear|GitLab) /m);
-    expect(code, stderr).toBe(row.code);
-  });
-});
+describe.concurrent(
+  "secrets never reach stdout or stderr (the CLI in-process, loopback fakes)",
+  { timeout: 90_000 },
+  () => {
+    it.for(ROWS)("hides a secret planted in $where (debug: $debug)", async (row, { expect }) => {
+      const { code, stdout, stderr } = await runPlanted(row);
+      for (const secret of SECRETS) {
+        expect(stdout, `stdout shows ${secret}`).not.toContain(secret);
+        expect(stderr, `stderr shows ${secret}`).not.toContain(secret);
+      }
+      // Nothing half-hidden either: no user-info left in any URL bfd prints.
+      expect(`${stdout}\n${stderr}`).not.toMatch(/:\/\/(?!\[REDACTED\]@)[^\s/@]+@/);
+      if (row.expectRedactedMarker === true || (row.expectRedactedMarker === "debug" && row.debug))
+        expect(stderr).toContain("[REDACTED]");
+      if (row.debug) expect(stderr).toMatch(/^debug: (Linear|GitLab) /m);
+      expect(code, stderr).toBe(row.code);
+    });
+  },
+);
 
 /**
  * The same secrets, now inside the evidence itself (an MR and issue title that quote them, with and without a
@@ -224,7 +228,7 @@ describe("secrets never reach files, reports, the MR note or the Linear comment"
       const dir = tempDir("bfd-redaction-ci-");
       const files = ["junit.xml", "cq.json", "report.md", "report.json", "out.txt"].map((f) => join(dir, f));
       const mr = gitlab.world.mergeRequests.find((m) => m.iid === M)!;
-      const run = await runCli(
+      const run = await runCliInProcess(
         [
           "ci",
           "--comment",
@@ -268,7 +272,7 @@ describe("secrets never reach files, reports, the MR note or the Linear comment"
     await withFakes(async ({ gitlab, linear }) => {
       const dir = tempDir("bfd-redaction-handoff-");
       const out = join(dir, "handoff.json");
-      const run = await runCli(
+      const run = await runCliInProcess(
         [
           "handoff",
           `ENG-${M}`,

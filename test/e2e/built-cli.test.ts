@@ -1,0 +1,204 @@
+/**
+ * The built CLI, one run per command as a user runs it (a process, dist/bfd.js), against the same run in-process
+ * (`main()` of src/cli.ts, which most end-to-end tests use): exit code, stdout, stderr and the files written must
+ * be the same, byte for byte. This keeps every command exercised through the bundle, and keeps the in-process
+ * runner honest. Each row is a run of its own, so the rows run concurrently.
+ */
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { ROOT, runCli, runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
+import { gitCheckout } from "../helpers/git.js";
+import { branchOf, deliveryWorlds, keyOf, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
+
+const PASSING = 400;
+const FAILING = 401;
+const WORLDS = deliveryWorlds([
+  { n: PASSING },
+  { n: FAILING, issue: { description: "Admins see sign-ins.\n\n## Acceptance criteria\n\n- [ ] Rows show\n" } },
+]);
+
+let linear: FakeLinear;
+let gitlab: FakeGitLab;
+beforeAll(async () => {
+  gitlab = await startFakeGitLab(WORLDS.gitlab);
+  linear = await startFakeLinear(WORLDS.linear(gitlab.url));
+});
+afterAll(async () => {
+  await Promise.all([linear.close(), gitlab.close()]);
+});
+
+const live = (): Record<string, string> => ({
+  LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+  LINEAR_API_URL: linear.url,
+  GITLAB_URL: gitlab.url,
+  GITLAB_TOKEN: FAKE_TOKEN,
+});
+const mrUrl = (n: number): string => `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${n}`;
+const ciEnv = (n: number): Record<string, string> => ({
+  ...live(),
+  GITLAB_CI: "true",
+  CI_SERVER_URL: gitlab.url,
+  CI_PROJECT_ID: String(PROJECT_ID),
+  CI_PROJECT_PATH: PROJECT_PATH,
+  CI_PIPELINE_SOURCE: "merge_request_event",
+  CI_MERGE_REQUEST_IID: String(n),
+  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: branchOf(n),
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main",
+  CI_MERGE_REQUEST_TITLE: `${keyOf(n)}: Show sign-in events in the admin audit log`,
+});
+
+interface Row {
+  name: string;
+  args: () => string[];
+  env?: () => Record<string, string>;
+  /** Run in a fresh folder (a git checkout on this branch, or a plain folder with ""), not the repository. */
+  checkout?: string;
+  code: number;
+  /** Parts of the output that differ from run to run by nature (the snapshot's clock), blanked in both. */
+  normalise?: (text: string) => string;
+}
+
+const ROWS: Row[] = [
+  { name: "ready (Linear)", args: () => ["ready", keyOf(PASSING)], env: live, checkout: branchOf(PASSING), code: 1 },
+  {
+    name: "ready --format json (Linear)",
+    args: () => ["ready", keyOf(FAILING), "--format", "json"],
+    env: live,
+    code: 1,
+  },
+  {
+    name: "done --mr (Linear + GitLab)",
+    args: () => ["done", keyOf(PASSING), "--mr", mrUrl(PASSING)],
+    env: live,
+    code: 0,
+  },
+  { name: "done from the branch", args: () => ["done"], env: live, checkout: branchOf(FAILING), code: 1 },
+  {
+    name: "ci, with every --report",
+    args: () => [
+      "ci",
+      "--report",
+      "junit=out/junit.xml",
+      "--report",
+      "codequality=out/cq.json",
+      "--report",
+      "markdown=out/report.md",
+      "--report",
+      "json=out/report.json",
+    ],
+    env: () => ciEnv(FAILING),
+    checkout: "",
+    code: 1,
+  },
+  {
+    name: "snapshot",
+    args: () => ["snapshot", keyOf(PASSING), "--mr", mrUrl(PASSING)],
+    env: live,
+    checkout: "",
+    code: 0,
+    normalise: (text) => text.replace(/"now": "[^"]+"/g, '"now": "…"'),
+  },
+  {
+    name: "handoff",
+    args: () => ["handoff", keyOf(PASSING), "--mr", mrUrl(PASSING), "--state", "in-review"],
+    env: live,
+    checkout: "",
+    code: 0,
+  },
+  {
+    name: "audit (Linear)",
+    args: () => ["audit", "--team", "ENG", "--format", "json"],
+    env: live,
+    checkout: "",
+    code: 1,
+  },
+  {
+    name: "staging (GitLab)",
+    args: () => ["staging", "--since", "2026-11-05T00:00", "--until", "2026-11-12T00:00", "--format", "json"],
+    env: () => ({ ...live(), CI_PROJECT_ID: String(PROJECT_ID) }),
+    checkout: "",
+    code: 0,
+  },
+  { name: "done --snapshot (pretty)", args: () => ["done", "--snapshot", "examples/done-fail.json"], code: 1 },
+  {
+    name: "ready --snapshot --format markdown",
+    args: () => ["ready", "--snapshot", "examples/ready-fail.json", "--format", "markdown"],
+    code: 1,
+  },
+  {
+    name: "done --snapshot --format junit",
+    args: () => ["done", "--snapshot", "examples/done-pass.json", "--format", "junit"],
+    code: 0,
+  },
+  {
+    name: "done --snapshot --format codequality",
+    args: () => ["done", "--snapshot", "examples/done-fail.json", "--format", "codequality"],
+    code: 1,
+  },
+  {
+    name: "handoff --snapshot",
+    args: () => ["handoff", "--snapshot", "examples/done-fail.json", "--state", "blocked"],
+    code: 0,
+  },
+  { name: "rules check", args: () => ["rules", "check"], code: 0 },
+  { name: "rules list", args: () => ["rules", "list"], code: 0 },
+  { name: "rules explain", args: () => ["rules", "explain", "unit-of-work"], code: 0 },
+  { name: "rules schema", args: () => ["rules", "schema", "--for", "snapshot"], code: 0 },
+  { name: "init --dry-run", args: () => ["init", "--dry-run"], checkout: "main", code: 0 },
+  { name: "completion", args: () => ["completion", "bash"], code: 0 },
+  { name: "a usage error", args: () => ["ready", "--bogus"], code: 2 },
+  { name: "an input error", args: () => ["done", "--snapshot", "no-such-snapshot.json"], code: 2 },
+  {
+    name: "an upstream error",
+    args: () => ["ready", keyOf(PASSING)],
+    env: () => ({ ...live(), LINEAR_API_KEY: "lin_api_WrongKey0123456789" }),
+    code: 3,
+  },
+];
+
+/** The files a run wrote under its folder, by relative path. */
+function filesUnder(dir: string, prefix = ""): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === ".git") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) Object.assign(files, filesUnder(path, `${prefix}${entry.name}/`));
+    else files[`${prefix}${entry.name}`] = readFileSync(path, "utf8");
+  }
+  return files;
+}
+
+describe.concurrent("the built CLI and main() in-process agree", { timeout: 60_000 }, () => {
+  it.for(ROWS)("$name", async (row, { expect }) => {
+    const folder = (): string => {
+      if (row.checkout === undefined) return ROOT;
+      const dir = row.checkout === "" ? tempDir("bfd-built-") : gitCheckout(row.checkout);
+      mkdirSync(join(dir, "out"));
+      return dir;
+    };
+    const [builtDir, inProcessDir] = [folder(), folder()];
+    const run = (how: typeof runCli, cwd: string): Promise<CliResult> =>
+      how(row.args(), { cwd, env: row.env?.() ?? {}, timeoutMs: 45_000 });
+    const [built, inProcess] = await Promise.all([run(runCli, builtDir), run(runCliInProcess, inProcessDir)]);
+    const normalise = row.normalise ?? ((text: string) => text);
+    const seen = (r: CliResult, dir: string) => ({
+      code: r.code,
+      stdout: normalise(r.stdout.split(dir).join("<cwd>")),
+      stderr: r.stderr.split(dir).join("<cwd>"),
+      files: dir === ROOT ? {} : filesUnder(dir),
+    });
+    expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(row.code);
+    expect(seen(inProcess, inProcessDir)).toEqual(seen(built, builtDir));
+  });
+});
+
+describe("the in-process runner", () => {
+  it("hands help and the version to the built CLI, which prints them itself", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(await runCliInProcess(["--version"])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    expect((await runCliInProcess(["ready", "--help"])).stdout).toContain("Usage: bfd ready");
+  });
+});
