@@ -194,7 +194,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     )
     .option("--mr <iid|url>", "the merge request (number or URL)")
     .option("-s, --snapshot <file>", "use a WorkItem snapshot instead of asking Linear/GitLab")
-    .option("--post", "add the note as a comment on the Linear issue (one comment per run)")
+    .option("--post", "keep the note as bfd's one comment on the Linear issue (updated in place on every run)")
     .addOption(new Option("-f, --format <format>", "output format").choices([...HANDOFF_FORMATS]).default("markdown"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(

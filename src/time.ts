@@ -10,3 +10,8 @@ export function instant(value: string | null | undefined): number {
   const parsed = DateTime.fromISO(value, { setZone: true });
   return parsed.isValid ? parsed.toMillis() : Number.NEGATIVE_INFINITY;
 }
+
+/** "2026-11-20 14:02 UTC": one format for an instant a person reads in messages and notes. */
+export function shownInstant(iso: string): string {
+  return new Date(instant(iso)).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}

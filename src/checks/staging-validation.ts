@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instant } from "../time.js";
+import { shownInstant as shown } from "../time.js";
 import { stagingState } from "../work-item/staging-state.js";
 import { defineCheck, fail, pass, skip } from "./types.js";
 
@@ -9,11 +9,6 @@ const Options = z
     environment: z.string().min(1).default("staging").describe("The GitLab environment the MR deploys to."),
   })
   .strict();
-
-/** "2026-11-20 14:02 UTC": one format for every instant a person reads in these messages. */
-function shown(iso: string): string {
-  return new Date(instant(iso)).toISOString().replace("T", " ").slice(0, 16) + " UTC";
-}
 
 /**
  * After the MR deploys to staging, the story is re-validated there and the label says so — after the deploy, not

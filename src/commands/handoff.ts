@@ -2,7 +2,8 @@ import { evaluate } from "../engine/evaluate.js";
 import { ExitCode } from "../exit-codes.js";
 import { usageError } from "../errors.js";
 import { composeHandoff, type HandoffResult, type HandoffState } from "../handoff/compose.js";
-import { linearCommentBody } from "../reporters/bodies.js";
+import { ownComment } from "../app/issue-comment.js";
+import { HANDOFF_MARKER, linearCommentBody } from "../reporters/bodies.js";
 import { stripTerminalControls as t } from "../reporters/sanitize.js";
 import { loadHandoffReporter, type HandoffFormat } from "../reporters/handoff/index.js";
 import { handoffWarningLine } from "../reporters/handoff/warning.js";
@@ -61,9 +62,13 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
       );
     }
     const linear = await linearFromEnv(sourceSetup(ctx));
-    result.comment = await linear.createComment(item.issue.id, await linearCommentBody(result, ctx.redact));
+    const body = await linearCommentBody(result, ctx.redact);
+    // One handoff comment per issue: the one bfd posted before (its marker, the key's own user) is updated in place.
+    const own = ownComment(await linear.listComments(item.issue.id), HANDOFF_MARKER, item.viewer?.id ?? null);
+    result.comment =
+      own === null ? await linear.createComment(item.issue.id, body) : await linear.updateComment(own.id, body);
     ctx.stderr(
-      `bfd handoff: posted the handoff note as a comment on ${t(item.issue.identifier)}: ${t(result.comment.url)}\n`,
+      `bfd handoff: ${own === null ? "posted" : "updated"} the handoff note as a comment on ${t(item.issue.identifier)}: ${t(result.comment.url)}\n`,
     );
   }
   const render = await loadHandoffReporter(options.format);

@@ -1,6 +1,7 @@
 import { findSection, sectionLines, sectionTaskItems } from "../markdown/sections.js";
 import type { Report } from "../report/schema.js";
 import type { WorkItem } from "../work-item/schema.js";
+import { stagingState, type StagingState } from "../work-item/staging-state.js";
 
 export const HANDOFF_STATES = ["in-review", "blocked", "staging-validation", "decision"] as const;
 export type HandoffState = (typeof HANDOFF_STATES)[number];
@@ -23,6 +24,14 @@ export interface HandoffNote {
   waivers: { rule: string; reason: string; source: string }[];
   gaps: { rule: string; title: string; message: string; hint: string | null }[];
   links: { label: string; url: string }[];
+  /** Where the merged MR stands in staging; null when the MR is not merged or no rule read its deployments. */
+  staging: {
+    environment: string;
+    label: string;
+    state: StagingState;
+    deployedAt: string | null;
+    labelAddedAt: string | null;
+  } | null;
 }
 
 /** What `bfd handoff` renders (src/reporters/handoff/): the note, the Done report it rests on, the Linear comment. */
@@ -82,9 +91,26 @@ export function composeHandoff(
     });
   if (item.issue !== null) links.push({ label: `Linear ${item.issue.identifier}`, url: item.issue.url });
 
+  const mr = item.mergeRequest;
+  const staging =
+    mr === null || mr.state !== "merged" || mr.staging === null
+      ? null
+      : {
+          environment: mr.staging.environment,
+          label: mr.staging.label,
+          state: stagingState({
+            deployedAt: mr.staging.deployedAt,
+            labelled: mr.labels.some((l) => l.toLowerCase() === mr.staging!.label.toLowerCase()),
+            labelAddedAt: mr.staging.labelAddedAt,
+          }),
+          deployedAt: mr.staging.deployedAt,
+          labelAddedAt: mr.staging.labelAddedAt,
+        };
+
   return {
     state,
     stateWarning,
+    staging,
     tested,
     criteriaCovered,
     criteriaNotCovered,

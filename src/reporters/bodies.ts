@@ -70,12 +70,19 @@ export async function mergeRequestNoteBody(report: Report, options: NoteBodyOpti
   return `${head}${capMarkdown(markdown, GITLAB_NOTE_MAX_CHARS - head.length - tail.length, notice)}${tail}`;
 }
 
-/** The Linear comment `bfd handoff --post` adds: the handoff note, redacted, then cut to LINEAR_COMMENT_MAX_CHARS. */
+/** Hidden marker that starts bfd's one handoff comment on a Linear issue (`bfd handoff --post` updates it). */
+export const HANDOFF_MARKER = "<!-- bfd:handoff -->";
+
+/**
+ * The Linear comment `bfd handoff --post` keeps on the issue: the marker, then the handoff note, redacted, then cut
+ * so that the whole comment fits LINEAR_COMMENT_MAX_CHARS.
+ */
 export async function linearCommentBody(result: HandoffResult, redact: (text: string) => string): Promise<string> {
   const markdown = redact((await loadHandoffReporter("markdown"))(result, { colorLevel: 0 }));
-  return capMarkdown(
+  const head = `${HANDOFF_MARKER}\n`;
+  return `${head}${capMarkdown(
     markdown,
-    LINEAR_COMMENT_MAX_CHARS,
+    LINEAR_COMMENT_MAX_CHARS - head.length,
     `> **Note:** this note was cut to fit a comment; \`bfd handoff --state ${result.note.state} --format json\` prints it whole.`,
-  );
+  )}`;
 }

@@ -1,3 +1,4 @@
+import { ownComment } from "../app/issue-comment.js";
 import { publishOnce, type PublishContext, type PublishOutcome } from "./publish.js";
 import type { IssueComments } from "./issue-comments.js";
 import type { Verdict } from "./verdict.js";
@@ -22,11 +23,8 @@ export async function publishLinearComment(
       : "**Not ready to pick up yet.** bfd updates this comment as the issue changes.";
   const body = `${LINEAR_MARKER}\n${headline}\n\n${verdict.markdown}`;
   return publishOnce(ctx, { output: "linearComment", key: target.key, content: body }, async () => {
-    const own = (await comments.list(target.issueId)).filter(
-      (c) => c.body.trimStart().startsWith(LINEAR_MARKER) && target.selfId !== null && c.userId === target.selfId,
-    );
-    // The list comes oldest first: the first of bfd's comments is the one kept.
-    if (own.length > 0) await comments.update(own[0]!.id, body);
+    const own = ownComment(await comments.list(target.issueId), LINEAR_MARKER, target.selfId);
+    if (own !== null) await comments.update(own.id, body);
     else await comments.create(target.issueId, body);
   });
 }

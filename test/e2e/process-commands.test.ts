@@ -290,8 +290,13 @@ describe("bfd audit", () => {
 
 describe("bfd handoff", () => {
   const snapshotFile = (): string => {
-    const snap = JSON.parse(readFileSync(join(ROOT, "examples/done-pass.json"), "utf8")) as { issue: { id: string } };
+    const snap = JSON.parse(readFileSync(join(ROOT, "examples/done-pass.json"), "utf8")) as {
+      issue: { id: string; assignee: { id: string } };
+      viewer: { id: string };
+    };
     snap.issue.id = linear.world.issues.find((i) => i.identifier === "ENG-1001")!.id;
+    // The API key's user runs bfd: its own earlier handoff comment is the one --post updates.
+    snap.viewer.id = snap.issue.assignee.id = linear.world.viewerId;
     return writeJson(join(dir, "handoff.json"), snap);
   };
 
@@ -332,7 +337,31 @@ describe("bfd handoff", () => {
     expect(linear.world.comments.length).toBe(before + 1);
     const comment = linear.world.comments.at(-1)!;
     expect(comment.body).toContain("## Handoff: In Review");
+    expect(comment.body.startsWith("<!-- bfd:handoff -->\n")).toBe(true);
     expect(result.stderr).toContain(`posted the handoff note as a comment on ENG-142: ${comment.url}`);
+  });
+
+  it("updates its one comment on the next --post instead of adding another, and never edits a person's", async () => {
+    const issueId = linear.world.issues.find((i) => i.identifier === "ENG-1001")!.id;
+    const ours = () => linear.world.comments.filter((c) => c.issueId === issueId);
+    await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], { cwd: dir, env: env() });
+    const count = ours().length;
+    // Someone quotes bfd's marker in a comment of their own: it must stay as they wrote it.
+    linear.world.comments.push({
+      ...ours().at(-1)!,
+      id: "comment-by-a-person",
+      userId: "someone-else",
+      body: "<!-- bfd:handoff -->\nmy own notes",
+    });
+    const again = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "blocked", "--post"], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("updated the handoff note as a comment on ENG-142");
+    expect(ours()).toHaveLength(count + 1);
+    expect(ours().filter((c) => c.body.includes("## Handoff: Blocked"))).toHaveLength(1);
+    expect(ours().find((c) => c.id === "comment-by-a-person")!.body).toBe("<!-- bfd:handoff -->\nmy own notes");
   });
 
   it("requires --state", async () => {

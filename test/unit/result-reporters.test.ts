@@ -176,6 +176,59 @@ describe("handoff note", () => {
     const note = composeHandoff("decision", report, item, options);
     expect(renderHandoffMarkdown({ note, report, comment: null }, plain)).toMatchSnapshot();
   });
+
+  const merged = (staging: { deployedAt: string | null; labelAddedAt: string | null }, labels: string[]) => {
+    const item = example("done-pass.json");
+    return {
+      ...item,
+      mergeRequest: {
+        ...item.mergeRequest!,
+        state: "merged" as const,
+        mergedAt: "2026-11-20T10:00:00Z",
+        labels,
+        staging: { environment: "staging", label: "Validated in Staging", deploymentId: 7, ...staging },
+      },
+    };
+  };
+  it.each([
+    [
+      { deployedAt: null, labelAddedAt: null },
+      [],
+      "merged, not deployed to staging yet: validate once it is deployed.",
+    ],
+    [
+      { deployedAt: "2026-11-20T14:02:00Z", labelAddedAt: null },
+      [],
+      'deployed to staging 2026-11-20 14:02 UTC; not validated yet (no "Validated in Staging" label).',
+    ],
+    [
+      { deployedAt: "2026-11-20T14:02:00Z", labelAddedAt: "2026-11-20T11:00:00Z" },
+      ["Validated in Staging"],
+      'labelled "Validated in Staging" 2026-11-20 11:00 UTC, before the deploy: validate again.',
+    ],
+    [
+      { deployedAt: "2026-11-20T14:02:00Z", labelAddedAt: "2026-11-20T16:00:00Z" },
+      ["Validated in Staging"],
+      'validated ("Validated in Staging" added 2026-11-20 16:00 UTC).',
+    ],
+  ])("says where the merged MR stands in staging (%j)", (staging, labels, text) => {
+    const item = merged(staging, labels);
+    const report = evaluate(rules, item, { gate: "done" });
+    const note = composeHandoff("staging-validation", report, item, options);
+    const markdown = renderHandoffMarkdown({ note, report, comment: null }, plain);
+    expect(markdown).toContain("### Staging");
+    expect(markdown).toContain(text);
+  });
+
+  it("has no staging section while the MR is open", () => {
+    const item = example("done-pass.json");
+    const report = evaluate(rules, item, { gate: "done" });
+    const markdown = renderHandoffMarkdown(
+      { note: composeHandoff("in-review", report, item, options), report, comment: null },
+      plain,
+    );
+    expect(markdown).not.toContain("### Staging");
+  });
 });
 
 describe("rule docs", () => {
@@ -186,7 +239,9 @@ describe("rule docs", () => {
   });
 
   it("renders the Markdown reference that docs/rules.md holds", () => {
-    expect(renderRuleReference(ruleDocs(rules, join(ROOT, "rules")), plain)).toBe(readFileSync(join(ROOT, "docs/rules.md"), "utf8"));
+    expect(renderRuleReference(ruleDocs(rules, join(ROOT, "rules")), plain)).toBe(
+      readFileSync(join(ROOT, "docs/rules.md"), "utf8"),
+    );
   });
 
   it.each(["validated-in-pipeline", "changed-paths", "field"])("explains %s (snapshot)", (id) => {

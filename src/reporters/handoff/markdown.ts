@@ -1,6 +1,7 @@
 import { HANDOFF_STATE_INFO, type HandoffResult } from "../../handoff/compose.js";
 import { markdownLink, escapeMarkdownInline as md } from "../markdown-escape.js";
 import type { Reporter } from "../types.js";
+import { shownInstant } from "../../time.js";
 
 /**
  * The handoff note as Markdown: what `bfd handoff` prints and `--post` adds to the Linear issue. All text from
@@ -21,6 +22,20 @@ export const renderHandoffMarkdown: Reporter<HandoffResult> = ({ note, report })
     lines.push("_No acceptance-criteria checklist on the issue._");
   for (const c of note.criteriaCovered) lines.push(`- [x] ${md(c)}`);
   for (const c of note.criteriaNotCovered) lines.push(`- [ ] ${md(c)} — not covered`);
+  if (note.staging !== null) {
+    const { environment, label, state, deployedAt, labelAddedAt } = note.staging;
+    const when = (iso: string | null) => (iso === null ? "" : shownInstant(iso));
+    const text: Record<typeof state, string> = {
+      "not-deployed": `merged, not deployed to ${environment} yet: validate once it is deployed.`,
+      "not-validated": `deployed to ${environment} ${when(deployedAt)}; not validated yet (no "${label}" label).`,
+      stale:
+        labelAddedAt === null
+          ? `deployed to ${environment} ${when(deployedAt)}; labelled "${label}", but GitLab has no record of when: validate again.`
+          : `deployed to ${environment} ${when(deployedAt)}; labelled "${label}" ${when(labelAddedAt)}, before the deploy: validate again.`,
+      validated: `deployed to ${environment} ${when(deployedAt)}; validated ("${label}" added ${when(labelAddedAt)}).`,
+    };
+    lines.push("", "### Staging", "", md(text[state]));
+  }
   lines.push("", "### Remaining gaps", "");
   if (note.gaps.length === 0) lines.push("None: every Done rule passed or was waived.");
   for (const g of note.gaps)
