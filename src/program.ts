@@ -348,13 +348,22 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       "replace bfd.config.yaml and the MR template, and move an older component include to this version",
     )
     .option("--dry-run", "print what would be written, and write nothing")
+    .option(
+      "--agents",
+      "also add bfd's section to AGENTS.md: coding agents run bfd_ready and bfd_done (docs/agents.md)",
+    )
     .addHelpText(
       "after",
       "\nRun it at the root of your repository. Running it again changes nothing.\n\nExamples:\n  $ bfd init --dry-run\n  $ bfd init && bfd rules check",
     )
-    .action(async (opts: { force?: boolean; dryRun?: boolean }, command: Command) => {
+    .action(async (opts: { force?: boolean; dryRun?: boolean; agents?: boolean }, command: Command) => {
       const { runInit } = await import("./commands/init.js");
-      code = runInit(ctxOf(command), { version, force: opts.force === true, dryRun: opts.dryRun === true });
+      code = runInit(ctxOf(command), {
+        version,
+        force: opts.force === true,
+        dryRun: opts.dryRun === true,
+        agents: opts.agents === true,
+      });
     });
 
   program

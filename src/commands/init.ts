@@ -3,7 +3,10 @@ import { dirname, join } from "node:path";
 import { BfdError, inputError, printable } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import {
+  addAgentsSection,
   addComponentInclude,
+  AGENTS_FILE,
+  agentsSection,
   CONFIG_FILE,
   configTemplate,
   GITLAB_CI_FILE,
@@ -19,6 +22,8 @@ export interface InitOptions {
   version: string;
   force: boolean;
   dryRun: boolean;
+  /** Also tell coding agents to run the gates: bfd's section in AGENTS.md. */
+  agents: boolean;
 }
 
 type Status = "created" | "replaced" | "appended" | "updated" | "unchanged" | "skipped";
@@ -62,6 +67,15 @@ function planGitlabCi(root: string, version: string, force: boolean): Planned {
   return { file: GITLAB_CI_FILE, status: result.status, text: result.text };
 }
 
+/** AGENTS.md is the team's: bfd adds its section once, and replaces only that section with --force. */
+function planAgents(root: string, force: boolean): Planned {
+  const current = readIfFile(join(root, AGENTS_FILE), AGENTS_FILE);
+  if (current === null) return { file: AGENTS_FILE, status: "created", text: agentsSection() };
+  const result = addAgentsSection(current, force);
+  if (result.status === "unchanged") return { file: AGENTS_FILE, status: "unchanged", note: result.reason! };
+  return { file: AGENTS_FILE, status: result.status, text: result.text };
+}
+
 function write(root: string, planned: Planned): void {
   const path = join(root, planned.file);
   try {
@@ -94,6 +108,7 @@ export function runInit(ctx: CommandContext, options: InitOptions): ExitCode {
     planWhole(root, CONFIG_FILE, configTemplate(), options.force),
     planGitlabCi(root, options.version, options.force),
     planWhole(root, MR_TEMPLATE_FILE, mergeRequestTemplate(rules), options.force),
+    ...(options.agents ? [planAgents(root, options.force)] : []),
   ];
   const lines: string[] = [];
   for (const planned of plan) {

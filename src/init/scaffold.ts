@@ -187,3 +187,44 @@ function existingBfdInclude(doc: Document): { node: YAMLMap; reference: string; 
   }
   return null;
 }
+
+export const AGENTS_FILE = "AGENTS.md";
+const AGENTS_HEADING = "## Delivery gates (bfd)";
+
+/** The section `bfd init --agents` puts in AGENTS.md: coding agents run the gates on their own work (docs/agents.md). */
+export function agentsSection(): string {
+  return `${AGENTS_HEADING}
+
+This repository's delivery process is enforced by bfd; its MCP server is registered as \`bfd\`.
+
+- Before you start on an issue, call \`bfd_ready\` with the issue key. If it fails, do not start: report what is
+  missing (the report says how to fix each item) and ask for the issue to be shaped.
+- Before you say the work is done, or hand it off, call \`bfd_done\`. If it fails, fix what it names and call it
+  again; if you cannot fix something, hand off with \`bfd_handoff_preview\` in the true state (\`blocked\` or
+  \`decision\`) instead of calling the work done.
+- Use \`bfd_explain\` to learn what a rule asks for. Never edit bfd's rule files or config to make a gate pass.
+`;
+}
+
+/**
+ * AGENTS.md is the team's: bfd appends its section once (a file that has the heading is left alone), and with
+ * `force` replaces its own section — from its heading to the next heading of the same level — and nothing else.
+ */
+export function addAgentsSection(
+  current: string,
+  force: boolean,
+): { status: "appended" | "updated" | "unchanged"; text: string; reason?: string } {
+  const section = agentsSection();
+  const start = current.indexOf(`${AGENTS_HEADING}\n`);
+  if (start === -1) {
+    const separator = current === "" ? "" : current.endsWith("\n\n") ? "" : current.endsWith("\n") ? "\n" : "\n\n";
+    return { status: "appended", text: `${current}${separator}${section}` };
+  }
+  const next = current.slice(start + AGENTS_HEADING.length).search(/\n## /);
+  const end = next === -1 ? current.length : start + AGENTS_HEADING.length + next + 1;
+  const existing = current.slice(start, end);
+  if (existing.trimEnd() === section.trimEnd()) return { status: "unchanged", text: current, reason: "already there" };
+  if (!force) return { status: "unchanged", text: current, reason: "has a bfd section; --force to replace it" };
+  const rest = current.slice(end);
+  return { status: "updated", text: `${current.slice(0, start)}${section}${rest === "" ? "" : `\n${rest}`}` };
+}

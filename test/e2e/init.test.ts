@@ -35,6 +35,23 @@ build:
 `;
 
 describe("bfd init", () => {
+  it("with --agents adds bfd's section to AGENTS.md once, keeping the team's own text", async () => {
+    const repo = gitCheckout("main");
+    writeFileSync(join(repo, "AGENTS.md"), "# Agents\n\nRun npm test before pushing.\n");
+    const first = await runCliInProcess(["init", "--agents"], { cwd: repo });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^appended +AGENTS\.md$/m);
+    const agents = read(repo, "AGENTS.md");
+    expect(agents.startsWith("# Agents\n\nRun npm test before pushing.\n\n## Delivery gates (bfd)\n")).toBe(true);
+    expect(agents).toContain("call `bfd_done`");
+    const second = await runCliInProcess(["init", "--agents"], { cwd: repo });
+    expect(second.stdout).toMatch(/^unchanged +AGENTS\.md \(already there\)$/m);
+    expect(read(repo, "AGENTS.md")).toBe(agents);
+    // Without --agents, AGENTS.md is none of bfd's business.
+    const plain = await runCliInProcess(["init"], { cwd: gitCheckout("main") });
+    expect(plain.stdout).not.toContain("AGENTS.md");
+  });
+
   it("scaffolds an empty git repository so that bfd rules check passes", async () => {
     const repo = gitCheckout("main");
     const init = await runCliInProcess(["init"], { cwd: repo });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { addComponentInclude, componentReference } from "../../src/init/scaffold.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { addAgentsSection, addComponentInclude, agentsSection, componentReference } from "../../src/init/scaffold.js";
+import { ROOT } from "../helpers/cli.js";
 import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
 
 const BFD = { component: componentReference("1.2.0") };
@@ -62,5 +65,42 @@ describe("adding bfd's component include to a .gitlab-ci.yml", () => {
     const result = addComponentInclude(text, "1.2.0", false);
     expect(result.status).toBe("invalid");
     expect("reason" in result ? result.reason : "").toMatch(reason);
+  });
+});
+
+describe("bfd's section in AGENTS.md (bfd init --agents)", () => {
+  const section = agentsSection();
+
+  it("is the section docs/agents.md shows", () => {
+    const docs = readFileSync(join(ROOT, "docs/agents.md"), "utf8");
+    const block = /```markdown\n([\s\S]*?)```/.exec(docs.slice(docs.indexOf("## Telling agents to use it")));
+    expect(block?.[1]).toBe(section);
+  });
+
+  it.each<[string, string, boolean, string, string]>([
+    ["an empty file", "", false, "appended", section],
+    ["the team's notes", "# Agents\n\nUse pnpm.\n", false, "appended", `# Agents\n\nUse pnpm.\n\n${section}`],
+    ["notes without a final newline", "# Agents", false, "appended", `# Agents\n\n${section}`],
+    ["the section already", `# Agents\n\n${section}`, false, "unchanged", `# Agents\n\n${section}`],
+    [
+      "an edited section, without --force",
+      "# Agents\n\n## Delivery gates (bfd)\n\nold words\n\n## Style\n\nTabs.\n",
+      false,
+      "unchanged",
+      "# Agents\n\n## Delivery gates (bfd)\n\nold words\n\n## Style\n\nTabs.\n",
+    ],
+    [
+      "an edited section, with --force (the next section is kept)",
+      "# Agents\n\n## Delivery gates (bfd)\n\nold words\n\n## Style\n\nTabs.\n",
+      true,
+      "updated",
+      `# Agents\n\n${section}\n## Style\n\nTabs.\n`,
+    ],
+  ])("given %s, it is %s once", (_what, current, force, status, text) => {
+    const result = addAgentsSection(current, force);
+    expect(result.status).toBe(status);
+    expect(result.text).toBe(text);
+    // Running it again changes nothing.
+    expect(addAgentsSection(result.text, force).text).toBe(text);
   });
 });
