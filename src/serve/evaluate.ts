@@ -23,6 +23,8 @@ import { publishCommitStatus } from "./publish-commit-status.js";
 import { hasCommented, publishLinearComment } from "./publish-linear-comment.js";
 import { publishMergeRequestNote } from "./publish-note.js";
 import { publishStatusChecks } from "./publish-status-check.js";
+import type { BoardStore } from "./board.js";
+import type { Report } from "../report/schema.js";
 import type { PublishContext } from "./publish.js";
 import { verdictFromError, verdictFromReport, type Verdict } from "./verdict.js";
 
@@ -47,6 +49,8 @@ export interface WorkDeps {
   /** The GitLab token's user, for finding bfd's own MR note (asked once, then remembered). */
   gitlabUserId: (gitlab: GitLabSource) => Promise<number>;
   comments: (linear: LinearSource) => IssueComments;
+  /** `/board`: the latest verdict of each MR and ready issue (none: no board). */
+  board?: BoardStore | undefined;
 }
 
 export function createWork(deps: WorkDeps): Work {
@@ -95,16 +99,23 @@ async function mergeRequestWork(
   try {
     read = await gitlab.readMergeRequest(target.project, target.iid);
   } catch (error) {
-    if (isBfdError(error) && error.code === "mr-not-found") return "skipped";
+    if (isBfdError(error) && error.code === "mr-not-found") {
+      deps.board?.forget(job.key);
+      return "skipped";
+    }
     // Without the MR there is no head commit to publish on: try again later.
     if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
   const mr = read.mergeRequest;
-  if (mr.state !== "opened" || mr.headSha === null) return "skipped";
+  if (mr.state !== "opened" || mr.headSha === null) {
+    deps.board?.forget(job.key);
+    return "skipped";
+  }
   const selfId = deps.config.outputs.mergeRequestNote ? deps.gitlabUserId(gitlab) : null;
   let verdict: Verdict;
   let judgedError: unknown = null;
+  let judged: Report | null = null;
   try {
     const { report } = await mergeRequestGate({
       sources: { linear, gitlab },
@@ -120,6 +131,7 @@ async function mergeRequestWork(
       alongside: selfId === null ? [] : [selfId],
     });
     verdict = verdictFromReport(report);
+    judged = report;
   } catch (error) {
     judgedError = error;
     if (!isBfdError(error))
@@ -127,6 +139,20 @@ async function mergeRequestWork(
     verdict = verdictFromError("done", error);
   }
 
+  const judgedAt = deps.now().toISOString();
+  deps.board?.recordMergeRequest(job.key, {
+    mergeRequest: {
+      reference: `${mr.projectPath || target.project}!${mr.iid}`,
+      title: mr.title,
+      url: mr.url,
+      author: mr.author,
+      draft: mr.draft,
+      targetBranch: mr.targetBranch,
+      updatedAt: judgedAt,
+    },
+    outcome: judged === null ? { problem: verdict.summary } : { report: judged },
+    judgedAt,
+  });
   const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics };
   const outputs = deps.config.outputs;
   const sha = mr.headSha;
@@ -177,7 +203,10 @@ async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Pr
       },
     );
   } catch (error) {
-    if (isBfdError(error) && (error.code === "issue-not-found" || error.code === "bad-issue-key")) return "skipped";
+    if (isBfdError(error) && (error.code === "issue-not-found" || error.code === "bad-issue-key")) {
+      deps.board?.forget(issueKey(id));
+      return "skipped";
+    }
     if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
@@ -189,6 +218,8 @@ async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Pr
   if (ready || (await hasCommented(ctx, key))) {
     const report = evaluate(deps.readyRules.rules, item, { gate: "ready" });
     result = report.verdict;
+    if (ready) deps.board?.recordIssue(key, { issue, report });
+    else deps.board?.forget(key);
     if (deps.config.outputs.linearComment) {
       try {
         await publishLinearComment(
@@ -203,6 +234,7 @@ async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Pr
       }
     }
   }
+  if (!ready && result === "skipped") deps.board?.forget(key);
   if (job.fanOut) {
     // A change in Linear (criteria ticked, state moved) can change the Done verdict of the issue's open MRs.
     for (const attachment of issue.attachments) {

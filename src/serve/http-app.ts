@@ -32,6 +32,8 @@ export interface HttpAppDeps {
   /** Linear, GitLab and the queue answer (cached by the caller; probes cost API requests). */
   readiness: () => Promise<ReadinessCheck[]>;
   now: () => number;
+  /** `/board`: the delivery board page from the latest verdicts (no API call per view); none: no route. */
+  board?: (() => string) | undefined;
 }
 
 type Source = "linear" | "gitlab" | "status-check";
@@ -165,6 +167,20 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
     const ok = checks.every((check) => check.ok);
     return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
   });
+
+  const board = deps.board;
+  if (board !== undefined) {
+    app.get("/board", (c) => {
+      c.set("route", "/board");
+      return c.body(board(), 200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "x-frame-options": "DENY",
+      });
+    });
+  }
 
   app.get("/metrics", async (c) => {
     c.set("route", "/metrics");

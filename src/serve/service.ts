@@ -17,6 +17,8 @@ import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
 import { createMetrics } from "./metrics.js";
 import type { ServeSettings } from "./settings.js";
 import { startSweep } from "./sweep.js";
+import { boardPage, createBoardStore } from "./board.js";
+import { createRedactor } from "../redact.js";
 import type { LinearSource } from "../sources/linear/index.js";
 
 export interface ServiceOptions {
@@ -66,6 +68,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           onError,
         });
   const metrics = createMetrics(() => queue.depth());
+  const board = createBoardStore();
 
   let gitlabUser: Promise<number> | null = null;
   const gitlabUserId = (gitlab: GitLabSource): Promise<number> => {
@@ -94,6 +97,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       enqueue,
       gitlabUserId,
       comments: options.comments ?? linearIssueComments,
+      board,
     }),
   );
 
@@ -121,6 +125,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ]);
   };
 
+  const redact = createRedactor(settings.secretValues);
   const app = createHttpApp({
     settings,
     queue,
@@ -128,6 +133,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics,
     log,
     now: () => now().getTime(),
+    board: () =>
+      boardPage({
+        store: board,
+        readyRules: options.readyRules,
+        config: settings.config,
+        linearTeam: options.linearTeam,
+        now,
+        redact,
+      }),
     readiness: () => {
       if (readiness === null || Date.now() - readiness.at > READINESS_TTL_MS)
         readiness = { at: Date.now(), checks: probe() };
@@ -153,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     sources: options.sources,
     enqueue,
     claim: (intervalMs) => state.claimSweep(intervalMs),
+    onOpenMergeRequests: (project, open) => board.retainOpen(project, open),
     log,
   });
 

@@ -12,6 +12,8 @@ export interface SweepDeps {
   /** True when this replica runs this round (with Redis, one replica per round). */
   claim: (intervalMs: number) => Promise<boolean>;
   log: Logger;
+  /** The open MRs a round listed for a project (for `/board`, which drops the MRs no longer open). */
+  onOpenMergeRequests?: ((project: string, open: readonly { projectPath: string; iid: number }[]) => void) | undefined;
 }
 
 /** Issues per ready state per round: the audit's page size times ten keeps one round within Linear's budget. */
@@ -31,7 +33,9 @@ export function startSweep(deps: SweepDeps): { stop: () => void; runOnce: () => 
     let queued = 0;
     for (const project of deps.config.projects) {
       try {
-        for (const mr of await gitlab.listOpenMergeRequests(project)) {
+        const open = await gitlab.listOpenMergeRequests(project);
+        deps.onOpenMergeRequests?.(String(project), open);
+        for (const mr of open) {
           await deps.enqueue(mergeRequestJob(mr.projectPath || String(project), mr.iid, "sweep", null));
           queued += 1;
         }
