@@ -22,7 +22,9 @@ const needChromium = (skip: (note: string) => void): void => {
 };
 
 const dir = tempDir("bfd-board-");
-const file = join(dir, "out", "board.html");
+/** The CLI runs here without -o: the page is bfd-board.html in this folder. */
+const out = join(dir, "out");
+const file = join(out, "bfd-board.html");
 let world: BoardWorld;
 let run: CliResult;
 let browser: Browser | null = null;
@@ -30,7 +32,8 @@ let linearRequests = 0;
 
 beforeAll(async () => {
   world = await startBoardWorld(dir, { hostile: true });
-  run = await runCli(["board", "--config", world.config, "-o", file], { cwd: dir, env: world.env, timeoutMs: 60_000 });
+  mkdirSync(out);
+  run = await runCli(["board", "--config", world.config], { cwd: out, env: world.env, timeoutMs: 60_000 });
   linearRequests = world.linear.requestCount();
   mkdirSync(ARTIFACTS, { recursive: true });
   // The folder ignores itself: artifacts never end up in a commit.
@@ -89,8 +92,9 @@ const rowKeys = (page: Page): Promise<string[]> =>
   page.$$eval("#heat tbody tr:not([hidden]) th a.key", (links) => links.map((a) => a.textContent ?? ""));
 
 describe("bfd board on the fakes' world", () => {
-  it("writes one small self-contained page from one run and says where", () => {
-    expect(run.stderr).toContain(`bfd board: wrote ${file}`);
+  it("writes one small self-contained page from one run, to bfd-board.html without -o, and says where", () => {
+    expect(run.stderr).toMatch(/^bfd board: wrote bfd-board\.html \(\d+ KB\); open it in a browser\n$/);
+    expect(run.stdout).toBe("");
     expect(run.code).toBe(0);
     const page = readFileSync(file, "utf8");
     expect(Buffer.byteLength(page)).toBeLessThan(64 * 1024);
@@ -243,12 +247,12 @@ describe("bfd board in Chromium", () => {
     expect(await page.evaluate<string>("document.activeElement.closest('tr').querySelector('a.key').textContent")).toBe(
       "ENG-204",
     );
+    await page.screenshot({ path: join(ARTIFACTS, "board-focus.png") });
     await page.keyboard.press("Escape");
     expect(await page.locator("td.c:focus .tip").isVisible()).toBe(false);
     // One tab stop for the whole grid: Tab leaves it.
     await page.keyboard.press("Tab");
     expect(await page.evaluate<boolean>("document.activeElement.matches('td.c')")).toBe(false);
-    await page.screenshot({ path: join(ARTIFACTS, "board-focus.png") });
     expect(trouble).toEqual([]);
   });
 

@@ -46,12 +46,13 @@ thead th{background:var(--band);font-weight:600}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 table.heat{width:auto}
 table.heat thead th.rule{vertical-align:bottom;padding:.4rem .2rem;width:2.4rem}
-table.heat thead th.rule span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;display:inline-block;max-height:14rem;overflow:hidden;text-overflow:ellipsis;font-weight:600}
+table.heat thead th.rule span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;display:inline-block;max-height:17rem;overflow:hidden;text-overflow:ellipsis;font-weight:600}
 table.heat tbody th{font-weight:400;min-width:15rem;max-width:28rem;position:sticky;left:0;background:var(--paper);z-index:1;border-right:1px solid var(--line)}
 .key{font-weight:600;margin-right:.35rem}
 .meta{display:block;color:var(--muted);font-size:.8rem}
 td.c{text-align:center;vertical-align:middle;font-size:1rem;padding:.3rem 0;width:2.4rem;cursor:default;position:relative}
 td.c:focus{outline:3px solid var(--focus);outline-offset:-3px}
+td.c{scroll-margin-bottom:9rem}
 .pass{background:var(--pass-bg);color:var(--pass)}
 .fail{background:var(--fail-bg);color:var(--fail)}
 .warning{background:var(--warn-bg);color:var(--warn)}

@@ -96,7 +96,7 @@ function cell(rule: BacklogSection["rules"][number], c: BoardCell): string {
   const look = CELL[c.status];
   const fix = c.hint === null ? "" : `<i> Fix: ${html(c.hint)}</i>`;
   const waiver = c.waiver === null ? "" : `<i> Waived: ${html(c.waiver)}</i>`;
-  return `<td class="c ${c.status}" tabindex="0"><span aria-hidden="true">${look.symbol}</span><span class="tip" role="tooltip"><b>${look.symbol} ${look.word} · ${html(rule.id)}</b>${html(c.message)}${fix}${waiver}</span></td>`;
+  return `<td class="c ${c.status}" tabindex="0"><span aria-hidden="true">${look.symbol}</span><span class="tip"><b>${look.symbol} ${look.word} · ${html(rule.id)}</b>${html(c.message)}${fix}${waiver}</span></td>`;
 }
 
 function backlogRow(section: BacklogSection, row: BacklogRow): string {
