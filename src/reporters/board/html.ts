@@ -85,7 +85,7 @@ ${staging === null ? "" : stat(`${toValidate} of ${staging.merged.length}`, "mer
 ${stat(`${review.summary.fail + review.summary.error} of ${review.total}`, "open MRs not done")}
 ${stat(String(review.summary.pass), "open MRs done")}
 </ul>
-<dl class="kv config" aria-label="Config in force">
+<dl class="kv config">
 ${config.map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join("\n")}
 </dl>
 <nav class="toc" aria-label="Sections"><ul><li><a href="#backlog">Backlog readiness</a></li><li><a href="#release">Release window</a></li><li><a href="#review">In review</a></li></ul></nav>
