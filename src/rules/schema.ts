@@ -102,6 +102,12 @@ export const ServeConfigSchema = z
       .strict()
       .default({ commitStatus: true, mergeRequestNote: true, statusCheck: false, linearComment: true }),
     statusName: z.string().min(1).max(255).default("bfd/done").describe("Name of the commit status bfd publishes."),
+    board: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Serve the delivery board at /board. It has no authentication of its own and shows issue titles, assignees and failing rules: turn it on only where the network or the ingress limits who can reach it.",
+      ),
     lockSeconds: z
       .number()
       .int()

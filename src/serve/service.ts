@@ -133,15 +133,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics,
     log,
     now: () => now().getTime(),
-    board: () =>
-      boardPage({
-        store: board,
-        readyRules: options.readyRules,
-        config: settings.config,
-        linearTeam: options.linearTeam,
-        now,
-        redact,
-      }),
+    // Opt-in (serve.board): the page has no authentication of its own.
+    board: !settings.config.board
+      ? undefined
+      : () =>
+          boardPage({
+            store: board,
+            readyRules: options.readyRules,
+            config: settings.config,
+            linearTeam: options.linearTeam,
+            now,
+            redact,
+          }),
     readiness: () => {
       if (readiness === null || Date.now() - readiness.at > READINESS_TTL_MS)
         readiness = { at: Date.now(), checks: probe() };

@@ -33,7 +33,7 @@ let serve: TestService;
 
 beforeAll(async () => {
   world = await startWorld(CASES);
-  serve = await startTestService(world, { linearTeam: "ENG" });
+  serve = await startTestService(world, { linearTeam: "ENG", config: { board: true } });
 });
 afterAll(async () => {
   await serve?.stop();
@@ -47,6 +47,17 @@ const board = async (): Promise<{ status: number; type: string | null; page: str
 };
 
 describe("bfd serve /board", () => {
+  it("is not served unless serve.board turns it on (it has no authentication of its own)", async () => {
+    const closed = await startTestService(world, { linearTeam: "ENG" });
+    try {
+      const reply = await fetch(`${closed.url}/board`);
+      expect(reply.status).toBe(404);
+      expect(reply.headers.get("content-type")).toContain("application/problem+json");
+    } finally {
+      await closed.stop();
+    }
+  });
+
   it("answers before anything is judged, saying the board fills as webhooks arrive", async () => {
     const { status, type, page } = await board();
     expect(status).toBe(200);
