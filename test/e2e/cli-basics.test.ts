@@ -127,6 +127,18 @@ describe("the command line", () => {
   });
 });
 
+describe("a config that leaves a gate without rules", () => {
+  it.each(["ready", "done"])("stops bfd %s with exit 2 instead of printing that the criteria are met", async (gate) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bfd.config.yaml"), "extends: none\n");
+    const result = await runCliInProcess([gate, "--snapshot", join(ROOT, `examples/${gate}-pass.json`)], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`bfd: no rules in force for the ${gate} gate (bfd.config.yaml)`);
+    expect(result.stderr).toContain(`add rules with gate: ${gate}`);
+  });
+});
+
 describe("committed generated files", () => {
   it.each(["rules", "config", "report", "snapshot"])(
     "schemas/%s.schema.json matches `bfd rules schema`",
