@@ -5,8 +5,9 @@ import { defineCheck, fail, pass, skip } from "./types.js";
 
 const Options = z
   .object({
-    label: z.string().min(1).default("Validated in Staging").describe("The label that records a passed validation."),
-    environment: z.string().min(1).default("staging").describe("The GitLab environment the MR deploys to."),
+    // No defaults here: the built-in names live in rules/done.yaml (staging-validated), and code reads them there.
+    label: z.string().min(1).describe("The label that records a passed validation, e.g. Validated in Staging."),
+    environment: z.string().min(1).describe("The GitLab environment the MR deploys to, e.g. staging."),
   })
   .strict();
 

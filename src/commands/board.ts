@@ -17,8 +17,9 @@ import { redactDeep } from "../redact.js";
 import { loadBoardReporter } from "../reporters/board/index.js";
 import { builtinRuleFiles } from "../rules/files.js";
 import { loadRuleSetThrough, type RuleSet } from "../rules/load.js";
-import type { Config } from "../rules/schema.js";
+import { stagingConfig, type Config } from "../rules/schema.js";
 import { gitlabFromEnv, linearFromEnv, resolveProject } from "../sources/env.js";
+import { mapConcurrently } from "../sources/waves.js";
 import type { ReleaseCalendar } from "../staging/window.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import { auditScope, listAuditIssues } from "./audit.js";
@@ -44,27 +45,10 @@ export const REVIEW_CAP = 50;
 /** Done gates run at once. */
 const REVIEW_CONCURRENCY = 4;
 
-/** The release calendar of bfd.config.yaml, with `bfd staging`'s defaults. */
+/** The release calendar of bfd.config.yaml, with its defaults (src/rules/schema.ts). */
 export function releaseCalendar(config: Config): ReleaseCalendar {
-  return {
-    timeZone: config.staging?.timeZone ?? "UTC",
-    cutoff: config.staging?.cutoff ?? { weekday: "thursday", time: "12:00" },
-    release: config.staging?.release ?? { weekday: "tuesday", time: "10:00" },
-  };
-}
-
-/** Runs `work` over `items`, at most `limit` at once, keeping the order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  const { timeZone, cutoff, release } = stagingConfig(config);
+  return { timeZone, cutoff, release };
 }
 
 /**
@@ -85,7 +69,7 @@ async function collectReview(ctx: CommandContext, ruleSet: RuleSet, now: string)
   const open = await gitlab.listOpenMergeRequests(project);
   const builtinFiles = builtinRuleFiles(ctx.cwd, ctx.builtinDir);
   const rulesOf = new Map<string, Promise<RuleSet>>();
-  const judged = await mapLimit(
+  const judged = await mapConcurrently(
     capMergeRequests(open, REVIEW_CAP),
     REVIEW_CONCURRENCY,
     async (summary): Promise<JudgedMergeRequest> => {

@@ -12,6 +12,8 @@ import { labelAddedAt, needsValidation, stagingState } from "../work-item/stagin
 import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
 import { startProgress, type CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
+import { evidencePlan } from "../engine/plan.js";
+import { stagingConfig } from "../rules/schema.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface StagingOptions {
@@ -37,14 +39,21 @@ const LABEL_READS_AT_ONCE = 8;
  * ones says when the label was added. Shared by `bfd staging` and `bfd board`.
  */
 export async function collectStaging(ctx: CommandContext, query: StagingQuery): Promise<StagingResult> {
-  const { config } = loadLocalRules(ctx);
-  const calendar = {
-    label: config.staging?.label ?? "Validated in Staging",
-    environment: config.staging?.environment ?? "staging",
-    timeZone: config.staging?.timeZone ?? "UTC",
-    cutoff: config.staging?.cutoff ?? { weekday: "thursday" as const, time: "12:00" },
-    release: config.staging?.release ?? { weekday: "tuesday" as const, time: "10:00" },
-  };
+  const { config, rules } = loadLocalRules(ctx);
+  // The label and environment are the Done gate's (the rule that reads staging names them in rules/done.yaml);
+  // staging: in bfd.config.yaml can set them for this command too.
+  const fromRules = evidencePlan(rules, "done").staging;
+  const label = config.staging?.label ?? fromRules?.label;
+  const environment = config.staging?.environment ?? fromRules?.environment;
+  if (label === undefined || environment === undefined) {
+    throw usageError(
+      "no-staging-label",
+      "no rule in force says which label and environment record a staging validation",
+      "Set staging.label and staging.environment in bfd.config.yaml, or keep the built-in staging-validated rule.",
+    );
+  }
+  const { timeZone, cutoff, release, deployBranch: configuredBranch } = stagingConfig(config);
+  const calendar = { label, environment, timeZone, cutoff, release };
   const now = ctx.now().toISOString();
   const window =
     query.since !== undefined || query.until !== undefined
@@ -59,7 +68,7 @@ export async function collectStaging(ctx: CommandContext, query: StagingQuery): 
       "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
     );
   }
-  const deployBranch = config.staging?.deployBranch ?? (await gitlab.getProject(project)).defaultBranch;
+  const deployBranch = configuredBranch ?? (await gitlab.getProject(project)).defaultBranch;
   const inWindow = (
     await gitlab.listMergedMergeRequests(project, {
       targetBranch: deployBranch,

@@ -121,6 +121,34 @@ export const ServeConfigSchema = z
   .strict();
 export type ServeConfig = z.infer<typeof ServeConfigSchema>;
 
+/** The release calendar and the staging label of `bfd staging`, `bfd board` and `bfd serve`'s board. */
+const StagingConfigSchema = z
+  .object({
+    label: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The label that records a passed staging validation; default: the staging-validated rule's."),
+    environment: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The GitLab environment whose successful deployments put a merge request in staging; default: the staging-validated rule's.",
+      ),
+    deployBranch: z.string().min(1).optional().describe("Default: the project's default branch."),
+    timeZone: z.string().min(1).default("UTC").describe("IANA time zone of the release calendar, e.g. Europe/Berlin."),
+    cutoff: z
+      .object({ weekday: WeekdaySchema, time: TimeSchema })
+      .strict()
+      .default({ weekday: "thursday", time: "12:00" }),
+    release: z
+      .object({ weekday: WeekdaySchema, time: TimeSchema })
+      .strict()
+      .default({ weekday: "tuesday", time: "10:00" }),
+  })
+  .strict();
+
 /** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
 export const ConfigSchema = z
   .object({
@@ -150,35 +178,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
-    staging: z
-      .object({
-        label: z.string().min(1).default("Validated in Staging"),
-        environment: z
-          .string()
-          .min(1)
-          .default("staging")
-          .describe("The GitLab environment whose successful deployments put a merge request in staging."),
-        deployBranch: z.string().min(1).optional().describe("Default: the project's default branch."),
-        timeZone: z
-          .string()
-          .min(1)
-          .default("UTC")
-          .describe("IANA time zone of the release calendar, e.g. Europe/Berlin."),
-        cutoff: z
-          .object({ weekday: WeekdaySchema, time: TimeSchema })
-          .strict()
-          .default({ weekday: "thursday", time: "12:00" }),
-        release: z
-          .object({ weekday: WeekdaySchema, time: TimeSchema })
-          .strict()
-          .default({ weekday: "tuesday", time: "10:00" }),
-      })
-      .strict()
-      .optional(),
+    staging: StagingConfigSchema.optional(),
     serve: ServeConfigSchema.optional(),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The staging section as it applies: the team's values over the defaults, which are written once, above. */
+export function stagingConfig(config: Config): z.infer<typeof StagingConfigSchema> {
+  return config.staging ?? StagingConfigSchema.parse({});
+}
 
 /** A rule ready to evaluate: options parsed by its kind, location known for reports. */
 export interface LoadedRule {

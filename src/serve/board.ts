@@ -14,7 +14,7 @@ import {
 } from "../board/board.js";
 import { renderBoardHtml } from "../reporters/board/html.js";
 import type { RuleSet } from "../rules/load.js";
-import type { ServeConfig } from "../rules/schema.js";
+import { stagingConfig, type ServeConfig } from "../rules/schema.js";
 import { mergeRequestKey } from "./job.js";
 
 /** Entries kept at most; the least recently judged go first. */
@@ -93,11 +93,8 @@ export interface BoardPageDeps {
 export function boardPage(deps: BoardPageDeps): string {
   const now = deps.now().toISOString();
   const { config } = deps.readyRules;
-  const calendar = {
-    timeZone: config.staging?.timeZone ?? "UTC",
-    cutoff: config.staging?.cutoff ?? { weekday: "thursday" as const, time: "12:00" },
-    release: config.staging?.release ?? { weekday: "tuesday" as const, time: "10:00" },
-  };
+  const { timeZone, cutoff, release } = stagingConfig(config);
+  const calendar = { timeZone, cutoff, release };
   const judgedIssues = deps.store.issues();
   const judgedMrs = deps.store.mergeRequests();
   const team = deps.linearTeam?.toUpperCase() ?? "all teams";

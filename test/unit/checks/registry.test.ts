@@ -24,7 +24,7 @@ const MINIMAL_OPTIONS: Record<CheckKindId, Record<string, unknown>> = {
   "open-questions": { headings: ["Open questions"] },
   "pipeline-status": {},
   "project-specification": {},
-  "staging-validation": {},
+  "staging-validation": { label: "Validated in Staging", environment: "staging" },
   "task-list-complete": { headings: ["Acceptance criteria"] },
   "unit-of-work": {},
 };
