@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "xmlbuilder2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -19,8 +18,7 @@ import {
   type FakeMergeRequest,
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { BIN, runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
-import { defaultInputs, interpolate, readComponent, resolveJob, type InputValue } from "../helpers/gitlab-ci.js";
+import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
 import { gitChange } from "../helpers/git.js";
 import {
   BOT_USER_ID,
@@ -584,60 +582,3 @@ function visit(node: Node, each: (node: Node) => void): void {
   each(node);
   for (const child of (node as Parent).children ?? []) visit(child, each);
 }
-
-describe("the CI/CD component's job, as GitLab Runner's shell runs it", () => {
-  /**
-   * templates/bfd.yml's `script`, with the inputs interpolated as GitLab does, run by `sh -e` (a shell executor) in a
-   * job folder, with `bfd` on PATH being the built CLI (what the image's entrypoint runs) and the predefined variables
-   * of a merge-request pipeline pointing at the fakes. The gate's exit code is the job's; the reports are where the
-   * `artifacts:` section picks them up.
-   */
-  const component = readComponent("templates/bfd.yml");
-  const job = (inputs: Record<string, InputValue>) =>
-    resolveJob(
-      interpolate(component.body, { ...defaultInputs(component.inputs), ...inputs }) as Record<string, unknown>,
-      "bfd",
-    );
-
-  async function runJob(n: number, inputs: Record<string, InputValue> = {}) {
-    const dir = tempDir("bfd-job-");
-    const bin = join(dir, ".bin");
-    mkdirSync(bin);
-    writeFileSync(join(bin, "bfd"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
-    const script = (job(inputs).script as string[]).join("\n");
-    const env = { ...ciEnv(n), PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, NO_COLOR: "1" };
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn("sh", ["-e", "-c", script], { cwd: dir, env: env as NodeJS.ProcessEnv });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-    const artifacts = job(inputs).artifacts as { paths: string[]; reports: { junit: string; codequality: string } };
-    const artifactFiles = [...artifacts.paths, artifacts.reports.junit, artifacts.reports.codequality];
-    return { ...result, dir, artifactFiles };
-  }
-
-  it("passes a done MR in its own running pipeline, leaves every report artifacts: names, and posts one note", async () => {
-    const run = await runJob(400);
-    expect(run.stderr).not.toMatch(/internal error|at .+\(.+:\d+:\d+\)/);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Done criteria met");
-    for (const file of run.artifactFiles) expect(existsSync(join(run.dir, file)), file).toBe(true);
-    const notes = gitlab.world.notes.filter(
-      (note) => note.mergeRequestIid === 400 && note.body.startsWith(STICKY_MARKER),
-    );
-    expect(notes).toHaveLength(1);
-  });
-
-  it("fails the job (exit 1) naming the failed job of the pipeline, with comment off and other report names", async () => {
-    const run = await runJob(401, { comment: false, junit_report: "out/junit.xml", markdown_report: "out/bfd.md" });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('job "unit" (test) failed');
-    expect(run.artifactFiles).toContain("out/junit.xml");
-    for (const file of run.artifactFiles) expect(existsSync(join(run.dir, file)), file).toBe(true);
-    expect(gitlab.requests.some((r) => r.method !== "GET")).toBe(false);
-  });
-});
