@@ -32,3 +32,5 @@ WORKDIR /home/node
 # entrypoint with a shell (the component sets `entrypoint: [""]`).
 ENTRYPOINT ["bfd"]
 CMD ["--help"]
+# `bfd serve` listens here by default (PORT changes it); its probes are GET /healthz and GET /readyz (docs/serve.md).
+EXPOSE 8080

@@ -199,6 +199,8 @@ describe("the container image's recipe", () => {
     ]);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["bfd"\]$/m);
+    // bfd serve's default port, so `docker run -P` and orchestrators find it.
+    expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
     expect(dockerfile).toContain("ENV PATH=/opt/bfd/bin:$PATH");
   });
 });
