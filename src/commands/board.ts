@@ -11,14 +11,14 @@ import {
   type JudgedMergeRequest,
   type ReviewSection,
 } from "../board/board.js";
-import { isBfdError, usageError } from "../errors.js";
+import { isBfdError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { redactDeep } from "../redact.js";
 import { loadBoardReporter } from "../reporters/board/index.js";
 import { builtinRuleFiles } from "../rules/files.js";
 import { loadRuleSetThrough, type RuleSet } from "../rules/load.js";
 import { stagingConfig, type Config } from "../rules/schema.js";
-import { gitlabFromEnv, linearFromEnv, resolveProject } from "../sources/env.js";
+import { gitlabFromEnv, linearFromEnv, requireProject } from "../sources/env.js";
 import { mapConcurrently } from "../sources/waves.js";
 import type { ReleaseCalendar } from "../staging/window.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
@@ -58,14 +58,7 @@ export function releaseCalendar(config: Config): ReleaseCalendar {
 async function collectReview(ctx: CommandContext, ruleSet: RuleSet, now: string): Promise<ReviewSection> {
   const setup = sourceSetup(ctx);
   const [gitlab, linear] = await Promise.all([gitlabFromEnv(setup), linearFromEnv(setup)]);
-  const project = await resolveProject(setup, ruleSet.config.gitlab?.project);
-  if (project === null) {
-    throw usageError(
-      "no-project",
-      "cannot tell which GitLab project to look in",
-      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
-    );
-  }
+  const project = await requireProject(setup, ruleSet.config.gitlab?.project);
   const open = await gitlab.listOpenMergeRequests(project);
   const builtinFiles = builtinRuleFiles(ctx.cwd, ctx.builtinDir);
   const rulesOf = new Map<string, Promise<RuleSet>>();

@@ -1,7 +1,7 @@
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadStagingReporter, type StagingFormat } from "../reporters/staging/index.js";
-import { gitlabFromEnv, resolveProject } from "../sources/env.js";
+import { gitlabFromEnv, requireProject } from "../sources/env.js";
 import type { StagingResult, StagingRow } from "../staging/result.js";
 import { explicitWindow, formatInZone, stagingWindow } from "../staging/window.js";
 import { instant } from "../time.js";
@@ -60,14 +60,7 @@ export async function collectStaging(ctx: CommandContext, query: StagingQuery): 
       ? explicitWindow(query.since, query.until, calendar.timeZone, now)
       : stagingWindow(calendar, now);
   const gitlab = await gitlabFromEnv(sourceSetup(ctx));
-  const project = await resolveProject(sourceSetup(ctx), config.gitlab?.project);
-  if (project === null) {
-    throw usageError(
-      "no-project",
-      "cannot tell which GitLab project to look in",
-      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
-    );
-  }
+  const project = await requireProject(sourceSetup(ctx), config.gitlab?.project);
   const deployBranch = configuredBranch ?? (await gitlab.getProject(project)).defaultBranch;
   const inWindow = (
     await gitlab.listMergedMergeRequests(project, {

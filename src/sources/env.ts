@@ -113,6 +113,22 @@ export async function resolveProject(
   return (await resolveProjectAndOrigin(setup, configProject))?.project ?? null;
 }
 
+/** `resolveProject` for commands that cannot go on without a project: none is exit 2 saying how to name one. */
+export async function requireProject(
+  setup: Pick<SourceSetup, "env" | "cwd">,
+  configProject: string | undefined,
+): Promise<string> {
+  const project = await resolveProject(setup, configProject);
+  if (project === null) {
+    throw usageError(
+      "no-project",
+      "cannot tell which GitLab project to look in",
+      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
+    );
+  }
+  return project;
+}
+
 /** Where the GitLab project came from, in the order `resolveProject` tries them. */
 export type ProjectOrigin = "gitlab.project" | "CI_PROJECT_ID" | "the origin remote";
 
