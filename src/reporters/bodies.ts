@@ -62,12 +62,48 @@ export interface NoteBodyOptions {
  * the redactor must see whole).
  */
 export async function mergeRequestNoteBody(report: Report, options: NoteBodyOptions): Promise<string> {
-  const markdown = options.redact((await loadReporter("markdown"))(report, options.renderOptions));
+  const job = options.jobUrl === undefined ? null : safeUrl(options.jobUrl);
+  return markdownNoteBody((await loadReporter("markdown"))(report, options.renderOptions), {
+    marker: options.marker,
+    footer: options.footer,
+    redact: options.redact,
+    whole: `the whole report is in the log of ${job === null ? "the bfd ci job" : `[the bfd ci job](${job})`}`,
+  });
+}
+
+export interface MarkdownNoteOptions {
+  /** The hidden marker bfd's own note starts with. */
+  marker: string;
+  /** The last line (who posted it). */
+  footer: string;
+  redact: (text: string) => string;
+  /** Where the whole report is, as Markdown: the end of the notice a cut note ends with. */
+  whole: string;
+}
+
+/**
+ * A merge-request note from Markdown a reporter has already rendered (escaped): marker, the Markdown redacted and
+ * cut to GitLab's note limit, footer. `mergeRequestNoteBody` for the CLI; `bfd serve` for its verdicts (an
+ * evaluation that could not be judged has Markdown but no report).
+ */
+export function markdownNoteBody(markdown: string, options: MarkdownNoteOptions): string {
   const head = `${options.marker}\n`;
   const tail = `\n${options.redact(options.footer)}\n`;
-  const job = options.jobUrl === undefined ? null : safeUrl(options.jobUrl);
-  const notice = `> **Note:** this report was cut to fit GitLab's limit for a note; the whole report is in the log of ${job === null ? "the bfd ci job" : `[the bfd ci job](${job})`}.`;
-  return `${head}${capMarkdown(markdown, GITLAB_NOTE_MAX_CHARS - head.length - tail.length, notice)}${tail}`;
+  const notice = `> **Note:** this report was cut to fit GitLab's limit for a note; ${options.whole}.`;
+  return `${head}${capMarkdown(options.redact(markdown), GITLAB_NOTE_MAX_CHARS - head.length - tail.length, notice)}${tail}`;
+}
+
+/**
+ * A Linear comment: `head` (bfd's own fixed text: its hidden marker and any line before the Markdown, never outside
+ * text), then Markdown a reporter has already rendered (escaped), redacted, then cut so that the whole comment fits
+ * LINEAR_COMMENT_MAX_CHARS, ending with `notice` when cut.
+ */
+export function markdownLinearComment(
+  head: string,
+  markdown: string,
+  options: { redact: (text: string) => string; notice: string },
+): string {
+  return `${head}${capMarkdown(options.redact(markdown), LINEAR_COMMENT_MAX_CHARS - head.length, options.notice)}`;
 }
 
 /** Hidden marker that starts bfd's one handoff comment on a Linear issue (`bfd handoff --post` updates it). */
@@ -78,11 +114,12 @@ export const HANDOFF_MARKER = "<!-- bfd:handoff -->";
  * so that the whole comment fits LINEAR_COMMENT_MAX_CHARS.
  */
 export async function linearCommentBody(result: HandoffResult, redact: (text: string) => string): Promise<string> {
-  const markdown = redact((await loadHandoffReporter("markdown"))(result, { colorLevel: 0 }));
-  const head = `${HANDOFF_MARKER}\n`;
-  return `${head}${capMarkdown(
-    markdown,
-    LINEAR_COMMENT_MAX_CHARS - head.length,
-    `> **Note:** this note was cut to fit a comment; \`bfd handoff --state ${result.note.state} --format json\` prints it whole.`,
-  )}`;
+  return markdownLinearComment(
+    `${HANDOFF_MARKER}\n`,
+    (await loadHandoffReporter("markdown"))(result, { colorLevel: 0 }),
+    {
+      redact,
+      notice: `> **Note:** this note was cut to fit a comment; \`bfd handoff --state ${result.note.state} --format json\` prints it whole.`,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { pino, type Logger } from "pino";
-import { redact } from "../redact.js";
+import { createRedactor } from "../redact.js";
 
 export type { Logger } from "pino";
 
@@ -10,12 +10,14 @@ const SEVERITY: Record<string, number> = { trace: 1, debug: 5, info: 9, warn: 13
  * JSON lines on stdout with OpenTelemetry semantic-convention keys (the team's ADR 0028): `severity_text` /
  * `severity_number` for the level, `service.name`, and attributes such as `http.request.method`, `url.path`,
  * `http.response.status_code`, `server.address` (semconv HTTP spans, v1.26+). Every line passes through
- * src/redact.ts with the service's secrets before it is written: no token or webhook secret reaches a log.
+ * src/redact.ts with the service's secrets (and token-shaped strings) before it is written — the whole serialised
+ * line, so no attribute, message or error text can carry a token or webhook secret into a log.
  */
 export function createLogger(
   out: { write: (line: string) => void },
   options: { secrets: readonly string[]; version: string; level?: string },
 ): Logger {
+  const redact = createRedactor(options.secrets);
   return pino(
     {
       level: options.level ?? "info",
@@ -24,7 +26,7 @@ export function createLogger(
       formatters: {
         level: (label) => ({ severity_text: label.toUpperCase(), severity_number: SEVERITY[label] ?? 9 }),
       },
-      hooks: { streamWrite: (line) => redact(line, options.secrets) },
+      hooks: { streamWrite: redact },
     },
     { write: (line: string) => out.write(line) },
   );

@@ -1,10 +1,11 @@
 import type { CommitStatusInput, GitLabSource } from "../sources/gitlab/index.js";
-import type { Verdict } from "./verdict.js";
+import { commitStatusDescription, type Verdict } from "./verdict.js";
 import { publishOnce, type PublishContext, type PublishOutcome } from "./publish.js";
 
 /**
  * The Done verdict as a commit status on the MR's head commit (any GitLab tier: doc/api/commits.md "Set the
  * pipeline status of a commit"). A verdict bfd could not reach is `failed` with the reason — never a stale success.
+ * The description is redacted (verdict.ts) before the GitLab adapter cuts it to GitLab's 255 characters.
  */
 export function publishCommitStatus(
   ctx: PublishContext,
@@ -16,7 +17,7 @@ export function publishCommitStatus(
     state: verdict.outcome === "pass" ? "success" : "failed",
     name: target.name,
     targetUrl: target.targetUrl,
-    description: verdict.summary,
+    description: commitStatusDescription(verdict),
   };
   return publishOnce(
     ctx,

@@ -1,11 +1,12 @@
-import { STICKY_MARKER, upsertStickyNote } from "../ci/sticky-note.js";
+import { upsertStickyNote } from "../ci/sticky-note.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
 import { publishOnce, type PublishContext, type PublishOutcome } from "./publish.js";
+import { mergeRequestNoteText } from "./verdict.js";
 
 /**
  * The Done report as bfd's one note on the MR, through the same upsert `bfd ci --comment` uses (marker + the
- * token's own user; duplicates removed). The body carries no time or trigger, so an unchanged verdict is not
- * written again.
+ * token's own user; duplicates removed). The body (verdict.ts) is redacted and cut to GitLab's note limit, and
+ * carries no time or trigger, so an unchanged verdict is not written again.
  */
 export async function publishMergeRequestNote(
   ctx: PublishContext,
@@ -13,7 +14,7 @@ export async function publishMergeRequestNote(
   target: { key: string; project: string; iid: number; selfId: number },
   markdown: string,
 ): Promise<{ outcome: PublishOutcome; noteId: number | null }> {
-  const body = `${STICKY_MARKER}\n${markdown}\n<sub>Kept current by bfd serve: it re-checks on every change.</sub>\n`;
+  const body = mergeRequestNoteText(markdown, target);
   let noteId: number | null = null;
   const outcome = await publishOnce(ctx, { output: "mergeRequestNote", key: target.key, content: body }, async () => {
     const note = await upsertStickyNote(

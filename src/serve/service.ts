@@ -15,6 +15,7 @@ import type { Job, ServeState, WorkQueue } from "./job.js";
 import { errorMessage, type Logger } from "./log.js";
 import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
 import { createMetrics } from "./metrics.js";
+import { redactingComments, redactingGitLab } from "./publish.js";
 import type { ServeSettings } from "./settings.js";
 import { startSweep } from "./sweep.js";
 import { boardPage, createBoardStore } from "./board.js";
@@ -82,11 +83,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     return gitlabUser;
   };
 
+  // Every output leaves through a port that redacts it with every secret the service holds.
+  const redact = createRedactor(settings.secretValues);
+  const comments = options.comments ?? linearIssueComments;
   const enqueue = (job: Job): Promise<unknown> => queue.enqueue(job);
   queue.start(
     createWork({
       config: settings.config,
-      sources: options.sources,
+      sources: async () => {
+        const { linear, gitlab } = await options.sources();
+        return { linear, gitlab: redactingGitLab(gitlab, redact) };
+      },
       gitlabHost: options.gitlabHost,
       readyRules: options.readyRules,
       builtinFiles: options.builtinFiles,
@@ -96,7 +103,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       log,
       enqueue,
       gitlabUserId,
-      comments: options.comments ?? linearIssueComments,
+      comments: (linear) => redactingComments(comments(linear), redact),
       board,
     }),
   );
@@ -125,7 +132,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ]);
   };
 
-  const redact = createRedactor(settings.secretValues);
   const app = createHttpApp({
     settings,
     queue,

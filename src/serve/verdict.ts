@@ -1,5 +1,8 @@
+import { STICKY_MARKER } from "../ci/sticky-note.js";
 import { isBfdError } from "../errors.js";
+import { createRedactor } from "../redact.js";
 import type { Report } from "../report/schema.js";
+import { markdownLinearComment, markdownNoteBody } from "../reporters/bodies.js";
 import { renderMarkdown } from "../reporters/markdown.js";
 import { escapeMarkdownInline } from "../reporters/markdown-escape.js";
 import { GATE_NAMES, summaryLine } from "../reporters/summary.js";
@@ -8,17 +11,23 @@ import type { Gate } from "../rules/schema.js";
 /** What the publishers write: a gate's report, or why there is none (which is never a pass). */
 export interface Verdict {
   outcome: "pass" | "fail" | "error";
-  /** One line, e.g. for a commit status's description. */
+  /** One line of plain text, e.g. for a commit status's description (not yet redacted: see the bodies below). */
   summary: string;
+  /** The report as Markdown, outside text escaped by the reporter (not yet redacted or cut: see the bodies below). */
   markdown: string;
+  /** The command that prints the whole report, for the notice of a cut comment. */
+  rerun: string;
 }
 
 export function verdictFromReport(report: Report): Verdict {
   const verdict = report.verdict === "pass" ? "passed" : "failed";
+  // The command goes in inline code, where nothing can be escaped: only a plain issue key (ENG-123) is named there.
+  const key = report.issue?.identifier;
   return {
     outcome: report.verdict,
     summary: `${GATE_NAMES[report.gate]} ${verdict}: ${summaryLine(report)}`,
     markdown: renderMarkdown(report, { colorLevel: 0, rerun: `bfd ${report.gate}` }),
+    rerun: key !== undefined && /^[A-Za-z0-9-]+$/.test(key) ? `bfd ${report.gate} ${key}` : `bfd ${report.gate}`,
   };
 }
 
@@ -34,5 +43,53 @@ export function verdictFromError(gate: Gate, error: unknown): Verdict {
     outcome: "error",
     summary: `${GATE_NAMES[gate]} not judged: ${message}`,
     markdown: `### bfd ${gate} ❗ not judged · ${GATE_NAMES[gate]}\n\n${escapeMarkdownInline(message)} — bfd ${what}.${hint}\n`,
+    rerun: `bfd ${gate}`,
   };
+}
+
+// The text of every output bfd serve publishes is built here, in the CLI's order: escaped (by the reporter), then
+// redacted, then cut to the output's limit — so neither escaping nor a cut can split a token the redactor must see
+// whole. The write ports then redact the finished text once more with every secret the service holds
+// (`redactingGitLab` and `redactingComments` in publish.ts).
+
+/** Redaction before a cut: token-shaped strings (`glpat-…`, `lin_api_…`), URL credentials, token parameters. */
+const redactBeforeTheCut = createRedactor([]);
+
+/** Hidden marker that identifies bfd's own comment on a Linear issue. */
+export const LINEAR_MARKER = "<!-- bfd:ready-comment -->";
+
+/** The last line of bfd serve's MR note. */
+const NOTE_FOOTER = "<sub>Kept current by bfd serve: it re-checks on every change.</sub>";
+
+/**
+ * bfd's MR note: the marker `bfd ci --comment` uses too (so both keep one note), the report cut to GitLab's note
+ * limit, the footer. It carries no time or trigger, so an unchanged verdict is the same text.
+ */
+export function mergeRequestNoteText(markdown: string, mr: { project: string; iid: number }): string {
+  return markdownNoteBody(markdown, {
+    marker: STICKY_MARKER,
+    footer: NOTE_FOOTER,
+    redact: redactBeforeTheCut,
+    whole: `\`bfd done --mr ${mr.iid}\` in a checkout of ${escapeMarkdownInline(mr.project)} prints it whole`,
+  });
+}
+
+/** bfd's Ready comment on a Linear issue: the marker, a first line that says "ready" once it passes, the report. */
+export function readyCommentText(verdict: Verdict): string {
+  const headline =
+    verdict.outcome === "pass"
+      ? "**Ready to pick up.** Every Ready criterion is met."
+      : "**Not ready to pick up yet.** bfd updates this comment as the issue changes.";
+  return markdownLinearComment(`${LINEAR_MARKER}\n${headline}\n\n`, verdict.markdown, {
+    redact: redactBeforeTheCut,
+    notice: `> **Note:** this report was cut to fit a comment; \`${verdict.rerun}\` prints it whole.`,
+  });
+}
+
+/**
+ * A commit status's description: the summary, redacted. GitLab keeps 255 characters of it; the GitLab adapter cuts
+ * it there, after the write port's redaction, so the cut never splits a token either.
+ */
+export function commitStatusDescription(verdict: Verdict): string {
+  return redactBeforeTheCut(verdict.summary);
 }
