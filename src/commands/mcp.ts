@@ -162,13 +162,20 @@ export async function runMcp(ctx: CommandContext, options: McpOptions): Promise<
     },
     async () =>
       attempt(ctx, async () => {
-        const { runStaging } = await import("./staging.js");
-        const json = captured(ctx);
-        await runStaging(json.ctx, { since: undefined, until: undefined, format: "json", output: undefined });
-        const result = JSON.parse(json.text()) as Record<string, unknown>;
-        const text = captured(ctx);
-        await runStaging(text.ctx, { since: undefined, until: undefined, format: "pretty", output: undefined });
-        return { content: [{ type: "text", text: text.text() }], structuredContent: result };
+        // One collection (GitLab read once), rendered twice: the JSON contract and the pretty text.
+        const [{ collectStaging }, { loadStagingReporter }, { renderOptionsFor }] = await Promise.all([
+          import("./staging.js"),
+          import("../reporters/staging/index.js"),
+          import("./output.js"),
+        ]);
+        const { ctx: quiet } = captured(ctx);
+        const result = await collectStaging(quiet, { since: undefined, until: undefined });
+        const options = renderOptionsFor(quiet, undefined);
+        const [json, pretty] = await Promise.all([loadStagingReporter("json"), loadStagingReporter("pretty")]);
+        return {
+          content: [{ type: "text", text: pretty(result, options) }],
+          structuredContent: JSON.parse(json(result, options)) as Record<string, unknown>,
+        };
       }),
   );
 
@@ -218,7 +225,8 @@ export async function runMcp(ctx: CommandContext, options: McpOptions): Promise<
         title: "bfd handoff --post",
         readOnlyHint: false,
         destructiveHint: true,
-        idempotentHint: false,
+        // bfd keeps one handoff comment per issue and edits it in place: posting again changes nothing more.
+        idempotentHint: true,
         openWorldHint: true,
       },
     },

@@ -83,7 +83,12 @@ describe("bfd mcp", () => {
     for (const name of ["bfd_ready", "bfd_done", "bfd_explain", "bfd_staging", "bfd_handoff_preview"]) {
       expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     }
-    expect(byName.get("bfd_handoff_post")?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    // Posting again edits bfd's one handoff comment in place: the same call twice leaves the issue as once.
+    expect(byName.get("bfd_handoff_post")?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    });
     expect(byName.get("bfd_done")?.outputSchema?.properties).toHaveProperty("verdict");
   });
 
@@ -139,9 +144,15 @@ describe("bfd mcp", () => {
 
   it("shows the staging window as structured content", async () => {
     const { client } = shared;
+    const lists = (): number =>
+      gitlab.requestCount((r) => r.method === "GET" && /\/merge_requests$/.test(r.path) && r.query.state === "merged");
+    const before = lists();
     const result = await client.callTool({ name: "bfd_staging", arguments: {} });
     expect(result.isError, text(result)).not.toBe(true);
     expect(result.structuredContent).toMatchObject({ schemaVersion: 1, window: { start: expect.any(String) } });
+    // The JSON contract and the text are two renderings of one collection: GitLab's merged MRs are listed once.
+    expect(lists() - before).toBe(1);
+    expect(text(result)).not.toBe("");
   });
 
   it("previews the handoff note, and refuses to post it without --allow-writes", async () => {
