@@ -8,6 +8,8 @@ import { builtinRuleFiles } from "../src/rules/files.js";
 import { loadRuleSet } from "../src/rules/load.js";
 
 const root = process.argv[2] ?? process.cwd();
+// Where to write it; by default where bfd looks for it (dist/ next to rules/).
+const output = process.argv[3];
 const builtinDir = join(root, "rules");
 const set = loadRuleSet({
   builtinFiles: builtinRuleFiles(root, builtinDir),
@@ -18,6 +20,6 @@ const texts = Object.fromEntries(
   BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(builtinDir, name), "utf8")]),
 );
 writeFileSync(
-  builtinCachePath(builtinDir),
+  output ?? builtinCachePath(builtinDir),
   `${JSON.stringify(toBuiltinCache(set.rules, texts, (rule) => basename(rule.location.file)))}\n`,
 );

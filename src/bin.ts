@@ -1,15 +1,10 @@
-#!/usr/bin/env node
 /**
- * The process entry: the only module that reads `process` (argv, environment, working directory, stdout/stderr)
- * and the only one that sets the exit code. Everything else gets the world as data from src/cli.ts.
+ * The process side of the built CLI: the only module that reads `process` (environment, working directory,
+ * stdout/stderr) for main(). dist/bfd.js (src/launch/) loads the bundle and calls runProcess, then sets the exit
+ * code; everything else gets the world as data from src/cli.ts.
  */
-import * as nodeModule from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { main, type CliStream } from "./cli.js";
-
-// Node ≥ 22.1 caches compiled code between runs (a large part of start-up); a no-op on Node 20.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+import type { ExitCode } from "./exit-codes.js";
 
 function streamOf(stream: NodeJS.WriteStream): CliStream {
   return {
@@ -20,14 +15,16 @@ function streamOf(stream: NodeJS.WriteStream): CliStream {
   };
 }
 
-process.exitCode = await main(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: streamOf(process.stdout),
-  stderr: streamOf(process.stderr),
-  platform: process.platform,
-  now: () => new Date(),
-  // rules/ next to dist/ (built) or next to src/ (tests).
-  builtinDir: join(dirname(fileURLToPath(import.meta.url)), "..", "rules"),
-  enableSourceMaps: () => process.setSourceMapsEnabled(true),
-});
+/** Runs `bfd <args…>` in this process; `builtinDir` is the folder of the built-in rules (rules/ next to dist/). */
+export function runProcess(args: string[], builtinDir: string): Promise<ExitCode> {
+  return main(args, {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: streamOf(process.stdout),
+    stderr: streamOf(process.stderr),
+    platform: process.platform,
+    now: () => new Date(),
+    builtinDir,
+    enableSourceMaps: () => process.setSourceMapsEnabled(true),
+  });
+}

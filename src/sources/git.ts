@@ -1,8 +1,11 @@
-import { execFile } from "node:child_process";
 import type { ChangedFile } from "../work-item/schema.js";
 
-/** Runs git in `cwd`; null when git is missing, this is not a repository, or the command fails. */
-function git(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string | null> {
+/**
+ * Runs git in `cwd`; null when git is missing, this is not a repository, or the command fails. node:child_process
+ * is loaded on first use: a snapshot gate runs no git, and loading it costs start-up time.
+ */
+async function git(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string | null> {
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile(
       "git",

@@ -3,9 +3,11 @@ import { z } from "zod";
 import type { ChangedFile } from "./schema.js";
 
 /**
- * Globs over repository-relative paths, matched in time linear in the path: each glob becomes an RE2 expression
- * (re2js), never a backtracking regex. (picomatch's regexes took ~40 s for `**\/*_*_*_*_*.sql` against a 250-character
- * file name a merge request can add.)
+ * Globs over repository-relative paths, matched in time linear in the path: each glob becomes a small automaton,
+ * run over the path once with all its states at a time (as RE2 runs), never a backtracking regex. (picomatch's
+ * regexes took ~40 s for `**\/*_*_*_*_*.sql` against a 250-character file name a merge request can add.) Its
+ * meaning is that of the RE2 expression `globExpression` writes, which the rule loader compiles to validate a glob
+ * and the tests compare the automaton with; matching needs no RE2, so a gate compiles no expression per glob.
  *
  * Syntax: `*` any characters but `/`; `?` one character but `/`; `**` as a whole segment, any number of segments
  * (`docs/**` matches `docs` and everything under it, `**\/x` matches `x` at any depth; `**` inside a segment is
@@ -54,6 +56,19 @@ export interface GlobOptions {
 
 /** A matcher for repository-relative paths; dotfiles match, `!glob` entries exclude. */
 export function globMatcher(globs: readonly string[], options: GlobOptions = {}): (path: string) => boolean {
+  const include = automaton(
+    globs.filter((g) => !g.startsWith("!")),
+    options,
+  );
+  const exclude = automaton(
+    globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1)),
+    options,
+  );
+  return (path) => include !== null && include(path) && !(exclude !== null && exclude(path));
+}
+
+/** The same matcher through RE2 (`globExpression`): the definition the automaton is tested against. */
+export function globMatcherRE2(globs: readonly string[], options: GlobOptions = {}): (path: string) => boolean {
   const include = union(
     globs.filter((g) => !g.startsWith("!")),
     options,
@@ -95,8 +110,13 @@ export function changedInto(
 
 function union(globs: readonly string[], options: GlobOptions): RE2JS | null {
   if (globs.length === 0) return null;
+  return RE2JS.compile(globExpression(globs), options.ignoreCase === true ? RE2JS.CASE_INSENSITIVE : 0);
+}
+
+/** The globs (brace-free or not) as one RE2 expression over a whole path. */
+export function globExpression(globs: readonly string[]): string {
   const sources = globs.flatMap((glob) => expandBraces(glob) ?? [glob]).map(translate);
-  return RE2JS.compile(`^(?:${sources.join("|")})$`, options.ignoreCase === true ? RE2JS.CASE_INSENSITIVE : 0);
+  return `^(?:${sources.join("|")})$`;
 }
 
 /**
@@ -231,4 +251,275 @@ function translateClass(segment: string, start: number): { source: string; end: 
     i += c.length;
   }
   return null;
+}
+
+// --- The automaton ------------------------------------------------------------------------------------------------
+
+/**
+ * One step of a glob's automaton; each mirrors a piece of the RE2 expression `translate` writes:
+ * `char`/`class`/`one` consume one character, `star` is `[^/]*`, `segments` is `(?:[^/]*\/)*` (a globstar before
+ * more segments), `tail` is `(?:\/.*)?` (a trailing globstar), `all` is `.*` (a glob that is only `**`).
+ */
+type Step =
+  | { kind: "char"; code: number }
+  | { kind: "one" }
+  | { kind: "class"; negated: boolean; ranges: number[] }
+  | { kind: "star" }
+  | { kind: "segments" }
+  | { kind: "tail" }
+  | { kind: "all" };
+
+const SLASH = 0x2f;
+
+/** A brace-free glob as steps, following `translate` and `translateSegment` piece by piece. */
+function stepsOf(glob: string): Step[] {
+  const segments = glob
+    .replace(/^(?:\.\/)+/, "")
+    .split("/")
+    .filter((segment, i, all) => !(segment === "**" && all[i - 1] === "**"));
+  const steps: Step[] = [];
+  let needSlash = false;
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (segment === "**") {
+      if (i === 0 && last) steps.push({ kind: "all" });
+      else if (last) steps.push({ kind: "tail" });
+      else {
+        if (needSlash) steps.push({ kind: "char", code: SLASH });
+        steps.push({ kind: "segments" });
+      }
+      needSlash = false;
+      return;
+    }
+    if (needSlash) steps.push({ kind: "char", code: SLASH });
+    segmentSteps(segment, steps);
+    needSlash = true;
+  });
+  return steps;
+}
+
+function segmentSteps(segment: string, steps: Step[]): void {
+  for (let i = 0; i < segment.length; i += 1) {
+    const c = segment[i]!;
+    if (c === "\\") {
+      // By code point, as RE2 reads the quoted character (with the rest of a surrogate pair after it).
+      if (i + 1 < segment.length) {
+        const code = segment.codePointAt(i + 1)!;
+        steps.push({ kind: "char", code });
+        i += code > 0xffff ? 1 : 0;
+      }
+      i += 1;
+    } else if (c === "*") {
+      while (segment[i + 1] === "*") i += 1;
+      steps.push({ kind: "star" });
+    } else if (c === "?") {
+      steps.push({ kind: "one" });
+    } else if (c === "[") {
+      const cls = classStep(segment, i);
+      if (cls === null) steps.push({ kind: "char", code: 0x5b });
+      else {
+        steps.push(cls.step);
+        i = cls.end;
+      }
+    } else {
+      const code = segment.codePointAt(i)!;
+      steps.push({ kind: "char", code });
+      if (code > 0xffff) i += 1;
+    }
+  }
+}
+
+/**
+ * A `[…]` class as `translateClass` writes it for RE2, read as RE2 reads it (Perl classes): members are escaped
+ * characters and unescaped `-`; a member, `-` and a member make a range; any other `-` is itself.
+ */
+function classStep(segment: string, start: number): { step: Step; end: number } | null {
+  let i = start + 1;
+  let negated = false;
+  if (segment[i] === "!" || segment[i] === "^") {
+    negated = true;
+    i += 1;
+  }
+  // Members as RE2 sees them: a code point, or RANGE_DASH for an unescaped `-`.
+  const members: number[] = [];
+  for (let first = true; i < segment.length; first = false) {
+    let c = String.fromCodePoint(segment.codePointAt(i)!);
+    if (c === "]" && !first) {
+      if (members.length === 0) return null;
+      return { step: { kind: "class", negated, ranges: rangesOf(members) }, end: i };
+    }
+    if (c === "\\" && i + 1 < segment.length) {
+      i += 1;
+      c = String.fromCodePoint(segment.codePointAt(i)!);
+      members.push(c.codePointAt(0)!);
+    } else if (c === "-" && !first && segment[i + 1] !== "]") {
+      members.push(RANGE_DASH);
+    } else {
+      members.push(c.codePointAt(0)!);
+    }
+    i += c.length;
+  }
+  return null;
+}
+
+const RANGE_DASH = -1;
+
+function rangesOf(members: readonly number[]): number[] {
+  const ranges: number[] = [];
+  for (let k = 0; k < members.length; k += 1) {
+    const lo = members[k] === RANGE_DASH ? 0x2d : members[k]!;
+    if (members[k + 1] === RANGE_DASH && k + 2 < members.length) {
+      const hi = members[k + 2] === RANGE_DASH ? 0x2d : members[k + 2]!;
+      ranges.push(lo, hi);
+      k += 2;
+    } else ranges.push(lo, lo);
+  }
+  return ranges;
+}
+
+const variantsCache = new Map<number, number[]>();
+
+/** A character and its case variants, as RE2's case folding relates them (approximated by upper and lower case). */
+function variantsOf(code: number): number[] {
+  let variants = variantsCache.get(code);
+  if (variants !== undefined) return variants;
+  const c = String.fromCodePoint(code);
+  const out = new Set([code]);
+  for (const v of [c.toLowerCase(), c.toUpperCase(), c.toUpperCase().toLowerCase(), c.toLowerCase().toUpperCase()])
+    if ([...v].length === 1) out.add(v.codePointAt(0)!);
+  variants = [...out];
+  variantsCache.set(code, variants);
+  return variants;
+}
+
+function inRanges(ranges: readonly number[], code: number): boolean {
+  for (let r = 0; r < ranges.length; r += 2) if (code >= ranges[r]! && code <= ranges[r + 1]!) return true;
+  return false;
+}
+
+/**
+ * Whether step `step` consumes the character `code` (never `/` unless the step says so); `variants` is the
+ * character with its case variants when matching ignores case, else just the character.
+ */
+function consumes(step: Step, code: number, variants: readonly number[]): boolean {
+  switch (step.kind) {
+    case "char":
+      return step.code === code || (variants.length > 1 && variants.some((v) => variantsOf(step.code).includes(v)));
+    case "one":
+      return code !== SLASH;
+    case "class":
+      return code !== SLASH && variants.some((v) => inRanges(step.ranges, v)) !== step.negated;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The globs as one matcher: a simulation of their automata over the path's characters, all states at once, so
+ * the time is the path's length times the glob's; null for no globs.
+ */
+function automaton(globs: readonly string[], options: GlobOptions): ((path: string) => boolean) | null {
+  if (globs.length === 0) return null;
+  const ignoreCase = options.ignoreCase === true;
+  const programs = globs
+    .flatMap((glob) => expandBraces(glob) ?? [glob])
+    .map((glob) => program(stepsOf(glob), ignoreCase));
+  return (path) => programs.some((matches) => matches(path));
+}
+
+/** The characters a run of `char` steps stands for, as a string. */
+const literal = (steps: readonly Step[]): string =>
+  steps.map((step) => String.fromCodePoint((step as { code: number }).code)).join("");
+
+/**
+ * One brace-free glob as a matcher. Most globs start or end with fixed text (`docs/**`, `**\/*.md`) or are fixed
+ * text (`CHANGELOG.md`): a path that lacks it is refused without running the automaton (when case matters).
+ */
+function program(steps: readonly Step[], ignoreCase: boolean): (path: string) => boolean {
+  let head = 0;
+  while (head < steps.length && steps[head]!.kind === "char") head += 1;
+  if (head === steps.length && !ignoreCase) {
+    const exact = literal(steps);
+    return (path) => path === exact;
+  }
+  let tail = steps.length;
+  while (tail > head && steps[tail - 1]!.kind === "char") tail -= 1;
+  const prefix = ignoreCase ? "" : literal(steps.slice(0, head));
+  const suffix = ignoreCase ? "" : literal(steps.slice(tail));
+  const sets = [new Uint8Array(2 * steps.length + 1), new Uint8Array(2 * steps.length + 1)] as const;
+  return (path) =>
+    path.length >= prefix.length + suffix.length &&
+    path.startsWith(prefix) &&
+    path.endsWith(suffix) &&
+    run(steps, path, ignoreCase, sets);
+}
+
+/**
+ * States: `2·i` is "before step i"; `2·i + 1` is "inside step i" for the steps that loop (`segments` inside a
+ * segment, `tail` after its slash). `2·steps.length` accepts. `sets` are two scratch state sets of that size.
+ */
+function run(
+  steps: readonly Step[],
+  path: string,
+  ignoreCase: boolean,
+  sets: readonly [Uint8Array, Uint8Array],
+): boolean {
+  const accept = 2 * steps.length;
+  let [current, next] = sets;
+  current.fill(0);
+  // Adds state s and what it reaches without consuming a character.
+  const add = (set: Uint8Array, s: number): void => {
+    while (set[s] === 0) {
+      set[s] = 1;
+      if (s === accept || s % 2 === 1) {
+        // Inside `tail`, the expression may end: `(?:/.*)?` matched.
+        if (s % 2 === 1 && steps[(s - 1) / 2]!.kind === "tail") add(set, s + 1);
+        return;
+      }
+      const kind = steps[s / 2]!.kind;
+      // star, segments, tail and all may all match nothing.
+      if (kind === "star" || kind === "segments" || kind === "tail" || kind === "all") s += 2;
+      else return;
+    }
+  };
+  add(current, 0);
+  for (let at = 0; at < path.length; at += 1) {
+    const code = path.codePointAt(at)!;
+    if (code > 0xffff) at += 1;
+    const variants = ignoreCase ? variantsOf(code) : [code];
+    next.fill(0);
+    let alive = false;
+    for (let s = 0; s < accept; s += 1) {
+      if (current[s] === 0) continue;
+      const step = steps[s >> 1]!;
+      const inside = s % 2 === 1;
+      switch (step.kind) {
+        case "char":
+        case "one":
+        case "class":
+          if (consumes(step, code, variants)) add(next, s + 2);
+          break;
+        case "star":
+          if (code !== SLASH) add(next, s);
+          break;
+        case "segments":
+          // `[^/]*` then `/`, as often as it likes: inside a segment until a slash ends it.
+          if (code === SLASH) add(next, s - (inside ? 1 : 0));
+          else add(next, inside ? s : s + 1);
+          break;
+        case "tail":
+          // `/` first, then anything.
+          if (inside) add(next, s);
+          else if (code === SLASH) add(next, s + 1);
+          break;
+        case "all":
+          add(next, s);
+          break;
+      }
+    }
+    for (let s = 0; s <= accept; s += 1) if (next[s] === 1) alive = true;
+    if (!alive) return false;
+    [current, next] = [next, current];
+  }
+  return current[accept] === 1;
 }

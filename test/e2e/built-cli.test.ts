@@ -4,7 +4,7 @@
  * be the same, byte for byte. This keeps every command exercised through the bundle, and keeps the in-process
  * runner honest. Each row is a run of its own, so the rows run concurrently.
  */
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
@@ -200,5 +200,60 @@ describe("the in-process runner", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(await runCliInProcess(["--version"])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
     expect((await runCliInProcess(["ready", "--help"])).stdout).toContain("Usage: bfd ready");
+  });
+});
+
+describe("the built CLI's code cache", () => {
+  const snapshot = join(ROOT, "examples", "done-fail.json");
+  const gate = ["done", "--snapshot", snapshot, "--format", "json"];
+
+  it("lives in $HOME/.cache/bfd or $XDG_CACHE_HOME/bfd, and changes nothing bfd prints", async () => {
+    const home = tempDir("bfd-home-");
+    const without = await runCli(gate, { env: { HOME: home, BFD_CODE_CACHE: "0" } });
+    expect(existsSync(join(home, ".cache"))).toBe(false);
+    const first = await runCli(gate, { env: { HOME: home } });
+    const cached = readdirSync(join(home, ".cache", "bfd"));
+    expect(cached).toEqual([
+      expect.stringMatching(/^\d+\.\d+\.\d+-v\d+\.\d+\.\d+-\w+-[0-9a-f]+\.bfd\.done-snapshot\.v8$/),
+    ]);
+    const second = await runCli(gate, { env: { HOME: home } });
+    for (const run of [first, second]) expect(run).toEqual(without);
+    expect(without.code).toBe(1);
+
+    const xdg = tempDir("bfd-xdg-");
+    await runCli(["ready", "--snapshot", join(ROOT, "examples", "ready-pass.json")], {
+      env: { HOME: home, XDG_CACHE_HOME: xdg },
+    });
+    expect(readdirSync(join(xdg, "bfd"))).toEqual([expect.stringMatching(/\.bfd\.ready-snapshot\.v8$/)]);
+  });
+
+  it("replaces a damaged cache file and prints the same", async () => {
+    const home = tempDir("bfd-home-");
+    const clean = await runCli(gate, { env: { HOME: home } });
+    const [name] = readdirSync(join(home, ".cache", "bfd"));
+    writeFileSync(join(home, ".cache", "bfd", name!), "damaged");
+    expect(await runCli(gate, { env: { HOME: home } })).toEqual(clean);
+    expect(readFileSync(join(home, ".cache", "bfd", name!), "utf8")).not.toBe("damaged");
+    expect(await runCli(gate, { env: { HOME: home } })).toEqual(clean);
+  });
+
+  it("runs from a read-only install with no writable home, silently, writing nothing next to itself", async () => {
+    const installed = join(tempDir("bfd-installed-"), "bfd");
+    for (const part of ["dist", "rules", "examples"])
+      cpSync(join(ROOT, part), join(installed, part), { recursive: true });
+    const readOnly = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory()) readOnly(join(dir, entry.name));
+      chmodSync(dir, 0o555);
+    };
+    readOnly(installed);
+    const home = join(tempDir("bfd-home-"), "blocked");
+    writeFileSync(home, "a file where the home folder would be");
+    const before = readdirSync(join(installed, "dist"), { recursive: true }).sort();
+    const result = await runCli(gate, { cwd: installed, env: { HOME: home } });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ gate: "done", verdict: "fail" });
+    expect(readdirSync(join(installed, "dist"), { recursive: true }).sort()).toEqual(before);
   });
 });

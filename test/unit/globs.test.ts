@@ -1,5 +1,13 @@
+import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { changedInto, changedMatching, globMatcher, globProblem, GlobsSchema } from "../../src/work-item/globs.js";
+import {
+  changedInto,
+  changedMatching,
+  globMatcher,
+  globMatcherRE2,
+  globProblem,
+  GlobsSchema,
+} from "../../src/work-item/globs.js";
 import { makeWorkItem } from "../../src/work-item/schema.js";
 import { changed } from "../helpers/work-item.js";
 
@@ -57,6 +65,52 @@ describe("globMatcher", () => {
     // picomatch's regex for this pair took about 40 s; RE2 answers in linear time (see the fuzzer for the bound).
     expect(globMatcher(["**/*_*_*_*_*.sql"])(`db/${name}`)).toBe(false);
     expect(globMatcher(["**/*_*_*_*_*.sql"])(`db/${name}l`)).toBe(true);
+  });
+});
+
+describe("the glob automaton", () => {
+  // Pieces of globs and of paths that meet: classes with ranges and dashes, escapes, case variants (the Kelvin
+  // sign and the long s fold to k and s), a character outside the BMP.
+  const pieces = ["a", "b", "K", "k", "\u212a", "s", "S", "\u017f", "\u00e9", "\u{1d4b3}", "-", ".", "_", "x", "/"];
+  const globPiece = fc.constantFrom(
+    ...pieces,
+    "*",
+    "**",
+    "?",
+    "[a-c]",
+    "[!a]",
+    "[^b-k]",
+    "[--.]",
+    "[a-]",
+    "[]]",
+    "[a-c-e]",
+    "[k]",
+    "[\\]]",
+    "{a,b/x}",
+    "{,s}",
+    "\\*",
+    "\\\u{1d4b3}",
+    "[",
+    "./",
+  );
+  const glob = fc.array(globPiece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(""));
+  const path = fc.array(fc.constantFrom(...pieces, "ab", "x.md", ""), { maxLength: 10 }).map((p) => p.join(""));
+
+  it("matches exactly as the RE2 expression the glob stands for, with and without case", () => {
+    fc.assert(
+      fc.property(glob, fc.array(path, { minLength: 1, maxLength: 6 }), fc.boolean(), (g, paths, ignoreCase) => {
+        if (globProblem(g) !== null) return;
+        const automaton = globMatcher([g], { ignoreCase });
+        const re2 = globMatcherRE2([g], { ignoreCase });
+        for (const p of paths) expect(automaton(p), `${g} on ${p} (ignoreCase: ${ignoreCase})`).toBe(re2(p));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("never matches / with a class, even through a range (RE2's [--a] would)", () => {
+    expect(globMatcher(["a[--a]b"])("a/b")).toBe(false);
+    expect(globMatcher(["a[--a]b"])("a.b")).toBe(true);
   });
 });
 
