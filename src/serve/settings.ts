@@ -68,9 +68,18 @@ export function serveSettings(
     config,
     secrets: { linearWebhookSecret, gitlabWebhookToken, gitlabSigningKey, statusCheckSecret },
     redisUrl,
-    secretValues: [linearWebhookSecret, gitlabWebhookToken, signing, statusCheckSecret, redisUrl].filter(
-      (s): s is string => s !== null,
-    ),
+    // Every secret the service holds, the API tokens included: whatever looks like none of the known token shapes
+    // (a self-managed GitLab's token, say) is still never published, logged or shown on /board.
+    secretValues: [
+      linearWebhookSecret,
+      gitlabWebhookToken,
+      signing,
+      statusCheckSecret,
+      redisUrl,
+      value(env, "LINEAR_API_KEY"),
+      value(env, "GITLAB_TOKEN"),
+      value(env, "CI_JOB_TOKEN"),
+    ].filter((s): s is string => s !== null),
   };
 }
 
