@@ -571,12 +571,14 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     const token = authenticate(req);
     const r = resolveRoute(method, segments);
     if (r === undefined) return { status: 404, body: { error: "404 Not Found" } };
-    if (token.kind === "job" && !jobTokenMayUse(method, r.name)) {
-      // GitLab ignores a job token on routes outside its allow-list, so the request runs as anonymous: reads of a
-      // private project answer "404 Project Not Found" (doc/ci/jobs/ci_job_token.md, "Job token feature access" and
-      // Troubleshooting: "CI job token failures are usually shown as responses like 404 Not Found";
-      // gitlab-org/gitlab#545150 for MRs, notes and diffs on 16–17), writes answer 401 because lib/api/notes.rb runs
-      // `before { authenticate! }`, and /user needs a user.
+    if (token.kind === "job") {
+      // No route this fake serves is on a job token's allow-list in GitLab 16–17 (doc/ci/jobs/ci_job_token.md, "Job
+      // token feature access": packages, releases, deployments and environments, job artifacts, pipeline triggers, …;
+      // not merge requests, notes, diffs, pipelines or repository files). GitLab ignores a job token on a route
+      // outside that list, so the request runs as anonymous: reads of a private project answer "404 Project Not
+      // Found" (the doc's Troubleshooting: "CI job token failures are usually shown as responses like 404 Not Found";
+      // gitlab-org/gitlab#545150 for MRs, notes and diffs, #555868 proposing `files/raw`), writes answer 401 because
+      // lib/api/notes.rb runs `before { authenticate! }`, and /user needs a user.
       if (method !== "GET" || r.name === "user" || r.name === "tokenSelf") throw message(401, "401 Unauthorized");
       throw message(404, "404 Project Not Found");
     }
@@ -1338,17 +1340,6 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s.length === 5 && s[4] === "resource_label_events") return { name: "labelEvents", projectId, iid };
   if (s.length === 5 && s[4] === "status_check_responses") return { name: "statusCheckResponses", projectId, iid };
   return undefined;
-}
-
-/**
- * Routes a CI_JOB_TOKEN may use, per doc/ci/jobs/ci_job_token.md "Job token access": MR list and single MR,
- * MR notes (GET list and single), and raw files. Not /projects/:id, not diffs or MR pipelines, no note writes.
- */
-function jobTokenMayUse(method: string, name: ResolvedRoute["name"]): boolean {
-  if (method !== "GET") return false;
-  return (
-    name === "mergeRequests" || name === "mergeRequest" || name === "notes" || name === "note" || name === "rawFile"
-  );
 }
 
 /** An ISO instant in UTC written with `offset` ("+02:00"): the same instant, as GitLab on that instance writes it. */
