@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PipelineJob } from "../work-item/schema.js";
-import { defineCheck, fail, listForMessage, pass } from "./types.js";
+import { defineCheck, error, fail, listForMessage, pass, type CheckOutcome } from "./types.js";
 
 const Options = z
   .object({
@@ -33,15 +33,34 @@ const NOT_RUN = new Set(["manual", "skipped"]);
 
 const short = (sha: string): string => sha.slice(0, 8);
 
+/** `"unit" (test)`; a trigger job says so, with the pipeline it started: `trigger job "e2e" (test, pipeline #7)`. */
 function jobLabel(job: PipelineJob): string {
-  return job.stage === "" ? `"${job.name}"` : `"${job.name}" (${job.stage})`;
+  const where = [
+    ...(job.stage === "" ? [] : [job.stage]),
+    ...(job.trigger && job.downstreamPipeline !== null ? [`pipeline #${job.downstreamPipeline.id}`] : []),
+  ];
+  return `${job.trigger ? "trigger job " : ""}"${job.name}"${where.length === 0 ? "" : ` (${where.join(", ")})`}`;
+}
+
+/** `job "unit" (test)`, or a trigger job's label, which names itself. */
+const namedJob = (job: PipelineJob): string => (job.trigger ? jobLabel(job) : `job ${jobLabel(job)}`);
+
+function jobEvidence(job: PipelineJob): string {
+  const downstream = job.downstreamPipeline;
+  return [
+    `${job.trigger ? "trigger job" : "job"} ${job.name}: ${job.status}`,
+    ...(job.allowFailure ? [" (may fail)"] : []),
+    ...(downstream === null ? [] : [` (pipeline #${downstream.id}: ${downstream.status})`]),
+  ].join("");
 }
 
 /**
  * The merge request's pipeline ran on its head commit and is green. Inside `bfd ci` the pipeline is the one bfd
- * runs in, still `running` while bfd's own job runs, so it is judged by its jobs: every job other than bfd's own
- * that may not fail must have succeeded (a manual job nobody played and a skipped job are not failures). Elsewhere
- * it is judged by its status.
+ * runs in, still `running` while bfd's own job runs, so it is judged by its jobs — trigger jobs and the external
+ * statuses set on it included: every one other than bfd's own that may not fail must have succeeded (a manual job
+ * nobody played and a skipped job are not failures). Elsewhere it is judged by its status, and when that is not
+ * green by the statuses on its commit. A pipeline that would pass but whose commit, or the MR's head, GitLab did not
+ * give is an error: it may have run on an older one.
  */
 export const pipelineStatus = defineCheck({
   id: "pipeline-status",
@@ -62,12 +81,29 @@ export const pipelineStatus = defineCheck({
         [...evidence, `pipeline commit: ${pipeline.sha}`, `head commit: ${mr.headSha}`],
       );
     }
+    // A pipeline that is not green fails whichever commit it ran on; one that is green passes only on the MR's head.
+    const passOnHead = (message: string, facts: string[]): CheckOutcome => {
+      if (pipeline.sha === null) {
+        return error(
+          `GitLab gave no commit for ${name}, so bfd cannot tell whether it ran on the MR's head commit${mr.headSha === null ? "" : ` ${short(mr.headSha)}`}`,
+          [...facts, ...(mr.headSha === null ? [] : [`head commit: ${mr.headSha}`])],
+        );
+      }
+      if (mr.headSha === null) {
+        return error(`GitLab gave no head commit for the merge request, so bfd cannot tell whether ${name} ran on it`, [
+          ...facts,
+          `pipeline commit: ${pipeline.sha}`,
+        ]);
+      }
+      return pass(message, facts);
+    };
     if (pipeline.jobs === null) {
-      if (o.allowed.includes(pipeline.status)) return pass(`Head pipeline ${pipeline.status}`, evidence);
+      if (o.allowed.includes(pipeline.status)) return passOnHead(`Head pipeline ${pipeline.status}`, evidence);
       return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
     }
     const ownId = item.context.ci?.jobId ?? null;
-    const judged = pipeline.jobs.filter((job) => job.id !== ownId && !o.ignoreJobs.includes(job.name));
+    const ignored = new Set(o.ignoreJobs);
+    const judged = pipeline.jobs.filter((job) => job.id !== ownId && !ignored.has(job.name));
     const failed = judged.filter((job) => !job.allowFailure && (job.status === "failed" || job.status === "canceled"));
     const unfinished = judged.filter((job) => UNFINISHED.has(job.status));
     const other = judged.filter(
@@ -78,35 +114,31 @@ export const pipelineStatus = defineCheck({
         !failed.includes(job) &&
         !unfinished.includes(job),
     );
-    const jobEvidence = judged.map((job) => `job ${job.name}: ${job.status}${job.allowFailure ? " (may fail)" : ""}`);
+    const jobFacts = judged.map(jobEvidence);
+    const failedPrefix = failed.every((job) => job.trigger) ? "" : failed.length === 1 ? "job " : "jobs ";
     const problems = [
-      ...(failed.length === 0
-        ? []
-        : [`${failed.length === 1 ? "job" : "jobs"} ${listForMessage(failed.map(jobLabel), 5)} failed`]),
+      ...(failed.length === 0 ? [] : [`${failedPrefix}${listForMessage(failed.map(jobLabel), 5)} failed`]),
       ...(unfinished.length === 0
         ? []
         : [
             `${listForMessage(unfinished.map(jobLabel), 5)} ${unfinished.length === 1 ? "is" : "are"} still ${unfinished.length === 1 ? unfinished[0]!.status : "running"}`,
           ]),
-      ...other.map((job) => `job ${jobLabel(job)} is ${job.status}`),
+      ...other.map((job) => `${namedJob(job)} is ${job.status}`),
     ];
-    if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobEvidence]);
+    if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobFacts]);
     // A finished pipeline that GitLab calls failed, with no failed job in sight: unless the failure is a job bfd
     // never judges (its own `bfd/done` status), something unseen failed it, and that is never a pass.
     const failedOverall = pipeline.status === "failed" || pipeline.status === "canceled";
     const ownFailure = pipeline.jobs.some(
-      (job) => o.ignoreJobs.includes(job.name) && (job.status === "failed" || job.status === "canceled"),
+      (job) => ignored.has(job.name) && (job.status === "failed" || job.status === "canceled"),
     );
     if (failedOverall && !ownFailure) {
-      return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, [
-        ...evidence,
-        ...jobEvidence,
-      ]);
+      return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, [...evidence, ...jobFacts]);
     }
     const passed = judged.filter((job) => job.status === "success").length;
-    return pass(
+    return passOnHead(
       `All ${passed} job(s) of ${name} that must pass have passed${ownId === null ? "" : " (bfd's own job not counted)"}`,
-      [...evidence, ...jobEvidence],
+      [...evidence, ...jobFacts],
     );
   },
 });

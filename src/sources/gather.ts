@@ -3,8 +3,9 @@
  * which issue and merge request, the evidence plan of the rules in force (src/engine/plan.ts) and, in CI, the job.
  * It fetches exactly what the plan asks for, in as few sequential waves as the evidence allows:
  *
- *   wave 1  the Linear issue · the MR (when known) · its changed files · in CI the jobs of the running pipeline,
- *           or the open MRs from the current branch while Linear answers (when the MR is still to be found)
+ *   wave 1  the Linear issue · the MR (when known) · its changed files · in CI the running pipeline (its jobs, its
+ *           trigger jobs and the statuses on its commit, at once), or the open MRs from the current branch while
+ *           Linear answers (when the MR is still to be found)
  *   wave 2  the content of the changed files the rules read (those whose diff does not already hold them)
  *
  * Evidence a token may not read lands in `unavailable` (its rules then say `error`); any other failure throws.
@@ -21,12 +22,13 @@ import {
   type Issue,
   type MergeRequest,
   type Person,
+  type PipelineJob,
   type Staging,
   type Unavailable,
   type WorkItem,
 } from "../work-item/schema.js";
 import { changedFilesBetween, fileAt } from "./git.js";
-import type { GitLabSource, MergeRequestSummary } from "./gitlab/index.js";
+import type { GitLabSource, MergeRequestSummary, Readable } from "./gitlab/index.js";
 import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
 import type { LinearSource } from "./linear/index.js";
 import { parseIssueReference } from "./linear/index.js";
@@ -262,7 +264,7 @@ export async function mergeRequestEvidence(
     fromGit ? changedFilesBetween(ci.checkout, ci.diffBaseSha!, ci.sha!) : null;
   let gitChanges = early.changes ? readChanges() : null;
   let apiChanges = early.changes && !fromGit ? gitlab.readChanges(project, iid) : null;
-  const readJobs = () => (ci?.pipelineId == null ? null : gitlab.readPipelineJobs(project, ci.pipelineId));
+  const readJobs = () => (ci?.pipelineId == null ? null : runningPipeline(gitlab, project, ci.pipelineId, ci.sha));
   let jobs = ci !== undefined && early.pipeline ? readJobs() : null;
   const mrRead = gitlab.readMergeRequest(project, iid);
   const read = await settled(mrRead, gitChanges, apiChanges, jobs, planned);
@@ -368,7 +370,30 @@ export async function mergeRequestEvidence(
   return { mergeRequest: mr, unavailable };
 }
 
-/** How many of the newest deployments after the merge are searched for the one that lists the MR. */
+/**
+ * What the pipeline `bfd ci` runs in is made of: its jobs and trigger jobs, and the external statuses other tools set
+ * on it, read at once. Statuses are listed by commit (each with its pipeline), and GitLab lists the pipeline's jobs
+ * and trigger jobs among them too, as commit statuses: the ones the job lists do not know are the external ones.
+ * Any of them refused: the pipeline cannot be judged.
+ */
+async function runningPipeline(
+  gitlab: GitLabSource,
+  project: string,
+  pipelineId: number,
+  sha: string | null,
+): Promise<Readable<PipelineJob[]>> {
+  const [jobs, statuses] = await Promise.all([
+    gitlab.readPipelineJobs(project, pipelineId),
+    sha === null ? null : gitlab.readPipelineStatuses(project, sha, pipelineId),
+  ]);
+  if (!jobs.ok || statuses === null) return jobs;
+  if (!statuses.ok) return statuses;
+  const ids = new Set(jobs.value.map((job) => job.id));
+  const names = new Set(jobs.value.map((job) => job.name));
+  const external = statuses.value.filter((status) => !ids.has(status.id) && !names.has(status.name));
+  return { ok: true, value: [...jobs.value, ...external] };
+}
+
 /**
  * Where a merged MR stands in an environment: the successful deployment there that brought it, and when the staging
  * label was last added and kept (its label events). An MR not merged yet has neither.

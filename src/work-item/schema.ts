@@ -122,6 +122,22 @@ const JobSchema = z
       .describe("GitLab job status: success, failed, running, pending, created, manual, skipped, canceled, …"),
     allowFailure: z.boolean().default(false),
     url: z.string().nullable().default(null),
+    trigger: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A trigger job (GitLab's bridge, `trigger:`): it starts a child or multi-project pipeline and, with `strategy: depend`, takes on that pipeline's status.",
+      ),
+    downstreamPipeline: z
+      .object({
+        id: z.number(),
+        status: z.string(),
+        url: z.string().nullable().default(null),
+      })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe("For a trigger job, the pipeline it started; null before it starts one, and for other jobs."),
   })
   .strict();
 
@@ -138,7 +154,7 @@ const PipelineSchema = z
       .nullable()
       .default(null)
       .describe(
-        "The pipeline's jobs (latest attempt of each), read in CI for the pipeline bfd runs in; null otherwise.",
+        "What the pipeline is made of: in CI, the jobs of the pipeline bfd runs in (latest attempt of each), its trigger jobs and the external statuses set on it; outside CI, when its status is not green, the statuses on its commit (jobs and external statuses alike); null otherwise.",
       ),
   })
   .strict();

@@ -9,6 +9,7 @@ import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
 import {
   FAKE_JOB_TOKEN,
   FAKE_TOKEN,
+  fakeBridge,
   fakeDiff,
   fakeJob,
   fakeNote,
@@ -312,7 +313,7 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
     expect(run.code).toBe(0);
   });
 
-  it("asks Linear once and GitLab only for the target branch's rule files and the MR's evidence, its pipeline's jobs included", async () => {
+  it("asks Linear once and GitLab only for the target branch's rule files and the MR's evidence, its pipeline's jobs, trigger jobs and statuses included", async () => {
     const run = await ci(400);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -323,6 +324,11 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/merge_requests/400`]: 1,
       [`GET ${project}/merge_requests/400/diffs`]: 1,
       [`GET ${project}/pipelines/88400/jobs`]: 1,
+      // GitLab lists trigger jobs (bridges) apart from the jobs (doc/api/jobs.md "List pipeline bridges"), and the
+      // external statuses other tools set on the pipeline only among the statuses of its commit: without these two
+      // a failed child pipeline or a failed external check would pass.
+      [`GET ${project}/pipelines/88400/bridges`]: 1,
+      [`GET ${project}/repository/commits/${mergeRequest(400).sha}/statuses`]: 1,
     });
   });
 
@@ -489,6 +495,43 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     });
     expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
     expect(run.code).toBe(0);
+  });
+
+  it("fails naming a failed trigger job (child pipeline)", async () => {
+    mergeRequest(400).headPipeline!.bridges = [
+      fakeBridge("child-tests", "failed", { id: 96_400 }),
+      fakeBridge("child-docs", "success", { id: 96_401 }),
+    ];
+    const run = await ci(400);
+    expect(run.code).toBe(1);
+    const result = resultOf(run, "validated-in-pipeline");
+    expect(result.message).toBe('In pipeline #88400, trigger job "child-tests" (test, pipeline #156400) failed');
+    expect(result.evidence).toContain("trigger job child-tests: failed (pipeline #156400: failed)");
+  });
+
+  it("passes while a trigger job that may fail has failed, and a manual one was not played", async () => {
+    mergeRequest(400).headPipeline!.bridges = [
+      fakeBridge("child-flaky", "failed", { id: 96_402, allowFailure: true }),
+      fakeBridge("deploy-review", "manual", { id: 96_403, allowFailure: true, downstream: null }),
+    ];
+    const run = await ci(400);
+    expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("fails naming an external status another tool set failed on the pipeline, but never judges bfd serve's own", async () => {
+    const sha = mergeRequest(400).sha;
+    const status = { project: PROJECT_PATH, sha, targetUrl: null, description: null, authorId: HUMAN_USER_ID };
+    const createdAt = "2026-01-02T09:00:00.000Z";
+    gitlab.world.commitStatuses.push(
+      { ...status, id: 97_001, name: "bfd/done", state: "failed", createdAt },
+      { ...status, id: 97_002, name: "security-scan", state: "failed", createdAt },
+    );
+    const run = await ci(400);
+    expect(run.code).toBe(1);
+    expect(resultOf(run, "validated-in-pipeline").message).toBe(
+      'In pipeline #88400, job "security-scan" (external) failed',
+    );
   });
 
   it("fails naming a job that is still running beside bfd's own", async () => {

@@ -55,6 +55,8 @@ const CASES: DeliveryCase[] = [
     },
   },
   { n: 303, mr: { headPipeline: fakePipeline(88_303, "failed", PROJECT_PATH) } },
+  // GitLab's head pipeline lags the MR: green, but on an older commit (NOTES "Stale head pipeline").
+  { n: 328, mr: { headPipeline: fakePipeline(88_328, "success", PROJECT_PATH, { sha: "a".repeat(40) }) } },
   { n: 304, mr: { description: "Closes ENG-304\n\nAdds the audit rows." } },
   { n: 305, issue: { assigneeId: null } },
   { n: 306, mr: { diffs: doneDiffs(306).filter((d) => d.newPath !== "CHANGELOG.md") } },
@@ -253,6 +255,17 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     expect(resultOf(run, rule).message).toContain(message);
     expect(resultOf(run, rule).hint).not.toBeNull();
     expect(run.report?.verdict).toBe("fail");
+    expect(run.code).toBe(1);
+  });
+
+  it("fails a pipeline that ran on an older commit than the MR's head, naming both", async () => {
+    const run = await done(["ENG-328"]);
+    expect(failing(run)).toEqual(["validated-in-pipeline"]);
+    const result = resultOf(run, "validated-in-pipeline");
+    expect(result.message).toBe(`Pipeline #88328 ran on aaaaaaaa; the MR head is ${shaOf(328).slice(0, 8)}`);
+    expect(result.evidence).toEqual(
+      expect.arrayContaining([`pipeline commit: ${"a".repeat(40)}`, `head commit: ${shaOf(328)}`]),
+    );
     expect(run.code).toBe(1);
   });
 

@@ -4,6 +4,7 @@
  * Replies are built from the docs' example replies in test/fixtures/gitlab (so field sets stay faithful) with the
  * world's values laid over them. Behaviours real GitLab has and a naive fake hides are reproduced, each with its
  * source: the head pipeline of an MR pipeline is the running one, and may lag the MR's head (`FakePipeline.sha`);
+ * a pipeline's trigger jobs are listed apart from its jobs (`FakePipeline.bridges`);
  * `/diffs` stops at "Maximum diff files" with `changes_count` "1000+" (`maxDiffFiles`); CI_JOB_TOKEN is answered as
  * an anonymous caller on merge requests, notes, diffs, pipelines and repository files; self-managed instances write
  * timestamps with an offset (`timeOffset`). Pagination headers follow GitLab exactly (x-page … link), auth follows GitLab's
@@ -56,8 +57,24 @@ export interface FakePipeline {
    * created no pipeline, or the seconds before one exists; app/models/merge_request.rb `diff_head_pipeline`).
    */
   sha: string | null;
-  /** `GET /projects/:id/pipelines/:pipeline_id/jobs`. */
+  /** `GET /projects/:id/pipelines/:pipeline_id/jobs`: CI jobs only, never trigger jobs. */
   jobs: FakeJob[];
+  /**
+   * Trigger jobs (GitLab's "bridges": `trigger:` a child or multi-project pipeline), which the jobs endpoint does not
+   * list: `GET /projects/:id/pipelines/:pipeline_id/bridges` does (doc/api/jobs.md "List pipeline bridges", renamed
+   * "List pipeline trigger jobs"; lib/api/ci/pipelines.rb runs `Ci::JobsFinder` with `type: ::Ci::Bridge`, while the
+   * jobs route keeps the finder's default `::Ci::Build`; gitlab-org/gitlab#207996). With `strategy: depend` a
+   * bridge's status is its downstream pipeline's. None when left out.
+   */
+  bridges?: FakeBridge[];
+}
+
+/**
+ * A trigger job (`Ci::Bridge`) and the child pipeline it started, in the same project (null: none yet, or it could
+ * not start one).
+ */
+export interface FakeBridge extends FakeJob {
+  downstreamPipeline: { id: number; status: string } | null;
 }
 
 export type FakeMergeRequestState = "opened" | "closed" | "merged" | "locked";
@@ -335,6 +352,25 @@ export function fakeJob(name: string, status: string, init: Partial<Omit<FakeJob
   return { id: (nextJobId += 1), name, stage: "test", status, allowFailure: false, ...init };
 }
 
+/** A trigger job; `downstream` is the status of the child pipeline it started (id 60,000 + its own). */
+export function fakeBridge(
+  name: string,
+  status: string,
+  init: Partial<Omit<FakeBridge, "name" | "status">> & { downstream?: string | null } = {},
+): FakeBridge {
+  const { downstream, ...rest } = init;
+  const id = rest.id ?? (nextJobId += 1);
+  return {
+    id,
+    name,
+    stage: "test",
+    status,
+    allowFailure: false,
+    downstreamPipeline: downstream === null ? null : { id: 60_000 + id, status: downstream ?? status },
+    ...rest,
+  };
+}
+
 export function fakeNote(
   project: string,
   mergeRequestIid: number,
@@ -601,6 +637,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
       case "pipelineJobs":
         return pipelineJobs(url, project, r.pipelineId ?? 0);
+      case "pipelineBridges":
+        return pipelineBridges(url, project, r.pipelineId ?? 0);
       case "setStatus":
         return setStatus(project, r.sha ?? "", user, body, req);
       case "commitStatuses": {
@@ -614,9 +652,11 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
           ? newestFirst
           : newestFirst.filter((st, i) => newestFirst.findIndex((o) => o.name === st.name) === i);
         // A pipeline's own jobs are commit statuses too (Ci::Build is a CommitStatus): GitLab lists them beside the
-        // external ones, each with its pipeline_id (the example reply in doc/api/commits.md lists CI jobs).
+        // external ones, each with its pipeline_id (the example reply in doc/api/commits.md lists CI jobs). So are its
+        // trigger jobs: lib/api/commit_statuses.rb lists `::CommitStatus.where(pipeline: pipelines)`, and
+        // `Ci::Bridge < Ci::Processable < ::CommitStatus` (app/models/ci/bridge.rb, app/models/ci/processable.rb).
         const head = world.mergeRequests.find((m) => m.project === project.path && m.sha === r.sha)?.headPipeline;
-        const builds = (head?.jobs ?? []).map((job) => ({
+        const builds = [...(head?.jobs ?? []), ...(head?.bridges ?? [])].map((job) => ({
           id: job.id,
           sha: r.sha,
           ref: null,
@@ -734,6 +774,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       .sort((a, b) => direction * (a[orderBy].localeCompare(b[orderBy]) || a.id - b.id));
   }
 
+  /** Its CI jobs, never its trigger jobs (see `FakePipeline.bridges`). */
   function pipelineJobs(url: URL, project: FakeProject, pipelineId: number): Reply {
     const pipeline = world.mergeRequests
       .filter((mr) => mr.project === project.path)
@@ -751,6 +792,55 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         created_at: "2024-05-01T10:00:00.000Z",
         web_url: `${baseUrl}/${project.path}/-/jobs/${job.id}`,
         pipeline: { id: pipelineId, project_id: project.id, status: pipeline.status },
+      })),
+    );
+  }
+
+  /**
+   * `GET /projects/:id/pipelines/:pipeline_id/bridges`, paginated like every list (lib/api/ci/pipelines.rb:
+   * `present paginate(bridges), with: Entities::Ci::Bridge`), in the shape of the example reply in doc/api/jobs.md
+   * "List pipeline bridges": the job's fields, and `downstream_pipeline` (null until the bridge has started one).
+   * GitLab 19.2 adds `/trigger_jobs` for the same list and deprecates this path; both answer on 19.x.
+   */
+  function pipelineBridges(url: URL, project: FakeProject, pipelineId: number): Reply {
+    const pipeline = world.mergeRequests
+      .filter((mr) => mr.project === project.path)
+      .map((mr) => mr.headPipeline)
+      .find((p) => p !== null && p.id === pipelineId);
+    if (pipeline === undefined || pipeline === null) throw message(404, "404 Not found");
+    return paginated(
+      url,
+      (pipeline.bridges ?? []).map((bridge) => ({
+        id: bridge.id,
+        name: bridge.name,
+        stage: bridge.stage,
+        status: bridge.status,
+        allow_failure: bridge.allowFailure,
+        coverage: null,
+        created_at: "2024-05-01T10:00:00.000Z",
+        started_at: null,
+        finished_at: null,
+        duration: null,
+        queued_duration: null,
+        ref: "main",
+        tag: false,
+        web_url: `${baseUrl}/${project.path}/-/jobs/${bridge.id}`,
+        pipeline: { id: pipelineId, project_id: project.id, status: pipeline.status },
+        project: { ci_job_token_scope_enabled: false },
+        downstream_pipeline:
+          bridge.downstreamPipeline === null
+            ? null
+            : {
+                id: bridge.downstreamPipeline.id,
+                project_id: project.id,
+                sha: pipeline.sha ?? "0".repeat(40),
+                ref: "main",
+                status: bridge.downstreamPipeline.status,
+                source: "parent_pipeline",
+                created_at: "2024-05-01T10:01:00.000Z",
+                updated_at: "2024-05-01T10:05:00.000Z",
+                web_url: `${baseUrl}/${project.path}/-/pipelines/${bridge.downstreamPipeline.id}`,
+              },
       })),
     );
   }
@@ -1265,6 +1355,7 @@ interface ResolvedRoute {
     | "note"
     | "rawFile"
     | "pipelineJobs"
+    | "pipelineBridges"
     | "tokenSelf"
     | "setStatus"
     | "commitStatuses"
@@ -1292,6 +1383,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   note: ["GET", "PUT", "DELETE"],
   rawFile: ["GET"],
   pipelineJobs: ["GET"],
+  pipelineBridges: ["GET"],
   tokenSelf: ["GET"],
   setStatus: ["POST"],
   commitStatuses: ["GET"],
@@ -1325,6 +1417,9 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   }
   if (s[2] === "pipelines" && s.length === 5 && s[4] === "jobs" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "pipelineJobs", projectId, pipelineId: Number(s[3]) };
+  }
+  if (s[2] === "pipelines" && s.length === 5 && s[4] === "bridges" && /^\d+$/.test(s[3] ?? "")) {
+    return { name: "pipelineBridges", projectId, pipelineId: Number(s[3]) };
   }
   if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw")
     return { name: "rawFile", projectId, filePath: s[4] ?? "" };

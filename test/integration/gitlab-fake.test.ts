@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   FAKE_JOB_TOKEN,
   FAKE_TOKEN,
+  fakeBridge,
   fakeChangedFiles,
+  fakeJob,
   fakeMergeRequest,
   fakeNote,
   fakePipeline,
@@ -19,6 +21,7 @@ import {
 // against it the way the docs say GitLab behaves, the GitLab source's tests against it mean something.
 
 const OTHER_TOKEN = "glpat-fake-other-0002";
+const CHILD_TESTS_ID = 8_801;
 
 const world = fakeWorld({
   users: [fakeUser(1, "bfd-bot", "bfd bot"), fakeUser(2, "alice", "Alice")],
@@ -39,7 +42,13 @@ const world = fakeWorld({
     fakeMergeRequest("group/app", 100, {
       title: "Big change",
       sha: "c".repeat(40),
-      headPipeline: fakePipeline(900, "success"),
+      headPipeline: fakePipeline(900, "failed", "group/app", {
+        jobs: [fakeJob("unit", "success")],
+        bridges: [
+          fakeBridge("child-tests", "failed", { id: CHILD_TESTS_ID }),
+          fakeBridge("not-started", "created", { downstream: null }),
+        ],
+      }),
       diffs: fakeChangedFiles(45),
     }),
   ],
@@ -145,7 +154,7 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
       sha: "c".repeat(40),
       references: { full: "group/app!100" },
       diff_refs: { head_sha: "c".repeat(40) },
-      head_pipeline: { id: 900, status: "success" },
+      head_pipeline: { id: 900, status: "failed" },
       web_url: `${gitlab.url}/group/app/-/merge_requests/100`,
     });
   });
@@ -172,6 +181,7 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
       (c: InstanceType<typeof Gitlab>) => c.RepositoryFiles.showRaw("group/app", "README.md", "main"),
     ],
     ["the jobs of a pipeline", (c: InstanceType<typeof Gitlab>) => c.Jobs.all("group/app", { pipelineId: 900 })],
+    ["the trigger jobs of a pipeline", (c: InstanceType<typeof Gitlab>) => c.Jobs.allPipelineBridges("group/app", 900)],
   ])("answers a job token reading %s as GitLab answers an anonymous caller on a private project", async (_, call) => {
     expect(await requestError(call(client({ jobToken: FAKE_JOB_TOKEN })))).toEqual({
       status: 404,
@@ -179,6 +189,40 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
     });
     await expect(call(client())).resolves.toBeDefined();
     expect(gitlab.requests.map((r) => r.status)).toEqual([404, 200]);
+  });
+
+  it("lists a pipeline's trigger jobs apart from its jobs, each with the downstream pipeline it started", async () => {
+    const jobs = await client().Jobs.all("group/app", { pipelineId: 900 });
+    expect(jobs.map((j) => j.name)).toEqual(["unit"]);
+    const bridges = await client().Jobs.allPipelineBridges("group/app", 900);
+    expect(bridges).toMatchObject([
+      {
+        name: "child-tests",
+        stage: "test",
+        status: "failed",
+        allow_failure: false,
+        downstream_pipeline: { id: 60_000 + CHILD_TESTS_ID, status: "failed", source: "parent_pipeline" },
+      },
+      { name: "not-started", status: "created", downstream_pipeline: null },
+    ]);
+  });
+
+  it("follows link rel=next through every page of trigger jobs", async () => {
+    gitlab.world.mergeRequests
+      .find((m) => m.iid === 100)!
+      .headPipeline!.bridges!.push(...Array.from({ length: 3 }, (_, i) => fakeBridge(`more-${i}`, "success")));
+    const bridges = await client().Jobs.allPipelineBridges("group/app", 900, { perPage: 2 } as Record<string, unknown>);
+    expect(bridges).toHaveLength(5);
+    expect(gitlab.requestCount({ path: "/api/v4/projects/group%2Fapp/pipelines/900/bridges" })).toBe(3);
+  });
+
+  it("lists trigger jobs among the statuses of the pipeline's commit, as CI jobs are", async () => {
+    const statuses = await client().Commits.allStatuses("group/app", "c".repeat(40));
+    expect(statuses.map((st) => [st.name, st.status, st.pipeline_id])).toEqual([
+      ["unit", "success", 900],
+      ["child-tests", "failed", 900],
+      ["not-started", "created", 900],
+    ]);
   });
 
   it.each([

@@ -7,9 +7,11 @@ import type { RequestRecord } from "../../src/sources/trail.js";
 import type { EvidencePlan } from "../../src/work-item/evidence.js";
 import {
   FAKE_TOKEN,
+  fakeBridge,
   fakeChangedFiles,
   fakeDeployment,
   fakeDiff,
+  fakeJob,
   fakeLabelEvent,
   fakeMergeRequest,
   fakeNote,
@@ -24,6 +26,8 @@ import {
 
 const OTHER_TOKEN = "glpat-fake-other-0002";
 const SHA = "d".repeat(40);
+const CI_SHA = "e".repeat(40);
+const CI_BFD_JOB = 9_511;
 const FLAG_GLOBS = ["config/feature_flags/**/*.yml"];
 const POLICY: RetryPolicy = { maxAttempts: 3, timeoutMs: 2_000, deadlineMs: 10_000, baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -73,6 +77,17 @@ const world = fakeWorld({
       pipelineVisible: false,
       diffs: fakeChangedFiles(2),
     }),
+    // The merge-request pipeline bfd ci runs in: a job, two trigger jobs (one failed with its child pipeline), and
+    // bfd's own job still running.
+    fakeMergeRequest("group/app", 11, {
+      sourceBranch: "eng-11-child-pipelines",
+      sha: CI_SHA,
+      headPipeline: fakePipeline(911, "running", "group/app", {
+        jobs: [fakeJob("unit", "success"), fakeJob("bfd", "running", { id: CI_BFD_JOB, stage: ".post" })],
+        bridges: [fakeBridge("child-e2e", "failed", { id: 9_301 }), fakeBridge("child-docs", "success", { id: 9_302 })],
+      }),
+      diffs: fakeChangedFiles(2),
+    }),
     fakeMergeRequest("group/app", 9, { sourceBranch: "chatty" }),
     fakeMergeRequest("group/app", 10, { sourceBranch: "chatty", state: "closed" }),
     // 150 merged MRs: every 4th validated, every 10th into develop, the first 20 updated before the window.
@@ -86,6 +101,21 @@ const world = fakeWorld({
       }),
     ),
   ],
+  // Set on !11's head commit by other tools and by bfd serve; GitLab puts each in the newest pipeline of the commit.
+  commitStatuses: [
+    ["security-scan", "failed"],
+    ["ci/bfd-gate", "failed"],
+  ].map(([name, state], i) => ({
+    id: 9_400 + i,
+    project: "group/app",
+    sha: CI_SHA,
+    name: name!,
+    state: state!,
+    targetUrl: null,
+    description: null,
+    authorId: 2,
+    createdAt: "2024-05-01T10:00:00.000Z",
+  })),
   notes: [
     fakeNote("group/app", 42, { id: 1, body: "LGTM", authorId: 2 }),
     fakeNote("group/app", 42, {
@@ -358,6 +388,95 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
       },
     ]);
   });
+});
+
+describe("GitLab source: the pipeline bfd ci runs in", () => {
+  const PIPELINE = "/api/v4/projects/group%2Fapp/pipelines/911";
+  const ci = {
+    jobId: CI_BFD_JOB,
+    pipelineId: 911,
+    pipelineUrl: null,
+    sha: CI_SHA,
+    diffBaseSha: null,
+    checkout: "/nonexistent",
+  };
+  const inCi = (src = source()) =>
+    mergeRequestEvidence(src, { project: "group/app", iid: 11 }, { plan: { ...DONE_PLAN, changes: false }, ci });
+
+  it("reads a pipeline's trigger jobs beside its jobs, at once and every page of each: GitLab lists them apart", async () => {
+    gitlab.world.mergeRequests
+      .find((m) => m.iid === 11)!
+      .headPipeline!.bridges!.push(...Array.from({ length: 150 }, (_, i) => fakeBridge(`shard-${i}`, "success")));
+    // With 50 ms per reply, requests sent together are in flight together (see the diff pages above).
+    gitlab.setLatency(50);
+    const read = await source().readPipelineJobs("group/app", 911);
+    if (!read.ok) throw new Error(read.reason);
+    expect(read.value).toHaveLength(154);
+    expect(read.value.filter((job) => job.trigger)).toHaveLength(152);
+    expect(read.value.find((job) => job.name === "child-e2e")).toEqual({
+      id: 9_301,
+      name: "child-e2e",
+      stage: "test",
+      status: "failed",
+      allowFailure: false,
+      url: `${gitlab.url}/group/app/-/jobs/9301`,
+      trigger: true,
+      downstreamPipeline: { id: 69_301, status: "failed", url: `${gitlab.url}/group/app/-/pipelines/69301` },
+    });
+    expect(gitlab.requestCount({ path: `${PIPELINE}/jobs` })).toBe(1);
+    expect(gitlab.requests.filter((r) => r.path === `${PIPELINE}/bridges`).map((r) => r.query["page"] ?? "1")).toEqual([
+      "1",
+      "2",
+    ]);
+    const firstPages = gitlab.requests.filter((r) => r.path.startsWith(PIPELINE) && r.query["page"] === undefined);
+    expect(inFlightTogether(firstPages)).toBe(true);
+  });
+
+  it("reports the jobs as unreadable, naming the trigger jobs, when GitLab refuses to list those", async () => {
+    gitlab.injectFault({ kind: "http-status", status: 403, match: "/bridges" });
+    expect(await source().readPipelineJobs("group/app", 911)).toEqual({
+      ok: false,
+      reason: expect.stringContaining("may not read the trigger jobs of pipeline #911 (GitLab answered HTTP 403)"),
+    });
+  });
+
+  it("judges the jobs, the trigger jobs and the external statuses of the pipeline, each once, all in the first wave", async () => {
+    gitlab.setLatency(50);
+    const { mergeRequest, unavailable } = await inCi();
+    expect(unavailable).toEqual([]);
+    expect(mergeRequest.headPipeline?.jobs?.map((job) => [job.name, job.status, job.trigger])).toEqual([
+      ["unit", "success", false],
+      ["bfd", "running", false],
+      ["child-e2e", "failed", true],
+      ["child-docs", "success", true],
+      ["ci/bfd-gate", "failed", false],
+      ["security-scan", "failed", false],
+    ]);
+    const wave = gitlab.requests.filter((r) => r.path.includes("/pipelines/911/") || r.path.includes("/statuses"));
+    expect(wave.map((r) => r.path.replace("/api/v4/projects/group%2Fapp", "")).sort()).toEqual([
+      "/pipelines/911/bridges",
+      "/pipelines/911/jobs",
+      `/repository/commits/${CI_SHA}/statuses`,
+    ]);
+    expect(inFlightTogether([...wave, gitlab.requests.find((r) => r.path === `${MR_PATH.replace("42", "11")}`)!])).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ["the trigger jobs", "/bridges", "the trigger jobs of pipeline #911"],
+    ["the statuses of its commit", "/statuses", "the statuses of pipeline #911"],
+  ])(
+    "never judges the pipeline without %s: refused, the pipeline is unavailable, naming them",
+    async (_, match, what) => {
+      gitlab.injectFault({ kind: "http-status", status: 404, match });
+      const { mergeRequest, unavailable } = await inCi();
+      expect(mergeRequest.headPipeline?.jobs).toBeNull();
+      expect(unavailable).toEqual([
+        { evidence: "mergeRequest.headPipeline", reason: expect.stringContaining(`may not read ${what}`) },
+      ]);
+    },
+  );
 });
 
 describe("GitLab source: retries follow the one policy", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   newFileContentFromDiff,
+  BridgeJson,
   DiffJson,
   MergeRequestJson,
   NoteJson,
@@ -13,6 +14,7 @@ import {
   toMergeRequestSummary,
   toMergedMergeRequest,
   toNoteSummary,
+  toTriggerJob,
 } from "../../src/sources/gitlab/map.js";
 import { parseMergeRequestUrl, projectFromRemoteUrl } from "../../src/sources/gitlab/project.js";
 import { MergeRequestSchema } from "../../src/work-item/schema.js";
@@ -105,6 +107,48 @@ describe("mapping GitLab's documented replies", () => {
       body: "Comment for MR",
       authorId: 1,
       system: false,
+    });
+  });
+
+  // doc/api/jobs.md "List pipeline bridges": the example reply's fields bfd reads (commit, user and times left out).
+  const DOCS_BRIDGE = {
+    allow_failure: false,
+    id: 7,
+    name: "teaspoon",
+    pipeline: { id: 6, project_id: 1, ref: "main", sha: "0ff3ae198f8601a285adcf5c0fff204ee6fba5fd", status: "pending" },
+    ref: "main",
+    stage: "test",
+    status: "pending",
+    tag: false,
+    web_url: "https://example.com/foo/bar/-/jobs/7",
+    downstream_pipeline: {
+      id: 5,
+      sha: "f62a4b2fb89754372a346f24659212eb8da13601",
+      ref: "main",
+      status: "pending",
+      created_at: "2015-12-24T17:54:27.722Z",
+      updated_at: "2015-12-24T17:58:27.896Z",
+      web_url: "https://example.com/diaspora/diaspora-client/pipelines/5",
+    },
+  };
+
+  it.each([
+    [
+      "a trigger job of the docs' bridges list, with the pipeline it started",
+      DOCS_BRIDGE,
+      { id: 5, status: "pending", url: "https://example.com/diaspora/diaspora-client/pipelines/5" },
+    ],
+    ["a trigger job that has started no pipeline yet", { ...DOCS_BRIDGE, downstream_pipeline: null }, null],
+  ])("maps %s", (_, reply, downstreamPipeline) => {
+    expect(toTriggerJob(BridgeJson.parse(reply))).toEqual({
+      id: 7,
+      name: "teaspoon",
+      stage: "test",
+      status: "pending",
+      allowFailure: false,
+      url: "https://example.com/foo/bar/-/jobs/7",
+      trigger: true,
+      downstreamPipeline,
     });
   });
 

@@ -101,6 +101,26 @@ export function toPipelineJob(job: z.infer<typeof JobJson>): PipelineJob {
     status: job.status,
     allowFailure: job.allow_failure ?? false,
     url: job.web_url ?? null,
+    trigger: false,
+    downstreamPipeline: null,
+  };
+}
+
+/**
+ * One trigger job of `GET /projects/:id/pipelines/:pipeline_id/bridges` (doc/api/jobs.md "List pipeline bridges"):
+ * a job's fields, and `downstream_pipeline`, null until the bridge has started one.
+ */
+export const BridgeJson = JobJson.extend({
+  downstream_pipeline: z.object({ id: z.number(), status: z.string(), web_url: z.string().nullish() }).nullish(),
+});
+
+export function toTriggerJob(bridge: z.infer<typeof BridgeJson>): PipelineJob {
+  const downstream = bridge.downstream_pipeline ?? null;
+  return {
+    ...toPipelineJob(bridge),
+    trigger: true,
+    downstreamPipeline:
+      downstream === null ? null : { id: downstream.id, status: downstream.status, url: downstream.web_url ?? null },
   };
 }
 
@@ -393,5 +413,7 @@ export function commitStatusAsJob(st: z.infer<typeof CommitStatusJson>): Pipelin
     status: st.status,
     allowFailure: st.allow_failure ?? false,
     url: st.target_url ?? null,
+    trigger: false,
+    downstreamPipeline: null,
   };
 }

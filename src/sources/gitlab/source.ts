@@ -12,6 +12,7 @@ import {
   type GitLabFailureContext,
 } from "./errors.js";
 import {
+  BridgeJson,
   commitStatusAsJob,
   CommitStatusJson,
   DiffJson,
@@ -30,6 +31,7 @@ import {
   toMergeRequestSummary,
   toNoteSummary,
   toPipelineJob,
+  toTriggerJob,
   toDeployment,
   toLabelEvent,
   toProjectSummary,
@@ -111,7 +113,10 @@ export interface GitLabSource {
    * `cappedListReason` and the MR's `changesCount` before trusting it as whole.
    */
   readChanges(project: ProjectRef, iid: number): Promise<Readable<ChangesRead>>;
-  /** Every job of a pipeline (latest attempt of each), all pages. */
+  /**
+   * Every job of a pipeline (latest attempt of each), its trigger jobs included, all pages. GitLab lists trigger jobs
+   * (bridges) apart, so both lists are read at once; either refused makes the whole unreadable, naming which.
+   */
   readPipelineJobs(project: ProjectRef, pipelineId: number): Promise<Readable<PipelineJob[]>>;
   /**
    * What made a finished pipeline what it is: the latest status of each name on `sha` that belongs to it — its CI
@@ -324,20 +329,43 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         },
       ),
 
-    readPipelineJobs: (project, pipelineId) =>
-      readable(
-        {
-          doing: `reading the jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
-          access: "read",
-          project,
-        },
-        `the jobs of pipeline #${pipelineId}`,
-        async () => {
-          // include_retried defaults to false: each job appears once, as its latest attempt (doc/api/jobs.md).
-          const list = await api.jobs.all(project, { pipelineId, perPage: PER_PAGE });
-          return parse(JobJson.array(), list, "jobs").map(toPipelineJob);
-        },
-      ),
+    async readPipelineJobs(project, pipelineId) {
+      const [jobs, bridges] = await Promise.all([
+        readable(
+          {
+            doing: `reading the jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
+            access: "read",
+            project,
+          },
+          `the jobs of pipeline #${pipelineId}`,
+          async () => {
+            // include_retried defaults to false: each job appears once, as its latest attempt (doc/api/jobs.md).
+            const list = await api.jobs.all(project, { pipelineId, perPage: PER_PAGE });
+            return parse(JobJson.array(), list, "jobs").map(toPipelineJob);
+          },
+        ),
+        readable(
+          {
+            doing: `reading the trigger jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
+            access: "read",
+            project,
+          },
+          `the trigger jobs of pipeline #${pipelineId}`,
+          async () => {
+            // The jobs list leaves trigger jobs out: GitLab lists them here (doc/api/jobs.md "List pipeline bridges";
+            // gitlab-org/gitlab#207996). Paginated like the jobs; gitbeaker follows link rel="next" to the last page.
+            const list = await api.jobs.allPipelineBridges(project, pipelineId, { perPage: PER_PAGE } as Record<
+              string,
+              unknown
+            >);
+            return parse(BridgeJson.array(), list, "trigger jobs").map(toTriggerJob);
+          },
+        ),
+      ]);
+      if (!jobs.ok) return jobs;
+      if (!bridges.ok) return bridges;
+      return { ok: true, value: [...jobs.value, ...bridges.value] };
+    },
 
     readPipelineStatuses: (project, sha, pipelineId) =>
       readable(

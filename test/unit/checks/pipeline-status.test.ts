@@ -1,13 +1,15 @@
 import { pipelineStatus } from "../../../src/checks/pipeline-status.js";
 import { checkCases } from "../../helpers/check-cases.js";
-import { DEFAULT_MERGE_REQUEST, withMr } from "../../helpers/work-item.js";
+import { DEFAULT_MERGE_REQUEST, withMr, type MergeRequestPatch } from "../../helpers/work-item.js";
+import type { WorkItem } from "../../../src/work-item/schema.js";
 
 const HEAD = DEFAULT_MERGE_REQUEST.headSha;
 const OLDER = "fedcba9876543210fedcba9876543210fedcba98";
-const pipeline = (status: string) => withMr({ headPipeline: { status } });
+/** GitLab's head pipeline of the MR, on the MR's head commit. */
+const pipeline = (status: string) => withMr({ headPipeline: { status, sha: HEAD } });
 
 const BFD_JOB = 7_003;
-type JobInput = { id: number; name: string; stage?: string; status: string; allowFailure?: boolean };
+type JobInput = NonNullable<NonNullable<MergeRequestPatch["headPipeline"]>["jobs"]>[number];
 const job = (id: number, name: string, status: string, init: Partial<JobInput> = {}): JobInput => ({
   id,
   name,
@@ -15,18 +17,21 @@ const job = (id: number, name: string, status: string, init: Partial<JobInput> =
   status,
   ...init,
 });
+/** A trigger job (GitLab's bridge) and the child pipeline it started, #60000 + its id. */
+const trigger = (id: number, name: string, status: string, init: Partial<JobInput> = {}): JobInput =>
+  job(id, name, status, { trigger: true, downstreamPipeline: { id: 60_000 + id, status, url: null }, ...init });
 /** Inside `bfd ci`: the pipeline bfd runs in, still running while bfd's own job (7003, in .post) runs. */
-const inCi = (jobs: JobInput[], sha: string = HEAD) => ({
-  ...withMr({
+const inCi = (jobs: JobInput[], sha: string | null = HEAD): WorkItem => {
+  const base = withMr({
     headPipeline: {
       id: 88_001,
       status: "running",
       sha,
       jobs: [...jobs, job(BFD_JOB, "bfd", "running", { stage: ".post" })],
     },
-  }),
-  context: { mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [], ci: { jobId: BFD_JOB, pipelineId: 88_001 } },
-});
+  });
+  return { ...base, context: { ...base.context, ci: { jobId: BFD_JOB, pipelineId: 88_001 } } };
+};
 
 checkCases(pipelineStatus, {
   pass: [
@@ -47,7 +52,7 @@ checkCases(pipelineStatus, {
     },
     {
       name: "the pipeline has no id or URL",
-      item: withMr({ headPipeline: { status: "success", id: null, url: null } }),
+      item: withMr({ headPipeline: { status: "success", id: null, url: null, sha: HEAD } }),
       evidence: ["the pipeline: success"],
     },
     {
@@ -65,6 +70,7 @@ checkCases(pipelineStatus, {
       item: withMr({
         headPipeline: {
           status: "failed",
+          sha: HEAD,
           jobs: [job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })],
         },
       }),
@@ -72,6 +78,24 @@ checkCases(pipelineStatus, {
     {
       name: "in CI, bfd serve's own commit status (a job named bfd/done) is not judged",
       item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })]),
+    },
+    {
+      name: "in CI, a trigger job and the child pipeline it waits for succeeded",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "success")]),
+      message: /^All 2 job\(s\) of pipeline #88001/,
+      evidence: ["trigger job child-tests: success (pipeline #60002: success)"],
+    },
+    {
+      name: "in CI, a trigger job that may fail failed",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-e2e", "failed", { allowFailure: true })]),
+      evidence: ["trigger job child-e2e: failed (may fail) (pipeline #60002: failed)"],
+    },
+    {
+      name: "in CI, a manual trigger job nobody played is not a failure",
+      item: inCi([
+        job(1, "unit", "success"),
+        trigger(2, "deploy-child", "manual", { allowFailure: true, downstreamPipeline: null }),
+      ]),
     },
     {
       name: "in CI, a manual job nobody played and a skipped job are not failures",
@@ -111,7 +135,7 @@ checkCases(pipelineStatus, {
     },
     {
       name: "a failed head pipeline whose failure is not among the statuses read (never a pass)",
-      item: withMr({ headPipeline: { status: "failed", jobs: [job(1, "unit", "success")] } }),
+      item: withMr({ headPipeline: { status: "failed", sha: HEAD, jobs: [job(1, "unit", "success")] } }),
       message: /^Head pipeline is failed; needs success$/,
     },
     {
@@ -119,6 +143,7 @@ checkCases(pipelineStatus, {
       item: withMr({
         headPipeline: {
           status: "failed",
+          sha: HEAD,
           jobs: [job(1, "unit", "success"), job(2, "security-scan", "failed", { stage: "external" })],
         },
       }),
@@ -140,9 +165,56 @@ checkCases(pipelineStatus, {
       message: /"slow-e2e" \(\.post\) is still running$/,
     },
     {
+      name: "in CI, a trigger job failed because its child pipeline failed (named, with the pipeline it started)",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "failed")]),
+      message: /^In pipeline #88001, trigger job "child-tests" \(test, pipeline #60002\) failed$/,
+      evidence: ["trigger job child-tests: failed (pipeline #60002: failed)"],
+    },
+    {
+      name: "in CI, a job and a trigger job failed",
+      item: inCi([job(1, "unit", "failed"), trigger(2, "child-tests", "canceled")]),
+      message: /jobs "unit" \(test\), trigger job "child-tests" \(test, pipeline #60002\) failed/,
+    },
+    {
+      name: "in CI, a trigger job is still running (its child pipeline has not finished)",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "running")]),
+      message: /^In pipeline #88001, trigger job "child-tests" \(test, pipeline #60002\) is still running$/,
+    },
+    {
+      name: "in CI, a trigger job waits to start its child pipeline",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "pending", { downstreamPipeline: null })]),
+      message: /trigger job "child-tests" \(test\) is still pending$/,
+    },
+    {
+      name: "a failed head pipeline whose commit GitLab did not give (failing whichever commit it ran on)",
+      item: withMr({ headPipeline: { status: "failed", sha: null } }),
+      message: /^Head pipeline is failed; needs success$/,
+    },
+    {
       name: "in CI, the pipeline ran on an older commit (the MR moved on)",
       item: inCi([job(1, "unit", "success")], OLDER),
       message: /^Pipeline #88001 ran on fedcba98; the MR head is 01234567$/,
+    },
+  ],
+  error: [
+    {
+      name: "the head pipeline succeeded but GitLab gave no commit for it: it may have run on an older one",
+      item: withMr({ headPipeline: { status: "success", sha: null } }),
+      message:
+        /^GitLab gave no commit for pipeline #9001, so bfd cannot tell whether it ran on the MR's head commit 01234567$/,
+      evidence: ["pipeline #9001: success", `head commit: ${HEAD}`],
+    },
+    {
+      name: "the head pipeline succeeded but GitLab gave no head commit for the merge request",
+      item: withMr({ headSha: null, headPipeline: { status: "success", sha: HEAD } }),
+      message:
+        /^GitLab gave no head commit for the merge request, so bfd cannot tell whether pipeline #9001 ran on it$/,
+      evidence: [`pipeline commit: ${HEAD}`],
+    },
+    {
+      name: "in CI, every job passed but the commit the pipeline runs on is unknown",
+      item: inCi([job(1, "unit", "success")], null),
+      message: /^GitLab gave no commit for pipeline #88001/,
     },
   ],
 });
