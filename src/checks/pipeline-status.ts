@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PipelineJob } from "../work-item/schema.js";
+import { DEFAULT_STATUS_NAME, type PipelineJob } from "../work-item/schema.js";
 import { defineCheck, error, fail, listForMessage, pass, type CheckOutcome } from "./types.js";
 
 const Options = z
@@ -11,9 +11,9 @@ const Options = z
       .describe("Pipeline statuses that count as green (for a finished pipeline judged by its status)."),
     ignoreJobs: z
       .array(z.string().min(1))
-      .default(["bfd/done"])
+      .default([DEFAULT_STATUS_NAME])
       .describe(
-        "Job names never judged: the commit status `bfd serve` publishes shows in the pipeline as a job of this name.",
+        "Job and status names never judged. `bfd serve` never judges its own commit status, whatever `serve.statusName` calls it; `bfd ci` and `bfd done` know only its default name, so list a renamed one here.",
       ),
   })
   .strict();
@@ -59,8 +59,8 @@ function jobEvidence(job: PipelineJob): string {
  * runs in, still `running` while bfd's own job runs, so it is judged by its jobs — trigger jobs and the external
  * statuses set on it included: every one other than bfd's own that may not fail must have succeeded (a manual job
  * nobody played and a skipped job are not failures). Elsewhere it is judged by its status, and when that is not
- * green by the statuses on its commit. A pipeline that would pass but whose commit, or the MR's head, GitLab did not
- * give is an error: it may have run on an older one.
+ * green by the statuses on its commit. bfd's own commit status (`context.ownStatuses`) is never judged. A pipeline
+ * that would pass but whose commit, or the MR's head, GitLab did not give is an error: it may have run on an older one.
  */
 export const pipelineStatus = defineCheck({
   id: "pipeline-status",
@@ -102,7 +102,7 @@ export const pipelineStatus = defineCheck({
       return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
     }
     const ownId = item.context.ci?.jobId ?? null;
-    const ignored = new Set(o.ignoreJobs);
+    const ignored = new Set([...o.ignoreJobs, ...item.context.ownStatuses]);
     const judged = pipeline.jobs.filter((job) => job.id !== ownId && !ignored.has(job.name));
     const failed = judged.filter((job) => !job.allowFailure && (job.status === "failed" || job.status === "canceled"));
     const unfinished = judged.filter((job) => UNFINISHED.has(job.status));
@@ -127,7 +127,7 @@ export const pipelineStatus = defineCheck({
     ];
     if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobFacts]);
     // A finished pipeline that GitLab calls failed, with no failed job in sight: unless the failure is a job bfd
-    // never judges (its own `bfd/done` status), something unseen failed it, and that is never a pass.
+    // never judges (its own commit status), something unseen failed it, and that is never a pass.
     const failedOverall = pipeline.status === "failed" || pipeline.status === "canceled";
     const ownFailure = pipeline.jobs.some(
       (job) => ignored.has(job.name) && (job.status === "failed" || job.status === "canceled"),

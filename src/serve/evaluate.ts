@@ -10,7 +10,7 @@ import { evidencePlan } from "../engine/plan.js";
 import { isBfdError } from "../errors.js";
 import type { RuleSet, SourceText } from "../rules/load.js";
 import type { ServeConfig } from "../rules/schema.js";
-import { gatherWorkItem } from "../sources/gather.js";
+import { gatherWorkItem, type GatherSources } from "../sources/gather.js";
 import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
 import { issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
@@ -116,9 +116,12 @@ async function mergeRequestWork(
   let verdict: Verdict;
   let judgedError: unknown = null;
   let judged: Report | null = null;
+  // bfd's own status, under the name this service publishes it with: the evidence records it, so the pipeline rule
+  // never judges it (it shows in the MR's pipeline, and a red one would otherwise keep the MR red for good).
+  const sources = { linear, gitlab, ownStatuses: [deps.config.statusName] } satisfies GatherSources;
   try {
     const { report } = await mergeRequestGate({
-      sources: { linear, gitlab },
+      sources,
       project: target.project,
       iid: target.iid,
       targetBranch: mr.targetBranch,
@@ -127,7 +130,7 @@ async function mergeRequestWork(
       builtinFiles: deps.builtinFiles,
       now: deps.now().toISOString(),
       // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
-      // its commit (jobs and external statuses), where bfd's own `bfd/done` is never counted.
+      // its commit (jobs and external statuses), where bfd's own status is never counted.
       alongside: selfId === null ? [] : [selfId],
     });
     verdict = verdictFromReport(report);

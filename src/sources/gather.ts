@@ -16,6 +16,7 @@ import type { EvidencePlan } from "../work-item/evidence.js";
 import { globMatcher } from "../work-item/globs.js";
 import { findKeysInBranch, issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
 import {
+  DEFAULT_STATUS_NAME,
   makeWorkItem,
   type ChangedFile,
   type FileContent,
@@ -85,6 +86,11 @@ export interface GatherSources {
   linear: LinearSource;
   /** Null when the plan reads nothing from GitLab. */
   gitlab: GitLabSource | null;
+  /**
+   * The names bfd's own commit status is published under (`bfd serve` passes its `serve.statusName`), recorded in the
+   * WorkItem (`context.ownStatuses`) so the pipeline rule never judges bfd's own verdict. Default: the built-in name.
+   */
+  ownStatuses?: readonly string[] | undefined;
 }
 
 /** Key-like words a branch or MR may name before its real issue key; each costs one Linear request. */
@@ -96,6 +102,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   const context = {
     mergeRequestLookup: null as string | null,
     ruleFilesChangedByMergeRequest: [] as string[],
+    ownStatuses: [...(sources.ownStatuses ?? [DEFAULT_STATUS_NAME])],
     ci: request.ci === undefined ? null : { jobId: request.ci.jobId, pipelineId: request.ci.pipelineId },
   };
 
@@ -317,7 +324,7 @@ export async function mergeRequestEvidence(
   }
 
   // Wave 2, beside the files: a finished head pipeline that is not green is read for what made it so — its jobs and
-  // the external statuses on its commit — so `bfd serve`'s own failed `bfd/done` status never keeps it red.
+  // the external statuses on its commit — so bfd's own failed status (`context.ownStatuses`) never keeps it red.
   const head = mr.headPipeline;
   const statuses =
     ci === undefined &&

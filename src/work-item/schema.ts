@@ -9,6 +9,9 @@ import { z } from "zod";
  */
 export const WORK_ITEM_SCHEMA_VERSION = 2 as const;
 
+/** The name of the commit status `bfd serve` publishes on a merge request's head commit, unless `serve.statusName` says otherwise. */
+export const DEFAULT_STATUS_NAME = "bfd/done";
+
 const WorkflowStateSchema = z
   .object({
     name: z.string().describe("State name as shown in Linear, e.g. 'In Review'."),
@@ -242,6 +245,12 @@ export const WorkItemSchema = z
           .default(null)
           .describe("How the merge request was looked for, said when none was found."),
         ruleFilesChangedByMergeRequest: z.array(z.string()).default([]),
+        ownStatuses: z
+          .array(z.string())
+          .default([DEFAULT_STATUS_NAME])
+          .describe(
+            "Names of the commit statuses bfd itself publishes: `bfd serve`'s `serve.statusName` when it gathers, else the built-in name. They show in the pipeline as jobs, and are never judged.",
+          ),
         ci: z
           .object({
             jobId: z.number().nullable().default(null).describe("CI_JOB_ID: bfd's own job, never judged."),
@@ -253,7 +262,12 @@ export const WorkItemSchema = z
           .describe("Set when the evidence was gathered by `bfd ci` inside a GitLab merge-request pipeline."),
       })
       .strict()
-      .default({ mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [], ci: null }),
+      .default({
+        mergeRequestLookup: null,
+        ruleFilesChangedByMergeRequest: [],
+        ownStatuses: [DEFAULT_STATUS_NAME],
+        ci: null,
+      }),
   })
   .strict();
 

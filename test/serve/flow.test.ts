@@ -22,6 +22,10 @@ const CASES: DeliveryCase[] = [
     n: 501,
     mr: { headPipeline: fakePipeline(88_501, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "failed")] }) },
   },
+  {
+    n: 504,
+    mr: { headPipeline: fakePipeline(88_504, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
+  },
   { n: 502, issue: { stateName: "Todo", stateType: "unstarted" }, mr: null },
   {
     n: 503,
@@ -164,5 +168,31 @@ describe("bfd serve, one delivery at a time", () => {
     expect(latestStatuses(world.gitlab).get(shaOf(500))).toBe("success");
     // The issue is not in a ready state and bfd never commented on it: no comment.
     expect(world.linear.world.comments).toHaveLength(0);
+  });
+});
+
+describe("bfd serve publishing its status under another name (serve.statusName)", () => {
+  const NAME = "ci/bfd-gate";
+  beforeEach(async () => {
+    serve = await startTestService(world, { config: { statusName: NAME } });
+    return () => serve.stop();
+  });
+
+  it("never judges its own earlier failed status, so it cannot keep the merge request red", async () => {
+    // Its verdict of a previous run, which GitLab counts in the MR's pipeline: every job passed, the pipeline failed.
+    world.gitlab.world.commitStatuses.push({
+      id: 1,
+      project: PROJECT_PATH,
+      sha: shaOf(504),
+      name: NAME,
+      state: "failed",
+      targetUrl: null,
+      description: "Done failed: 1 failed",
+      authorId: 1,
+      createdAt: "2026-01-02T09:00:00.000Z",
+    });
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(504));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab, NAME).get(shaOf(504))).toBe("success");
   });
 });

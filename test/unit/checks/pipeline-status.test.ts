@@ -20,6 +20,9 @@ const job = (id: number, name: string, status: string, init: Partial<JobInput> =
 /** A trigger job (GitLab's bridge) and the child pipeline it started, #60000 + its id. */
 const trigger = (id: number, name: string, status: string, init: Partial<JobInput> = {}): JobInput =>
   job(id, name, status, { trigger: true, downstreamPipeline: { id: 60_000 + id, status, url: null }, ...init });
+/** The context `bfd serve` gathers in when it publishes its status as "ci/bfd-gate" (serve.statusName). */
+const RENAMED = "ci/bfd-gate";
+const renamed = (item: WorkItem): WorkItem => ({ ...item, context: { ...item.context, ownStatuses: [RENAMED] } });
 /** Inside `bfd ci`: the pipeline bfd runs in, still running while bfd's own job (7003, in .post) runs. */
 const inCi = (jobs: JobInput[], sha: string | null = HEAD): WorkItem => {
   const base = withMr({
@@ -76,8 +79,24 @@ checkCases(pipelineStatus, {
       }),
     },
     {
+      name: "outside CI, the head pipeline failed only because of bfd serve's own status under the name serve.statusName gives it",
+      item: renamed(
+        withMr({
+          headPipeline: {
+            status: "failed",
+            sha: HEAD,
+            jobs: [job(1, "unit", "success"), job(2, RENAMED, "failed", { stage: "external" })],
+          },
+        }),
+      ),
+    },
+    {
       name: "in CI, bfd serve's own commit status (a job named bfd/done) is not judged",
       item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })]),
+    },
+    {
+      name: "in CI, bfd serve's own commit status under a custom name is not judged",
+      item: renamed(inCi([job(1, "unit", "success"), job(2, RENAMED, "failed", { stage: "external" })])),
     },
     {
       name: "in CI, a trigger job and the child pipeline it waits for succeeded",
@@ -184,6 +203,12 @@ checkCases(pipelineStatus, {
       name: "in CI, a trigger job waits to start its child pipeline",
       item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "pending", { downstreamPipeline: null })]),
       message: /trigger job "child-tests" \(test\) is still pending$/,
+    },
+    {
+      name: "in CI, an external status set by another tool on the pipeline failed",
+      item: renamed(inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })])),
+      options: { ignoreJobs: [] },
+      message: /job "bfd\/done" \(external\) failed/,
     },
     {
       name: "a failed head pipeline whose commit GitLab did not give (failing whichever commit it ran on)",
