@@ -10,6 +10,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    pool: "forks",
+    // Worker threads, each running its test files one after another in one module graph: bfd's modules (zod
+    // schemas, the Markdown parser, the SDKs) load once per worker, not once per file. No test mocks a module or
+    // changes a global, and the caches in src/ are keyed by their input, so files cannot see each other's state.
+    pool: "threads",
+    isolate: false,
   },
 });
