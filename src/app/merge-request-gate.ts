@@ -78,5 +78,9 @@ export async function mergeRequestGate(
     );
   }
   item.context.ruleFilesChangedByMergeRequest = changedRuleFiles;
+  // bfd serve's status under the name the team gave it (serve.statusName) is bfd's own too: never judged.
+  const statusName = ruleSet.config.serve?.statusName;
+  if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
+    item.context.ownStatuses.push(statusName);
   return { report: evaluate(ruleSet.rules, item, { gate: "done", notices }), item, ruleSet };
 }

@@ -45,8 +45,10 @@ export async function workItemFor(
   const branch = await settled(currentBranch(ctx.cwd), sources);
   const [linear, gitlab] = await sources;
   const project = plan.mergeRequest ? env.resolveProject(setup, ruleSet.config.gitlab?.project) : Promise.resolve(null);
+  const statusName = ruleSet.config.serve?.statusName;
   return gatherWorkItem(
-    { linear, gitlab },
+    // bfd serve's status under the name the team gave it is bfd's own: the pipeline rule never judges it.
+    { linear, gitlab, ownStatuses: statusName === undefined ? undefined : [statusName] },
     {
       plan,
       now: ctx.now().toISOString(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CheckKind } from "../checks/types.js";
 import { ConditionSchema, type Condition } from "../work-item/condition.js";
+import { DEFAULT_STATUS_NAME } from "../work-item/own-status.js";
 
 export const GATES = ["ready", "done"] as const;
 export type Gate = (typeof GATES)[number];
@@ -101,7 +102,12 @@ export const ServeConfigSchema = z
       })
       .strict()
       .default({ commitStatus: true, mergeRequestNote: true, statusCheck: false, linearComment: true }),
-    statusName: z.string().min(1).max(255).default("bfd/done").describe("Name of the commit status bfd publishes."),
+    statusName: z
+      .string()
+      .min(1)
+      .max(255)
+      .default(DEFAULT_STATUS_NAME)
+      .describe("Name of the commit status bfd publishes (the pipeline rule never judges it)."),
     board: z
       .boolean()
       .default(false)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_STATUS_NAME } from "./own-status.js";
 
 /**
  * The WorkItem is everything a rule may look at, as plain serialisable data.
@@ -9,8 +10,7 @@ import { z } from "zod";
  */
 export const WORK_ITEM_SCHEMA_VERSION = 2 as const;
 
-/** The name of the commit status `bfd serve` publishes on a merge request's head commit, unless `serve.statusName` says otherwise. */
-export const DEFAULT_STATUS_NAME = "bfd/done";
+export { DEFAULT_STATUS_NAME };
 
 const WorkflowStateSchema = z
   .object({

@@ -534,6 +534,29 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     );
   });
 
+  it("never judges bfd serve's own status under the name the team's config gives it (serve.statusName)", async () => {
+    const sha = mergeRequest(400).sha;
+    gitlab.world.commitStatuses.push({
+      project: PROJECT_PATH,
+      sha,
+      targetUrl: null,
+      description: null,
+      authorId: HUMAN_USER_ID,
+      id: 97_003,
+      name: "ci/bfd-gate",
+      state: "failed",
+      createdAt: "2026-01-02T09:00:00.000Z",
+    });
+    const checkout = tempDir("bfd-ci-status-name-");
+    writeFileSync(join(checkout, "bfd.config.yaml"), "serve:\n  statusName: ci/bfd-gate\n");
+    const renamed = await ci(400, ["--rules-from", "local"], { cwd: checkout });
+    expect(resultOf(renamed, "validated-in-pipeline").status).toBe("pass");
+    expect(renamed.code).toBe(0);
+    // Without that config the same status is another tool's, and it failed.
+    const plain = await ci(400, ["--rules-from", "local"]);
+    expect(resultOf(plain, "validated-in-pipeline").message).toContain('"ci/bfd-gate" (external) failed');
+  });
+
   it("fails naming a job that is still running beside bfd's own", async () => {
     mergeRequest(400).headPipeline!.jobs.push(fakeJob("slow-e2e", "running", { stage: ".post" }));
     const run = await ci(400);
