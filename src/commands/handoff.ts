@@ -12,6 +12,7 @@ import { sourceSetup } from "./sources.js";
 import type { CommandContext } from "./context.js";
 import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
+import type { HandoffRole } from "../rules/schema.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface HandoffOptions {
@@ -37,18 +38,18 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     snapshot: options.snapshot,
   });
   const report = evaluate(rules.rules, item, { gate: "done" });
-  // The sections the note quotes are the ones the rules read (one source for the headings: the rule files).
-  const headingsOf = (...ids: string[]): string[] => {
-    for (const id of ids) {
-      const rule = rules.rules.find((r) => r.id === id);
-      const headings = (rule?.options as { headings?: string[] } | undefined)?.headings;
-      if (headings !== undefined) return headings;
-    }
-    return [];
-  };
+  // The sections the note quotes are the ones the rules read, as the rule files mark them (`handoff: criteria`,
+  // `handoff: tested`): one source for the headings, and no rule named here.
+  const headingsFor = (role: HandoffRole): string[] => [
+    ...new Set(
+      rules.rules
+        .filter((r) => r.handoff === role)
+        .flatMap((r) => (r.options as { headings?: string[] } | null)?.headings ?? []),
+    ),
+  ];
   const note = composeHandoff(options.state, report, item, {
-    acceptanceHeadings: headingsOf("acceptance-criteria-met", "acceptance-criteria-present"),
-    testedHeadings: headingsOf("validation-explained"),
+    acceptanceHeadings: headingsFor("criteria"),
+    testedHeadings: headingsFor("tested"),
   });
   const warning = handoffWarningLine(note);
   if (warning !== null) ctx.stderr(warning);

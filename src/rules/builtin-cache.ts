@@ -1,6 +1,6 @@
 import { findCheckKind } from "../checks/index.js";
 import type { Condition } from "../work-item/condition.js";
-import type { Gate, LoadedRule } from "./schema.js";
+import type { Gate, HandoffRole, LoadedRule } from "./schema.js";
 
 /**
  * The built-in rules, validated once at build time (`dist/builtin-rules.json`), so a run without a team config
@@ -21,6 +21,7 @@ interface CachedRule {
   waivable: boolean;
   waiverLabels: string[];
   process: string | null;
+  handoff: HandoffRole | null;
   file: string;
   line: number;
   column: number;
@@ -70,6 +71,7 @@ export function toBuiltinCache(
       waivable: r.waivable,
       waiverLabels: r.waiverLabels,
       process: r.process ?? null,
+      handoff: r.handoff ?? null,
       file: fileOf(r),
       line: r.location.line,
       column: r.location.column,
@@ -103,6 +105,7 @@ export function fromBuiltinCache(
       waivable: r.waivable,
       waiverLabels: r.waiverLabels,
       process: r.process ?? undefined,
+      handoff: r.handoff ?? undefined,
       location: { file: displayPath(r.file), line: r.line, column: r.column },
     });
   }

@@ -9,6 +9,7 @@ import {
   RuleSchema,
   type Config,
   type Gate,
+  type HandoffRole,
   type LoadedRule,
   type RuleDefinition,
   type SourceLocation,
@@ -253,6 +254,7 @@ interface MergedRule {
   waivable: boolean;
   waiverLabels: string[];
   process: string | undefined;
+  handoff: HandoffRole | undefined;
 }
 
 /** Stage 4, second half: overrides and disables applied, duplicates and unknown ids reported. */
@@ -329,6 +331,7 @@ function mergeOverrides(
       waivable: override.waivable ?? def.waivable,
       waiverLabels: override.waiverLabels ?? def.waiverLabels,
       process: def.process,
+      handoff: def.handoff,
     });
   }
   return merged;
@@ -412,6 +415,7 @@ function validateRule(rule: MergedRule, problems: Problem[]): LoadedRule | null 
     waivable: rule.waivable,
     waiverLabels: rule.waiverLabels,
     process: rule.process,
+    handoff: rule.handoff,
     location,
   };
 }

@@ -13,6 +13,10 @@ const RuleIdSchema = z
   .regex(RULE_ID, { message: "rule ids are lower-case words joined by hyphens, e.g. release-notes-updated" })
   .describe("Stable id; users waive and override rules by it.");
 
+/** The parts of the handoff note a rule's section can fill (`handoff:` on a rule). */
+export const HANDOFF_ROLES = ["criteria", "tested"] as const;
+export type HandoffRole = (typeof HANDOFF_ROLES)[number];
+
 /** The fields every rule has, whatever its check kind. */
 export const RuleBaseShape = {
   id: RuleIdSchema,
@@ -31,6 +35,12 @@ export const RuleBaseShape = {
   waivable: z.boolean().default(false).describe("May be waived by `bfd-waive: <id> <reason>` or a waiver label."),
   waiverLabels: z.array(z.string().min(1)).default([]).describe("Labels (on the MR or issue) that waive this rule."),
   process: z.string().optional().describe("The sentence of the delivery process this rule enforces."),
+  handoff: z
+    .enum(HANDOFF_ROLES)
+    .optional()
+    .describe(
+      "The handoff note quotes the Markdown section this rule reads: `criteria` as the acceptance criteria covered, `tested` as what was tested.",
+    ),
 };
 
 export const RuleSchema = z.object(RuleBaseShape).strict();
@@ -208,6 +218,8 @@ export interface LoadedRule {
   waivable: boolean;
   waiverLabels: string[];
   process: string | undefined;
+  /** Which part of the handoff note quotes the section this rule reads, if any. */
+  handoff: HandoffRole | undefined;
   /** Where the rule is defined (built-in file or the team's), for Code Quality locations and `rules list`. */
   location: SourceLocation;
 }

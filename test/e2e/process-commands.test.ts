@@ -364,6 +364,25 @@ describe("bfd handoff", () => {
     expect(ours().find((c) => c.id === "comment-by-a-person")!.body).toBe("<!-- bfd:handoff -->\nmy own notes");
   });
 
+  it("quotes the sections the rules in force read, as the rule files mark them (handoff: tested)", async () => {
+    const snap = JSON.parse(readFileSync(join(ROOT, "examples/done-pass.json"), "utf8")) as {
+      mergeRequest: { description: string };
+    };
+    snap.mergeRequest.description =
+      "Closes ENG-142\n\n## QA notes\n\n- Replayed the sign-in flow on staging as an admin.\n";
+    const team = tempDir();
+    writeFileSync(
+      join(team, "bfd.config.yaml"),
+      "override:\n  validation-explained:\n    with: { headings: [QA notes] }\n",
+    );
+    const result = await runCli(
+      ["handoff", "--snapshot", writeJson(join(team, "qa.json"), snap), "--state", "in-review"],
+      { cwd: team, env: env() },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("> - Replayed the sign-in flow on staging as an admin.");
+  });
+
   it("requires --state", async () => {
     const result = await runCli(["handoff", "--snapshot", "examples/done-pass.json"], { env: env() });
     expect(result.code).toBe(2);

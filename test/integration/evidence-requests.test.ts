@@ -52,6 +52,7 @@ const rule: LoadedRule = {
   waivable: false,
   waiverLabels: [],
   process: undefined,
+  handoff: undefined,
   location: { file: "fixture.yaml", line: 1, column: 1 },
 };
 
