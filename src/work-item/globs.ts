@@ -424,40 +424,129 @@ function automaton(globs: readonly string[], options: GlobOptions): ((path: stri
   const programs = globs
     .flatMap((glob) => expandBraces(glob) ?? [glob])
     .map((glob) => program(stepsOf(glob), ignoreCase));
-  return (path) => programs.some((matches) => matches(path));
+  if (!ignoreCase) return (path) => programs.some((matches) => matches(path, null));
+  return (path) => {
+    const folded = isAscii(path) ? path.toUpperCase() : null;
+    return programs.some((matches) => matches(path, folded));
+  };
+}
+
+/** Only ASCII characters (a path that is, as nearly all are, can be compared in upper case). */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** The characters a run of `char` steps stands for, as a string. */
 const literal = (steps: readonly Step[]): string =>
   steps.map((step) => String.fromCodePoint((step as { code: number }).code)).join("");
 
+const isChars = (steps: readonly Step[]): boolean => steps.every((step) => step.kind === "char");
+
 /**
- * One brace-free glob as a matcher. Most globs start or end with fixed text (`docs/**`, `**\/*.md`) or are fixed
- * text (`CHANGELOG.md`): a path that lacks it is refused without running the automaton (when case matters).
+ * The shapes most globs have, as plain string tests that mean exactly what the automaton means (when case matters):
+ * `LIT`, `**\/LIT`, `LIT/**`, `**\/LIT/**`, `**\/*LIT` (LIT without a slash), `**`.
  */
-function program(steps: readonly Step[], ignoreCase: boolean): (path: string) => boolean {
-  let head = 0;
-  while (head < steps.length && steps[head]!.kind === "char") head += 1;
-  if (head === steps.length && !ignoreCase) {
+function shapeMatcher(steps: readonly Step[]): ((path: string) => boolean) | null {
+  const n = steps.length;
+  const first = steps[0]?.kind;
+  const last = steps[n - 1]?.kind;
+  if (n === 1 && first === "all") return () => true;
+  if (isChars(steps)) {
     const exact = literal(steps);
     return (path) => path === exact;
   }
+  // (?:[^/]*/)*LIT: LIT, or anything ending in a slash, then LIT.
+  if (first === "segments" && isChars(steps.slice(1))) {
+    const lit = literal(steps.slice(1));
+    return (path) => path === lit || path.endsWith(`/${lit}`);
+  }
+  // LIT(?:/.*)?: LIT, or LIT, a slash and anything.
+  if (last === "tail" && isChars(steps.slice(0, -1))) {
+    const lit = literal(steps.slice(0, -1));
+    return (path) => path === lit || path.startsWith(`${lit}/`);
+  }
+  // (?:[^/]*/)*LIT(?:/.*)?: LIT as whole segments anywhere.
+  if (first === "segments" && last === "tail" && n > 2 && isChars(steps.slice(1, -1))) {
+    const lit = literal(steps.slice(1, -1));
+    return (path) =>
+      path === lit || path.startsWith(`${lit}/`) || path.endsWith(`/${lit}`) || path.includes(`/${lit}/`);
+  }
+  // (?:[^/]*/)*[^/]*LIT with no slash in LIT: the path's last segment ends with LIT.
+  if (first === "segments" && steps[1]?.kind === "star" && n > 2 && isChars(steps.slice(2))) {
+    const lit = literal(steps.slice(2));
+    if (!lit.includes("/"))
+      return (path) => path.endsWith(lit) && path.length - path.lastIndexOf("/") - 1 >= lit.length;
+  }
+  return null;
+}
+
+/**
+ * One brace-free glob as a matcher of a path (and, when case is ignored, the path in upper case if it is ASCII).
+ * Ignoring case, an ASCII path against a glob of ASCII text without classes is the path in upper case against the
+ * glob in upper case (for ASCII letters, RE2's case folding is exactly that); anything else runs the automaton.
+ */
+function program(steps: readonly Step[], ignoreCase: boolean): (path: string, folded: string | null) => boolean {
+  if (!ignoreCase) {
+    const matches = caseSensitive(steps);
+    return (path) => matches(path);
+  }
+  const plain = steps.every((step) => step.kind !== "class" && (step.kind !== "char" || step.code < 0x80));
+  const upper = plain
+    ? caseSensitive(
+        steps.map((step) =>
+          step.kind === "char"
+            ? { kind: "char", code: String.fromCharCode(step.code).toUpperCase().charCodeAt(0) }
+            : step,
+        ),
+      )
+    : null;
+  const sets = [new Uint8Array(2 * steps.length + 1), new Uint8Array(2 * steps.length + 1)] as const;
+  return (path, folded) => (upper !== null && folded !== null ? upper(folded) : run(steps, path, true, sets));
+}
+
+/**
+ * A matcher that minds case. Most globs have one of a few shapes (shapeMatcher); the others mostly start or end
+ * with fixed text, and a path that lacks it is refused without running the automaton.
+ */
+function caseSensitive(steps: readonly Step[]): (path: string) => boolean {
+  const shaped = shapeMatcher(steps);
+  if (shaped !== null) return shaped;
+  let head = 0;
+  while (head < steps.length && steps[head]!.kind === "char") head += 1;
   let tail = steps.length;
   while (tail > head && steps[tail - 1]!.kind === "char") tail -= 1;
-  const prefix = ignoreCase ? "" : literal(steps.slice(0, head));
-  const suffix = ignoreCase ? "" : literal(steps.slice(tail));
+  const prefix = literal(steps.slice(0, head));
+  const suffix = literal(steps.slice(tail));
   const sets = [new Uint8Array(2 * steps.length + 1), new Uint8Array(2 * steps.length + 1)] as const;
   return (path) =>
     path.length >= prefix.length + suffix.length &&
     path.startsWith(prefix) &&
     path.endsWith(suffix) &&
-    run(steps, path, ignoreCase, sets);
+    run(steps, path, false, sets);
 }
 
 /**
  * States: `2·i` is "before step i"; `2·i + 1` is "inside step i" for the steps that loop (`segments` inside a
  * segment, `tail` after its slash). `2·steps.length` accepts. `sets` are two scratch state sets of that size.
  */
+/** Adds state `s` to `set`, with the states it reaches without consuming a character. */
+function addState(steps: readonly Step[], set: Uint8Array, s: number): void {
+  const accept = 2 * steps.length;
+  while (set[s] === 0) {
+    set[s] = 1;
+    if (s === accept || s % 2 === 1) {
+      // Inside `tail`, the expression may end: `(?:/.*)?` matched.
+      if (s % 2 === 1 && steps[(s - 1) / 2]!.kind === "tail") addState(steps, set, s + 1);
+      return;
+    }
+    const kind = steps[s / 2]!.kind;
+    // star, segments, tail and all may all match nothing.
+    if (kind === "star" || kind === "segments" || kind === "tail" || kind === "all") s += 2;
+    else return;
+  }
+}
+
 function run(
   steps: readonly Step[],
   path: string,
@@ -467,22 +556,7 @@ function run(
   const accept = 2 * steps.length;
   let [current, next] = sets;
   current.fill(0);
-  // Adds state s and what it reaches without consuming a character.
-  const add = (set: Uint8Array, s: number): void => {
-    while (set[s] === 0) {
-      set[s] = 1;
-      if (s === accept || s % 2 === 1) {
-        // Inside `tail`, the expression may end: `(?:/.*)?` matched.
-        if (s % 2 === 1 && steps[(s - 1) / 2]!.kind === "tail") add(set, s + 1);
-        return;
-      }
-      const kind = steps[s / 2]!.kind;
-      // star, segments, tail and all may all match nothing.
-      if (kind === "star" || kind === "segments" || kind === "tail" || kind === "all") s += 2;
-      else return;
-    }
-  };
-  add(current, 0);
+  addState(steps, current, 0);
   for (let at = 0; at < path.length; at += 1) {
     const code = path.codePointAt(at)!;
     if (code > 0xffff) at += 1;
@@ -497,23 +571,23 @@ function run(
         case "char":
         case "one":
         case "class":
-          if (consumes(step, code, variants)) add(next, s + 2);
+          if (consumes(step, code, variants)) addState(steps, next, s + 2);
           break;
         case "star":
-          if (code !== SLASH) add(next, s);
+          if (code !== SLASH) addState(steps, next, s);
           break;
         case "segments":
           // `[^/]*` then `/`, as often as it likes: inside a segment until a slash ends it.
-          if (code === SLASH) add(next, s - (inside ? 1 : 0));
-          else add(next, inside ? s : s + 1);
+          if (code === SLASH) addState(steps, next, s - (inside ? 1 : 0));
+          else addState(steps, next, inside ? s : s + 1);
           break;
         case "tail":
           // `/` first, then anything.
-          if (inside) add(next, s);
-          else if (code === SLASH) add(next, s + 1);
+          if (inside) addState(steps, next, s);
+          else if (code === SLASH) addState(steps, next, s + 1);
           break;
         case "all":
-          add(next, s);
+          addState(steps, next, s);
           break;
       }
     }

@@ -93,7 +93,14 @@ describe("the glob automaton", () => {
     "[",
     "./",
   );
-  const glob = fc.array(globPiece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(""));
+  const literalText = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 4 }).map((p) => p.join(""));
+  // The shapes matched without the automaton (`**\/LIT`, `LIT/**`, `**\/LIT/**`, `**\/*LIT`), and anything else.
+  const glob = fc.oneof(
+    fc.array(globPiece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join("")),
+    fc
+      .tuple(fc.constantFrom("**/%", "%/**", "**/%/**", "**/*%", "%"), literalText)
+      .map(([shape, lit]) => shape.replace("%", lit)),
+  );
   const path = fc.array(fc.constantFrom(...pieces, "ab", "x.md", ""), { maxLength: 10 }).map((p) => p.join(""));
 
   it("matches exactly as the RE2 expression the glob stands for, with and without case", () => {
