@@ -6,11 +6,14 @@
  * network round trips, with process start-up cancelled out. Ratios are measured in the same run, so machine
  * noise largely cancels. Figures, never assertions: tests assert request counts, not times.
  *
- * Env: BENCH_RUNS (default 5), BENCH_LATENCY_MS (default 100), BENCH_OUT (default bench-results.json).
+ * Then the start-up ratios (NODE_EXTRA_CA_CERTS unset and as-is) and the scale table (scripts/bench-scale.ts).
+ *
+ * Env: BENCH_RUNS (default 5), BENCH_LATENCY_MS (default 100), BENCH_STARTUP_ROUNDS (default 31), BENCH_OUT
+ * (default bench-results.json), BENCH_ONLY (a comma-separated choice of network, startup, scale; default all).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FAKE_TOKEN,
@@ -23,10 +26,13 @@ import {
   startFakeGitLab,
 } from "../test/fakes/gitlab.js";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear } from "../test/fakes/linear.js";
+import { median, printScale, printStartup, scale, startup, type ScaleRow, type StartupFigures } from "./bench-scale.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = join(root, "dist", "bfd.js");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+const startupRounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 31);
+const only = new Set((process.env.BENCH_ONLY ?? "network,startup,scale").split(","));
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const work = mkdtempSync(join(tmpdir(), "bfd-bench-"));
 const rssProbe = join(work, "rss-probe.cjs");
@@ -160,26 +166,7 @@ function run(
   });
 }
 
-function plain(args: string[]): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      stdio: "ignore",
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-    });
-    child.on("error", reject);
-    child.on("close", () => resolve(performance.now() - started));
-  });
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-async function main(): Promise<void> {
+async function network(): Promise<Record<string, unknown>[]> {
   const linear = await startFakeLinear(linearWorld(), { maxLifetimeMs: 600_000 });
   const gitlab = await startFakeGitLab(gitlabWorld(), { maxLifetimeMs: 600_000 });
   const counts = () => ({ linear: linear.requestCount(), gitlab: gitlab.requestCount() });
@@ -234,23 +221,10 @@ async function main(): Promise<void> {
   }
   await linear.close();
   await gitlab.close();
+  return rows;
+}
 
-  const node0: number[] = [];
-  const version: number[] = [];
-  const snapshot: number[] = [];
-  for (let i = 0; i < runs * 2; i += 1) {
-    node0.push(await plain(["-e", "0"]));
-    version.push(await plain([bin, "--version"]));
-    snapshot.push(await plain([bin, "done", "--snapshot", join(root, "examples", "done-pass.json")]));
-  }
-  const startup = {
-    nodeMs: Math.round(median(node0)),
-    versionMs: Math.round(median(version)),
-    snapshotMs: Math.round(median(snapshot)),
-    versionRatio: Number((median(version) / median(node0)).toFixed(2)),
-    snapshotRatio: Number((median(snapshot) / median(node0)).toFixed(2)),
-  };
-
+function printNetwork(rows: readonly Record<string, unknown>[]): void {
   const header = ["command", "wall ms", "waves", "Linear req", "GitLab req", "peak RSS MiB"];
   const table = rows.map((r) =>
     [r.command, r.wallMs, r.waves, r.linearRequests, r.gitlabRequests, r.peakRssMiB].map(String),
@@ -258,18 +232,50 @@ async function main(): Promise<void> {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(
-    `bfd bench · ${runs} runs each · latency ${latency} ms per request · Node ${process.version} · ${process.platform}/${process.arch}\n`,
-  );
+  console.log(`latency ${latency} ms per request, ${runs} runs each\n`);
   console.log(line(header));
   for (const row of table) console.log(line(row));
+}
+
+async function main(): Promise<void> {
   console.log(
-    `\nstart-up: node -e 0 ${startup.nodeMs} ms · bfd --version ${startup.versionMs} ms (${startup.versionRatio}×) · bfd done --snapshot ${startup.snapshotMs} ms (${startup.snapshotRatio}×)`,
+    `bfd bench · Node ${process.version} · ${process.platform}/${process.arch} · load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
   );
+  let rows: Record<string, unknown>[] = [];
+  let startupFigures: StartupFigures[] = [];
+  let scaleRows: ScaleRow[] = [];
+  if (only.has("network")) {
+    rows = await network();
+    printNetwork(rows);
+  }
+  if (only.has("startup")) {
+    startupFigures = await startup(bin, root, work, startupRounds);
+    printStartup(startupFigures);
+  }
+  if (only.has("scale")) {
+    scaleRows = await scale(bin, root, work, 3, rssProbe);
+    printScale(scaleRows);
+  }
   const out = process.env.BENCH_OUT ?? join(root, "bench-results.json");
   writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, latencyMs: latency, commands: rows, startup }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        loadAverage: loadavg(),
+        runs,
+        latencyMs: latency,
+        commands: rows,
+        startup: startupFigures,
+        scale: scaleRows,
+      },
+      null,
+      2,
+    )}\n`,
   );
   console.log(`\nwrote ${out}`);
   rmSync(work, { recursive: true, force: true });

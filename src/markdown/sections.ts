@@ -160,7 +160,8 @@ function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
       const line = lines[i]!;
       let title: string | null = null;
       if (SETEXT_UNDERLINE.test(line) && i > 0) title = lines.slice(0, i).join("\n");
-      else if (TITLE_LINE.test(line)) title = /^[ \t]*(?:\*\*|__)/.test(line) ? lines.slice(i).join("\n") : line;
+      else if (TITLE_LINE.test(line) && !tooLongForColonTitle(line))
+        title = /^[ \t]*(?:\*\*|__)/.test(line) ? lines.slice(i).join("\n") : line;
       if (title === null) continue;
       if (NAMED_REFERENCE.test(title)) return true;
       const letters = skeleton(decodeNumericReferences(title));
@@ -168,6 +169,18 @@ function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A line that can be a title only as a "Title:" line, and is too long to be one. Such a title is a paragraph that
+ * is one text node of at most 60 characters and a colon (sectionTitle): its source line is that text itself, unless
+ * an escape or a character reference shortens it (any other markup would make a node of its own). A long line of
+ * prose that happens to end in a colon ("…, then a list:") is the commonest line of a long description that looks
+ * like a title; telling it apart keeps such descriptions from being parsed whole.
+ */
+function tooLongForColonTitle(line: string): boolean {
+  if (/^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__)/.test(line) || /[\\&]/.test(line)) return false;
+  return line.trim().replace(/[:;\uFF1A]$/, "").length > 60;
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {

@@ -12,6 +12,7 @@ import {
   visibleLines,
   type MarkdownSection,
 } from "../../src/markdown/sections.js";
+import { parsedCharacters } from "../../src/markdown/parse.js";
 
 const lines = (...text: string[]) => text.join("\n");
 const AC = ["Acceptance criteria", "AC"];
@@ -292,6 +293,24 @@ describe("findSections", () => {
       ["Acceptance criteria", ["a"]],
       ["AC", ["b"]],
     ]);
+  });
+
+  it("parses no part whose only title-like lines are long prose ending in a colon, and still finds a short one", () => {
+    const prose =
+      "Prose with a [link](https://wiki.acme.example/page), `code` and *emphasis*; how it was tested, then a list:\n\n- one\n- two\n\n";
+    const long = lines(prose.repeat(1500), "Acceptance criteria:", "", "- [ ] b", "", "## End", prose.repeat(20));
+    expect(long.length).toBeGreaterThan(150_000);
+    const before = parsedCharacters();
+    const sections = findSections(long, ["Acceptance criteria", "How tested"]);
+    expect(sections.map((s) => [s.heading, sectionCriteria(s).map((c) => c.text)])).toEqual([
+      ["Acceptance criteria:", ["b"]],
+    ]);
+    expect(parsedCharacters() - before).toBeLessThan(long.length / 10);
+    // The same prose, if an escape or a reference could shorten it to a title, is parsed: never a hidden section.
+    const escaped = lines(prose.replace("then", "\\then").repeat(1500), "## End");
+    const again = parsedCharacters();
+    findSections(escaped, ["How tested"]);
+    expect(parsedCharacters() - again).toBeGreaterThan(escaped.length / 2);
   });
 
   it("finds nothing in a text past the limits (the checks report the limit)", () => {
