@@ -15,5 +15,9 @@ export default defineConfig({
     // changes a global, and the caches in src/ are keyed by their input, so files cannot see each other's state.
     pool: "threads",
     isolate: false,
+    // Vitest's default is one worker per core but one (a single worker on a 2-core machine). Many files wait more
+    // than they compute (built-CLI processes, fakes answering, retries sleeping, bfd serve under load), so a third
+    // worker keeps both cores busy.
+    maxWorkers: 3,
   },
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { ROOT, runCli, runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
+import { ROOT, runCliInProcess, runCliProcess as runCli, tempDir, type CliResult } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 import { branchOf, deliveryWorlds, keyOf, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
 

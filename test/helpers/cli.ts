@@ -42,10 +42,11 @@ const timeoutError = (args: string[], ms: number, stdout: string, stderr: string
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   // A debugging aid: BFD_TEST_CLI=in-process runs every runCli in-process, to find the tests that need a process.
-  return process.env.BFD_TEST_CLI === "in-process" ? runCliInProcess(args, options) : spawnCli(args, options);
+  return process.env.BFD_TEST_CLI === "in-process" ? runCliInProcess(args, options) : runCliProcess(args, options);
 }
 
-function spawnCli(args: string[], options: CliOptions): Promise<CliResult> {
+/** `runCli` that is always the built CLI in a process of its own (BFD_TEST_CLI does not change it). */
+export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
@@ -88,7 +89,7 @@ function needsProcess(args: readonly string[]): boolean {
  * A run may not be cancelled: on timeout the promise rejects and the run finishes in the background.
  */
 export async function runCliInProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  if (needsProcess(args)) return spawnCli(args, options);
+  if (needsProcess(args)) return runCliProcess(args, options);
   const { main } = await import("../../src/cli.js");
   let stdout = "";
   let stderr = "";
