@@ -14,7 +14,7 @@ import {
   type FakeGitLab,
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCliInProcess, tempDir } from "../helpers/cli.js";
 import {
   branchOf,
   deliveryWorlds,
@@ -175,7 +175,7 @@ async function done(
 ): Promise<DoneRun> {
   const linearBefore = linear.requestCount();
   const gitlabBefore = gitlab.requests.length;
-  const result = await runCli(["done", ...args, "--format", "json"], {
+  const result = await runCliInProcess(["done", ...args, "--format", "json"], {
     cwd: options.cwd ?? plainDir,
     env: options.env ?? env(),
   });
@@ -525,10 +525,10 @@ describe("what one bfd done costs", () => {
 describe("bfd snapshot", () => {
   it("replays to the same JSON report as the live run, byte for byte", async () => {
     const file = join(tempDir(), "eng-300.json");
-    const snap = await runCli(["snapshot", "ENG-300", "-o", file], { cwd: plainDir, env: env() });
+    const snap = await runCliInProcess(["snapshot", "ENG-300", "-o", file], { cwd: plainDir, env: env() });
     expect(snap.code).toBe(0);
-    const live = await runCli(["done", "ENG-300", "--format", "json"], { cwd: plainDir, env: env() });
-    const replay = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
+    const live = await runCliInProcess(["done", "ENG-300", "--format", "json"], { cwd: plainDir, env: env() });
+    const replay = await runCliInProcess(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
     expect(live.code).toBe(0);
     expect(replay.stdout).toBe(live.stdout);
     expect(replay.code).toBe(live.code);
@@ -536,9 +536,9 @@ describe("bfd snapshot", () => {
 
   it("replays a failing run the same way too", async () => {
     const file = join(tempDir(), "eng-310.json");
-    await runCli(["snapshot", "ENG-310", "-o", file], { cwd: plainDir, env: env() });
-    const live = await runCli(["done", "ENG-310", "--format", "json"], { cwd: plainDir, env: env() });
-    const replay = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
+    await runCliInProcess(["snapshot", "ENG-310", "-o", file], { cwd: plainDir, env: env() });
+    const live = await runCliInProcess(["done", "ENG-310", "--format", "json"], { cwd: plainDir, env: env() });
+    const replay = await runCliInProcess(["done", "--snapshot", file, "--format", "json"], { cwd: plainDir });
     expect(live.code).toBe(1);
     expect(replay.stdout).toBe(live.stdout);
     expect(replay.code).toBe(1);

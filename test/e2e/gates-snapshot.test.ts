@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/report/schema.js";
 import type { WorkItemInput } from "../../src/work-item/schema.js";
-import { ROOT, readJson, runCli, tempDir, writeJson } from "../helpers/cli.js";
+import { ROOT, readJson, runCliInProcess, tempDir, writeJson } from "../helpers/cli.js";
 
 type Snapshot = WorkItemInput & {
   issue: NonNullable<WorkItemInput["issue"]>;
@@ -20,7 +20,7 @@ async function gate(
   name: string,
 ): Promise<{ code: number | null; report: Report }> {
   const file = writeJson(join(dir, `${gateName}-${name}.json`), snapshot);
-  const result = await runCli([gateName, "--snapshot", file, "--format", "json"]);
+  const result = await runCliInProcess([gateName, "--snapshot", file, "--format", "json"]);
   expect(result.stderr).toBe("");
   const report = JSON.parse(result.stdout) as Report;
   expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
@@ -210,7 +210,7 @@ describe("every built-in rule through the built CLI on snapshots", () => {
   });
 
   it("covers every built-in rule id", async () => {
-    const listed = await runCli(["rules", "list", "--format", "json"]);
+    const listed = await runCliInProcess(["rules", "list", "--format", "json"]);
     const ids = (JSON.parse(listed.stdout) as { id: string; gate: string }[]).map((r) => `${r.gate}/${r.id}`).sort();
     expect(cases.map((c) => `${c.gate}/${c.rule}`).sort()).toEqual(ids);
   });

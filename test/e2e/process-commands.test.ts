@@ -14,7 +14,7 @@ import {
   type FakeGitLab,
   type FakeMergeRequest,
 } from "../fakes/gitlab.js";
-import { runCli, tempDir, writeJson, ROOT } from "../helpers/cli.js";
+import { runCliInProcess, tempDir, writeJson, ROOT } from "../helpers/cli.js";
 import { readFileSync } from "node:fs";
 
 let linear: FakeLinear;
@@ -135,7 +135,7 @@ const env = (): Record<string, string> => ({
 describe("bfd staging", () => {
   it("lists deployed MRs missing the label inside a window that crosses a daylight-saving change, using GitLab-side filters", async () => {
     gitlab.reset();
-    const result = await runCli(
+    const result = await runCliInProcess(
       [
         "staging",
         "--config",
@@ -180,7 +180,7 @@ describe("bfd staging", () => {
   it("shows each MR's staging state from the deployments and label history, failing only deployed ones", async () => {
     gitlab.reset();
     const window = ["--since", "2026-11-05T00:00", "--until", "2026-11-12T00:00"];
-    const json = await runCli(["staging", "--config", stagingConfig(), ...window, "--format", "json"], {
+    const json = await runCliInProcess(["staging", "--config", stagingConfig(), ...window, "--format", "json"], {
       cwd: dir,
       env: env(),
     });
@@ -209,7 +209,7 @@ describe("bfd staging", () => {
       "/api/v4/projects/acme%2Fweb/merge_requests/23/resource_label_events",
     ]);
 
-    const pretty = await runCli(["staging", "--config", stagingConfig(), ...window], { cwd: dir, env: env() });
+    const pretty = await runCliInProcess(["staging", "--config", stagingConfig(), ...window], { cwd: dir, env: env() });
     expect(pretty.stdout).toContain("✖ acme/web!21  ENG-21 Change 21  (deployed, not validated)");
     expect(pretty.stdout).toContain("merged 2026-11-05 13:00 +01:00 · deployed 2026-11-05 15:00 +01:00 · no label");
     expect(pretty.stdout).toContain('→ Validate in staging now; when it passes, add "Validated in Staging".');
@@ -221,7 +221,7 @@ describe("bfd staging", () => {
   });
 
   it("passes a mandatory window whose only unvalidated MR still waits for its deploy", async () => {
-    const result = await runCli(
+    const result = await runCliInProcess(
       ["staging", "--config", stagingConfig(), "--since", "2026-11-06T00:00", "--until", "2026-11-07T00:00"],
       { cwd: dir, env: env() },
     );
@@ -231,7 +231,7 @@ describe("bfd staging", () => {
   });
 
   it("says so plainly when nothing is missing, and exits 0", async () => {
-    const result = await runCli(
+    const result = await runCliInProcess(
       ["staging", "--config", stagingConfig(), "--since", "2026-10-26T00:00", "--until", "2026-10-26T23:00"],
       { cwd: dir, env: env() },
     );
@@ -240,7 +240,7 @@ describe("bfd staging", () => {
   });
 
   it("rejects a bad --since as a usage error", async () => {
-    const result = await runCli(["staging", "--config", stagingConfig(), "--since", "last thursday"], {
+    const result = await runCliInProcess(["staging", "--config", stagingConfig(), "--since", "last thursday"], {
       cwd: dir,
       env: env(),
     });
@@ -252,7 +252,7 @@ describe("bfd staging", () => {
 describe("bfd audit", () => {
   it("audits 250 issues in at most 5 Linear requests, worst first, and exits 1 when some are not ready", async () => {
     linear.reset();
-    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--format", "json"], {
+    const result = await runCliInProcess(["audit", "--team", "ENG", "--state", "Ready", "--format", "json"], {
       cwd: dir,
       env: env(),
     });
@@ -269,7 +269,7 @@ describe("bfd audit", () => {
   });
 
   it("prints a table with a summary", async () => {
-    const result = await runCli(["audit", "--team", "ENG", "--state", "Ready", "--limit", "10"], {
+    const result = await runCliInProcess(["audit", "--team", "ENG", "--state", "Ready", "--limit", "10"], {
       cwd: dir,
       env: env(),
     });
@@ -282,7 +282,7 @@ describe("bfd audit", () => {
     [["audit"], "bfd audit needs a team"],
     [["audit", "--team", "ENG", "--limit", "0"], "--limit 0"],
   ])("rejects %j as a usage error", async (args, message) => {
-    const result = await runCli(args, { env: env() });
+    const result = await runCliInProcess(args, { env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -306,7 +306,10 @@ describe("bfd handoff", () => {
     ["staging-validation", "## Handoff: Ready for staging validation", "move it to Ready for Staging Validation"],
     ["decision", "## Handoff: Ready for a human decision", "move it to Needs Decision"],
   ])("composes the note for --state %s", async (state, heading, warning) => {
-    const result = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", state], { cwd: dir, env: env() });
+    const result = await runCliInProcess(["handoff", "--snapshot", snapshotFile(), "--state", state], {
+      cwd: dir,
+      env: env(),
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(heading);
     expect(result.stdout).toContain("### What was tested");
@@ -319,7 +322,7 @@ describe("bfd handoff", () => {
   });
 
   it("lists uncovered criteria, gaps and waivers", async () => {
-    const result = await runCli(["handoff", "--snapshot", "examples/done-fail.json", "--state", "decision"], {
+    const result = await runCliInProcess(["handoff", "--snapshot", "examples/done-fail.json", "--state", "decision"], {
       env: env(),
     });
     expect(result.stdout).toContain("- [ ] Admins can filter by user and by result — not covered");
@@ -329,7 +332,7 @@ describe("bfd handoff", () => {
 
   it("posts one comment to the Linear issue with --post and says where", async () => {
     const before = linear.world.comments.length;
-    const result = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], {
+    const result = await runCliInProcess(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], {
       cwd: dir,
       env: env(),
     });
@@ -344,7 +347,10 @@ describe("bfd handoff", () => {
   it("updates its one comment on the next --post instead of adding another, and never edits a person's", async () => {
     const issueId = linear.world.issues.find((i) => i.identifier === "ENG-1001")!.id;
     const ours = () => linear.world.comments.filter((c) => c.issueId === issueId);
-    await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], { cwd: dir, env: env() });
+    await runCliInProcess(["handoff", "--snapshot", snapshotFile(), "--state", "in-review", "--post"], {
+      cwd: dir,
+      env: env(),
+    });
     const count = ours().length;
     // Someone quotes bfd's marker in a comment of their own: it must stay as they wrote it.
     linear.world.comments.push({
@@ -353,7 +359,7 @@ describe("bfd handoff", () => {
       userId: "someone-else",
       body: "<!-- bfd:handoff -->\nmy own notes",
     });
-    const again = await runCli(["handoff", "--snapshot", snapshotFile(), "--state", "blocked", "--post"], {
+    const again = await runCliInProcess(["handoff", "--snapshot", snapshotFile(), "--state", "blocked", "--post"], {
       cwd: dir,
       env: env(),
     });
@@ -375,7 +381,7 @@ describe("bfd handoff", () => {
       join(team, "bfd.config.yaml"),
       "override:\n  validation-explained:\n    with: { headings: [QA notes] }\n",
     );
-    const result = await runCli(
+    const result = await runCliInProcess(
       ["handoff", "--snapshot", writeJson(join(team, "qa.json"), snap), "--state", "in-review"],
       { cwd: team, env: env() },
     );
@@ -384,7 +390,7 @@ describe("bfd handoff", () => {
   });
 
   it("requires --state", async () => {
-    const result = await runCli(["handoff", "--snapshot", "examples/done-pass.json"], { env: env() });
+    const result = await runCliInProcess(["handoff", "--snapshot", "examples/done-pass.json"], { env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--state");
   });
