@@ -106,7 +106,8 @@ export interface ReviewFinding {
   hint: string | null;
 }
 
-export interface ReviewRow {
+/** An open merge request as the board names it. */
+export interface OpenMergeRequest {
   reference: string;
   title: string;
   url: string;
@@ -114,6 +115,9 @@ export interface ReviewRow {
   draft: boolean;
   targetBranch: string;
   updatedAt: string;
+}
+
+export interface ReviewRow extends OpenMergeRequest {
   issue: { identifier: string; title: string; url: string } | null;
   /** `error`: the gate could not be judged (see `problem`). */
   verdict: "pass" | "fail" | "error";
@@ -357,15 +361,7 @@ function releaseStaging(staging: StagingResult, now: string, knownIssueUrls: rea
 
 /** One open MR's Done verdict, or why there is none. */
 export interface JudgedMergeRequest {
-  mergeRequest: {
-    reference: string;
-    title: string;
-    url: string;
-    author: string | null;
-    draft: boolean;
-    targetBranch: string;
-    updatedAt: string;
-  };
+  mergeRequest: OpenMergeRequest;
   outcome: { report: Report } | { problem: string };
   judgedAt: string;
 }

@@ -774,13 +774,19 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       .sort((a, b) => direction * (a[orderBy].localeCompare(b[orderBy]) || a.id - b.id));
   }
 
-  /** Its CI jobs, never its trigger jobs (see `FakePipeline.bridges`). */
-  function pipelineJobs(url: URL, project: FakeProject, pipelineId: number): Reply {
+  /** A head pipeline of one of the project's MRs, by id; GitLab's 404 when there is none. */
+  function headPipelineById(project: FakeProject, pipelineId: number): FakePipeline {
     const pipeline = world.mergeRequests
       .filter((mr) => mr.project === project.path)
       .map((mr) => mr.headPipeline)
       .find((p) => p !== null && p.id === pipelineId);
     if (pipeline === undefined || pipeline === null) throw message(404, "404 Not found");
+    return pipeline;
+  }
+
+  /** Its CI jobs, never its trigger jobs (see `FakePipeline.bridges`). */
+  function pipelineJobs(url: URL, project: FakeProject, pipelineId: number): Reply {
+    const pipeline = headPipelineById(project, pipelineId);
     return paginated(
       url,
       pipeline.jobs.map((job) => ({
@@ -803,11 +809,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
    * GitLab 19.2 adds `/trigger_jobs` for the same list and deprecates this path; both answer on 19.x.
    */
   function pipelineBridges(url: URL, project: FakeProject, pipelineId: number): Reply {
-    const pipeline = world.mergeRequests
-      .filter((mr) => mr.project === project.path)
-      .map((mr) => mr.headPipeline)
-      .find((p) => p !== null && p.id === pipelineId);
-    if (pipeline === undefined || pipeline === null) throw message(404, "404 Not found");
+    const pipeline = headPipelineById(project, pipelineId);
     return paginated(
       url,
       (pipeline.bridges ?? []).map((bridge) => ({
