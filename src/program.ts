@@ -159,7 +159,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
 
   program
     .command("staging")
-    .description("merged merge requests in the release window that still lack the staging label")
+    .description("the merge requests merged in the release window and where each stands in staging")
     .option(
       "--since <date>",
       "window start (ISO date/time, in the configured time zone); default: from the release calendar",
@@ -169,7 +169,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("-o, --output <file>", "write to a file instead of stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when merged MRs lack the label while validation is mandatory (cut-off → release).",
+      "\nExamples:\n  $ bfd staging\n  $ bfd staging --since 2026-11-19T12:00 --until 2026-11-26T12:00 --format json\n\nExit codes: 1 when an MR deployed to staging is not validated while validation is mandatory (cut-off → release).",
     )
     .action(
       async (opts: { since?: string; until?: string; format: StagingFormat; output?: string }, command: Command) => {
