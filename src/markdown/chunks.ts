@@ -8,7 +8,7 @@ import { parseFragment } from "./parse.js";
  * top-level blocks with nothing open, which is where a fresh parser starts:
  *
  * - after a blank line, before a line that starts in column 0 (no container continues through such a line) and
- *   is not a list item (that continues the list), unless a fenced code block or an HTML block of kinds 1–5 (the
+ *   is neither a list item (that continues the list) nor a block quote (see `canStartChunk`), unless a fenced code block or an HTML block of kinds 1–5 (the
  *   only blocks that run through blank lines) may still be open;
  * - around a fenced code block that opens in column 0 (no container holds such a line): its end is found by
  *   CommonMark's rule, and its node is made without the parser (code is most of a long pasted description).
@@ -151,9 +151,13 @@ function probe(chunk: string, start: number): RootContent[] | null {
   return clean ? nodes.slice(0, -1) : null;
 }
 
-/** A chunk may not start with a list item: that would continue the list before it. */
+/**
+ * A chunk may not start with a list item (that would continue the list before it), nor with a block quote: what a
+ * list before it keeps can depend on it (micromark keeps the blank lines of a fence left open in a list item when a
+ * block quote ends the list, and drops them before any other block), so no probe stands in for it.
+ */
 function canStartChunk(c: number): boolean {
-  if (c === 0x2d || c === 0x2b || c === 0x2a) return false;
+  if (c === 0x2d || c === 0x2b || c === 0x2a || c === 0x3e) return false;
   return !(c >= 0x30 && c <= 0x39);
 }
 

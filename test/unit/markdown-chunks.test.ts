@@ -96,6 +96,8 @@ describe("chunkMarkdown", () => {
 
   it.each<[string, string]>([
     ["a fence inside a list item closes with the item", "- a\n  ```\n\nb\n\n```\n## inside code\n```\n"],
+    // micromark keeps an open fence's blank lines when a block quote ends the list, and drops them otherwise.
+    ["a fence left open in a list item, then a block quote", "1. ```\n\n\n> > deep"],
     ["a fence inside a block quote closes with the quote", "> ```\n\n## after\n"],
     ["an HTML comment runs through blank lines", "<!-- a\n\n## hidden\n\n-->\n\n## shown\n"],
     ["an HTML block of kind 7 after a paragraph is text", "text\n<x-y>\n```\n\n# in code\n```\n"],
