@@ -49,6 +49,8 @@ export interface WorkDeps {
   /** The GitLab token's user, for finding bfd's own MR note (asked once, then remembered). */
   gitlabUserId: (gitlab: GitLabSource) => Promise<number>;
   comments: (linear: LinearSource) => IssueComments;
+  /** Every secret the service holds and anything token-shaped: every text the work publishes passes through it. */
+  redact: (text: string) => string;
   /** `/board`: the latest verdict of each MR and ready issue (none: no board). */
   board?: BoardStore | undefined;
 }
@@ -156,7 +158,7 @@ async function mergeRequestWork(
     outcome: judged === null ? { problem: verdict.summary } : { report: judged },
     judgedAt,
   });
-  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics };
+  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics, redact: deps.redact };
   const outputs = deps.config.outputs;
   const sha = mr.headSha;
   try {
@@ -215,7 +217,7 @@ async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Pr
   }
   const issue = item.issue!;
   const key = issueKey(issue.id || id);
-  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics };
+  const ctx: PublishContext = { fence, state: deps.state, metrics: deps.metrics, redact: deps.redact };
   const ready = deps.config.readyStates.some((s) => s.toLowerCase() === issue.state.name.toLowerCase());
   let result = "skipped";
   if (ready || (await hasCommented(ctx, key))) {

@@ -17,7 +17,7 @@ export function publishCommitStatus(
     state: verdict.outcome === "pass" ? "success" : "failed",
     name: target.name,
     targetUrl: target.targetUrl,
-    description: commitStatusDescription(verdict),
+    description: commitStatusDescription(verdict, ctx.redact),
   };
   return publishOnce(
     ctx,

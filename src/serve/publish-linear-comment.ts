@@ -16,7 +16,7 @@ export async function publishLinearComment(
   target: { key: string; issueId: string; selfId: string | null },
   verdict: Verdict,
 ): Promise<PublishOutcome> {
-  const body = readyCommentText(verdict);
+  const body = readyCommentText(verdict, ctx.redact);
   return publishOnce(ctx, { output: "linearComment", key: target.key, content: body }, async () => {
     const own = ownComment(await comments.list(target.issueId), LINEAR_MARKER, target.selfId);
     if (own !== null) await comments.update(own.id, body);

@@ -14,7 +14,7 @@ export async function publishMergeRequestNote(
   target: { key: string; project: string; iid: number; selfId: number },
   markdown: string,
 ): Promise<{ outcome: PublishOutcome; noteId: number | null }> {
-  const body = mergeRequestNoteText(markdown, target);
+  const body = mergeRequestNoteText(markdown, target, ctx.redact);
   let noteId: number | null = null;
   const outcome = await publishOnce(ctx, { output: "mergeRequestNote", key: target.key, content: body }, async () => {
     const note = await upsertStickyNote(

@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import type { GitLabSource } from "../sources/gitlab/index.js";
-import type { IssueComments } from "./issue-comments.js";
 import type { Fence, ServeState } from "./job.js";
 import type { Metrics } from "./metrics.js";
 
@@ -11,6 +9,8 @@ export interface PublishContext {
   fence: Fence;
   state: ServeState;
   metrics: Metrics;
+  /** Every secret the service holds and anything token-shaped: applied to each text before it is cut and sent. */
+  redact: (text: string) => string;
 }
 
 /**
@@ -46,33 +46,4 @@ async function decide(
   }
   await ctx.state.setLastPublished(output, key, fingerprint);
   return "written";
-}
-
-/**
- * The GitLab adapter as the work writes through it: every text it sends (a note's body, a commit status's
- * description and link) is redacted with every secret the service holds. The publishers' bodies are already
- * escaped, redacted and cut (verdict.ts); this is the last pass before the network, as src/cli.ts's is for the
- * CLI's output. A commit status's description is cut to GitLab's 255 characters by the adapter, after this.
- */
-export function redactingGitLab(gitlab: GitLabSource, redact: (text: string) => string): GitLabSource {
-  return {
-    ...gitlab,
-    createNote: (project, iid, body) => gitlab.createNote(project, iid, redact(body)),
-    updateNote: (project, iid, noteId, body) => gitlab.updateNote(project, iid, noteId, redact(body)),
-    setCommitStatus: (project, sha, status) =>
-      gitlab.setCommitStatus(project, sha, {
-        ...status,
-        ...(status.description === undefined ? {} : { description: redact(status.description) }),
-        ...(status.targetUrl === undefined ? {} : { targetUrl: redact(status.targetUrl) }),
-      }),
-  };
-}
-
-/** The Linear-comment port with the same last pass: every comment body is redacted with the service's secrets. */
-export function redactingComments(comments: IssueComments, redact: (text: string) => string): IssueComments {
-  return {
-    list: (issueId) => comments.list(issueId),
-    create: (issueId, body) => comments.create(issueId, redact(body)),
-    update: (commentId, body) => comments.update(commentId, redact(body)),
-  };
 }

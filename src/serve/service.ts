@@ -15,7 +15,6 @@ import type { Job, ServeState, WorkQueue } from "./job.js";
 import { errorMessage, type Logger } from "./log.js";
 import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
 import { createMetrics } from "./metrics.js";
-import { redactingComments, redactingGitLab } from "./publish.js";
 import type { ServeSettings } from "./settings.js";
 import { startSweep } from "./sweep.js";
 import { boardPage, createBoardStore } from "./board.js";
@@ -83,17 +82,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     return gitlabUser;
   };
 
-  // Every output leaves through a port that redacts it with every secret the service holds.
+  // Every text the work publishes is redacted with every secret the service holds, before it is cut (verdict.ts).
   const redact = createRedactor(settings.secretValues);
   const comments = options.comments ?? linearIssueComments;
   const enqueue = (job: Job): Promise<unknown> => queue.enqueue(job);
   queue.start(
     createWork({
       config: settings.config,
-      sources: async () => {
-        const { linear, gitlab } = await options.sources();
-        return { linear, gitlab: redactingGitLab(gitlab, redact) };
-      },
+      sources: options.sources,
       gitlabHost: options.gitlabHost,
       readyRules: options.readyRules,
       builtinFiles: options.builtinFiles,
@@ -103,7 +99,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       log,
       enqueue,
       gitlabUserId,
-      comments: (linear) => redactingComments(comments(linear), redact),
+      comments,
+      redact,
       board,
     }),
   );

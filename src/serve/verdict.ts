@@ -1,6 +1,5 @@
 import { STICKY_MARKER } from "../ci/sticky-note.js";
 import { isBfdError } from "../errors.js";
-import { createRedactor } from "../redact.js";
 import type { Report } from "../report/schema.js";
 import { markdownLinearComment, markdownNoteBody } from "../reporters/bodies.js";
 import { renderMarkdown } from "../reporters/markdown.js";
@@ -48,12 +47,8 @@ export function verdictFromError(gate: Gate, error: unknown): Verdict {
 }
 
 // The text of every output bfd serve publishes is built here, in the CLI's order: escaped (by the reporter), then
-// redacted, then cut to the output's limit — so neither escaping nor a cut can split a token the redactor must see
-// whole. The write ports then redact the finished text once more with every secret the service holds
-// (`redactingGitLab` and `redactingComments` in publish.ts).
-
-/** Redaction before a cut: token-shaped strings (`glpat-…`, `lin_api_…`), URL credentials, token parameters. */
-const redactBeforeTheCut = createRedactor([]);
+// redacted with every secret the service holds (`PublishContext.redact`), then cut to the output's limit — so neither
+// escaping nor a cut can split a token the redactor must see whole.
 
 /** Hidden marker that identifies bfd's own comment on a Linear issue. */
 export const LINEAR_MARKER = "<!-- bfd:ready-comment -->";
@@ -65,31 +60,35 @@ const NOTE_FOOTER = "<sub>Kept current by bfd serve: it re-checks on every chang
  * bfd's MR note: the marker `bfd ci --comment` uses too (so both keep one note), the report cut to GitLab's note
  * limit, the footer. It carries no time or trigger, so an unchanged verdict is the same text.
  */
-export function mergeRequestNoteText(markdown: string, mr: { project: string; iid: number }): string {
+export function mergeRequestNoteText(
+  markdown: string,
+  mr: { project: string; iid: number },
+  redact: (text: string) => string,
+): string {
   return markdownNoteBody(markdown, {
     marker: STICKY_MARKER,
     footer: NOTE_FOOTER,
-    redact: redactBeforeTheCut,
+    redact,
     whole: `\`bfd done --mr ${mr.iid}\` in a checkout of ${escapeMarkdownInline(mr.project)} prints it whole`,
   });
 }
 
 /** bfd's Ready comment on a Linear issue: the marker, a first line that says "ready" once it passes, the report. */
-export function readyCommentText(verdict: Verdict): string {
+export function readyCommentText(verdict: Verdict, redact: (text: string) => string): string {
   const headline =
     verdict.outcome === "pass"
       ? "**Ready to pick up.** Every Ready criterion is met."
       : "**Not ready to pick up yet.** bfd updates this comment as the issue changes.";
   return markdownLinearComment(`${LINEAR_MARKER}\n${headline}\n\n`, verdict.markdown, {
-    redact: redactBeforeTheCut,
+    redact,
     notice: `> **Note:** this report was cut to fit a comment; \`${verdict.rerun}\` prints it whole.`,
   });
 }
 
 /**
  * A commit status's description: the summary, redacted. GitLab keeps 255 characters of it; the GitLab adapter cuts
- * it there, after the write port's redaction, so the cut never splits a token either.
+ * it there, after the redaction, so the cut never splits a token either.
  */
-export function commitStatusDescription(verdict: Verdict): string {
-  return redactBeforeTheCut(verdict.summary);
+export function commitStatusDescription(verdict: Verdict, redact: (text: string) => string): string {
+  return redact(verdict.summary);
 }

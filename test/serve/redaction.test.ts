@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
+import { createRedactor } from "../../src/redact.js";
 import { GITLAB_NOTE_MAX_CHARS, LINEAR_COMMENT_MAX_CHARS } from "../../src/reporters/bodies.js";
 import { LINEAR_MARKER } from "../../src/serve/publish-linear-comment.js";
 import { mergeRequestNoteText, readyCommentText, type Verdict } from "../../src/serve/verdict.js";
@@ -214,8 +215,12 @@ describe("bfd serve's bodies redact before they cut", () => {
   }
 
   it.each([
-    ["the MR note", (md: string) => mergeRequestNoteText(md, { project: PROJECT_PATH, iid: 1 }), GITLAB_NOTE_MAX_CHARS],
-    ["the Ready comment", (md: string) => readyCommentText(verdict(md)), LINEAR_COMMENT_MAX_CHARS],
+    [
+      "the MR note",
+      (md: string) => mergeRequestNoteText(md, { project: PROJECT_PATH, iid: 1 }, createRedactor([])),
+      GITLAB_NOTE_MAX_CHARS,
+    ],
+    ["the Ready comment", (md: string) => readyCommentText(verdict(md), createRedactor([])), LINEAR_COMMENT_MAX_CHARS],
   ])("%s: a token the cut falls inside is redacted whole, never left half", (_what, build, max) => {
     // The token starts nine characters before the cut: `glpat-` and three of its secret characters on this side.
     const start = cutAt(build, max + 100) - 9;
