@@ -66,45 +66,36 @@ async function collectReview(ctx: CommandContext, ruleSet: RuleSet, now: string)
     capMergeRequests(open, REVIEW_CAP),
     REVIEW_CONCURRENCY,
     async (summary): Promise<JudgedMergeRequest> => {
+      // GitLab's list of open MRs carries what the row and the gate need (doc/api/merge_requests.md, "List project
+      // merge requests"): no MR is read twice.
       const base = {
         reference: `${summary.projectPath || project}!${summary.iid}`,
         title: summary.title,
         url: summary.url,
-        author: null,
-        draft: false,
-        targetBranch: "",
+        author: summary.author,
+        draft: summary.draft,
+        targetBranch: summary.targetBranch,
         updatedAt: summary.updatedAt,
       };
       try {
-        const { mergeRequest: mr } = await gitlab.readMergeRequest(project, summary.iid);
-        let rules = rulesOf.get(mr.targetBranch);
+        let rules = rulesOf.get(summary.targetBranch);
         if (rules === undefined) {
-          rules = loadRuleSetThrough(branchRules(gitlab, project, mr.targetBranch, builtinFiles));
+          rules = loadRuleSetThrough(branchRules(gitlab, project, summary.targetBranch, builtinFiles));
           rules.catch(() => undefined);
-          rulesOf.set(mr.targetBranch, rules);
+          rulesOf.set(summary.targetBranch, rules);
         }
         const { report } = await mergeRequestGate({
           sources: { linear, gitlab },
           project,
           iid: summary.iid,
-          targetBranch: mr.targetBranch,
-          earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
-          sourceBranch: mr.sourceBranch,
+          targetBranch: summary.targetBranch,
+          earlyKeys: issueKeysFromMergeRequest({ sourceBranch: summary.sourceBranch, title: summary.title }),
+          sourceBranch: summary.sourceBranch,
           rules: await rules,
           builtinFiles,
           now,
         });
-        return {
-          mergeRequest: {
-            ...base,
-            title: mr.title,
-            author: mr.author,
-            draft: mr.draft,
-            targetBranch: mr.targetBranch,
-          },
-          outcome: { report },
-          judgedAt: now,
-        };
+        return { mergeRequest: base, outcome: { report }, judgedAt: now };
       } catch (error) {
         if (!isBfdError(error)) throw error;
         return { mergeRequest: base, outcome: { problem: error.message }, judgedAt: now };

@@ -726,6 +726,9 @@ describe("GitLab source: lookups", () => {
       title: "Ship the flags",
       state: "opened",
       sourceBranch: "eng-1-ship-flags",
+      targetBranch: "main",
+      draft: false,
+      author: "alice",
       mergedAt: null,
       updatedAt: "2024-05-01T10:00:00.000Z",
     });

@@ -72,6 +72,9 @@ describe("mapping GitLab's documented replies", () => {
       title: "test1",
       state: "merged",
       sourceBranch: "test1",
+      targetBranch: "main",
+      draft: false,
+      author: "admin",
       mergedAt: "2018-09-07T11:16:17.520Z",
       updatedAt: "2017-04-29T08:46:00Z",
     });

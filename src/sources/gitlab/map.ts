@@ -161,6 +161,10 @@ export interface MergeRequestSummary {
   title: string;
   state: string;
   sourceBranch: string;
+  targetBranch: string;
+  draft: boolean;
+  /** The author's username; null when GitLab does not say. */
+  author: string | null;
   mergedAt: string | null;
   updatedAt: string;
 }
@@ -209,6 +213,9 @@ export function toMergeRequestSummary(mr: GitLabMergeRequestJson, fallbackProjec
     title: mr.title,
     state: mr.state,
     sourceBranch: mr.source_branch,
+    targetBranch: mr.target_branch,
+    draft: mr.draft ?? mr.work_in_progress ?? false,
+    author: mr.author?.username ?? null,
     mergedAt: mr.merged_at ?? null,
     updatedAt: mr.updated_at,
   };
