@@ -75,3 +75,16 @@ export function redactDeep<T>(value: T, redactText: (text: string) => string): T
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redactText)])) as T;
   return value;
 }
+
+/** A URL without `user:password@` (kept as it is when it has none, or is no URL): never bfd's to send or show. */
+export function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

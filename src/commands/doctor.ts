@@ -1,6 +1,7 @@
 import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure, type Outcome } from "../doctor/checks.js";
 import { doctorExitCode } from "../doctor/result.js";
 import { isBfdError } from "../errors.js";
+import { withoutUserInfo } from "../redact.js";
 import type { ExitCode } from "../exit-codes.js";
 import { loadDoctorReporter, type DoctorFormat } from "../reporters/doctor/index.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
@@ -82,7 +83,7 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
     gitlab === null || projectRef === null ? null : outcome(() => gitlab.getProject(projectRef)),
   ]);
 
-  const linearApiUrl = env.LINEAR_API_URL ? withoutCredentials(env.LINEAR_API_URL) : null;
+  const linearApiUrl = env.LINEAR_API_URL ? withoutUserInfo(env.LINEAR_API_URL) : null;
   const facts: DoctorFacts = {
     now: ctx.startedAt,
     config,
@@ -97,7 +98,7 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
       budget: linear?.rateLimitStatus() ?? null,
     },
     gitlab: {
-      host: host.ok ? { ok: true, value: { url: withoutCredentials(host.value.host), from: host.value.from } } : host,
+      host: host.ok ? { ok: true, value: { url: withoutUserInfo(host.value.host), from: host.value.from } } : host,
       jobTokenOnly: gitlabToken === "" && (env.CI_JOB_TOKEN ?? "") !== "",
       client: gitlabClient === null ? null : gitlabClient.ok ? { ok: true, value: null } : gitlabClient,
       user: user === null ? null : user.ok ? { ok: true, value: { username: user.value.username } } : user,
@@ -110,17 +111,4 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const render = await loadDoctorReporter(options.format);
   ctx.stdout(render(result, renderOptionsFor(ctx, undefined)));
   return doctorExitCode(result);
-}
-
-/** A URL as doctor shows it: without `user:password@`, which is never bfd's to print. */
-function withoutCredentials(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.username === "" && url.password === "") return text;
-    url.username = "";
-    url.password = "";
-    return url.toString();
-  } catch {
-    return text;
-  }
 }

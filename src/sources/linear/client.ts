@@ -1,7 +1,7 @@
 import { GraphQLClientError, LinearClient, parseLinearError } from "@linear/sdk";
 import type { z } from "zod";
 import { BfdError, inputError, printable, UpstreamError } from "../../errors.js";
-import { redact } from "../../redact.js";
+import { redact, withoutUserInfo } from "../../redact.js";
 import type { Issue, Person } from "../../work-item/schema.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -145,6 +145,8 @@ interface RunResult<T> {
 
 export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const apiKey = options.apiKey.trim();
+  // The key travels in the Authorization header only, so user-info in LINEAR_API_URL (`https://u:p@host/…`) is never
+  // meant for Linear — and `fetch` refuses such a URL outright. It is dropped, as GitLab's host drops it.
   const apiUrl = withoutUserInfo(options.apiUrl ?? DEFAULT_LINEAR_API_URL);
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const deps = options.retryDeps ?? realRetryDeps;
@@ -442,20 +444,4 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       return mapPerson(data.viewer)!;
     },
   };
-}
-
-/**
- * The key travels in the Authorization header only, so user-info in LINEAR_API_URL (`https://u:p@host/…`) is never
- * meant for Linear — and `fetch` refuses such a URL outright. It is dropped, as GitLab's host drops it.
- */
-function withoutUserInfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === "" && parsed.password === "") return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
