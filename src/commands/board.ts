@@ -125,7 +125,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const reading = startProgress(ctx, "bfd board");
   const [issues, staging, review] = await Promise.all([
     listAuditIssues(reading.ctx, scope),
-    collectStaging(reading.ctx, {}),
+    collectStaging(reading.ctx, {}, ruleSet),
     collectReview(reading.ctx, ruleSet, now),
   ]);
   reading.stop();

@@ -13,6 +13,7 @@ import { issueKeyFromMergeRequest } from "../work-item/issue-keys.js";
 import { startProgress, type CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
 import { evidencePlan } from "../engine/plan.js";
+import type { RuleSet } from "../rules/load.js";
 import { stagingConfig } from "../rules/schema.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
 
@@ -38,8 +39,12 @@ const LABEL_READS_AT_ONCE = 8;
  * successful deployments to the staging environment say which brought each MR; the label history of the labelled
  * ones says when the label was added. Shared by `bfd staging` and `bfd board`.
  */
-export async function collectStaging(ctx: CommandContext, query: StagingQuery): Promise<StagingResult> {
-  const { config, rules } = loadLocalRules(ctx);
+export async function collectStaging(
+  ctx: CommandContext,
+  query: StagingQuery,
+  ruleSet: RuleSet = loadLocalRules(ctx),
+): Promise<StagingResult> {
+  const { config, rules } = ruleSet;
   // The label and environment are the Done gate's (the rule that reads staging names them in rules/done.yaml);
   // staging: in bfd.config.yaml can set them for this command too.
   const fromRules = evidencePlan(rules, "done").staging;
