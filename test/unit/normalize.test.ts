@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import {
+  asciiIdentifiers,
+  compareIdentifiers,
+  foldText,
+  isSuspiciousText,
+  normalizeText,
+  skeleton,
+} from "../../src/text/normalize.js";
+
+describe("normalizeText and foldText", () => {
+  it.each([
+    ["fullwidth letters and digits", "ＥＮＧ－１２", "ENG-12", "eng-12"],
+    ["a zero-width joiner inside a word", "Accep\u200Dtance criteria", "Acceptance criteria", "acceptance criteria"],
+    ["a bidi override", "\u202EAcceptance\u202C criteria", "Acceptance criteria", "acceptance criteria"],
+    ["a non-breaking hyphen", "ENG\u20111", "ENG\u20101", "eng-1"],
+    ["no-break and ideographic spaces", "How\u00A0\u3000tested ", "How tested", "how tested"],
+    ["a variation selector", "Done\uFE0F", "Done", "done"],
+    ["plain text", "Plain text", "Plain text", "plain text"],
+  ])("%s", (_name, input, normalized, folded) => {
+    expect(normalizeText(input)).toBe(normalized);
+    expect(foldText(input)).toBe(folded);
+  });
+});
+
+describe("compareIdentifiers", () => {
+  it.each([
+    ["the same key in another case", "eng-12", "ENG-12", "same"],
+    ["fullwidth digits", "ENG-１２", "ENG-12", "same"],
+    ["a non-breaking hyphen", "ENG\u201112", "ENG-12", "same"],
+    ["a Cyrillic Е", "\u0415NG-12", "ENG-12", "confusable"],
+    ["a Cyrillic а in a label", "no-rele\u0430se-notes", "no-release-notes", "confusable"],
+    ["a zero-width space", "ENG-\u200B12", "ENG-12", "same"],
+    ["another number", "ENG-13", "ENG-12", "different"],
+    ["another team", "ENH-12", "ENG-12", "different"],
+  ])("%s", (_name, a, b, expected) => {
+    expect(compareIdentifiers(a, b)).toBe(expected);
+  });
+
+  it("gives look-alikes one skeleton and different words different ones", () => {
+    expect(skeleton("p\u0430ypal")).toBe(skeleton("paypal"));
+    expect(skeleton("criteria")).not.toBe(skeleton("criterion"));
+  });
+});
+
+describe("asciiIdentifiers", () => {
+  it.each([
+    ["Cyrillic letters in a key", "Closes \u0415NG-1\u0030", "Closes ENG-10", true],
+    ["fullwidth digits (NFKC, not suspicious)", "ENG-１２", "ENG-12", false],
+    ["a non-breaking hyphen", "ENG\u201112", "ENG-12", false],
+    ["plain ASCII", "Fixes ENG-7", "Fixes ENG-7", false],
+  ])("%s", (_name, input, text, suspicious) => {
+    const result = asciiIdentifiers(input);
+    expect(result.text).toBe(text);
+    expect(result.suspicious).toBe(suspicious);
+  });
+
+  it("turns no Cyrillic prose into an issue key", () => {
+    expect(asciiIdentifiers("Готово, см. задачу").text).not.toMatch(/[A-Za-z]{1,10}-\d/);
+  });
+});
+
+describe("isSuspiciousText", () => {
+  it.each([
+    ["a bidi override", "Acceptance\u202E criteria", true],
+    ["a Cyrillic letter", "Acc\u0435ptance criteria", true],
+    ["fullwidth digits", "ENG-１２", true],
+    ["plain text", "Acceptance criteria", false],
+    ["accented Latin", "Critères d'acceptation", false],
+  ])("%s", (_name, input, expected) => {
+    expect(isSuspiciousText(input)).toBe(expected);
+  });
+});
