@@ -3,6 +3,7 @@ import type { Shell } from "./commands/completion.js";
 import type { CommandContext } from "./commands/context.js";
 import { usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+import { didYouMean } from "./text/closest.js";
 import {
   AUDIT_FORMATS,
   FORMATS,
@@ -40,6 +41,7 @@ export function buildProgram(
   makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext,
 ) {
   let code: ExitCode = ExitCode.ok;
+  let helpForError = "";
   const program = new Command("bfd");
   const ctxOf = (cmd: Command): CommandContext => {
     const flags = cmd.optsWithGlobals<GlobalFlags>();
@@ -61,7 +63,9 @@ export function buildProgram(
     )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined })
+    // Commander's error lines are rendered by renderError (one line, a hint); the help it prints when a command is
+    // missing (`bfd`, `bfd rules`) is kept here and shown with exit 2 (see run below).
+    .configureOutput({ writeErr: (text) => (helpForError += text) })
     .addHelpText(
       "after",
       `
@@ -436,6 +440,31 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
       code = ExitCode.ok;
     });
 
+  /**
+   * Commander showed help because no command was given (`bfd`, `bfd rules`) or `bfd help` named no command: a usage
+   * error (exit 2), never a silent success. An unknown name after `help` is said as such, with the closest command.
+   */
+  function missingCommand(args: readonly string[]): ExitCode {
+    const words = args.filter((a) => !a.startsWith("-"));
+    if (words[0] === "help" && words.length > 1) {
+      let parent: Command = program;
+      for (const word of words.slice(1)) {
+        const next = parent.commands.find((c) => c.name() === word || c.aliases().includes(word));
+        if (next === undefined) {
+          const names = parent.commands.map((c) => c.name());
+          throw usageError(
+            "unknownCommand",
+            `unknown command '${word}'.${didYouMean(word, names)}`,
+            `Commands: ${names.join(", ")}. Run \`bfd --help\` for usage.`,
+          );
+        }
+        parent = next;
+      }
+    }
+    ctxOf(program).stderr(helpForError);
+    return ExitCode.usage;
+  }
+
   return {
     async run(argv: string[]): Promise<ExitCode> {
       try {
@@ -443,6 +472,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
         return code;
       } catch (error) {
         if (error instanceof CommanderError) {
+          if (error.code === "commander.help" && error.exitCode !== 0) return missingCommand(argv.slice(2));
           if (
             error.code === "commander.helpDisplayed" ||
             error.code === "commander.version" ||

@@ -75,10 +75,21 @@ describe("the command line", () => {
     ],
     [["ready", "--bogus"], "unknown option '--bogus'"],
     [["rules", "explain", "no-such-thing"], 'no rule or check kind named "no-such-thing"'],
+    [["help", "dne"], `unknown command 'dne'. Did you mean "done"?`],
   ])("rejects %j as a usage error (exit 2)", async (args, message) => {
     const result = await runCliInProcess(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it.each([
+    [[], "Usage: bfd [options] [command]"],
+    [["rules"], "Usage: bfd rules [options] [command]"],
+  ])("shows the usage on stderr and exits 2 when %j names no command", async (args, usage) => {
+    const result = await runCliInProcess(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(usage);
+    expect(result.stdout).toBe("");
   });
 
   it("writes the report to --output and says where", async () => {
