@@ -15,6 +15,7 @@ import {
   type SourceLocation,
 } from "./schema.js";
 import { templateVariables } from "./template.js";
+import { didYouMean } from "../text/closest.js";
 import {
   configError,
   describePath,
@@ -161,7 +162,7 @@ function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
         parsed.problem(
           [],
           removed === undefined
-            ? `unknown key "${key}" in the file; valid keys: ${Object.keys(shape).join(", ")}`
+            ? `unknown key "${key}" in the file.${didYouMean(key, Object.keys(shape))} Valid keys: ${Object.keys(shape).join(", ")}.`
             : `"${key}" ${removed}`,
           key,
         ),
@@ -173,14 +174,14 @@ function parseConfigByParts(parsed: ParsedYaml, problems: Problem[]): Config {
       for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
         const one = schema.safeParse({ [id]: entry });
         if (one.success) Object.assign(overrides, one.data as Record<string, unknown>);
-        else problems.push(...zodProblems(parsed, one.error, ["override"]));
+        else problems.push(...zodProblems(parsed, one.error, ["override"], schema));
       }
       valid.override = overrides;
       continue;
     }
     const result = schema.safeParse(value);
     if (result.success) valid[key] = value;
-    else problems.push(...zodProblems(parsed, result.error, [key]));
+    else problems.push(...zodProblems(parsed, result.error, [key], schema));
   }
   return ConfigSchema.parse(valid);
 }
@@ -218,7 +219,7 @@ function collectDefinitions(
     if (data === null) continue;
     const shape = RuleFileSchema.safeParse(data.value);
     if (!shape.success) {
-      problems.push(...zodProblems(parsed, shape.error));
+      problems.push(...zodProblems(parsed, shape.error, [], RuleFileSchema));
       continue;
     }
     shape.data.rules.forEach((definition, index) =>
@@ -266,18 +267,21 @@ function mergeOverrides(
 ): MergedRule[] {
   const known = new Set(definitions.map((d) => d.definition.id));
   const knownList = (): string => [...known].sort().join(", ");
+  // The closest ids when there are some ("did you mean"), else every id, so a typo does not dump all of them.
+  const unknownRule = (id: string): string => {
+    const close = didYouMean(id, [...known]);
+    return close === "" ? `; known rules: ${knownList()}` : `.${close}`;
+  };
   if (configParsed !== null) {
     for (const id of Object.keys(config.override)) {
       if (!known.has(id)) {
-        problems.push(
-          configParsed.problem(["override"], `override names unknown rule "${id}"; known rules: ${knownList()}`, id),
-        );
+        problems.push(configParsed.problem(["override"], `override names unknown rule "${id}"${unknownRule(id)}`, id));
       }
     }
     config.disable.forEach((id, index) => {
       if (!known.has(id)) {
         problems.push(
-          configParsed.problem(["disable", index], `cannot disable unknown rule "${id}"; known rules: ${knownList()}`),
+          configParsed.problem(["disable", index], `cannot disable unknown rule "${id}"${unknownRule(id)}`),
         );
       }
     });

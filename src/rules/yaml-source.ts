@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { BfdError, printable } from "../errors.js";
+import { didYouMean } from "../text/closest.js";
 
 /**
  * A YAML rule or config file as bfd reads it: syntax, then plain data, then zod shape — each problem with the
@@ -114,13 +115,25 @@ export function toPlainData(parsed: ParsedYaml, problems: Problem[]): { value: u
   }
 }
 
-export function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: readonly PathKey[] = []): Problem[] {
+/**
+ * Every way `error` says the data misses its schema, as problems in people's words, each at its node. With `schema`
+ * (the schema the data under `prefix` was checked against), an unknown key gets the closest valid one.
+ */
+export function zodProblems(
+  parsed: ParsedYaml,
+  error: z.ZodError,
+  prefix: readonly PathKey[] = [],
+  schema?: z.ZodType,
+): Problem[] {
   const problems: Problem[] = [];
+  const unknownKey = (path: readonly PathKey[], key: string): string => {
+    const valid = schema === undefined ? [] : keysAt(schema, path.slice(prefix.length));
+    return `unknown key "${key}" in ${describePath(path)}.${didYouMean(key, valid)}${valid.length === 0 ? "" : ` Valid keys: ${valid.join(", ")}.`}`;
+  };
   for (const issue of error.issues) {
     const path = [...prefix, ...(issue.path as PathKey[])];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys)
-        problems.push(parsed.problem(path, `unknown key "${key}" in ${describePath(path)}`, key));
+      for (const key of issue.keys) problems.push(parsed.problem(path, unknownKey(path, key), key));
       continue;
     }
     if (issue.code === "invalid_union" && "errors" in issue) {
@@ -131,10 +144,11 @@ export function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: reado
         for (const inner of best) {
           const innerPath = [...path, ...(inner.path as PathKey[])];
           if (inner.code === "unrecognized_keys") {
-            for (const key of inner.keys)
-              problems.push(parsed.problem(innerPath, `unknown key "${key}" in ${describePath(innerPath)}`, key));
+            for (const key of inner.keys) problems.push(parsed.problem(innerPath, unknownKey(innerPath, key), key));
           } else {
-            problems.push(parsed.problem(innerPath, `${describePath(innerPath)}: ${inner.message}`));
+            problems.push(
+              parsed.problem(innerPath, `${describePath(innerPath)}: ${inTheirWords(inner, parsed, innerPath)}`),
+            );
           }
         }
         continue;
@@ -160,9 +174,66 @@ export function zodProblems(parsed: ParsedYaml, error: z.ZodError, prefix: reado
       );
       continue;
     }
-    problems.push(parsed.problem(path, `${describePath(path)}: ${issue.message}`));
+    problems.push(parsed.problem(path, `${describePath(path)}: ${inTheirWords(issue, parsed, path)}`));
   }
   return problems;
+}
+
+const KINDS: Record<string, string> = {
+  array: "a list",
+  object: "a mapping (key: value lines)",
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+  null: "nothing",
+  undefined: "nothing",
+};
+
+/**
+ * Zod's message in the words of someone editing the file: "must be one of "error" or "warning", not "wrning". Did you
+ * mean "warning"?" instead of "Invalid option: expected one of "error"|"warning"".
+ */
+function inTheirWords(issue: z.core.$ZodIssue, parsed: ParsedYaml, path: readonly PathKey[]): string {
+  const given = parsed.doc.getIn(path as PathKey[]);
+  if (issue.code === "invalid_value" && "values" in issue && Array.isArray(issue.values)) {
+    const choices = issue.values.map((v) => JSON.stringify(v));
+    const choiceText =
+      choices.length === 1 ? choices[0]! : `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]!}`;
+    const typed = typeof given === "string" ? given : undefined;
+    return `must be ${choices.length === 1 ? "" : "one of "}${choiceText}${given === undefined ? "" : `, not ${JSON.stringify(given)}`}.${typed === undefined ? "" : didYouMean(typed, issue.values.map(String))}`;
+  }
+  if (issue.code === "invalid_type") {
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    const expected = KINDS[issue.expected] ?? issue.expected;
+    return `must be ${expected}${received === undefined ? "" : `, not ${KINDS[received] ?? received}`}`;
+  }
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+/** The keys the object schema at `path` inside `schema` allows (through optional, default, nullable, records, lists). */
+export function keysAt(schema: z.ZodType, path: readonly PathKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = (n: unknown): unknown => {
+    for (let i = 0; i < 10; i += 1) {
+      const def = (n as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+      const inner = def?.["innerType"] ?? (def?.["type"] === "pipe" ? def["in"] : undefined);
+      if (inner === undefined) return n;
+      n = inner;
+    }
+    return n;
+  };
+  for (const step of path) {
+    node = unwrap(node);
+    const def = (node as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (def === undefined) return [];
+    if (def["type"] === "object") node = (def["shape"] as Record<string, unknown>)[String(step)];
+    else if (def["type"] === "record") node = def["valueType"];
+    else if (def["type"] === "array") node = def["element"];
+    else return [];
+    if (node === undefined) return [];
+  }
+  const def = (unwrap(node) as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+  return def?.["type"] === "object" ? Object.keys(def["shape"] as Record<string, unknown>) : [];
 }
 
 export function describePath(path: readonly PathKey[]): string {

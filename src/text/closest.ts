@@ -28,14 +28,14 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
 }
 
 /**
- * The choices closest to `typed`, best first: those within a third of its length in edits (at least one), compared
+ * The choices closest to `typed`, best first: those within a quarter of its length in edits (one to three), compared
  * after `foldText` (case, width and invisible characters do not count). A choice that starts with what was typed
  * counts too ("Ready" for "Rea"). Empty when nothing is close: then list every choice instead.
  */
 export function closestChoices(typed: string, choices: readonly string[], max = 3): string[] {
   const want = foldText(typed);
   if (want === "") return [];
-  const limit = Math.max(1, Math.floor(want.length / 3));
+  const limit = Math.min(3, Math.max(1, Math.floor(want.length / 4)));
   const scored: { choice: string; distance: number }[] = [];
   for (const choice of new Set(choices)) {
     const have = foldText(choice);

@@ -19,7 +19,17 @@ const corpus: { file: string; expected: string[] }[] = [
   {
     file: "unknown-rule-override.config.yaml",
     expected: [
-      `${dir}/unknown-rule-override.config.yaml:2:3  override names unknown rule "release-notes-update"; known rules: `,
+      `${dir}/unknown-rule-override.config.yaml:2:3  override names unknown rule "release-notes-update". Did you mean "release-notes-updated"?`,
+    ],
+  },
+  {
+    file: "typos.config.yaml",
+    expected: [
+      `${dir}/typos.config.yaml:3:5  unknown key "severty" in override.scope-matches-issue. Did you mean "severity"?`,
+      `${dir}/typos.config.yaml:5:15  override.open-questions.severity: must be one of "error" or "warning", not "wrning". Did you mean "warning"?`,
+      `${dir}/typos.config.yaml:7:3  unknown key "teem" in linear. Did you mean "team"?`,
+      `${dir}/typos.config.yaml:9:22  staging.cutoff.weekday: must be one of "monday", "tuesday", "wednesday", "thursday", "friday", "saturday" or "sunday", not "thursdy". Did you mean "thursday"?`,
+      `${dir}/typos.config.yaml:10:1  unknown key "overide" in the file. Did you mean "override"?`,
     ],
   },
   {
@@ -86,7 +96,7 @@ const corpus: { file: string; expected: string[] }[] = [
   },
   {
     file: "bad-rule-file.config.yaml",
-    expected: [`${dir}/bad-rule-file.rules.yaml:1:7  gate: Invalid option: expected one of "ready"|"done"`],
+    expected: [`${dir}/bad-rule-file.rules.yaml:1:7  gate: must be one of "ready" or "done", not "review".`],
   },
   {
     file: "rule-missing-title.config.yaml",
