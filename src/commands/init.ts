@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { BfdError, inputError, printable } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import {
@@ -15,6 +15,7 @@ import {
   MR_TEMPLATE_FILE,
   mergeRequestTemplate,
 } from "../init/scaffold.js";
+import { repositoryRoot } from "../rules/files.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
 
@@ -103,14 +104,16 @@ const indent = (text: string): string =>
  */
 export function runInit(ctx: CommandContext, options: InitOptions): ExitCode {
   const rules = loadLocalRules(ctx).rules;
-  const root = ctx.cwd;
+  // The files belong at the repository's root (GitLab reads .gitlab-ci.yml and .gitlab/ only there), wherever in it
+  // bfd init runs; outside a repository, here.
+  const root = repositoryRoot(ctx.cwd) ?? ctx.cwd;
   const plan = [
     planWhole(root, CONFIG_FILE, configTemplate(), options.force),
     planGitlabCi(root, options.version, options.force),
     planWhole(root, MR_TEMPLATE_FILE, mergeRequestTemplate(rules), options.force),
     ...(options.agents ? [planAgents(root, options.force)] : []),
   ];
-  const lines: string[] = [];
+  const lines: string[] = root === resolve(ctx.cwd) ? [] : [`Writing at the repository's root, ${root}:`, ""];
   for (const planned of plan) {
     const writes = planned.text !== undefined;
     if (writes && !options.dryRun) write(root, planned);

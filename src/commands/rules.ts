@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requireRules } from "../app/rules.js";
 import { CHECK_KINDS, findCheckKind } from "../checks/index.js";
 import type { CheckKind } from "../checks/types.js";
 import { usageError } from "../errors.js";
@@ -43,8 +44,11 @@ export function rulesCheck(ctx: CommandContext): ExitCode {
   const done = set.rules.filter((r) => r.gate === "done").length;
   const files = [...new Set(set.rules.map((r) => r.location.file))];
   const config = set.configPath === null ? "no bfd.config.yaml" : set.configPath;
+  // A gate with no rules stops that gate with exit 2 (requireRules): the check says so now, not on the first run.
+  for (const gate of ["ready", "done"] as const) requireRules(set, gate);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   ctx.stdout(
-    `✔ ${set.rules.length} rules valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`,
+    `✔ ${plural(set.rules.length, "rule")} valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`,
   );
   return ExitCode.ok;
 }

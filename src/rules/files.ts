@@ -5,7 +5,22 @@ import type { SourceText } from "./yaml-source.js";
 
 export const CONFIG_NAMES = ["bfd.config.yaml", "bfd.config.yml"];
 
-/** The team config: `--config` if given (must exist), else the nearest bfd.config.yaml upward from `cwd`. */
+/**
+ * The root of the git repository `cwd` is in — the nearest folder upward holding `.git` (a folder, or the file a
+ * worktree or submodule has) — or null outside a repository.
+ */
+export function repositoryRoot(cwd: string): string | null {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * The team config: `--config` if given (must exist), else the nearest bfd.config.yaml upward from `cwd`, stopping at
+ * the repository's root (like ESLint's `root` and git's own discovery): a config above the repository, in a home
+ * folder or a parent checkout, is not this repository's.
+ */
 export function findConfigFile(cwd: string, explicit: string | undefined): string | null {
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
@@ -18,12 +33,13 @@ export function findConfigFile(cwd: string, explicit: string | undefined): strin
     }
     return path;
   }
+  const root = repositoryRoot(cwd);
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = join(dir, name);
       if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
     }
-    if (dirname(dir) === dir) return null;
+    if (dir === root || dirname(dir) === dir) return null;
   }
 }
 

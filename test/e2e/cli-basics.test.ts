@@ -148,6 +148,15 @@ describe("a config that leaves a gate without rules", () => {
     expect(result.stderr).toContain(`bfd: no rules in force for the ${gate} gate (bfd.config.yaml)`);
     expect(result.stderr).toContain(`add rules with gate: ${gate}`);
   });
+
+  it("fails bfd rules check (exit 2) instead of printing a tick for zero rules", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bfd.config.yaml"), "extends: none\n");
+    const result = await runCliInProcess(["rules", "check"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toContain("✔");
+    expect(result.stderr).toContain("bfd: no rules in force for the ready gate (bfd.config.yaml)");
+  });
 });
 
 describe("committed generated files", () => {

@@ -52,6 +52,33 @@ describe("bfd init", () => {
     expect(plain.stdout).not.toContain("AGENTS.md");
   });
 
+  it("run in a subfolder, writes at the repository's root and says so, never a nested .gitlab-ci.yml", async () => {
+    const repo = gitCheckout("main");
+    const sub = join(repo, "services", "api");
+    mkdirSync(sub, { recursive: true });
+    const init = await runCliInProcess(["init"], { cwd: sub });
+    expect(init.code).toBe(0);
+    expect(init.stdout.split("\n")[0]).toBe(`Writing at the repository's root, ${repo}:`);
+    for (const file of FILES) {
+      expect(existsSync(join(repo, file))).toBe(true);
+      expect(existsSync(join(sub, file))).toBe(false);
+    }
+  });
+
+  it("never takes a bfd.config.yaml above the repository's root for the repository's own", async () => {
+    const outer = tempDir();
+    writeFileSync(join(outer, "bfd.config.yaml"), "disable: [open-questions]\n");
+    const repo = join(outer, "checkout");
+    mkdirSync(repo);
+    mkdirSync(join(repo, ".git"));
+    const inside = await runCliInProcess(["rules", "list", "--format", "json"], { cwd: repo });
+    expect(inside.code).toBe(0);
+    expect(inside.stdout).toContain('"open-questions"');
+    // Outside any repository the nearest config upward still applies.
+    const above = await runCliInProcess(["rules", "list", "--format", "json"], { cwd: outer });
+    expect(above.stdout).not.toContain('"open-questions"');
+  });
+
   it("scaffolds an empty git repository so that bfd rules check passes", async () => {
     const repo = gitCheckout("main");
     const init = await runCliInProcess(["init"], { cwd: repo });
