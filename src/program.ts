@@ -19,6 +19,7 @@ import {
 
 interface GlobalFlags {
   config?: string;
+  repo?: string;
   color: boolean;
   debug?: boolean;
   timeout?: string;
@@ -45,7 +46,8 @@ export function buildProgram(
   const program = new Command("bfd");
   const ctxOf = (cmd: Command): CommandContext => {
     const flags = cmd.optsWithGlobals<GlobalFlags>();
-    return makeContext(flags.color === false, flags.config, { timeout: flags.timeout, deadline: flags.deadline });
+    const ctx = makeContext(flags.color === false, flags.config, { timeout: flags.timeout, deadline: flags.deadline });
+    return flags.repo === undefined ? ctx : { ...ctx, repoOption: flags.repo };
   };
 
   program
@@ -53,7 +55,11 @@ export function buildProgram(
       "Delivery gate: checks Linear issues and GitLab merge requests against the team's Ready and Done criteria.",
     )
     .version(version, "-V, --version")
-    .option("-c, --config <file>", "team config (default: nearest bfd.config.yaml upward)")
+    .option("-c, --config <file>", "team config (default: nearest bfd.config.yaml up to the repository's root)")
+    .option(
+      "-R, --repo <group/project>",
+      "the GitLab project to read (path, id or URL; default: gitlab.project, CI_PROJECT_ID or the origin remote)",
+    )
     .option("--no-color", "plain output (also NO_COLOR=1)")
     .option("--debug", "show the request trail and stack traces (tokens are never shown)")
     .option("--timeout <seconds>", "per-request timeout for Linear and GitLab (default 10; env BFD_TIMEOUT)")

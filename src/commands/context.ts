@@ -30,6 +30,8 @@ export interface CommandContext {
   builtinDir: string;
   /** `--config` as given, if any. */
   configOption: string | undefined;
+  /** `-R, --repo` as given: the GitLab project to read, before gitlab.project, CI_PROJECT_ID and the origin remote. */
+  repoOption?: string | undefined;
   now: () => Date;
   /** When the run started (epoch ms): the network deadline counts from here. */
   startedAt: number;

@@ -19,6 +19,8 @@ export interface SourceSetup {
   onRequest?: RequestListener | undefined;
   /** When the run started: the policy's deadline counts from here for every source. */
   startedAt?: number | undefined;
+  /** `-R, --repo GROUP/PROJECT` (or the project's URL or numeric id): names the GitLab project before anything else. */
+  repo?: string | undefined;
 }
 
 export function linearFromEnv(setup: SourceSetup): Promise<LinearSource> {
@@ -105,9 +107,12 @@ export async function gitlabFromEnv(setup: SourceSetup): Promise<GitLabSource> {
   });
 }
 
-/** The GitLab project: bfd.config.yaml's gitlab.project, else CI_PROJECT_ID, else the checkout's origin remote. */
+/**
+ * The GitLab project: `-R/--repo`, else bfd.config.yaml's gitlab.project, else CI_PROJECT_ID, else the checkout's
+ * origin remote.
+ */
 export async function resolveProject(
-  setup: Pick<SourceSetup, "env" | "cwd">,
+  setup: Pick<SourceSetup, "env" | "cwd" | "repo">,
   configProject: string | undefined,
 ): Promise<string | null> {
   return (await resolveProjectAndOrigin(setup, configProject))?.project ?? null;
@@ -115,7 +120,7 @@ export async function resolveProject(
 
 /** `resolveProject` for commands that cannot go on without a project: none is exit 2 saying how to name one. */
 export async function requireProject(
-  setup: Pick<SourceSetup, "env" | "cwd">,
+  setup: Pick<SourceSetup, "env" | "cwd" | "repo">,
   configProject: string | undefined,
 ): Promise<string> {
   const project = await resolveProject(setup, configProject);
@@ -123,20 +128,21 @@ export async function requireProject(
     throw usageError(
       "no-project",
       "cannot tell which GitLab project to look in",
-      "Set gitlab.project in bfd.config.yaml, set CI_PROJECT_ID, or run inside a checkout whose origin is on GitLab.",
+      "Name it with -R group/project, set gitlab.project in bfd.config.yaml, or run inside a checkout whose origin is on GitLab.",
     );
   }
   return project;
 }
 
 /** Where the GitLab project came from, in the order `resolveProject` tries them. */
-export type ProjectOrigin = "gitlab.project" | "CI_PROJECT_ID" | "the origin remote";
+export type ProjectOrigin = "--repo" | "gitlab.project" | "CI_PROJECT_ID" | "the origin remote";
 
 /** `resolveProject`, and where the project came from (`bfd doctor` says which); null when nothing names one. */
 export async function resolveProjectAndOrigin(
-  setup: Pick<SourceSetup, "env" | "cwd">,
+  setup: Pick<SourceSetup, "env" | "cwd" | "repo">,
   configProject: string | undefined,
 ): Promise<{ project: string; from: ProjectOrigin } | null> {
+  if (setup.repo !== undefined) return { project: await repoProject(setup.repo), from: "--repo" };
   if (configProject !== undefined) return { project: configProject, from: "gitlab.project" };
   if (setup.env.CI_PROJECT_ID) return { project: setup.env.CI_PROJECT_ID, from: "CI_PROJECT_ID" };
   const remote = await originUrl(setup.cwd);
@@ -144,6 +150,22 @@ export async function resolveProjectAndOrigin(
   const { projectFromRemoteUrl } = await import("./gitlab/index.js");
   const projectPath = projectFromRemoteUrl(remote)?.projectPath;
   return projectPath === undefined ? null : { project: projectPath, from: "the origin remote" };
+}
+
+/** `-R` as glab takes it: GROUP/PROJECT (subgroups too), a numeric project id, or the project's URL (web or git). */
+async function repoProject(repo: string): Promise<string> {
+  const value = repo.trim();
+  if (/^\d+$/.test(value)) return value;
+  if (/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/.test(value)) return value.replace(/\.git$/, "");
+  const { projectFromRemoteUrl } = await import("./gitlab/index.js");
+  // A web address may go on past the project ("…/acme/web/-/merge_requests"): the project is what comes before "/-/".
+  const fromUrl = projectFromRemoteUrl(value.replace(/\/-(\/.*)?$/, ""))?.projectPath;
+  if (fromUrl !== undefined) return fromUrl;
+  throw usageError(
+    "bad-repo",
+    `--repo ${value}: not a GitLab project`,
+    "Name the project as GROUP/PROJECT (e.g. -R acme/web), its numeric id, or its URL.",
+  );
 }
 
 function checkUrl(variable: string, value: string): void {

@@ -249,6 +249,35 @@ describe("bfd staging", () => {
   });
 });
 
+describe("-R, --repo", () => {
+  const outside = tempDir();
+  const args = ["staging", "--since", "2026-11-05T00:00", "--until", "2026-11-12T00:00", "--format", "json"];
+
+  it.each([
+    ["a path", "acme/web"],
+    ["a numeric id", "7"],
+    ["the project's web address", "https://gitlab.example.com/acme/web/-/merge_requests"],
+  ])("names the GitLab project outside any checkout: %s", async (_name, repo) => {
+    const result = await runCliInProcess([...args, "-R", repo], { cwd: outside, env: env() });
+    expect(result.stderr).toBe("");
+    const out = JSON.parse(result.stdout) as { missing: { reference: string }[] };
+    expect(out.missing.map((m) => m.reference)).toContain("acme/web!21");
+  });
+
+  it("without it, outside a checkout, says how to name the project (exit 2)", async () => {
+    const result = await runCliInProcess(args, { cwd: outside, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot tell which GitLab project to look in");
+    expect(result.stderr).toContain("-R group/project");
+  });
+
+  it("refuses what is no project (exit 2)", async () => {
+    const result = await runCliInProcess([...args, "--repo", "web"], { cwd: outside, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--repo web: not a GitLab project");
+  });
+});
+
 describe("bfd audit", () => {
   it("audits 250 issues in at most 5 Linear requests, worst first, and exits 1 when some are not ready", async () => {
     linear.reset();
