@@ -244,6 +244,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--state <name>", "only issues in this workflow state, e.g. Ready")
     .option("--project <name>", "only issues in this project")
     .option("--label <name>", "only issues with this label")
+    .option("--all", "every state, started and finished too (default: triage, backlog and unstarted states)")
     .option("--limit <n>", "at most this many issues", "250")
     .addOption(new Option("-f, --format <format>", "output format").choices([...AUDIT_FORMATS]).default("pretty"))
     .option("-o, --output <file>", "write to a file instead of stdout")
@@ -258,6 +259,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           state?: string;
           project?: string;
           label?: string;
+          all?: boolean;
           limit: string;
           format: AuditFormat;
           output?: string;
@@ -270,6 +272,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           state: opts.state,
           project: opts.project,
           label: opts.label,
+          all: opts.all,
           limit: opts.limit,
           format: opts.format,
           output: opts.output,
@@ -284,6 +287,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     .option("--state <name>", "only backlog issues in this workflow state, e.g. Ready")
     .option("--project <name>", "only backlog issues in this project")
     .option("--label <name>", "only backlog issues with this label")
+    .option("--all", "backlog issues in every state (default: triage, backlog and unstarted states)")
     .option("--limit <n>", "at most this many backlog issues", "250")
     .option("-o, --output <file>", "where to write the page (default: bfd-board.html; - for stdout)")
     .addHelpText(
@@ -292,7 +296,15 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     )
     .action(
       async (
-        opts: { team?: string; state?: string; project?: string; label?: string; limit: string; output?: string },
+        opts: {
+          team?: string;
+          state?: string;
+          project?: string;
+          label?: string;
+          all?: boolean;
+          limit: string;
+          output?: string;
+        },
         command: Command,
       ) => {
         const { runBoard } = await import("./commands/board.js");
@@ -301,6 +313,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
           state: opts.state,
           project: opts.project,
           label: opts.label,
+          all: opts.all,
           limit: opts.limit,
           output: opts.output,
         });

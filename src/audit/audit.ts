@@ -15,7 +15,15 @@ export interface AuditRow {
 
 export interface AuditResult {
   schemaVersion: 1;
-  filter: { team: string; state: string | null; project: string | null; label: string | null; limit: number };
+  /** `notStarted`: only issues in not-started states (triage, backlog, unstarted), the default without --state/--all. */
+  filter: {
+    team: string;
+    state: string | null;
+    notStarted: boolean;
+    project: string | null;
+    label: string | null;
+    limit: number;
+  };
   summary: { issues: number; ready: number; notReady: number; withWarnings: number };
   issues: AuditRow[];
 }

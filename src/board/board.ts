@@ -51,7 +51,15 @@ export interface BacklogRow {
 }
 
 export interface BacklogSection {
-  filter: { team: string; state: string | null; project: string | null; label: string | null; limit: number };
+  /** The audit's filter (src/audit/audit.ts); `notStarted`: only triage, backlog and unstarted states. */
+  filter: {
+    team: string;
+    state: string | null;
+    notStarted: boolean;
+    project: string | null;
+    label: string | null;
+    limit: number;
+  };
   /** True when the listing stopped at --limit: there may be more issues. */
   limitReached: boolean;
   /** The Ready rules, the most missed first (the heat map's columns). */

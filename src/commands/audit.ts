@@ -15,10 +15,15 @@ export interface AuditOptions {
   state: string | undefined;
   project: string | undefined;
   label: string | undefined;
+  /** Every state, started and finished ones too (default: only not-started states, unless --state names one). */
+  all?: boolean | undefined;
   limit: string;
   format: AuditFormat;
   output: string | undefined;
 }
+
+/** Linear's state types of work nobody has started: what planning looks at (`--all` for every state). */
+export const NOT_STARTED_TYPES = ["triage", "backlog", "unstarted"] as const;
 
 /** Which issues an audit reads: the team (--team, else linear.team) and --limit checked, the filter as reported. */
 export interface AuditScope {
@@ -30,7 +35,7 @@ export interface AuditScope {
 /** The team and --limit as `bfd audit` and `bfd board` take them; `command` names the one that asks. */
 export function auditScope(
   command: string,
-  options: Pick<AuditOptions, "team" | "state" | "project" | "label" | "limit">,
+  options: Pick<AuditOptions, "team" | "state" | "project" | "label" | "limit" | "all">,
   configTeam: string | undefined,
 ): AuditScope {
   const team = options.team ?? configTeam;
@@ -51,6 +56,7 @@ export function auditScope(
     filter: {
       team: team.toUpperCase(),
       state: options.state ?? null,
+      notStarted: options.state === undefined && options.all !== true,
       project: options.project ?? null,
       label: options.label ?? null,
       limit,
@@ -61,11 +67,12 @@ export function auditScope(
 /** The issues of the scope, from Linear's issues(filter:) page by page (never one request per issue). */
 export async function listAuditIssues(ctx: CommandContext, scope: AuditScope): Promise<Issue[]> {
   const linear = await linearFromEnv(sourceSetup(ctx));
-  const { state, project, label } = scope.filter;
+  const { state, project, label, notStarted } = scope.filter;
   const listed = await linear.listIssues(
     {
       teamKey: scope.teamKey,
       ...(state === null ? {} : { stateName: state }),
+      ...(notStarted ? { stateTypes: NOT_STARTED_TYPES } : {}),
       ...(project === null ? {} : { projectName: project }),
       ...(label === null ? {} : { label }),
     },

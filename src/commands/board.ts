@@ -34,6 +34,8 @@ export interface BoardOptions {
   state: string | undefined;
   project: string | undefined;
   label: string | undefined;
+  /** Backlog issues in every state (default: not-started states only). */
+  all?: boolean | undefined;
   limit: string;
   output: string | undefined;
 }

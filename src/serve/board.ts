@@ -101,7 +101,14 @@ export function boardPage(deps: BoardPageDeps): string {
   const backlog = backlogSection(
     deps.readyRules.rules,
     judgedIssues,
-    { team, state: deps.config.readyStates.join(", "), project: null, label: null, limit: MAX_ISSUES },
+    {
+      team,
+      state: deps.config.readyStates.join(", "),
+      notStarted: false,
+      project: null,
+      label: null,
+      limit: MAX_ISSUES,
+    },
     judgedIssues.length >= MAX_ISSUES,
   );
   const review = reviewSection({

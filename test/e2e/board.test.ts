@@ -33,7 +33,9 @@ let linearRequests = 0;
 beforeAll(async () => {
   world = await startBoardWorld(dir, { hostile: true });
   mkdirSync(out);
-  run = await runCli(["board", "--config", world.config], { cwd: out, env: world.env, timeoutMs: 60_000 });
+  // --all: the world's started issues (ENG-190, the issues of the MRs in review) stay on the page, so one page shows
+  // every kind of row; the default (not-started states only) is tested in test/e2e/process-commands.test.ts.
+  run = await runCli(["board", "--config", world.config, "--all"], { cwd: out, env: world.env, timeoutMs: 60_000 });
   linearRequests = world.linear.requestCount();
   mkdirSync(ARTIFACTS, { recursive: true });
   // The folder ignores itself: artifacts never end up in a commit.

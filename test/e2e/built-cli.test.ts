@@ -110,7 +110,7 @@ const ROWS: Row[] = [
   },
   {
     name: "audit (Linear)",
-    args: () => ["audit", "--team", "ENG", "--format", "json"],
+    args: () => ["audit", "--team", "ENG", "--all", "--format", "json"],
     env: live,
     checkout: "",
     code: 1,

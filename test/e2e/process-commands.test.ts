@@ -67,6 +67,7 @@ beforeAll(async () => {
     });
   }
   addIssue(lw, { identifier: "ENG-2000", title: "Not in Ready", stateName: "Todo", stateType: "unstarted" });
+  addIssue(lw, { identifier: "ENG-2001", title: "Under way", stateName: "In Progress", stateType: "started" });
   lw.projects.push({
     id: "prj-1",
     name: "Backlog project",
@@ -279,6 +280,21 @@ describe("-R, --repo", () => {
 });
 
 describe("bfd audit", () => {
+  it("plans over issues nobody has started by default; --all takes every state", async () => {
+    const run = (extra: string[]) =>
+      runCliInProcess(["audit", "--team", "ENG", "--limit", "1000", "--format", "json", ...extra], {
+        cwd: dir,
+        env: env(),
+      });
+    const [planning, all] = await Promise.all([run([]), run(["--all"])]);
+    const keys = (result: { stdout: string }): string[] =>
+      (JSON.parse(result.stdout) as { issues: { identifier: string }[] }).issues.map((i) => i.identifier);
+    expect(keys(planning)).not.toContain("ENG-2001");
+    expect(keys(all)).toContain("ENG-2001");
+    expect(keys(planning)).toContain("ENG-2000");
+    expect(JSON.parse(planning.stdout)).toMatchObject({ filter: { state: null, notStarted: true } });
+  });
+
   it("audits 250 issues in at most 5 Linear requests, worst first, and exits 1 when some are not ready", async () => {
     linear.reset();
     const result = await runCliInProcess(["audit", "--team", "ENG", "--state", "Ready", "--format", "json"], {

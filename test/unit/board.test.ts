@@ -28,7 +28,7 @@ const rules = loadRuleSet({
   readRuleFile: () => null,
 }).rules;
 const NOW = "2026-11-27T08:00:00.000Z";
-const FILTER = { team: "ENG", state: null, project: null, label: null, limit: 250 };
+const FILTER = { team: "ENG", state: null, notStarted: true, project: null, label: null, limit: 250 };
 const CRITERIA = "\n\n## Acceptance criteria\n\n- [ ] it works\n";
 const PROJECT = {
   name: "Billing",

@@ -37,6 +37,7 @@ describe("audit table", () => {
   const result = auditIssues(rules, issues, "2026-11-20T10:00:00.000Z", {
     team: "ENG",
     state: "Ready",
+    notStarted: false,
     project: null,
     label: null,
     limit: 250,

@@ -183,6 +183,7 @@ describe("terminal control characters from Linear, GitLab and config", () => {
     const result = auditIssues(rules, [issue], "2026-11-20T10:00:00.000Z", {
       team: "ENG",
       state: null,
+      notStarted: false,
       project: null,
       label: null,
       limit: 10,

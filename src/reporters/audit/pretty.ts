@@ -16,7 +16,7 @@ export const renderAuditPretty: Reporter<AuditResult> = (result, options) => {
   const f = result.filter;
   const scope = [
     `team ${f.team}`,
-    f.state === null ? null : `state "${f.state}"`,
+    f.state === null ? (f.notStarted ? "not started" : "every state") : `state "${f.state}"`,
     f.project === null ? null : `project "${f.project}"`,
     f.label === null ? null : `label "${f.label}"`,
   ]

@@ -56,7 +56,7 @@ function header(board: BoardData): string {
   const filter = backlog.filter;
   const scope = [
     `team ${filter.team}`,
-    filter.state === null ? null : `state “${filter.state}”`,
+    filter.state === null ? (filter.notStarted ? "not started" : "every state") : `state “${filter.state}”`,
     filter.project === null ? null : `project “${filter.project}”`,
     filter.label === null ? null : `label “${filter.label}”`,
   ].filter((s): s is string => s !== null);

@@ -60,6 +60,8 @@ export interface LinearSourceOptions {
 export interface IssueListFilter {
   teamKey: string;
   stateName?: string;
+  /** Only issues whose state has one of these types (e.g. triage, backlog, unstarted). */
+  stateTypes?: readonly string[];
   projectName?: string;
   label?: string;
 }
@@ -312,7 +314,11 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       if (teamKey === "")
         throw inputError("bad-team-key", "The Linear team key is empty", "Pass the team's key, e.g. ENG.");
       const issueFilter: Record<string, unknown> = { team: { key: { eq: teamKey } } };
-      if (filter.stateName !== undefined) issueFilter["state"] = { name: { eqIgnoreCase: filter.stateName } };
+      if (filter.stateName !== undefined || filter.stateTypes !== undefined)
+        issueFilter["state"] = {
+          ...(filter.stateName === undefined ? {} : { name: { eqIgnoreCase: filter.stateName } }),
+          ...(filter.stateTypes === undefined ? {} : { type: { in: [...filter.stateTypes] } }),
+        };
       if (filter.projectName !== undefined) issueFilter["project"] = { name: { eqIgnoreCase: filter.projectName } };
       if (filter.label !== undefined) issueFilter["labels"] = { some: { name: { eqIgnoreCase: filter.label } } };
 
