@@ -27,7 +27,7 @@ export const mergeRequestState = defineCheck({
   description:
     "The merge request is open and marked ready, or merged: never closed without merging, and not a Draft unless the team allows it.",
   options: Options,
-  hint: "{{fix}}",
+  hint: "Hand off a merge request that can ship. {{fix}}",
   hintData: ["fix"],
   needs: () => ["mergeRequest"],
   run: (item, o) => {
