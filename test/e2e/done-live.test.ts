@@ -482,6 +482,9 @@ describe("the merge request's state and the issue's state agree with done", () =
       evidence: ["state: opened", `ignored: ${PROJECT_PATH}!1331 closed without merging`],
     });
     expect(run.code).toBe(0);
+    // Choosing reads each attached MR once, and the chosen one's evidence reuses that read.
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/1331`)).toBe(1);
+    expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
 
   it("finds the open MR from the issue's branch when the only attached one is closed", async () => {
