@@ -73,7 +73,7 @@ function completedTooEarly(mr: MergeRequest, o: Options): string | null {
   return `while ${ref} is merged but not validated in staging (${gap}): the state true now is "${o.stagingValidationState}"`;
 }
 
-function mergeRequestEvidence(item: WorkItem): string[] {
+function mergeRequestFacts(item: WorkItem): string[] {
   const mr = item.mergeRequest;
   if (mr === null) return [];
   const staging = mr.staging;
@@ -118,7 +118,7 @@ export const issueCurrent = defineCheck({
       `state: ${issue.state.name} (${issue.state.type})`,
       `assignee: ${issue.assignee?.name ?? "none"}`,
       ...blocked.map((b) => `open blocker: ${describeRef(b)}`),
-      ...(o.agreeWithMergeRequest ? mergeRequestEvidence(item) : []),
+      ...(o.agreeWithMergeRequest ? mergeRequestFacts(item) : []),
     ];
     if (problems.length > 0) return fail(`Linear is not current: ${problems.join("; ")}`, evidence);
     return pass(`Linear is current: ${issue.state.name}, assigned to ${issue.assignee?.name ?? "nobody"}`, evidence);
