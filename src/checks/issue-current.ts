@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { shownInstant as shown } from "../time.js";
 import { hasLabel, stagingState, type StagingState } from "../work-item/staging-state.js";
-import type { MergeRequest, WorkItem } from "../work-item/schema.js";
+import type { MergeRequest, Staging, WorkItem } from "../work-item/schema.js";
 import { describeRef, openBlockers } from "./open-blockers.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
@@ -44,10 +44,12 @@ const Options = z
 
 type Options = z.infer<typeof Options>;
 
-function stagingGap(state: Exclude<StagingState, "validated">, environment: string): string {
-  if (state === "not-deployed") return `not deployed to ${environment} yet`;
-  if (state === "not-validated") return `deployed to ${environment}, not validated there`;
-  return `validated in ${environment} before its latest deploy there`;
+function stagingGap(state: Exclude<StagingState, "validated">, staging: Staging): string {
+  const where = staging.environment;
+  if (state === "not-deployed") return `not deployed to ${where} yet`;
+  if (state === "not-validated") return `deployed to ${where}, not validated there`;
+  if (staging.labelAddedAt === null) return `labelled, but GitLab has no record of when`;
+  return `validated in ${where} before its latest deploy there`;
 }
 
 /**
@@ -65,7 +67,7 @@ function completedTooEarly(mr: MergeRequest, o: Options): string | null {
   if (staging !== null) {
     const labelled = hasLabel(mr.labels, staging.label);
     const state = stagingState({ deployedAt: staging.deployedAt, labelled, labelAddedAt: staging.labelAddedAt });
-    if (state !== "validated") gap = stagingGap(state, staging.environment);
+    if (state !== "validated") gap = stagingGap(state, staging);
   } else if (o.stagingLabel !== null) {
     if (!hasLabel(mr.labels, o.stagingLabel)) gap = `without the label "${o.stagingLabel}"`;
   }

@@ -145,6 +145,12 @@ checkCases(issueCurrent, {
       message: /\(validated in staging before its latest deploy there\)/,
     },
     {
+      name: "it is Done while its MR carries the label but GitLab has no record of when it was added",
+      item: doneWith({ labels: [LABEL], labelAddedAt: null }),
+      options: AGREE,
+      message: /\(labelled, but GitLab has no record of when\)/,
+    },
+    {
       name: "it is Done, merged without the staging label, and no staging evidence was gathered",
       item: doneWith({ staging: false }),
       options: AGREE,
