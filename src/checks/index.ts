@@ -10,6 +10,7 @@ import { labels } from "./labels.js";
 import { linkPattern } from "./link-pattern.js";
 import { markdownSection } from "./markdown-section.js";
 import { mentionsLinked } from "./mentions-linked.js";
+import { mergeRequestState } from "./merge-request-state.js";
 import { mrLinksIssue } from "./mr-links-issue.js";
 import { openBlockersCheck } from "./open-blockers.js";
 import { openQuestions } from "./open-questions.js";
@@ -34,6 +35,7 @@ export const CHECK_KINDS = {
   "link-pattern": linkPattern,
   "markdown-section": markdownSection,
   "mentions-linked": mentionsLinked,
+  "merge-request-state": mergeRequestState,
   "mr-links-issue": mrLinksIssue,
   "open-blockers": openBlockersCheck,
   "open-questions": openQuestions,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { shownInstant as shown } from "../time.js";
-import { stagingState } from "../work-item/staging-state.js";
+import { hasLabel, stagingState } from "../work-item/staging-state.js";
 import { defineCheck, fail, pass, skip } from "./types.js";
 
 const Options = z
@@ -41,7 +41,7 @@ export const stagingValidation = defineCheck({
       `deployed to ${o.environment}: ${shown(staging.deployedAt)}${staging.deploymentId === null ? "" : ` (deployment ${staging.deploymentId})`}`,
       `label "${o.label}": ${staging.labelAddedAt === null ? "not added" : `added ${shown(staging.labelAddedAt)}`}`,
     ];
-    const labelled = mr.labels.some((l) => l.toLowerCase() === o.label.toLowerCase());
+    const labelled = hasLabel(mr.labels, o.label);
     const state = stagingState({ deployedAt: staging.deployedAt, labelled, labelAddedAt: staging.labelAddedAt });
     if (state === "not-validated")
       return fail(`Deployed to ${o.environment} ${shown(staging.deployedAt)}; validate now`, evidence, data);

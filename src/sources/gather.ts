@@ -101,6 +101,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   const issueFound = findIssue(linear, request);
   const context = {
     mergeRequestLookup: null as string | null,
+    mergeRequestsIgnored: [] as string[],
     ruleFilesChangedByMergeRequest: [] as string[],
     ownStatuses: [...(sources.ownStatuses ?? [DEFAULT_STATUS_NAME])],
     ci: request.ci === undefined ? null : { jobId: request.ci.jobId, pipelineId: request.ci.pipelineId },
@@ -130,9 +131,12 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   if (evidence === null && target.by === "discover") {
     if (found === null) throw usageError("no-issue", "no Linear issue to find the merge request from");
     const project = await target.project;
-    const discovered = await discoverMergeRequest(gitlab, found.issue, project, request.branch, branchMrs);
-    if (discovered.target === null) context.mergeRequestLookup = discovered.lookup;
-    else evidence = mergeRequestEvidence(gitlab, discovered.target, request);
+    const discovered = await discoverMergeRequest(gitlab, found.issue, project, request.branch, branchMrs, (chosen) =>
+      mergeRequestEvidence(gitlab, chosen, request),
+    );
+    context.mergeRequestsIgnored = discovered.ignored;
+    if (discovered.evidence === null) context.mergeRequestLookup = discovered.lookup;
+    else evidence = discovered.evidence;
   }
   const read = evidence === null ? null : await evidence;
 
@@ -468,9 +472,13 @@ async function readChangedFiles(
 const MR_URL = /\/-\/merge_requests\/(\d+)/;
 
 /**
- * Picks the MR for an issue: its Linear attachments first (the open one, else the most recently merged), then
- * open MRs from the current branch or the issue's branch. Several equally good candidates are a usage error
- * that lists them; none is not an error (the MR rules then say "no merge request found").
+ * Picks the MR for an issue: its Linear attachments first — the open one, else the most recently merged; closed ones
+ * are passed over (Linear keeps an MR attached after it is closed) and said so — then open MRs from the current
+ * branch or the issue's branch. Several open candidates are a usage error that lists them; none is not an error
+ * (the MR rules then say "no merge request found", with the lookup).
+ *
+ * The usual single attachment's evidence starts at once, beside the read of its state (the same cached MR read), so
+ * checking that it is not closed costs no wave; a closed one's evidence is dropped.
  */
 async function discoverMergeRequest(
   gitlab: GitLabSource,
@@ -478,40 +486,53 @@ async function discoverMergeRequest(
   project: string | null,
   branch: string | null,
   branchMrs: Promise<MergeRequestSummary[]>,
-): Promise<{ target: MrTarget | null; lookup: string }> {
+  evidenceOf: (target: MrTarget) => Promise<MergeRequestEvidence>,
+): Promise<{ evidence: Promise<MergeRequestEvidence> | null; lookup: string; ignored: string[] }> {
   const attached = issue.attachments
     .filter((a) => MR_URL.test(a.url))
     .map((a) => parseMergeRequestUrl(a.url))
     .filter((a): a is NonNullable<typeof a> => a !== null);
   const unique = [...new Map(attached.map((a) => [`${a.projectPath}!${a.iid}`, a])).values()];
-  if (unique.length === 1) return { target: { project: unique[0]!.projectPath, iid: unique[0]!.iid }, lookup: "" };
-  if (unique.length > 1) {
-    const summaries = await Promise.all(unique.map((a) => gitlab.getMergeRequestSummary(a.projectPath, a.iid)));
-    const open = summaries.filter((s) => s.state === "opened");
-    if (open.length === 1) return { target: { project: open[0]!.projectPath, iid: open[0]!.iid }, lookup: "" };
-    if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to");
-    const merged = summaries
-      .filter((s) => s.state === "merged" && s.mergedAt !== null)
-      .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
-    if (merged.length > 0) return { target: { project: merged[0]!.projectPath, iid: merged[0]!.iid }, lookup: "" };
+  const only = unique.length === 1 ? { project: unique[0]!.projectPath, iid: unique[0]!.iid } : null;
+  const speculative = only === null ? null : evidenceOf(only);
+  speculative?.catch(() => undefined);
+  const summaries = await Promise.all(unique.map((a) => gitlab.getMergeRequestSummary(a.projectPath, a.iid)));
+  const ignored = summaries
+    .filter((s) => s.state === "closed")
+    .map((s) => `${s.projectPath}!${s.iid} closed without merging`);
+  // `locked` is GitLab's state while it merges: still the open one.
+  const open = summaries.filter((s) => s.state === "opened" || s.state === "locked");
+  if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to");
+  const merged = summaries
+    .filter((s) => s.state === "merged")
+    .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
+  const chosen = open[0] ?? merged[0];
+  if (chosen !== undefined) {
+    const evidence = speculative ?? evidenceOf({ project: chosen.projectPath, iid: chosen.iid });
+    return { evidence, lookup: "", ignored };
   }
-  // Asked for only when no MR is attached: the open MRs from the issue's own branch join the current branch's.
+  // Asked for only when no open or merged MR is attached: the open MRs from the issue's own branch join the current
+  // branch's.
   const issueBranch =
     issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : [];
   const fromBranches = (await Promise.all([branchMrs, issueBranch])).flat();
   const distinct = [...new Map(fromBranches.map((m) => [`${m.projectPath}!${m.iid}`, m])).values()];
   if (distinct.length === 1)
-    return { target: { project: distinct[0]!.projectPath, iid: distinct[0]!.iid }, lookup: "" };
+    return { evidence: evidenceOf({ project: distinct[0]!.projectPath, iid: distinct[0]!.iid }), lookup: "", ignored };
   if (distinct.length > 1)
     throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of");
   const where = [branch, issue.branchName].filter(
     (b, i, all): b is string => b !== null && b !== "" && all.indexOf(b) === i,
   );
+  const none =
+    ignored.length === 0
+      ? `no merge request attached to ${issue.identifier} in Linear`
+      : `no open or merged merge request attached to ${issue.identifier} in Linear (${ignored.join(", ")})`;
   const lookup =
     project === null
-      ? `no merge request attached to ${issue.identifier} in Linear, and no GitLab project known to search branches in`
-      : `no merge request attached to ${issue.identifier} in Linear, and no open merge request in ${project} from ${where.length === 0 ? "its branch" : where.map((b) => `"${b}"`).join(" or ")}`;
-  return { target: null, lookup };
+      ? `${none}, and no GitLab project known to search branches in`
+      : `${none}, and no open merge request in ${project} from ${where.length === 0 ? "its branch" : where.map((b) => `"${b}"`).join(" or ")}`;
+  return { evidence: null, lookup, ignored };
 }
 
 function severalMrs(key: string, candidates: readonly MergeRequestSummary[], what: string): BfdError {

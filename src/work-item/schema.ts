@@ -244,6 +244,12 @@ export const WorkItemSchema = z
           .nullable()
           .default(null)
           .describe("How the merge request was looked for, said when none was found."),
+        mergeRequestsIgnored: z
+          .array(z.string())
+          .default([])
+          .describe(
+            "Merge requests attached to the issue in Linear that the lookup passed over, each with why (e.g. `acme/web!12 closed without merging`): Linear keeps closed ones attached.",
+          ),
         ruleFilesChangedByMergeRequest: z.array(z.string()).default([]),
         ownStatuses: z
           .array(z.string())
@@ -264,6 +270,7 @@ export const WorkItemSchema = z
       .strict()
       .default({
         mergeRequestLookup: null,
+        mergeRequestsIgnored: [],
         ruleFilesChangedByMergeRequest: [],
         ownStatuses: [DEFAULT_STATUS_NAME],
         ci: null,

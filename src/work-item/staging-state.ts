@@ -26,6 +26,12 @@ export function stagingState(facts: StagingFacts): StagingState {
   return "validated";
 }
 
+/** GitLab label names are matched case-insensitively (a team writes "validated in staging" as often as not). */
+export function hasLabel(labels: readonly string[], label: string): boolean {
+  const wanted = label.toLowerCase();
+  return labels.some((l) => l.toLowerCase() === wanted);
+}
+
 /** The states in which someone has to validate in staging now. */
 export function needsValidation(state: StagingState): boolean {
   return state === "not-validated" || state === "stale";

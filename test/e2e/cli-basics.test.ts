@@ -123,7 +123,7 @@ describe("the command line", () => {
   it("prints the checklist with a summary line and what to do next", async () => {
     const result = await runCliInProcess(["done", "--snapshot", "examples/done-fail.json"]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("7 failed · 2 passed · 1 waived · 3 skipped");
+    expect(result.stdout).toContain("7 failed · 3 passed · 1 waived · 3 skipped");
     expect(result.stdout).toContain("Not done yet: fix the 7 blocking items above, then run `bfd done ENG-142` again.");
   });
 
@@ -225,7 +225,7 @@ describe("a reader that goes away (EPIPE)", () => {
 
 describe("-o - is stdout", () => {
   it.each([
-    [["done", "--snapshot", "examples/done-fail.json", "-o", "-"], "7 failed · 2 passed"],
+    [["done", "--snapshot", "examples/done-fail.json", "-o", "-"], "7 failed · 3 passed"],
     [["ready", "--snapshot", "examples/ready-pass.json", "--format", "json", "-o", "-"], '"gate": "ready"'],
     [["handoff", "--snapshot", "examples/done-pass.json", "--state", "in-review", "-o", "-"], "## Handoff: In Review"],
     [["rules", "list", "-o", "-"], "unit-of-work"],

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/report/schema.js";
@@ -29,6 +30,7 @@ import { gitCheckout } from "../helpers/git.js";
 
 const DONE_RULES = [
   "scope-matches-issue",
+  "merge-request-ready",
   "acceptance-criteria-met",
   "validated-in-pipeline",
   "validation-explained",
@@ -96,6 +98,27 @@ const CASES: DeliveryCase[] = [
     mr: { state: "merged", mergedAt: "2026-01-06T10:00:00.000Z", labels: ["Validated in Staging"] },
   },
   { n: 323, mr: { diffs: doneDiffs(323).map((d) => (d.newPath === flagPathOf(323) ? { ...d, newFile: false } : d)) } },
+  // Closed without merging, still attached in Linear (its only MR): nothing open or merged carries the work.
+  { n: 330, mr: { state: "closed" } },
+  // The closed first attempt is attached beside the open one (and attached first).
+  { n: 331, attach: [1331, 331] },
+  // A Draft: GitLab's flag is the title's "Draft:" prefix.
+  { n: 332, mr: { title: "Draft: ENG-332: Show sign-in events in the admin audit log" } },
+  // Done in Linear while the MR is still open; and while the merged MR is deployed but not validated in staging.
+  { n: 333, issue: { stateName: "Done", stateType: "completed" } },
+  {
+    n: 334,
+    issue: { stateName: "Done", stateType: "completed" },
+    mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z" },
+  },
+  // Done, merged and validated after the deploy: Linear and GitLab agree.
+  {
+    n: 335,
+    issue: { stateName: "Done", stateType: "completed" },
+    mr: { state: "merged", mergedAt: "2026-01-05T10:00:00.000Z", labels: ["Validated in Staging"] },
+  },
+  // Only a closed MR is attached, and the branch has a new open one (Linear has not linked it yet).
+  { n: 336, attach: [1336] },
   {
     n: 320,
     flagRecord: null,
@@ -109,11 +132,13 @@ const worlds = deliveryWorlds(CASES, {
   deployments: [
     fakeDeployment(PROJECT_PATH, { id: 7001, finishedAt: "2026-01-05T14:02:00.000Z", mergeRequests: [311, 312, 324] }),
     fakeDeployment(PROJECT_PATH, { id: 7002, finishedAt: "2026-01-06T15:00:00.000Z", mergeRequests: [322] }),
+    fakeDeployment(PROJECT_PATH, { id: 7003, finishedAt: "2026-01-05T14:30:00.000Z", mergeRequests: [334, 335] }),
   ],
   labelEvents: [
     fakeLabelEvent(PROJECT_PATH, 311, { label: STAGED, createdAt: "2026-01-05T16:00:00.000Z" }),
     fakeLabelEvent(PROJECT_PATH, 322, { label: STAGED, createdAt: "2026-01-06T17:00:00.000Z" }),
     fakeLabelEvent(PROJECT_PATH, 324, { label: STAGED, createdAt: "2026-01-05T11:00:00.000Z" }),
+    fakeLabelEvent(PROJECT_PATH, 335, { label: STAGED, createdAt: "2026-01-05T16:00:00.000Z" }),
   ],
   mergeRequests: [
     fakeMergeRequest(PROJECT_PATH, 1317, {
@@ -126,6 +151,18 @@ const worlds = deliveryWorlds(CASES, {
       state: "closed",
       sourceBranch: "ada/eng-321-first-attempt",
       sha: shaOf(1321),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1331, {
+      title: "ENG-331: first attempt",
+      state: "closed",
+      sourceBranch: "ada/eng-331-first-attempt",
+      sha: shaOf(1331),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1336, {
+      title: "ENG-336: first attempt",
+      state: "closed",
+      sourceBranch: "ada/eng-336-first-attempt",
+      sha: shaOf(1336),
     }),
     fakeMergeRequest(PROJECT_PATH, 1322, {
       title: "ENG-322: part one",
@@ -413,6 +450,97 @@ describe("which merge request bfd done judges", () => {
       expect(resultOf(run, rule).hint).toContain("--mr");
     }
     expect(resultOf(run, "acceptance-criteria-met").status).toBe("pass");
+  });
+});
+
+describe("the merge request's state and the issue's state agree with done", () => {
+  it("never passes an issue whose only attached MR was closed without merging: no MR to judge, and it says why", async () => {
+    const run = await done(["ENG-330"]);
+    expect(run.report?.verdict).toBe("fail");
+    expect(run.code).toBe(1);
+    expect(run.report?.mergeRequest).toBeNull();
+    const why = `No merge request found (no open or merged merge request attached to ENG-330 in Linear (${PROJECT_PATH}!330 closed without merging), and no GitLab project known to search branches in)`;
+    expect(resultOf(run, "merge-request-ready")).toMatchObject({ status: "fail", message: why });
+    expect(resultOf(run, "validated-in-pipeline").message).toBe(why);
+  });
+
+  it("fails merge-request-ready when the closed MR is named with --mr, saying it was closed", async () => {
+    const run = await done(["ENG-330", "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/330`]);
+    expect(failing(run)).toEqual(["merge-request-ready"]);
+    expect(resultOf(run, "merge-request-ready").message).toBe(
+      `${PROJECT_PATH}!330 was closed without merging: its work does not ship`,
+    );
+    expect(resultOf(run, "merge-request-ready").hint).toContain(`Reopen ${PROJECT_PATH}!330`);
+    expect(run.code).toBe(1);
+  });
+
+  it("judges the open MR beside a closed one, and the evidence says the closed one was ignored", async () => {
+    const run = await done(["ENG-331"]);
+    expect(run.report?.mergeRequest?.iid).toBe(331);
+    expect(resultOf(run, "merge-request-ready")).toMatchObject({
+      status: "pass",
+      evidence: ["state: opened", `ignored: ${PROJECT_PATH}!1331 closed without merging`],
+    });
+    expect(run.code).toBe(0);
+    // Choosing reads each attached MR once, and the chosen one's evidence reuses that read.
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/1331`)).toBe(1);
+    expect(Math.max(...run.gitlabUrls.values())).toBe(1);
+  });
+
+  it("finds the open MR from the issue's branch when the only attached one is closed", async () => {
+    const run = await done(["ENG-336"], { cwd: gitCheckout("main", `${gitlab.url}/${PROJECT_PATH}.git`) });
+    expect(run.report?.mergeRequest?.iid).toBe(336);
+    expect(resultOf(run, "merge-request-ready").evidence).toContain(
+      `ignored: ${PROJECT_PATH}!1336 closed without merging`,
+    );
+    expect(run.code).toBe(0);
+  });
+
+  it("fails a Draft MR, saying how to mark it ready", async () => {
+    const run = await done(["ENG-332"]);
+    expect(failing(run)).toEqual(["merge-request-ready"]);
+    const result = resultOf(run, "merge-request-ready");
+    expect(result.message).toContain(`${PROJECT_PATH}!332 is a Draft: mark it ready`);
+    expect(result.message).toContain('remove "Draft:" from its title, or select "Mark as ready"');
+    expect(result.hint).toContain(`Mark ${PROJECT_PATH}!332 as ready`);
+    expect(run.code).toBe(1);
+  });
+
+  it("passes a Draft MR when the team allows drafts (allowDraft: true in bfd.config.yaml)", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "bfd.config.yaml"),
+      "extends: builtin\noverride:\n  merge-request-ready:\n    with: { allowDraft: true }\n",
+    );
+    const run = await done(["ENG-332"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(resultOf(run, "merge-request-ready").status).toBe("pass");
+    expect(run.code).toBe(0);
+  });
+
+  it("fails linear-state-current when the issue is Done while its MR is still open, naming the true state", async () => {
+    const run = await done(["ENG-333"]);
+    expect(failing(run)).toEqual(["linear-state-current"]);
+    expect(resultOf(run, "linear-state-current").message).toBe(
+      `Linear is not current: state "Done" (completed) while ${PROJECT_PATH}!333 is still open: the state true now is "In Review"`,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it("fails linear-state-current when the issue is Done while its merged MR is not validated in staging", async () => {
+    const run = await done(["ENG-334"]);
+    expect(failing(run).sort()).toEqual(["linear-state-current", "staging-validated"]);
+    expect(resultOf(run, "linear-state-current").message).toBe(
+      `Linear is not current: state "Done" (completed) while ${PROJECT_PATH}!334 is merged but not validated in staging (deployed to staging, not validated there): the state true now is "Ready for Staging Validation"`,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it("passes a Done issue whose MR is merged and validated in staging after the deploy", async () => {
+    const run = await done(["ENG-335"]);
+    expect(resultOf(run, "linear-state-current").status).toBe("pass");
+    expect(resultOf(run, "staging-validated").status).toBe("pass");
+    expect(run.code).toBe(0);
   });
 });
 

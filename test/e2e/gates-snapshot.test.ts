@@ -92,6 +92,12 @@ const cases: RuleCase[] = [
   },
   {
     gate: "done",
+    rule: "merge-request-ready",
+    pass: noop,
+    fail: (s) => ((s.mergeRequest.title = `Draft: ${s.mergeRequest.title}`), (s.mergeRequest.draft = true)),
+  },
+  {
+    gate: "done",
     rule: "acceptance-criteria-met",
     pass: noop,
     fail: (s) =>

@@ -308,14 +308,17 @@ export function fakeMergeRequest(
 ): FakeMergeRequest {
   const state = init.state ?? "opened";
   const updatedAt = init.updatedAt ?? "2024-05-01T10:00:00.000Z";
+  const title = init.title ?? `Merge request ${iid}`;
   return {
     id: init.id ?? newId(),
     iid,
     project,
-    title: `Merge request ${iid}`,
+    title,
     description: "",
     state,
-    draft: false,
+    // The Draft flag lives in the title: "[Draft]", "Draft:" or "(Draft)" at its start makes the MR a draft, and
+    // "Mark as ready" removes it (gitlabhq doc/user/project/merge_requests/drafts.md).
+    draft: /^\s*(\[draft\]|\(draft\)|draft:)/i.test(title),
     labels: [],
     author: "dev",
     sourceBranch: `feature-${iid}`,
@@ -1138,8 +1141,9 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       merged_by: mr.state === "merged" ? author : null,
       merge_user: mr.state === "merged" ? author : null,
       merged_at: at(mr.mergedAt),
-      closed_by: null,
-      closed_at: null,
+      // A closed MR keeps its state "closed" and says who closed it and when (doc/api/merge_requests.md).
+      closed_by: mr.state === "closed" ? author : null,
+      closed_at: mr.state === "closed" ? at(mr.updatedAt) : null,
       target_branch: mr.targetBranch,
       source_branch: mr.sourceBranch,
       author,

@@ -282,6 +282,27 @@ export function addIssue(world: LinearWorld, input: IssueInput): FakeIssue {
 }
 
 /** Adds a relation "`from` <type> `to`", e.g. relate(world, "ENG-120", "blocks", "ENG-123"). */
+/** What Linear shows of a GitLab merge request's status on its attachment. */
+export type FakeMergeRequestStatus = "open" | "draft" | "merged" | "closed";
+
+/**
+ * A GitLab merge request as Linear's GitLab integration attaches it to an issue: the MR's web URL (unique per issue),
+ * its title, its status as the subtitle, `sourceType` "gitlab". The attachment stays when the MR is merged or closed:
+ * only its status changes (shared/linear/NOTES.md §4 — attachment metadata `status: open|merged|closed|draft`,
+ * `closedAt` — and §9: "Linked MRs appear on the issue as attachments … subtitle/metadata = status"). So a closed,
+ * abandoned MR is still attached to the issue it was opened for.
+ */
+export function gitLabMergeRequestAttachment(init: {
+  id: string;
+  url: string;
+  title: string;
+  status: FakeMergeRequestStatus;
+  createdAt: string;
+}): FakeAttachment {
+  const subtitle = { open: "Open", draft: "Draft", merged: "Merged", closed: "Closed" }[init.status];
+  return { id: init.id, url: init.url, title: init.title, subtitle, sourceType: "gitlab", createdAt: init.createdAt };
+}
+
 export function relate(world: LinearWorld, from: string, type: FakeRelationType, to: string): FakeRelation {
   const issue = findIssue(world, from);
   const related = findIssue(world, to);

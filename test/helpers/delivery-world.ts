@@ -17,7 +17,15 @@ import {
   type FakeNote,
   type GitLabWorld,
 } from "../fakes/gitlab.js";
-import { addIssue, emptyWorld, type FakeAttachment, type IssueInput, type LinearWorld } from "../fakes/linear.js";
+import {
+  addIssue,
+  emptyWorld,
+  gitLabMergeRequestAttachment,
+  type FakeAttachment,
+  type FakeMergeRequestStatus,
+  type IssueInput,
+  type LinearWorld,
+} from "../fakes/linear.js";
 
 export const PROJECT_PATH = "acme/web";
 export const PROJECT_ID = 4242;
@@ -76,6 +84,12 @@ function mergeRequestOf(c: DeliveryCase): FakeMergeRequest | null {
   });
 }
 
+/** The status Linear shows on the attachment of a merge request that GitLab knows (or does not: shown open). */
+function statusInLinear(mr: FakeMergeRequest | undefined): FakeMergeRequestStatus {
+  if (mr === undefined || mr.state === "opened" || mr.state === "locked") return mr?.draft === true ? "draft" : "open";
+  return mr.state;
+}
+
 export interface DeliveryWorlds {
   gitlab: GitLabWorld;
   /** Builds the Linear world once the fake GitLab's URL (the host of MR attachments) is known. */
@@ -111,14 +125,16 @@ export function deliveryWorlds(
     const world = emptyWorld();
     for (const c of cases) {
       const attachTo = c.attach === false ? [] : Array.isArray(c.attach) ? c.attach : c.mr === null ? [] : [c.n];
-      const attachments: FakeAttachment[] = attachTo.map((iid, i) => ({
-        id: `attachment-${c.n}-${iid}`,
-        url: `${gitlabUrl}/${PROJECT_PATH}/-/merge_requests/${iid}`,
-        title: `!${iid}`,
-        subtitle: "Open",
-        sourceType: "gitlab",
-        createdAt: new Date(Date.UTC(2026, 0, 1, 10, i)).toISOString(),
-      }));
+      const attachments: FakeAttachment[] = attachTo.map((iid, i) => {
+        const mr = [...mergeRequests, ...(extra.mergeRequests ?? [])].find((m) => m.iid === iid);
+        return gitLabMergeRequestAttachment({
+          id: `attachment-${c.n}-${iid}`,
+          url: `${gitlabUrl}/${PROJECT_PATH}/-/merge_requests/${iid}`,
+          title: `!${iid}`,
+          status: statusInLinear(mr),
+          createdAt: new Date(Date.UTC(2026, 0, 1, 10, i)).toISOString(),
+        });
+      });
       addIssue(world, {
         identifier: keyOf(c.n),
         title: c.title ?? "Show sign-in events in the admin audit log",

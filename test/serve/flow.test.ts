@@ -26,6 +26,9 @@ const CASES: DeliveryCase[] = [
     n: 504,
     mr: { headPipeline: fakePipeline(88_504, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
   },
+  // A Draft MR; an issue already Done in Linear while its MR is open.
+  { n: 505, mr: { title: "Draft: ENG-505: Show sign-in events in the admin audit log" } },
+  { n: 506, issue: { stateName: "Done", stateType: "completed" } },
   { n: 502, issue: { stateName: "Todo", stateType: "unstarted" }, mr: null },
   {
     n: 503,
@@ -88,6 +91,20 @@ describe("bfd serve, one delivery at a time", () => {
     expect(latestStatuses(world.gitlab).get(shaOf(501))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.find((s) => s.sha === shaOf(501))!;
     expect(status.description).toMatch(/^Done failed: 1 failed/);
+  });
+
+  it.each([
+    [505, "merge-request-ready", "is a Draft: mark it ready"],
+    [506, "linear-state-current", 'the state true now is "In Review"'],
+  ])("publishes the Done verdict bfd done gives on !%i: %s fails", async (n, rule, message) => {
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(n));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(n))).toBe("failed");
+    const status = world.gitlab.world.commitStatuses.find((s) => s.sha === shaOf(n))!;
+    expect(status.description).toMatch(/^Done failed: 1 failed/);
+    const note = world.gitlab.world.notes.find((note) => note.mergeRequestIid === n)!;
+    expect(note.body).toContain(`\`${rule}\``);
+    expect(note.body).toContain(message);
   });
 
   it("drops a repeated delivery id without evaluating again", async () => {

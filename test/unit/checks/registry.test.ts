@@ -19,6 +19,7 @@ const MINIMAL_OPTIONS: Record<CheckKindId, Record<string, unknown>> = {
   "link-pattern": { pattern: "challenge" },
   "markdown-section": { headings: ["Acceptance criteria"] },
   "mentions-linked": {},
+  "merge-request-state": {},
   "mr-links-issue": {},
   "open-blockers": {},
   "open-questions": { headings: ["Open questions"] },
