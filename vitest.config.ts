@@ -8,6 +8,8 @@ export default defineConfig({
   define: { __BFD_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ["test/**/*.test.ts"],
+    // Every property test from one fixed seed: npm test never fails by chance (npm run fuzz explores).
+    setupFiles: ["test/setup/fixed-seed.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Worker threads, each running its test files one after another in one module graph: bfd's modules (zod

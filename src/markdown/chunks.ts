@@ -152,12 +152,13 @@ function probe(chunk: string, start: number): RootContent[] | null {
 }
 
 /**
- * A chunk may not start with a list item (that would continue the list before it), nor with a block quote: what a
- * list before it keeps can depend on it (micromark keeps the blank lines of a fence left open in a list item when a
- * block quote ends the list, and drops them before any other block), so no probe stands in for it.
+ * A chunk may not start with a list item (that would continue the list before it), nor with a block quote or a
+ * definition (`[label]: …`, `[^1]: …`): what a list before it keeps can depend on them (micromark keeps the blank
+ * lines of a fence left open in a list item when a block quote or a footnote definition ends the list, and drops
+ * them before any other block), so no probe stands in for them.
  */
 function canStartChunk(c: number): boolean {
-  if (c === 0x2d || c === 0x2b || c === 0x2a || c === 0x3e) return false;
+  if (c === 0x2d || c === 0x2b || c === 0x2a || c === 0x3e || c === 0x5b) return false;
   return !(c >= 0x30 && c <= 0x39);
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, ROOT, runCli, runCliInProcess, tempDir } from "../helpers/cli.js";
@@ -243,10 +243,18 @@ describe("an --output that cannot be written", () => {
   const readOnly = join(dir, "read-only");
   mkdirSync(readOnly);
   chmodSync(readOnly, 0o555);
-  // root writes through a 0555 folder: run as an unprivileged user then, so the folder is really read-only.
+  // root writes through a 0555 folder: run as an unprivileged user then, so the folder is really read-only. That user
+  // may not reach the checkout (cloned under a private 0700 folder, #26): it runs a copy of the built CLI in a folder
+  // of its own that it can read.
   const asRoot = process.getuid?.() === 0;
   const asUser = asRoot ? { uid: 65534, gid: 65534 } : {};
-  if (asRoot) chmodSync(dir, 0o755);
+  const install = asRoot ? tempDir("bfd-as-nobody-") : ROOT;
+  if (asRoot) {
+    for (const part of ["dist", "rules", "examples"])
+      cpSync(join(ROOT, part), join(install, part), { recursive: true });
+    chmodSync(install, 0o755);
+    chmodSync(dir, 0o755);
+  }
 
   it.each([
     [
@@ -259,8 +267,9 @@ describe("an --output that cannot be written", () => {
     ["a new folder in a read-only folder", join(readOnly, "sub", "report.json"), "permission denied"],
   ])("is a one-line usage error (exit 2): %s", async (_what, path, why) => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, "done", "--snapshot", "examples/done-fail.json", "-o", path], {
-        cwd: ROOT,
+      const bin = join(install, "dist", "bfd.js");
+      const child = spawn(process.execPath, [bin, "done", "--snapshot", "examples/done-fail.json", "-o", path], {
+        cwd: install,
         env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: "/tmp" },
         ...asUser,
       });

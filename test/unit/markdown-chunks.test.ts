@@ -105,6 +105,8 @@ describe("chunkMarkdown", () => {
     ["an unclosed fence runs to the end", "a\n\n```\n\n# code\n\nmore\n"],
     ["a BOM inside the text is not stripped", "a\n\n\uFEFF# not a heading\n"],
     ["a tab-indented fence is indented code", "a\n\n\t```\n\n# heading\n"],
+    // Found by a random seed on a fresh clone (#26): a fence left open in a list item, then a footnote definition.
+    ["a fence left open in a list item, then a footnote", "- ```\n\n\n[^1]: footnote"],
   ])("cuts only where the whole parse agrees: %s", (_name, text) => {
     expect(chunked(text).nodes).toEqual(whole(text));
   });
