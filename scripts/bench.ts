@@ -11,6 +11,7 @@
  * Env: BENCH_RUNS (default 5), BENCH_LATENCY_MS (default 100), BENCH_STARTUP_ROUNDS (default 31), BENCH_OUT
  * (default bench-results.json), BENCH_ONLY (a comma-separated choice of network, startup, scale; default all).
  */
+import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -28,7 +29,7 @@ import {
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear } from "../test/fakes/linear.js";
 import { median, printScale, printStartup, scale, startup, type ScaleRow, type StartupFigures } from "./bench-scale.js";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "dist", "bfd.js");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const startupRounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 31);

@@ -9,6 +9,7 @@
 //   dist/builtin-rules.json  the built-in rules, validated now (src/rules/builtin-cache.ts)
 // Every file is replaced atomically (written beside, then renamed), so a bfd started during a build runs either the
 // old file or the new one. Nothing is rebuilt when no input changed since the last build (`--force` rebuilds).
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -26,7 +27,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const target = "node20.19";

@@ -1,11 +1,12 @@
 // `npm run demo`: builds bfd if needed, then runs the gates on the bundled example snapshots so a fresh
 // clone shows a passing and a failing checklist for each gate. The gates' own exit codes (1 for the
 // failing examples) are expected here; the demo itself exits 0 unless bfd crashed or misbehaved.
+import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "dist", "bfd.js");
 const newest = (dir) =>
   Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));

@@ -1,12 +1,13 @@
 // `npm run pack:report [-- bfd-tools-bfd-X.Y.Z.tgz]`: what a team downloads and installs. Packs the current dist/
 // (without rebuilding) unless given a tarball, installs it with scripts/install-packed.sh into a temporary prefix,
 // and prints the numbers the README quotes: tarball size, files, installed size and installed package count.
+import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "bfd-pack-report-"));
 try {
   let tarball = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
