@@ -1,7 +1,7 @@
 import { BfdError, SetupError, UpstreamError, inputError } from "../../errors.js";
 import { redact } from "../../redact.js";
 import { GITLAB_TOKEN_HINT } from "../tokens.js";
-import { HttpFailure, oneLine, upstreamErrorFor } from "../upstream.js";
+import { HttpFailure, oneLine, safeOrigin, upstreamErrorFor } from "../upstream.js";
 
 export interface GitLabFailureContext {
   /** What bfd was doing, in words that finish "while …": "reading merge request !42 in group/app". */
@@ -23,16 +23,11 @@ export interface GitLabFailureContext {
 export const MINIMUM_GITLAB_VERSION = "15.7";
 
 /**
- * Endpoints an older or smaller GitLab may not have, with what is known of where they came from. Any other endpoint
- * that meets GitLab's catch-all 404 is named by its last path segment and gets the general minimum.
+ * Endpoints an older GitLab may not have, with the version that added them. Any other endpoint that meets GitLab's
+ * catch-all 404 is named by its last path segment and gets the general minimum.
  */
-const ENDPOINT_ORIGINS: readonly { path: RegExp; name: string; origin: string }[] = [
-  { path: /\/merge_requests\/\d+\/diffs$/, name: "/diffs", origin: "added in 15.7" },
-  {
-    path: /\/merge_requests\/\d+\/status_check_responses$/,
-    name: "/status_check_responses",
-    origin: "GitLab Ultimate",
-  },
+const ENDPOINTS_ADDED_IN: readonly { path: RegExp; name: string; version: string }[] = [
+  { path: /\/merge_requests\/\d+\/diffs$/, name: "/diffs", version: "15.7" },
 ];
 
 /**
@@ -155,9 +150,9 @@ export function isRouteNotFound(error: unknown): boolean {
 
 function missingEndpoint(error: HttpFailure, scrub: (text: string) => string): SetupError {
   const path = pathOf(error.at.url);
-  const known = ENDPOINT_ORIGINS.find((e) => e.path.test(path));
+  const known = ENDPOINTS_ADDED_IN.find((e) => e.path.test(path));
   const name = known?.name ?? `/${lastNamedSegment(path)}`;
-  const origin = known === undefined ? "" : ` (${known.origin})`;
+  const origin = known === undefined ? "" : ` (added in ${known.version})`;
   return new SetupError(
     "GitLab",
     "gitlab-endpoint-missing",
@@ -165,7 +160,7 @@ function missingEndpoint(error: HttpFailure, scrub: (text: string) => string): S
       `This GitLab has no ${name} endpoint${origin}: bfd needs GitLab ≥ ${MINIMUM_GITLAB_VERSION} (${error.at.method} ${path} answered GitLab's catch-all 404)`,
     ),
     {
-      hint: `Upgrade GitLab to ${MINIMUM_GITLAB_VERSION} or later (its version is on ${originOf(error.at.url)}/help), or check that GITLAB_URL or CI_SERVER_URL is the instance's root URL.`,
+      hint: `Upgrade GitLab to ${MINIMUM_GITLAB_VERSION} or later (its version is on ${safeOrigin(error.at.url)}/help), or check that GITLAB_URL or CI_SERVER_URL is the instance's root URL.`,
       status: 404,
       cause: error,
     },
@@ -177,14 +172,6 @@ function pathOf(url: string): string {
     return new URL(url).pathname;
   } catch {
     return url.split("?")[0] ?? url;
-  }
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "the instance";
   }
 }
 
