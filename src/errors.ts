@@ -1,9 +1,13 @@
 /**
  * Errors by kind. Every failure the user can act on is a BfdError with a stable code and a one-line hint;
- * `src/cli.ts` renders them in one place and maps the kind to the exit code (usage/config/input → 2,
+ * `src/cli.ts` renders them in one place and maps the kind to the exit code (usage/config/input/setup → 2,
  * upstream → 3). Anything else is an internal error: a bug, shown with a request to report it.
+ *
+ * The line between setup and upstream is whose move it is: a token Linear or GitLab rejects, one without the
+ * scope or role bfd needs, or a GitLab too old for bfd will fail the same way on every run until someone changes
+ * the setup (exit 2); an outage, a time-out or a rate limit passes by itself (exit 3, which CI may let fail open).
  */
-export type ErrorKind = "usage" | "config" | "input" | "upstream";
+export type ErrorKind = "usage" | "config" | "input" | "setup" | "upstream";
 
 export class BfdError extends Error {
   readonly kind: ErrorKind;
@@ -29,7 +33,27 @@ export class BfdError extends Error {
 
 export type Service = "Linear" | "GitLab";
 
-/** Linear or GitLab could not be reached, refused us, or answered something unusable. Exit 3. */
+/**
+ * Linear or GitLab refused bfd as it is set up: a rejected, expired or revoked token, one without the scope or role
+ * a request needs, or a GitLab instance without an endpoint bfd uses. Never retried, never an outage. Exit 2.
+ */
+export class SetupError extends BfdError {
+  readonly service: Service;
+  readonly status: number | undefined;
+  constructor(
+    service: Service,
+    code: string,
+    message: string,
+    options: { hint: string; status?: number; cause?: unknown },
+  ) {
+    super("setup", code, message, options);
+    this.name = "SetupError";
+    this.service = service;
+    this.status = options.status;
+  }
+}
+
+/** Linear or GitLab could not be reached, failed, was rate limited, or answered something unusable. Exit 3. */
 export class UpstreamError extends BfdError {
   readonly service: Service;
   readonly status: number | undefined;

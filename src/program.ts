@@ -82,7 +82,7 @@ Examples:
   $ bfd ci --report junit=bfd.xml     in a GitLab merge-request pipeline
   $ bfd rules list                    the rules in force here
 
-Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear or GitLab unavailable`,
+Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a rejected token) · 3 Linear or GitLab unavailable`,
     );
 
   const formatOption = (): Option =>
@@ -149,7 +149,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear 
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ bfd ci --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json --report markdown=bfd.md\n  $ bfd ci --comment\n\nExit codes: 0 done · 1 not done · 2 not an MR pipeline / bad input · 3 Linear or GitLab unavailable (allow_failure: exit_codes: [3] to fail open)",
+      "\nExamples:\n  $ bfd ci --report junit=bfd-junit.xml --report codequality=gl-code-quality-report.json --report markdown=bfd.md\n  $ bfd ci --comment\n\nExit codes: 0 done · 1 not done · 2 not an MR pipeline / bad input / a rejected or under-scoped token · 3 Linear or GitLab unavailable (allow_failure: exit_codes: [3] to fail open)",
     )
     .action(
       async (

@@ -26,8 +26,8 @@ export interface McpOptions {
 const EXIT_MEANING: Record<number, string> = {
   [ExitCode.ok]: "pass",
   [ExitCode.gateFailed]: "a gate failed",
-  [ExitCode.usage]: "usage, config or input error",
-  [ExitCode.upstream]: "Linear or GitLab could not be used",
+  [ExitCode.usage]: "usage, config, input or setup error (a rejected token included)",
+  [ExitCode.upstream]: "Linear or GitLab could not be used (unreachable, failing, timing out or rate limited)",
 };
 
 type ToolResult = {

@@ -98,10 +98,13 @@ export function configFactsOf(ruleSet: RuleSet): ConfigFacts {
   };
 }
 
-/** Setup problems are the user's to fix (exit 2); a service that failed is exit 3. A bug counts as setup, like bfd's internal errors. */
+/**
+ * Setup problems are the user's to fix (exit 2) — a rejected token among them, decided where the error is made
+ * (src/errors.ts `SetupError`) as for every command; a service that failed is exit 3. A bug counts as setup, like
+ * bfd's internal errors.
+ */
 export function problemOf(failure: Failure): DoctorProblem {
-  if (failure.kind !== "upstream") return "setup";
-  return /-(auth|forbidden)$/.test(failure.code) ? "setup" : "service";
+  return failure.kind === "upstream" ? "service" : "setup";
 }
 
 function failed(id: DoctorCheck["id"], title: string, failure: Failure, detail = failure.message): DoctorCheck {

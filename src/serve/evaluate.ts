@@ -141,6 +141,12 @@ async function mergeRequestWork(
     judgedError = error;
     if (!isBfdError(error))
       deps.log.error({ "error.type": "internal", "error.message": errorMessage(error) }, "internal error");
+    // The MR says "not judged"; the operator, who alone can replace the token, learns it from the log.
+    else if (error.kind === "setup")
+      deps.log.error(
+        { "bfd.job.key": job.key, "error.type": "setup", "error.code": error.code, "error.message": error.message },
+        `${job.key}: not judged: ${error.message}`,
+      );
     verdict = verdictFromError("done", error);
   }
 

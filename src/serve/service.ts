@@ -4,6 +4,7 @@
  * real service on loopback.
  */
 import { createAdaptorServer } from "@hono/node-server";
+import { isBfdError } from "../errors.js";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RuleSet, SourceText } from "../rules/load.js";
@@ -51,6 +52,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { settings, log } = options;
   const now = options.now ?? (() => new Date());
   const onError = (job: Job, error: unknown, final: boolean): void => {
+    // A rejected token or a GitLab too old for bfd stays so until the operator acts: an error, not a passing warning.
+    if (isBfdError(error) && error.kind === "setup") {
+      log.error(
+        { "bfd.job.key": job.key, "error.type": "setup", "error.code": error.code, "error.message": error.message },
+        `${job.key}: not judged: ${error.message}`,
+      );
+      return;
+    }
     log.warn(
       { "bfd.job.key": job.key, "error.message": errorMessage(error), "bfd.retry": !final },
       `${job.key}: ${final ? "gave up" : "will retry"}: ${errorMessage(error)}`,

@@ -31,17 +31,24 @@ export function verdictFromReport(report: Report): Verdict {
 }
 
 /**
- * The gate could not be judged (Linear or GitLab still failing after the retries, or the team's rules on the target
- * branch do not load): the outputs say so, in place of whatever they said before.
+ * The gate could not be judged (Linear or GitLab still failing after the retries, a token of the service's rejected,
+ * or the team's rules on the target branch do not load): the outputs say so, in place of whatever they said before,
+ * with whose move it is — nobody's (an outage: bfd checks again), the service's operator (its setup), or the team.
  */
 export function verdictFromError(gate: Gate, error: unknown): Verdict {
   const message = isBfdError(error) ? error.message : "an internal error (see the service's log)";
   const hint = isBfdError(error) && error.hint !== undefined ? `\n\n${escapeMarkdownInline(error.hint)}` : "";
-  const what = isBfdError(error) && error.kind === "upstream" ? "will check again" : "fix it and push again";
+  const kind = isBfdError(error) ? error.kind : "internal";
+  const what =
+    kind === "upstream"
+      ? "bfd will check again"
+      : kind === "setup"
+        ? "bfd serve's settings must change; bfd checks again on the next change"
+        : "fix it and push again";
   return {
     outcome: "error",
     summary: `${GATE_NAMES[gate]} not judged: ${message}`,
-    markdown: `### bfd ${gate} ❗ not judged · ${GATE_NAMES[gate]}\n\n${escapeMarkdownInline(message)} — bfd ${what}.${hint}\n`,
+    markdown: `### bfd ${gate} ❗ not judged · ${GATE_NAMES[gate]}\n\n${escapeMarkdownInline(message)} — ${what}.${hint}\n`,
     rerun: `bfd ${gate}`,
   };
 }

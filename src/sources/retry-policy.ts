@@ -5,10 +5,12 @@
  *   (`deadlineMs`, default 30 s) that no retry may cross. The first attempt of a request always gets its whole
  *   timeout, so a request that comes late in a run (the MR note, staging's later pages) is never starved by the
  *   requests before it; only retries are cut to what is left. Writes start a budget of their own;
- * - 429 (and Linear's RATELIMITED error) is retried after `Retry-After` seconds when the server sends it,
+ * - 429 (and Linear's rate-limit error, known by `extensions.type` or by `extensions.code` RATELIMITED alone) is
+ *   retried after `Retry-After` seconds when the server sends it,
  *   otherwise with exponential backoff; 502, 503, 504, timeouts and connection resets are retried with
  *   exponential backoff and full jitter;
- * - at most `maxAttempts` attempts (default 3); any other 4xx is never retried;
+ * - at most `maxAttempts` attempts (default 3); any other 4xx is never retried — a rejected or under-scoped token
+ *   (401, 403) is a setup error that asking again cannot fix (src/errors.ts `SetupError`);
  * - a wait longer than what is left before the deadline is not started: the error is raised at once.
  */
 export interface RetryPolicy {

@@ -393,7 +393,8 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function safeOrigin(url: string): string {
+/** The scheme, host and port of a URL for messages (never its path, query or credentials). */
+export function safeOrigin(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

@@ -152,9 +152,16 @@ const ROWS: Row[] = [
   { name: "a usage error", args: () => ["ready", "--bogus"], code: 2 },
   { name: "an input error", args: () => ["done", "--snapshot", "no-such-snapshot.json"], code: 2 },
   {
-    name: "an upstream error",
+    name: "a setup error (Linear rejects the key)",
     args: () => ["ready", keyOf(PASSING)],
     env: () => ({ ...live(), LINEAR_API_KEY: "lin_api_WrongKey0123456789" }),
+    code: 2,
+  },
+  {
+    name: "an upstream error (Linear unreachable)",
+    args: () => ["ready", keyOf(PASSING)],
+    // Port 1 (tcpmux) is not served on loopback: the connection is refused at once, which is never retried.
+    env: () => ({ ...live(), LINEAR_API_URL: "http://127.0.0.1:1/graphql" }),
     code: 3,
   },
 ];

@@ -63,7 +63,7 @@ describe("the command line", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Examples:");
     expect(result.stdout).toContain(
-      "Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input error · 3 Linear or GitLab unavailable",
+      "Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a rejected token) · 3 Linear or GitLab unavailable",
     );
   });
 

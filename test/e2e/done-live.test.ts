@@ -552,9 +552,9 @@ describe("GitLab configuration and tokens", () => {
     expect(run.stderr).toContain("read_api");
   });
 
-  it("exits 3 when GitLab rejects the token, without printing it", async () => {
+  it("exits 2 when GitLab rejects the token (a setup problem, not an outage), without printing it", async () => {
     const run = await done(["ENG-300"], { env: env({ GITLAB_TOKEN: "glpat-wrong-token-9999" }) });
-    expect(run.code).toBe(3);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("GitLab rejected the token in GITLAB_TOKEN (HTTP 401)");
     expect(run.stderr).not.toContain("glpat-wrong-token-9999");
   });

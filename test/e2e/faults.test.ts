@@ -4,8 +4,14 @@
  * the rows run concurrently. A run ends as the process would: once its last retry is over (test/helpers/quiescence.ts).
  * Faults are persistent (`times: Infinity`): what the fake counts is exactly what bfd's retry policy allows.
  */
-import { describe, it } from "vitest";
-import { FAKE_TOKEN, startFakeGitLab, type FakeFault, type FakeGitLab } from "../fakes/gitlab.js";
+import { describe, expect, it } from "vitest";
+import {
+  FAKE_TOKEN,
+  startFakeGitLab,
+  type FakeFault,
+  type FakeGitLab,
+  type FakeGitLabOptions,
+} from "../fakes/gitlab.js";
 import {
   addIssue,
   FAKE_LINEAR_API_KEY,
@@ -15,8 +21,9 @@ import {
   type LinearFault,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
-import { deliveryWorlds, PROJECT_PATH } from "../helpers/delivery-world.js";
+import { runCliInProcess, runCliProcess, tempDir, type CliResult } from "../helpers/cli.js";
+import { deliveryWorlds, PROJECT_ID, PROJECT_PATH, shaOf } from "../helpers/delivery-world.js";
+import { MINIMUM_GITLAB_VERSION } from "../../src/sources/gitlab/errors.js";
 
 /** ENG-200 passes the Ready gate and ENG-400 (with acme/web!400) passes the Done gate when nothing goes wrong. */
 const READY_KEY = "ENG-200";
@@ -122,19 +129,19 @@ const FAULTS: FaultCase[] = [
     service: "Linear",
     fault: "401 with Linear's authentication error",
     inject: { kind: "http-status", status: 401, ...LINEAR_AUTH_BODY, times: FOREVER },
-    code: 3,
-    message: "Linear rejected the API key in LINEAR_API_KEY",
+    code: 2,
+    message: "Linear rejected the API key in LINEAR_API_KEY (HTTP 401): it is wrong, expired or revoked",
     attempts: ONCE,
-    why: "the service refuses the key: upstream (README: 'rejected the token'); a 4xx is never retried",
+    why: "a rejected key fails every run until someone replaces it: setup, so CI's allow_outage never hides it",
   },
   {
     service: "Linear",
     fault: "403 with Linear's forbidden error",
     inject: { kind: "http-status", status: 403, ...LINEAR_FORBIDDEN_BODY, times: FOREVER },
-    code: 3,
+    code: 2,
     message: "Linear refused access: Forbidden",
     attempts: ONCE,
-    why: "the key's user lacks access: upstream; never retried",
+    why: "the key's user lacks access: setup, the user's to fix; never retried",
   },
   {
     service: "Linear",
@@ -181,6 +188,24 @@ const FAULTS: FaultCase[] = [
     message: "Linear rate limit reached while reading ENG-200 (0 requests remaining",
     attempts: RETRIED,
     why: "Linear's rate limit arrives as a GraphQL error, not a 429: retried all the same",
+  },
+  {
+    service: "Linear",
+    fault: "RATELIMITED by extensions.code alone (HTTP 400)",
+    inject: { kind: "ratelimited", marker: "code", retryAfterSeconds: 0, times: FOREVER },
+    code: 3,
+    message: "Linear rate limit reached while reading ENG-200 (0 requests remaining",
+    attempts: RETRIED,
+    why: "the code alone marks a rate limit (NOTES.md 'Added turn 3'): retried within the deadline, then upstream",
+  },
+  {
+    service: "Linear",
+    fault: "RATELIMITED by extensions.code alone (HTTP 429)",
+    inject: { kind: "ratelimited", marker: "code", status: 429, retryAfterSeconds: 0, times: FOREVER },
+    code: 3,
+    message: "Linear rate limit reached while reading ENG-200 (0 requests remaining",
+    attempts: RETRIED,
+    why: "a JSON 429 carrying the code is the same rate limit: retried, then upstream",
   },
   {
     service: "Linear",
@@ -287,19 +312,38 @@ const FAULTS: FaultCase[] = [
     service: "GitLab",
     fault: "401",
     inject: { kind: "http-status", status: 401, times: FOREVER },
-    code: 3,
-    message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)",
+    code: 2,
+    message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401): it is wrong, expired or revoked",
     attempts: ONCE,
-    why: "the service refuses the token: upstream; never retried",
+    why: "an expired or revoked token fails every run until replaced: setup, never an outage; never retried",
   },
   {
     service: "GitLab",
     fault: "403",
     inject: { kind: "http-status", status: 403, times: FOREVER },
-    code: 3,
+    code: 2,
     message: "GitLab refused the token in GITLAB_TOKEN while reading merge request !400",
     attempts: ONCE,
-    why: "the token lacks scope or role: upstream; never retried",
+    why: "the token lacks the role: setup; never retried",
+  },
+  {
+    service: "GitLab",
+    fault: "403 insufficient_scope",
+    inject: {
+      kind: "http-status",
+      status: 403,
+      // lib/api/api_guard.rb InsufficientScopeError, as test/fakes/gitlab.ts `insufficientScope` sends it.
+      body: {
+        error: "insufficient_scope",
+        error_description: "The request requires higher privileges than provided by the access token.",
+        scope: "api read_api",
+      },
+      times: FOREVER,
+    },
+    code: 2,
+    message: "it lacks the read_api scope",
+    attempts: ONCE,
+    why: "an under-scoped token: setup; never retried",
   },
   {
     service: "GitLab",
@@ -441,12 +485,14 @@ interface World {
   linear: FakeLinear;
   gitlab: FakeGitLab;
   cwd: string;
+  /** Both services' addresses and the tokens they accept. */
+  env: Record<string, string>;
   run(args: string[]): Promise<CliResult & { ms: number }>;
   close(): Promise<void>;
 }
 
-async function startWorld(): Promise<World> {
-  const gitlab = await startFakeGitLab(WORLDS.gitlab);
+async function startWorld(gitlabOptions: FakeGitLabOptions = {}): Promise<World> {
+  const gitlab = await startFakeGitLab(WORLDS.gitlab, gitlabOptions);
   const linear = await startFakeLinear(linearWorld(gitlab.url));
   // Not a git checkout: no branch to compare the issue with, no remote to find a project from.
   const cwd = tempDir("bfd-faults-");
@@ -460,6 +506,7 @@ async function startWorld(): Promise<World> {
     linear,
     gitlab,
     cwd,
+    env,
     async run(args) {
       const started = Date.now();
       const result = await runCliInProcess(args, { cwd, env, timeoutMs: 60_000 });
@@ -530,4 +577,194 @@ describe.concurrent("bfd under upstream faults (the CLI in-process, loopback fak
       await world.close();
     }
   });
+});
+
+/** What GitLab puts in the environment of a merge-request pipeline job for !400 (predefined CI/CD variables). */
+function ciEnv(world: World): Record<string, string> {
+  const mr = world.gitlab.world.mergeRequests.find((m) => m.iid === DONE_N)!;
+  return {
+    CI: "true",
+    GITLAB_CI: "true",
+    CI_SERVER_URL: world.gitlab.url,
+    CI_PROJECT_ID: String(PROJECT_ID),
+    CI_PROJECT_PATH: PROJECT_PATH,
+    CI_MERGE_REQUEST_IID: String(DONE_N),
+    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
+    CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: mr.sourceBranch,
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: mr.targetBranch,
+    CI_MERGE_REQUEST_TITLE: mr.title,
+    CI_PIPELINE_SOURCE: "merge_request_event",
+    CI_COMMIT_SHA: shaOf(DONE_N),
+    GITLAB_TOKEN: FAKE_TOKEN,
+    LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+    LINEAR_API_URL: world.linear.url,
+  };
+}
+
+type Command = "ready" | "done" | "ci";
+
+/** The built CLI in a process of its own, as a user or a CI job runs it. */
+function runBuilt(
+  world: World,
+  command: Command,
+  env: Record<string, string> = {},
+  flags: string[] = [],
+): Promise<CliResult> {
+  const args =
+    command === "ci"
+      ? ["ci", "--format", "json"]
+      : gateArgs(command === "ready" ? "Linear" : "GitLab", world.gitlab.url);
+  const base = command === "ci" ? ciEnv(world) : world.env;
+  return runCliProcess([...BASE_FLAGS, ...flags, ...args], {
+    cwd: world.cwd,
+    env: { ...base, ...env },
+    timeoutMs: 60_000,
+  });
+}
+
+/** The first stderr line is the one message; only indented hint lines follow, never a stack or a token. */
+function expectOneError(result: CliResult, message: string, secret?: string): void {
+  const [first = "", ...rest] = result.stderr.trimEnd().split("\n");
+  expect(first).toMatch(/^bfd: /);
+  expect(first).toContain(message);
+  for (const line of rest) expect(line).toMatch(/^ {2}\S/);
+  expect(result.stdout).not.toMatch(/"verdict":\s*"pass"/);
+  if (secret !== undefined) expect(result.stderr + result.stdout).not.toContain(secret);
+}
+
+const WRONG_GITLAB_TOKEN = "glpat-expired-or-revoked-0009";
+const WRONG_LINEAR_KEY = "lin_api_RevokedKey0123456789abcdefghijklmn";
+/** A token GitLab knows but whose scopes do not include read_api (the fake then answers insufficient_scope). */
+const READ_USER_TOKEN = "glpat-read-user-only-0007";
+
+describe.concurrent("whose move it is: the exit code of the built CLI", { timeout: 90_000 }, () => {
+  // The baseline: with both services healthy each command judges (a report, exit 0 or 1, no error line), so an
+  // exit 2 or 3 below comes from the fault alone. (bfd ci's pipeline is still running in this world: exit 1.)
+  it.for(["ready", "done", "ci"] as const)("bfd %s judges when both services are healthy", async (command) => {
+    const world = await startWorld();
+    try {
+      const result = await runBuilt(world, command);
+      expect(result.stderr).not.toMatch(/^bfd: /m);
+      expect(JSON.parse(result.stdout)).toHaveProperty("verdict");
+      expect(result.code).toBe(command === "ci" ? 1 : 0);
+    } finally {
+      await world.close();
+    }
+  });
+
+  const rejected: { command: Command; service: "GitLab" | "Linear"; env: Record<string, string>; secret: string }[] = [
+    { command: "done", service: "GitLab", env: { GITLAB_TOKEN: WRONG_GITLAB_TOKEN }, secret: WRONG_GITLAB_TOKEN },
+    { command: "ci", service: "GitLab", env: { GITLAB_TOKEN: WRONG_GITLAB_TOKEN }, secret: WRONG_GITLAB_TOKEN },
+    { command: "ready", service: "Linear", env: { LINEAR_API_KEY: WRONG_LINEAR_KEY }, secret: WRONG_LINEAR_KEY },
+    { command: "done", service: "Linear", env: { LINEAR_API_KEY: WRONG_LINEAR_KEY }, secret: WRONG_LINEAR_KEY },
+    { command: "ci", service: "Linear", env: { LINEAR_API_KEY: WRONG_LINEAR_KEY }, secret: WRONG_LINEAR_KEY },
+  ];
+  it.for(rejected)(
+    "bfd $command exits 2 when $service rejects the token (expired or revoked): setup, never an outage",
+    async ({ command, service, env, secret }) => {
+      const world = await startWorld();
+      try {
+        const result = await runBuilt(world, command, env);
+        expectOneError(
+          result,
+          service === "GitLab"
+            ? "GitLab rejected the token in GITLAB_TOKEN (HTTP 401): it is wrong, expired or revoked"
+            : "Linear rejected the API key in LINEAR_API_KEY (HTTP 401): it is wrong, expired or revoked",
+          secret,
+        );
+        expect(result.stderr).toContain("  hint: Create a");
+        expect(result.code).toBe(2);
+      } finally {
+        await world.close();
+      }
+    },
+  );
+
+  it.for(["done", "ci"] as const)(
+    "bfd %s exits 2 when the GitLab token lacks the read_api scope (403 insufficient_scope)",
+    async (command) => {
+      const world = await startWorld({
+        enforceScopes: true,
+        tokens: { [READ_USER_TOKEN]: { userId: 1, kind: "personal", scopes: ["read_user"] } },
+      });
+      try {
+        const result = await runBuilt(world, command, { GITLAB_TOKEN: READ_USER_TOKEN });
+        expectOneError(result, "(HTTP 403): it lacks the read_api scope", READ_USER_TOKEN);
+        expect(result.code).toBe(2);
+      } finally {
+        await world.close();
+      }
+    },
+  );
+
+  it("bfd ready exits 2 when Linear refuses the key's user access (403 forbidden)", async () => {
+    const world = await startWorld();
+    try {
+      world.linear.injectFault({ kind: "http-status", status: 403, ...LINEAR_FORBIDDEN_BODY, times: FOREVER });
+      const result = await runBuilt(world, "ready");
+      expectOneError(result, "Linear refused access: Forbidden");
+      expect(result.code).toBe(2);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it.for([
+    { command: "done", service: "GitLab", fault: "503" },
+    { command: "ci", service: "GitLab", fault: "503" },
+    { command: "ready", service: "Linear", fault: "503" },
+    { command: "ready", service: "Linear", fault: "no answer" },
+    { command: "done", service: "GitLab", fault: "no answer" },
+  ] as const)("bfd $command exits 3 when $service answers $fault: an outage passes by itself", async (row) => {
+    const world = await startWorld();
+    try {
+      const hang = row.fault === "no answer";
+      if (row.service === "Linear")
+        world.linear.injectFault(
+          hang ? { kind: "hang", times: FOREVER } : { kind: "http-status", status: 503, times: FOREVER },
+        );
+      else
+        world.gitlab.injectFault(
+          hang ? { kind: "hang", times: FOREVER } : { kind: "http-status", status: 503, times: FOREVER },
+        );
+      const result = await runBuilt(world, row.command, {}, hang ? ["--timeout", "1"] : []);
+      expectOneError(result, hang ? `${row.service} did not answer` : `${row.service} answered HTTP 503`);
+      expect(result.code).toBe(3);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("bfd ready waits out Linear's RATELIMITED (by extensions.code alone) and then passes", async () => {
+    const world = await startWorld();
+    try {
+      world.linear.injectFault({ kind: "ratelimited", marker: "code", retryAfterSeconds: 1, times: 1 });
+      const result = await runBuilt(world, "ready");
+      expect(result.stderr).not.toMatch(/^bfd: /m);
+      expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "pass" });
+      expect(result.code).toBe(0);
+      // One refused request, then the one that was answered.
+      expect(world.linear.requestCount()).toBe(2);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it.for(["done", "ci"] as const)(
+    "bfd %s on a GitLab older than 15.7 says the /diffs endpoint is missing (exit 2), not that the token is wrong",
+    async (command) => {
+      const world = await startWorld({ version: "15.6" });
+      try {
+        const result = await runBuilt(world, command);
+        expectOneError(
+          result,
+          `This GitLab has no /diffs endpoint (added in 15.7): bfd needs GitLab ≥ ${MINIMUM_GITLAB_VERSION}`,
+        );
+        expect(result.stderr).not.toContain("GITLAB_TOKEN");
+        expect(result.code).toBe(2);
+      } finally {
+        await world.close();
+      }
+    },
+  );
 });

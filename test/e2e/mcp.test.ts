@@ -124,7 +124,7 @@ describe("bfd mcp", () => {
     const result = await client.callTool({ name: "bfd_ready", arguments: { issue: "ENG-9999" } });
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/^bfd: ENG-9999 was not found in Linear/);
-    expect(text(result)).toContain("(exit 2: usage, config or input error)");
+    expect(text(result)).toContain("(exit 2: usage, config, input or setup error (a rejected token included))");
   });
 
   it("refuses input that is not an issue key before asking Linear", async () => {

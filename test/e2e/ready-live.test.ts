@@ -198,9 +198,9 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(stderr).toContain("Personal API keys");
   });
 
-  it("names LINEAR_API_KEY when Linear rejects it (exit 3) and never prints the key", async () => {
+  it("names LINEAR_API_KEY when Linear rejects it (exit 2: setup) and never prints the key", async () => {
     const { code, stderr } = await ready(["ENG-200"], mainCheckout, { LINEAR_API_KEY: "lin_api_WrongKey0123456789" });
-    expect(code).toBe(3);
+    expect(code).toBe(2);
     expect(stderr).toContain("LINEAR_API_KEY");
     expect(stderr).not.toContain("WrongKey0123456789");
   });

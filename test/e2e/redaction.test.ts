@@ -124,13 +124,13 @@ const PLANTINGS: Planting[] = [
       }),
       times: FOREVER,
     },
-    code: 3,
+    code: 2,
     expectRedactedMarker: true,
   },
   {
     where: "LINEAR_API_KEY rejected by Linear (401)",
     linearFault: { kind: "http-status", status: 401, body: `Unknown key ${LINEAR_KEY}`, times: FOREVER },
-    code: 3,
+    code: 2,
     expectRedactedMarker: false,
   },
   {

@@ -206,6 +206,11 @@ export interface FakeGitLabOptions {
    * default: tokens are then unscoped, and `scopes` is only what `/personal_access_tokens/self` reports.
    */
   enforceScopes?: boolean;
+  /**
+   * Behave like a self-managed GitLab of this version ("15.6"): an endpoint added later (`ROUTES_ADDED_IN`) is not
+   * there, so GitLab's catch-all route answers it. Default: a current GitLab, every endpoint present.
+   */
+  version?: string;
 }
 
 export interface FakeRequest {
@@ -609,7 +614,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       .map(decodeSegment);
     const token = authenticate(req);
     const r = resolveRoute(method, segments);
-    if (r === undefined) return { status: 404, body: { error: "404 Not Found" } };
+    if (r === undefined || !routeExistsIn(r.name, options.version)) return ROUTE_NOT_FOUND;
     if (token.kind === "job") {
       // No route this fake serves is on a job token's allow-list in GitLab 16–17 (doc/ci/jobs/ci_job_token.md, "Job
       // token feature access": packages, releases, deployments and environments, job artifacts, pipeline triggers, …;
@@ -1398,6 +1403,29 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   labelEvents: ["GET"],
   statusCheckResponses: ["POST"],
 };
+
+/**
+ * What GitLab answers for a path no endpoint matches — on an older instance, an endpoint it does not have yet: the
+ * catch-all `route :any, '*path'` → `error!('404 Not Found', 404)` at the end of lib/api/api.rb, which Grape sends as
+ * `{"error":"404 Not Found"}`. A record an endpoint cannot find is answered by `not_found!` (lib/api/helpers.rb) as
+ * `{"message":"404 Project Not Found"}` or `{"message":"404 Not found"}` instead (`message()` below).
+ */
+const ROUTE_NOT_FOUND: Reply = { status: 404, body: { error: "404 Not Found" } };
+
+/**
+ * Endpoints newer than some self-managed instances still run, by the version that added them. `/diffs`: GitLab 15.7
+ * (gitlab-org/gitlab#322117 deprecated `/changes` for it in 15.7; gitlab-org/quality/performance#547 switches its
+ * API test to `/diffs` "when GitLab version is >= 15.7"). Every other route the fake serves is older than that.
+ */
+const ROUTES_ADDED_IN: Partial<Record<ResolvedRoute["name"], string>> = { diffs: "15.7" };
+
+function routeExistsIn(name: ResolvedRoute["name"], version: string | undefined): boolean {
+  const added = ROUTES_ADDED_IN[name];
+  if (version === undefined || added === undefined) return true;
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const [addedMajor = 0, addedMinor = 0] = added.split(".").map(Number);
+  return major > addedMajor || (major === addedMajor && minor >= addedMinor);
+}
 
 function resolveRoute(method: string, s: string[]): ResolvedRoute | undefined {
   const resolved = matchRoute(s);

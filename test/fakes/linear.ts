@@ -170,7 +170,15 @@ export interface RecordedRequest {
 
 export type LinearFault =
   | { kind: "http-status"; status: number; body?: string; contentType?: string; times?: number }
-  | { kind: "ratelimited"; retryAfterSeconds?: number; times?: number }
+  | {
+      kind: "ratelimited";
+      retryAfterSeconds?: number;
+      times?: number;
+      /** HTTP status of the reply (default 400); Linear may send either (NOTES.md "Added turn 3"). */
+      status?: 400 | 429;
+      /** "code": only `extensions.code: "RATELIMITED"`, no `type` the SDK knows (default: both). */
+      marker?: "type-and-code" | "code";
+    }
   | { kind: "http-429"; retryAfterSeconds?: number; times?: number }
   | { kind: "html"; status?: number; times?: number }
   | { kind: "malformed-json"; status?: number; times?: number }
@@ -547,6 +555,25 @@ const RATE_LIMITED_BODY = {
         type: "ratelimited",
         code: "RATELIMITED",
         statusCode: 429,
+        userError: true,
+        userPresentableMessage: "You have exceeded the rate limit. Please try again later.",
+      },
+    },
+  ],
+};
+
+/**
+ * The same spent budget known only by `extensions.code: "RATELIMITED"`: ../shared/linear/NOTES.md ("Added turn 3")
+ * says Linear's rate-limit errors "may carry `extensions.code: "RATELIMITED"` (HTTP 400 or 429)"; no captured body
+ * shows which other fields come with it, so this one has none the SDK keys on. Without `type` the SDK's
+ * `parseLinearError` makes it an UnknownLinearError.
+ */
+const RATE_LIMITED_BY_CODE_BODY = {
+  errors: [
+    {
+      message: "Rate limit exceeded",
+      extensions: {
+        code: "RATELIMITED",
         userError: true,
         userPresentableMessage: "You have exceeded the rate limit. Please try again later.",
       },
@@ -1110,7 +1137,7 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
           const reset = String(Date.now() + retryAfter * 1000);
           send(
             res,
-            json(400, RATE_LIMITED_BODY, {
+            json(fault.status ?? 400, fault.marker === "code" ? RATE_LIMITED_BY_CODE_BODY : RATE_LIMITED_BODY, {
               "retry-after": String(retryAfter),
               "x-ratelimit-requests-remaining": "0",
               "x-ratelimit-requests-reset": reset,

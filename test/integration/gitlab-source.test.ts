@@ -673,9 +673,9 @@ describe("GitLab source: auth", () => {
     const token = "glpat-this-is-not-valid-123";
     const error = await failure(source({ token }).currentUser());
     expect(error).toMatchObject({
-      kind: "upstream",
+      kind: "setup",
       code: "gitlab-auth",
-      message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)",
+      message: "GitLab rejected the token in GITLAB_TOKEN (HTTP 401): it is wrong, expired or revoked",
       hint: "Create a personal, group or project access token with the read_api scope (api to post notes) and export GITLAB_TOKEN=glpat-…",
     });
     expect(`${error.message} ${error.hint} ${JSON.stringify(records)}`).not.toContain(token);
@@ -830,7 +830,7 @@ describe("GitLab source: notes", () => {
   ])("refuses to %s someone else's note with a 403 explained", async (_, call, doing) => {
     const error = await failure(call(source()));
     expect(error).toMatchObject({
-      kind: "upstream",
+      kind: "setup",
       code: "gitlab-forbidden",
       status: 403,
       message: `GitLab refused ${doing} (HTTP 403): only a note's author may edit or delete it`,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BfdError, UpstreamError } from "../../src/errors.js";
+import { BfdError, SetupError, UpstreamError } from "../../src/errors.js";
 import { COMPLEXITY_CEILING } from "../../src/sources/linear/documents.js";
 import { createLinearSource, type LinearSource } from "../../src/sources/linear/index.js";
 import { realRetryDeps, type RetryDeps, type RetryPolicy } from "../../src/sources/retry-policy.js";
@@ -137,12 +137,14 @@ describe("the Linear source against the fake Linear", () => {
     it("reports a rejected API key as linear-auth, once, without the key", async () => {
       const wrongKey = "lin_api_WrongKey0123456789abcdefghijklmnopqrst";
       const error = await failure(sourceWith({ apiKey: wrongKey }).fetchIssue("ENG-123"));
-      expect(error).toBeInstanceOf(UpstreamError);
+      // A rejected key is the setup's to fix (exit 2), never an outage (exit 3).
+      expect(error).toBeInstanceOf(SetupError);
       expect(error).toMatchObject({
+        kind: "setup",
         code: "linear-auth",
         service: "Linear",
         status: 401,
-        message: "Linear rejected the API key in LINEAR_API_KEY",
+        message: "Linear rejected the API key in LINEAR_API_KEY (HTTP 401): it is wrong, expired or revoked",
       });
       expect(error.hint).toContain("Personal API keys");
       expect(`${error.message} ${error.hint ?? ""}`).not.toContain(wrongKey);

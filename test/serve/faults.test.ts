@@ -15,7 +15,7 @@ let world: World;
 let serve: TestService;
 
 beforeAll(async () => {
-  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }]);
+  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }, { n: 704 }, { n: 705 }]);
   serve = await startTestService(world, { config: { projects: [PROJECT_PATH] } });
 });
 afterAll(async () => {
@@ -64,10 +64,55 @@ describe("Linear or GitLab down while bfd serve evaluates", () => {
   });
 });
 
+describe("a token Linear or GitLab rejects, while bfd serve evaluates", () => {
+  /** Linear's verbatim 401 for a key it rejects (test/fakes/linear.ts has where it was captured). */
+  const linearAuthError = JSON.stringify({
+    errors: [
+      {
+        message: "Authentication required, not authenticated",
+        extensions: { type: "authentication error", code: "AUTHENTICATION_ERROR", statusCode: 401, userError: true },
+      },
+    ],
+  });
+
+  it("publishes 'not judged' naming the rejected key and the operator's move, logs it as an error, and does not retry", async () => {
+    world.linear.injectFault({
+      kind: "http-status",
+      status: 401,
+      body: linearAuthError,
+      contentType: "application/json; charset=utf-8",
+      times: 1_000,
+    });
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(704));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(704))).toBe("failed");
+    const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(704)).at(-1)!;
+    expect(status.description).toMatch(/^Done not judged: Linear rejected the API key in LINEAR_API_KEY \(HTTP 401\)/);
+    const note = world.gitlab.world.notes.find((n) => n.mergeRequestIid === 704)!;
+    expect(note.body).toContain("bfd serve's settings must change");
+    const errors = serve.logs.filter((line) => line.includes('"severity_text":"ERROR"') && line.includes("!704"));
+    expect(errors.join("\n")).toContain("not judged: Linear rejected the API key");
+    // A rejected key stays rejected: the queue does not run the job again, so Linear saw the one request.
+    expect(world.linear.requestCount()).toBe(1);
+    world.linear.reset();
+  });
+
+  it("logs a GitLab token rejected while reading the MR as an error, once, and publishes nothing it cannot", async () => {
+    world.gitlab.injectFault({ kind: "http-status", status: 401, match: "/merge_requests/705", times: 1_000 });
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(705));
+    await settled(serve.service);
+    const errors = serve.logs.filter((line) => line.includes('"severity_text":"ERROR"') && line.includes("!705"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("not judged: GitLab rejected the token in GITLAB_TOKEN (HTTP 401)");
+    expect(serve.logs.some((line) => line.includes("!705") && line.includes("will retry"))).toBe(false);
+    expect(world.gitlab.requestCount({ pathIncludes: "/merge_requests/705" })).toBe(1);
+  });
+});
+
 describe("the sweep", () => {
   it("re-checks every open MR of the configured projects without any webhook", async () => {
     // No delivery ever named !703.
-    expect(await serve.service.sweepOnce()).toBe(4);
+    expect(await serve.service.sweepOnce()).toBe(6);
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(703))).toBe("success");
   });

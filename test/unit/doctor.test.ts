@@ -151,7 +151,7 @@ const ROWS: Row[] = [
     name: "Linear rejects the key",
     change: (f) => {
       // Linear's 401 still carries budget headers: they are not the budget of a key bfd can use.
-      f.linear.viewer = fail("upstream", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY (HTTP 401)");
+      f.linear.viewer = fail("setup", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY (HTTP 401)");
     },
     expect: { "linear-key": "fail", "linear-budget": "warn" },
     says: {
@@ -234,7 +234,7 @@ const ROWS: Row[] = [
     name: "GitLab rejects the token",
     change: (f) => {
       const rejected = fail(
-        "upstream",
+        "setup",
         "gitlab-auth",
         "GitLab rejected the token in GITLAB_TOKEN (HTTP 401)",
         "export GITLAB_TOKEN=…",
@@ -255,7 +255,7 @@ const ROWS: Row[] = [
     change: (f) => {
       f.gitlab.token = { ok: true, value: { name: "bfd", scopes: ["read_user"], active: true, expiresAt: null } };
       f.gitlab.projectRead = fail(
-        "upstream",
+        "setup",
         "gitlab-forbidden",
         "GitLab refused the token in GITLAB_TOKEN while reading project acme/web (HTTP 403): it lacks the read_api scope",
       );

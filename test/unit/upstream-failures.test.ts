@@ -1,6 +1,15 @@
+import { GraphQLClientError, parseLinearError } from "@linear/sdk";
 import { describe, expect, it } from "vitest";
-import { classifyGitLabFailure } from "../../src/sources/gitlab/errors.js";
+import { renderError } from "../../src/render-error.js";
 import {
+  classifyGitLabFailure,
+  isAccessRefusal,
+  isMissingRecord,
+  isRouteNotFound,
+  MINIMUM_GITLAB_VERSION,
+} from "../../src/sources/gitlab/errors.js";
+import {
+  fromLinearError,
   LinearGraphqlFailure,
   linearFailureToError,
   linearReadRetry,
@@ -135,8 +144,18 @@ describe("the same failure reads the same way for Linear and GitLab", () => {
 describe("what Linear's own errors say", () => {
   it.each([
     [graphql("not-found"), "issue-not-found", "ENG-1 was not found in Linear", "input"],
-    [graphql("auth"), "linear-auth", "Linear rejected the API key in LINEAR_API_KEY", "upstream"],
-    [status(401), "linear-auth", "Linear rejected the API key in LINEAR_API_KEY (HTTP 401)", "upstream"],
+    [
+      graphql("auth"),
+      "linear-auth",
+      "Linear rejected the API key in LINEAR_API_KEY (HTTP 400): it is wrong, expired or revoked",
+      "setup",
+    ],
+    [
+      status(401),
+      "linear-auth",
+      "Linear rejected the API key in LINEAR_API_KEY (HTTP 401): it is wrong, expired or revoked",
+      "setup",
+    ],
     [
       graphql("ratelimited", "x", { requestsRemaining: 0, resetsAt: Date.UTC(2026, 0, 2, 3, 4, 5) }),
       "linear-rate-limited",
@@ -174,5 +193,164 @@ describe("what Linear's own errors say", () => {
     expect(linearFailureToError(failure, linearContext).message).toBe(
       "Linear answered BfdIssueByKey with an error: Key [REDACTED] is suspended",
     );
+  });
+});
+
+/** Where a failed call lands: the exit code `src/cli.ts` gives it (renderError) says whose move it is. */
+const exitOf = (error: Error): number => renderError(error, { debug: false, color: false, cwd: "/" }).code;
+const gitlabAt = (path: string): AttemptInfo => ({
+  service: "GitLab",
+  method: "GET",
+  url: `https://gitlab.example.com/api/v4/projects/acme%2Fweb${path}`,
+  attempt: 1,
+});
+const gitlabReply = (code: number, body: unknown, path = "/merge_requests/4") =>
+  new HttpFailure("status", gitlabAt(path), {
+    status: code,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+/** GitLab's catch-all route (lib/api/api.rb) and `not_found!` (lib/api/helpers.rb), as test/fakes/gitlab.ts sends them. */
+const CATCH_ALL = { error: "404 Not Found" };
+
+describe("exit codes say whose move it is", () => {
+  it.each([
+    // A token the service refuses fails every run the same way until someone replaces it: setup, exit 2.
+    [
+      "GitLab 401",
+      gitlabReply(401, { message: "401 Unauthorized" }),
+      "setup",
+      "gitlab-auth",
+      "GitLab rejected the token in GITLAB_TOKEN (HTTP 401): it is wrong, expired or revoked",
+      2,
+    ],
+    [
+      "GitLab 403 insufficient_scope",
+      gitlabReply(403, {
+        error: "insufficient_scope",
+        error_description: "The request requires higher privileges than provided by the access token.",
+        scope: "api read_api",
+      }),
+      "setup",
+      "gitlab-forbidden",
+      "GitLab refused the token in GITLAB_TOKEN while reading merge request !4 in acme/web (HTTP 403): it lacks the read_api scope",
+      2,
+    ],
+    [
+      "GitLab 403 without a scope named",
+      gitlabReply(403, { message: "403 Forbidden" }),
+      "setup",
+      "gitlab-forbidden",
+      "it needs the read_api scope and at least the Reporter role in acme/web",
+      2,
+    ],
+    [
+      "GitLab's catch-all 404 on /diffs (an older GitLab)",
+      gitlabReply(404, CATCH_ALL, "/merge_requests/4/diffs"),
+      "setup",
+      "gitlab-endpoint-missing",
+      `This GitLab has no /diffs endpoint (added in 15.7): bfd needs GitLab ≥ ${MINIMUM_GITLAB_VERSION}`,
+      2,
+    ],
+    [
+      "GitLab's catch-all 404 on an endpoint without a known origin",
+      gitlabReply(404, CATCH_ALL, "/pipelines/77/bridges"),
+      "setup",
+      "gitlab-endpoint-missing",
+      `This GitLab has no /bridges endpoint: bfd needs GitLab ≥ ${MINIMUM_GITLAB_VERSION}`,
+      2,
+    ],
+    [
+      "GitLab 404 Project Not Found",
+      gitlabReply(404, { message: "404 Project Not Found" }),
+      "input",
+      "project-not-found",
+      "GitLab project acme/web was not found",
+      2,
+    ],
+    [
+      "GitLab 404 for the merge request",
+      gitlabReply(404, { message: "404 Not found" }),
+      "input",
+      "mr-not-found",
+      "GitLab merge request !4 was not found in acme/web",
+      2,
+    ],
+    // Passing trouble: nobody has to change anything, so CI may fail open on it (allow_outage).
+    ["GitLab 503", status(503, {}, "", "GitLab"), "upstream", "gitlab-unavailable", "GitLab answered HTTP 503", 3],
+    ["GitLab 429", status(429, {}, "", "GitLab"), "upstream", "gitlab-rate-limited", "GitLab rate limit reached", 3],
+    ["a GitLab timeout", network("timeout", undefined, "GitLab"), "upstream", "gitlab-timeout", "did not answer", 3],
+  ])(
+    "%s: the kind, code, message and exit code that say whose move it is",
+    (_case, failure, kind, code, message, exit) => {
+      const error = classifyGitLabFailure(failure, gitlabContext);
+      expect(error).toMatchObject({ kind, code });
+      expect(error.message).toContain(message);
+      expect(exitOf(error)).toBe(exit);
+    },
+  );
+
+  it.each([
+    ["Linear's 401", status(401), "setup", "linear-auth", 2],
+    ["Linear's authentication error", graphql("auth"), "setup", "linear-auth", 2],
+    ["Linear's 403", status(403), "setup", "linear-forbidden", 2],
+    ["Linear's forbidden error", graphql("forbidden", "Forbidden"), "setup", "linear-forbidden", 2],
+    ["Linear's rate limit", graphql("ratelimited"), "upstream", "linear-rate-limited", 3],
+    ["Linear's 503", status(503), "upstream", "linear-unavailable", 3],
+    ["a Linear timeout", network("timeout"), "upstream", "linear-timeout", 3],
+  ])("%s: the kind, code and exit code that say whose move it is", (_case, failure, kind, code, exit) => {
+    const error = linearFailureToError(failure, linearContext);
+    expect(error).toMatchObject({ kind, code });
+    expect(exitOf(error)).toBe(exit);
+  });
+
+  it("tells GitLab's catch-all 404 from an endpoint's own 404, and keeps it out of the evidence-level refusals", () => {
+    const catchAll = gitlabReply(404, CATCH_ALL, "/merge_requests/4/diffs");
+    const missingFile = gitlabReply(404, { message: "404 File Not Found" }, "/repository/files/a.md/raw");
+    const refused = gitlabReply(403, { message: "403 Forbidden" }, "/pipelines/77/jobs");
+    const rejected = gitlabReply(401, { message: "401 Unauthorized" }, "/pipelines/77/jobs");
+    expect([catchAll, missingFile, refused, rejected].map(isRouteNotFound)).toEqual([true, false, false, false]);
+    // One piece of evidence the token may not read is that rule's error; a rejected token or a missing endpoint is
+    // the whole run's setup error.
+    expect([catchAll, missingFile, refused, rejected].map(isAccessRefusal)).toEqual([false, true, true, false]);
+    expect([catchAll, missingFile].map(isMissingRecord)).toEqual([false, true]);
+  });
+});
+
+describe("Linear's rate limit, however it is marked", () => {
+  /** A reply through the SDK's own `parseLinearError`, exactly as src/sources/linear/client.ts builds it. */
+  const sdkFailure = (httpStatus: number, extensions: Record<string, unknown>, message = "Rate limit exceeded") => {
+    const headers = { "content-type": "application/json", "retry-after": "2", "x-ratelimit-requests-remaining": "0" };
+    const error = parseLinearError(
+      new GraphQLClientError(
+        { errors: [{ message, extensions }] as never, status: httpStatus, headers: new Headers(headers) },
+        { query: "query BfdIssueByKey { viewer { id } }", variables: {} },
+      ),
+    );
+    return fromLinearError(error, at("Linear", 1), headers, false, [LINEAR_KEY]);
+  };
+
+  it.each([
+    ["type and code, HTTP 400", 400, { type: "ratelimited", code: "RATELIMITED" }],
+    ["the code alone, HTTP 400", 400, { code: "RATELIMITED" }],
+    ["the code alone, HTTP 429", 429, { code: "RATELIMITED" }],
+    ["the type alone, HTTP 400", 400, { type: "ratelimited" }],
+  ])("is retried when marked by %s", (_case, httpStatus, extensions) => {
+    const failure = sdkFailure(httpStatus, extensions);
+    expect(failure.kind).toBe("ratelimited");
+    expect(linearReadRetry(failure, Date.now())).toEqual({ retryable: true, retryAfterSeconds: 2 });
+  });
+
+  it("is a rate limit even when its message speaks of complexity, never a query too complex", () => {
+    expect(sdkFailure(400, { code: "RATELIMITED" }, "Complexity budget exceeded").kind).toBe("ratelimited");
+    expect(sdkFailure(400, { type: "invalid input", code: "INPUT_ERROR" }, "Query too complex").kind).toBe(
+      "too-complex",
+    );
+  });
+
+  it("leaves other errors alone", () => {
+    expect(sdkFailure(401, { type: "authentication error", code: "AUTHENTICATION_ERROR" }).kind).toBe("auth");
+    expect(sdkFailure(400, { code: "AUTHENTICATION_ERROR" }).kind).toBe("auth");
+    expect(sdkFailure(400, { code: "SOMETHING_ELSE" }).kind).toBe("graphql-error");
   });
 });

@@ -1,6 +1,6 @@
 import { GraphQLClientError, LinearClient, parseLinearError } from "@linear/sdk";
 import type { z } from "zod";
-import { BfdError, inputError, printable, UpstreamError } from "../../errors.js";
+import { BfdError, inputError, printable, SetupError, UpstreamError } from "../../errors.js";
 import { redact, withoutUserInfo } from "../../redact.js";
 import type { Issue, Person } from "../../work-item/schema.js";
 import {
@@ -420,7 +420,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         ));
       } catch (error) {
         if (error instanceof BfdError && error.code === "linear-forbidden") {
-          throw new UpstreamError("Linear", "linear-forbidden", `Linear refused to update comment ${id}`, {
+          throw new SetupError("Linear", "linear-forbidden", `Linear refused to update comment ${id}`, {
             hint: "Linear lets only a comment's author edit it: bfd can update only comments posted with this LINEAR_API_KEY's user.",
             cause: error,
           });

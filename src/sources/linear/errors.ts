@@ -1,5 +1,5 @@
 import { LinearError, LinearErrorType, RatelimitedLinearError } from "@linear/sdk";
-import { BfdError, inputError, UpstreamError } from "../../errors.js";
+import { BfdError, inputError, SetupError, UpstreamError } from "../../errors.js";
 import { redact } from "../../redact.js";
 import type { AttemptFailure } from "../retry-policy.js";
 import { LINEAR_KEY_HINT } from "../tokens.js";
@@ -60,7 +60,10 @@ export function cleanMessage(text: string, secrets: readonly (string | undefined
 
 /**
  * Classifies a LinearError. `data` is what came beside the errors (partial data is never acted on). A query Linear
- * refuses as too complex is told apart by its message: it would be refused again, so it is never retried.
+ * refuses as too complex is told apart by its message: it would be refused again, so it is never retried. A rate
+ * limit is known by the SDK's type (`extensions.type` "ratelimited", or HTTP 429 without a GraphQL error) or by
+ * `extensions.code` "RATELIMITED" alone, which Linear may send with HTTP 400 or 429 and no type the SDK knows
+ * (../shared/linear/NOTES.md "Added turn 3"): the SDK then makes it an UnknownLinearError.
  */
 export function fromLinearError(
   error: LinearError,
@@ -74,8 +77,13 @@ export function fromLinearError(
   const status = error.status;
   const make = (kind: LinearErrorKind, rateLimit?: RateLimitInfo) =>
     new LinearGraphqlFailure(kind, message, at, status, rateLimit);
-  if (/complex/i.test(first?.message ?? "") && !(error instanceof RatelimitedLinearError)) return make("too-complex");
-  if (error instanceof RatelimitedLinearError || error.type === LinearErrorType.Ratelimited) {
+  // A spent complexity budget may say "complexity" too: the rate limit is decided first, then a query too complex.
+  const rateLimited =
+    error instanceof RatelimitedLinearError ||
+    error.type === LinearErrorType.Ratelimited ||
+    firstExtensionCode(error) === "RATELIMITED";
+  if (/complex/i.test(first?.message ?? "") && !rateLimited) return make("too-complex");
+  if (rateLimited) {
     const limited = error instanceof RatelimitedLinearError ? error : undefined;
     const fromHeaders = rateLimitInfo(headers, Date.now());
     return make(
@@ -83,6 +91,10 @@ export function fromLinearError(
       spentBudget({ ...fromHeaders, retryAfterSeconds: limited?.retryAfter ?? fromHeaders.retryAfterSeconds }, headers),
     );
   }
+  // The code says the same as the type on every body seen (AUTHENTICATION_ERROR, FORBIDDEN): either one decides.
+  const code = firstExtensionCode(error);
+  if (code === "AUTHENTICATION_ERROR") return make("auth");
+  if (code === "FORBIDDEN") return make("forbidden");
   switch (first?.type) {
     case LinearErrorType.AuthenticationError:
       return make("auth");
@@ -97,6 +109,19 @@ export function fromLinearError(
       break;
   }
   return make(hasData ? "partial-data" : "graphql-error");
+}
+
+/**
+ * `extensions.code` of the first GraphQL error, from the raw reply the SDK keeps: the SDK's own error classes keep
+ * only `extensions.type`, and its types do not declare `code`.
+ */
+function firstExtensionCode(error: LinearError): string | undefined {
+  const first: unknown = error.raw?.response?.errors?.[0];
+  if (first === null || typeof first !== "object") return undefined;
+  const extensions: unknown = (first as { extensions?: unknown }).extensions;
+  if (extensions === null || typeof extensions !== "object") return undefined;
+  const code: unknown = (extensions as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** The retry decision for a Linear read: rate limits (as a GraphQL error or a 429), then the shared HTTP rules. */
@@ -127,6 +152,9 @@ export interface LinearFailureContext {
 }
 
 const STATUS_PAGE = "https://linearstatus.com";
+const keyRejected = (status: number | undefined): string =>
+  `Linear rejected the API key in LINEAR_API_KEY${status === undefined ? "" : ` (HTTP ${status})`}: it is wrong, expired or revoked`;
+const FORBIDDEN_HINT = "The Linear user who owns LINEAR_API_KEY needs access to this team and issue.";
 const BUG_HINT = "This is a bfd bug or a change in Linear's API: please report it with the output of --debug.";
 
 /** The one-line, key-free error the user sees for a failed Linear call. */
@@ -135,13 +163,13 @@ export function linearFailureToError(failure: unknown, context: LinearFailureCon
   if (failure instanceof HttpFailure) {
     if (failure.kind === "status" && (failure.status === 401 || failure.status === 403)) {
       return failure.status === 401
-        ? new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY (HTTP 401)", {
+        ? new SetupError("Linear", "linear-auth", keyRejected(401), {
             hint: LINEAR_KEY_HINT,
             status: 401,
             cause: failure,
           })
-        : new UpstreamError("Linear", "linear-forbidden", "Linear refused access (HTTP 403)", {
-            hint: "The Linear user who owns LINEAR_API_KEY needs access to this team and issue.",
+        : new SetupError("Linear", "linear-forbidden", "Linear refused access (HTTP 403)", {
+            hint: FORBIDDEN_HINT,
             status: 403,
             cause: failure,
           });
@@ -180,14 +208,14 @@ export function linearFailureToError(failure: unknown, context: LinearFailureCon
         "Check the issue key (e.g. ENG-123), and that the Linear user who owns LINEAR_API_KEY can see that team.",
       );
     case "auth":
-      return new UpstreamError("Linear", "linear-auth", "Linear rejected the API key in LINEAR_API_KEY", {
+      return new SetupError("Linear", "linear-auth", keyRejected(failure.status), {
         hint: LINEAR_KEY_HINT,
         ...statusOption,
         cause: failure,
       });
     case "forbidden":
-      return new UpstreamError("Linear", "linear-forbidden", clean(`Linear refused access: ${failure.message}`), {
-        hint: "The Linear user who owns LINEAR_API_KEY needs access to this team and issue.",
+      return new SetupError("Linear", "linear-forbidden", clean(`Linear refused access: ${failure.message}`), {
+        hint: FORBIDDEN_HINT,
         ...statusOption,
         cause: failure,
       });
