@@ -351,15 +351,15 @@ export async function mergeRequestEvidence(
       if (gap !== null && !gap.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: gap.reason });
   }
 
-  // Wave 2, beside the files: a finished head pipeline is read for what it is made of — its jobs, trigger jobs (whose
-  // downstream pipeline is their real outcome) and the external statuses on its commit — so that a green status over
-  // nothing that ran, or over a failed child pipeline, is never a pass, and bfd's own failed status never keeps it red.
-  // A pipeline on a merge GitLab made (merged-results, merge train) is read for the merge's parents too.
+  // Wave 2, beside the files: a finished head pipeline that is not green is read for what made it so — its jobs and
+  // the external statuses on its commit, in the project that ran it — so bfd's own failed status never keeps it red.
+  // A pipeline on a merge GitLab made (merged-results, merge train) is read for the merge's parents: one request, for
+  // such pipelines only.
   const head = mr.headPipeline;
   const outside = ci === undefined && plan.pipeline && head !== null && head.id !== null && head.sha !== null;
   const headProject = head?.projectId == null ? project : String(head.projectId);
   const statuses =
-    outside && !UNFINISHED_PIPELINE.has(head.status) ? pipelineMadeOf(gitlab, headProject, head.id!, head.sha) : null;
+    outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);
   const mergeParents =
     outside && head.sha !== mr.headSha && (head.kind === "merged_result" || head.kind === "merge_train")
@@ -423,7 +423,7 @@ const UNFINISHED_PIPELINE = new Set([
 ]);
 
 /**
- * What a pipeline is made of: its jobs and trigger jobs, and the external statuses other tools set on it, read at
+ * What the pipeline `bfd ci` runs in is made of: its jobs and trigger jobs, and the external statuses other tools set on it, read at
  * once. Statuses are listed by commit (each with its pipeline), and GitLab lists the pipeline's jobs and trigger jobs
  * among them too, as commit statuses: the ones the job lists do not know are the external ones. Any of them refused:
  * the pipeline cannot be judged.
