@@ -412,16 +412,6 @@ export async function mergeRequestEvidence(
   return { mergeRequest: mr, unavailable };
 }
 
-/** Pipeline statuses of work not finished: its jobs are still to come, so what it is made of is not read yet. */
-const UNFINISHED_PIPELINE = new Set([
-  "created",
-  "waiting_for_resource",
-  "preparing",
-  "pending",
-  "running",
-  "scheduled",
-]);
-
 /**
  * What the pipeline `bfd ci` runs in is made of: its jobs and trigger jobs, and the external statuses other tools set on it, read at
  * once. Statuses are listed by commit (each with its pipeline), and GitLab lists the pipeline's jobs and trigger jobs
