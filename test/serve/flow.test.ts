@@ -26,6 +26,21 @@ const CASES: DeliveryCase[] = [
     n: 504,
     mr: { headPipeline: fakePipeline(88_504, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
   },
+  // A merged-results pipeline: on GitLab's merge of the MR head into main (NOTES "Real setups").
+  {
+    n: 505,
+    mr: {
+      headPipeline: fakePipeline(88_505, "success", PROJECT_PATH, {
+        kind: "merged_result",
+        sha: "5".repeat(40),
+        jobs: [fakeJob("unit-tests", "success")],
+      }),
+    },
+  },
+  {
+    n: 506,
+    mr: { headPipeline: fakePipeline(88_506, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
+  },
   { n: 502, issue: { stateName: "Todo", stateType: "unstarted" }, mr: null },
   {
     n: 503,
@@ -87,7 +102,8 @@ describe("bfd serve, one delivery at a time", () => {
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(501))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.find((s) => s.sha === shaOf(501))!;
-    expect(status.description).toMatch(/^Done failed: 1 failed/);
+    // Marked as bfd's own (src/work-item/own-status.ts), so no bfd run ever judges it.
+    expect(status.description).toMatch(/^\[bfd serve\] Done failed: 1 failed/);
   });
 
   it("drops a repeated delivery id without evaluating again", async () => {
@@ -162,6 +178,12 @@ describe("bfd serve, one delivery at a time", () => {
     expect(comments[0]!.body).toContain("Acceptance criteria or completion rules are written down");
   });
 
+  it("publishes a pass for a merged-results pipeline on the MR head's merge, as bfd done judges it", async () => {
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(505));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(505))).toBe("success");
+  });
+
   it("re-checks the open MR of an issue that changed in Linear", async () => {
     await postLinear(serve.url, linearIssueEvent(issueId("ENG-500"), { state: "In Review" }));
     await settled(serve.service);
@@ -178,7 +200,7 @@ describe("bfd serve publishing its status under another name (serve.statusName)"
     return () => serve.stop();
   });
 
-  it("never judges its own earlier failed status, so it cannot keep the merge request red", async () => {
+  it("never judges its own earlier failed status (known by its description's marker), so it cannot keep the merge request red", async () => {
     // Its verdict of a previous run, which GitLab counts in the MR's pipeline: every job passed, the pipeline failed.
     world.gitlab.world.commitStatuses.push({
       id: 1,
@@ -187,12 +209,29 @@ describe("bfd serve publishing its status under another name (serve.statusName)"
       name: NAME,
       state: "failed",
       targetUrl: null,
-      description: "Done failed: 1 failed",
+      description: "[bfd serve] Done failed: 1 failed",
       authorId: 1,
       createdAt: "2026-01-02T09:00:00.000Z",
     });
     await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(504));
     await settled(serve.service);
     expect(latestStatuses(world.gitlab, NAME).get(shaOf(504))).toBe("success");
+  });
+
+  it("judges a failed status merely named like its own (no marker in the description): the MR stays red", async () => {
+    world.gitlab.world.commitStatuses.push({
+      id: 2,
+      project: PROJECT_PATH,
+      sha: shaOf(506),
+      name: NAME,
+      state: "failed",
+      targetUrl: null,
+      description: "set by another tool",
+      authorId: 1,
+      createdAt: "2026-01-02T09:00:00.000Z",
+    });
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(506));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab, NAME).get(shaOf(506))).toBe("failed");
   });
 });
