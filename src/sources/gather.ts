@@ -357,7 +357,9 @@ export async function mergeRequestEvidence(
   // such pipelines only.
   const head = mr.headPipeline;
   const outside = ci === undefined && plan.pipeline && head !== null && head.id !== null && head.sha !== null;
-  const headProject = head?.projectId == null ? project : String(head.projectId);
+  // Named as the MR's project is (its path, in messages) unless another project ran it: a fork's, by its id.
+  const ranElsewhere = head?.projectId != null && read.projectId !== null && head.projectId !== read.projectId;
+  const headProject = ranElsewhere ? String(head.projectId) : project;
   const statuses =
     outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);

@@ -234,7 +234,7 @@ describe("bfd done on real teams' pipelines", () => {
       message: "Head pipeline success (merged-results pipeline #611 on the merge of 00000500 into main)",
     });
     expect(r.gitlabPaths.filter((p) => p.includes("/repository/commits/"))).toEqual([
-      `/api/v4/projects/${PROJECT_ID}/repository/commits/${mergeOf(500)}`,
+      `/api/v4/projects/${PROJECT_PATH}/repository/commits/${mergeOf(500)}`,
     ]);
   });
 

@@ -57,6 +57,7 @@ export const MergeRequestJson = z.object({
   diff_refs: z.object({ head_sha: z.string().nullish() }).nullish(),
   // A string: "7", or "1000+" when GitLab listed only its "Maximum diff files" (doc/api/merge_requests.md).
   changes_count: z.string().nullish(),
+  project_id: z.number().nullish(),
 });
 export type GitLabMergeRequestJson = z.infer<typeof MergeRequestJson>;
 

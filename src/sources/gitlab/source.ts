@@ -93,6 +93,8 @@ export interface MergeRequestRead {
   pipelineHidden: string | null;
   /** What `changes_count` says, for judging whether the list of changed files is whole. */
   changesCount: string | null;
+  /** The MR's project id (`project_id`), to tell a pipeline another project ran (a fork's) from its own. */
+  projectId: number | null;
 }
 
 export interface ChangesRead {
@@ -301,6 +303,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             ? null
             : `GitLab left the pipeline out of !${iid}: the user behind GITLAB_TOKEN may not read pipelines in ${projectLabel(project)}`,
           changesCount: mr.changes_count ?? null,
+          projectId: mr.project_id ?? null,
         };
       }),
 
