@@ -129,17 +129,6 @@ describe("bfd serve, one delivery at a time", () => {
   it.each([
     ["an MR that is merged", mergeRequestEvent(500, { state: "merged", action: "merge" }), "Merge Request Hook"],
     ["a note event", { object_kind: "note" }, "Note Hook"],
-    [
-      "a pipeline holding only bfd's own status",
-      {
-        object_kind: "pipeline",
-        project: { id: 4242, path_with_namespace: PROJECT_PATH },
-        object_attributes: { id: 9, ref: "main" },
-        merge_request: null,
-        builds: [{ name: "bfd/done" }],
-      },
-      "Pipeline Hook",
-    ],
   ])("acknowledges %s and does no work", async (_what, payload, event) => {
     const reply = await postGitLab(serve.url, event, payload);
     expect(reply.status).toBe(202);
@@ -182,6 +171,19 @@ describe("bfd serve, one delivery at a time", () => {
     await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(505));
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(505))).toBe("success");
+  });
+
+  it("judges a pipeline whose only CI job is merely named like bfd's status (GitLab's builds are CI jobs, never bfd's)", async () => {
+    const reply = await postGitLab(serve.url, "Pipeline Hook", {
+      object_kind: "pipeline",
+      project: { id: 4242, path_with_namespace: PROJECT_PATH },
+      object_attributes: { id: 9, ref: "main" },
+      merge_request: { iid: 506 },
+      builds: [{ name: "bfd/done" }],
+    });
+    expect(await reply.json()).toMatchObject({ status: "queued" });
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(506))).toBe("failed");
   });
 
   it("re-checks the open MR of an issue that changed in Linear", async () => {
