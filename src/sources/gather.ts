@@ -289,8 +289,8 @@ export async function mergeRequestEvidence(
     ci?.pipelineId == null ? null : pipelineMadeOf(gitlab, pipelineProject, ci.pipelineId, ranOn);
   // A pipeline on a merge GitLab made tested the MR head only if the head is among the merge's parents: one request,
   // for such pipelines only.
-  const readParents = () =>
-    ranOn !== null && ci?.sha != null && ranOn !== ci.sha ? gitlab.readCommitParents(pipelineProject, ranOn) : null;
+  const onMerge = ci !== undefined && (ranOn !== ci.sha || ci.kind === "merged_result" || ci.kind === "merge_train");
+  const readParents = () => (ranOn !== null && onMerge ? gitlab.readCommitParents(pipelineProject, ranOn) : null);
   let jobs = ci !== undefined && early.pipeline ? readJobs() : null;
   let parents = ci !== undefined && early.pipeline ? readParents() : null;
   const mrRead = gitlab.readMergeRequest(project, iid);
@@ -415,10 +415,10 @@ export async function mergeRequestEvidence(
 }
 
 /**
- * What the pipeline `bfd ci` runs in is made of: its jobs and trigger jobs, and the external statuses other tools set on it, read at
- * once. Statuses are listed by commit (each with its pipeline), and GitLab lists the pipeline's jobs and trigger jobs
- * among them too, as commit statuses: the ones the job lists do not know are the external ones. Any of them refused:
- * the pipeline cannot be judged.
+ * What the pipeline `bfd ci` runs in is made of: its jobs and trigger jobs, and the external statuses other tools set
+ * on it, read at once. Statuses are listed by commit (each with its pipeline), and GitLab lists the pipeline's jobs
+ * and trigger jobs among them too, as commit statuses: the ones the job lists do not know are the external ones.
+ * Any of them refused: the pipeline cannot be judged.
  */
 async function pipelineMadeOf(
   gitlab: GitLabSource,

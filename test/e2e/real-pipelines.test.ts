@@ -285,6 +285,12 @@ describe("bfd ci in real teams' pipelines", () => {
     expect(r.code).toBe(1);
   });
 
+  it("reads the merge commit's parents when GitLab says merged_result but gives no CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", async () => {
+    const r = await run(["ci"], ciEnv(504, { CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: undefined }));
+    expect(pipelineRule(r)).toMatchObject({ status: "pass" });
+    expect(r.gitlabPaths).toContain(`/api/v4/projects/${PROJECT_ID}/repository/commits/${mergeOf(504)}`);
+  });
+
   it("fails when the MR pipeline holds only bfd's own job", async () => {
     const r = await ci(505);
     expect(pipelineRule(r).status).toBe("fail");
