@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DEFAULT_STATUS_NAME, type PipelineJob } from "../work-item/schema.js";
+import { isOwnStatusDescription } from "../work-item/own-status.js";
+import type { MergeRequest, Pipeline, PipelineJob } from "../work-item/schema.js";
 import { defineCheck, error, fail, listForMessage, pass, type CheckOutcome } from "./types.js";
 
 const Options = z
@@ -11,9 +12,9 @@ const Options = z
       .describe("Pipeline statuses that count as green (for a finished pipeline judged by its status)."),
     ignoreJobs: z
       .array(z.string().min(1))
-      .default([DEFAULT_STATUS_NAME])
+      .default([])
       .describe(
-        "Job and status names never judged. `bfd serve` never judges its own commit status, whatever `serve.statusName` calls it; `bfd ci` and `bfd done` know only its default name, so list a renamed one here.",
+        "Names of jobs and statuses never judged (a job that may not block, named by the team). bfd's own job (`CI_JOB_ID`) and its own commit status (known by what `bfd serve` writes in its description) are never judged whatever their name; a job merely named like bfd's status is judged like any other.",
       ),
   })
   .strict();
@@ -54,18 +55,76 @@ function jobEvidence(job: PipelineJob): string {
   ].join("");
 }
 
+const FAILED = new Set(["failed", "canceled"]);
+/** What a trigger job whose downstream pipeline does not exist yet is waiting for. */
+const NO_DOWNSTREAM_YET = "waiting for its downstream pipeline";
+
 /**
- * The merge request's pipeline ran on its head commit and is green. Inside `bfd ci` the pipeline is the one bfd
- * runs in, still `running` while bfd's own job runs, so it is judged by its jobs — trigger jobs and the external
- * statuses set on it included: every one other than bfd's own that may not fail must have succeeded (a manual job
- * nobody played and a skipped job are not failures). Elsewhere it is judged by its status, and when that is not
- * green by the statuses on its commit. bfd's own commit status (`context.ownStatuses`) is never judged. A pipeline
+ * What a job came to. A trigger job's is its downstream pipeline's: without `strategy: depend` the trigger job is
+ * `success` as soon as the child pipeline is *created* (doc/ci/pipelines/downstream_pipelines.md), so its own status
+ * says nothing of the child's outcome; one that has started no pipeline yet has not finished, unless it failed,
+ * was skipped or waits to be played.
+ */
+function outcomeOf(job: PipelineJob): string {
+  if (!job.trigger || FAILED.has(job.status) || NOT_RUN.has(job.status)) return job.status;
+  if (job.downstreamPipeline !== null) return job.downstreamPipeline.status;
+  return UNFINISHED.has(job.status) ? job.status : NO_DOWNSTREAM_YET;
+}
+
+const capitalised = (text: string): string => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+/** `pipeline #9001`, `merged-results pipeline #611`, `merge-train pipeline #612`, or `the pipeline`. */
+function pipelineName(pipeline: Pipeline): string {
+  const kind =
+    pipeline.kind === "merged_result" ? "merged-results " : pipeline.kind === "merge_train" ? "merge-train " : "";
+  return pipeline.id === null ? `the ${kind}pipeline` : `${kind}pipeline #${pipeline.id}`;
+}
+
+/**
+ * Whether the pipeline tested the MR's head: it ran on it, or on a merge GitLab made of it (merged-results and
+ * merge-train pipelines run on refs/merge-requests/:iid/merge or …/train, whose commit has the head among its
+ * parents: doc/api/commits.md `parent_ids`). `via` says how, for the message; `problem` why not.
+ */
+function testedHead(
+  pipeline: Pipeline,
+  mr: MergeRequest,
+  name: string,
+): { via: string; facts: string[] } | { problem: string; facts: string[] } {
+  const { sha } = pipeline;
+  const head = mr.headSha;
+  if (sha === null || head === null || sha === head) return { via: "", facts: [] };
+  const facts = [`pipeline commit: ${sha}`, `head commit: ${head}`];
+  if (pipeline.parents === null) {
+    return { problem: `${capitalised(name)} ran on ${short(sha)}; the MR head is ${short(head)}`, facts };
+  }
+  const parents = pipeline.parents.map(short).join(" and ");
+  if (pipeline.parents.includes(head)) {
+    return {
+      via: ` on the merge of ${short(head)} into ${mr.targetBranch}`,
+      facts: [...facts, `merge of: ${parents}`],
+    };
+  }
+  return {
+    problem: `${capitalised(name)} ran on ${short(sha)}, a merge of ${parents}; the MR head ${short(head)} is not among them`,
+    facts: [...facts, `merge of: ${parents}`],
+  };
+}
+
+/**
+ * The merge request's pipeline tested its head commit, something ran in it and it is green. The head is tested by a
+ * pipeline on the head itself or on GitLab's merge of it (merged-results, merge train). Inside `bfd ci` the pipeline
+ * is the one bfd runs in, still `running` while bfd's own job runs, so it is judged by its jobs — trigger jobs (by
+ * their downstream pipeline) and the external statuses set on it included: every one other than bfd's own that may
+ * not fail must have succeeded (a manual job nobody played and a skipped job are not failures), and at least one must
+ * have run and passed. Elsewhere it is judged by what it is made of when that was read, else by its status. bfd's own
+ * job (`CI_JOB_ID`) and its own commit status (the marker in what `bfd serve` wrote) are never judged. A pipeline
  * that would pass but whose commit, or the MR's head, GitLab did not give is an error: it may have run on an older one.
  */
 export const pipelineStatus = defineCheck({
   id: "pipeline-status",
   description:
-    "The merge request's pipeline ran on its head commit and passed: inside `bfd ci` judged by its jobs (bfd's own excluded); elsewhere by its status, and when that is not green by the statuses on its commit.",
+    "The merge request's pipeline tested its head commit (on it, or on GitLab's merge of it: merged-results and merge-train pipelines), something other than bfd ran in it, and it passed: judged by its jobs (trigger jobs by their downstream pipeline; bfd's own job and status excluded) when they were read, else by its status.",
   options: Options,
   hint: "Make the pipeline pass: {{mergeRequest.headPipeline.url|run the pipeline on the merge request}}.",
   needs: () => ["mergeRequest", "mergeRequest.headPipeline"],
@@ -73,14 +132,11 @@ export const pipelineStatus = defineCheck({
     const mr = item.mergeRequest!;
     const pipeline = mr.headPipeline;
     if (pipeline === null) return fail("No pipeline has run on the merge request's head commit");
-    const name = pipeline.id === null ? "the pipeline" : `pipeline #${pipeline.id}`;
+    const name = pipelineName(pipeline);
     const evidence = [`${name}: ${pipeline.status}`, ...(pipeline.url === null ? [] : [pipeline.url])];
-    if (pipeline.sha !== null && mr.headSha !== null && pipeline.sha !== mr.headSha) {
-      return fail(
-        `${name[0]!.toUpperCase()}${name.slice(1)} ran on ${short(pipeline.sha)}; the MR head is ${short(mr.headSha)}`,
-        [...evidence, `pipeline commit: ${pipeline.sha}`, `head commit: ${mr.headSha}`],
-      );
-    }
+    const tested = testedHead(pipeline, mr, name);
+    if ("problem" in tested) return fail(tested.problem, [...evidence, ...tested.facts]);
+    evidence.push(...tested.facts);
     // A pipeline that is not green fails whichever commit it ran on; one that is green passes only on the MR's head.
     const passOnHead = (message: string, facts: string[]): CheckOutcome => {
       if (pipeline.sha === null) {
@@ -97,48 +153,73 @@ export const pipelineStatus = defineCheck({
       }
       return pass(message, facts);
     };
+    const where = tested.via === "" ? "" : ` (${name}${tested.via})`;
     if (pipeline.jobs === null) {
-      if (o.allowed.includes(pipeline.status)) return passOnHead(`Head pipeline ${pipeline.status}`, evidence);
+      if (o.allowed.includes(pipeline.status)) return passOnHead(`Head pipeline ${pipeline.status}${where}`, evidence);
       return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
     }
     const ownId = item.context.ci?.jobId ?? null;
-    const ignored = new Set([...o.ignoreJobs, ...item.context.ownStatuses]);
-    const judged = pipeline.jobs.filter((job) => job.id !== ownId && !ignored.has(job.name));
-    const failed = judged.filter((job) => !job.allowFailure && (job.status === "failed" || job.status === "canceled"));
-    const unfinished = judged.filter((job) => UNFINISHED.has(job.status));
+    const ignored = new Set(o.ignoreJobs);
+    const own = (job: PipelineJob): boolean => job.id === ownId || isOwnStatusDescription(job.description);
+    const notJudged = (job: PipelineJob): boolean => own(job) || ignored.has(job.name);
+    const judged = pipeline.jobs.filter((job) => !notJudged(job));
+    const outcome = new Map(judged.map((job) => [job, outcomeOf(job)]));
+    const came = (job: PipelineJob): string => outcome.get(job) ?? job.status;
+    const failed = judged.filter((job) => !job.allowFailure && FAILED.has(came(job)));
+    const mayFail = judged.filter((job) => job.allowFailure && FAILED.has(came(job)));
+    const unfinished = judged.filter((job) => UNFINISHED.has(came(job)) || came(job) === NO_DOWNSTREAM_YET);
     const other = judged.filter(
       (job) =>
         !job.allowFailure &&
-        job.status !== "success" &&
-        !NOT_RUN.has(job.status) &&
+        came(job) !== "success" &&
+        !NOT_RUN.has(came(job)) &&
         !failed.includes(job) &&
         !unfinished.includes(job),
     );
-    const jobFacts = judged.map(jobEvidence);
+    const jobFacts = [
+      ...judged.map(jobEvidence),
+      ...mayFail.map((job) => `warning: ${namedJob(job)} failed, which it may (allow_failure)`),
+    ];
     const failedPrefix = failed.every((job) => job.trigger) ? "" : failed.length === 1 ? "job " : "jobs ";
     const problems = [
       ...(failed.length === 0 ? [] : [`${failedPrefix}${listForMessage(failed.map(jobLabel), 5)} failed`]),
       ...(unfinished.length === 0
         ? []
         : [
-            `${listForMessage(unfinished.map(jobLabel), 5)} ${unfinished.length === 1 ? "is" : "are"} still ${unfinished.length === 1 ? unfinished[0]!.status : "running"}`,
+            `${listForMessage(unfinished.map(jobLabel), 5)} ${unfinished.length === 1 ? "is" : "are"} still ${unfinished.length === 1 ? came(unfinished[0]!) : "running"}`,
           ]),
-      ...other.map((job) => `${namedJob(job)} is ${job.status}`),
+      ...other.map((job) => `${namedJob(job)} is ${came(job)}`),
     ];
     if (problems.length > 0) return fail(`In ${name}, ${problems.join("; ")}`, [...evidence, ...jobFacts]);
-    // A finished pipeline that GitLab calls failed, with no failed job in sight: unless the failure is a job bfd
-    // never judges (its own commit status), something unseen failed it, and that is never a pass.
-    const failedOverall = pipeline.status === "failed" || pipeline.status === "canceled";
-    const ownFailure = pipeline.jobs.some(
-      (job) => ignored.has(job.name) && (job.status === "failed" || job.status === "canceled"),
-    );
-    if (failedOverall && !ownFailure) {
+    // A finished pipeline that GitLab calls failed, with no failed job in sight: unless the failure is one bfd never
+    // judges (its own status, an ignored job), something unseen failed it, and that is never a pass.
+    const failedOverall = FAILED.has(pipeline.status);
+    const explained = pipeline.jobs.some((job) => notJudged(job) && FAILED.has(job.status));
+    if (failedOverall && !explained) {
       return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, [...evidence, ...jobFacts]);
     }
-    const passed = judged.filter((job) => job.status === "success").length;
+    // GitLab calls a pipeline green when nothing in it failed, even when nothing in it ran: that proves nothing.
+    const passed = judged.filter((job) => came(job) === "success");
+    if (passed.length === 0)
+      return fail(`Nothing ran in ${name}: ${whyNothingRan(pipeline, judged, own)}`, [...evidence, ...jobFacts]);
+    const warnings =
+      mayFail.length === 0
+        ? ""
+        : `; ${listForMessage(mayFail.map(namedJob), 5)} failed, which ${mayFail.length === 1 ? "it" : "they"} may`;
     return passOnHead(
-      `All ${passed} job(s) of ${name} that must pass have passed${ownId === null ? "" : " (bfd's own job not counted)"}`,
+      `${plural(passed.length, "job")} of ${name} ran and passed${tested.via}${ownId === null ? "" : " (bfd's own job not counted)"}${warnings}`,
       [...evidence, ...jobFacts],
     );
   },
 });
+
+/** Why no job other than bfd's own passed in a pipeline where nothing failed or is still running. */
+function whyNothingRan(pipeline: Pipeline, judged: readonly PipelineJob[], own: (job: PipelineJob) => boolean): string {
+  const jobs = pipeline.jobs ?? [];
+  if (jobs.length === 0) return `it is ${pipeline.status} and has no jobs yet`;
+  if (jobs.every(own)) {
+    return "it holds only bfd's own job: the team's jobs do not run in merge-request pipelines (jobs limited to branches, e.g. `only: branches`, need `rules: - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"` too)";
+  }
+  if (judged.length === 0) return "every job in it is bfd's own or one of the rule's `ignoreJobs`";
+  return `every job in it was manual (never played) or skipped: ${listForMessage(judged.map(namedJob), 5)}`;
+}

@@ -22,6 +22,19 @@ export interface MergeRequestPipeline {
    * CI_COMMIT_SHA is GitLab's internal merge commit), else CI_COMMIT_SHA (gitlab-org/gitlab#330964).
    */
   sha: string | null;
+  /**
+   * CI_COMMIT_SHA: the commit the pipeline runs on, where its jobs' and external tools' statuses sit. In merged-results
+   * and merge-train pipelines it is GitLab's merge commit, not the MR head (`sha`).
+   */
+  commitSha: string | null;
+  /** CI_MERGE_REQUEST_EVENT_TYPE: detached, merged_result or merge_train; null when unset or unknown. */
+  eventType: "detached" | "merged_result" | "merge_train" | null;
+  /**
+   * CI_PROJECT_ID: the project that runs the pipeline, whose jobs and statuses bfd reads. A fork MR's pipeline runs in
+   * the fork by default (doc/ci/pipelines/merge_request_pipelines.md, "Use with forked projects"), while the MR itself
+   * lives in the target project (`project`, CI_MERGE_REQUEST_PROJECT_ID).
+   */
+  pipelineProject: string;
   /** CI_MERGE_REQUEST_DIFF_BASE_SHA: where the MR's diff starts. */
   diffBaseSha: string | null;
   /** CI_PROJECT_DIR: the job's checkout. */
@@ -65,6 +78,9 @@ export function detectGitLabMergeRequestPipeline(env: Env): CiDetection {
       pipelineId: wholeNumber(env.CI_PIPELINE_ID),
       pipelineUrl: env.CI_PIPELINE_URL || null,
       sha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || env.CI_COMMIT_SHA || null,
+      commitSha: env.CI_COMMIT_SHA || null,
+      eventType: eventTypeOf(env.CI_MERGE_REQUEST_EVENT_TYPE),
+      pipelineProject: env.CI_PROJECT_ID || env.CI_PROJECT_PATH || project,
       diffBaseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA || null,
       projectDir: env.CI_PROJECT_DIR || null,
     },
@@ -73,4 +89,9 @@ export function detectGitLabMergeRequestPipeline(env: Env): CiDetection {
 
 function wholeNumber(value: string | undefined): number | null {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/** doc/ci/variables/predefined_variables.md: CI_MERGE_REQUEST_EVENT_TYPE is detached, merged_result or merge_train. */
+function eventTypeOf(value: string | undefined): MergeRequestPipeline["eventType"] {
+  return value === "detached" || value === "merged_result" || value === "merge_train" ? value : null;
 }

@@ -46,7 +46,6 @@ const PipelineEvent = z.looseObject({
   project: Project,
   object_attributes: z.looseObject({ id: z.number().int(), ref: z.string().nullable().optional() }),
   merge_request: z.looseObject({ iid: z.number().int().positive() }).nullable().optional(),
-  builds: z.array(z.looseObject({ name: z.string() })).optional(),
 });
 
 /** Projects the service accepts: paths (any case) or numeric ids from serve.projects; none listed accepts any. */
@@ -79,13 +78,13 @@ export function mapGitLabDelivery(
   if (event === "Pipeline Hook") {
     const parsed = PipelineEvent.safeParse(payload);
     if (!parsed.success) return { invalid: "not a GitLab pipeline event (project and object_attributes are required)" };
-    const { project, object_attributes: pipeline, merge_request: mr, builds } = parsed.data;
+    const { project, object_attributes: pipeline, merge_request: mr } = parsed.data;
     if (!projectAccepted(options.projects, project.id, project.path_with_namespace))
       return { ignored: `project ${project.path_with_namespace} is not in serve.projects` };
-    // Publishing the commit status makes GitLab put it in a pipeline of its own and send this event: a pipeline
-    // made only of bfd's status says nothing new (and judging it again would loop).
-    if (builds !== undefined && builds.length > 0 && builds.every((b) => b.name === options.statusName))
-      return { ignored: `pipeline #${pipeline.id} holds only bfd's own ${options.statusName} status` };
+    // No pipeline is ignored for the names of its jobs: GitLab lists only CI jobs in `builds` (`pipeline.builds`, in
+    // lib/gitlab/data_builder/pipeline.rb), never commit statuses such as bfd's own, so a job named like bfd's status
+    // is somebody's CI job. The event bfd's own status causes is judged again, harmlessly: an unchanged verdict
+    // publishes nothing (publish.ts), so it causes no further event.
     const reason = `GitLab Pipeline Hook (#${pipeline.id})`;
     if (mr !== null && mr !== undefined)
       return { jobs: [mergeRequestJob(project.path_with_namespace, mr.iid, reason, deliveryId)] };

@@ -6,6 +6,7 @@ import { renderMarkdown } from "../reporters/markdown.js";
 import { escapeMarkdownInline } from "../reporters/markdown-escape.js";
 import { GATE_NAMES, summaryLine } from "../reporters/summary.js";
 import type { Gate } from "../rules/schema.js";
+import { OWN_STATUS_MARKER } from "../work-item/own-status.js";
 
 /** What the publishers write: a gate's report, or why there is none (which is never a pass). */
 export interface Verdict {
@@ -93,9 +94,11 @@ export function readyCommentText(verdict: Verdict, redact: (text: string) => str
 }
 
 /**
- * A commit status's description: the summary, redacted. GitLab keeps 255 characters of it; the GitLab adapter cuts
- * it there, after the redaction, so the cut never splits a token either.
+ * A commit status's description: bfd's marker, then the summary, redacted. The marker is how every bfd run knows this
+ * status for its own and never judges it (a CI job may carry any name, `bfd/done` included, but no description).
+ * GitLab keeps 255 characters; the GitLab adapter cuts there, after the redaction, so the cut never splits a token
+ * either, and the marker, first, is never cut.
  */
 export function commitStatusDescription(verdict: Verdict, redact: (text: string) => string): string {
-  return redact(verdict.summary);
+  return `${OWN_STATUS_MARKER}${redact(verdict.summary)}`;
 }

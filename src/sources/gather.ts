@@ -23,6 +23,7 @@ import {
   type Issue,
   type MergeRequest,
   type Person,
+  type Pipeline,
   type PipelineJob,
   type Staging,
   type Unavailable,
@@ -61,6 +62,15 @@ export interface CiJob {
   pipelineUrl: string | null;
   /** The commit the pipeline tests: CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in merged-results pipelines, else CI_COMMIT_SHA. */
   sha: string | null;
+  /**
+   * CI_COMMIT_SHA: the commit the pipeline runs on, where its statuses sit — GitLab's merge commit in merged-results and
+   * merge-train pipelines. Unset: `sha`.
+   */
+  commitSha?: string | null | undefined;
+  /** CI_MERGE_REQUEST_EVENT_TYPE. */
+  kind?: Pipeline["kind"] | undefined;
+  /** CI_PROJECT_ID: the project running the pipeline (a fork's, for a fork MR). Unset: the MR's project. */
+  project?: string | null | undefined;
   /** CI_MERGE_REQUEST_DIFF_BASE_SHA: with `sha`, the whole change, read from the job's checkout. */
   diffBaseSha: string | null;
   /** The job's checkout. */
@@ -275,17 +285,30 @@ export async function mergeRequestEvidence(
     fromGit ? changedFilesBetween(ci.checkout, ci.diffBaseSha!, ci.sha!) : null;
   let gitChanges = early.changes ? readChanges() : null;
   let apiChanges = early.changes && !fromGit ? gitlab.readChanges(project, iid) : null;
-  const readJobs = () => (ci?.pipelineId == null ? null : runningPipeline(gitlab, project, ci.pipelineId, ci.sha));
+  // The pipeline bfd runs in belongs to the project that runs it (a fork's, for a fork MR) and its statuses sit on the
+  // commit it runs on (GitLab's merge commit in merged-results and merge-train pipelines), not on the MR head.
+  const pipelineProject = ci?.project ?? project;
+  const ranOn = ci?.commitSha ?? ci?.sha ?? null;
+  const readJobs = () =>
+    ci?.pipelineId == null ? null : pipelineMadeOf(gitlab, pipelineProject, ci.pipelineId, ranOn);
+  // A pipeline on a merge GitLab made tested the MR head only if the head is among the merge's parents: one request,
+  // for such pipelines only.
+  const onMerge = ci !== undefined && (ranOn !== ci.sha || ci.kind === "merged_result" || ci.kind === "merge_train");
+  const readParents = () => (ranOn !== null && onMerge ? gitlab.readCommitParents(pipelineProject, ranOn) : null);
   let jobs = ci !== undefined && early.pipeline ? readJobs() : null;
+  let parents = ci !== undefined && early.pipeline ? readParents() : null;
   const mrRead = gitlab.readMergeRequest(project, iid);
-  const read = await settled(mrRead, gitChanges, apiChanges, jobs, planned);
+  const read = await settled(mrRead, gitChanges, apiChanges, jobs, parents, planned);
   const plan = await planned;
   // What the plan needs beyond what wave 1 started (a team rule the built-in Done gate does not have).
   if (plan.changes && !early.changes) {
     gitChanges = readChanges();
     apiChanges = fromGit ? null : gitlab.readChanges(project, iid);
   }
-  if (ci !== undefined && plan.pipeline && !early.pipeline) jobs = readJobs();
+  if (ci !== undefined && plan.pipeline && !early.pipeline) {
+    jobs = readJobs();
+    parents = readParents();
+  }
 
   const unavailable: Unavailable[] = [];
   const mr = read.mergeRequest;
@@ -314,32 +337,41 @@ export async function mergeRequestEvidence(
   }
 
   if (ci !== undefined && plan.pipeline) {
-    const own = await jobs;
+    const [own, merged] = await Promise.all([jobs, parents]);
     const head = mr.headPipeline;
+    const same = head !== null && head.id === ci.pipelineId;
     // In CI the pipeline that judges the MR is the one bfd runs in: GitLab's head pipeline may still be an older one.
     mr.headPipeline = {
       id: ci.pipelineId ?? head?.id ?? null,
-      status: head !== null && head.id === ci.pipelineId ? head.status : "running",
+      status: same ? head.status : "running",
       url: ci.pipelineUrl ?? head?.url ?? null,
-      sha: ci.sha ?? head?.sha ?? null,
+      sha: ranOn ?? head?.sha ?? null,
+      kind: ci.kind ?? (same ? head.kind : null),
+      parents: merged?.ok === true ? merged.value : null,
+      projectId: /^\d+$/.test(pipelineProject) ? Number(pipelineProject) : same ? head.projectId : null,
       jobs: own?.ok === true ? own.value : null,
     };
-    if (own !== null && !own.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: own.reason });
+    for (const gap of [own, merged])
+      if (gap !== null && !gap.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: gap.reason });
   }
 
   // Wave 2, beside the files: a finished head pipeline that is not green is read for what made it so — its jobs and
-  // the external statuses on its commit — so bfd's own failed status (`context.ownStatuses`) never keeps it red.
+  // the external statuses on its commit, in the project that ran it — so bfd's own failed status never keeps it red.
+  // A pipeline on a merge GitLab made (merged-results, merge train) is read for the merge's parents: one request, for
+  // such pipelines only.
   const head = mr.headPipeline;
+  const outside = ci === undefined && plan.pipeline && head !== null && head.id !== null && head.sha !== null;
+  // Named as the MR's project is (its path, in messages) unless another project ran it: a fork's, by its id.
+  const ranElsewhere = head?.projectId != null && read.projectId !== null && head.projectId !== read.projectId;
+  const headProject = ranElsewhere ? String(head.projectId) : project;
   const statuses =
-    ci === undefined &&
-    plan.pipeline &&
-    head !== null &&
-    head.id !== null &&
-    head.status !== "success" &&
-    head.sha !== null
-      ? gitlab.readPipelineStatuses(project, head.sha, head.id)
-      : null;
+    outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);
+  const mergeParents =
+    outside && head.sha !== mr.headSha && (head.kind === "merged_result" || head.kind === "merge_train")
+      ? gitlab.readCommitParents(headProject, head.sha!)
+      : null;
+  mergeParents?.catch(() => undefined);
   // Also beside the files: where a merged MR stands in staging (its deployments and label history).
   const staging = plan.staging === null ? null : stagingOf(gitlab, project, mr, plan.staging);
   staging?.catch(() => undefined);
@@ -376,6 +408,11 @@ export async function mergeRequestEvidence(
     if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
+  if (mergeParents !== null && head !== null) {
+    const read = await mergeParents;
+    if (read.ok) head.parents = read.value;
+    else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
+  }
   if (staging !== null) mr.staging = await staging;
   mr.changes = changes ?? [];
   return { mergeRequest: mr, unavailable };
@@ -387,7 +424,7 @@ export async function mergeRequestEvidence(
  * and trigger jobs among them too, as commit statuses: the ones the job lists do not know are the external ones.
  * Any of them refused: the pipeline cannot be judged.
  */
-async function runningPipeline(
+async function pipelineMadeOf(
   gitlab: GitLabSource,
   project: string,
   pipelineId: number,

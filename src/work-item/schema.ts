@@ -141,6 +141,13 @@ const JobSchema = z
       .nullable()
       .default(null)
       .describe("For a trigger job, the pipeline it started; null before it starts one, and for other jobs."),
+    description: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe(
+        "A commit status's description (statuses read from the commit only; CI jobs have none). bfd's own status is known by the marker `bfd serve` writes at its start.",
+      ),
   })
   .strict();
 
@@ -152,6 +159,25 @@ const PipelineSchema = z
       .describe("GitLab pipeline status: success, failed, running, pending, canceled, skipped, manual, …"),
     url: z.string().nullable().default(null),
     sha: z.string().nullable().default(null).describe("The commit the pipeline ran on."),
+    kind: z
+      .enum(["detached", "merged_result", "merge_train"])
+      .nullable()
+      .default(null)
+      .describe(
+        "What GitLab ran it on (CI_MERGE_REQUEST_EVENT_TYPE; outside CI its ref): the MR's own commits (detached), GitLab's merge of them into the target branch (merged_result: refs/merge-requests/:iid/merge) or a merge train's (merge_train: a ref ending in /train). Null: not said.",
+      ),
+    parents: z
+      .array(z.string())
+      .nullable()
+      .default(null)
+      .describe(
+        "The parents of the commit it ran on, read only when that commit is a merge GitLab made (merged-results and merge-train pipelines): the MR's head is one of them when the pipeline tested it. Null: not read.",
+      ),
+    projectId: z
+      .number()
+      .nullable()
+      .default(null)
+      .describe("The project that ran it: a fork's, for a fork MR's pipeline run in the fork. Null: not said."),
     jobs: z
       .array(JobSchema)
       .nullable()
@@ -255,7 +281,7 @@ export const WorkItemSchema = z
           .array(z.string())
           .default([DEFAULT_STATUS_NAME])
           .describe(
-            "Names of the commit statuses bfd itself publishes: `bfd serve`'s `serve.statusName` when it gathers, else the built-in name. They show in the pipeline as jobs, and are never judged.",
+            "Names of the commit statuses bfd itself publishes: `bfd serve`'s `serve.statusName` when it gathers, else the built-in name. Informative only: bfd's own status is known by the marker in its description, never by a name anyone can give a job.",
           ),
         ci: z
           .object({

@@ -6,6 +6,7 @@ import type { Html, Link, Node, Parent, Text } from "mdast";
 import { parseMarkdown } from "../../src/markdown/sections.js";
 import type { Report } from "../../src/report/schema.js";
 import { STICKY_MARKER } from "../../src/ci/sticky-note.js";
+import { OWN_STATUS_MARKER } from "../../src/work-item/own-status.js";
 import {
   FAKE_JOB_TOKEN,
   FAKE_TOKEN,
@@ -489,11 +490,18 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     );
   });
 
-  it("uses the source branch's sha, not GitLab's merge commit, in a merged-results pipeline", async () => {
+  it("judges the MR head by GitLab's merge commit in a merged-results pipeline, and reads the statuses on that commit", async () => {
+    const merge = "e".repeat(40);
+    Object.assign(mergeRequest(400).headPipeline!, { kind: "merged_result", sha: merge });
     const run = await ci(400, [], {
-      env: ciEnv(400, { CI_COMMIT_SHA: "e".repeat(40), CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: mergeRequest(400).sha }),
+      env: ciEnv(400, {
+        CI_COMMIT_SHA: merge,
+        CI_MERGE_REQUEST_EVENT_TYPE: "merged_result",
+        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: mergeRequest(400).sha,
+      }),
     });
     expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_ID}/repository/commits/${merge}/statuses`)).toBe(1);
     expect(run.code).toBe(0);
   });
 
@@ -523,8 +531,9 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     const sha = mergeRequest(400).sha;
     const status = { project: PROJECT_PATH, sha, targetUrl: null, description: null, authorId: HUMAN_USER_ID };
     const createdAt = "2026-01-02T09:00:00.000Z";
+    const bfds = `${OWN_STATUS_MARKER}Done failed: 1 failed`;
     gitlab.world.commitStatuses.push(
-      { ...status, id: 97_001, name: "bfd/done", state: "failed", createdAt },
+      { ...status, id: 97_001, name: "bfd/done", state: "failed", createdAt, description: bfds },
       { ...status, id: 97_002, name: "security-scan", state: "failed", createdAt },
     );
     const run = await ci(400);
@@ -534,26 +543,25 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     );
   });
 
-  it("never judges bfd serve's own status under the name the team's config gives it (serve.statusName)", async () => {
+  it("never judges bfd serve's own status whatever its name (serve.statusName), known by its description", async () => {
     const sha = mergeRequest(400).sha;
-    gitlab.world.commitStatuses.push({
+    const status = {
       project: PROJECT_PATH,
       sha,
       targetUrl: null,
-      description: null,
       authorId: HUMAN_USER_ID,
       id: 97_003,
       name: "ci/bfd-gate",
       state: "failed",
       createdAt: "2026-01-02T09:00:00.000Z",
-    });
-    const checkout = tempDir("bfd-ci-status-name-");
-    writeFileSync(join(checkout, "bfd.config.yaml"), "serve:\n  statusName: ci/bfd-gate\n");
-    const renamed = await ci(400, ["--rules-from", "local"], { cwd: checkout });
+    };
+    gitlab.world.commitStatuses.push({ ...status, description: `${OWN_STATUS_MARKER}Done failed: 1 failed` });
+    const renamed = await ci(400);
     expect(resultOf(renamed, "validated-in-pipeline").status).toBe("pass");
     expect(renamed.code).toBe(0);
-    // Without that config the same status is another tool's, and it failed.
-    const plain = await ci(400, ["--rules-from", "local"]);
+    // The same name without bfd's marker is another tool's status, and it failed.
+    gitlab.world.commitStatuses.splice(0, Infinity, { ...status, description: "set by another tool" });
+    const plain = await ci(400);
     expect(resultOf(plain, "validated-in-pipeline").message).toContain('"ci/bfd-gate" (external) failed');
   });
 

@@ -8,7 +8,14 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_JOB_TOKEN, FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import {
+  FAKE_JOB_TOKEN,
+  FAKE_TOKEN,
+  fakeJob,
+  fakePipeline,
+  startFakeGitLab,
+  type FakeGitLab,
+} from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { ROOT, tempDir, type CliResult } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_ID, PROJECT_PATH } from "../helpers/delivery-world.js";
@@ -208,10 +215,13 @@ describe("the container image's recipe", () => {
 describe("the component's job script, with the installed bfd, against the fakes", () => {
   let gitlab: FakeGitLab;
   let linear: FakeLinear;
+  // The pipeline the job runs in holds the team's passing job: a pipeline where nothing ran never passes.
+  const ranUnit = (n: number) =>
+    fakePipeline(88_000 + n, "running", PROJECT_PATH, { jobs: [fakeJob("unit", "success")] });
   const worlds = deliveryWorlds([
-    { n: 500 },
+    { n: 500, mr: { headPipeline: ranUnit(500) } },
     // Fails on the description, not the pipeline: bfd ci judges the pipeline it runs in by its jobs.
-    { n: 501, mr: { description: "Closes ENG-501\n\nNo word on how it was tested." } },
+    { n: 501, mr: { headPipeline: ranUnit(501), description: "Closes ENG-501\n\nNo word on how it was tested." } },
   ]);
 
   beforeAll(async () => {

@@ -67,7 +67,27 @@ export interface FakePipeline {
    * bridge's status is its downstream pipeline's. None when left out.
    */
   bridges?: FakeBridge[];
+  /**
+   * A merged-results (`merged_result`) or merge-train (`merge_train`) pipeline: it runs on GitLab's merge commit of
+   * the MR head into the target branch (ref `refs/merge-requests/:iid/merge`, or `…/train` for a train), so `sha`
+   * is that merge commit, never the MR head. GitLab takes it as the MR's head pipeline because its *source* sha is
+   * the head (app/models/merge_request.rb `for_sha_or_source_sha`), but the API shows only `sha`
+   * (lib/api/entities/ci/pipeline_basic.rb); the merge commit's `parent_ids` hold the head (doc/api/commits.md).
+   * Unset: the pipeline ran on the MR's own commits (`refs/merge-requests/:iid/head`).
+   */
+  kind?: "merged_result" | "merge_train";
+  /** For `kind`: the MR commit the merge took (default: the MR's head); an older one is a stale merged pipeline. */
+  merged?: string;
+  /**
+   * The project that ran it, when not the MR's: a fork MR's pipeline runs in the fork by default
+   * (doc/ci/pipelines/merge_request_pipelines.md, "Use with forked projects"). Its jobs and statuses belong to the
+   * fork: the target project answers 404 for them, and the pipeline JSON's `project_id` is the fork's.
+   */
+  project?: string;
 }
+
+/** The target branch's tip that merged-results and merge-train pipelines merge the MR head into. */
+export const FAKE_TARGET_TIP = "e".repeat(40);
 
 /**
  * A trigger job (`Ci::Bridge`) and the child pipeline it started, in the same project (null: none yet, or it could
@@ -649,6 +669,11 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         return pipelineBridges(url, project, r.pipelineId ?? 0);
       case "setStatus":
         return setStatus(project, r.sha ?? "", user, body, req);
+      case "commit": {
+        const parents = commitParents(project, r.sha ?? "");
+        if (parents === null) throw message(404, "404 Commit Not Found");
+        return { status: 200, body: commitJson(r.sha ?? "", parents) };
+      }
       case "commitStatuses": {
         // doc/api/commits.md "List the statuses of a commit": `all` — "Return all statuses, not only the latest
         // ones"; by default GitLab lists only the latest status of each name.
@@ -663,7 +688,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         // external ones, each with its pipeline_id (the example reply in doc/api/commits.md lists CI jobs). So are its
         // trigger jobs: lib/api/commit_statuses.rb lists `::CommitStatus.where(pipeline: pipelines)`, and
         // `Ci::Bridge < Ci::Processable < ::CommitStatus` (app/models/ci/bridge.rb, app/models/ci/processable.rb).
-        const head = world.mergeRequests.find((m) => m.project === project.path && m.sha === r.sha)?.headPipeline;
+        const head = pipelineOnCommit(project, r.sha ?? "");
         const builds = [...(head?.jobs ?? []), ...(head?.bridges ?? [])].map((job) => ({
           id: job.id,
           sha: r.sha,
@@ -782,14 +807,76 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       .sort((a, b) => direction * (a[orderBy].localeCompare(b[orderBy]) || a.id - b.id));
   }
 
-  /** A head pipeline of one of the project's MRs, by id; GitLab's 404 when there is none. */
+  /**
+   * A head pipeline the project ran, by id; GitLab's 404 when there is none. A fork MR's pipeline belongs to the fork
+   * (`FakePipeline.project`): the MR's own project answers 404 for it.
+   */
   function headPipelineById(project: FakeProject, pipelineId: number): FakePipeline {
     const pipeline = world.mergeRequests
-      .filter((mr) => mr.project === project.path)
       .map((mr) => mr.headPipeline)
-      .find((p) => p !== null && p.id === pipelineId);
+      .find((p) => p !== null && p.id === pipelineId && ranIn(p) === project.path);
     if (pipeline === undefined || pipeline === null) throw message(404, "404 Not found");
     return pipeline;
+  }
+
+  /** The project that ran the pipeline: the fork's, or else its MR's. */
+  function ranIn(pipeline: FakePipeline): string {
+    return (
+      pipeline.project ?? world.mergeRequests.find((mr) => mr.headPipeline === pipeline)?.project ?? "(unknown project)"
+    );
+  }
+
+  /** The commit a pipeline ran on: its merge commit, an older commit, or its MR's head. */
+  function ranOn(pipeline: FakePipeline, mr: FakeMergeRequest): string {
+    return pipeline.sha ?? mr.sha;
+  }
+
+  /** The head pipeline the project ran on `sha`, if any. */
+  function pipelineOnCommit(project: FakeProject, sha: string): FakePipeline | undefined {
+    for (const mr of world.mergeRequests) {
+      const pipeline = mr.headPipeline;
+      if (pipeline !== null && ranIn(pipeline) === project.path && ranOn(pipeline, mr) === sha) return pipeline;
+    }
+    return undefined;
+  }
+
+  /**
+   * The parents of a commit the world knows (doc/api/commits.md "Get a single commit", `parent_ids`): a merged-results
+   * or merge-train pipeline's merge commit has the target branch's tip and the MR commit it merged; an MR head, one
+   * parent on its branch. Null: no such commit in the project. Fork commits are known in the fork (where its MR's
+   * pipeline ran) and in the target project (GitLab keeps refs/merge-requests/:iid/head there).
+   */
+  function commitParents(project: FakeProject, sha: string): string[] | null {
+    for (const mr of world.mergeRequests) {
+      const pipeline = mr.headPipeline;
+      if (pipeline?.kind !== undefined && pipeline.sha === sha && ranIn(pipeline) === project.path)
+        return [FAKE_TARGET_TIP, pipeline.merged ?? mr.sha];
+      const inProject = mr.project === project.path || (pipeline !== null && ranIn(pipeline) === project.path);
+      if (inProject && (mr.sha === sha || pipeline?.sha === sha)) return ["d".repeat(40)];
+    }
+    return null;
+  }
+
+  /** The shape of doc/api/commits.md "Get a single commit". */
+  function commitJson(sha: string, parents: string[]): Json {
+    return {
+      id: sha,
+      short_id: sha.slice(0, 8),
+      title: parents.length > 1 ? "Merge branch into main" : "A commit",
+      author_name: "dev",
+      author_email: "dev@example.com",
+      authored_date: "2024-05-01T09:00:00.000Z",
+      committer_name: "dev",
+      committer_email: "dev@example.com",
+      committed_date: "2024-05-01T09:00:00.000Z",
+      created_at: "2024-05-01T09:00:00.000Z",
+      message: parents.length > 1 ? "Merge branch into main\n" : "A commit\n",
+      parent_ids: parents,
+      web_url: `${baseUrl}/-/commit/${sha}`,
+      stats: { additions: 1, deletions: 0, total: 1 },
+      status: null,
+      last_pipeline: null,
+    };
   }
 
   /** Its CI jobs, never its trigger jobs (see `FakePipeline.bridges`). */
@@ -881,9 +968,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     if (!["pending", "running", "success", "failed", "canceled"].includes(state)) {
       return { status: 400, body: { error: "state does not have a valid value" } };
     }
-    if (!world.mergeRequests.some((m) => m.project === project.path && m.sha === sha)) {
-      throw message(404, "404 Commit Not Found");
-    }
+    if (commitParents(project, sha) === null) throw message(404, "404 Commit Not Found");
     const description = bodyField(body, req, "description") ?? null;
     if (description !== null && description.length > 255) {
       return { status: 400, body: { message: { description: ["is too long (maximum is 255 characters)"] } } };
@@ -1190,12 +1275,14 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   }
 
   function pipelineJson(pipeline: FakePipeline, mr: FakeMergeRequest, project: FakeProject): Json {
+    const ref = pipeline.kind === "merged_result" ? "merge" : pipeline.kind === "merge_train" ? "train" : "head";
+    const ranBy = world.projects.find((p) => p.path === ranIn(pipeline)) ?? project;
     return {
       ...structuredClone(PIPELINE_TEMPLATE),
       id: pipeline.id,
-      project_id: project.id,
-      sha: pipeline.sha ?? mr.sha,
-      ref: `refs/merge-requests/${mr.iid}/head`,
+      project_id: ranBy.id,
+      sha: ranOn(pipeline, mr),
+      ref: `refs/merge-requests/${mr.iid}/${ref}`,
       status: pipeline.status,
       web_url: pipeline.webUrl,
     };
@@ -1206,7 +1293,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return {
       ...template,
       ...pipelineJson(pipeline, mr, project),
-      before_sha: pipeline.sha ?? mr.sha,
+      before_sha: ranOn(pipeline, mr),
       user: userJson(userByName(mr.author)),
       detailed_status: {
         ...(template["detailed_status"] as Json),
@@ -1369,6 +1456,7 @@ interface ResolvedRoute {
     | "pipelineBridges"
     | "tokenSelf"
     | "setStatus"
+    | "commit"
     | "commitStatuses"
     | "deployments"
     | "deploymentMergeRequests"
@@ -1397,6 +1485,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   pipelineBridges: ["GET"],
   tokenSelf: ["GET"],
   setStatus: ["POST"],
+  commit: ["GET"],
   commitStatuses: ["GET"],
   deployments: ["GET"],
   deploymentMergeRequests: ["GET"],
@@ -1445,6 +1534,8 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s[2] === "repository" && s[3] === "commits" && s[5] === "statuses" && s.length === 6) {
     return { name: "commitStatuses", projectId, sha: s[4] ?? "" };
   }
+  if (s[2] === "repository" && s[3] === "commits" && s.length === 5)
+    return { name: "commit", projectId, sha: s[4] ?? "" };
   if (s[2] === "deployments" && s.length === 3) return { name: "deployments", projectId };
   if (s[2] === "deployments" && s.length === 5 && s[4] === "merge_requests" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "deploymentMergeRequests", projectId, deploymentId: Number(s[3]) };

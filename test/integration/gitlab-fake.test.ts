@@ -3,6 +3,7 @@ import { Gitlab, GitbeakerRequestError, GitbeakerRetryError } from "@gitbeaker/r
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   FAKE_JOB_TOKEN,
+  FAKE_TARGET_TIP,
   FAKE_TOKEN,
   fakeBridge,
   fakeChangedFiles,
@@ -21,6 +22,8 @@ import {
 // against it the way the docs say GitLab behaves, the GitLab source's tests against it mean something.
 
 const OTHER_TOKEN = "glpat-fake-other-0002";
+const HEAD_101 = "5".repeat(40);
+const MERGE_101 = "6".repeat(40);
 const CHILD_TESTS_ID = 8_801;
 
 const world = fakeWorld({
@@ -30,6 +33,7 @@ const world = fakeWorld({
       id: 42,
       files: { main: { "README.md": "# app\n" }, ["c".repeat(40)]: { "config/flags/a.yml": "name: a\n" } },
     }),
+    fakeProject("dev/app-fork", { id: 77 }),
   ],
   mergeRequests: [
     ...Array.from({ length: 45 }, (_, i) =>
@@ -50,6 +54,21 @@ const world = fakeWorld({
         ],
       }),
       diffs: fakeChangedFiles(45),
+    }),
+    fakeMergeRequest("group/app", 101, {
+      sha: HEAD_101,
+      headPipeline: fakePipeline(611, "success", "group/app", { kind: "merged_result", sha: MERGE_101 }),
+    }),
+    fakeMergeRequest("group/app", 102, {
+      state: "merged",
+      headPipeline: fakePipeline(612, "success", "group/app", { kind: "merge_train", sha: "7".repeat(40) }),
+    }),
+    fakeMergeRequest("group/app", 103, {
+      sha: "8".repeat(40),
+      headPipeline: fakePipeline(613, "success", "dev/app-fork", {
+        project: "dev/app-fork",
+        jobs: [fakeJob("unit", "success")],
+      }),
     }),
   ],
   notes: [
@@ -87,7 +106,7 @@ async function requestError(promise: Promise<unknown>): Promise<{ status: number
 describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
   it("follows link rel=next to the last page and returns every merge request", async () => {
     const mrs = await client().MergeRequests.all({ projectId: "group/app", perPage: 20 });
-    expect(mrs).toHaveLength(46);
+    expect(mrs).toHaveLength(49);
     expect(gitlab.requestCount({ path: "/api/v4/projects/group%2Fapp/merge_requests" })).toBe(3);
     expect(gitlab.requests.map((r) => r.query["page"] ?? "1")).toEqual(["1", "2", "3"]);
   });
@@ -223,6 +242,38 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
       ["child-tests", "failed", 900],
       ["not-started", "created", 900],
     ]);
+  });
+
+  it("gives a merged-results pipeline the merge commit's sha and the merge ref, and the merge commit the MR head as a parent", async () => {
+    const mr = await client().MergeRequests.show("group/app", 101);
+    expect(mr.head_pipeline).toMatchObject({ id: 611, sha: MERGE_101, ref: "refs/merge-requests/101/merge" });
+    const commit = await client().Commits.show("group/app", MERGE_101);
+    expect(commit.parent_ids).toEqual([FAKE_TARGET_TIP, HEAD_101]);
+    expect((await client().Commits.show("group/app", HEAD_101)).parent_ids).toHaveLength(1);
+    expect(await requestError(client().Commits.show("group/app", "0".repeat(40)))).toEqual({
+      status: 404,
+      description: "404 Commit Not Found",
+    });
+  });
+
+  it("gives a merge-train pipeline a ref ending in /train", async () => {
+    const mr = await client().MergeRequests.show("group/app", 102);
+    expect(mr.head_pipeline).toMatchObject({ id: 612, ref: "refs/merge-requests/102/train" });
+  });
+
+  it("keeps statuses set on a merged-results pipeline's merge commit there, not on the MR head", async () => {
+    await client().Commits.editStatus("group/app", MERGE_101, "failed", { name: "security-scan" });
+    expect((await client().Commits.allStatuses("group/app", MERGE_101)).map((st) => st.name)).toEqual([
+      "security-scan",
+    ]);
+    expect(await client().Commits.allStatuses("group/app", HEAD_101)).toEqual([]);
+  });
+
+  it("serves a fork MR's pipeline from the fork: project_id is the fork's, the target project answers 404", async () => {
+    const mr = await client().MergeRequests.show("group/app", 103);
+    expect(mr.head_pipeline).toMatchObject({ id: 613, project_id: 77 });
+    expect((await client().Jobs.all("dev/app-fork", { pipelineId: 613 })).map((j) => j.name)).toEqual(["unit"]);
+    expect(await requestError(client().Jobs.all("group/app", { pipelineId: 613 }))).toMatchObject({ status: 404 });
   });
 
   it.each([

@@ -422,6 +422,7 @@ describe("GitLab source: the pipeline bfd ci runs in", () => {
       url: `${gitlab.url}/group/app/-/jobs/9301`,
       trigger: true,
       downstreamPipeline: { id: 69_301, status: "failed", url: `${gitlab.url}/group/app/-/pipelines/69301` },
+      description: null,
     });
     expect(gitlab.requestCount({ path: `${PIPELINE}/jobs` })).toBe(1);
     expect(gitlab.requests.filter((r) => r.path === `${PIPELINE}/bridges`).map((r) => r.query["page"] ?? "1")).toEqual([

@@ -47,7 +47,7 @@ describe("Linear or GitLab down while bfd serve evaluates", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(latestStatuses(world.gitlab).get(shaOf(701))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(701)).at(-1)!;
-    expect(status.description).toMatch(/^Done not judged: .*Linear/);
+    expect(status.description).toMatch(/^\[bfd serve\] Done not judged: .*Linear/);
     const note = world.gitlab.world.notes.find((n) => n.mergeRequestIid === 701)!;
     expect(note.body).toContain("not judged");
     world.linear.reset();

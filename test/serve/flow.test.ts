@@ -27,8 +27,23 @@ const CASES: DeliveryCase[] = [
     mr: { headPipeline: fakePipeline(88_504, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
   },
   // A Draft MR; an issue already Done in Linear while its MR is open.
-  { n: 505, mr: { title: "Draft: ENG-505: Show sign-in events in the admin audit log" } },
-  { n: 506, issue: { stateName: "Done", stateType: "completed" } },
+  { n: 507, mr: { title: "Draft: ENG-507: Show sign-in events in the admin audit log" } },
+  { n: 508, issue: { stateName: "Done", stateType: "completed" } },
+  // A merged-results pipeline: on GitLab's merge of the MR head into main (NOTES "Real setups").
+  {
+    n: 505,
+    mr: {
+      headPipeline: fakePipeline(88_505, "success", PROJECT_PATH, {
+        kind: "merged_result",
+        sha: "5".repeat(40),
+        jobs: [fakeJob("unit-tests", "success")],
+      }),
+    },
+  },
+  {
+    n: 506,
+    mr: { headPipeline: fakePipeline(88_506, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
+  },
   { n: 502, issue: { stateName: "Todo", stateType: "unstarted" }, mr: null },
   {
     n: 503,
@@ -90,18 +105,19 @@ describe("bfd serve, one delivery at a time", () => {
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(501))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.find((s) => s.sha === shaOf(501))!;
-    expect(status.description).toMatch(/^Done failed: 1 failed/);
+    // Marked as bfd's own (src/work-item/own-status.ts), so no bfd run ever judges it.
+    expect(status.description).toMatch(/^\[bfd serve\] Done failed: 1 failed/);
   });
 
   it.each([
-    [505, "merge-request-ready", "is a Draft: mark it ready"],
-    [506, "linear-state-current", 'the state true now is "In Review"'],
+    [507, "merge-request-ready", "is a Draft: mark it ready"],
+    [508, "linear-state-current", 'the state true now is "In Review"'],
   ])("publishes the Done verdict bfd done gives on !%i: %s fails", async (n, rule, message) => {
     await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(n));
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(n))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.find((s) => s.sha === shaOf(n))!;
-    expect(status.description).toMatch(/^Done failed: 1 failed/);
+    expect(status.description).toMatch(/^\[bfd serve\] Done failed: 1 failed/);
     const note = world.gitlab.world.notes.find((note) => note.mergeRequestIid === n)!;
     expect(note.body).toContain(`\`${rule}\``);
     expect(note.body).toContain(message);
@@ -130,17 +146,6 @@ describe("bfd serve, one delivery at a time", () => {
   it.each([
     ["an MR that is merged", mergeRequestEvent(500, { state: "merged", action: "merge" }), "Merge Request Hook"],
     ["a note event", { object_kind: "note" }, "Note Hook"],
-    [
-      "a pipeline holding only bfd's own status",
-      {
-        object_kind: "pipeline",
-        project: { id: 4242, path_with_namespace: PROJECT_PATH },
-        object_attributes: { id: 9, ref: "main" },
-        merge_request: null,
-        builds: [{ name: "bfd/done" }],
-      },
-      "Pipeline Hook",
-    ],
   ])("acknowledges %s and does no work", async (_what, payload, event) => {
     const reply = await postGitLab(serve.url, event, payload);
     expect(reply.status).toBe(202);
@@ -179,6 +184,25 @@ describe("bfd serve, one delivery at a time", () => {
     expect(comments[0]!.body).toContain("Acceptance criteria or completion rules are written down");
   });
 
+  it("publishes a pass for a merged-results pipeline on the MR head's merge, as bfd done judges it", async () => {
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(505));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(505))).toBe("success");
+  });
+
+  it("judges a pipeline whose only CI job is merely named like bfd's status (GitLab's builds are CI jobs, never bfd's)", async () => {
+    const reply = await postGitLab(serve.url, "Pipeline Hook", {
+      object_kind: "pipeline",
+      project: { id: 4242, path_with_namespace: PROJECT_PATH },
+      object_attributes: { id: 9, ref: "main" },
+      merge_request: { iid: 506 },
+      builds: [{ name: "bfd/done" }],
+    });
+    expect(await reply.json()).toMatchObject({ status: "queued" });
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(506))).toBe("failed");
+  });
+
   it("re-checks the open MR of an issue that changed in Linear", async () => {
     await postLinear(serve.url, linearIssueEvent(issueId("ENG-500"), { state: "In Review" }));
     await settled(serve.service);
@@ -195,7 +219,7 @@ describe("bfd serve publishing its status under another name (serve.statusName)"
     return () => serve.stop();
   });
 
-  it("never judges its own earlier failed status, so it cannot keep the merge request red", async () => {
+  it("never judges its own earlier failed status (known by its description's marker), so it cannot keep the merge request red", async () => {
     // Its verdict of a previous run, which GitLab counts in the MR's pipeline: every job passed, the pipeline failed.
     world.gitlab.world.commitStatuses.push({
       id: 1,
@@ -204,12 +228,29 @@ describe("bfd serve publishing its status under another name (serve.statusName)"
       name: NAME,
       state: "failed",
       targetUrl: null,
-      description: "Done failed: 1 failed",
+      description: "[bfd serve] Done failed: 1 failed",
       authorId: 1,
       createdAt: "2026-01-02T09:00:00.000Z",
     });
     await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(504));
     await settled(serve.service);
     expect(latestStatuses(world.gitlab, NAME).get(shaOf(504))).toBe("success");
+  });
+
+  it("judges a failed status merely named like its own (no marker in the description): the MR stays red", async () => {
+    world.gitlab.world.commitStatuses.push({
+      id: 2,
+      project: PROJECT_PATH,
+      sha: shaOf(506),
+      name: NAME,
+      state: "failed",
+      targetUrl: null,
+      description: "set by another tool",
+      authorId: 1,
+      createdAt: "2026-01-02T09:00:00.000Z",
+    });
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(506));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab, NAME).get(shaOf(506))).toBe("failed");
   });
 });

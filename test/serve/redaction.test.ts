@@ -163,7 +163,7 @@ describe("bfd serve publishes no secret", () => {
     const descriptions = descriptionsOf(612);
     expect(descriptions.length).toBeGreaterThan(0);
     // GitLab's own message is in the description (within its 255 characters), with every secret in it redacted.
-    expect(descriptions[0]).toMatch(/^Done not judged: GitLab answered HTTP 422 .*\[REDACTED\]/);
+    expect(descriptions[0]).toMatch(/^\[bfd serve\] Done not judged: GitLab answered HTTP 422 .*\[REDACTED\]/);
     expect(descriptions[0]!.length).toBeLessThanOrEqual(255);
     expect(leaked(descriptions.join("\n"))).toEqual([]);
     expect(notesOf(612).join("\n")).toContain("not judged");

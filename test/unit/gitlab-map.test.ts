@@ -15,6 +15,7 @@ import {
   toMergedMergeRequest,
   toNoteSummary,
   toTriggerJob,
+  pipelineKindOfRef,
 } from "../../src/sources/gitlab/map.js";
 import { parseMergeRequestUrl, projectFromRemoteUrl } from "../../src/sources/gitlab/project.js";
 import { MergeRequestSchema } from "../../src/work-item/schema.js";
@@ -50,6 +51,10 @@ describe("mapping GitLab's documented replies", () => {
         status: "failed",
         url: "https://gitlab.com/marcel.amirault/test-project/-/pipelines/538317940",
         sha: "1604b0c46c395822e4e9478777f8e54ac99fe5b9",
+        // The docs' example is a merged-results pipeline: ref refs/merge-requests/133/merge, on a merge commit.
+        kind: "merged_result",
+        parents: null,
+        projectId: 15513260,
         jobs: null,
       },
       changes: [
@@ -152,7 +157,19 @@ describe("mapping GitLab's documented replies", () => {
       url: "https://example.com/foo/bar/-/jobs/7",
       trigger: true,
       downstreamPipeline,
+      description: null,
     });
+  });
+
+  it.each([
+    ["refs/merge-requests/133/head", "detached"],
+    ["refs/merge-requests/133/merge", "merged_result"],
+    ["refs/merge-requests/133/train", "merge_train"],
+    ["main", null],
+    ["refs/heads/feature/merge", null],
+    [null, null],
+  ] as const)("reads the pipeline ref %s as kind %s", (ref, kind) => {
+    expect(pipelineKindOfRef(ref)).toBe(kind);
   });
 
   it.each([

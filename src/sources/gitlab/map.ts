@@ -3,14 +3,32 @@
  * (zod, unknown keys dropped), so a surprising reply fails here with a clear message instead of deep in a check.
  */
 import { z } from "zod";
-import type { ChangedFile, FileContent, MergeRequest, PipelineJob } from "../../work-item/schema.js";
+import type { ChangedFile, FileContent, MergeRequest, Pipeline, PipelineJob } from "../../work-item/schema.js";
 
 const PipelineJson = z.object({
   id: z.number(),
   status: z.string(),
   web_url: z.string().nullish(),
   sha: z.string().nullish(),
+  ref: z.string().nullish(),
+  // The project that ran it: a fork's, when a fork MR's pipeline ran in the fork (lib/api/entities/ci/pipeline_basic.rb).
+  project_id: z.number().nullish(),
 });
+
+/**
+ * What a merge-request pipeline ran on, by its ref: `refs/merge-requests/:iid/head` (the MR's own commits),
+ * `…/merge` (GitLab's merge of them into the target branch: a merged-results pipeline) or `…/train` (a merge
+ * train's). doc/ci/pipelines/merged_results_pipelines.md, doc/ci/pipelines/merge_trains.md; app/models/merge_request.rb
+ * `merge_ref_path`, `train_ref_path`. Any other ref (a branch pipeline) says nothing.
+ */
+export function pipelineKindOfRef(ref: string | null | undefined): Pipeline["kind"] {
+  const match = /^refs\/merge-requests\/\d+\/(head|merge|train)$/.exec(ref ?? "");
+  if (match === null) return null;
+  return match[1] === "head" ? "detached" : match[1] === "merge" ? "merged_result" : "merge_train";
+}
+
+/** `GET /projects/:id/repository/commits/:sha` (doc/api/commits.md "Get a single commit"): its parents. */
+export const CommitJson = z.object({ id: z.string(), parent_ids: z.array(z.string()) });
 
 // `labels` are strings unless the caller asked for `with_labels_details=true`.
 const LabelJson = z.union([z.string(), z.object({ name: z.string() }).transform((label) => label.name)]);
@@ -39,6 +57,7 @@ export const MergeRequestJson = z.object({
   diff_refs: z.object({ head_sha: z.string().nullish() }).nullish(),
   // A string: "7", or "1000+" when GitLab listed only its "Maximum diff files" (doc/api/merge_requests.md).
   changes_count: z.string().nullish(),
+  project_id: z.number().nullish(),
 });
 export type GitLabMergeRequestJson = z.infer<typeof MergeRequestJson>;
 
@@ -103,6 +122,7 @@ export function toPipelineJob(job: z.infer<typeof JobJson>): PipelineJob {
     url: job.web_url ?? null,
     trigger: false,
     downstreamPipeline: null,
+    description: null,
   };
 }
 
@@ -281,6 +301,9 @@ export function toMergeRequest(
             status: pipeline.status,
             url: pipeline.web_url ?? null,
             sha: pipeline.sha ?? null,
+            kind: pipelineKindOfRef(pipeline.ref),
+            parents: null,
+            projectId: pipeline.project_id ?? null,
             jobs: null,
           },
     changes: evidence.changes ?? [],
@@ -410,6 +433,8 @@ export const CommitStatusJson = z.object({
   allow_failure: z.boolean().nullish(),
   target_url: z.string().nullish(),
   pipeline_id: z.number().nullish(),
+  // Set by whoever set the status; CI jobs have none. bfd serve's begins with its marker (work-item/own-status.ts).
+  description: z.string().nullish(),
 });
 
 export function commitStatusAsJob(st: z.infer<typeof CommitStatusJson>): PipelineJob {
@@ -422,5 +447,6 @@ export function commitStatusAsJob(st: z.infer<typeof CommitStatusJson>): Pipelin
     url: st.target_url ?? null,
     trigger: false,
     downstreamPipeline: null,
+    description: st.description ?? null,
   };
 }

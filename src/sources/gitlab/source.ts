@@ -14,6 +14,7 @@ import {
 import {
   BridgeJson,
   commitStatusAsJob,
+  CommitJson,
   CommitStatusJson,
   DiffJson,
   firstProblem,
@@ -92,6 +93,8 @@ export interface MergeRequestRead {
   pipelineHidden: string | null;
   /** What `changes_count` says, for judging whether the list of changed files is whole. */
   changesCount: string | null;
+  /** The MR's project id (`project_id`), to tell a pipeline another project ran (a fork's) from its own. */
+  projectId: number | null;
 }
 
 export interface ChangesRead {
@@ -123,6 +126,11 @@ export interface GitLabSource {
    * jobs and the external statuses other tools (and `bfd serve`) set, which the jobs API does not list.
    */
   readPipelineStatuses(project: ProjectRef, sha: string, pipelineId: number): Promise<Readable<PipelineJob[]>>;
+  /**
+   * The parents of commit `sha` (doc/api/commits.md "Get a single commit", `parent_ids`): asked only of a pipeline that
+   * ran on a merge GitLab made (merged-results, merge train), whose parents hold the MR head it tested.
+   */
+  readCommitParents(project: ProjectRef, sha: string): Promise<Readable<string[]>>;
   /** The content of `paths` at `ref`, all at once; files the token may not read are listed with the reason. */
   readFiles(
     project: ProjectRef,
@@ -295,6 +303,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             ? null
             : `GitLab left the pipeline out of !${iid}: the user behind GITLAB_TOKEN may not read pipelines in ${projectLabel(project)}`,
           changesCount: mr.changes_count ?? null,
+          projectId: mr.project_id ?? null,
         };
       }),
 
@@ -377,6 +386,13 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             .filter((st) => st.pipeline_id === undefined || st.pipeline_id === null || st.pipeline_id === pipelineId)
             .map(commitStatusAsJob);
         },
+      ),
+
+    readCommitParents: (project, sha) =>
+      readable(
+        { doing: `reading commit ${sha.slice(0, 8)} in ${projectLabel(project)}`, access: "read", project },
+        `commit ${sha.slice(0, 8)}`,
+        async () => parse(CommitJson, await api.commits.show(project, sha), "commit").parent_ids,
       ),
 
     async readFiles(project, paths, ref) {

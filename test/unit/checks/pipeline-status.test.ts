@@ -2,6 +2,7 @@ import { pipelineStatus } from "../../../src/checks/pipeline-status.js";
 import { checkCases } from "../../helpers/check-cases.js";
 import { DEFAULT_MERGE_REQUEST, withMr, type MergeRequestPatch } from "../../helpers/work-item.js";
 import type { WorkItem } from "../../../src/work-item/schema.js";
+import { OWN_STATUS_MARKER } from "../../../src/work-item/own-status.js";
 
 const HEAD = DEFAULT_MERGE_REQUEST.headSha;
 const OLDER = "fedcba9876543210fedcba9876543210fedcba98";
@@ -23,6 +24,15 @@ const trigger = (id: number, name: string, status: string, init: Partial<JobInpu
 /** The context `bfd serve` gathers in when it publishes its status as "ci/bfd-gate" (serve.statusName). */
 const RENAMED = "ci/bfd-gate";
 const renamed = (item: WorkItem): WorkItem => ({ ...item, context: { ...item.context, ownStatuses: [RENAMED] } });
+/** The commit status `bfd serve` published: known by the marker it writes in the description, whatever its name. */
+const bfdStatus = (id: number, name: string, status: string): JobInput =>
+  job(id, name, status, {
+    stage: "external",
+    description: `${OWN_STATUS_MARKER}Done gate failed: 1 of 9 checks failed`,
+  });
+/** GitLab's merge of the MR head into main, which a merged-results or merge-train pipeline runs on. */
+const MERGE = "3333333333333333333333333333333333333333";
+const MAIN_TIP = "4444444444444444444444444444444444444444";
 /** Inside `bfd ci`: the pipeline bfd runs in, still running while bfd's own job (7003, in .post) runs. */
 const inCi = (jobs: JobInput[], sha: string | null = HEAD): WorkItem => {
   const base = withMr({
@@ -61,12 +71,17 @@ checkCases(pipelineStatus, {
     {
       name: "in CI, every other job succeeded while bfd's own job still runs",
       item: inCi([job(1, "lint", "success", { stage: "check" }), job(2, "unit", "success")]),
-      message: /^All 2 job\(s\) of pipeline #88001 that must pass have passed \(bfd's own job not counted\)$/,
+      message: /^2 jobs of pipeline #88001 ran and passed \(bfd's own job not counted\)$/,
     },
     {
       name: "in CI, a job that may fail failed",
       item: inCi([job(1, "unit", "success"), job(2, "flaky-e2e", "failed", { allowFailure: true })]),
-      evidence: ["job flaky-e2e: failed (may fail)"],
+      message:
+        /^1 job of pipeline #88001 ran and passed \(bfd's own job not counted\); job "flaky-e2e" \(test\) failed, which it may$/,
+      evidence: [
+        "job flaky-e2e: failed (may fail)",
+        'warning: job "flaky-e2e" (test) failed, which it may (allow_failure)',
+      ],
     },
     {
       name: "outside CI, the head pipeline failed only because of bfd serve's own bfd/done status",
@@ -74,7 +89,7 @@ checkCases(pipelineStatus, {
         headPipeline: {
           status: "failed",
           sha: HEAD,
-          jobs: [job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })],
+          jobs: [job(1, "unit", "success"), bfdStatus(2, "bfd/done", "failed")],
         },
       }),
     },
@@ -85,23 +100,23 @@ checkCases(pipelineStatus, {
           headPipeline: {
             status: "failed",
             sha: HEAD,
-            jobs: [job(1, "unit", "success"), job(2, RENAMED, "failed", { stage: "external" })],
+            jobs: [job(1, "unit", "success"), bfdStatus(2, RENAMED, "failed")],
           },
         }),
       ),
     },
     {
-      name: "in CI, bfd serve's own commit status (a job named bfd/done) is not judged",
-      item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external" })]),
+      name: "in CI, bfd serve's own commit status (known by its description) is not judged",
+      item: inCi([job(1, "unit", "success"), bfdStatus(2, "bfd/done", "failed")]),
     },
     {
       name: "in CI, bfd serve's own commit status under a custom name is not judged",
-      item: renamed(inCi([job(1, "unit", "success"), job(2, RENAMED, "failed", { stage: "external" })])),
+      item: renamed(inCi([job(1, "unit", "success"), bfdStatus(2, RENAMED, "failed")])),
     },
     {
       name: "in CI, a trigger job and the child pipeline it waits for succeeded",
       item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "success")]),
-      message: /^All 2 job\(s\) of pipeline #88001/,
+      message: /^2 jobs of pipeline #88001 ran and passed/,
       evidence: ["trigger job child-tests: success (pipeline #60002: success)"],
     },
     {
@@ -124,8 +139,87 @@ checkCases(pipelineStatus, {
         job(3, "docs", "skipped"),
       ]),
     },
+    {
+      name: "a merged-results pipeline ran on GitLab's merge of the MR head into the target branch",
+      item: withMr({
+        headPipeline: { id: 611, status: "success", sha: MERGE, kind: "merged_result", parents: [MAIN_TIP, HEAD] },
+      }),
+      message: /^Head pipeline success \(merged-results pipeline #611 on the merge of 01234567 into main\)$/,
+      evidence: [`pipeline commit: ${MERGE}`, "merge of: 44444444 and 01234567"],
+    },
+    {
+      name: "in CI, a merge-train pipeline's jobs passed on the train's merge of the MR head",
+      item: ((): WorkItem => {
+        const item = inCi([job(1, "unit", "success")], MERGE);
+        const pipe = item.mergeRequest!.headPipeline!;
+        const mr = {
+          ...item.mergeRequest!,
+          headPipeline: { ...pipe, kind: "merge_train" as const, parents: [MAIN_TIP, HEAD] },
+        };
+        return { ...item, mergeRequest: mr };
+      })(),
+      message: /^1 job of merge-train pipeline #88001 ran and passed on the merge of 01234567 into main/,
+    },
+    {
+      name: "a job the team lists in ignoreJobs failed (the old option keeps working)",
+      item: inCi([job(1, "unit", "success"), job(2, "legacy-gate", "failed")]),
+      options: { ignoreJobs: ["legacy-gate"] },
+    },
   ],
   fail: [
+    {
+      name: "a merged-results pipeline merged an older commit, not the MR head",
+      item: withMr({
+        headPipeline: { id: 611, status: "success", sha: MERGE, kind: "merged_result", parents: [MAIN_TIP, OLDER] },
+      }),
+      message:
+        /^Merged-results pipeline #611 ran on 33333333, a merge of 44444444 and fedcba98; the MR head 01234567 is not among them$/,
+    },
+    {
+      name: "in CI, every other job was manual (never played) or skipped: nothing ran",
+      item: inCi([job(1, "deploy", "manual", { allowFailure: true }), job(2, "docs", "skipped")]),
+      message:
+        /^Nothing ran in pipeline #88001: every job in it was manual \(never played\) or skipped: job "deploy" \(test\), job "docs" \(test\)$/,
+    },
+    {
+      name: "in CI, the pipeline holds only bfd's own job (the team's jobs say only: branches)",
+      item: inCi([]),
+      message: /^Nothing ran in pipeline #88001: it holds only bfd's own job/,
+    },
+    {
+      name: "a pipeline GitLab calls green has no jobs at all",
+      item: withMr({ headPipeline: { status: "success", sha: HEAD, jobs: [] } }),
+      message: /^Nothing ran in pipeline #9001: it is success and has no jobs yet$/,
+    },
+    {
+      name: "in CI, a trigger job without strategy: depend succeeded but its child pipeline failed",
+      item: inCi([
+        job(1, "unit", "success"),
+        trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "failed", url: null } }),
+      ]),
+      message: /^In pipeline #88001, trigger job "child-tests" \(test, pipeline #60002\) failed$/,
+    },
+    {
+      name: "in CI, a trigger job succeeded but has started no downstream pipeline yet",
+      item: inCi([job(1, "unit", "success"), trigger(2, "child-tests", "success", { downstreamPipeline: null })]),
+      message: /trigger job "child-tests" \(test\) is still waiting for its downstream pipeline$/,
+    },
+    {
+      name: "in CI, a failing job merely named like bfd's status (bfd/done) is judged",
+      item: inCi([job(1, "unit", "success"), job(2, "bfd/done", "failed")]),
+      message: /^In pipeline #88001, job "bfd\/done" \(test\) failed$/,
+    },
+    {
+      name: "outside CI, a failing external status merely named like bfd's (bfd/done), without bfd's marker",
+      item: withMr({
+        headPipeline: {
+          status: "failed",
+          sha: HEAD,
+          jobs: [job(1, "unit", "success"), job(2, "bfd/done", "failed", { stage: "external", description: "forged" })],
+        },
+      }),
+      message: /job "bfd\/done" \(external\) failed/,
+    },
     {
       name: "no pipeline ran on the head commit",
       item: withMr({ headPipeline: null }),
