@@ -21,7 +21,12 @@ function icon(r: RuleResult): string {
 function line(r: RuleResult): string[] {
   const head = `- ${icon(r)} **${md(r.title)}** \`${r.rule}\` — ${md(r.message)}`;
   const out = [head];
-  if (r.waiver !== null) out.push(`  - ${waiverCounts(r.waiver) ? "Waived" : "Waiver"}: ${md(waiverText(r.waiver))}`);
+  if (r.waiver !== null) {
+    const text = waiverText(r.waiver);
+    out.push(
+      `  - ${waiverCounts(r.waiver) ? "" : "**Not waived:** "}${md(text.charAt(0).toUpperCase() + text.slice(1))}`,
+    );
+  }
   if (r.hint !== null && r.status !== "pass" && r.status !== "skipped" && r.status !== "waived")
     out.push(`  - **Fix:** ${md(r.hint)}`);
   return out;

@@ -41,6 +41,7 @@ describe("mapping GitLab's documented replies", () => {
       draft: false,
       labels: [],
       author: "marcel.amirault",
+      authorName: "Marcel Amirault",
       sourceBranch: "manual-job-rules",
       targetBranch: "main",
       mergedAt: null,
@@ -58,6 +59,7 @@ describe("mapping GitLab's documented replies", () => {
       ],
       files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
       staging: null,
+      activity: null,
     });
     expect(MergeRequestSchema.parse(mergeRequest)).toEqual(mergeRequest);
   });
@@ -96,8 +98,22 @@ describe("mapping GitLab's documented replies", () => {
     [
       "mr_notes.json",
       [
-        { id: 302, body: "approved this merge request", authorId: 1, system: true },
-        { id: 301, body: "Comment for MR", authorId: 1, system: false },
+        {
+          id: 302,
+          body: "approved this merge request",
+          authorId: 1,
+          author: { username: "pipin", name: "Pip" },
+          createdAt: "2013-10-02T09:22:45Z",
+          system: true,
+        },
+        {
+          id: 301,
+          body: "Comment for MR",
+          authorId: 1,
+          author: { username: "pipin", name: "Pip" },
+          createdAt: "2013-10-02T08:57:14Z",
+          system: false,
+        },
       ],
     ],
   ])("maps the notes in %s, system notes included", (name, expected) => {
@@ -109,6 +125,8 @@ describe("mapping GitLab's documented replies", () => {
       id: 301,
       body: "Comment for MR",
       authorId: 1,
+      author: { username: "pipin", name: "Pip" },
+      createdAt: "2013-10-02T08:57:14Z",
       system: false,
     });
   });
