@@ -12,6 +12,7 @@ import {
   fakeBridge,
   fakeDiff,
   fakeJob,
+  fakeLabelEvent,
   fakeNote,
   fakePipeline,
   startFakeGitLab,
@@ -31,6 +32,7 @@ import {
   HUMAN_USER_ID,
   PROJECT_ID,
   PROJECT_PATH,
+  REVIEWER_USER_ID,
   type DeliveryCase,
 } from "../helpers/delivery-world.js";
 
@@ -103,6 +105,14 @@ const CASES: DeliveryCase[] = [
 ];
 
 const worlds = deliveryWorlds(CASES, {
+  // The no-docs labels were added by a reviewer (doc/api/resource_label_events.md): a waiver someone else stands behind.
+  labelEvents: [401, 404].map((n) =>
+    fakeLabelEvent(PROJECT_PATH, n, {
+      label: "no-docs",
+      createdAt: "2026-01-05T09:00:00.000Z",
+      userId: REVIEWER_USER_ID,
+    }),
+  ),
   files: {
     [RELEASE_BRANCH]: { "bfd.config.yaml": TARGET_CONFIG, "bfd/team-rules.yaml": TARGET_TEAM_RULES },
     "broken-rules": { "bfd.config.yaml": "disable: [validation-explained\noverride:\n  nope: 1\n" },
@@ -323,6 +333,10 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/repository/files/bfd.config.yml/raw?ref=main`]: 1,
       [`GET ${project}/merge_requests/400`]: 1,
       [`GET ${project}/merge_requests/400/diffs`]: 1,
+      // Who acted on the MR, read beside it: a waiver counts only when someone other than its author stands behind it.
+      [`GET ${project}/merge_requests/400/resource_label_events`]: 1,
+      [`GET ${project}/merge_requests/400/notes`]: 1,
+      [`GET ${project}/merge_requests/400/approvals`]: 1,
       [`GET ${project}/pipelines/88400/jobs`]: 1,
       // GitLab lists trigger jobs (bridges) apart from the jobs (doc/api/jobs.md "List pipeline bridges"), and the
       // external statuses other tools set on the pipeline only among the statuses of its commit: without these two
@@ -394,7 +408,10 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
 
   it("re-reads the labels from the API instead of the stale CI_MERGE_REQUEST_LABELS", async () => {
     const run = await ci(404, [], { env: ciEnv(404, { CI_MERGE_REQUEST_LABELS: "" }) });
-    expect(resultOf(run, "user-docs-updated")).toMatchObject({ status: "waived", waiver: { source: "label no-docs" } });
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { source: "label no-docs", standing: "accepted", by: { name: "Rita Reviewer" } },
+    });
     expect(run.code).toBe(0);
 
     mergeRequest(404).labels = [];
