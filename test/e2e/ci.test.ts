@@ -588,6 +588,19 @@ describe("bfd ci --comment", () => {
   const notesOf = (n: number) => gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
   const bfdNotes = (n: number) => notesOf(n).filter((note) => note.authorId === BOT_USER_ID && !note.system);
 
+  it("names who stands behind a waiver in the MR note, and never reads its own note as a waiver", async () => {
+    await ci(401, ["--comment"]);
+    const [note] = bfdNotes(401);
+    expect(note?.body).toContain("Waived by Rita Reviewer (label no-docs, 5 Jan 09:00 UTC)");
+    // The note now on the MR quotes hints and waivers; run again: the verdicts stay the same.
+    const again = await ci(401, ["--comment"]);
+    expect(resultOf(again, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { by: { username: "rita" } },
+    });
+    expect(resultOf(again, "release-notes-updated").status).toBe("fail");
+  });
+
   it("keeps exactly one bfd note, updated to the last run, and never touches a human's note quoting the marker", async () => {
     const first = await ci(407, ["--comment"]);
     expect(first.code).toBe(1);
