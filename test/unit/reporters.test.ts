@@ -250,3 +250,33 @@ describe("pretty report", () => {
     ).toMatchSnapshot();
   });
 });
+
+describe("a waiver no one else stands behind, in every format (#23)", () => {
+  // done-fail.json without the reviewer's approval: the author's bfd-waive line is a request, not a waiver.
+  const unapproved = reportFor("done-fail.json", "done", (t) =>
+    t.replace(/"approvals": \[[^\]]*\]/, '"approvals": []'),
+  );
+  const requested = "requested by Priya Natarajan (merge request description: Ships dark";
+
+  it("fails the rule and says how to get the waiver accepted", () => {
+    expect(unapproved.results.find((r) => r.rule === "release-notes-updated")).toMatchObject({
+      status: "fail",
+      waiver: { standing: "requested" },
+    });
+  });
+
+  it.each<[string, (report: Report) => string, string]>([
+    ["pretty", (r) => renderPretty(r, { colorLevel: 0 }), requested],
+    [
+      "Markdown (the MR note)",
+      (r) => renderMarkdown(r, { colorLevel: 0 }),
+      "**Not waived:** Requested by Priya Natarajan",
+    ],
+    ["JUnit", (r) => renderJunit(r, { colorLevel: 0 }), `Waiver ${requested}`],
+    ["Code Quality", (r) => renderCodeQuality(r, { colorLevel: 0 }), `waiver ${requested}`],
+  ])("%s says it was requested, not accepted", (_format, render, text) => {
+    const out = render(unapproved);
+    expect(out).toContain(text);
+    expect(out).toContain("not accepted");
+  });
+});
