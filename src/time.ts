@@ -15,3 +15,12 @@ export function instant(value: string | null | undefined): number {
 export function shownInstant(iso: string): string {
   return new Date(instant(iso)).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
+
+/** "22 Nov 10:00 UTC": an instant in a short line (who waived a rule, and when); empty for an unreadable one. */
+export function shortInstant(iso: string): string {
+  const ms = instant(iso);
+  if (!Number.isFinite(ms)) return "";
+  const date = new Date(ms);
+  const month = date.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+  return `${date.getUTCDate()} ${month} ${date.toISOString().slice(11, 16)} UTC`;
+}

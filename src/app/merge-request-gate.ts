@@ -3,6 +3,7 @@ import { evidencePlan } from "../engine/plan.js";
 import type { Report } from "../report/schema.js";
 import { CONFIG_NAMES } from "../rules/files.js";
 import { loadRuleSetThrough, type RuleSet, type SourceText } from "../rules/load.js";
+import { waiverPolicy } from "../rules/schema.js";
 import { gatherWorkItem, MAX_KEYS_TRIED, type CiJob } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
@@ -50,7 +51,7 @@ export async function mergeRequestGate(
     gatherWorkItem(input.sources, {
       plan,
       // What the built-in Done gate reads, started before the rules say so; the plan adds the rest.
-      prefetch: { changes: true, pipeline: true },
+      prefetch: { changes: true, pipeline: true, activity: true },
       now: input.now,
       branch: input.sourceBranch,
       issue: { by: "mergeRequest", keys: input.earlyKeys },
@@ -82,5 +83,9 @@ export async function mergeRequestGate(
   const statusName = ruleSet.config.serve?.statusName;
   if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
     item.context.ownStatuses.push(statusName);
-  return { report: evaluate(ruleSet.rules, item, { gate: "done", notices }), item, ruleSet };
+  return {
+    report: evaluate(ruleSet.rules, item, { gate: "done", notices, waivers: waiverPolicy(ruleSet.config) }),
+    item,
+    ruleSet,
+  };
 }

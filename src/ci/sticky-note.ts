@@ -1,5 +1,7 @@
+import { OWN_NOTE_MARKER } from "../work-item/own-status.js";
+
 /** Hidden marker that identifies bfd's own note on a merge request. */
-export const STICKY_MARKER = "<!-- bfd:sticky-note -->";
+export const STICKY_MARKER = OWN_NOTE_MARKER;
 
 export interface NoteLike {
   id: number;

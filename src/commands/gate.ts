@@ -7,7 +7,7 @@ import type { Report } from "../report/schema.js";
 import { loadReporter, type Format } from "../reporters/index.js";
 import { rulesInForceText } from "../reporters/summary.js";
 import type { RuleSet } from "../rules/load.js";
-import type { Gate } from "../rules/schema.js";
+import { waiverPolicy, type Gate } from "../rules/schema.js";
 import { readSnapshot } from "../sources/snapshot.js";
 import type { WorkItem } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
@@ -72,7 +72,7 @@ export async function gateReport(
   const ruleSet = loadLocalRules(ctx);
   requireRules(ruleSet, gate);
   const item = await workItemFor(ctx, ruleSet, { gate, ...request });
-  return { report: evaluate(ruleSet.rules, item, { gate }), item, ruleSet };
+  return { report: evaluate(ruleSet.rules, item, { gate, waivers: waiverPolicy(ruleSet.config) }), item, ruleSet };
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */

@@ -12,7 +12,7 @@ import { sourceSetup } from "./sources.js";
 import type { CommandContext } from "./context.js";
 import { workItemFor } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
-import type { HandoffRole } from "../rules/schema.js";
+import { waiverPolicy, type HandoffRole } from "../rules/schema.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
 
 export interface HandoffOptions {
@@ -37,7 +37,7 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     mr: options.mr,
     snapshot: options.snapshot,
   });
-  const report = evaluate(rules.rules, item, { gate: "done" });
+  const report = evaluate(rules.rules, item, { gate: "done", waivers: waiverPolicy(rules.config) });
   // The sections the note quotes are the ones the rules read, as the rule files mark them (`handoff: criteria`,
   // `handoff: tested`): one source for the headings, and no rule named here.
   const headingsFor = (role: HandoffRole): string[] => [

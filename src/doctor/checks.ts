@@ -5,6 +5,7 @@
  */
 import type { ErrorKind } from "../errors.js";
 import type { RuleSet } from "../rules/load.js";
+import { waiverPolicy } from "../rules/schema.js";
 import type { GitLabHostOrigin, ProjectOrigin } from "../sources/env.js";
 import type { ProjectSummary, TokenInfo } from "../sources/gitlab/index.js";
 import type { LinearBudget, LinearRateLimitStatus } from "../sources/linear/index.js";
@@ -35,6 +36,8 @@ export interface ConfigFacts {
   /** Rules the config changes, with the fields it changes. */
   overridden: { id: string; fields: string[] }[];
   rulesInForce: { ready: number; done: number };
+  /** Who may waive (`waivers:`, #23): the author too (allowAuthor), and only these usernames (by; null: anyone). */
+  waivers: { allowAuthor: boolean; by: string[] | null };
 }
 
 export interface DoctorFacts {
@@ -95,7 +98,19 @@ export function configFactsOf(ruleSet: RuleSet): ConfigFacts {
       ready: ruleSet.rules.filter((r) => r.gate === "ready").length,
       done: ruleSet.rules.filter((r) => r.gate === "done").length,
     },
+    waivers: { allowAuthor: waiverPolicy(config).allowAuthor, by: waiverPolicy(config).by ?? null },
   };
+}
+
+/** The waiver policy in force, as one clause of the config line. */
+function waiverPolicyText({ allowAuthor, by }: ConfigFacts["waivers"]): string {
+  if (by !== null) {
+    const names = by.map((name) => `@${name}`).join(", ");
+    return `waivers count only from ${names}${allowAuthor ? " (on their own MRs too: allowAuthor)" : ", never from the MR's author"}`;
+  }
+  return allowAuthor
+    ? "waivers count from anyone, the MR's author included (allowAuthor: self-waivers)"
+    : "waivers count only when someone other than the MR's author stands behind them (their label, bfd-waive comment or approval)";
 }
 
 /**
@@ -151,6 +166,7 @@ function configCheck(facts: DoctorFacts): DoctorCheck {
     parts.push(`overrides ${each.join(", ")}`);
   }
   parts.push(`${c.rulesInForce.ready} ready and ${c.rulesInForce.done} done rules in force`);
+  parts.push(waiverPolicyText(c.waivers));
   return { id: "config", status: "pass", title, detail: parts.join(" · ") };
 }
 

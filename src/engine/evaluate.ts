@@ -1,18 +1,24 @@
 import type { CheckOutcome } from "../checks/types.js";
 import { conditionNeeds, describeCondition, evaluateCondition } from "../work-item/condition.js";
-import type { Gate, LoadedRule } from "../rules/schema.js";
+import type { Gate, LoadedRule, WaiverPolicy } from "../rules/schema.js";
 import { renderTemplate } from "../rules/template.js";
 import { REPORT_SCHEMA_VERSION, type Report, type RuleResult } from "../report/schema.js";
 import { getPath } from "../work-item/paths.js";
 import { keysOf } from "../work-item/evidence.js";
 import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
-import { findWaiverLines } from "./waivers.js";
+import { decideWaiver, findWaiverLines, type WaiverLine } from "./waivers.js";
 
 export interface EvaluateOptions {
   gate: Gate;
   /** Extra notices from the caller (e.g. "this MR changes rule files"). */
   notices?: readonly string[];
+  /** Who may waive (the config's `waivers:`); default: anyone but the MR's author. */
+  waivers?: WaiverPolicy | undefined;
 }
+
+const DEFAULT_WAIVER_POLICY: WaiverPolicy = { allowAuthor: false };
+/** Ignored waiver lines named in notices, per kind of mistake; the rest are counted (20,000 lines make one notice). */
+const NOTICE_NAMES = 5;
 
 const NO_ISSUE_HINT =
   "Name the Linear issue in the MR's branch or title, or write `Closes ENG-123` in its description; locally, pass it: bfd done ENG-123.";
@@ -96,40 +102,23 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
 /**
  * Evaluates one gate's rules over a WorkItem. Pure and synchronous: everything it reads is in the
  * WorkItem, so a snapshot replays the same report. A rule whose evidence could not be read is `error`;
- * a waiver turns a failing (or erroring) waivable rule into `waived`, with the reason and its source.
+ * a waiver turns a failing (or erroring) waivable rule into `waived` when someone the policy accepts stands behind
+ * it (src/engine/waivers.ts); one no one else stands behind is reported on the rule, which fails as if unwaived.
  */
 export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: EvaluateOptions): Report {
   const notices: string[] = [...(options.notices ?? [])];
   const gateRules = rules.filter((r) => r.gate === options.gate);
   const byId = new Map(gateRules.map((r) => [r.id, r]));
-  const waiverLines = findWaiverLines(item);
-  const usableWaivers = new Map<string, { reason: string; source: string }>();
-  for (const line of waiverLines) {
-    const rule = byId.get(line.ruleId) ?? rules.find((r) => r.id === line.ruleId);
-    if (rule === undefined) {
-      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: there is no rule with that id.`);
-    } else if (!rule.waivable) {
-      notices.push(`Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: that rule cannot be waived.`);
-    } else if (line.reason === "") {
-      notices.push(
-        `Ignored "bfd-waive: ${line.ruleId}" in the ${line.source}: a waiver needs a reason (bfd-waive: ${line.ruleId} <why>).`,
-      );
-    } else if (!usableWaivers.has(line.ruleId)) {
-      usableWaivers.set(line.ruleId, { reason: line.reason, source: line.source });
-    }
-  }
-  const labels = [...(item.mergeRequest?.labels ?? []), ...(item.issue?.labels ?? [])].map((l) => l.toLowerCase());
+  const usableWaivers = usableWaiverLines(rules, byId, findWaiverLines(item), notices);
+  const policy = options.waivers ?? DEFAULT_WAIVER_POLICY;
 
   const results: RuleResult[] = gateRules.map((rule) => {
     const outcome = runRule(rule, item);
     let status = outcome.status;
     let waiver: RuleResult["waiver"] = null;
     if ((status === "fail" || status === "error") && rule.waivable) {
-      const label = rule.waiverLabels.find((l) => labels.includes(l.toLowerCase()));
-      const line = usableWaivers.get(rule.id);
-      if (label !== undefined) waiver = { reason: `label "${label}"`, source: `label ${label}` };
-      else if (line !== undefined) waiver = line;
-      if (waiver !== null) status = "waived";
+      waiver = decideWaiver(item, rule, usableWaivers.get(rule.id) ?? [], policy);
+      if (waiver !== null && (waiver.standing === "accepted" || waiver.standing === "self-waived")) status = "waived";
     }
     const lookup = (name: string): unknown => {
       if (name === "rule.id") return rule.id;
@@ -175,4 +164,44 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
     results,
     notices,
   };
+}
+
+/**
+ * The `bfd-waive:` lines that can waive something, by rule id (in reading order); the others become notices, one per
+ * kind of mistake and source, naming a few rule ids and counting the rest — so many lines cost one notice, not many.
+ */
+function usableWaiverLines(
+  rules: readonly LoadedRule[],
+  gateRules: ReadonlyMap<string, LoadedRule>,
+  lines: readonly WaiverLine[],
+  notices: string[],
+): Map<string, WaiverLine[]> {
+  const allRules = new Map(rules.map((r) => [r.id, r]));
+  const usable = new Map<string, WaiverLine[]>();
+  const ignored = new Map<string, { ids: string[]; count: number }>();
+  const ignore = (line: WaiverLine, why: string): void => {
+    const key = `${line.source}\u0000${why}`;
+    const entry = ignored.get(key) ?? { ids: [], count: 0 };
+    entry.count += 1;
+    if (entry.ids.length < NOTICE_NAMES && !entry.ids.includes(line.ruleId)) entry.ids.push(line.ruleId);
+    ignored.set(key, entry);
+  };
+  for (const line of lines) {
+    const rule = gateRules.get(line.ruleId) ?? allRules.get(line.ruleId);
+    if (rule === undefined) ignore(line, "there is no rule with that id.");
+    else if (!rule.waivable) ignore(line, "that rule cannot be waived.");
+    else if (line.reason === "") ignore(line, "a waiver needs a reason of a few words (bfd-waive: <rule-id> <why>).");
+    else {
+      const forRule = usable.get(line.ruleId);
+      if (forRule === undefined) usable.set(line.ruleId, [line]);
+      else forRule.push(line);
+    }
+  }
+  for (const [key, { ids, count }] of ignored) {
+    const [source, why] = key.split("\u0000") as [string, string];
+    const named = ids.map((id) => `"bfd-waive: ${id}"`).join(", ");
+    const more = count > ids.length ? ` and ${count - ids.length} more line(s)` : "";
+    notices.push(`Ignored ${named}${more} in the ${source}: ${why}`);
+  }
+  return usable;
 }

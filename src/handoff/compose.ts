@@ -1,5 +1,6 @@
 import { findSection, sectionLines, sectionTaskItems } from "../markdown/sections.js";
 import type { Report } from "../report/schema.js";
+import { waiverText } from "../report/waiver-text.js";
 import type { WorkItem } from "../work-item/schema.js";
 import { stagingState, type StagingState } from "../work-item/staging-state.js";
 
@@ -21,7 +22,8 @@ export interface HandoffNote {
   tested: string | null;
   criteriaCovered: string[];
   criteriaNotCovered: string[];
-  waivers: { rule: string; reason: string; source: string }[];
+  /** `text`: who stands behind the waiver and when (src/report/waiver-text.ts). */
+  waivers: { rule: string; reason: string; source: string; text: string }[];
   gaps: { rule: string; title: string; message: string; hint: string | null }[];
   links: { label: string; url: string }[];
   /** Where the merged MR stands in staging; null when the MR is not merged or no rule read its deployments. */
@@ -74,7 +76,7 @@ export function composeHandoff(
   const tested = testedLines.length === 0 ? null : testedLines.join("\n");
   const waivers = report.results
     .filter((r) => r.status === "waived" && r.waiver !== null)
-    .map((r) => ({ rule: r.rule, reason: r.waiver!.reason, source: r.waiver!.source }));
+    .map((r) => ({ rule: r.rule, reason: r.waiver!.reason, source: r.waiver!.source, text: waiverText(r.waiver!) }));
   const gaps = report.results
     .filter((r) => r.status === "fail" || r.status === "error")
     .map((r) => ({ rule: r.rule, title: r.title, message: r.message, hint: r.hint }));

@@ -95,7 +95,10 @@ export function mergeRequestTemplate(rules: readonly RuleForTemplates[]): string
     "Closes ENG-123",
     "",
     "<!-- bfd's Done gate (bfd done, bfd ci) reads this description. Replace ENG-123 with the Linear issue this",
-    "     merge request implements. To waive a waivable rule, add a line: bfd-waive: <rule-id> <reason> -->",
+    "     merge request implements.",
+    "     Ask for a waiver of a waivable rule with a line of its own: bfd-waive: <rule-id> <reason>",
+    "     A reviewer accepts it by approving the merge request (or by adding the rule's waiver label, or writing the",
+    "     bfd-waive line in a comment): your own line or label alone does not waive anything. -->",
     "",
     ...sections.map(sectionMarkdown),
   ]

@@ -425,6 +425,11 @@ export function proseOf(markdown: string): { text: string; urls: string[] } {
   return { text: texts.join(" "), urls };
 }
 
+/** `<input type="checkbox">` without `checked`; three linear tests, so a long tag costs its length once each. */
+function isUntickedCheckbox(html: string): boolean {
+  return /^<input\b[^>]*>$/i.test(html) && /\btype\s*=\s*["']?checkbox\b/i.test(html) && !/\bchecked\b/i.test(html);
+}
+
 /**
  * The lines of text a reader sees, from chunks whose source contains `needle` (case-insensitive): paragraphs,
  * headings, list items and table cells, without HTML (comments included), code, block quotes, images or struck
@@ -442,6 +447,8 @@ export function visibleLines(markdown: string, needle: string): string[] {
       case "break":
         return "\n";
       case "html":
+        // A raw-HTML checkbox left unticked starts what follows it as an unchosen option, never as a line of its own.
+        return isUntickedCheckbox(node.value) ? "[ ] " : "";
       case "inlineCode":
       case "image":
       case "imageReference":
@@ -462,6 +469,11 @@ export function visibleLines(markdown: string, needle: string): string[] {
       case "html":
       case "code":
       case "blockquote":
+        return;
+      case "listItem":
+        // An unticked task item asserts nothing (#22): an MR template's `- [ ] bfd-waive: …` option nobody chose.
+        if (node.checked === false) return;
+        for (const child of node.children) block(child as RootContent);
         return;
       default:
         if ("children" in node) for (const child of node.children) block(child as RootContent);

@@ -14,9 +14,25 @@ export const WaiverSchema = z
     reason: z.string(),
     source: z
       .string()
-      .describe("Where the waiver came from: 'label no-docs', 'issue description', 'merge request description'."),
+      .describe(
+        "Where the waiver came from: 'label no-docs', 'issue label no-docs', 'issue description', 'merge request description', 'merge request comment'.",
+      ),
+    standing: z
+      .enum(["accepted", "self-waived", "requested", "not-authorised"])
+      .describe(
+        "accepted or self-waived: the rule is waived. requested (no one but the author stands behind it) or not-authorised (waivers.by does not name who did): the rule fails as if unwaived.",
+      ),
+    by: z
+      .object({ username: z.string(), name: z.string() })
+      .strict()
+      .nullable()
+      .describe("Who stands behind it (accepted, self-waived), or who asked or tried; null when bfd cannot tell."),
+    at: z.string().nullable().describe("When they did (ISO 8601), where GitLab says."),
+    approval: z.boolean().describe("Accepted by approving the merge request (the request itself was the author's)."),
+    accept: z.string().nullable().describe("For a waiver that does not count: how to get it accepted."),
   })
   .strict();
+export type Waiver = z.infer<typeof WaiverSchema>;
 
 export const RuleResultSchema = z
   .object({
@@ -27,7 +43,9 @@ export const RuleResultSchema = z
     message: z.string(),
     hint: z.string().nullable().describe("How to fix it; null when the rule passed or was skipped."),
     evidence: z.array(z.string()),
-    waiver: WaiverSchema.nullable(),
+    waiver: WaiverSchema.nullable().describe(
+      "The rule's waiver: one that counts (status waived), or one that was asked for and does not (status fail or error).",
+    ),
     location: z.object({ path: z.string(), line: z.number().int() }).strict().describe("Where the rule is defined."),
   })
   .strict();

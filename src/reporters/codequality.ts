@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import type { RuleResult } from "../report/schema.js";
+import { waiverText } from "../report/waiver-text.js";
 import { jsonText } from "./json.js";
 import { filesOf } from "./result-files.js";
 import { stripTerminalControls } from "./sanitize.js";
@@ -47,7 +48,9 @@ export const renderCodeQuality: Reporter = (report, options) => {
   const entries = report.results
     .filter((r) => r.status === "fail" || r.status === "error")
     .map((r) => ({
-      description: stripTerminalControls(`${r.title}: ${r.message}${r.hint === null ? "" : ` — ${r.hint}`}`),
+      description: stripTerminalControls(
+        `${r.title}: ${r.message}${r.waiver === null ? "" : ` — waiver ${waiverText(r.waiver)}`}${r.hint === null ? "" : ` — ${r.hint}`}`,
+      ),
       check_name: r.rule,
       fingerprint: createHash("md5").update(`bfd|${report.gate}|${r.rule}|${subject}`).digest("hex"),
       severity: severityOf(r),

@@ -1,5 +1,6 @@
 import { create } from "xmlbuilder2";
 import type { RuleResult } from "../report/schema.js";
+import { waiverText } from "../report/waiver-text.js";
 import { capList, JUNIT_EVIDENCE_MAX } from "../limits.js";
 import { xmlSafe } from "./sanitize.js";
 import type { Reporter } from "./types.js";
@@ -9,6 +10,7 @@ const clean = (text: string): string => xmlSafe(text, { keepNewlines: true });
 
 function details(r: RuleResult): string {
   const parts = [r.message];
+  if (r.waiver !== null) parts.push(`Waiver ${waiverText(r.waiver)}`);
   if (r.hint !== null) parts.push(`How to fix: ${r.hint}`);
   if (r.evidence.length > 0)
     parts.push(
@@ -54,7 +56,7 @@ export const renderJunit: Reporter = (report) => {
     else if (r.status === "error" && !warning)
       testcase.ele("error", { message: clean(r.message), type: clean(r.rule) }).txt(details(r));
     else if (r.status === "waived")
-      testcase.ele("skipped", { message: clean(`waived: ${r.waiver?.reason ?? ""} (${r.waiver?.source ?? ""})`) });
+      testcase.ele("skipped", { message: clean(r.waiver === null ? "waived" : waiverText(r.waiver)) });
     else if (r.status === "skipped") testcase.ele("skipped", { message: clean(r.message) });
     else if (warning) testcase.ele("system-out").txt(clean(`warning: ${details(r)}`));
   }

@@ -1,4 +1,5 @@
 import type { RuleResult } from "../report/schema.js";
+import { waiverCounts, waiverText } from "../report/waiver-text.js";
 import { markdownLink as link, escapeMarkdownInline as md } from "./markdown-escape.js";
 import { GATE_NAMES, rulesInForceText, summaryLine } from "./summary.js";
 import type { Reporter } from "./types.js";
@@ -20,8 +21,14 @@ function icon(r: RuleResult): string {
 function line(r: RuleResult): string[] {
   const head = `- ${icon(r)} **${md(r.title)}** \`${r.rule}\` — ${md(r.message)}`;
   const out = [head];
-  if (r.waiver !== null) out.push(`  - Waived: ${md(r.waiver.reason)} (${md(r.waiver.source)})`);
-  else if (r.hint !== null && r.status !== "pass" && r.status !== "skipped") out.push(`  - **Fix:** ${md(r.hint)}`);
+  if (r.waiver !== null) {
+    const text = waiverText(r.waiver);
+    out.push(
+      `  - ${waiverCounts(r.waiver) ? "" : "**Not waived:** "}${md(text.charAt(0).toUpperCase() + text.slice(1))}`,
+    );
+  }
+  if (r.hint !== null && r.status !== "pass" && r.status !== "skipped" && r.status !== "waived")
+    out.push(`  - **Fix:** ${md(r.hint)}`);
   return out;
 }
 

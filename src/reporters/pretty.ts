@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { RuleResult } from "../report/schema.js";
+import { waiverText } from "../report/waiver-text.js";
 import { stripTerminalControls } from "./sanitize.js";
 import { GATE_NAMES, rulesInForceText, summaryLine } from "./summary.js";
 import { terminalLink, wrapLines } from "./terminal.js";
@@ -61,17 +62,13 @@ export const renderPretty: Reporter = (report, options) => {
       lines.push(`      ${c.dim(t(r.message))}`);
       continue;
     }
-    const label =
-      r.status === "waived"
-        ? "waived"
-        : r.status === "error"
-          ? "error"
-          : r.severity === "warning"
-            ? "warning"
-            : "failed";
     lines.push(`      ${t(r.message)}`);
-    if (r.waiver !== null) lines.push(`      ${c.cyan(`${label}: ${t(r.waiver.reason)} (${t(r.waiver.source)})`)}`);
-    else if (r.hint !== null && r.hint === lastHint) lines.push(`      ${c.dim("→ (same as above)")}`);
+    if (r.waiver !== null) lines.push(`      ${c.cyan(t(waiverText(r.waiver)))}`);
+    if (r.status === "waived") {
+      lastHint = null;
+      continue;
+    }
+    if (r.hint !== null && r.hint === lastHint) lines.push(`      ${c.dim("→ (same as above)")}`);
     else if (r.hint !== null) lines.push(`      ${c.dim("→")} ${t(r.hint)}`);
     lastHint = r.hint;
   }

@@ -165,6 +165,31 @@ const StagingConfigSchema = z
   })
   .strict();
 
+/** GitLab usernames, with or without the leading "@" (users only: group membership is not resolved). */
+const UsernameSchema = z
+  .string()
+  .regex(/^@?[A-Za-z0-9_.][A-Za-z0-9_.-]*$/, "a GitLab username, e.g. jane.reviewer or @jane.reviewer")
+  .transform((name) => name.replace(/^@/, ""));
+
+/** Who may waive a waivable rule (#23). Like every rule setting, in CI it is read from the MR's target branch. */
+const WaiverPolicySchema = z
+  .object({
+    allowAuthor: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let the MR's author waive on their own (reported as self-waived). Default false: someone other than the author must stand behind a waiver — a waiver label they added, a bfd-waive comment they wrote, or their approval of the MR.",
+      ),
+    by: z
+      .array(UsernameSchema)
+      .optional()
+      .describe(
+        "GitLab usernames whose waivers count; anyone else's is reported as not authorised. Users only (groups are not resolved). Default: anyone but the author.",
+      ),
+  })
+  .strict();
+export type WaiverPolicy = z.infer<typeof WaiverPolicySchema>;
+
 /** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
 export const ConfigSchema = z
   .object({
@@ -196,9 +221,17 @@ export const ConfigSchema = z
       .optional(),
     staging: StagingConfigSchema.optional(),
     serve: ServeConfigSchema.optional(),
+    waivers: WaiverPolicySchema.optional().describe(
+      "Who may waive a waivable rule; default: anyone but the MR's author.",
+    ),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The waiver policy as it applies: the team's, else the default (someone other than the author). */
+export function waiverPolicy(config: Config): WaiverPolicy {
+  return config.waivers ?? WaiverPolicySchema.parse({});
+}
 
 /** The staging section as it applies: the team's values over the defaults, which are written once, above. */
 export function stagingConfig(config: Config): z.infer<typeof StagingConfigSchema> {

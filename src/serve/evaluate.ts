@@ -9,7 +9,7 @@ import { evaluate } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
 import { isBfdError } from "../errors.js";
 import type { RuleSet, SourceText } from "../rules/load.js";
-import type { ServeConfig } from "../rules/schema.js";
+import { waiverPolicy, type ServeConfig } from "../rules/schema.js";
 import { gatherWorkItem, type GatherSources } from "../sources/gather.js";
 import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
@@ -227,7 +227,10 @@ async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Pr
   const ready = deps.config.readyStates.some((s) => s.toLowerCase() === issue.state.name.toLowerCase());
   let result = "skipped";
   if (ready || (await hasCommented(ctx, key))) {
-    const report = evaluate(deps.readyRules.rules, item, { gate: "ready" });
+    const report = evaluate(deps.readyRules.rules, item, {
+      gate: "ready",
+      waivers: waiverPolicy(deps.readyRules.config),
+    });
     result = report.verdict;
     if (ready) deps.board?.recordIssue(key, { issue, report });
     else deps.board?.forget(key);

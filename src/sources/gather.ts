@@ -3,9 +3,10 @@
  * which issue and merge request, the evidence plan of the rules in force (src/engine/plan.ts) and, in CI, the job.
  * It fetches exactly what the plan asks for, in as few sequential waves as the evidence allows:
  *
- *   wave 1  the Linear issue · the MR (when known) · its changed files · in CI the running pipeline (its jobs, its
- *           trigger jobs and the statuses on its commit, at once), or the open MRs from the current branch while
- *           Linear answers (when the MR is still to be found)
+ *   wave 1  the Linear issue · the MR (when known) · its changed files · who did what on it (label events, notes,
+ *           approvals: when a rule may be waived) · in CI the running pipeline (its jobs, its trigger jobs and the
+ *           statuses on its commit, at once), or the open MRs from the current branch while Linear answers (when the
+ *           MR is still to be found)
  *   wave 2  the content of the changed files the rules read (those whose diff does not already hold them)
  *
  * Evidence a token may not read lands in `unavailable` (its rules then say `error`); any other failure throws.
@@ -84,7 +85,7 @@ export interface GatherRequest {
    * Evidence to start in wave 1 before the plan is known — in `bfd ci`, what the built-in Done gate reads — so
    * reading the rules does not cost a wave of its own. Whatever the plan then adds is fetched after it.
    */
-  prefetch?: Pick<EvidencePlan, "changes" | "pipeline"> | undefined;
+  prefetch?: Pick<EvidencePlan, "changes" | "pipeline" | "activity"> | undefined;
   now: string;
   branch: string | null;
   issue: IssueTarget;
@@ -297,8 +298,10 @@ export async function mergeRequestEvidence(
   const readParents = () => (ranOn !== null && onMerge ? gitlab.readCommitParents(pipelineProject, ranOn) : null);
   let jobs = ci !== undefined && early.pipeline ? readJobs() : null;
   let parents = ci !== undefined && early.pipeline ? readParents() : null;
+  // Beside the MR: who did what on it (label events, notes, approvals), for rules that may be waived.
+  let activity = early.activity === true ? gitlab.readActivity(project, iid) : null;
   const mrRead = gitlab.readMergeRequest(project, iid);
-  const read = await settled(mrRead, gitChanges, apiChanges, jobs, parents, planned);
+  const read = await settled(mrRead, gitChanges, apiChanges, jobs, parents, planned, activity);
   const plan = await planned;
   // What the plan needs beyond what wave 1 started (a team rule the built-in Done gate does not have).
   if (plan.changes && !early.changes) {
@@ -308,6 +311,10 @@ export async function mergeRequestEvidence(
   if (ci !== undefined && plan.pipeline && !early.pipeline) {
     jobs = readJobs();
     parents = readParents();
+  }
+  if (plan.activity === true && activity === null) {
+    activity = gitlab.readActivity(project, iid);
+    activity.catch(() => undefined);
   }
 
   const unavailable: Unavailable[] = [];
@@ -414,6 +421,11 @@ export async function mergeRequestEvidence(
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
   if (staging !== null) mr.staging = await staging;
+  if (plan.activity === true && activity !== null) {
+    const who = await activity;
+    if (who.ok) mr.activity = who.value;
+    else unavailable.push({ evidence: "mergeRequest.activity", reason: who.reason });
+  }
   mr.changes = changes ?? [];
   return { mergeRequest: mr, unavailable };
 }

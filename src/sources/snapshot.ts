@@ -70,7 +70,7 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   if (version !== WORK_ITEM_SCHEMA_VERSION) {
     throw inputError(
       "snapshot-version",
-      `${path}: snapshot schemaVersion is ${printable(JSON.stringify(version) ?? "missing", 80)}, this bfd reads schemaVersion 1 and ${WORK_ITEM_SCHEMA_VERSION}`,
+      `${path}: snapshot schemaVersion is ${printable(JSON.stringify(version) ?? "missing", 80)}, this bfd reads schemaVersion 1 to ${WORK_ITEM_SCHEMA_VERSION}`,
       "Re-create the snapshot with this version of bfd: bfd snapshot ISSUE -o FILE",
     );
   }

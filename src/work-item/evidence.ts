@@ -24,6 +24,8 @@ export interface EvidencePlan {
   fileGlobs: string[];
   /** The environment whose deployments, and the label whose history, a staging rule reads (null: none). */
   staging: { environment: string; label: string } | null;
+  /** Who did what on the MR (label events, notes, approvals): a rule in force may be waived, so who waived matters. */
+  activity?: boolean;
 }
 
 export const EMPTY_PLAN: EvidencePlan = {

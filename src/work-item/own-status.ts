@@ -15,3 +15,9 @@ export const OWN_STATUS_MARKER = "[bfd serve] ";
 export function isOwnStatusDescription(description: string | null): boolean {
   return description !== null && description.startsWith(OWN_STATUS_MARKER);
 }
+
+/**
+ * The hidden marker bfd's own MR note starts with. Defined beside bfd's status name because evidence must leave out
+ * bfd's own outputs too: the note quotes waiver hints, which nobody wrote as a waiver.
+ */
+export const OWN_NOTE_MARKER = "<!-- bfd:sticky-note -->";

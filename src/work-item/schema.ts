@@ -8,7 +8,7 @@ import { DEFAULT_STATUS_NAME } from "./own-status.js";
  * and the current git `branch`, a snapshot replays a run exactly: no check touches the clock, the
  * network or the environment.
  */
-export const WORK_ITEM_SCHEMA_VERSION = 2 as const;
+export const WORK_ITEM_SCHEMA_VERSION = 3 as const;
 
 export { DEFAULT_STATUS_NAME };
 
@@ -206,6 +206,51 @@ const StagingSchema = z
   })
   .strict();
 
+/** A GitLab user as the API names them: `username` (the @handle, stable) and the display `name`. */
+const GitLabUserSchema = z
+  .object({
+    username: z.string(),
+    name: z.string().default(""),
+  })
+  .strict();
+
+/**
+ * Who did what on the merge request, for judging who stands behind a waiver (#23): label events (who added a waiver
+ * label, when), people's comments (system notes and bfd's own note left out) and who approved it.
+ */
+const ActivitySchema = z
+  .object({
+    labelEvents: z
+      .array(
+        z
+          .object({
+            label: z.string(),
+            action: z.enum(["add", "remove"]),
+            at: z.string(),
+            by: GitLabUserSchema.nullable().default(null),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("Every label added to or removed from the MR, oldest first (GitLab's resource label events)."),
+    notes: z
+      .array(z.object({ body: z.string(), at: z.string(), by: GitLabUserSchema }).strict())
+      .default([])
+      .describe("People's comments on the MR, oldest first: no system notes, no note of bfd's own."),
+    approvals: z
+      .array(
+        z
+          .object({
+            by: GitLabUserSchema,
+            at: z.string().nullable().default(null).describe("When; null where GitLab does not say (before 17.x)."),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("Who approves the MR now (GitLab's approvals API, any tier)."),
+  })
+  .strict();
+
 export const MergeRequestSchema = z
   .object({
     iid: z.number().int(),
@@ -217,6 +262,7 @@ export const MergeRequestSchema = z
     draft: z.boolean().default(false),
     labels: z.array(z.string()).default([]),
     author: z.string().nullable().default(null).describe("Author's username."),
+    authorName: z.string().nullable().default(null).describe("Author's display name."),
     sourceBranch: z.string(),
     targetBranch: z.string(),
     mergedAt: z.string().nullable().default(null),
@@ -234,6 +280,9 @@ export const MergeRequestSchema = z
     staging: StagingSchema.nullable()
       .default(null)
       .describe("Where the merged MR stands in its staging environment; null when no rule asked."),
+    activity: ActivitySchema.nullable()
+      .default(null)
+      .describe("Label events, comments and approvals, read when a rule in force may be waived; null: not read."),
   })
   .strict();
 
@@ -248,6 +297,7 @@ const UnavailableSchema = z
         "mergeRequest.headPipeline",
         "mergeRequest.files",
         "mergeRequest.staging",
+        "mergeRequest.activity",
       ])
       .describe("Which part of the WorkItem could not be read."),
     reason: z.string(),
@@ -318,6 +368,8 @@ export type PipelineJob = z.infer<typeof JobSchema>;
 export type FileContent = z.infer<typeof FileContentSchema>;
 export type Unavailable = z.infer<typeof UnavailableSchema>;
 export type Staging = z.infer<typeof StagingSchema>;
+export type GitLabUser = z.infer<typeof GitLabUserSchema>;
+export type MergeRequestActivity = z.infer<typeof ActivitySchema>;
 
 /** Fills defaults, so sources can build a WorkItem from partial data and get the same shape a snapshot has. */
 export function makeWorkItem(input: Omit<WorkItemInput, "schemaVersion">): WorkItem {
@@ -325,12 +377,17 @@ export function makeWorkItem(input: Omit<WorkItemInput, "schemaVersion">): WorkI
 }
 
 /**
- * A version-1 snapshot (bfd 0.1) as version 2: the feature-flag record contents (`mergeRequest.flagRecords`)
- * became the generic `mergeRequest.files`; nothing else changed. Anything that is not a v1 object is returned as is.
+ * An older snapshot as the current version. Version 1 (bfd 0.1) named the feature-flag record contents
+ * `mergeRequest.flagRecords`; they became the generic `mergeRequest.files` in version 2. Version 3 added who did what
+ * on the MR (`mergeRequest.activity`, `mergeRequest.authorName`): an older snapshot never recorded it, so it comes
+ * back as not read (null) and a waiver in it has no one known to stand behind it. Anything that is not a v1 or v2
+ * object is returned as is.
  */
 export function upgradeSnapshot(raw: Record<string, unknown>): Record<string, unknown> {
-  if (raw["schemaVersion"] !== 1) return raw;
+  const version = raw["schemaVersion"];
+  if (version !== 1 && version !== 2) return raw;
   const upgraded: Record<string, unknown> = { ...raw, schemaVersion: WORK_ITEM_SCHEMA_VERSION };
+  if (version === 2) return upgraded;
   const mr = raw["mergeRequest"];
   if (mr !== null && typeof mr === "object" && !Array.isArray(mr)) {
     const { flagRecords, ...rest } = mr as Record<string, unknown>;

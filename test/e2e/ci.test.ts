@@ -13,6 +13,7 @@ import {
   fakeBridge,
   fakeDiff,
   fakeJob,
+  fakeLabelEvent,
   fakeNote,
   fakePipeline,
   startFakeGitLab,
@@ -32,6 +33,7 @@ import {
   HUMAN_USER_ID,
   PROJECT_ID,
   PROJECT_PATH,
+  REVIEWER_USER_ID,
   type DeliveryCase,
 } from "../helpers/delivery-world.js";
 
@@ -104,6 +106,14 @@ const CASES: DeliveryCase[] = [
 ];
 
 const worlds = deliveryWorlds(CASES, {
+  // The no-docs labels were added by a reviewer (doc/api/resource_label_events.md): a waiver someone else stands behind.
+  labelEvents: [401, 404].map((n) =>
+    fakeLabelEvent(PROJECT_PATH, n, {
+      label: "no-docs",
+      createdAt: "2026-01-05T09:00:00.000Z",
+      userId: REVIEWER_USER_ID,
+    }),
+  ),
   files: {
     [RELEASE_BRANCH]: { "bfd.config.yaml": TARGET_CONFIG, "bfd/team-rules.yaml": TARGET_TEAM_RULES },
     "broken-rules": { "bfd.config.yaml": "disable: [validation-explained\noverride:\n  nope: 1\n" },
@@ -324,6 +334,10 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/repository/files/bfd.config.yml/raw?ref=main`]: 1,
       [`GET ${project}/merge_requests/400`]: 1,
       [`GET ${project}/merge_requests/400/diffs`]: 1,
+      // Who acted on the MR, read beside it: a waiver counts only when someone other than its author stands behind it.
+      [`GET ${project}/merge_requests/400/resource_label_events`]: 1,
+      [`GET ${project}/merge_requests/400/notes`]: 1,
+      [`GET ${project}/merge_requests/400/approvals`]: 1,
       [`GET ${project}/pipelines/88400/jobs`]: 1,
       // GitLab lists trigger jobs (bridges) apart from the jobs (doc/api/jobs.md "List pipeline bridges"), and the
       // external statuses other tools set on the pipeline only among the statuses of its commit: without these two
@@ -395,7 +409,10 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
 
   it("re-reads the labels from the API instead of the stale CI_MERGE_REQUEST_LABELS", async () => {
     const run = await ci(404, [], { env: ciEnv(404, { CI_MERGE_REQUEST_LABELS: "" }) });
-    expect(resultOf(run, "user-docs-updated")).toMatchObject({ status: "waived", waiver: { source: "label no-docs" } });
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { source: "label no-docs", standing: "accepted", by: { name: "Rita Reviewer" } },
+    });
     expect(run.code).toBe(0);
 
     mergeRequest(404).labels = [];
@@ -578,6 +595,19 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
 describe("bfd ci --comment", () => {
   const notesOf = (n: number) => gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
   const bfdNotes = (n: number) => notesOf(n).filter((note) => note.authorId === BOT_USER_ID && !note.system);
+
+  it("names who stands behind a waiver in the MR note, and never reads its own note as a waiver", async () => {
+    await ci(401, ["--comment"]);
+    const [note] = bfdNotes(401);
+    expect(note?.body).toContain("Waived by Rita Reviewer (label no-docs, 5 Jan 09:00 UTC)");
+    // The note now on the MR quotes hints and waivers; run again: the verdicts stay the same.
+    const again = await ci(401, ["--comment"]);
+    expect(resultOf(again, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { by: { username: "rita" } },
+    });
+    expect(resultOf(again, "release-notes-updated").status).toBe("fail");
+  });
 
   it("keeps exactly one bfd note, updated to the last run, and never touches a human's note quoting the marker", async () => {
     const first = await ci(407, ["--comment"]);

@@ -82,7 +82,7 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
     expect(result.stderr).toBe("");
     expect(result.stdout.split("\n").slice(0, 6)).toEqual([
       expect.stringMatching(
-        /^✔ Config and rules: bfd\.config\.yaml over the built-in rules · \d+ ready and \d+ done rules in force$/,
+        /^✔ Config and rules: bfd\.config\.yaml over the built-in rules · \d+ ready and \d+ done rules in force · waivers count only when someone other than the MR's author stands behind them \(their label, bfd-waive comment or approval\)$/,
       ),
       expect.stringMatching(
         /^✔ LINEAR_API_KEY: logged in to Linear at http:\/\/127\.0\.0\.1:\d+\/graphql \(LINEAR_API_URL\) as Ada Lovelace \(ada@acme\.example\)$/,

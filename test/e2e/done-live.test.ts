@@ -8,8 +8,10 @@ import {
   fakeChangedFiles,
   fakeDeployment,
   fakeDiff,
+  fakeApproval,
   fakeLabelEvent,
   fakeMergeRequest,
+  fakeNote,
   fakePipeline,
   startFakeGitLab,
   type FakeGitLab,
@@ -17,12 +19,14 @@ import {
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
 import { runCliInProcess, tempDir } from "../helpers/cli.js";
 import {
+  AUTHOR_USER_ID,
   branchOf,
   deliveryWorlds,
   doneDiffs,
   flagPathOf,
   HOW_TESTED,
   PROJECT_PATH,
+  REVIEWER_USER_ID,
   shaOf,
   type DeliveryCase,
 } from "../helpers/delivery-world.js";
@@ -45,6 +49,17 @@ const DONE_RULES = [
   "design-decisions-checked",
 ];
 const CHANGED_FILES_RULES = ["release-notes-updated", "user-docs-updated", "feature-flag-documented"];
+
+/** Label events, notes and approvals: read beside the MR whenever a rule in force may be waived (#23). */
+const ACTIVITY = (mr: string): Record<string, number> => ({
+  [`GET ${mr}/resource_label_events`]: 1,
+  [`GET ${mr}/notes`]: 1,
+  [`GET ${mr}/approvals`]: 1,
+});
+const noDocs = (n: number) => doneDiffs(n).filter((d) => d.newPath !== "docs/audit-log.md");
+const OWN_WAIVER = "bfd-waive: user-docs-updated Admin-only screen; the audit-log guide covers it already.";
+const AUTHOR_CREATED = "2026-01-05T09:00:00.000Z";
+const REVIEWED = "2026-11-22T10:00:00.000Z";
 
 const CASES: DeliveryCase[] = [
   { n: 300 },
@@ -70,6 +85,10 @@ const CASES: DeliveryCase[] = [
     },
   },
   { n: 308, mr: { diffs: doneDiffs(308).filter((d) => d.newPath !== "docs/audit-log.md") } },
+  // Who stands behind a waiver (#23): the author's own line, the author's own label, a reviewer's comment.
+  { n: 340, mr: { diffs: noDocs(340), description: `Closes ENG-340\n\n${HOW_TESTED}\n${OWN_WAIVER}\n` } },
+  { n: 341, mr: { diffs: noDocs(341), labels: ["no-docs"] } },
+  { n: 342, mr: { diffs: noDocs(342) } },
   { n: 309, mr: { diffs: doneDiffs(309).filter((d) => d.newPath !== "docs/audit-log.md"), labels: ["no-docs"] } },
   {
     n: 310,
@@ -139,6 +158,18 @@ const worlds = deliveryWorlds(CASES, {
     fakeLabelEvent(PROJECT_PATH, 322, { label: STAGED, createdAt: "2026-01-06T17:00:00.000Z" }),
     fakeLabelEvent(PROJECT_PATH, 324, { label: STAGED, createdAt: "2026-01-05T11:00:00.000Z" }),
     fakeLabelEvent(PROJECT_PATH, 335, { label: STAGED, createdAt: "2026-01-05T16:00:00.000Z" }),
+    fakeLabelEvent(PROJECT_PATH, 309, { label: "no-docs", createdAt: REVIEWED, userId: REVIEWER_USER_ID }),
+    fakeLabelEvent(PROJECT_PATH, 341, { label: "no-docs", createdAt: AUTHOR_CREATED, userId: AUTHOR_USER_ID }),
+  ],
+  // doc/api/merge_request_approvals.md: who approves the MR now; the author may not count as one for a waiver.
+  approvals: [
+    fakeApproval(PROJECT_PATH, 307, REVIEWER_USER_ID, REVIEWED),
+    fakeApproval(PROJECT_PATH, 340, AUTHOR_USER_ID),
+  ],
+  notes: [
+    fakeNote(PROJECT_PATH, 342, { body: `Agreed.\n\n${OWN_WAIVER}`, authorId: REVIEWER_USER_ID, createdAt: REVIEWED }),
+    // bfd's own note quotes waiver lines nobody wrote as a waiver: never read as one.
+    fakeNote(PROJECT_PATH, 340, { body: `<!-- bfd:sticky-note -->\n${OWN_WAIVER}`, authorId: 1, createdAt: REVIEWED }),
   ],
   mergeRequests: [
     fakeMergeRequest(PROJECT_PATH, 1317, {
@@ -332,23 +363,77 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     expect(run.code).toBe(0);
   });
 
-  it("waives release notes with a bfd-waive line in the MR description, showing the reason", async () => {
+  it("waives release notes with the author's bfd-waive line once a reviewer approved the MR, naming the reviewer", async () => {
     const run = await done(["ENG-307"]);
     expect(resultOf(run, "release-notes-updated")).toMatchObject({
       status: "waived",
       waiver: {
         reason: "Ships dark behind audit_sign_ins; notes come with the rollout MR.",
         source: "merge request description",
+        standing: "accepted",
+        approval: true,
+        by: { username: "rita", name: "Rita Reviewer" },
+        at: REVIEWED,
       },
     });
     expect(run.report?.summary.waived).toBe(1);
     expect(run.code).toBe(0);
   });
 
-  it("waives user docs with the no-docs label on the MR", async () => {
+  it("waives user docs with the no-docs label a reviewer added, naming them and when", async () => {
     const run = await done(["ENG-309"]);
-    expect(resultOf(run, "user-docs-updated")).toMatchObject({ status: "waived", waiver: { source: "label no-docs" } });
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { source: "label no-docs", standing: "accepted", by: { name: "Rita Reviewer" }, at: REVIEWED },
+    });
     expect(run.code).toBe(0);
+  });
+
+  it("waives user docs with a bfd-waive comment a reviewer wrote", async () => {
+    const run = await done(["ENG-342"]);
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { source: "merge request comment", standing: "accepted", by: { username: "rita" } },
+    });
+    expect(run.code).toBe(0);
+  });
+
+  it.each([
+    ["the author's own line (approved only by the author, and quoted by bfd's own note)", "ENG-340", "Ada Lovelace"],
+    ["the author's own label", "ENG-341", "Ada Lovelace"],
+  ])("fails the rule for %s: requested, not accepted, saying how to get it accepted", async (_name, key, asker) => {
+    const run = await done([key]);
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "fail",
+      waiver: { standing: "requested", by: { name: asker } },
+    });
+    expect(resultOf(run, "user-docs-updated").waiver?.accept).toContain(
+      "someone other than the author accepts it by approving the merge request",
+    );
+    expect(run.code).toBe(1);
+    const pretty = await runCliInProcess(["done", key], { cwd: plainDir, env: env() });
+    expect(pretty.stdout).toContain(`requested by ${asker}`);
+    expect(pretty.stdout).toContain("not accepted");
+  });
+
+  it("counts the author's own line where the team allows self-waiving (waivers.allowAuthor), saying so", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "bfd.config.yaml"), "waivers:\n  allowAuthor: true\n");
+    const run = await done(["ENG-340"], { cwd });
+    expect(resultOf(run, "user-docs-updated")).toMatchObject({
+      status: "waived",
+      waiver: { standing: "self-waived", by: { name: "Ada Lovelace" } },
+    });
+    expect(run.code).toBe(0);
+    const pretty = await runCliInProcess(["done", "ENG-340"], { cwd, env: env() });
+    expect(pretty.stdout).toContain("self-waived by Ada Lovelace (merge request description)");
+  });
+
+  it("reads label events, notes and approvals beside the MR, each once", async () => {
+    const run = await done(["ENG-309"]);
+    const mr = `/api/v4/projects/${PROJECT_PATH}/merge_requests/309`;
+    for (const path of ["/resource_label_events", "/notes", "/approvals"])
+      expect(run.gitlabUrls.get(`GET ${mr}${path}`), path).toBe(1);
   });
 
   it("fails active-issue-matches when the current branch names another issue", async () => {
@@ -595,7 +680,7 @@ describe("GitLab configuration and tokens", () => {
 });
 
 describe("what one bfd done costs", () => {
-  it("asks Linear once and GitLab only for the MR and its changed files (an added flag record comes whole in its diff)", async () => {
+  it("asks Linear once and GitLab only for the MR, its changed files and who acted on it (an added flag record comes whole in its diff)", async () => {
     const run = await done(["ENG-300"]);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -603,8 +688,9 @@ describe("what one bfd done costs", () => {
     expect(Object.fromEntries(run.gitlabUrls)).toEqual({
       [`GET ${mr}`]: 1,
       [`GET ${mr}/diffs`]: 1,
+      ...ACTIVITY(mr),
     });
-    expect(run.gitlabRequests).toBe(2);
+    expect(run.gitlabRequests).toBe(5);
   });
 
   it("reads a changed (not added) flag record at the MR's head, once", async () => {
@@ -615,6 +701,7 @@ describe("what one bfd done costs", () => {
     expect(Object.fromEntries(run.gitlabUrls)).toEqual({
       [`GET ${mr}`]: 1,
       [`GET ${mr}/diffs`]: 1,
+      ...ACTIVITY(mr),
       [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(323)}/raw`]: 1,
     });
   });
@@ -624,7 +711,7 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: checkout });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(3);
+    expect(run.gitlabRequests).toBe(6);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
@@ -638,13 +725,13 @@ describe("what one bfd done costs", () => {
       .filter((r) => r.path.endsWith("/merge_requests"))
       .map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
-    expect(run.gitlabRequests).toBe(3);
+    expect(run.gitlabRequests).toBe(6);
   });
 
   it("reads 250 changed files in three diff requests, nothing twice", async () => {
     const run = await done(["ENG-320"]);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(4);
+    expect(run.gitlabRequests).toBe(7);
     expect(Math.max(...run.gitlabUrls.values())).toBe(3);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/320/diffs`)).toBe(3);
   });

@@ -563,13 +563,16 @@ describe.concurrent("bfd under upstream faults (the CLI in-process, loopback fak
       if (row.service === "Linear") {
         expect(world.linear.requestCount(), row.why).toBe(row.attempts);
       } else {
-        // Linear answered its one request; GitLab saw the MR and its first diffs page (read together), each tried
-        // exactly as often as the policy allows, and nothing else.
+        // Linear answered its one request; GitLab saw the MR, its first diffs page and who acted on it (label events,
+        // notes, approvals: read together), each tried exactly as often as the policy allows, and nothing else.
         expect(world.linear.requestCount()).toBe(1);
         const mrPath = `/api/v4/projects/${encodeURIComponent(PROJECT_PATH)}/merge_requests/${DONE_N}`;
         expect(Object.fromEntries(world.gitlab.countsByUrl()), row.why).toEqual({
           [`GET ${mrPath}?`]: row.attempts,
           [`GET ${mrPath}/diffs?page=1&per_page=100`]: row.attempts,
+          [`GET ${mrPath}/resource_label_events?per_page=100`]: row.attempts,
+          [`GET ${mrPath}/notes?per_page=100&sort=asc&order_by=created_at`]: row.attempts,
+          [`GET ${mrPath}/approvals?`]: row.attempts,
         });
       }
       if (row.minMs !== undefined) expect(result.ms).toBeGreaterThanOrEqual(row.minMs);

@@ -240,27 +240,70 @@ describe("skips and waivers", () => {
     expect(statusOf(report, "user-docs-updated")).toBe("skipped");
   });
 
-  it("waives a waivable rule by its waiver label and says so", async () => {
+  const REVIEWER = { username: "jonas", name: "Jonas Berg" };
+  const AUTHOR = { username: "priya", name: "Priya Natarajan" };
+
+  it.each([
+    ["a reviewer", REVIEWER, "waived", 0],
+    ["the author", AUTHOR, "fail", 1],
+  ] as const)("judges a waiver label added by %s (the label event in the snapshot)", async (_who, by, status, exit) => {
     const s = doneBase();
     s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => !c.newPath.startsWith("docs/"));
     s.mergeRequest.labels!.push("no-docs");
-    const { code, report } = await gate("done", s, "waive-label");
+    s.mergeRequest.activity = { labelEvents: [{ label: "no-docs", action: "add", at: "2026-11-22T10:00:00Z", by }] };
+    const { code, report } = await gate("done", s, `waive-label-${by.username}`);
     const result = report.results.find((r) => r.rule === "user-docs-updated")!;
-    expect(result.status).toBe("waived");
-    expect(result.waiver).toEqual({ reason: 'label "no-docs"', source: "label no-docs" });
-    expect(report.summary.waived).toBe(1);
-    expect(code).toBe(0);
+    expect(result.status).toBe(status);
+    expect(result.waiver).toMatchObject({
+      reason: 'label "no-docs"',
+      source: "label no-docs",
+      standing: status === "waived" ? "accepted" : "requested",
+      by,
+      at: "2026-11-22T10:00:00Z",
+    });
+    expect(report.summary.waived).toBe(status === "waived" ? 1 : 0);
+    expect(code).toBe(exit);
   });
 
-  it("waives by a bfd-waive line with its reason", async () => {
+  it("waives by the author's bfd-waive line once a reviewer approved, and not before", async () => {
     const s = doneBase();
     s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => c.newPath !== "CHANGELOG.md");
     s.mergeRequest.description += "\nbfd-waive: release-notes-updated internal refactor, nothing ships\n";
+    const before = await gate("done", s, "waive-line-unapproved");
+    expect(before.report.results.find((r) => r.rule === "release-notes-updated")).toMatchObject({
+      status: "fail",
+      waiver: {
+        reason: "internal refactor, nothing ships",
+        source: "merge request description",
+        standing: "requested",
+      },
+    });
+    s.mergeRequest.activity = { approvals: [{ by: REVIEWER, at: null }] };
     const { report } = await gate("done", s, "waive-line");
     expect(report.results.find((r) => r.rule === "release-notes-updated")!.waiver).toEqual({
       reason: "internal refactor, nothing ships",
       source: "merge request description",
+      standing: "accepted",
+      by: REVIEWER,
+      at: null,
+      approval: true,
+      accept: null,
     });
+  });
+
+  it("judges a version 2 snapshot's waiver (who acted was not recorded then) as requested, not accepted", async () => {
+    const s = doneBase();
+    Object.assign(s, { schemaVersion: 2 });
+    delete s.mergeRequest.activity;
+    delete s.mergeRequest.authorName;
+    s.mergeRequest.changes = s.mergeRequest.changes!.filter((c) => !c.newPath.startsWith("docs/"));
+    s.mergeRequest.labels!.push("no-docs");
+    const { code, report } = await gate("done", s, "waive-v2");
+    expect(report.results.find((r) => r.rule === "user-docs-updated")).toMatchObject({
+      status: "fail",
+      waiver: { standing: "requested", by: null },
+    });
+    expect(code).toBe(1);
   });
 
   it.each([

@@ -163,6 +163,17 @@ export interface FakeLabelEvent {
   createdAt: string;
 }
 
+/**
+ * Someone's approval of an MR, as `GET /projects/:id/merge_requests/:iid/approvals` lists it (any tier). `approvedAt`
+ * null: an instance from before lib/api/entities/approvals.rb exposed `approved_at`, which lists only the user.
+ */
+export interface FakeApproval {
+  project: string;
+  mergeRequestIid: number;
+  userId: number;
+  approvedAt: string | null;
+}
+
 /** A commit status set through `POST /projects/:id/statuses/:sha` (doc/api/commits.md). */
 export interface FakeCommitStatus {
   id: number;
@@ -191,6 +202,7 @@ export interface GitLabWorld {
   notes: FakeNote[];
   deployments: FakeDeployment[];
   labelEvents: FakeLabelEvent[];
+  approvals: FakeApproval[];
   commitStatuses: FakeCommitStatus[];
   statusChecks: FakeStatusCheck[];
 }
@@ -416,6 +428,7 @@ export function fakeWorld(parts: Partial<GitLabWorld> = {}): GitLabWorld {
     notes: parts.notes ?? [],
     deployments: parts.deployments ?? [],
     labelEvents: parts.labelEvents ?? [],
+    approvals: parts.approvals ?? [],
     commitStatuses: parts.commitStatuses ?? [],
     statusChecks: parts.statusChecks ?? [],
   };
@@ -443,6 +456,15 @@ export function fakeLabelEvent(
   init: Partial<Omit<FakeLabelEvent, "project" | "mergeRequestIid">> & { label: string; createdAt: string },
 ): FakeLabelEvent {
   return { id: newId(), project, mergeRequestIid, action: "add", userId: 1, ...init };
+}
+
+export function fakeApproval(
+  project: string,
+  mergeRequestIid: number,
+  userId: number,
+  approvedAt: string | null = "2024-05-01T12:00:00.000Z",
+): FakeApproval {
+  return { project, mergeRequestIid, userId, approvedAt };
 }
 
 interface Reply {
@@ -753,6 +775,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
             .sort((a, b) => a.id - b.id)
             .map((e) => labelEventJson(e, mr)),
         );
+      case "approvals":
+        return { status: 200, body: approvalsJson(project, mr, user) };
       case "statusCheckResponses":
         return statusCheckResponse(project, mr, body, req);
     }
@@ -1066,6 +1090,36 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         finished_at: at(d.finishedAt),
         pipeline: { id: d.id + 2, project_id: project.id, sha: d.sha, status: d.status },
       },
+    };
+  }
+
+  /**
+   * `GET /projects/:id/merge_requests/:iid/approvals` (doc/api/merge_request_approvals.md; any tier): the fields of
+   * lib/api/entities/merge_request_approvals.rb — `approved_by` lists `{ user: UserBasic, approved_at }`, the
+   * approval's `created_at` exposed as `approved_at` (lib/api/entities/approvals.rb), left out by older instances.
+   */
+  function approvalsJson(project: FakeProject, mr: FakeMergeRequest, viewer: FakeUser): Json {
+    const approvals = world.approvals.filter((a) => a.project === project.path && a.mergeRequestIid === mr.iid);
+    const author = userByName(mr.author);
+    return {
+      id: mr.id,
+      iid: mr.iid,
+      project_id: project.id,
+      title: mr.title,
+      description: mr.description,
+      state: mr.state,
+      created_at: at(mr.createdAt),
+      updated_at: at(mr.updatedAt),
+      merge_status: "can_be_merged",
+      user_has_approved: approvals.some((a) => a.userId === viewer.id),
+      user_can_approve: viewer.id !== author.id && !approvals.some((a) => a.userId === viewer.id),
+      approved: approvals.length > 0,
+      approved_by: approvals.map((a) => {
+        const user = world.users.find((u) => u.id === a.userId) ?? fakeUser(a.userId, `user${a.userId}`);
+        return a.approvedAt === null
+          ? { user: userJson(user) }
+          : { user: userJson(user), approved_at: at(a.approvedAt) };
+      }),
     };
   }
 
@@ -1461,6 +1515,7 @@ interface ResolvedRoute {
     | "deployments"
     | "deploymentMergeRequests"
     | "labelEvents"
+    | "approvals"
     | "statusCheckResponses";
   projectId?: string;
   pipelineId?: number;
@@ -1490,6 +1545,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   deployments: ["GET"],
   deploymentMergeRequests: ["GET"],
   labelEvents: ["GET"],
+  approvals: ["GET"],
   statusCheckResponses: ["POST"],
 };
 
@@ -1558,6 +1614,7 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s.length === 5 && s[4] === "notes") return { name: "notes", projectId, iid };
   if (s.length === 6 && s[4] === "notes") return { name: "note", projectId, iid, noteId: Number(s[5]) };
   if (s.length === 5 && s[4] === "resource_label_events") return { name: "labelEvents", projectId, iid };
+  if (s.length === 5 && s[4] === "approvals") return { name: "approvals", projectId, iid };
   if (s.length === 5 && s[4] === "status_check_responses") return { name: "statusCheckResponses", projectId, iid };
   return undefined;
 }

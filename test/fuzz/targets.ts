@@ -836,6 +836,25 @@ function markdownText(fc: FC): Arbitrary<string> {
   return fc.oneof({ weight: 30, arbitrary: lines }, { weight: 1, arbitrary: long });
 }
 
+/** Many `bfd-waive:` lines: unknown rules, unticked options, HTML checkboxes, no reasons, look-alike characters. */
+function waiverLinesText(fc: FC): Arbitrary<string> {
+  const line = fc.constantFrom(
+    "bfd-waive: release-notes-updated ships dark behind a flag",
+    "bfd-waive: unknown-rule because of reasons",
+    "- [ ] bfd-waive: user-docs-updated internal tool",
+    "- [x] bfd-waive: user-docs-updated internal tool",
+    '<input type="checkbox"> bfd-waive: ops-docs-updated nothing changes',
+    "bfd-waive: release-notes-updated TBA",
+    "bfd-waive: release-notes-updated x",
+    "bfd-waive: validated-in-pipeline flaky runner",
+    "ｂｆｄ-waive: ｒｅｌｅａｓｅ-notes-updated dark",
+    "bfd\u2011waive: user-docs-updated \u200B",
+    "> bfd-waive: user-docs-updated quoted",
+    "",
+  );
+  return fc.array(line, { maxLength: 400 }).map((lines) => lines.join("\n"));
+}
+
 /** Every Markdown reader a rule uses, over one text; throws if parsing does more work than the bound allows. */
 function readMarkdownEverywhere(text: string): void {
   const before = parsedCharacters();
@@ -1111,6 +1130,31 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
         };
         findWaiverLines(item);
         evaluateBothGates(builtinRuleSet().rules, item);
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "bfd-waive lines (descriptions and comments) → who stands behind each, work bounded": (fc) =>
+    fc.property(waiverLinesText(fc), (text) =>
+      returnsOrThrowsBfdError(() => {
+        const base = EXAMPLE_ITEMS[2]!;
+        const mr = base.mergeRequest!;
+        const by = { username: "rita", name: "Rita Reviewer" };
+        const item: WorkItem = {
+          ...base,
+          issue: base.issue === null ? null : { ...base.issue, description: text },
+          mergeRequest: {
+            ...mr,
+            description: text,
+            activity: { labelEvents: [], notes: [{ body: text, at: base.now, by }], approvals: [] },
+          },
+        };
+        const before = parsedCharacters();
+        const report = evaluate(builtinRuleSet().rules, item, { gate: "done" });
+        // Each text is parsed once per reader (three of them here), never a square of its length.
+        const parsed = parsedCharacters() - before;
+        if (parsed > 3 * 6 * text.length + 4096) throw new Error(`parsed ${parsed} characters for 3 × ${text.length}`);
+        // Ignored lines fold into one notice per source and kind of mistake, however many there are.
+        if (report.notices.length > 9) throw new Error(`${report.notices.length} notices`);
       }),
     ) as FastCheck.IProperty<[unknown]>,
 

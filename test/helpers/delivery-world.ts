@@ -10,6 +10,7 @@ import {
   fakeProject,
   fakeUser,
   fakeWorld,
+  type FakeApproval,
   type FakeDeployment,
   type FakeDiff,
   type FakeLabelEvent,
@@ -31,6 +32,9 @@ export const PROJECT_PATH = "acme/web";
 export const PROJECT_ID = 4242;
 export const BOT_USER_ID = 1;
 export const HUMAN_USER_ID = 2;
+/** The MRs' author ("ada"), and a reviewer: who stands behind a waiver is judged by them. */
+export const AUTHOR_USER_ID = 3;
+export const REVIEWER_USER_ID = 4;
 
 export const CRITERIA_TICKED =
   "## Acceptance criteria\n\n- [x] Each sign-in writes an audit row\n- [x] Rows show in the admin audit log\n";
@@ -104,6 +108,7 @@ export function deliveryWorlds(
     mergeRequests?: FakeMergeRequest[];
     deployments?: FakeDeployment[];
     labelEvents?: FakeLabelEvent[];
+    approvals?: FakeApproval[];
   } = {},
 ): DeliveryWorlds {
   const mergeRequests = cases.map(mergeRequestOf).filter((mr): mr is FakeMergeRequest => mr !== null);
@@ -114,12 +119,18 @@ export function deliveryWorlds(
       files[mr.sha] = { ...files[mr.sha], [flagPathOf(c.n)]: c.flagRecord ?? COMPLETE_FLAG_RECORD };
   }
   const gitlab = fakeWorld({
-    users: [fakeUser(BOT_USER_ID, "bfd-bot", "bfd bot"), fakeUser(HUMAN_USER_ID, "grace", "Grace Hopper")],
+    users: [
+      fakeUser(BOT_USER_ID, "bfd-bot", "bfd bot"),
+      fakeUser(HUMAN_USER_ID, "grace", "Grace Hopper"),
+      fakeUser(AUTHOR_USER_ID, "ada", "Ada Lovelace"),
+      fakeUser(REVIEWER_USER_ID, "rita", "Rita Reviewer"),
+    ],
     projects: [fakeProject(PROJECT_PATH, { id: PROJECT_ID, defaultBranch: "main", files })],
     mergeRequests: [...mergeRequests, ...(extra.mergeRequests ?? [])],
     notes: extra.notes ?? [],
     deployments: extra.deployments ?? [],
     labelEvents: extra.labelEvents ?? [],
+    approvals: extra.approvals ?? [],
   });
   const linear = (gitlabUrl: string): LinearWorld => {
     const world = emptyWorld();

@@ -14,12 +14,16 @@ import { createGitLabSource } from "../../src/sources/gitlab/index.js";
 import { makeWorkItem } from "../../src/work-item/schema.js";
 import {
   FAKE_TOKEN,
+  fakeApproval,
   fakeDiff,
+  fakeLabelEvent,
   fakeMergeRequest,
   fakeProject,
+  fakeUser,
   fakeWorld,
   startFakeGitLab,
   type FakeGitLab,
+  type FakeRequest,
 } from "../fakes/gitlab.js";
 
 const SHA = "e".repeat(40);
@@ -71,6 +75,13 @@ beforeAll(async () => {
           diffs: [fakeDiff("src/a.ts"), fakeDiff("docs/audit.md"), fakeDiff("docs/other.md"), fakeDiff("README.txt")],
         }),
       ],
+      users: [
+        fakeUser(1, "bfd-bot", "bfd bot"),
+        fakeUser(2, "dev", "Dev Author"),
+        fakeUser(3, "rita", "Rita Reviewer"),
+      ],
+      labelEvents: [fakeLabelEvent("acme/web", 7, { label: "no-docs", createdAt: "2026-11-22T10:00:00Z", userId: 3 })],
+      approvals: [fakeApproval("acme/web", 7, 3, null)],
     }),
   );
 });
@@ -87,5 +98,51 @@ describe("a check kind that declares new evidence", () => {
 
     const report = evaluate([rule], makeWorkItem({ now: new Date(0).toISOString(), mergeRequest }), { gate: "done" });
     expect(report.results[0]).toMatchObject({ status: "fail", message: "docs/other.md never mention audit log" });
+  });
+});
+
+describe("who acted on the merge request, for its waivers (#23)", () => {
+  const waivable: LoadedRule = { ...rule, id: "docs-mention-waivable", waivable: true, waiverLabels: ["no-docs"] };
+  const inFlightTogether = (requests: FakeRequest[]): boolean =>
+    requests.length > 1 &&
+    requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
+
+  it("is read only when a rule in force may be waived", () => {
+    expect(evidencePlan([rule], "done").activity).toBe(false);
+    expect(evidencePlan([waivable], "done").activity).toBe(true);
+    expect(evidencePlan([{ ...waivable, gate: "ready" }, rule], "done").activity).toBe(false);
+  });
+
+  it("joins the MR's wave: label events, notes and approvals are in flight with the MR, each read once", async () => {
+    gitlab.reset();
+    gitlab.setLatency(100);
+    try {
+      const source = createGitLabSource({ host: gitlab.url, token: FAKE_TOKEN });
+      const { mergeRequest } = await mergeRequestEvidence(
+        source,
+        { project: "acme/web", iid: 7 },
+        { plan: evidencePlan([waivable], "done") },
+      );
+      const base = "/api/v4/projects/acme%2Fweb/merge_requests/7";
+      const wave = ["", "/resource_label_events", "/notes", "/approvals"].map((tail) =>
+        gitlab.requests.filter((r) => r.path === `${base}${tail}`),
+      );
+      expect(wave.map((requests) => requests.length)).toEqual([1, 1, 1, 1]);
+      expect(inFlightTogether(wave.flat())).toBe(true);
+      expect(mergeRequest.activity).toEqual({
+        labelEvents: [
+          {
+            label: "no-docs",
+            action: "add",
+            at: "2026-11-22T10:00:00Z",
+            by: { username: "rita", name: "Rita Reviewer" },
+          },
+        ],
+        notes: [],
+        approvals: [{ by: { username: "rita", name: "Rita Reviewer" }, at: null }],
+      });
+    } finally {
+      gitlab.setLatency(0);
+    }
   });
 });

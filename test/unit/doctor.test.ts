@@ -45,6 +45,7 @@ function allGood(): DoctorFacts {
         disabled: [],
         overridden: [],
         rulesInForce: { ready: 8, done: 9 },
+        waivers: { allowAuthor: false, by: null },
       },
     },
     linear: {
@@ -82,7 +83,13 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { name: "everything is set up", change: () => undefined, expect: {}, exit: 0 },
+  {
+    name: "everything is set up",
+    change: () => undefined,
+    expect: {},
+    says: { config: /waivers count only when someone other than the MR's author stands behind them/ },
+    exit: 0,
+  },
   {
     name: "a team config changes the rules",
     change: (f) => {
@@ -96,13 +103,14 @@ const ROWS: Row[] = [
           disabled: ["handoff-state-explicit"],
           overridden: [{ id: "ready-estimate", fields: ["severity"] }],
           rulesInForce: { ready: 7, done: 10 },
+          waivers: { allowAuthor: true, by: ["rita", "omar"] },
         },
       };
     },
     expect: { config: "pass" },
     says: {
       config:
-        /bfd\.config\.yaml over the built-in rules · rule files: rules\/team\.yaml · adds 1 rule · disables handoff-state-explicit · overrides ready-estimate \(severity\)/,
+        /bfd\.config\.yaml over the built-in rules · rule files: rules\/team\.yaml · adds 1 rule · disables handoff-state-explicit · overrides ready-estimate \(severity\) · 7 ready and 10 done rules in force · waivers count only from @rita, @omar \(on their own MRs too: allowAuthor\)/,
     },
     exit: 0,
   },
@@ -419,6 +427,7 @@ describe("the config line from a loaded rule set", () => {
   it("names no config when there is none", () => {
     const facts = configFactsOf(loadRuleSet({ builtinFiles: builtin, configFile: null, readRuleFile: () => null }));
     expect(facts).toMatchObject({ configPath: null, extendsBuiltin: true, disabled: [], overridden: [] });
+    expect(facts.waivers).toEqual({ allowAuthor: false, by: null });
     expect(facts.rulesInForce.ready).toBeGreaterThan(0);
     expect(facts.rulesInForce.done).toBeGreaterThan(0);
   });

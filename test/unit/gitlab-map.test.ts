@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   newFileContentFromDiff,
+  ApprovalsJson,
   BridgeJson,
   DiffJson,
   MergeRequestJson,
@@ -9,6 +10,7 @@ import {
   firstProblem,
   pipelineVisible,
   projectPathOf,
+  toActivity,
   toChangedFile,
   toMergeRequest,
   toMergeRequestSummary,
@@ -42,6 +44,7 @@ describe("mapping GitLab's documented replies", () => {
       draft: false,
       labels: [],
       author: "marcel.amirault",
+      authorName: "Marcel Amirault",
       sourceBranch: "manual-job-rules",
       targetBranch: "main",
       mergedAt: null,
@@ -63,6 +66,7 @@ describe("mapping GitLab's documented replies", () => {
       ],
       files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
       staging: null,
+      activity: null,
     });
     expect(MergeRequestSchema.parse(mergeRequest)).toEqual(mergeRequest);
   });
@@ -101,8 +105,22 @@ describe("mapping GitLab's documented replies", () => {
     [
       "mr_notes.json",
       [
-        { id: 302, body: "approved this merge request", authorId: 1, system: true },
-        { id: 301, body: "Comment for MR", authorId: 1, system: false },
+        {
+          id: 302,
+          body: "approved this merge request",
+          authorId: 1,
+          author: { username: "pipin", name: "Pip" },
+          createdAt: "2013-10-02T09:22:45Z",
+          system: true,
+        },
+        {
+          id: 301,
+          body: "Comment for MR",
+          authorId: 1,
+          author: { username: "pipin", name: "Pip" },
+          createdAt: "2013-10-02T08:57:14Z",
+          system: false,
+        },
       ],
     ],
   ])("maps the notes in %s, system notes included", (name, expected) => {
@@ -114,6 +132,8 @@ describe("mapping GitLab's documented replies", () => {
       id: 301,
       body: "Comment for MR",
       authorId: 1,
+      author: { username: "pipin", name: "Pip" },
+      createdAt: "2013-10-02T08:57:14Z",
       system: false,
     });
   });
@@ -332,5 +352,77 @@ describe("content of an added file, from its diff", () => {
     ["a context line in an addition", diff("@@ -0,0 +1,2 @@\n+a\n b\n")],
   ])("gives up on %s (the file is read instead)", (_name, d) => {
     expect(newFileContentFromDiff(d)).toBeNull();
+  });
+});
+
+describe("who acted on a merge request (#23)", () => {
+  // doc/api/merge_request_approvals.md "Get approval state" example: `approved_by` entries of `{ user }`; newer
+  // instances add `approved_at` (lib/api/entities/approvals.rb `expose :created_at, as: :approved_at`).
+  const approvals = ApprovalsJson.parse({
+    id: 5,
+    iid: 5,
+    project_id: 1,
+    state: "opened",
+    approved: true,
+    approved_by: [
+      { user: { name: "Administrator", username: "root", id: 1, state: "active" } },
+      { user: { name: "Rita Reviewer", username: "rita", id: 4 }, approved_at: "2026-11-22T10:00:00Z" },
+    ],
+  });
+
+  it("maps approvals with and without approved_at, notes without system notes or bfd's own, and label events", () => {
+    const note = (id: number, body: string, system = false) =>
+      toNoteSummary(
+        NoteJson.parse({
+          id,
+          body,
+          system,
+          author: { id: 4, username: "rita", name: "Rita Reviewer" },
+          created_at: "2026-11-22T09:00:00Z",
+        }),
+      );
+    const activity = toActivity(
+      [
+        {
+          label: "no-docs",
+          action: "add",
+          at: "2026-11-22T08:00:00Z",
+          by: "rita",
+          byUser: { username: "rita", name: "Rita Reviewer" },
+        },
+      ],
+      [
+        note(1, "bfd-waive: user-docs-updated internal only"),
+        note(2, "added ~no-docs label", true),
+        note(3, "<!-- bfd:sticky-note -->\nreport"),
+      ],
+      approvals,
+      "<!-- bfd:sticky-note -->",
+    );
+    expect(activity).toEqual({
+      labelEvents: [
+        {
+          label: "no-docs",
+          action: "add",
+          at: "2026-11-22T08:00:00Z",
+          by: { username: "rita", name: "Rita Reviewer" },
+        },
+      ],
+      notes: [
+        {
+          body: "bfd-waive: user-docs-updated internal only",
+          at: "2026-11-22T09:00:00Z",
+          by: { username: "rita", name: "Rita Reviewer" },
+        },
+      ],
+      approvals: [
+        { by: { username: "root", name: "Administrator" }, at: null },
+        { by: { username: "rita", name: "Rita Reviewer" }, at: "2026-11-22T10:00:00Z" },
+      ],
+    });
+  });
+
+  it("reads an approvals reply with no approved_by (nobody approved) as no approvals", () => {
+    expect(ApprovalsJson.parse({ approved: false }).approved_by).toEqual([]);
   });
 });

@@ -2,9 +2,17 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { addAgentsSection, addComponentInclude, agentsSection, componentReference } from "../../src/init/scaffold.js";
+import { findWaiverLines } from "../../src/engine/waivers.js";
+import {
+  addAgentsSection,
+  addComponentInclude,
+  agentsSection,
+  componentReference,
+  mergeRequestTemplate,
+} from "../../src/init/scaffold.js";
 import { ROOT } from "../helpers/cli.js";
 import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
+import { withMr } from "../helpers/work-item.js";
 
 const BFD = { component: componentReference("1.2.0") };
 const JOB = "build:\n  script: [npm test]\n";
@@ -102,5 +110,21 @@ describe("bfd's section in AGENTS.md (bfd init --agents)", () => {
     expect(result.text).toBe(text);
     // Running it again changes nothing.
     expect(addAgentsSection(result.text, force).text).toBe(text);
+  });
+});
+
+describe("the MR template bfd init writes (#23)", () => {
+  const template = mergeRequestTemplate([]);
+
+  it("explains how to ask for a waiver and how a reviewer accepts it", () => {
+    expect(template).toContain(
+      "Ask for a waiver of a waivable rule with a line of its own: bfd-waive: <rule-id> <reason>",
+    );
+    expect(template).toContain("A reviewer accepts it by approving the merge request");
+    expect(template).toContain("your own line or label alone does not waive anything");
+  });
+
+  it("holds no waiver itself: its guidance is an HTML comment", () => {
+    expect(findWaiverLines(withMr({ description: template }))).toEqual([]);
   });
 });

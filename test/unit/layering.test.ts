@@ -25,8 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Evidence: talks to Linear, GitLab, git and files; knows the WorkItem, never a check, a rule or a command.
   sources: ["work-item"],
   // The pure engine: rules × WorkItem → Report.
-  // Waivers are read from the rendered descriptions (src/markdown), never from comments or code.
-  engine: ["rules", "checks", "work-item", "report", "markdown"],
+  // Waivers are read from the rendered descriptions and comments (src/markdown), compared as normalised text (src/text).
+  engine: ["rules", "checks", "work-item", "report", "markdown", "text"],
   rules: ["checks", "work-item"],
   checks: ["work-item", "markdown"],
   "work-item": [],
@@ -42,7 +42,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   doctor: ["sources", "rules"],
   // The delivery board's data, assembled purely from what the gates computed (Ready reports, staging, Done reports).
   board: ["engine", "rules", "work-item", "report", "staging"],
-  ci: [],
+  // bfd's own note marker lives beside its own status name (src/work-item/own-status.ts): evidence leaves both out.
+  ci: ["work-item"],
   "network-options": ["sources"],
   "render-error": ["reporters"],
 };

@@ -65,10 +65,10 @@ describe("JUnit report", () => {
     );
   });
 
-  it("shows waived and skipped rules as skipped with their reason", () => {
+  it("shows waived and skipped rules as skipped with their reason, naming who waived", () => {
     const { cases } = junitCases(failing);
-    expect(cases.find((c) => c["@name"].startsWith("release-notes-updated"))?.skipped?.["@message"]).toMatch(
-      /^waived: Ships dark/,
+    expect(cases.find((c) => c["@name"].startsWith("release-notes-updated"))?.skipped?.["@message"]).toBe(
+      "waived by Jonas Berg, who approved the merge request (asked in the merge request description, 23 Nov 15:10 UTC): Ships dark behind audit_log_sign_ins; release notes come with the rollout MR.",
     );
     expect(cases.find((c) => c["@name"].startsWith("staging-validated"))?.skipped?.["@message"]).toContain(
       "Not merged yet",
@@ -198,8 +198,8 @@ describe("Code Quality report", () => {
     expect(warned.find((e) => e.check_name === "unit-of-work")?.severity).toBe("major");
     const unreadable = reportFor("done-pass.json", "done", (t) =>
       t.replace(
-        '"schemaVersion": 2,',
-        '"schemaVersion": 2, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "the token may not read diffs"}],',
+        '"schemaVersion": 3,',
+        '"schemaVersion": 3, "unavailable": [{"evidence": "mergeRequest.changes", "reason": "the token may not read diffs"}],',
       ),
     );
     const entriesUnreadable = JSON.parse(renderCodeQuality(unreadable, { colorLevel: 0 })) as {
@@ -248,5 +248,35 @@ describe("pretty report", () => {
     expect(
       renderPretty(failing, { colorLevel: 0, rerun: "bfd done ENG-142", rules: { config: null, builtinFiles: [] } }),
     ).toMatchSnapshot();
+  });
+});
+
+describe("a waiver no one else stands behind, in every format (#23)", () => {
+  // done-fail.json without the reviewer's approval: the author's bfd-waive line is a request, not a waiver.
+  const unapproved = reportFor("done-fail.json", "done", (t) =>
+    t.replace(/"approvals": \[[^\]]*\]/, '"approvals": []'),
+  );
+  const requested = "requested by Priya Natarajan (merge request description: Ships dark";
+
+  it("fails the rule and says how to get the waiver accepted", () => {
+    expect(unapproved.results.find((r) => r.rule === "release-notes-updated")).toMatchObject({
+      status: "fail",
+      waiver: { standing: "requested" },
+    });
+  });
+
+  it.each<[string, (report: Report) => string, string]>([
+    ["pretty", (r) => renderPretty(r, { colorLevel: 0 }), requested],
+    [
+      "Markdown (the MR note)",
+      (r) => renderMarkdown(r, { colorLevel: 0 }),
+      "**Not waived:** Requested by Priya Natarajan",
+    ],
+    ["JUnit", (r) => renderJunit(r, { colorLevel: 0 }), `Waiver ${requested}`],
+    ["Code Quality", (r) => renderCodeQuality(r, { colorLevel: 0 }), `waiver ${requested}`],
+  ])("%s says it was requested, not accepted", (_format, render, text) => {
+    const out = render(unapproved);
+    expect(out).toContain(text);
+    expect(out).toContain("not accepted");
   });
 });

@@ -95,7 +95,7 @@ ${config.map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join("\n")}
 function cell(rule: BacklogSection["rules"][number], c: BoardCell): string {
   const look = CELL[c.status];
   const fix = c.hint === null ? "" : `<i> Fix: ${html(c.hint)}</i>`;
-  const waiver = c.waiver === null ? "" : `<i> Waived: ${html(c.waiver)}</i>`;
+  const waiver = c.waiver === null ? "" : `<i> ${html(c.waiver.charAt(0).toUpperCase() + c.waiver.slice(1))}</i>`;
   return `<td class="c ${c.status}" tabindex="0"><span aria-hidden="true">${look.symbol}</span><span class="tip"><b>${look.symbol} ${look.word} · ${html(rule.id)}</b>${html(c.message)}${fix}${waiver}</span></td>`;
 }
 

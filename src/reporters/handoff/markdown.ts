@@ -42,7 +42,7 @@ export const renderHandoffMarkdown: Reporter<HandoffResult> = ({ note, report })
     lines.push(`- **${md(g.title)}** \`${g.rule}\`: ${md(g.message)}${g.hint === null ? "" : ` — ${md(g.hint)}`}`);
   if (note.waivers.length > 0) {
     lines.push("", "### Waivers", "");
-    for (const w of note.waivers) lines.push(`- \`${w.rule}\`: ${md(w.reason)} (${md(w.source)})`);
+    for (const w of note.waivers) lines.push(`- \`${w.rule}\`: ${md(w.text)}`);
   }
   if (note.links.length > 0) {
     lines.push("", "### Links", "");

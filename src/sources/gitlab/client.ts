@@ -23,6 +23,7 @@ import {
   Deployments,
   ExternalStatusChecks,
   Jobs,
+  MergeRequestApprovals,
   MergeRequestLabelEvents,
   MergeRequestNotes,
   MergeRequests,
@@ -62,6 +63,7 @@ export interface GitLabClient {
   commits: Commits<false>;
   deployments: Deployments<false>;
   labelEvents: MergeRequestLabelEvents<false>;
+  approvals: MergeRequestApprovals<false>;
   statusChecks: ExternalStatusChecks<false>;
   tokens: PersonalAccessTokens<false>;
 }
@@ -88,6 +90,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     commits: new Commits<false>(options),
     deployments: new Deployments<false>(options),
     labelEvents: new MergeRequestLabelEvents<false>(options),
+    approvals: new MergeRequestApprovals<false>(options),
     statusChecks: new ExternalStatusChecks<false>(options),
     tokens: new PersonalAccessTokens<false>(options),
   };

@@ -3,7 +3,15 @@
  * (zod, unknown keys dropped), so a surprising reply fails here with a clear message instead of deep in a check.
  */
 import { z } from "zod";
-import type { ChangedFile, FileContent, MergeRequest, Pipeline, PipelineJob } from "../../work-item/schema.js";
+import type {
+  ChangedFile,
+  FileContent,
+  GitLabUser,
+  MergeRequest,
+  MergeRequestActivity,
+  Pipeline,
+  PipelineJob,
+} from "../../work-item/schema.js";
 
 const PipelineJson = z.object({
   id: z.number(),
@@ -33,7 +41,11 @@ export const CommitJson = z.object({ id: z.string(), parent_ids: z.array(z.strin
 // `labels` are strings unless the caller asked for `with_labels_details=true`.
 const LabelJson = z.union([z.string(), z.object({ name: z.string() }).transform((label) => label.name)]);
 
-const UserRefJson = z.object({ id: z.number().optional(), username: z.string() });
+const UserRefJson = z.object({ id: z.number().optional(), username: z.string(), name: z.string().nullish() });
+
+function toGitLabUser(user: z.infer<typeof UserRefJson>): GitLabUser {
+  return { username: user.username, name: user.name ?? user.username };
+}
 
 export const MergeRequestJson = z.object({
   iid: z.number().int(),
@@ -161,8 +173,9 @@ export function changesCap(
 export const NoteJson = z.object({
   id: z.number(),
   body: z.string(),
-  author: z.object({ id: z.number() }),
+  author: z.object({ id: z.number(), username: z.string().optional(), name: z.string().nullish() }),
   system: z.boolean(),
+  created_at: z.string().optional(),
 });
 
 export const ProjectJson = z.object({
@@ -195,6 +208,9 @@ export interface NoteSummary {
   id: number;
   body: string;
   authorId: number;
+  /** Null when GitLab's reply does not name the author's username. */
+  author: GitLabUser | null;
+  createdAt: string | null;
   system: boolean;
 }
 
@@ -289,6 +305,7 @@ export function toMergeRequest(
     draft: mr.draft ?? mr.work_in_progress ?? false,
     labels: mr.labels ?? [],
     author: mr.author?.username ?? null,
+    authorName: mr.author === null || mr.author === undefined ? null : toGitLabUser(mr.author).name,
     sourceBranch: mr.source_branch,
     targetBranch: mr.target_branch,
     mergedAt: mr.merged_at ?? null,
@@ -309,11 +326,51 @@ export function toMergeRequest(
     changes: evidence.changes ?? [],
     files: evidence.files ?? [],
     staging: null,
+    activity: null,
   };
 }
 
 export function toNoteSummary(note: z.infer<typeof NoteJson>): NoteSummary {
-  return { id: note.id, body: note.body, authorId: note.author.id, system: note.system };
+  const { username, name } = note.author;
+  return {
+    id: note.id,
+    body: note.body,
+    authorId: note.author.id,
+    author: username === undefined ? null : toGitLabUser({ username, name }),
+    createdAt: note.created_at ?? null,
+    system: note.system,
+  };
+}
+
+/**
+ * `GET /projects/:id/merge_requests/:iid/approvals` (doc/api/merge_request_approvals.md, any tier): who approves the MR
+ * now. `approved_at` is there since GitLab added it to lib/api/entities/approvals.rb (`expose :created_at, as:
+ * :approved_at`); older instances give only the user.
+ */
+export const ApprovalsJson = z.object({
+  approved_by: z
+    .array(z.object({ user: UserRefJson, approved_at: z.string().nullish() }))
+    .nullish()
+    .transform((list) => list ?? []),
+});
+
+/**
+ * Who did what on the MR, for judging waivers: label events as they are; people's notes, without system notes and
+ * without bfd's own note (it starts with `ownMarker`, and quotes waiver hints that nobody wrote as a waiver).
+ */
+export function toActivity(
+  events: readonly LabelEvent[],
+  notes: readonly NoteSummary[],
+  approvals: z.infer<typeof ApprovalsJson>,
+  ownMarker: string,
+): MergeRequestActivity {
+  return {
+    labelEvents: events.map((e) => ({ label: e.label, action: e.action, at: e.at, by: e.byUser })),
+    notes: notes
+      .filter((n) => !n.system && n.author !== null && !n.body.trimStart().startsWith(ownMarker))
+      .map((n) => ({ body: n.body, at: n.createdAt ?? "", by: n.author! })),
+    approvals: approvals.approved_by.map((a) => ({ by: toGitLabUser(a.user), at: a.approved_at ?? null })),
+  };
 }
 
 export function toProjectSummary(project: z.infer<typeof ProjectJson>): ProjectSummary {
@@ -408,7 +465,7 @@ export const LabelEventJson = z.object({
   created_at: z.string(),
   action: z.string(),
   label: z.object({ name: z.string() }).nullish(),
-  user: z.object({ username: z.string() }).nullish(),
+  user: UserRefJson.nullish(),
 });
 
 export interface LabelEvent {
@@ -416,12 +473,21 @@ export interface LabelEvent {
   action: "add" | "remove";
   at: string;
   by: string | null;
+  /** Who, with their display name; null when GitLab does not say (a deleted user). */
+  byUser: GitLabUser | null;
 }
 
 export function toLabelEvent(e: z.infer<typeof LabelEventJson>): LabelEvent | null {
   // A label deleted from the project leaves its events with `label: null`: nothing to tell about it.
   if (e.label === null || e.label === undefined || (e.action !== "add" && e.action !== "remove")) return null;
-  return { label: e.label.name, action: e.action, at: e.created_at, by: e.user?.username ?? null };
+  const user = e.user ?? null;
+  return {
+    label: e.label.name,
+    action: e.action,
+    at: e.created_at,
+    by: user?.username ?? null,
+    byUser: user === null ? null : toGitLabUser(user),
+  };
 }
 
 /** One entry of `GET /projects/:id/repository/commits/:sha/statuses`: CI jobs and external statuses alike. */

@@ -1,5 +1,12 @@
 import type { z } from "zod";
-import type { ChangedFile, FileContent, MergeRequest, PipelineJob } from "../../work-item/schema.js";
+import { OWN_NOTE_MARKER } from "../../work-item/own-status.js";
+import type {
+  ChangedFile,
+  FileContent,
+  MergeRequest,
+  MergeRequestActivity,
+  PipelineJob,
+} from "../../work-item/schema.js";
 import { DEFAULT_RETRY_POLICY, realRetryDeps, type RetryDeps, type RetryPolicy } from "../retry-policy.js";
 import type { RequestListener } from "../trail.js";
 import { bodyFailure, HttpFailure } from "../upstream.js";
@@ -12,6 +19,7 @@ import {
   type GitLabFailureContext,
 } from "./errors.js";
 import {
+  ApprovalsJson,
   BridgeJson,
   commitStatusAsJob,
   CommitJson,
@@ -26,6 +34,7 @@ import {
   NoteJson,
   pipelineVisible,
   ProjectJson,
+  toActivity,
   toChangedFile,
   toMergedMergeRequest,
   toMergeRequest,
@@ -159,6 +168,11 @@ export interface GitLabSource {
   deploymentMergeRequests(project: ProjectRef, deploymentId: number): Promise<number[]>;
   /** Every label added to or removed from the MR, oldest first. */
   labelEvents(project: ProjectRef, iid: number): Promise<LabelEvent[]>;
+  /**
+   * Who did what on the MR, for judging waivers: its label events, people's notes and its approvals, read at once.
+   * Any of them refused (403/404) makes the whole unreadable, naming which.
+   */
+  readActivity(project: ProjectRef, iid: number): Promise<Readable<MergeRequestActivity>>;
   /** Sets (or updates, by name) a commit status on `sha`. */
   setCommitStatus(project: ProjectRef, sha: string, status: CommitStatusInput): Promise<void>;
   /** Answers an external status check (Ultimate); `sha` must be the MR's source-branch head. */
@@ -570,6 +584,34 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           .map(toLabelEvent)
           .filter((e): e is LabelEvent => e !== null);
       }),
+
+    async readActivity(project, iid) {
+      const where = projectLabel(project);
+      const context = (what: string): Context => ({ ...mrContext(project, iid), doing: `reading ${what} in ${where}` });
+      const [events, notes, approvals] = await Promise.all([
+        readable(context(`the label events of !${iid}`), `the label events of !${iid}`, async () => {
+          const list = await api.labelEvents.all(project, iid, { perPage: PER_PAGE });
+          return parse(LabelEventJson.array(), list, "label events")
+            .map(toLabelEvent)
+            .filter((e): e is LabelEvent => e !== null);
+        }),
+        readable(context(`the notes of !${iid}`), `the notes of !${iid}`, async () => {
+          const list = await api.notes.all(project, iid, { perPage: PER_PAGE, sort: "asc", orderBy: "created_at" });
+          return parse(NoteJson.array(), list, "notes").map(toNoteSummary);
+        }),
+        readable(context(`the approvals of !${iid}`), `the approvals of !${iid}`, async () =>
+          parse(
+            ApprovalsJson,
+            await api.approvals.showConfiguration(project, { mergerequestIId: iid }),
+            "merge request approvals",
+          ),
+        ),
+      ]);
+      if (!events.ok) return events;
+      if (!notes.ok) return notes;
+      if (!approvals.ok) return approvals;
+      return { ok: true, value: toActivity(events.value, notes.value, approvals.value, OWN_NOTE_MARKER) };
+    },
 
     setCommitStatus: (project, sha, status) =>
       call(
