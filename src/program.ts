@@ -99,7 +99,8 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
       )
       .option("-s, --snapshot <file>", "evaluate a WorkItem snapshot instead of asking Linear/GitLab")
       .addOption(formatOption())
-      .option("-o, --output <file>", "write the report to a file instead of stdout");
+      .option("-o, --output <file>", "write the report to a file instead of stdout")
+      .option("-q, --quiet", "print only what blocks the gate: failed rules and errors (pretty output)");
     if (gate === "done")
       cmd.option("--mr <iid|url>", "the merge request (number or URL); default: found from the issue and branch");
     cmd.addHelpText(
@@ -111,7 +112,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     cmd.action(
       async (
         issue: string | undefined,
-        opts: { snapshot?: string; format: Format; output?: string; mr?: string },
+        opts: { snapshot?: string; format: Format; output?: string; mr?: string; quiet?: boolean },
         command: Command,
       ) => {
         const { runGate } = await import("./commands/gate.js");
@@ -121,6 +122,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
           mr: opts.mr,
           format: opts.format,
           output: opts.output,
+          quiet: opts.quiet,
         });
         code = result.code;
       },
@@ -138,6 +140,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     )
     .addOption(formatOption())
     .option("-o, --output <file>", "write the stdout report to a file instead")
+    .option("-q, --quiet", "the stdout checklist shows only what blocks the gate (--report files stay whole)")
     .option("--comment", "add or update one bfd note on the merge request (token needs the api scope)")
     .addOption(
       new Option(
@@ -153,7 +156,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     )
     .action(
       async (
-        opts: { report: string[]; format: Format; output?: string; comment?: boolean; rulesFrom: "target" | "local" },
+        opts: {
+          report: string[];
+          format: Format;
+          output?: string;
+          comment?: boolean;
+          rulesFrom: "target" | "local";
+          quiet?: boolean;
+        },
         command: Command,
       ) => {
         const { runCi } = await import("./commands/ci.js");
@@ -163,6 +173,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
           output: opts.output,
           comment: opts.comment === true,
           rulesFrom: opts.rulesFrom,
+          quiet: opts.quiet,
         });
       },
     );

@@ -20,6 +20,8 @@ export interface CiOptions {
   comment: boolean;
   /** "target": rules from the MR's target branch via the API (default); "local": the checkout's files. */
   rulesFrom: "target" | "local";
+  /** The stdout checklist shows only what blocks the gate (the --report files stay whole). */
+  quiet?: boolean | undefined;
 }
 
 interface ReportTarget {
@@ -95,7 +97,11 @@ export async function runCi(ctx: CommandContext, options: CiOptions): Promise<Ex
     writeOutput(ctx, (await loadReporter(target.format))(report, renderOptions), target.path);
   writeOutput(
     ctx,
-    (await loadReporter(options.format))(report, { ...renderOptions, ...renderOptionsFor(ctx, options.output) }),
+    (await loadReporter(options.format))(report, {
+      ...renderOptions,
+      ...renderOptionsFor(ctx, options.output),
+      quiet: options.quiet === true,
+    }),
     options.output,
   );
   if (reports.length > 0) ctx.stderr(`bfd ci: wrote ${reports.map((r) => `${r.format} → ${r.path}`).join(", ")}\n`);

@@ -21,6 +21,8 @@ export interface GateOptions {
   mr: string | undefined;
   format: Format;
   output: string | undefined;
+  /** Print only what blocks the gate (the pretty checklist). */
+  quiet?: boolean | undefined;
 }
 
 /**
@@ -86,7 +88,13 @@ export async function runGate(
   if (ctx.debug) ctx.stderr(`debug: rules: ${rulesInForceText(rules)}\n`);
   const rerun = `bfd ${gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const render = await loadReporter(options.format);
-  const renderOptions = { ...renderOptionsFor(ctx, options.output), rerun, rules, changedFiles: changedPathsOf(item) };
+  const renderOptions = {
+    ...renderOptionsFor(ctx, options.output),
+    rerun,
+    rules,
+    changedFiles: changedPathsOf(item),
+    quiet: options.quiet === true,
+  };
   writeOutput(ctx, render(report, renderOptions), options.output);
   if (!isStdout(options.output))
     ctx.stderr(`bfd ${gate}: ${report.verdict} — report written to ${printable(options.output!)}\n`);

@@ -31,6 +31,8 @@ interface Verdictless {
   evidence: string[];
   data: Record<string, string>;
   hintOverride?: string;
+  /** The rule could not be judged because the issue or the merge request does not exist (yet). */
+  blockedBy?: "issue" | "mergeRequest";
 }
 
 /** Evidence a source tried and failed to read: the rule is `error` (it counts as failing), never pass or skip. */
@@ -52,6 +54,7 @@ function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | nu
       evidence: [],
       data: {},
       hintOverride: NO_ISSUE_HINT,
+      blockedBy: "issue",
     };
   }
   if (needs.some((n) => n.startsWith("mergeRequest")) && item.mergeRequest === null) {
@@ -62,6 +65,7 @@ function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | nu
       evidence: [],
       data: {},
       hintOverride: NO_MR_HINT,
+      blockedBy: "mergeRequest",
     };
   }
   return null;
@@ -137,6 +141,7 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
       evidence: outcome.evidence,
       waiver,
       location: { path: rule.location.file, line: rule.location.line },
+      ...(outcome.blockedBy === undefined ? {} : { blockedBy: outcome.blockedBy }),
     };
   });
 

@@ -47,6 +47,12 @@ export const RuleResultSchema = z
       "The rule's waiver: one that counts (status waived), or one that was asked for and does not (status fail or error).",
     ),
     location: z.object({ path: z.string(), line: z.number().int() }).strict().describe("Where the rule is defined."),
+    blockedBy: z
+      .enum(["issue", "mergeRequest"])
+      .optional()
+      .describe(
+        "Set when the rule could not be judged because there is no Linear issue or no merge request (yet): the fix is to name or open it, not to fix the rule.",
+      ),
   })
   .strict();
 export type RuleResult = z.infer<typeof RuleResultSchema>;

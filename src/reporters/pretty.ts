@@ -16,10 +16,25 @@ function symbolFor(r: RuleResult, c: ChalkInstance): string {
   return r.status === "error" ? c.magenta(SYMBOLS.error) : c.red(SYMBOLS.fail);
 }
 
+/** What blocks the gate comes first, then warnings, then waived rules, then what passed, then what was skipped. */
+function rank(r: RuleResult): number {
+  if (r.status === "fail" || r.status === "error") return r.severity === "error" ? 0 : 1;
+  return { waived: 2, pass: 3, skipped: 4 }[r.status];
+}
+
+const blocks = (r: RuleResult): boolean => r.severity === "error" && (r.status === "fail" || r.status === "error");
+
+const MISSING: Record<NonNullable<RuleResult["blockedBy"]>, string> = {
+  issue: "the Linear issue",
+  mergeRequest: "the merge request",
+};
+
 /**
- * The checklist a person reads in a terminal. All text from Linear, GitLab and rule files is stripped of control
+ * The checklist a person reads in a terminal, failures first (then warnings, waivers, passes, skips). All text from Linear, GitLab and rule files is stripped of control
  * sequences. Where the terminal shows links, the issue and the merge request are short linked labels (ENG-123,
- * acme/web!42) instead of their URLs; lines wrap to the terminal's width when it is known.
+ * acme/web!42) instead of their URLs; lines wrap to the terminal's width when it is known. Rules that could not be
+ * judged because the issue or the MR does not exist yet share one headline (the missing thing, and how to make it)
+ * with the rules it blocks listed under it. `quiet` shows only what blocks the gate.
  */
 export const renderPretty: Reporter = (report, options) => {
   const c = new Chalk({ level: options.colorLevel });
@@ -54,7 +69,22 @@ export const renderPretty: Reporter = (report, options) => {
     lines.push(`  ${c.dim(`rules: ${stripTerminalControls(rulesInForceText(options.rules))}`)}`);
   lines.push("");
   let lastHint: string | null = null;
-  for (const r of report.results) {
+  const shown = report.results
+    .map((r, index) => ({ r, index }))
+    .filter(({ r }) => options.quiet !== true || blocks(r))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.index - b.index)
+    .map(({ r }) => r);
+  for (const missing of ["issue", "mergeRequest"] as const) {
+    const blocked = shown.filter((r) => r.blockedBy === missing);
+    if (blocked.length < 2) continue;
+    const first = blocked[0]!;
+    lines.push(`  ${symbolFor(first, c)} ${c.bold(t(first.message))}`);
+    if (first.hint !== null) lines.push(`      ${c.dim("→")} ${t(first.hint)}`);
+    const ids = blocked.map((r) => stripTerminalControls(r.rule)).join(", ");
+    lines.push(`      ${c.dim(`${blocked.length} rules wait for ${MISSING[missing]}: ${ids}`)}`);
+    for (const r of blocked) shown.splice(shown.indexOf(r), 1);
+  }
+  for (const r of shown) {
     const title = stripTerminalControls(r.title);
     const head = `  ${symbolFor(r, c)} ${r.status === "pass" || r.status === "skipped" ? title : c.bold(title)} ${c.dim(`(${stripTerminalControls(r.rule)})`)}`;
     lines.push(head);
@@ -72,14 +102,22 @@ export const renderPretty: Reporter = (report, options) => {
     else if (r.hint !== null) lines.push(`      ${c.dim("→")} ${t(r.hint)}`);
     lastHint = r.hint;
   }
-  if (report.notices.length > 0) {
+  if (report.notices.length > 0 && options.quiet !== true) {
     lines.push("");
     for (const notice of report.notices) lines.push(`  ${c.yellow("note:")} ${t(notice)}`);
   }
   lines.push("");
   lines.push(`  ${summaryLine(report)}`);
   const rerun = options.rerun ?? `bfd ${report.gate}`;
-  const blocking = report.summary.failed + report.summary.errored;
+  // The rules a missing issue or MR blocks are one item to fix: name or open it.
+  const blockedBy = new Set(
+    report.results.filter((r) => blocks(r) && r.blockedBy !== undefined).map((r) => r.blockedBy),
+  );
+  const blocking =
+    report.summary.failed +
+    report.summary.errored -
+    report.results.filter((r) => blocks(r) && r.blockedBy).length +
+    blockedBy.size;
   if (report.verdict === "pass") {
     const next =
       report.gate === "ready"

@@ -25,6 +25,8 @@ export interface RenderOptions {
   rules?: RulesInForce;
   /** Every path the merge request changes, so a result can name the changed files it is about. */
   changedFiles?: readonly string[];
+  /** Only what blocks the gate (failed and errored rules of severity error), like ESLint's --quiet. */
+  quiet?: boolean;
 }
 
 export type Reporter<T = Report> = (result: T, options: RenderOptions) => string;

@@ -251,6 +251,41 @@ describe("pretty report", () => {
   });
 });
 
+describe("pretty report: what blocks first, one headline for what is missing, --quiet (#24)", () => {
+  const symbols = (text: string): string[] =>
+    text
+      .split("\n")
+      .map((line) => /^ {2}([✖⚠◌✔–!]) /.exec(line)?.[1])
+      .filter((s): s is string => s !== undefined);
+
+  it("lists failures, then warnings, waivers, passes and skips", () => {
+    const order = symbols(renderPretty(failing, { colorLevel: 0 }));
+    const rank = (s: string): number => ["✖", "!", "⚠", "◌", "✔", "–"].indexOf(s);
+    expect(order.length).toBe(failing.results.length);
+    expect(order.map(rank)).toEqual([...order.map(rank)].sort((a, b) => a - b));
+  });
+
+  it("with quiet, shows only what blocks the gate, and still the summary", () => {
+    const text = renderPretty(failing, { colorLevel: 0, quiet: true });
+    expect(symbols(text).every((s) => s === "✖" || s === "!")).toBe(true);
+    expect(symbols(text)).toHaveLength(failing.summary.failed + failing.summary.errored);
+    expect(text).toContain("7 failed · 3 passed · 1 waived · 3 skipped");
+    expect(text).not.toContain("note:");
+  });
+
+  it("says a missing merge request once, with the rules waiting for it, and counts it as one thing to fix", () => {
+    const noMr = reportFor("done-pass.json", "done", (t) => {
+      const item = JSON.parse(t) as Record<string, unknown>;
+      return JSON.stringify({ ...item, mergeRequest: null });
+    });
+    const text = renderPretty(noMr, { colorLevel: 0, rerun: "bfd done ENG-142" });
+    expect(text.match(/No merge request found/g)).toHaveLength(1);
+    expect(text).toMatch(/\d+ rules wait for the merge request: scope-matches-issue, merge-request-ready, /);
+    expect(text).toContain("fix the 1 blocking item above");
+    expect(noMr.results.filter((r) => r.blockedBy === "mergeRequest").length).toBeGreaterThan(5);
+  });
+});
+
 describe("a waiver no one else stands behind, in every format (#23)", () => {
   // done-fail.json without the reviewer's approval: the author's bfd-waive line is a request, not a waiver.
   const unapproved = reportFor("done-fail.json", "done", (t) =>
