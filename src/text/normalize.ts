@@ -106,3 +106,96 @@ export function isSuspiciousText(text: string): boolean {
 }
 
 const INVISIBLE_TEST = /[\p{Cf}\uFE00-\uFE0F\u034F]/u;
+
+/** What the text a key was read from looked like before `asciiIdentifierText` made it ASCII. */
+export interface WrittenSpan {
+  /** The original text behind the span. */
+  written: string;
+  /** A letter or digit in it is a look-alike from another script (a Cyrillic "Е" for "E"). */
+  lookalike: boolean;
+  /** A character a reader does not see (a zero-width space, a bidi control) was dropped inside it. */
+  invisible: boolean;
+}
+
+/** `asciiIdentifiers` with the way back: for any span of `text`, what was written there and why it differs. */
+export interface IdentifierText {
+  text: string;
+  suspicious: boolean;
+  original(start: number, end: number): WrittenSpan;
+}
+
+const ASCII_ONLY = /^[\p{ASCII}]*$/u;
+/** One base character with the combining marks on it: NFKC never composes across such units in the scripts keys use. */
+const UNIT = /\P{M}\p{M}*|\p{M}+/gsu;
+const INVISIBLE_CHAR = /^(?:[\p{Cf}\uFE00-\uFE0F\u034F]|[\u{E0100}-\u{E01EF}])$/u;
+const SPACE_CHAR = /^[\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800]$/u;
+const DASH_CHAR = new RegExp(`^${DASHES.source}$`, "u");
+
+/**
+ * `asciiIdentifiers` for finding keys in place: the same replacements (NFKC, invisible characters dropped, spaces as
+ * " ", dashes as "-", look-alike letters and digits as ASCII), except that spaces are neither collapsed nor trimmed,
+ * and each character of the result remembers where it came from, so a finder can show what was written and say
+ * whether a look-alike or an invisible character made it a key. Linear in the text's length; ASCII text is returned
+ * as it is.
+ */
+export function asciiIdentifierText(input: string): IdentifierText {
+  if (ASCII_ONLY.test(input)) {
+    return {
+      text: input,
+      suspicious: false,
+      original: (start, end) => ({ written: input.slice(start, end), lookalike: false, invisible: false }),
+    };
+  }
+  let text = "";
+  // Per code unit of `text`: where its source unit starts and ends, and running counts of look-alikes and of
+  // invisible characters dropped before it.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lookalikesUpTo: number[] = [0];
+  const invisiblesBefore: number[] = [];
+  let lookalikes = 0;
+  let invisibles = 0;
+  for (const unit of input.matchAll(UNIT)) {
+    const start = unit.index;
+    const end = start + unit[0].length;
+    for (const ch of unit[0].normalize("NFKC")) {
+      let out = ch;
+      let lookalike = false;
+      if (ch > "\u007F") {
+        if (INVISIBLE_CHAR.test(ch)) {
+          invisibles += 1;
+          continue;
+        }
+        if (SPACE_CHAR.test(ch)) out = " ";
+        else if (DASH_CHAR.test(ch)) out = "-";
+        else {
+          const prototype = asciiPrototype(ch);
+          if (prototype !== null) {
+            out = prototype;
+            lookalike = true;
+          }
+        }
+      }
+      if (lookalike) lookalikes += 1;
+      for (let i = 0; i < out.length; i += 1) {
+        starts.push(start);
+        ends.push(end);
+        lookalikesUpTo.push(lookalikes);
+        invisiblesBefore.push(invisibles);
+      }
+      text += out;
+    }
+  }
+  return {
+    text,
+    suspicious: lookalikes > 0,
+    original(start, end) {
+      if (end <= start) return { written: "", lookalike: false, invisible: false };
+      return {
+        written: input.slice(starts[start], ends[end - 1]),
+        lookalike: lookalikesUpTo[end]! > lookalikesUpTo[start]!,
+        invisible: invisiblesBefore[end - 1]! > invisiblesBefore[start]!,
+      };
+    },
+  };
+}

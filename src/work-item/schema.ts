@@ -79,6 +79,12 @@ export const IssueSchema = z
   .object({
     id: z.string().default(""),
     identifier: z.string().describe("Issue key, e.g. ENG-123."),
+    previousIdentifiers: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Keys the issue had before it moved to another team (Linear's previousIdentifiers): branches, titles and closing words that name one still name this issue.",
+      ),
     title: z.string(),
     url: z.string(),
     description: z.string().default("").describe("Markdown description."),

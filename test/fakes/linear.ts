@@ -109,6 +109,13 @@ export interface FakeAttachment {
 export interface FakeIssue {
   id: string;
   identifier: string;
+  /**
+   * Keys the issue had before it moved to another team (schema: `Issue.previousIdentifiers`, "Previous identifiers
+   * of the issue if it has been moved between teams"). Moving re-keys the issue; the old keys still reach it (Linear's
+   * "Edit issues" docs, move-effects table, as quoted in gmickel/flow-next#446: "old identifiers stay searchable and
+   * old URLs redirect"), so `issue(id: "OLD-7")` answers with the moved issue.
+   */
+  previousIdentifiers: string[];
   number: number;
   title: string;
   description: string | null;
@@ -260,6 +267,7 @@ export function addIssue(world: LinearWorld, input: IssueInput): FakeIssue {
   const issue: FakeIssue = {
     id: input.id ?? fakeId("1551e"),
     identifier,
+    previousIdentifiers: (input.previousIdentifiers ?? []).map((key) => key.toUpperCase()),
     number: Number(numberText),
     title,
     description: input.description === undefined ? `Work for ${identifier}.` : input.description,
@@ -431,7 +439,11 @@ export function defaultWorld(): LinearWorld {
 
 function findIssue(world: LinearWorld, idOrIdentifier: string): FakeIssue | undefined {
   const wanted = idOrIdentifier.toUpperCase();
-  return world.issues.find((issue) => issue.id === idOrIdentifier || issue.identifier === wanted);
+  return (
+    world.issues.find((issue) => issue.id === idOrIdentifier || issue.identifier === wanted) ??
+    // A moved issue is still reached by its old keys (see FakeIssue.previousIdentifiers).
+    world.issues.find((issue) => issue.previousIdentifiers.includes(wanted))
+  );
 }
 
 /** An error a resolver raises on purpose, in Linear's shape. */
@@ -637,6 +649,7 @@ function issueView(world: LinearWorld, issue: FakeIssue): View & Node {
   return {
     id: issue.id,
     identifier: issue.identifier,
+    previousIdentifiers: [...issue.previousIdentifiers],
     number: issue.number,
     title: issue.title,
     description: issue.description,

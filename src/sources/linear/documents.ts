@@ -102,6 +102,7 @@ function issueFieldsFragment(name: string, sizes: ListSizes): string {
   fragment ${name} on Issue {
     id
     identifier
+    previousIdentifiers
     title
     description
     url

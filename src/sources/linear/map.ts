@@ -56,6 +56,7 @@ export type RawComment = z.infer<typeof CommentRawSchema>;
 export const RawIssueSchema = z.object({
   id: z.string(),
   identifier: z.string(),
+  previousIdentifiers: z.array(z.string()),
   title: z.string(),
   description: z.string().nullable(),
   url: z.string(),
@@ -215,6 +216,7 @@ export function mapIssue(raw: RawIssue): Issue {
   return {
     id: raw.id,
     identifier: raw.identifier,
+    previousIdentifiers: [...raw.previousIdentifiers],
     title: raw.title,
     url: raw.url,
     description: raw.description ?? "",
