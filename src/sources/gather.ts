@@ -98,7 +98,12 @@ export const MAX_KEYS_TRIED = 3;
 
 export async function gatherWorkItem(sources: GatherSources, request: GatherRequest): Promise<WorkItem> {
   const { linear, gitlab } = sources;
+  // A malformed key is refused before anything is asked of Linear.
+  if (request.issue.by === "reference") parseIssueReference(request.issue.reference);
   const issueFound = findIssue(linear, request);
+  // Beside the issue, in wave 1: the workspace's team keys, when a rule tells issue keys from key-like words.
+  const teamKeys = Promise.resolve(request.plan).then((plan) => (plan.teamKeys ? linear.teamKeys() : null));
+  teamKeys.catch(() => undefined);
   const context = {
     mergeRequestLookup: null as string | null,
     ruleFilesChangedByMergeRequest: [] as string[],
@@ -111,7 +116,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
     return makeWorkItem({
       now: request.now,
       branch: request.branch,
-      ...issueFields(found),
+      ...issueFields(found, await teamKeys),
       mergeRequest: null,
       context,
     });
@@ -145,15 +150,19 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   return makeWorkItem({
     now: request.now,
     branch: request.branch,
-    ...issueFields(found),
+    ...issueFields(found, await teamKeys),
     mergeRequest: read?.mergeRequest ?? null,
     unavailable: read?.unavailable ?? [],
     context,
   });
 }
 
-function issueFields(found: FoundIssue | null): { issue: Issue | null; viewer: Person | null } {
-  return { issue: found?.issue ?? null, viewer: found?.viewer ?? null };
+function issueFields(
+  found: FoundIssue | null,
+  workspaceTeamKeys: string[] | null,
+): { issue: Issue | null; viewer: Person | null } {
+  const issue = found === null ? null : { ...found.issue, workspaceTeamKeys };
+  return { issue, viewer: found?.viewer ?? null };
 }
 
 interface FoundIssue {

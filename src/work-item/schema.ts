@@ -93,6 +93,13 @@ export const IssueSchema = z
     assignee: PersonSchema.nullable().default(null),
     labels: z.array(z.string()).default([]),
     teamKey: z.string(),
+    workspaceTeamKeys: z
+      .array(z.string())
+      .nullable()
+      .default(null)
+      .describe(
+        "The keys of every team in the issue's Linear workspace the API key can see, read when a rule needs to tell issue keys from key-like words (UTF-8, ISO-8601); null when not read.",
+      ),
     estimate: z.number().nullable().default(null),
     project: ProjectSchema.nullable().default(null),
     parent: IssueRefSchema.nullable().default(null),
@@ -223,6 +230,7 @@ const UnavailableSchema = z
     evidence: z
       .enum([
         "issue",
+        "issue.workspaceTeamKeys",
         "mergeRequest",
         "mergeRequest.changes",
         "mergeRequest.headPipeline",

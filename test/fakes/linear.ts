@@ -818,6 +818,8 @@ function rootValue(world: LinearWorld): View {
       if (project === undefined) throw entityNotFound("Project");
       return projectView(project);
     },
+    // Query.teams: "All teams whose issues the user can access" (schema); the fake's viewer can access every team.
+    teams: (args: Args) => connection(world.teams, args),
     issueVcsBranchSearch: (args: Args) => {
       const branch = optionalString(args, "branchName");
       const issue = world.issues.find((candidate) => candidate.branchName === branch);

@@ -16,7 +16,7 @@ import {
   filledText,
   findSections,
   markdownLinks,
-  proseOf,
+  mentionTextOf,
   sectionCriteria,
   visibleLines,
 } from "../../src/markdown/sections.js";
@@ -845,7 +845,7 @@ function readMarkdownEverywhere(text: string): void {
       filledText(section, { templateChecklist: true });
     }
     visibleLines(text, "bfd-waive");
-    proseOf(text);
+    mentionTextOf(text);
     markdownLinks(text);
   }
   // Each chunk is parsed once (with its probe heading), and failed probes only when the chunk has doubled: a

@@ -117,6 +117,9 @@ export const ListPageDataSchemas = {
   externalLinks: z.object({ project: z.object({ externalLinks: connectionOf(ExternalLinkRawSchema) }) }),
 };
 
+/** `data` of BfdTeamKeys. */
+export const TeamKeysDataSchema = z.object({ teams: connectionOf(z.object({ key: z.string() })) });
+
 /** `data` of BfdIssueComments. */
 export const IssueCommentsDataSchema = z.object({ issue: z.object({ comments: connectionOf(CommentRawSchema) }) });
 
@@ -225,6 +228,7 @@ export function mapIssue(raw: RawIssue): Issue {
     assignee: mapPerson(raw.assignee),
     labels: raw.labels.nodes.map((label) => label.name),
     teamKey: raw.team.key,
+    workspaceTeamKeys: null,
     estimate: raw.estimate,
     project: mapProject(raw.project),
     parent: raw.parent === null ? null : mapRef(raw.parent),
