@@ -360,19 +360,34 @@ export function sectionText(section: MarkdownSection): string {
 const MAY_HOLD_LINK = /[[<]|:\/\/|www\./i;
 
 /**
- * Every link (URL and text) in a Markdown document, autolinked bare URLs included. Links nobody could click are
- * not read: a document past bfd's limits has none (the checks report the limit).
+ * Every link (URL and text) in a Markdown document, autolinked bare URLs and reference-style links
+ * (`[challenge][1]` with `[1]: https://…`) included. Links nobody could click are not read: a document past bfd's
+ * limits has none (the checks report the limit), and a definition no reference uses is no link.
  */
 export function markdownLinks(markdown: string): { url: string; text: string }[] {
   const document = documentOf(markdown);
   if (document === null) return [];
   const links: { url: string; text: string }[] = [];
+  const definitions = new Map<string, string>();
+  const references: { identifier: string; text: string; at: number }[] = [];
   const visit = (node: RootContent): void => {
     if (node.type === "link") links.push({ url: node.url, text: toString(node) });
+    if (node.type === "definition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node.url);
+    if (node.type === "linkReference") {
+      references.push({ identifier: node.identifier, text: toString(node), at: links.length });
+      links.push({ url: "", text: "" });
+    }
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
   for (const node of nodesOf(document, (source) => MAY_HOLD_LINK.test(source))) visit(node);
-  return links;
+  // A reference is resolved once every definition is known (a definition may come after its reference).
+  const unresolved = new Set<number>();
+  for (const ref of references) {
+    const url = definitions.get(ref.identifier);
+    if (url === undefined) unresolved.add(ref.at);
+    else links[ref.at] = { url, text: ref.text };
+  }
+  return unresolved.size === 0 ? links : links.filter((_, i) => !unresolved.has(i));
 }
 
 /** The section as plain lines: one per paragraph, one per list item ("- text"); HTML comments dropped. */

@@ -205,10 +205,15 @@ describe("markdownLinks", () => {
       [{ url: "https://x.example", text: "https://x.example" }],
     ],
     [
-      "does not resolve reference-style links (Linear writes inline ones)",
-      "[spec][1]\n\n[1]: https://x.example/spec",
-      [],
+      "resolves reference-style links, whose definition may come after them (#22: a false fail before)",
+      "[spec][1], [API][] and [Docs]\n\n[1]: https://x.example/spec\n[api]: https://x.example/api\n[docs]: <https://x.example/docs>",
+      [
+        { url: "https://x.example/spec", text: "spec" },
+        { url: "https://x.example/api", text: "API" },
+        { url: "https://x.example/docs", text: "Docs" },
+      ],
     ],
+    ["reads no link from a definition nobody references", "Text.\n\n[1]: https://x.example/spec", []],
     [
       "reads links nested in lists and headings, in order",
       lines("## [H](https://h.example)", "- [L](https://l.example)"),
