@@ -49,6 +49,15 @@ export function normaliseKey(team: string, number: string): string {
   return `${team.toUpperCase()}-${String(Number(number))}`;
 }
 
+let scanned = 0;
+/**
+ * Characters the key scanners have been handed so far (each text once, each sticky step what it read): the fuzzer
+ * bounds the work per input with it, as it bounds Markdown parsing with `parsedCharacters`.
+ */
+export function scannedCharacters(): number {
+  return scanned;
+}
+
 /** A key found in text, and — when a reader would not have seen it as that key — what was written. */
 export interface KeyMention {
   key: string;
@@ -98,6 +107,7 @@ const TEXT_KEY_RE = new RegExp(
  */
 export function findIssueKeyMentions(text: string): KeyMention[] {
   const source = asciiIdentifierText(text);
+  scanned += text.length;
   const mentions = new Mentions();
   // A Linear URL is matched whole, so its slug (`/ENG-1/upgrade-to-node-20`) does not yield NODE-20.
   for (const m of source.text.matchAll(new RegExp(TEXT_KEY_RE))) {
@@ -120,6 +130,7 @@ const BRANCH_KEY_RE = new RegExp(`(?<![A-Za-z0-9])${KEY_SOURCE}(?![0-9])`, "g");
  */
 export function findBranchKeyMentions(branch: string): KeyMention[] {
   const source = asciiIdentifierText(branch);
+  scanned += branch.length;
   const mentions = new Mentions();
   for (const m of source.text.matchAll(new RegExp(BRANCH_KEY_RE))) {
     const team = m[1]!.toUpperCase();
@@ -237,7 +248,9 @@ const REFERENCE = new RegExp(
   // A Markdown link to a Linear issue, whatever its text says: `[the login bug](https://linear.app/acme/issue/ENG-9)`.
   `\\[([^\\]\\n]{0,300})\\]\\(\\s*<?${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}>?(?:\\s+"[^"\\n]*")?\\s*\\)|` +
     `[\`*_~\\[(<"']{0,4}(?:${LINEAR_URL_SOURCE}${LINEAR_URL_TAIL_SOURCE}|${KEY_SOURCE}(?![A-Za-z0-9]))` +
-    `[\`*_~"']{0,4}(?:\\]\\(\\s*<?([^()\\s<>]*)>?[^()\\n]*\\)|\\]\\[[^\\]\\n]{0,999}\\]|[\\])>])?[\`*_~"')\\]>]{0,4}`,
+    // The link's destination, then an optional title: no two parts can take the same characters, so a destination
+    // that never closes costs one pass, not a pass per character.
+    `[\`*_~"']{0,4}(?:\\]\\(\\s*<?([^()\\s<>]*)>?(?:\\s+"[^"\\n]*")?\\s*\\)|\\]\\[[^\\]\\n]{0,999}\\]|[\\])>])?[\`*_~"')\\]>]{0,4}`,
   "y",
 );
 /** Between two references of one list: commas, "and", "&" (and the Oxford comma). */
@@ -252,7 +265,9 @@ interface ListRead {
 
 function stickyMatch(re: RegExp, text: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
-  return re.exec(text);
+  const m = re.exec(text);
+  scanned += 1 + (m?.[0].length ?? 0);
+  return m;
 }
 
 /** The references of one list joined by separators, starting at `at`; null when there is none. */
@@ -321,6 +336,7 @@ function readListBelow(text: string, at: number): ListRead | null {
  */
 export function magicReferences(text: string): MagicReference[] {
   const source = asciiIdentifierText(text);
+  scanned += text.length;
   const t = source.text;
   const out: MagicReference[] = [];
   const re = new RegExp(MAGIC_WORD_RE);
