@@ -101,9 +101,10 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   // A malformed key is refused before anything is asked of Linear.
   if (request.issue.by === "reference") parseIssueReference(request.issue.reference);
   const issueFound = findIssue(linear, request);
-  // Beside the issue, in wave 1: the workspace's team keys, when a rule tells issue keys from key-like words.
-  const teamKeys = Promise.resolve(request.plan).then((plan) => (plan.teamKeys ? linear.teamKeys() : null));
-  teamKeys.catch(() => undefined);
+  // The workspace's team keys, when a rule tells issue keys from key-like words: asked once the issue is found, so a
+  // run that cannot find its issue asks nothing more, and every failure is the issue's.
+  const teamKeysOnceFound = async (found: FoundIssue | null): Promise<string[] | null> =>
+    found !== null && (await request.plan).teamKeys ? linear.teamKeys() : null;
   const context = {
     mergeRequestLookup: null as string | null,
     ruleFilesChangedByMergeRequest: [] as string[],
@@ -116,7 +117,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
     return makeWorkItem({
       now: request.now,
       branch: request.branch,
-      ...issueFields(found, await teamKeys),
+      ...issueFields(found, await teamKeysOnceFound(found)),
       mergeRequest: null,
       context,
     });
@@ -150,7 +151,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   return makeWorkItem({
     now: request.now,
     branch: request.branch,
-    ...issueFields(found, await teamKeys),
+    ...issueFields(found, await teamKeysOnceFound(found)),
     mergeRequest: read?.mergeRequest ?? null,
     unavailable: read?.unavailable ?? [],
     context,

@@ -1058,7 +1058,9 @@ function findKeysEverywhere(text: string): void {
   findKeysInBranch(text);
   findIssueKeys(text);
   magicReferences(text);
-  issueKeysFromMergeRequest({ sourceBranch: text, title: text, description: text });
+  // What the MR-linking code reads (branch, title, description) at once, on short texts: on long ones it is the
+  // three finders above again.
+  if (text.length <= 50_000) issueKeysFromMergeRequest({ sourceBranch: text, title: text, description: text });
   const scanned = scannedCharacters() - before;
   if (scanned > 12 * text.length + 4096) throw new Error(`scanned ${scanned} characters for a text of ${text.length}`);
 }
