@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
 import { mentionTextOf } from "../markdown/sections.js";
-import { findIssueKeyMentions, findIssueKeys, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
+import { findIssueKeyMentions, findIssueKeys, keysOfIssue, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
@@ -32,7 +32,8 @@ export const mentionsLinked = defineCheck({
         .filter((ref) => ref !== null)
         .map((ref) => ref.identifier.toUpperCase()),
     );
-    const own = new Set([issue.identifier, ...issue.previousIdentifiers].map((k) => k.toUpperCase()));
+    // The issue may name itself, by its key or one it had before it moved.
+    const own = new Set(keysOfIssue(issue));
     const teams = new Set(
       [issue.teamKey, ...o.teams, ...[...linked].map((k) => k.split("-")[0]!)].map((t) => t.toUpperCase()),
     );
