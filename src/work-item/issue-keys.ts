@@ -376,7 +376,8 @@ export function describeOwnKey(key: string, issue: { identifier: string }): stri
 
 /** Pulls the key out of `ENG-123` or a Linear issue URL; null when the text is neither. */
 export function keyFromReference(input: string): string | null {
-  const trimmed = input.trim();
+  // Read like every other key: fullwidth digits, a non-breaking hyphen or a look-alike letter give the same key.
+  const trimmed = asciiIdentifierText(input).text.trim();
   const url = new RegExp(`^${LINEAR_URL_SOURCE}(?:[/?#].*)?$`).exec(trimmed);
   if (url !== null) return normaliseKey(url[1]!, url[2]!);
   const bare = new RegExp(`^${KEY_SOURCE}$`).exec(trimmed);

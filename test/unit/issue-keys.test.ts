@@ -205,6 +205,8 @@ describe("keyFromReference", () => {
   it.each<[string, string | null]>([
     ["ENG-123", "ENG-123"],
     [" eng-12 ", "ENG-12"],
+    ["\uFF25NG\u2011\uFF11\uFF12", "ENG-12"],
+    ["\u0415NG-12", "ENG-12"],
     ["https://linear.app/acme/issue/ENG-123", "ENG-123"],
     ["https://linear.app/acme/issue/ENG-123/add-login?x=1", "ENG-123"],
     ["ENG-12 and more", null],
