@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WorkItem } from "../work-item/schema.js";
-import { findKeysInBranch } from "../work-item/issue-keys.js";
+import { describeOwnKey, findBranchKeyMentions, keysOfIssue } from "../work-item/issue-keys.js";
 import { defineCheck, error, fail, pass, skip, type CheckOutcome } from "./types.js";
 
 const Options = z
@@ -74,21 +74,32 @@ export const branchNamesIssue = defineCheck({
       candidates.push({ label: "merge request branch", name: mrBranch });
     }
     const evidence = candidates.map((c) => `${c.label}: ${c.name}`);
+    const own = keysOfIssue(issue);
+    // A branch that names the issue by a key it had before it moved, or through a look-alike character, still names
+    // it; both are said, and a look-alike is shown as suspicious.
+    const notes: string[] = [];
+    const suspicious: string[] = [];
     for (const c of candidates) {
-      const keys = findKeysInBranch(c.name);
-      const matches = c.name === issue.branchName || keys.includes(key);
-      if (!matches) {
+      const mentions = findBranchKeyMentions(c.name);
+      const named = mentions.find((m) => own.includes(m.key));
+      if (named?.suspicious !== undefined) suspicious.push(named.suspicious);
+      if (named !== undefined && named.key !== key) notes.push(`${c.label} names ${describeOwnKey(named.key, issue)}`);
+      if (c.name !== issue.branchName && named === undefined) {
+        const keys = mentions.map((m) => m.key);
         const other = keys.length > 0 ? ` (it names ${keys.join(", ")})` : "";
         return fail(`The ${c.label} "${c.name}" does not name ${key}${other}`, evidence, { branch: c.name });
       }
     }
+    const said = [...notes, ...suspicious.map((s) => `suspicious: ${s}`)];
+    evidence.push(...said);
     const held = assigneeProblem(item, o);
     if (held !== null) {
       return { ...held, evidence: [...evidence, ...held.evidence], data: { branch: candidates[0]?.name ?? "" } };
     }
     if (candidates.length === 0) return skip("Not on a work branch yet (no branch to compare with the issue)");
+    const shown = said.length === 0 ? "" : ` (${said.join("; ")})`;
     return pass(
-      `${candidates.map((c) => `"${c.name}"`).join(" and ")} name${candidates.length === 1 ? "s" : ""} ${key}`,
+      `${candidates.map((c) => `"${c.name}"`).join(" and ")} name${candidates.length === 1 ? "s" : ""} ${key}${shown}`,
       evidence,
       { branch: candidates[0]!.name },
     );

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
+import { isPlaceholderText } from "../markdown/placeholder.js";
 import { markdownLinks } from "../markdown/sections.js";
-import { compilePattern, mustCompilePattern } from "../work-item/pattern.js";
+import { compilePattern, mustCompilePattern, type Pattern } from "../work-item/pattern.js";
 import type { WorkItem } from "../work-item/schema.js";
 import { defineCheck, error, fail, pass } from "./types.js";
 
@@ -28,6 +29,12 @@ const Options = z
         "RE2 pattern matched against each link's URL (never its text, which anyone can word as they like), e.g. ^https://index\\.example\\.com/challenges/.",
       ),
     caseInsensitive: z.boolean().default(true),
+    slug: z
+      .boolean()
+      .default(true)
+      .describe(
+        "The link must name something: its URL's last path segment is no placeholder (TBD, TODO, <id>, …), and the URL goes on after a pattern that ends in '/' (…/challenges/ alone links no challenge).",
+      ),
     what: z
       .string()
       .default("matching link")
@@ -67,6 +74,30 @@ function linksIn(item: WorkItem, where: Where, found: Found): void {
   }
 }
 
+/** Why a matching URL names nothing (no slug after the pattern, or a placeholder slug); null when it names something. */
+function slugProblem(url: string, pattern: Pattern): string | null {
+  const match = pattern.find(url);
+  if (match === null) return null;
+  const path = url.split(/[?#]/)[0]!;
+  const rest = path.slice(Math.min(match.end, path.length));
+  if (url.slice(match.start, match.end).endsWith("/") && rest.replace(/\//g, "") === "")
+    return "nothing after the pattern";
+  const slug =
+    path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .at(-1) ?? "";
+  let decoded = slug;
+  try {
+    decoded = decodeURIComponent(slug);
+  } catch {
+    // A malformed escape is read as written.
+  }
+  if (isPlaceholderText(decoded) || isPlaceholderText(decoded.replace(/[-_+.]+/g, " ")))
+    return `its slug "${decoded}" is a placeholder`;
+  return null;
+}
+
 /**
  * A link whose URL matches a pattern appears in the project specification (e.g. the Index Challenge). The text of
  * a link never counts: "[Index Challenge](https://example.com)" links no challenge.
@@ -86,11 +117,24 @@ export const linkPattern = defineCheck({
     const re = mustCompilePattern(o.pattern, { caseInsensitive: o.caseInsensitive });
     const found: Found = { links: [], unreadable: [] };
     for (const where of o.in) linksIn(item, where, found);
-    const match = found.links.find((l) => re.test(l.url));
+    const matching = found.links.filter((l) => re.test(l.url));
+    const named = matching.map((l) => ({ ...l, problem: o.slug ? slugProblem(l.url, re) : null }));
+    const match = named.find((l) => l.problem === null);
     if (match !== undefined)
       return pass(`Found the ${o.what}: ${match.url} (in ${match.from})`, [`link: ${match.url}`]);
-    const evidence = found.links.slice(0, 10).map((l) => `link: ${l.url}`);
+    const evidence = [
+      ...named.slice(0, 10).map((l) => `link: ${l.url} (${l.problem})`),
+      ...found.links
+        .filter((l) => !re.test(l.url))
+        .slice(0, 10)
+        .map((l) => `link: ${l.url}`),
+    ];
     if (found.unreadable.length > 0) return error(found.unreadable[0]!, evidence);
+    if (named.length > 0)
+      return fail(
+        `No ${o.what} that names one in ${o.in.join(", ")}: ${named[0]!.url} matches ${o.pattern}, but ${named[0]!.problem}`,
+        evidence,
+      );
     return fail(
       `No ${o.what} in ${o.in.join(", ")} (${found.links.length} link(s) looked at; a link counts by its URL, matching ${o.pattern})`,
       evidence,

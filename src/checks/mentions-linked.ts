@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { proseOf } from "../markdown/sections.js";
-import { findIssueKeys, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
+import { mentionTextOf } from "../markdown/sections.js";
+import { findIssueKeyMentions, findIssueKeys, keysOfIssue, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
@@ -12,7 +12,7 @@ const Options = z
       .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,9}$/))
       .default([])
       .describe(
-        "Only mentions with these team keys count (plus the issue's own team and its linked issues' teams); empty: every key except common non-issue names (UTF-8, SHA-256, ISO-8601, RFC-2119, …). Linear issue URLs always count.",
+        "Only mentions with these team keys count (plus the issue's own team and its linked issues' teams); empty: every key of a team in the workspace (read from Linear, so UTF-8, SHA-256 or ISO-8601 are no issues unless a team has that key). Linear issue URLs always count.",
       ),
   })
   .strict();
@@ -24,7 +24,7 @@ export const mentionsLinked = defineCheck({
   options: Options,
   hint: "Link {{unlinked}} to {{issue.url|the issue}} in Linear (blocked by / blocks / related), so the dependency is visible.",
   hintData: ["unlinked"],
-  needs: (o) => ["issue", ...sourceNeeds(o.source)],
+  needs: (o) => ["issue", "issue.workspaceTeamKeys", ...sourceNeeds(o.source)],
   run: (item, o) => {
     const issue = item.issue!;
     const linked = new Set(
@@ -32,25 +32,33 @@ export const mentionsLinked = defineCheck({
         .filter((ref) => ref !== null)
         .map((ref) => ref.identifier.toUpperCase()),
     );
-    // Never inside code, and not the usual names that look like keys: `UTF-8`, `SHA-256` or `ISO-8601` are not issues.
+    // The issue may name itself, by its key or one it had before it moved.
+    const own = new Set(keysOfIssue(issue));
     const teams = new Set(
       [issue.teamKey, ...o.teams, ...[...linked].map((k) => k.split("-")[0]!)].map((t) => t.toUpperCase()),
     );
+    const workspace =
+      issue.workspaceTeamKeys === null ? null : new Set(issue.workspaceTeamKeys.map((t) => t.toUpperCase()));
+    // A key names an issue when its team is one of the workspace's (read from Linear). A snapshot from before bfd read
+    // them has none: then every key counts but the usual names that look like keys (UTF-8, SHA-256, ISO-8601).
     const counts = (key: string): boolean => {
       const team = key.split("-")[0]!;
-      return o.teams.length > 0 ? teams.has(team) : teams.has(team) || !NOT_ISSUE_PREFIXES.has(team);
+      if (teams.has(team)) return true;
+      if (o.teams.length > 0) return false;
+      return workspace === null ? !NOT_ISSUE_PREFIXES.has(team) : workspace.has(team);
     };
     const markdown = markdownOf(item, o.source);
     const problem = markdownLimitProblem(markdown, sourceName(o.source));
     if (problem !== null) return error(problem.message, [], { unlinked: "" });
-    const prose = proseOf(markdown);
-    const fromUrls = prose.urls
+    const written = mentionTextOf(markdown);
+    const fromUrls = written.urls
       .filter((url) => /^https?:\/\/linear\.app\//i.test(url))
       .flatMap((url) => findIssueKeys(url));
-    const fromText = findIssueKeys(prose.text).filter(counts);
-    const mentioned = [...new Set([...fromText, ...fromUrls])].filter((k) => k !== issue.identifier.toUpperCase());
+    const fromText = findIssueKeyMentions(written.text).filter((m) => counts(m.key));
+    const suspicious = fromText.flatMap((m) => (m.suspicious === undefined ? [] : [`suspicious: ${m.suspicious}`]));
+    const mentioned = [...new Set([...fromText.map((m) => m.key), ...fromUrls])].filter((k) => !own.has(k));
     const unlinked = mentioned.filter((k) => !linked.has(k));
-    const evidence = mentioned.map((k) => `${k}: ${linked.has(k) ? "linked" : "not linked"}`);
+    const evidence = [...mentioned.map((k) => `${k}: ${linked.has(k) ? "linked" : "not linked"}`), ...suspicious];
     const data = { unlinked: unlinked.join(", ") };
     if (unlinked.length > 0)
       return fail(`Mentioned but not linked in Linear: ${listForMessage(unlinked)}`, evidence, data);

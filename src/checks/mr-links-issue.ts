@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { findIssueKeys, findKeysInBranch, magicReferences, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
+import {
+  describeOwnKey,
+  findBranchKeyMentions,
+  findIssueKeyMentions,
+  keysOfIssue,
+  magicReferences,
+  NOT_ISSUE_PREFIXES,
+} from "../work-item/issue-keys.js";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
@@ -35,43 +42,60 @@ export const mrLinksIssue = defineCheck({
     const issue = item.issue!;
     const mr = item.mergeRequest!;
     const key = issue.identifier.toUpperCase();
+    const own = keysOfIssue(issue);
+    const isOwn = (k: string): boolean => own.includes(k);
     const refs = magicReferences(mr.description);
-    const branchKeys = findKeysInBranch(mr.sourceBranch);
+    const branchKeys = findBranchKeyMentions(mr.sourceBranch);
     // UTF-8 or SHA-256 in a title name standards, not issues (branch names are filtered the same way).
-    const titleKeys = findIssueKeys(mr.title).filter((k) => !NOT_ISSUE_PREFIXES.has(k.split("-")[0]!));
+    const titleKeys = findIssueKeyMentions(mr.title).filter((m) => !NOT_ISSUE_PREFIXES.has(m.key.split("-")[0]!));
     const via: string[] = [];
-    if (branchKeys.includes(key)) via.push(`branch ${mr.sourceBranch}`);
-    if (titleKeys.includes(key)) via.push("title");
-    const ownRef = refs.find((r) => r.key === key);
-    if (ownRef !== undefined) via.push(`description ("${ownRef.word} ${key}")`);
+    const ownBranch = branchKeys.find((m) => isOwn(m.key));
+    if (ownBranch !== undefined) via.push(`branch ${mr.sourceBranch}${previousKeyNote(ownBranch.key, issue)}`);
+    const ownTitle = titleKeys.find((m) => isOwn(m.key));
+    if (ownTitle !== undefined) via.push(`title${previousKeyNote(ownTitle.key, issue)}`);
+    const ownRef = refs.find((r) => isOwn(r.key));
+    if (ownRef !== undefined) via.push(`description ("${ownRef.word} ${describeOwnKey(ownRef.key, issue)}")`);
 
     const others: OtherKey[] = [];
     const add = (other: string, how: string): void => {
-      if (other !== key && !others.some((o) => o.key === other)) others.push({ key: other, how });
+      if (!isOwn(other) && !others.some((o) => o.key === other)) others.push({ key: other, how });
     };
     for (const r of refs.filter((r) => r.closing)) add(r.key, `closes ${r.key}`);
-    for (const k of titleKeys) add(k, `names ${k} in its title`);
-    for (const k of branchKeys) add(k, `names ${k} in its branch`);
+    for (const k of titleKeys) add(k.key, `names ${k.key} in its title`);
+    for (const k of branchKeys) add(k.key, `names ${k.key} in its branch`);
     for (const r of refs) add(r.key, `says "${r.word} ${r.key}"`);
 
+    // Keys read through a look-alike or invisible character count, and are shown (never silently accepted).
+    const suspicious = [
+      ...new Set(
+        [...branchKeys, ...titleKeys, ...refs].flatMap((m) => (m.suspicious === undefined ? [] : [m.suspicious])),
+      ),
+    ];
     const evidence = [
       ...via.map((v) => `linked via ${v}`),
       ...others.map((other) => (other.how.startsWith("closes") ? `also closes ${other.key}` : `also ${other.how}`)),
+      ...suspicious.map((s) => `suspicious: ${s}`),
     ];
+    const shown = suspicious.length === 0 ? "" : ` (suspicious: ${listForMessage(suspicious, 2)})`;
     const data = { others: others.map((other) => other.key).join(", ") };
     if (via.length === 0)
       return fail(
-        `${mr.projectPath}!${mr.iid} does not name ${key} in its branch, title or description`,
+        `${mr.projectPath}!${mr.iid} does not name ${key} in its branch, title or description${shown}`,
         evidence,
         data,
       );
     if (o.forbidOtherClosing && others.length > 0) {
       return fail(
-        `${mr.projectPath}!${mr.iid} also ${listForMessage(others.map((other) => other.how))}: its scope is wider than ${key}`,
+        `${mr.projectPath}!${mr.iid} also ${listForMessage(others.map((other) => other.how))}: its scope is wider than ${key} (one issue per MR)${shown}`,
         evidence,
         data,
       );
     }
-    return pass(`${mr.projectPath}!${mr.iid} is linked to ${key} via ${via.join(", ")}`, evidence, data);
+    return pass(`${mr.projectPath}!${mr.iid} is linked to ${key} via ${via.join(", ")}${shown}`, evidence, data);
   },
 });
+
+/** ` (OLD-7, ENG-42's key before it moved)` when the MR names the issue by a previous key; else nothing. */
+function previousKeyNote(named: string, issue: { identifier: string }): string {
+  return named === issue.identifier.toUpperCase() ? "" : ` (${describeOwnKey(named, issue)})`;
+}

@@ -11,10 +11,22 @@ const Options = z
       .min(1)
       .default(40)
       .describe(
-        "Minimum characters of specification text (project content or one document), headings, placeholders (TODO: …, TBD) and template help text left out.",
+        "Minimum characters of specification text (project content or one document), headings, placeholders (TODO: …, TBD, lorem ipsum), template help text and bare URLs left out.",
       ),
   })
   .strict();
+
+/**
+ * A bare URL (or an autolink) is where a specification may be, not one: the text is read without link targets, so
+ * a project content that is only `https://docs.example.com/…` holds no specification, while a link's words still
+ * count. Targets of `[text](url)` links go too; their text stays.
+ */
+function beyondLinks(markdown: string): string {
+  return markdown.replace(
+    /\(\s*<?(?:https?:\/\/|www\.)[^\s)>]*>?\s*\)|<(?:https?:\/\/|www\.)[^\s>]*>|(?:https?:\/\/|www\.)\S*/gi,
+    (url) => (url.startsWith("(") ? "()" : " "),
+  );
+}
 
 /**
  * The issue belongs to a Linear project whose content (or one of its documents) holds a specification: text beyond
@@ -42,7 +54,7 @@ export const projectSpecification = defineCheck({
         unreadable.push(problem.message);
         continue;
       }
-      if (filledLength(text.content, o.minChars) < o.minChars) continue;
+      if (filledLength(beyondLinks(text.content), o.minChars) < o.minChars) continue;
       return text.document === null
         ? pass(`Project "${project.name}" has a specification`, evidence)
         : pass(`Project "${project.name}" has a specification document "${text.document.title}"`, [
@@ -52,7 +64,7 @@ export const projectSpecification = defineCheck({
     }
     if (unreadable.length > 0) return error(unreadable[0]!, evidence);
     return fail(
-      `Project "${project.name}" has no specification text (content and documents are empty, placeholders, or shorter than ${o.minChars} characters)`,
+      `Project "${project.name}" has no specification text (content and documents are empty, placeholders, only links, or shorter than ${o.minChars} characters)`,
       evidence,
     );
   },

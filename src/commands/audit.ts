@@ -1,8 +1,10 @@
 import { auditIssues, type AuditResult } from "../audit/audit.js";
+import { evidencePlan } from "../engine/plan.js";
 import { usageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { redactDeep } from "../redact.js";
 import { loadAuditReporter, type AuditFormat } from "../reporters/audit/index.js";
+import type { LoadedRule } from "../rules/schema.js";
 import { linearFromEnv } from "../sources/env.js";
 import type { Issue } from "../work-item/schema.js";
 import { startProgress, type CommandContext } from "./context.js";
@@ -64,10 +66,19 @@ export function auditScope(
   };
 }
 
-/** The issues of the scope, from Linear's issues(filter:) page by page (never one request per issue). */
-export async function listAuditIssues(ctx: CommandContext, scope: AuditScope): Promise<Issue[]> {
+/**
+ * The issues of the scope, from Linear's issues(filter:) page by page (never one request per issue), with the
+ * workspace's team keys (read once, beside the first page) when the Ready rules tell issue keys from key-like words.
+ */
+export async function listAuditIssues(
+  ctx: CommandContext,
+  scope: AuditScope,
+  rules: readonly LoadedRule[],
+): Promise<Issue[]> {
   const linear = await linearFromEnv(sourceSetup(ctx));
   const { state, project, label, notStarted } = scope.filter;
+  const teamKeys = evidencePlan(rules, "ready").teamKeys ? linear.teamKeys() : Promise.resolve(null);
+  teamKeys.catch(() => undefined);
   const listed = await linear.listIssues(
     {
       teamKey: scope.teamKey,
@@ -78,7 +89,8 @@ export async function listAuditIssues(ctx: CommandContext, scope: AuditScope): P
     },
     scope.limit,
   );
-  return listed.issues;
+  const workspaceTeamKeys = await teamKeys;
+  return listed.issues.map((issue) => ({ ...issue, workspaceTeamKeys }));
 }
 
 /** `bfd audit`: the ready gate over a filtered set of Linear issues, fetched page by page (never one request per issue). */
@@ -86,7 +98,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
   const { rules, config } = loadLocalRules(ctx);
   const scope = auditScope("bfd audit", options, config.linear?.team);
   const reading = startProgress(ctx, options.format === "json" ? null : "bfd audit");
-  const issues = await listAuditIssues(reading.ctx, scope);
+  const issues = await listAuditIssues(reading.ctx, scope, rules);
   reading.stop();
   const result = auditIssues(rules, issues, ctx.now().toISOString(), scope.filter);
   const render = await loadAuditReporter(options.format);

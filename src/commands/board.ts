@@ -126,7 +126,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const now = ctx.now().toISOString();
   const reading = startProgress(ctx, "bfd board");
   const [issues, staging, review] = await Promise.all([
-    listAuditIssues(reading.ctx, scope),
+    listAuditIssues(reading.ctx, scope, ruleSet.rules),
     collectStaging(reading.ctx, {}, ruleSet),
     collectReview(reading.ctx, ruleSet, now),
   ]);

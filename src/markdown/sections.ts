@@ -4,6 +4,7 @@ import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
 import { markdownLimitProblem } from "./limits.js";
 import { parseTree } from "./parse.js";
 import { isPlaceholderText } from "./placeholder.js";
+import { asciiIdentifiers } from "../text/normalize.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
@@ -56,10 +57,17 @@ function documentOf(markdown: string): MarkdownDocument | null {
   return document;
 }
 
-/** The chunks a reader needs, parsed; `wanted` decides from the chunk's source whether it can matter. */
-function* nodesOf(document: MarkdownDocument, wanted: (source: string) => boolean): Generator<RootContent> {
+/**
+ * The chunks a reader needs, parsed; `wanted` decides from the chunk's source whether it can matter. Top-level code
+ * blocks of a long document are left out unless `withCode` asks for them.
+ */
+function* nodesOf(
+  document: MarkdownDocument,
+  wanted: (source: string) => boolean,
+  withCode = false,
+): Generator<RootContent> {
   for (const chunk of document.chunks) {
-    if (chunk.kind === "code" || !wanted(document.text.slice(chunk.start, chunk.end))) continue;
+    if ((chunk.kind === "code" && !withCode) || !wanted(document.text.slice(chunk.start, chunk.end))) continue;
     yield* chunkNodes(document.text, chunk);
   }
 }
@@ -352,19 +360,34 @@ export function sectionText(section: MarkdownSection): string {
 const MAY_HOLD_LINK = /[[<]|:\/\/|www\./i;
 
 /**
- * Every link (URL and text) in a Markdown document, autolinked bare URLs included. Links nobody could click are
- * not read: a document past bfd's limits has none (the checks report the limit).
+ * Every link (URL and text) in a Markdown document, autolinked bare URLs and reference-style links
+ * (`[challenge][1]` with `[1]: https://…`) included. Links nobody could click are not read: a document past bfd's
+ * limits has none (the checks report the limit), and a definition no reference uses is no link.
  */
 export function markdownLinks(markdown: string): { url: string; text: string }[] {
   const document = documentOf(markdown);
   if (document === null) return [];
   const links: { url: string; text: string }[] = [];
+  const definitions = new Map<string, string>();
+  const references: { identifier: string; text: string; at: number }[] = [];
   const visit = (node: RootContent): void => {
     if (node.type === "link") links.push({ url: node.url, text: toString(node) });
+    if (node.type === "definition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node.url);
+    if (node.type === "linkReference") {
+      references.push({ identifier: node.identifier, text: toString(node), at: links.length });
+      links.push({ url: "", text: "" });
+    }
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
   for (const node of nodesOf(document, (source) => MAY_HOLD_LINK.test(source))) visit(node);
-  return links;
+  // A reference is resolved once every definition is known (a definition may come after its reference).
+  const unresolved = new Set<number>();
+  for (const ref of references) {
+    const url = definitions.get(ref.identifier);
+    if (url === undefined) unresolved.add(ref.at);
+    else links[ref.at] = { url, text: ref.text };
+  }
+  return unresolved.size === 0 ? links : links.filter((_, i) => !unresolved.has(i));
 }
 
 /** The section as plain lines: one per paragraph, one per list item ("- text"); HTML comments dropped. */
@@ -407,21 +430,25 @@ function keyVisibleSource(source: string): string {
 const MAY_NAME_ISSUE = /[A-Za-z][A-Za-z0-9]{0,9}-\d|linear\.app/i;
 
 /**
- * The prose of a document: text outside code spans and code blocks, and the link targets, for finding
- * references a person wrote (not `UTF-8` in a code sample). A document past bfd's limits has none.
+ * Where a document may name issues: the text of every node (code spans and code blocks included), every link target
+ * and every link reference definition's target (`[1]: https://linear.app/acme/issue/ENG-7`), so a key written
+ * anywhere a reader can see it is found. HTML (comments, a template's guidance) is left out. A document past bfd's
+ * limits has none.
  */
-export function proseOf(markdown: string): { text: string; urls: string[] } {
+export function mentionTextOf(markdown: string): { text: string; urls: string[] } {
   const document = documentOf(markdown);
   if (document === null) return { text: "", urls: [] };
   const texts: string[] = [];
   const urls: string[] = [];
   const visit = (node: RootContent): void => {
-    if (node.type === "code" || node.type === "inlineCode" || node.type === "html") return;
-    if (node.type === "text") texts.push(node.value);
-    if (node.type === "link") urls.push(node.url);
+    if (node.type === "html") return;
+    if (node.type === "text" || node.type === "inlineCode" || node.type === "code") texts.push(node.value);
+    if (node.type === "link" || node.type === "definition") urls.push(node.url);
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
-  for (const node of nodesOf(document, (source) => MAY_NAME_ISSUE.test(keyVisibleSource(source)))) visit(node);
+  // The prefilter reads keys as the finders do (look-alike letters, fullwidth digits), so no such chunk is skipped.
+  const mayName = (source: string): boolean => MAY_NAME_ISSUE.test(asciiIdentifiers(keyVisibleSource(source)).text);
+  for (const node of nodesOf(document, mayName, true)) visit(node);
   return { text: texts.join(" "), urls };
 }
 

@@ -109,7 +109,13 @@ export const MAX_KEYS_TRIED = 3;
 
 export async function gatherWorkItem(sources: GatherSources, request: GatherRequest): Promise<WorkItem> {
   const { linear, gitlab } = sources;
+  // A malformed key is refused before anything is asked of Linear.
+  if (request.issue.by === "reference") parseIssueReference(request.issue.reference);
   const issueFound = findIssue(linear, request);
+  // The workspace's team keys, when a rule tells issue keys from key-like words: asked once the issue is found, so a
+  // run that cannot find its issue asks nothing more, and every failure is the issue's.
+  const teamKeysOnceFound = async (found: FoundIssue | null): Promise<string[] | null> =>
+    found !== null && (await request.plan).teamKeys ? linear.teamKeys() : null;
   const context = {
     mergeRequestLookup: null as string | null,
     mergeRequestsIgnored: [] as string[],
@@ -123,7 +129,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
     return makeWorkItem({
       now: request.now,
       branch: request.branch,
-      ...issueFields(found),
+      ...issueFields(found, await teamKeysOnceFound(found)),
       mergeRequest: null,
       context,
     });
@@ -160,15 +166,19 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   return makeWorkItem({
     now: request.now,
     branch: request.branch,
-    ...issueFields(found),
+    ...issueFields(found, await teamKeysOnceFound(found)),
     mergeRequest: read?.mergeRequest ?? null,
     unavailable: read?.unavailable ?? [],
     context,
   });
 }
 
-function issueFields(found: FoundIssue | null): { issue: Issue | null; viewer: Person | null } {
-  return { issue: found?.issue ?? null, viewer: found?.viewer ?? null };
+function issueFields(
+  found: FoundIssue | null,
+  workspaceTeamKeys: string[] | null,
+): { issue: Issue | null; viewer: Person | null } {
+  const issue = found === null ? null : { ...found.issue, workspaceTeamKeys };
+  return { issue, viewer: found?.viewer ?? null };
 }
 
 interface FoundIssue {

@@ -15,6 +15,8 @@ export type EvidenceNeed =
 /** The union of the needs of the rules in force: what one gate run must gather. */
 export interface EvidencePlan {
   issue: boolean;
+  /** The keys of the workspace's teams (one Linear request, cached for the run). */
+  teamKeys: boolean;
   mergeRequest: boolean;
   /** Every changed file of the MR. */
   changes: boolean;
@@ -30,6 +32,7 @@ export interface EvidencePlan {
 
 export const EMPTY_PLAN: EvidencePlan = {
   issue: false,
+  teamKeys: false,
   mergeRequest: false,
   changes: false,
   pipeline: false,
@@ -45,6 +48,7 @@ export function keysOf(need: EvidenceNeed): EvidenceKey[] {
       : ["mergeRequest", "mergeRequest.staging"];
   }
   if (need.startsWith("mergeRequest.")) return ["mergeRequest", need];
+  if (need.startsWith("issue.")) return ["issue", need];
   return [need];
 }
 
@@ -53,6 +57,7 @@ export function planFrom(needs: Iterable<EvidenceNeed>): EvidencePlan {
   for (const need of needs) {
     for (const key of keysOf(need)) {
       if (key === "issue") plan.issue = true;
+      if (key === "issue.workspaceTeamKeys") plan.teamKeys = true;
       if (key.startsWith("mergeRequest")) plan.mergeRequest = true;
       if (key === "mergeRequest.changes" || key === "mergeRequest.files") plan.changes = true;
       if (key === "mergeRequest.headPipeline") plan.pipeline = true;

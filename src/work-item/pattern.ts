@@ -12,6 +12,8 @@ export const MAX_PATTERN_INPUT = 200_000;
 export interface Pattern {
   source: string;
   test(input: string): boolean;
+  /** Where the first match is, or null: for rules that read what the pattern left (a link's slug). */
+  find(input: string): { start: number; end: number } | null;
 }
 
 /** Returns the compiled pattern, or an error message saying what is wrong with it. */
@@ -22,9 +24,15 @@ export function compilePattern(
   if (source.length > MAX_PATTERN_LENGTH) return { error: `pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   try {
     const re = RE2JS.compile(source, options.caseInsensitive === true ? RE2JS.CASE_INSENSITIVE : 0);
+    const matcher = (input: string) =>
+      re.matcher(input.length > MAX_PATTERN_INPUT ? input.slice(0, MAX_PATTERN_INPUT) : input);
     return {
       source,
-      test: (input) => re.matcher(input.length > MAX_PATTERN_INPUT ? input.slice(0, MAX_PATTERN_INPUT) : input).find(),
+      test: (input) => matcher(input).find(),
+      find: (input) => {
+        const m = matcher(input);
+        return m.find() ? { start: m.start(), end: m.end() } : null;
+      },
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

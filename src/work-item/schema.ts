@@ -79,6 +79,12 @@ export const IssueSchema = z
   .object({
     id: z.string().default(""),
     identifier: z.string().describe("Issue key, e.g. ENG-123."),
+    previousIdentifiers: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Keys the issue had before it moved to another team (Linear's previousIdentifiers): branches, titles and closing words that name one still name this issue.",
+      ),
     title: z.string(),
     url: z.string(),
     description: z.string().default("").describe("Markdown description."),
@@ -87,6 +93,13 @@ export const IssueSchema = z
     assignee: PersonSchema.nullable().default(null),
     labels: z.array(z.string()).default([]),
     teamKey: z.string(),
+    workspaceTeamKeys: z
+      .array(z.string())
+      .nullable()
+      .default(null)
+      .describe(
+        "The keys of every team in the issue's Linear workspace the API key can see, read when a rule needs to tell issue keys from key-like words (UTF-8, ISO-8601); null when not read.",
+      ),
     estimate: z.number().nullable().default(null),
     project: ProjectSchema.nullable().default(null),
     parent: IssueRefSchema.nullable().default(null),
@@ -292,6 +305,7 @@ const UnavailableSchema = z
     evidence: z
       .enum([
         "issue",
+        "issue.workspaceTeamKeys",
         "mergeRequest",
         "mergeRequest.changes",
         "mergeRequest.headPipeline",

@@ -135,7 +135,8 @@ describe("lists longer than Linear's page, read whole by the CLI", () => {
     const run = await gate("ready", "ENG-600");
     const visible = resultOf(run, "dependencies-visible");
     expect(visible).toMatchObject({ status: "pass", message: "All 1 mentioned issue(s) are linked" });
-    expect(run.linearRequests).toBe(2);
+    // The issue, its relations read on, and the workspace's team keys (dependencies-visible reads them).
+    expect(run.linearRequests).toBe(3);
   });
 });
 

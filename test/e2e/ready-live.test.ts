@@ -101,12 +101,14 @@ async function ready(
 }
 
 describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
-  it("passes a ready issue with exactly one request to Linear", async () => {
+  // Every Ready run asks Linear twice, side by side: the issue, and the workspace's team keys (dependencies-visible
+  // tells issue keys from key-like words by them).
+  it("passes a ready issue with one request to Linear for the issue and one for the team keys", async () => {
     const { code, report, requests } = await ready(["ENG-200"]);
     expect(report?.verdict).toBe("pass");
     expect(report?.results.filter((r) => r.status === "fail")).toEqual([]);
     expect(code).toBe(0);
-    expect(requests).toBe(1);
+    expect(requests).toBe(2);
   });
 
   it.each([
@@ -121,7 +123,7 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(result.status).toBe("fail");
     expect(result.message).toContain(message);
     expect(code).toBe(1);
-    expect(requests).toBe(1);
+    expect(requests).toBe(2);
   });
 
   it("warns about open questions without failing the gate", async () => {
@@ -139,29 +141,29 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(report?.issue?.identifier).toBe("ENG-200");
   });
 
-  it("finds the issue from the branch with Linear's branch search, in one request", async () => {
+  it("finds the issue from the branch with Linear's branch search, in one request (and the team keys)", async () => {
     const { report, requests } = await ready([], gitCheckout("ada/eng-200-export-audit-log-as-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
     expect(report?.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("pass");
-    expect(requests).toBe(1);
+    expect(requests).toBe(2);
   });
 
   it("falls back to the key in the branch name when the branch search finds nothing", async () => {
     const { report, requests } = await ready([], gitCheckout("feature/ENG-200-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(2);
+    expect(requests).toBe(3);
   });
 
   it("skips names that only look like keys in the branch (fix/utf-8-eng-200)", async () => {
     const { report, requests } = await ready([], gitCheckout("fix/utf-8-eng-200-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(2);
+    expect(requests).toBe(3);
   });
 
   it("tries the next key when Linear does not know the first one the branch names", async () => {
     const { report, requests } = await ready([], gitCheckout("ada/eng-9999-then-eng-200"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(3);
+    expect(requests).toBe(4);
   });
 
   it("fails active-issue-matches when the branch names another issue", async () => {

@@ -109,6 +109,13 @@ export interface FakeAttachment {
 export interface FakeIssue {
   id: string;
   identifier: string;
+  /**
+   * Keys the issue had before it moved to another team (schema: `Issue.previousIdentifiers`, "Previous identifiers
+   * of the issue if it has been moved between teams"). Moving re-keys the issue; the old keys still reach it (Linear's
+   * "Edit issues" docs, move-effects table, as quoted in gmickel/flow-next#446: "old identifiers stay searchable and
+   * old URLs redirect"), so `issue(id: "OLD-7")` answers with the moved issue.
+   */
+  previousIdentifiers: string[];
   number: number;
   title: string;
   description: string | null;
@@ -268,6 +275,7 @@ export function addIssue(world: LinearWorld, input: IssueInput): FakeIssue {
   const issue: FakeIssue = {
     id: input.id ?? fakeId("1551e"),
     identifier,
+    previousIdentifiers: (input.previousIdentifiers ?? []).map((key) => key.toUpperCase()),
     number: Number(numberText),
     title,
     description: input.description === undefined ? `Work for ${identifier}.` : input.description,
@@ -460,7 +468,11 @@ export function defaultWorld(): LinearWorld {
 
 function findIssue(world: LinearWorld, idOrIdentifier: string): FakeIssue | undefined {
   const wanted = idOrIdentifier.toUpperCase();
-  return world.issues.find((issue) => issue.id === idOrIdentifier || issue.identifier === wanted);
+  return (
+    world.issues.find((issue) => issue.id === idOrIdentifier || issue.identifier === wanted) ??
+    // A moved issue is still reached by its old keys (see FakeIssue.previousIdentifiers).
+    world.issues.find((issue) => issue.previousIdentifiers.includes(wanted))
+  );
 }
 
 /** An error a resolver raises on purpose, in Linear's shape. */
@@ -685,6 +697,7 @@ function issueView(world: LinearWorld, issue: FakeIssue): View & Node {
   return {
     id: issue.id,
     identifier: issue.identifier,
+    previousIdentifiers: [...issue.previousIdentifiers],
     number: issue.number,
     title: issue.title,
     description: issue.description,
@@ -853,6 +866,8 @@ function rootValue(world: LinearWorld): View {
       if (project === undefined) throw entityNotFound("Project");
       return projectView(project);
     },
+    // Query.teams: "All teams whose issues the user can access" (schema); the fake's viewer can access every team.
+    teams: (args: Args) => connection(world.teams, args),
     issueVcsBranchSearch: (args: Args) => {
       const branch = optionalString(args, "branchName");
       const issue = world.issues.find((candidate) => candidate.branchName === branch);

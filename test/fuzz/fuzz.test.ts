@@ -79,8 +79,46 @@ const FOUND: { target: string; input: unknown; was: string }[] = [
   { target: "projectFromRemoteUrl", input: "git@:acme/acme", was: 'host "https://git@" (the user taken for the host)' },
 ];
 
+/** Key-like words, each once: the 600 KB branch name that took ten minutes when every key was compared with each before. */
+const DISTINCT_KEYS_600KB = Array.from({ length: 60_000 }, (_, i) => `e${i % 997}-${i}`)
+  .join("/")
+  .slice(0, 600_000);
+
+/** Inputs bfd once read in more than linear time, and what they cost: each must now stay within the scanners' bound. */
+const SLOW: { target: string; input: string; was: string }[] = [
+  {
+    target: "branch name → every key finder, the branch and scope rules",
+    input: DISTINCT_KEYS_600KB,
+    was: "ten minutes (30 KB: 1.6 s), each key compared with every key before it",
+  },
+  {
+    target: "MR title and description → every key finder and the gates",
+    input: `Closes [ENG-1](${"a".repeat(200_000)}`,
+    was: "a link destination that never closes, read once per character",
+  },
+  {
+    target: "MR title and description → every key finder and the gates",
+    input: `Closes:\n${"- ENG-1, ENG-2 & `ENG-3`\n".repeat(20_000)}`,
+    was: "(new) a 500 KB list below a closing word",
+  },
+];
+
+/** The key finders' fuzz targets with a fixed seed, so the rows in `npm test` are the same every run. */
+const KEY_TARGETS = Object.keys(FUZZ_TARGETS).filter((name) => name.includes("key finder"));
+
+describe("key finders stay linear", () => {
+  it.each(KEY_TARGETS)("%s, 60 fixed-seed cases", (name) => {
+    fc.assert(FUZZ_TARGETS[name]!(fc), { numRuns: 60, seed: 22 });
+  });
+
+  it.each(SLOW)("$target on an input that once took $was", ({ target, input }) => {
+    fc.assert(FUZZ_TARGETS[target]!(fc), { numRuns: 1, examples: [[input]] });
+  });
+});
+
 describe("bad input never crashes bfd: it is handled or refused with a one-line BfdError", () => {
-  for (const [name, target] of Object.entries(FUZZ_TARGETS)) {
+  // The key finders' targets run above with a fixed seed (`npm run fuzz` runs them long, like every target).
+  for (const [name, target] of Object.entries(FUZZ_TARGETS).filter(([name]) => !KEY_TARGETS.includes(name))) {
     const known = KNOWN_ISSUES[name];
     if (known === undefined) {
       it(name, () => fc.assert(target(fc), { numRuns: NUM_RUNS }));

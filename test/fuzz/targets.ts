@@ -16,7 +16,7 @@ import {
   filledText,
   findSections,
   markdownLinks,
-  proseOf,
+  mentionTextOf,
   sectionCriteria,
   visibleLines,
 } from "../../src/markdown/sections.js";
@@ -31,6 +31,13 @@ import { projectFromRemoteUrl, parseMergeRequestUrl } from "../../src/sources/gi
 import { parseIssueReference } from "../../src/sources/linear/client.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
 import { explicitWindow } from "../../src/staging/window.js";
+import {
+  findIssueKeys,
+  findKeysInBranch,
+  issueKeysFromMergeRequest,
+  magicReferences,
+  scannedCharacters,
+} from "../../src/work-item/issue-keys.js";
 import { workItemPaths } from "../../src/work-item/paths.js";
 import type { WorkItem } from "../../src/work-item/schema.js";
 
@@ -864,7 +871,7 @@ function readMarkdownEverywhere(text: string): void {
       filledText(section, { templateChecklist: true });
     }
     visibleLines(text, "bfd-waive");
-    proseOf(text);
+    mentionTextOf(text);
     markdownLinks(text);
   }
   // Each chunk is parsed once (with its probe heading), and failed probes only when the chunk has doubled: a
@@ -1001,6 +1008,94 @@ function referenceGlobMatch(glob: string, path: string): boolean {
  * Failures found in code this suite may not change, with the input that shows them. `npm test` expects each to
  * fail (and fails itself once the fix lands, so the entry gets removed); `npm run fuzz` counts them as failures.
  */
+/**
+ * Pieces of the inputs key finders read (branch names, MR titles and descriptions, issue descriptions): keys and
+ * key-like words, magic words and list glue, Markdown around keys, and the characters that only look like ASCII to a
+ * machine (Cyrillic letters, fullwidth digits, U+2011, zero-width space). Now and then the pieces are repeated up
+ * to 200 KB long (test/fuzz/fuzz.test.ts also runs the 600 KB branch name that took ten minutes, #22).
+ */
+function keyText(fc: FC): Arbitrary<string> {
+  const piece = fc.oneof(
+    fc.constantFrom(
+      "eng-12",
+      "ENG-1",
+      "a1-",
+      "-",
+      "/",
+      "_",
+      "-1",
+      "utf-8",
+      "feature-41",
+      "\u0435ng-4",
+      "\u0415NG-",
+      "\uFF11\uFF12",
+      "\u2011",
+      "\u200B",
+      "Closes ",
+      "closes:",
+      "Fixes",
+      " part of ",
+      "Related\nto ",
+      ", ",
+      " and ",
+      " & ",
+      "&",
+      "\n- ",
+      "\n1. [ ] ",
+      "\n\n",
+      "`",
+      "**",
+      "[",
+      "](",
+      ")",
+      "][1]",
+      "<",
+      ">",
+      "https://linear.app/acme/issue/ENG-",
+      "https://linear.app/",
+      ' "t"',
+      "  ",
+    ),
+    fc.nat({ max: 99_999 }).map((n) => `e${n % 997}-${n}`),
+    fc.string({ maxLength: 6 }),
+  );
+  const short = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(""));
+  const long = fc
+    .tuple(short, fc.integer({ min: 1_000, max: 200_000 }))
+    .map(([text, size]) =>
+      (text === "" ? "e1-1/" : text).repeat(Math.ceil(size / Math.max(1, text.length || 5))).slice(0, size),
+    );
+  return fc.oneof({ weight: 20, arbitrary: short }, { weight: 1, arbitrary: long });
+}
+
+/**
+ * Every key finder over one text; throws if they read more than a bounded multiple of it (a scanner that went back
+ * over the text per key or per magic word would read a square of it).
+ */
+function findKeysEverywhere(text: string): void {
+  const before = scannedCharacters();
+  findKeysInBranch(text);
+  findIssueKeys(text);
+  magicReferences(text);
+  // What the MR-linking code reads (branch, title, description) at once, on short texts: on long ones it is the
+  // three finders above again.
+  if (text.length <= 50_000) issueKeysFromMergeRequest({ sourceBranch: text, title: text, description: text });
+  const scanned = scannedCharacters() - before;
+  if (scanned > 12 * text.length + 4096) throw new Error(`scanned ${scanned} characters for a text of ${text.length}`);
+}
+
+/**
+ * Both gates over an example item holding `text` where `place` puts it, for an issue moved from OLD-7. Texts past
+ * 50,000 characters only go through the key finders: the gates would parse them as Markdown, which the Markdown
+ * target bounds.
+ */
+function evaluateWithKeyText(text: string, place: (item: WorkItem) => WorkItem): void {
+  if (text.length > 50_000) return;
+  const base = EXAMPLE_ITEMS[text.length % EXAMPLE_ITEMS.length]!;
+  const moved = base.issue === null ? base : { ...base, issue: { ...base.issue, previousIdentifiers: ["OLD-7"] } };
+  evaluateBothGates(builtinRuleSet().rules, place(moved));
+}
+
 export const KNOWN_ISSUES: Partial<Record<string, { input: unknown; issue: string }>> = {};
 
 export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
@@ -1155,6 +1250,40 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
         if (parsed > 3 * 6 * text.length + 4096) throw new Error(`parsed ${parsed} characters for 3 × ${text.length}`);
         // Ignored lines fold into one notice per source and kind of mistake, however many there are.
         if (report.notices.length > 9) throw new Error(`${report.notices.length} notices`);
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "branch name → every key finder, the branch and scope rules": (fc) =>
+    fc.property(keyText(fc), (text) =>
+      returnsOrThrowsBfdError(() => {
+        findKeysEverywhere(text);
+        evaluateWithKeyText(text, (item) => ({
+          ...item,
+          branch: text,
+          mergeRequest: item.mergeRequest === null ? null : { ...item.mergeRequest, sourceBranch: text },
+        }));
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "MR title and description → every key finder and the gates": (fc) =>
+    fc.property(keyText(fc), (text) =>
+      returnsOrThrowsBfdError(() => {
+        findKeysEverywhere(text);
+        evaluateWithKeyText(text, (item) => ({
+          ...item,
+          mergeRequest: item.mergeRequest === null ? null : { ...item.mergeRequest, title: text, description: text },
+        }));
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "issue description → every key finder and the gates (dependencies)": (fc) =>
+    fc.property(keyText(fc), (text) =>
+      returnsOrThrowsBfdError(() => {
+        findKeysEverywhere(text);
+        evaluateWithKeyText(text, (item) => ({
+          ...item,
+          issue: item.issue === null ? null : { ...item.issue, description: text, workspaceTeamKeys: ["ENG", "OPS"] },
+        }));
       }),
     ) as FastCheck.IProperty<[unknown]>,
 

@@ -77,7 +77,7 @@ function parseOptions<Options>(kind: CheckKind<Options>, c: Case<Options>): Opti
   const problems = kind.validate?.(parsed.data) ?? [];
   if (problems.length > 0) throw new Error(`${where}: options the rule loader would reject: ${problems.join("; ")}`);
   for (const need of kind.needs(parsed.data).flatMap(keysOf)) {
-    const missing = need === "issue" ? c.item.issue === null : c.item.mergeRequest === null;
+    const missing = need.startsWith("issue") ? c.item.issue === null : c.item.mergeRequest === null;
     if (missing)
       throw new Error(`${where}: the kind needs ${need} but the item has none, so the engine would never run it`);
   }

@@ -188,6 +188,7 @@ const DONE_PLAN: EvidencePlan = {
   mergeRequest: true,
   changes: true,
   pipeline: true,
+  teamKeys: false,
   fileGlobs: [],
   staging: null,
 };

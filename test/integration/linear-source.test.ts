@@ -64,6 +64,31 @@ describe("the Linear source against the fake Linear", () => {
     source = sourceWith();
   });
 
+  describe("teamKeys", () => {
+    it("reads the workspace's team keys in one request, once for the source's life", async () => {
+      const [first, second] = await Promise.all([source.teamKeys(), source.teamKeys()]);
+      expect(first).toEqual(["ENG", "OPS"]);
+      expect(second).toBe(first);
+      expect(await source.teamKeys()).toBe(first);
+      expect(fake.requestCount()).toBe(1);
+      expect(fake.requests[0]).toMatchObject({ operationName: "BfdTeamKeys" });
+    });
+
+    it("reads on past the first page of 250 teams", async () => {
+      const teams = fake.world.teams.length;
+      for (let i = 0; i < 260; i += 1)
+        fake.world.teams.push({ id: `team-extra-${i}`, key: `T${i}`, name: `Team ${i}` });
+      try {
+        const keys = await source.teamKeys();
+        expect(keys).toHaveLength(262);
+        expect(keys.at(-1)).toBe("T259");
+        expect(fake.requestCount()).toBe(2);
+      } finally {
+        fake.world.teams.splice(teams);
+      }
+    });
+  });
+
   describe("fetchIssue", () => {
     it.each([
       ["a key", "ENG-123"],
@@ -89,6 +114,14 @@ describe("the Linear source against the fake Linear", () => {
       ]);
       expect(issue.blocking.map((ref) => ref.identifier)).toEqual(["ENG-130"]);
       expect(issue.related.map((ref) => ref.identifier)).toEqual(["ENG-131", "ENG-99"]);
+    });
+
+    it("reads an issue moved to another team by its old key, with the keys it had before", async () => {
+      if (!fake.world.issues.some((candidate) => candidate.identifier === "ENG-42"))
+        addIssue(fake.world, { identifier: "ENG-42", title: "Moved login audit", previousIdentifiers: ["OLD-7"] });
+      const { issue } = await source.fetchIssue("OLD-7");
+      expect(issue).toMatchObject({ identifier: "ENG-42", previousIdentifiers: ["OLD-7"], workspaceTeamKeys: null });
+      expect(fake.requestCount()).toBe(1);
     });
 
     it("reads an issue by UUID", async () => {

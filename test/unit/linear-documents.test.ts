@@ -51,6 +51,7 @@ const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> 
   BfdProjectDocumentsPage: { id: "project-id", after: "cursor" },
   BfdProjectExternalLinksPage: { id: "project-id", after: "cursor" },
   BfdIssueComments: { id: "issue-id", after: null },
+  BfdTeamKeys: { after: null },
   BfdCreateComment: { issueId: "issue-id", body: "text" },
   BfdUpdateComment: { id: "comment-id", body: "text" },
 };

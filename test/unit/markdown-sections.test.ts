@@ -4,7 +4,7 @@ import {
   findSection,
   findSections,
   markdownLinks,
-  proseOf,
+  mentionTextOf,
   sectionCriteria,
   sectionItems,
   sectionTaskItems,
@@ -205,10 +205,15 @@ describe("markdownLinks", () => {
       [{ url: "https://x.example", text: "https://x.example" }],
     ],
     [
-      "does not resolve reference-style links (Linear writes inline ones)",
-      "[spec][1]\n\n[1]: https://x.example/spec",
-      [],
+      "resolves reference-style links, whose definition may come after them (#22: a false fail before)",
+      "[spec][1], [API][] and [Docs]\n\n[1]: https://x.example/spec\n[api]: https://x.example/api\n[docs]: <https://x.example/docs>",
+      [
+        { url: "https://x.example/spec", text: "spec" },
+        { url: "https://x.example/api", text: "API" },
+        { url: "https://x.example/docs", text: "Docs" },
+      ],
     ],
+    ["reads no link from a definition nobody references", "Text.\n\n[1]: https://x.example/spec", []],
     [
       "reads links nested in lists and headings, in order",
       lines("## [H](https://h.example)", "- [L](https://l.example)"),
@@ -359,9 +364,22 @@ describe("visibleLines", () => {
   });
 });
 
-describe("proseOf", () => {
-  it("reads keys written with character references and escapes, as a reader sees them", () => {
-    expect(proseOf("See ENG&#45;12 and OPS\\-3, not `ENG-4`.").text).toBe("See ENG-12 and OPS-3, not  .");
+describe("mentionTextOf", () => {
+  it("reads keys written with character references and escapes, as a reader sees them, code spans included", () => {
+    expect(mentionTextOf("See ENG&#45;12 and OPS\\-3, and `ENG-4`.").text).toBe("See ENG-12 and OPS-3, and  ENG-4 .");
+  });
+
+  it("reads code blocks, link targets and reference definitions, and leaves out HTML", () => {
+    const read = mentionTextOf(
+      "Needs [the API][1].\n\n```\nOPS-1\n```\n\n<!-- e.g. ENG-0 -->\n\n[1]: https://linear.app/acme/issue/ENG-7",
+    );
+    expect(read.text).toBe("Needs  the API . OPS-1");
+    expect(read.urls).toEqual(["https://linear.app/acme/issue/ENG-7"]);
+  });
+
+  it("does not skip a chunk of a long document whose key has look-alike letters or fullwidth digits", () => {
+    const long = `${"Filler paragraph.\n\n".repeat(5_000)}Needs \u0415NG-\uFF17.\n\n${"More filler.\n\n".repeat(5_000)}`;
+    expect(mentionTextOf(long).text).toContain("\u0415NG-\uFF17");
   });
 
   it("is told about every named character reference that spells ASCII letters, digits, '-' or ':'", () => {
@@ -370,6 +388,6 @@ describe("proseOf", () => {
       .map(([name]) => name)
       .sort();
     expect(ascii).toEqual(["Idot", "colon", "fjlig"]);
-    expect(proseOf("&fjlig;-12 and &Idot;").text).toBe("fj-12 and \u0130");
+    expect(mentionTextOf("&fjlig;-12 and &Idot;").text).toBe("fj-12 and \u0130");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   asciiIdentifiers,
+  asciiIdentifierText,
   compareIdentifiers,
   foldText,
   isSuspiciousText,
@@ -57,6 +58,38 @@ describe("asciiIdentifiers", () => {
 
   it("turns no Cyrillic prose into an issue key", () => {
     expect(asciiIdentifiers("Готово, см. задачу").text).not.toMatch(/[A-Za-z]{1,10}-\d/);
+  });
+});
+
+describe("asciiIdentifierText", () => {
+  it.each([
+    ["plain ASCII, returned as it is", "Fixes ENG-7", "Fixes ENG-7", [6, 11], "ENG-7", false, false],
+    ["a Cyrillic Е in a key", "Closes \u0415NG-12", "Closes ENG-12", [7, 13], "\u0415NG-12", true, false],
+    [
+      "fullwidth digits, mapped back to what was written",
+      "ENG-\uFF11\uFF12 x",
+      "ENG-12 x",
+      [0, 6],
+      "ENG-\uFF11\uFF12",
+      false,
+      false,
+    ],
+    ["a zero-width space inside the key", "ENG\u200B-12", "ENG-12", [0, 6], "ENG\u200B-12", false, true],
+    ["a zero-width space before the key is not inside it", "\u200BENG-12", "ENG-12", [0, 6], "ENG-12", false, false],
+    ["a non-breaking hyphen", "ENG\u201112", "ENG-12", [0, 6], "ENG\u201112", false, false],
+    ["spaces kept where they are (not collapsed)", "a\u00A0\u00A0ENG-1", "a  ENG-1", [3, 8], "ENG-1", false, false],
+    ["a Cyrillic letter outside the span", "\u0415 ENG-1", "E ENG-1", [2, 7], "ENG-1", false, false],
+  ])("%s", (_name, input, text, [start, end], written, lookalike, invisible) => {
+    const result = asciiIdentifierText(input);
+    expect(result.text).toBe(text);
+    expect(result.original(start!, end!)).toEqual({ written, lookalike, invisible });
+  });
+
+  it("gives the text asciiIdentifiers gives, but for spaces", () => {
+    for (const input of ["Closes \u0415NG-1\u0030", "ENG-１２", "ENG\u201112", "Готово, см. задачу"]) {
+      expect(asciiIdentifierText(input).text).toBe(asciiIdentifiers(input).text);
+      expect(asciiIdentifierText(input).suspicious).toBe(asciiIdentifiers(input).suspicious);
+    }
   });
 });
 

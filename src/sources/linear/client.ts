@@ -20,6 +20,7 @@ import {
   ISSUE_BY_KEY,
   ISSUE_COMMENTS,
   ISSUES_PAGE,
+  TEAM_KEYS,
   UPDATE_COMMENT,
   VIEWER,
   type LinearOperationName,
@@ -35,6 +36,7 @@ import {
   mapIssue,
   mapPerson,
   parseLinearData,
+  TeamKeysDataSchema,
   ViewerDataSchema,
   UpdateCommentDataSchema,
   type RawComment,
@@ -100,6 +102,11 @@ export interface LinearSource {
   listComments(issueId: string): Promise<LinearComment[]>;
   /** commentUpdate: replaces the body of a comment the API key's user wrote. Retried like createComment. */
   updateComment(commentId: string, body: string): Promise<{ id: string; url: string }>;
+  /**
+   * The keys of the workspace's teams the API key's user can see, upper-cased: one request (more only past 250 teams),
+   * asked once for the source's life and shared by every caller after.
+   */
+  teamKeys(): Promise<string[]>;
   /** What Linear's most recent reply said of the key's request and complexity budgets; null before any reply. */
   rateLimitStatus(): LinearRateLimitStatus | null;
   /** ONE small request: who owns the API key (`bfd doctor`). */
@@ -273,6 +280,33 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const runPage: RunPage = (operation, query, variables, schema, doing) =>
     run(operation, query, variables, schema, doing);
 
+  let teamKeys: Promise<string[]> | null = null;
+  async function readTeamKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: RunResult<z.infer<typeof TeamKeysDataSchema>> = await run(
+        "BfdTeamKeys",
+        TEAM_KEYS,
+        { after },
+        TeamKeysDataSchema,
+        "reading the workspace's team keys",
+      );
+      const { nodes, pageInfo } = page.data.teams;
+      keys.push(...nodes.map((team) => team.key.toUpperCase()));
+      if (!pageInfo.hasNextPage) return [...new Set(keys)];
+      if (pageInfo.endCursor === null || pageInfo.endCursor === after) {
+        throw new UpstreamError(
+          "Linear",
+          "linear-bad-response",
+          "Linear said the workspace's teams go on but gave no new cursor: bfd cannot read them all",
+          { hint: "This is a bfd bug or a change in Linear's API: please report it with the output of --debug." },
+        );
+      }
+      after = pageInfo.endCursor;
+    }
+  }
+
   /** The issue with every list whole: ONE request when each fits its first page. */
   async function wholeIssue(raw: RawIssue): Promise<Issue> {
     await readListsWhole([raw], runPage);
@@ -441,6 +475,15 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         });
       }
       return { id: comment.id, url: comment.url };
+    },
+
+    teamKeys() {
+      teamKeys ??= readTeamKeys();
+      // A failed read is not cached: the next caller asks again.
+      teamKeys.catch(() => {
+        teamKeys = null;
+      });
+      return teamKeys;
     },
 
     rateLimitStatus: () => lastRateLimitStatus,

@@ -102,6 +102,7 @@ function issueFieldsFragment(name: string, sizes: ListSizes): string {
   fragment ${name} on Issue {
     id
     identifier
+    previousIdentifiers
     title
     description
     url
@@ -213,6 +214,21 @@ export const PROJECT_EXTERNAL_LINKS_PAGE = followUpPage(
 /** One page of an issue's comments (`after` null for the first): each with its author's id, to find bfd's own. */
 export const ISSUE_COMMENTS = followUpPage("BfdIssueComments", "issue", "comments", COMMENT_NODE);
 
+/**
+ * Teams per page of BfdTeamKeys, Linear's largest page: one page reads a workspace of up to 250 teams (≈ 280 points;
+ * a larger one is read on).
+ */
+export const TEAM_KEYS_PAGE_SIZE = 250;
+
+/**
+ * The key of every team whose issues the API key's user can access (`Query.teams`: "public teams and private teams
+ * the user is a member of"), to tell issue keys (ENG-12) from key-like words (UTF-8, ISO-8601).
+ */
+export const TEAM_KEYS = /* GraphQL */ `
+query BfdTeamKeys($after: String) {
+  teams(first: ${TEAM_KEYS_PAGE_SIZE}, after: $after) { nodes { key } ${PAGE_INFO} }
+}`;
+
 /** Posts a Markdown comment on an issue. */
 export const CREATE_COMMENT = /* GraphQL */ `
   mutation BfdCreateComment($issueId: String!, $body: String!) {
@@ -253,6 +269,7 @@ export const LINEAR_DOCUMENTS = {
   BfdProjectDocumentsPage: PROJECT_DOCUMENTS_PAGE,
   BfdProjectExternalLinksPage: PROJECT_EXTERNAL_LINKS_PAGE,
   BfdIssueComments: ISSUE_COMMENTS,
+  BfdTeamKeys: TEAM_KEYS,
   BfdCreateComment: CREATE_COMMENT,
   BfdUpdateComment: UPDATE_COMMENT,
 } as const;

@@ -56,6 +56,7 @@ export type RawComment = z.infer<typeof CommentRawSchema>;
 export const RawIssueSchema = z.object({
   id: z.string(),
   identifier: z.string(),
+  previousIdentifiers: z.array(z.string()),
   title: z.string(),
   description: z.string().nullable(),
   url: z.string(),
@@ -115,6 +116,9 @@ export const ListPageDataSchemas = {
   documents: z.object({ project: z.object({ documents: connectionOf(DocumentRawSchema) }) }),
   externalLinks: z.object({ project: z.object({ externalLinks: connectionOf(ExternalLinkRawSchema) }) }),
 };
+
+/** `data` of BfdTeamKeys. */
+export const TeamKeysDataSchema = z.object({ teams: connectionOf(z.object({ key: z.string() })) });
 
 /** `data` of BfdIssueComments. */
 export const IssueCommentsDataSchema = z.object({ issue: z.object({ comments: connectionOf(CommentRawSchema) }) });
@@ -215,6 +219,7 @@ export function mapIssue(raw: RawIssue): Issue {
   return {
     id: raw.id,
     identifier: raw.identifier,
+    previousIdentifiers: [...raw.previousIdentifiers],
     title: raw.title,
     url: raw.url,
     description: raw.description ?? "",
@@ -223,6 +228,7 @@ export function mapIssue(raw: RawIssue): Issue {
     assignee: mapPerson(raw.assignee),
     labels: raw.labels.nodes.map((label) => label.name),
     teamKey: raw.team.key,
+    workspaceTeamKeys: null,
     estimate: raw.estimate,
     project: mapProject(raw.project),
     parent: raw.parent === null ? null : mapRef(raw.parent),

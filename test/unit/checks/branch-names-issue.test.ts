@@ -18,6 +18,20 @@ checkCases(branchNamesIssue, {
     },
     { name: "the branch has the key in a user prefix (`jdoe/eng-123-foo`)", item: onBranch("jdoe/eng-123-foo") },
     { name: "the branch is the bare key in upper case", item: onBranch("ENG-123") },
+    {
+      name: "the branch names the key with a Cyrillic letter, shown as suspicious",
+      item: onBranch("jdoe/\u0435ng-123-login"),
+      message: /suspicious: \u0435ng-123 \(with a look-alike character\) read as ENG-123/,
+      evidence: ["suspicious: \u0435ng-123 (with a look-alike character) read as ENG-123"],
+    },
+    { name: "the branch names the key with fullwidth digits", item: onBranch("jdoe/eng-\uFF11\uFF12\uFF13-login") },
+    { name: "the branch names the key with a non-breaking hyphen", item: onBranch("jdoe/eng\u2011123-login") },
+    {
+      name: "the branch names the key the issue had before it moved to another team",
+      item: item({ branch: "jdoe/old-7-login", issue: { previousIdentifiers: ["OLD-7"] } }),
+      message: /names ENG-123 \(current branch names OLD-7 \(ENG-123's key before it moved\)\)/,
+      evidence: ["current branch names OLD-7 (ENG-123's key before it moved)"],
+    },
     { name: "the key is followed by an underscore", item: onBranch("feature/ENG-123_login") },
     {
       name: "the branch is exactly the issue's branchName even without a key",
@@ -70,6 +84,16 @@ checkCases(branchNamesIssue, {
     },
   ],
   fail: [
+    {
+      name: "the branch names another issue's old key (a key the issue never had)",
+      item: item({ branch: "jdoe/old-8-login", issue: { previousIdentifiers: ["OLD-7"] } }),
+      message: /does not name ENG-123 \(it names OLD-8\)/,
+    },
+    {
+      name: "the branch names another issue through a look-alike letter",
+      item: onBranch("jdoe/\u0435ng-124-login"),
+      message: /does not name ENG-123 \(it names ENG-124\)/,
+    },
     {
       name: "at Ready the issue is assigned to someone else",
       item: item({ issue: { assignee: OMAR } }),

@@ -29,6 +29,27 @@ checkCases(linkPattern, {
   ],
   pass: [
     {
+      name: "the challenge is a reference-style link (#22: a false fail before)",
+      item: inProject({ content: `Answers [the challenge][1].\n\n[1]: ${CHALLENGE_URL}` }),
+      options: BUILTIN,
+      evidence: [`link: ${CHALLENGE_URL}`],
+    },
+    {
+      name: "a placeholder link comes first and a real one after it",
+      item: inProject({ content: `[c](https://index.example.com/challenges/TBD) then [c](${CHALLENGE_URL})` }),
+      options: BUILTIN,
+    },
+    {
+      name: "a team's pattern ends in '/' and the link names a challenge after it",
+      item: inProject({ content: `[c](${CHALLENGE_URL})` }),
+      options: { ...CHALLENGE, pattern: "^https://index\\.example\\.com/challenges/" },
+    },
+    {
+      name: "the link names a placeholder but the rule does not ask for a slug",
+      item: inProject({ content: "[c](https://index.example.com/challenges/TBD)" }),
+      options: { ...BUILTIN, slug: false },
+    },
+    {
       name: "the project content links a matching URL",
       item: inProject({ content: `Answers [the ask](${CHALLENGE_URL}).` }),
       options: CHALLENGE,
@@ -81,6 +102,31 @@ checkCases(linkPattern, {
     },
   ],
   fail: [
+    ...[
+      "https://index.example.com/challenges/TBD",
+      "https://index.example.com/challenges/tbd/",
+      "https://index.example.com/challenges/TODO",
+      "https://index.example.com/challenges/%3Cslug%3E",
+      "https://index.example.com/challenges/...",
+      "https://index.example.com/challenges/to-do",
+    ].map((url) => ({
+      name: `the only matching link has a placeholder slug (${url})`,
+      item: inProject({ content: `[Challenge](${url})` }),
+      options: BUILTIN,
+      message: /matches .*, but its slug ".*" is a placeholder$/,
+    })),
+    {
+      name: "a team's pattern ends in '/' and the link has nothing after it",
+      item: inProject({ content: "[Challenge](https://index.example.com/challenges/)" }),
+      options: { ...CHALLENGE, pattern: "^https://index\\.example\\.com/challenges/" },
+      message: /but nothing after the pattern$/,
+      evidence: ["link: https://index.example.com/challenges/ (nothing after the pattern)"],
+    },
+    {
+      name: "the built-in pattern meets a link to the challenges list itself",
+      item: inProject({ content: "[Challenges](https://index.example.com/challenges/)" }),
+      options: BUILTIN,
+    },
     {
       name: "no link matches",
       item: inProject({

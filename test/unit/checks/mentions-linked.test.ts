@@ -71,8 +71,21 @@ checkCases(mentionsLinked, {
       item: withIssue({ description: "Store as UTF-8, hash with SHA-256, dates in ISO-8601 per RFC-3339." }),
     },
     {
-      name: "keys inside code are not mentions",
-      item: withIssue({ description: "Run `deploy ENG-999` or:\n\n```\nOPS-1\n```" }),
+      name: "the workspace's teams are read and key-like words of no team are not issues",
+      item: withIssue({
+        description: "Runs on NODE-20 with GPT-4 and PY-3; needs OPS-42.",
+        blockedBy: [ref("OPS-42", "started")],
+        workspaceTeamKeys: ["ENG", "OPS"],
+      }),
+      message: /^All 1 mentioned issue\(s\) are linked$/,
+    },
+    {
+      name: "a key in a code block of a team the workspace does not have is no issue",
+      item: withIssue({ description: "```\nexport LANG=UTF-8 TZ=UTC-1\n```", workspaceTeamKeys: ["ENG"] }),
+    },
+    {
+      name: "the issue mentions the key it had before it moved",
+      item: withIssue({ description: "Was OLD-7.", previousIdentifiers: ["OLD-7"], workspaceTeamKeys: ["ENG", "OLD"] }),
     },
   ],
   fail: [
@@ -91,6 +104,35 @@ checkCases(mentionsLinked, {
       name: "one of two mentions is linked",
       item: withIssue({ description: "ENG-7 and ENG-8", related: [ref("ENG-7")] }),
       evidence: ["ENG-7: linked", "ENG-8: not linked"],
+    },
+    {
+      name: "keys inside code are mentions too (a code span and a code block)",
+      item: withIssue({
+        description: "Run `deploy ENG-999` or:\n\n```\nOPS-1\n```",
+        workspaceTeamKeys: ["ENG", "OPS"],
+      }),
+      message: /^Mentioned but not linked in Linear: ENG-999, OPS-1$/,
+    },
+    {
+      name: "a dependency is behind a reference-style link to a Linear issue",
+      item: withIssue({
+        description: "Needs [the payments client][1].\n\n[1]: https://linear.app/acme/issue/ENG-118/payments",
+      }),
+      evidence: ["ENG-118: not linked"],
+    },
+    {
+      name: "a dependency is on a real team whose key bfd used to take for a standard (SOC, ARM)",
+      item: withIssue({ description: "Needs SOC-12 and ARM-3 first.", workspaceTeamKeys: ["ENG", "SOC", "ARM"] }),
+      message: /^Mentioned but not linked in Linear: SOC-12, ARM-3$/,
+    },
+    {
+      name: "a dependency is written with fullwidth digits, a non-breaking hyphen or a Cyrillic letter",
+      item: withIssue({
+        description: "Needs OPS-\uFF14\uFF12, OPS\u20117 and \u041EPS-9.",
+        workspaceTeamKeys: ["ENG", "OPS"],
+      }),
+      message: /^Mentioned but not linked in Linear: OPS-42, OPS-7, OPS-9$/,
+      evidence: ["suspicious: \u041EPS-9 (with a look-alike character) read as OPS-9"],
     },
     {
       name: "the merge request description mentions an unlinked issue",

@@ -9,6 +9,32 @@ const describedMr = (description: string) =>
 checkCases(mrLinksIssue, {
   pass: [
     {
+      name: "the title names the key with a Cyrillic letter, shown as suspicious",
+      item: withMr({ sourceBranch: "feature/login-audit", title: "\u0415NG-123: Add login audit" }),
+      message:
+        /is linked to ENG-123 via title \(suspicious: \u0415NG-123 \(with a look-alike character\) read as ENG-123\)/,
+    },
+    {
+      name: "the description closes the key with fullwidth digits and a non-breaking hyphen",
+      item: describedMr("Closes ENG\u2011\uFF11\uFF12\uFF13"),
+    },
+    {
+      name: "the issue moved from OLD-7, and branch, title and closing words still name OLD-7",
+      item: withMr(
+        { sourceBranch: "jdoe/old-7-login", title: "OLD-7: Login", description: "Closes OLD-7" },
+        { issue: { previousIdentifiers: ["OLD-7"] } },
+      ),
+      message:
+        /linked to ENG-123 via branch jdoe\/old-7-login \(OLD-7 \(ENG-123's key before it moved\)\), title \(OLD-7 .*\), description \("closes OLD-7 \(ENG-123's key before it moved\)"\)/,
+    },
+    {
+      name: "the issue moved, and the MR names both its old and its new key",
+      item: withMr(
+        { sourceBranch: "jdoe/old-7-login", title: "ENG-123: Login" },
+        { issue: { previousIdentifiers: ["OLD-7"] } },
+      ),
+    },
+    {
       name: "the source branch is Linear's branch name",
       item: withMr({ sourceBranch: "jdoe/eng-123-add-login-audit", title: "Add login audit" }),
       evidence: ["linked via branch jdoe/eng-123-add-login-audit"],
@@ -66,6 +92,50 @@ checkCases(mrLinksIssue, {
     },
   ],
   fail: [
+    {
+      name: "it closes two issues written `Closes ENG-123, ENG-150`",
+      item: describedMr("Closes ENG-123, ENG-150"),
+      message: /also closes ENG-150: its scope is wider than ENG-123 \(one issue per MR\)/,
+    },
+    {
+      name: "it closes two issues written with &",
+      item: describedMr("Closes ENG-123 & ENG-150"),
+      evidence: ["also closes ENG-150"],
+    },
+    {
+      name: "it closes a list of issues below `Closes:`",
+      item: describedMr("Closes:\n\n- ENG-123\n- ENG-150\n"),
+      evidence: ["also closes ENG-150"],
+    },
+    {
+      name: "it closes another issue written as a Markdown link",
+      item: describedMr("Closes ENG-123 and [ENG-150](https://linear.app/acme/issue/ENG-150/login)"),
+      evidence: ["also closes ENG-150"],
+    },
+    {
+      name: "it closes another issue written in a code span",
+      item: describedMr("Closes ENG-123, `ENG-150`"),
+      evidence: ["also closes ENG-150"],
+    },
+    {
+      name: "it closes another issue whose key has fullwidth digits",
+      item: describedMr("Closes ENG-123, ENG-\uFF11\uFF15\uFF10"),
+      evidence: ["also closes ENG-150"],
+    },
+    {
+      name: "it closes another issue whose key has a Cyrillic letter, shown as suspicious",
+      item: describedMr("Closes ENG-123, \u0415NG-150"),
+      message: /also closes ENG-150.*suspicious: \u0415NG-150 \(with a look-alike character\) read as ENG-150/,
+      evidence: ["also closes ENG-150", "suspicious: \u0415NG-150 (with a look-alike character) read as ENG-150"],
+    },
+    {
+      name: "a moved issue's MR also closes another issue",
+      item: withMr(
+        { sourceBranch: "jdoe/old-7-login", title: "Login", description: "Closes OLD-7, OLD-8" },
+        { issue: { previousIdentifiers: ["OLD-7"] } },
+      ),
+      message: /also closes OLD-8/,
+    },
     {
       name: "it also says `Part of` another issue, which Linear links too",
       item: describedMr("Closes ENG-123\n\nPart of ENG-124"),

@@ -19,6 +19,16 @@ checkCases(projectSpecification, {
   ],
   pass: [
     {
+      name: "the content links a document and says what the work is beside it",
+      item: inProject({ content: `See https://docs.example.com/d/abc123.\n\n${SPEC}` }),
+    },
+    {
+      name: "a link's words count, its target does not",
+      item: inProject({
+        content: "[Auditors cannot see who logged in, from where, or when](https://docs.example.com/x)",
+      }),
+    },
+    {
       name: "the project content is a specification",
       item: inProject({ content: SPEC }),
       message: /^Project "Login audit" has a specification$/,
@@ -43,6 +53,20 @@ checkCases(projectSpecification, {
   ],
   fail: [
     {
+      name: "the content is only a URL (no specification, just where one might be)",
+      item: inProject({
+        content: "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
+      }),
+      message: /only links/,
+    },
+    {
+      name: "the content is only an autolink and a link whose text is a URL",
+      item: inProject({
+        content:
+          "<https://docs.example.com/specs/login-audit-v2-final>\n\n[https://docs.example.com/specs/login-audit](https://docs.example.com/specs/login-audit)",
+      }),
+    },
+    {
       name: "the content is a TODO, however long",
       item: inProject({ content: "TODO: write the specification of the login audit, with the auditors" }),
     },
@@ -52,7 +76,7 @@ checkCases(projectSpecification, {
         content:
           "## Problem\n_What problem does this solve, and for whom?_\n\n## Solution\n_How will we solve it?_\n\nTBD",
       }),
-      message: /content and documents are empty, placeholders, or shorter than 40 characters/,
+      message: /content and documents are empty, placeholders, only links, or shorter than 40 characters/,
     },
     {
       name: "the only document is a placeholder",
