@@ -49,7 +49,9 @@ export function createMetrics(depth: () => Promise<QueueDepth>) {
     labelNames: ["state"] as const,
     registers: [registry],
     async collect() {
-      const d = await depth();
+      // While the queue's store is away the gauge keeps its last value rather than failing the whole scrape.
+      const d = await depth().catch(() => null);
+      if (d === null) return;
       this.set({ state: "waiting" }, d.waiting);
       this.set({ state: "active" }, d.active);
     },
