@@ -8,7 +8,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RuleSet, SourceText } from "../rules/load.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
-import { createWork, type Sources } from "./evaluate.js";
+import { DEFAULT_RETRY_POLICY } from "../sources/retry-policy.js";
+import { createWork, EVALUATION_MARGIN_MS, type Sources } from "./evaluate.js";
 import { createHttpApp, type ReadinessCheck } from "./http-app.js";
 import { linearIssueComments, type IssueComments } from "./issue-comments.js";
 import type { Job, ServeState, WorkQueue } from "./job.js";
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   comments?: (linear: LinearSource) => IssueComments;
   /** How long a stop waits for running (and, in memory, queued) work. */
   drainTimeoutMs?: number;
+  /** One evaluation's deadline for reading Linear and GitLab (default: the default request timeout plus a margin). */
+  evaluationDeadlineMs?: number;
 }
 
 export interface RunningService {
@@ -103,6 +106,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       comments,
       redact,
       board,
+      evaluationDeadlineMs: options.evaluationDeadlineMs ?? DEFAULT_RETRY_POLICY.timeoutMs + EVALUATION_MARGIN_MS,
     }),
   );
 

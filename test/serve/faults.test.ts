@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_PATH, shaOf } from "../helpers/delivery-world.js";
 import {
+  FAST_POLICY,
   latestStatuses,
   mergeRequestEvent,
   postGitLab,
@@ -15,7 +16,7 @@ let world: World;
 let serve: TestService;
 
 beforeAll(async () => {
-  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }]);
+  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }, { n: 704 }]);
   serve = await startTestService(world, { config: { projects: [PROJECT_PATH] } });
 });
 afterAll(async () => {
@@ -62,12 +63,38 @@ describe("Linear or GitLab down while bfd serve evaluates", () => {
     expect(latestStatuses(world.gitlab).get(shaOf(702))).toBe("success");
     expect(serve.logs.some((line) => line.includes("will retry"))).toBe(true);
   });
+
+  it("publishes 'not judged' within one request timeout plus a margin when Linear hangs", async () => {
+    // Every attempt hangs until the client's timeout: without a deadline of its own, an evaluation would wait for
+    // each request's every retry (3 × the timeout) before saying anything.
+    const margin = 500;
+    const hung = await startTestService(world, { evaluationDeadlineMs: FAST_POLICY.timeoutMs + margin });
+    try {
+      world.linear.injectFault({ kind: "hang", times: 1_000 });
+      const started = Date.now();
+      await postGitLab(hung.url, "Merge Request Hook", mergeRequestEvent(704));
+      const until = started + 15_000;
+      while (!latestStatuses(world.gitlab).has(shaOf(704)) && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const elapsed = Date.now() - started;
+      expect(latestStatuses(world.gitlab).get(shaOf(704))).toBe("failed");
+      const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(704)).at(-1)!;
+      expect(status.description).toMatch(/^Done not judged: Linear or GitLab did not answer within \d+ s/);
+      // The bound the issue sets (#25): one request timeout plus the margin, with a second's slack for a busy
+      // machine — well short of the 3 attempts × timeout a hung upstream cost before.
+      expect(elapsed).toBeLessThan(FAST_POLICY.timeoutMs + margin + 1_000);
+      expect(hung.logs.some((line) => line.includes("will retry"))).toBe(true);
+    } finally {
+      world.linear.reset();
+      await hung.stop();
+    }
+  });
 });
 
 describe("the sweep", () => {
   it("re-checks every open MR of the configured projects without any webhook", async () => {
     // No delivery ever named !703.
-    expect(await serve.service.sweepOnce()).toBe(4);
+    expect(await serve.service.sweepOnce()).toBe(5);
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(703))).toBe("success");
   });
