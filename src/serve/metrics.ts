@@ -30,7 +30,7 @@ export function createMetrics(depth: () => Promise<QueueDepth>) {
   });
   const deliveries = new Counter({
     name: "bfd_webhook_deliveries_total",
-    help: "Webhook deliveries by source and outcome (queued, duplicate, ignored, rejected).",
+    help: "Webhook deliveries by source and outcome (queued, duplicate, ignored, rejected, unavailable).",
     labelNames: ["source", "outcome"] as const,
     registers: [registry],
   });
