@@ -16,10 +16,11 @@ export interface ServeOptions {
  * SIGTERM or SIGINT, when it stops accepting, drains the queue and exits 0.
  */
 export async function runServe(ctx: CommandContext, version: string, options: ServeOptions): Promise<ExitCode> {
-  const [{ serveSettings }, { createLogger }, { startService }] = await Promise.all([
+  const [{ serveSettings }, { createLogger }, { startService }, { EVALUATION_MARGIN_MS }] = await Promise.all([
     import("../serve/settings.js"),
     import("../serve/log.js"),
     import("../serve/service.js"),
+    import("../serve/evaluate.js"),
   ]);
   // The Ready gate judges by the rules this service started with; the Done gate by each MR's target branch.
   const readyRules = loadLocalRules(ctx);
@@ -45,6 +46,8 @@ export async function runServe(ctx: CommandContext, version: string, options: Se
     linearTeam: readyRules.config.linear?.team ?? null,
     log,
     now: ctx.now,
+    // A hung Linear or GitLab is published as "not judged" after one request timeout, not after every retry.
+    evaluationDeadlineMs: ctx.policy.timeoutMs + EVALUATION_MARGIN_MS,
   });
   // A long-running command is the one place signals belong: the orchestrator's stop is SIGTERM.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -23,6 +23,16 @@ function details(r: RuleResult): string {
 }
 
 /**
+ * GitLab's test report shows a skipped test's reason from the <skipped> element's text, not its `message` attribute
+ * (doc/ci/testing/unit_test_reports.md): the reason goes in both, so other readers of the attribute keep it.
+ */
+function reasonAsContent(testcase: ReturnType<typeof create>): void {
+  const skipped = testcase.last();
+  const message = (skipped.node as unknown as { getAttribute(name: string): string | null }).getAttribute("message");
+  if (message !== null && message !== "") skipped.txt(message);
+}
+
+/**
  * JUnit XML for GitLab's test-report widget: one testsuite per gate, one testcase per rule — passes included
  * (a checklist lists what passed too). Failures carry the message and the fix; errors (evidence unreadable)
  * are <error>; waived and skipped rules are <skipped> with the reason; warnings pass with the message in
@@ -35,7 +45,9 @@ export const renderJunit: Reporter = (report) => {
   const skipped = count("skipped") + count("waived");
   const suiteName = `bfd ${report.gate}${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
   const doc = create({ version: "1.0", encoding: "UTF-8" });
-  const suites = doc.ele("testsuites", { name: "bfd", tests: report.results.length, failures, errors, skipped });
+  // junit-10.xsd (jenkinsci/xunit-plugin, ../shared/gitlab/spec) has no `skipped` on <testsuites>, only on
+  // <testsuite>: the count lives there.
+  const suites = doc.ele("testsuites", { name: "bfd", tests: report.results.length, failures, errors });
   const suite = suites.ele("testsuite", {
     name: clean(suiteName),
     tests: report.results.length,
@@ -59,6 +71,7 @@ export const renderJunit: Reporter = (report) => {
       testcase.ele("skipped", { message: clean(r.waiver === null ? "waived" : waiverText(r.waiver)) });
     else if (r.status === "skipped") testcase.ele("skipped", { message: clean(r.message) });
     else if (warning) testcase.ele("system-out").txt(clean(`warning: ${details(r)}`));
+    if (r.status === "waived" || r.status === "skipped") reasonAsContent(testcase);
   }
   return `${doc.end({ prettyPrint: true })}\n`;
 };

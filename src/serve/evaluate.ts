@@ -7,7 +7,7 @@
 import { mergeRequestGate } from "../app/merge-request-gate.js";
 import { evaluate } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
-import { isBfdError } from "../errors.js";
+import { BfdError, isBfdError } from "../errors.js";
 import type { RuleSet, SourceText } from "../rules/load.js";
 import { waiverPolicy, type ServeConfig } from "../rules/schema.js";
 import { gatherWorkItem, type GatherSources } from "../sources/gather.js";
@@ -53,22 +53,32 @@ export interface WorkDeps {
   redact: (text: string) => string;
   /** `/board`: the latest verdict of each MR and ready issue (none: no board). */
   board?: BoardStore | undefined;
+  /**
+   * How long one evaluation may gather evidence, from the job's start: one request timeout plus a margin. A hung
+   * upstream then yields "not judged" (and a queued retry) at this point, not after every retry of every request.
+   */
+  evaluationDeadlineMs: number;
 }
+
+/** Added to the network policy's request timeout to make bfd serve's per-evaluation deadline. */
+export const EVALUATION_MARGIN_MS = 5_000;
 
 export function createWork(deps: WorkDeps): Work {
   return async (job, fence) => {
     const started = performance.now();
     const target = job.target;
     const gate = target.kind === "issue" ? "ready" : "done";
+    const deadline = evaluationDeadline(deps.evaluationDeadlineMs);
     let result: string;
     try {
-      if (target.kind === "mergeRequest") result = await mergeRequestWork(deps, job, target, fence);
-      else if (target.kind === "issue") result = await issueWork(deps, job, target.id, fence);
+      if (target.kind === "mergeRequest") result = await mergeRequestWork(deps, job, target, fence, deadline);
+      else if (target.kind === "issue") result = await issueWork(deps, job, target.id, fence, deadline);
       else result = await branchWork(deps, target.project, target.branch, job);
     } catch (error) {
       deps.metrics.evaluations.inc({ gate, result: "error" });
       throw error;
     } finally {
+      deadline.clear();
       deps.metrics.evaluationDuration.observe({ gate }, (performance.now() - started) / 1000);
     }
     deps.metrics.evaluations.inc({ gate, result });
@@ -85,6 +95,39 @@ export function createWork(deps: WorkDeps): Work {
   };
 }
 
+/** Races reads against one deadline per evaluation; the losing read is left to its own request timeout. */
+interface EvaluationDeadline {
+  within<T>(read: Promise<T>): Promise<T>;
+  clear(): void;
+}
+
+function evaluationDeadline(ms: number): EvaluationDeadline {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new BfdError(
+            "upstream",
+            "evaluation-deadline",
+            `Linear or GitLab did not answer within ${Math.round(ms / 1000)} s`,
+            { hint: "bfd serve tries again shortly; if it persists, check the services' status pages." },
+          ),
+        ),
+      ms,
+    );
+    timer.unref();
+  });
+  passed.catch(() => undefined);
+  return {
+    within: <T>(read: Promise<T>): Promise<T> => {
+      read.catch(() => undefined);
+      return Promise.race([read, passed]);
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
 /** An upstream fault that outlived the CLI's retry policy: the job runs again later (the queue's retries). */
 function upstream(error: unknown): boolean {
   return isBfdError(error) && error.kind === "upstream";
@@ -95,11 +138,12 @@ async function mergeRequestWork(
   job: Job,
   target: { project: string; iid: number },
   fence: Fence,
+  deadline: EvaluationDeadline,
 ): Promise<string> {
   const { linear, gitlab } = await deps.sources();
   let read;
   try {
-    read = await gitlab.readMergeRequest(target.project, target.iid);
+    read = await deadline.within(gitlab.readMergeRequest(target.project, target.iid));
   } catch (error) {
     if (isBfdError(error) && error.code === "mr-not-found") {
       deps.board?.forget(job.key);
@@ -122,19 +166,21 @@ async function mergeRequestWork(
   // never judges it (it shows in the MR's pipeline, and a red one would otherwise keep the MR red for good).
   const sources = { linear, gitlab, ownStatuses: [deps.config.statusName] } satisfies GatherSources;
   try {
-    const { report } = await mergeRequestGate({
-      sources,
-      project: target.project,
-      iid: target.iid,
-      targetBranch: mr.targetBranch,
-      earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
-      sourceBranch: mr.sourceBranch,
-      builtinFiles: deps.builtinFiles,
-      now: deps.now().toISOString(),
-      // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
-      // its commit (jobs and external statuses), where bfd's own status is never counted.
-      alongside: selfId === null ? [] : [selfId],
-    });
+    const { report } = await deadline.within(
+      mergeRequestGate({
+        sources,
+        project: target.project,
+        iid: target.iid,
+        targetBranch: mr.targetBranch,
+        earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
+        sourceBranch: mr.sourceBranch,
+        builtinFiles: deps.builtinFiles,
+        now: deps.now().toISOString(),
+        // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
+        // its commit (jobs and external statuses), where bfd's own status is never counted.
+        alongside: selfId === null ? [] : [selfId],
+      }),
+    );
     verdict = verdictFromReport(report);
     judged = report;
   } catch (error) {
@@ -199,19 +245,27 @@ async function mergeRequestWork(
   return verdict.outcome;
 }
 
-async function issueWork(deps: WorkDeps, job: Job, id: string, fence: Fence): Promise<string> {
+async function issueWork(
+  deps: WorkDeps,
+  job: Job,
+  id: string,
+  fence: Fence,
+  deadline: EvaluationDeadline,
+): Promise<string> {
   const { linear } = await deps.sources();
   let item;
   try {
-    item = await gatherWorkItem(
-      { linear, gitlab: null },
-      {
-        plan: evidencePlan(deps.readyRules.rules, "ready"),
-        now: deps.now().toISOString(),
-        branch: null,
-        issue: { by: "reference", reference: id },
-        mergeRequest: { by: "none" },
-      },
+    item = await deadline.within(
+      gatherWorkItem(
+        { linear, gitlab: null },
+        {
+          plan: evidencePlan(deps.readyRules.rules, "ready"),
+          now: deps.now().toISOString(),
+          branch: null,
+          issue: { by: "reference", reference: id },
+          mergeRequest: { by: "none" },
+        },
+      ),
     );
   } catch (error) {
     if (isBfdError(error) && (error.code === "issue-not-found" || error.code === "bad-issue-key")) {

@@ -7,7 +7,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { verifyLinearWebhook } from "../sources/linear/webhook-signature.js";
 import { mapGitLabDelivery, mapLinearDelivery, mapStatusCheckRequest, type Mapped } from "./events.js";
-import type { ServeState, WorkQueue } from "./job.js";
+import { QueueUnavailable, type ServeState, type WorkQueue } from "./job.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { problem, PROBLEM_CONTENT_TYPE } from "./problem.js";
@@ -37,6 +37,15 @@ export interface HttpAppDeps {
 }
 
 type Source = "linear" | "gitlab" | "status-check";
+
+/** RFC 9110 §11.3 challenges: auth-scheme, then auth-params (the realm names what is protected). */
+export const LINEAR_CHALLENGE = 'Linear-Signature realm="bfd linear webhook", algorithm="hmac-sha256"';
+export const GITLAB_TOKEN_CHALLENGE = 'X-Gitlab-Token realm="bfd gitlab webhook"';
+export const STANDARD_WEBHOOK_CHALLENGE = 'Webhook-Signature realm="bfd gitlab webhook", algorithm="hmac-sha256"';
+export const STATUS_CHECK_CHALLENGE = 'X-GitLab-Signature realm="bfd status check", algorithm="hmac-sha256"';
+
+/** Seconds a refused delivery is asked to wait: an outage of the queue's store is usually a restart. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** What a handler tells the request log. */
 type AppEnv = { Variables: { route: string | undefined; outcome: string | undefined } };
@@ -88,8 +97,18 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
         metrics.deliveries.inc({ source: "linear", outcome: "rejected" });
         if (check.problem === "body") return fail(c, 400, "malformed-body", "the signed body is not JSON");
         return check.problem === "timestamp"
-          ? fail(c, 401, "stale-timestamp", "webhookTimestamp is missing or more than 60 s from now")
-          : fail(c, 401, "bad-signature", "Linear-Signature is missing or does not match the body");
+          ? unauthorized(
+              c,
+              LINEAR_CHALLENGE,
+              "stale-timestamp",
+              "webhookTimestamp is missing or more than 60 s from now",
+            )
+          : unauthorized(
+              c,
+              LINEAR_CHALLENGE,
+              "bad-signature",
+              "Linear-Signature is missing or does not match the body",
+            );
       }
       return accept(c, "linear", mapLinearDelivery(check.payload, c.req.header("linear-delivery") ?? null));
     });
@@ -103,7 +122,12 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
       const raw = Buffer.from(await c.req.arrayBuffer());
       if (!verifyGitLabToken(c.req.header("x-gitlab-token") ?? null, token)) {
         metrics.deliveries.inc({ source: "gitlab", outcome: "rejected" });
-        return fail(c, 401, "bad-token", "X-Gitlab-Token is missing or not the webhook's secret token");
+        return unauthorized(
+          c,
+          GITLAB_TOKEN_CHALLENGE,
+          "bad-token",
+          "X-Gitlab-Token is missing or not the webhook's secret token",
+        );
       }
       if (signingKey !== null) {
         const signed = verifyStandardWebhookSignature(
@@ -119,8 +143,18 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
         if (signed !== "ok") {
           metrics.deliveries.inc({ source: "gitlab", outcome: "rejected" });
           return signed === "timestamp"
-            ? fail(c, 401, "stale-timestamp", "webhook-timestamp is missing or more than 5 minutes from now")
-            : fail(c, 401, "bad-signature", "webhook-signature is missing or does not match the body");
+            ? unauthorized(
+                c,
+                STANDARD_WEBHOOK_CHALLENGE,
+                "stale-timestamp",
+                "webhook-timestamp is missing or more than 5 minutes from now",
+              )
+            : unauthorized(
+                c,
+                STANDARD_WEBHOOK_CHALLENGE,
+                "bad-signature",
+                "webhook-signature is missing or does not match the body",
+              );
         }
       }
       const payload = parseJson(raw);
@@ -143,15 +177,26 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
       const raw = Buffer.from(await c.req.arrayBuffer());
       if (!verifyStatusCheckSignature(c.req.header("x-gitlab-signature") ?? null, raw, secret)) {
         metrics.deliveries.inc({ source: "status-check", outcome: "rejected" });
-        return fail(c, 401, "bad-signature", "X-GitLab-Signature is missing or not the HMAC of the body");
+        return unauthorized(
+          c,
+          STATUS_CHECK_CHALLENGE,
+          "bad-signature",
+          "X-GitLab-Signature is missing or not the HMAC of the body",
+        );
       }
       const payload = parseJson(raw);
       if (payload === undefined) return malformed(c, "status-check");
       const mapped = mapStatusCheckRequest(payload, c.req.header("x-gitlab-event-uuid") ?? null, {
         projects: settings.config.projects,
       });
-      if ("statusCheck" in mapped && mapped.statusCheck !== undefined)
-        await deps.state.rememberStatusCheck(mapped.statusCheck.project, mapped.statusCheck.checkId);
+      if ("statusCheck" in mapped && mapped.statusCheck !== undefined) {
+        try {
+          await deps.state.rememberStatusCheck(mapped.statusCheck.project, mapped.statusCheck.checkId);
+        } catch (error) {
+          if (error instanceof QueueUnavailable) return unavailable(c, "status-check", error);
+          throw error;
+        }
+      }
       return accept(c, "status-check", mapped);
     });
   }
@@ -204,10 +249,25 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
       return c.json({ status: "ignored", reason: mapped.ignored }, 202);
     }
     let outcome: "queued" | "duplicate" = "queued";
-    for (const job of mapped.jobs) if ((await queue.enqueue(job)) === "duplicate") outcome = "duplicate";
+    try {
+      for (const job of mapped.jobs) if ((await queue.enqueue(job)) === "duplicate") outcome = "duplicate";
+    } catch (error) {
+      if (error instanceof QueueUnavailable) return unavailable(c, source, error);
+      throw error;
+    }
     metrics.deliveries.inc({ source, outcome });
     c.set("outcome", outcome);
     return c.json({ status: outcome, jobs: mapped.jobs.map((job) => job.key) }, 202);
+  }
+
+  /** The queue could not take the delivery in time: refused, so the sender keeps it and sends it again. */
+  function unavailable(c: Ctx, source: Source, error: QueueUnavailable): Response {
+    metrics.deliveries.inc({ source, outcome: "unavailable" });
+    c.set("outcome", "unavailable");
+    log.warn({ "error.type": error.name, "error.message": error.message }, `delivery refused: ${error.message}`);
+    return fail(c, 503, "queue-unavailable", `the queue cannot take this delivery now (${error.message})`, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+    });
   }
 
   function malformed(c: Ctx, source: Source): Response {
@@ -218,8 +278,26 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
   return app;
 }
 
-function fail(c: Ctx, status: 400 | 401 | 404 | 413 | 500, code: string, detail: string): Response {
-  return c.body(JSON.stringify(problem(status, code, detail)), status, { "content-type": PROBLEM_CONTENT_TYPE });
+function fail(
+  c: Ctx,
+  status: 400 | 401 | 404 | 413 | 500 | 503,
+  code: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): Response {
+  return c.body(JSON.stringify(problem(status, code, detail)), status, {
+    ...headers,
+    "content-type": PROBLEM_CONTENT_TYPE,
+  });
+}
+
+/**
+ * A 401 carries a challenge naming the credential it expects (RFC 9110 §11.6.1 and §15.5.2: "The server generating
+ * a 401 response MUST send a WWW-Authenticate header field containing at least one challenge"). None of these is an
+ * IANA-registered scheme: each names the header that carries the signature or token.
+ */
+function unauthorized(c: Ctx, challenge: string, code: string, detail: string): Response {
+  return fail(c, 401, code, detail, { "www-authenticate": challenge });
 }
 
 function parseJson(raw: Buffer): unknown {

@@ -68,6 +68,56 @@ export class RetryLater extends Error {
   }
 }
 
+/**
+ * Thrown by `enqueue` when the queue cannot take a job now (its store does not answer within
+ * ENQUEUE_TIMEOUT_MS, or the bound on pending work is reached): the delivery is answered 503 with Retry-After, so
+ * the sender keeps it and tries again, instead of waiting on a hung request.
+ */
+export class QueueUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "QueueUnavailable";
+  }
+}
+
+/** How long a delivery may wait for the queue before it is refused; well inside GitLab's 10 s webhook timeout. */
+export const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/**
+ * Settles as `work` does, or rejects with QueueUnavailable once the work has had `ms` of the event loop's time
+ * without settling (the work itself is not cancelled). Time the loop spent blocked (a heavy evaluation in this
+ * process) counts as one tick only, and the verdict waits for the I/O turn after the timer: a Redis reply that
+ * arrived during a stall is read before the delivery is refused, so only a store that does not answer is blamed.
+ */
+export async function withinQueueTimeout<T>(work: Promise<T>, what: string, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    let counted = 0;
+    let last = performance.now();
+    const tick = (): void => {
+      const now = performance.now();
+      counted += Math.min(now - last, 2 * QUEUE_TIMEOUT_TICK_MS);
+      last = now;
+      if (counted < ms) timer = setTimeout(tick, QUEUE_TIMEOUT_TICK_MS);
+      else setImmediate(() => reject(new QueueUnavailable(`${what} did not answer within ${ms} ms`)));
+    };
+    timer = setTimeout(tick, QUEUE_TIMEOUT_TICK_MS);
+  });
+  late.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } catch (error) {
+    if (error instanceof QueueUnavailable) throw error;
+    throw new QueueUnavailable(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const QUEUE_TIMEOUT_TICK_MS = 100;
+
 export type Work = (job: Job, fence: Fence) => Promise<void>;
 
 export interface QueueDepth {
@@ -82,7 +132,10 @@ export interface QueueDepth {
  */
 export interface WorkQueue {
   readonly kind: "memory" | "redis";
-  /** "duplicate": the delivery id was seen before and nothing was queued. */
+  /**
+   * "duplicate": the delivery id was seen before and nothing was queued. Rejects with QueueUnavailable within
+   * ENQUEUE_TIMEOUT_MS when the job cannot be queued now; a job it answered "queued" for is never lost.
+   */
   enqueue(job: Job): Promise<"queued" | "duplicate">;
   start(work: Work): void;
   /** Stops taking jobs and waits (at most `timeoutMs`) for the running ones — and, in memory, the queued ones. */

@@ -1,4 +1,12 @@
-import { RetryLater, type Job, type QueueDepth, type ServeState, type Work, type WorkQueue } from "./job.js";
+import {
+  QueueUnavailable,
+  RetryLater,
+  type Job,
+  type QueueDepth,
+  type ServeState,
+  type Work,
+  type WorkQueue,
+} from "./job.js";
 
 export interface MemoryQueueOptions {
   concurrency: number;
@@ -7,6 +15,8 @@ export interface MemoryQueueOptions {
   /** Delays before the 2nd, 3rd, … run of a job that threw RetryLater; its length bounds the runs. */
   retryDelaysMs?: readonly number[];
   onError?: (job: Job, error: unknown, final: boolean) => void;
+  /** MRs and issues that may wait at once; a delivery for one more is refused (503, the sender retries). */
+  maxWaiting?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,6 +29,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function createMemoryQueue(options: MemoryQueueOptions): WorkQueue {
   const deliveryTtlMs = options.deliveryTtlMs ?? DAY_MS;
   const retryDelays = options.retryDelaysMs ?? [2_000, 10_000, 60_000];
+  const maxWaiting = options.maxWaiting ?? 10_000;
   const waiting = new Map<string, { job: Job; attempt: number }>();
   const running = new Set<string>();
   /** Bumped on every enqueue: an evaluation whose version is no longer the key's latest does not publish. */
@@ -95,7 +106,12 @@ export function createMemoryQueue(options: MemoryQueueOptions): WorkQueue {
         const now = Date.now();
         forgetOldDeliveries(now);
         if ((seen.get(job.deliveryId) ?? 0) > now) return "duplicate";
-        seen.set(job.deliveryId, now + deliveryTtlMs);
+      }
+      // Pending work is bounded: a key already waiting coalesces, a new one beyond the bound is refused.
+      if (!waiting.has(job.key) && waiting.size >= maxWaiting)
+        throw new QueueUnavailable(`${maxWaiting} merge requests and issues are already waiting`);
+      if (job.deliveryId !== null) {
+        seen.set(job.deliveryId, Date.now() + deliveryTtlMs);
       }
       put(job, 1);
       return "queued";

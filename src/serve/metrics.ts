@@ -3,6 +3,12 @@ import type { QueueDepth } from "./job.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+const NON_COUNTER_TOTALS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
 /**
  * The Prometheus metrics `GET /metrics` serves, on a registry of the service's own (never the global one, so two
  * services in one test process never share counts). HTTP durations follow OpenTelemetry's
@@ -11,6 +17,10 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics(depth: () => Promise<QueueDepth>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client exports these three as gauges with a counter's `_total` suffix, which `promtool check metrics`
+  // rejects ("non-counter metrics should not have "_total" suffix"). Their labelled siblings (nodejs_active_handles
+  // {type}, …) stay and sum to the same numbers.
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
   const requestDuration = new Histogram({
     name: "http_server_request_duration_seconds",
     help: "Time from request to response (for webhooks: the acknowledgement).",
@@ -20,7 +30,7 @@ export function createMetrics(depth: () => Promise<QueueDepth>) {
   });
   const deliveries = new Counter({
     name: "bfd_webhook_deliveries_total",
-    help: "Webhook deliveries by source and outcome (queued, duplicate, ignored, rejected).",
+    help: "Webhook deliveries by source and outcome (queued, duplicate, ignored, rejected, unavailable).",
     labelNames: ["source", "outcome"] as const,
     registers: [registry],
   });
@@ -49,7 +59,9 @@ export function createMetrics(depth: () => Promise<QueueDepth>) {
     labelNames: ["state"] as const,
     registers: [registry],
     async collect() {
-      const d = await depth();
+      // While the queue's store is away the gauge keeps its last value rather than failing the whole scrape.
+      const d = await depth().catch(() => null);
+      if (d === null) return;
       this.set({ state: "waiting" }, d.waiting);
       this.set({ state: "active" }, d.active);
     },

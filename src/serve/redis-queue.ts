@@ -12,7 +12,17 @@ import { randomUUID } from "node:crypto";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import { BfdError } from "../errors.js";
-import { RetryLater, type Job, type QueueDepth, type ServeState, type Work, type WorkQueue } from "./job.js";
+import {
+  ENQUEUE_TIMEOUT_MS,
+  QueueUnavailable,
+  RetryLater,
+  withinQueueTimeout,
+  type Job,
+  type QueueDepth,
+  type ServeState,
+  type Work,
+  type WorkQueue,
+} from "./job.js";
 
 export interface RedisQueueOptions {
   url: string;
@@ -31,6 +41,11 @@ const ATTEMPTS = 4;
 
 /** Still the latest version of the key, and the lock still ours. */
 const FENCE = `return (redis.call("GET", KEYS[1]) == ARGV[1] and redis.call("GET", KEYS[2]) == ARGV[2]) and 1 or 0`;
+/** Claims a delivery id ("claimed"), or says what holds it: "pending" (being queued) or "queued". */
+const CLAIM = `if redis.call("SET", KEYS[1], "pending", "NX", "EX", ARGV[1]) then return "claimed" end return redis.call("GET", KEYS[1])`;
+/** How long a claim outlives a replica that died between claiming a delivery and queueing it. */
+const CLAIM_TTL_S = 60;
+const CLAIM_POLL_MS = 20;
 const EXTEND = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
 
@@ -40,23 +55,47 @@ interface JobData {
 }
 
 export async function createRedisQueue(options: RedisQueueOptions): Promise<{ queue: WorkQueue; state: ServeState }> {
-  // BullMQ needs maxRetriesPerRequest: null on its connections (docs.bullmq.io "Connections").
+  // BullMQ needs maxRetriesPerRequest: null on its worker's connections (docs.bullmq.io "Connections"): they wait
+  // out an outage, which is right for work already taken.
   const connect = (): Redis => new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // The webhook path must not wait out an outage: without the offline queue a command fails at once while Redis is
+  // away (nothing piles up in this process). The delivery is refused after ENQUEUE_TIMEOUT_MS (withinQueueTimeout);
+  // commandTimeout, longer than any stall of this process's event loop, only frees commands a hung Redis never
+  // answers.
+  // docs.bullmq.io "Going to production": a Queue that should fail fast when Redis is down sets
+  // enableOfflineQueue: false.
+  const front = new Redis(options.url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 5 * ENQUEUE_TIMEOUT_MS,
+    lazyConnect: false,
+  });
   const redis = connect();
-  const bullConnection = connect();
   const workerConnection = connect();
-  const queue = new Queue<JobData>(QUEUE, { connection: bullConnection, prefix: "bfd" });
+  const queue = new Queue<JobData>(QUEUE, { connection: front, prefix: "bfd" });
+  queue.on("error", () => undefined);
+  for (const connection of [front, redis, workerConnection]) connection.on("error", () => undefined);
   const replica = randomUUID();
   let worker: Worker<JobData> | null = null;
   const key = (name: string): string => `${PREFIX}${name}`;
 
-  const workQueue: WorkQueue = {
-    kind: "redis",
-    async enqueue(job) {
-      // Seen-before is decided before queueing but recorded after: a crash in between queues a duplicate (harmless,
-      // it coalesces), never loses a delivery the sender was not told was taken.
-      if (job.deliveryId !== null && (await redis.exists(key(`delivery:${job.deliveryId}`))) === 1) return "duplicate";
-      const version = await redis.incr(key(`seq:${job.key}`));
+  async function enqueueNow(job: Job): Promise<"queued" | "duplicate"> {
+    const delivery = job.deliveryId === null ? null : key(`delivery:${job.deliveryId}`);
+    if (delivery !== null) {
+      // One atomic claim per delivery id, before anything is queued: of two replicas given the same delivery at
+      // once, exactly one queues it. The other waits for that to settle (a sender must not hear "duplicate" for a
+      // delivery whose enqueue then fails); past ENQUEUE_TIMEOUT_MS the caller answers 503 and the sender retries.
+      for (let poll = 0; ; poll += 1) {
+        const seen = await front.eval(CLAIM, 1, delivery, String(CLAIM_TTL_S));
+        if (seen === "claimed") break;
+        if (seen === "queued") return "duplicate";
+        if (poll * CLAIM_POLL_MS > ENQUEUE_TIMEOUT_MS)
+          throw new QueueUnavailable("this delivery is being queued by another replica");
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+      }
+    }
+    try {
+      const version = await front.incr(key(`seq:${job.key}`));
       await queue.add(
         "evaluate",
         { job, version },
@@ -67,9 +106,19 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
           removeOnFail: { age: DELIVERY_TTL_S },
         },
       );
-      if (job.deliveryId !== null) await redis.set(key(`delivery:${job.deliveryId}`), "1", "EX", DELIVERY_TTL_S);
-      return "queued";
-    },
+    } catch (error) {
+      // Not queued: free the claim so the sender's retry is taken (if Redis is gone, it lapses after CLAIM_TTL_S).
+      if (delivery !== null) await front.del(delivery).catch(() => undefined);
+      throw error;
+    }
+    // Queued: from here a failure to record it only lets a later retry queue it once more (harmless, it coalesces).
+    if (delivery !== null) await front.set(delivery, "queued", "EX", DELIVERY_TTL_S).catch(() => undefined);
+    return "queued";
+  }
+
+  const workQueue: WorkQueue = {
+    kind: "redis",
+    enqueue: (job) => withinQueueTimeout(enqueueNow(job), "Redis"),
     start(work) {
       worker = new Worker<JobData>(QUEUE, (bullJob, token) => process(work, bullJob, token), {
         connection: workerConnection,
@@ -97,8 +146,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
     async close() {
       await worker?.close(true).catch(() => undefined);
       await queue.close().catch(() => undefined);
-      for (const connection of [redis, bullConnection, workerConnection])
-        await connection.quit().catch(() => undefined);
+      for (const connection of [front, redis, workerConnection]) await connection.quit().catch(() => undefined);
     },
     async depth(): Promise<QueueDepth> {
       const counts = await queue.getJobCounts("waiting", "delayed", "prioritized", "active");
@@ -109,9 +157,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
     },
     async healthy() {
       try {
-        return (
-          (await Promise.race([redis.ping(), new Promise((r) => setTimeout(() => r("timeout"), 2_000))])) === "PONG"
-        );
+        return (await withinQueueTimeout(front.ping(), "Redis")) === "PONG";
       } catch {
         return false;
       }
@@ -140,7 +186,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
         stillLatest: async () => (await redis.eval(FENCE, 2, seq, lock, String(version), mine)) === 1,
       });
     } catch (error) {
-      if (error instanceof RetryLater) throw error;
+      // A fan-out that could not be queued (Redis away) is retried like an upstream fault, never dropped.
+      if (error instanceof RetryLater || error instanceof QueueUnavailable) throw error;
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     } finally {
       clearInterval(heartbeat);
@@ -150,7 +197,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
 
   const state: ServeState = {
     async rememberStatusCheck(project, checkId) {
-      await redis.sadd(key(`checks:${project.toLowerCase()}`), String(checkId));
+      // On the request path: fails fast like an enqueue.
+      await withinQueueTimeout(front.sadd(key(`checks:${project.toLowerCase()}`), String(checkId)), "Redis");
     },
     async statusChecks(project) {
       const ids = await redis.smembers(key(`checks:${project.toLowerCase()}`));
@@ -170,7 +218,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
   // ioredis waits for the server forever by design; at start a wrong URL must stop the service, not hang it.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reached = await Promise.race([
-    redis.ping().then(() => true),
+    Promise.all([redis.ping(), connected(front)]).then(() => true),
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
   ]).catch(() => false);
   clearTimeout(timer);
@@ -181,4 +229,10 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<{ qu
     });
   }
   return { queue: workQueue, state };
+}
+
+/** The fail-fast connection takes no command before it is connected (it has no offline queue): wait for that once. */
+function connected(connection: Redis): Promise<void> {
+  if (connection.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => connection.once("ready", () => resolve()));
 }

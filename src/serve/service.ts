@@ -9,7 +9,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RuleSet, SourceText } from "../rules/load.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
-import { createWork, type Sources } from "./evaluate.js";
+import { DEFAULT_RETRY_POLICY } from "../sources/retry-policy.js";
+import { createWork, EVALUATION_MARGIN_MS, type Sources } from "./evaluate.js";
 import { createHttpApp, type ReadinessCheck } from "./http-app.js";
 import { linearIssueComments, type IssueComments } from "./issue-comments.js";
 import type { Job, ServeState, WorkQueue } from "./job.js";
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   comments?: (linear: LinearSource) => IssueComments;
   /** How long a stop waits for running (and, in memory, queued) work. */
   drainTimeoutMs?: number;
+  /** One evaluation's deadline for reading Linear and GitLab (default: the default request timeout plus a margin). */
+  evaluationDeadlineMs?: number;
 }
 
 export interface RunningService {
@@ -46,6 +49,7 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
+/** GitLab and Linear are probed at most this often by /readyz (each probe is an API request). */
 const READINESS_TTL_MS = 15_000;
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -111,24 +115,28 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       comments,
       redact,
       board,
+      evaluationDeadlineMs: options.evaluationDeadlineMs ?? DEFAULT_RETRY_POLICY.timeoutMs + EVALUATION_MARGIN_MS,
     }),
   );
 
-  let readiness: { at: number; checks: Promise<ReadinessCheck[]> } | null = null;
-  const probe = async (): Promise<ReadinessCheck[]> => {
-    const check = async (name: string, run: () => Promise<string>): Promise<ReadinessCheck> => {
-      try {
-        return { name, ok: true, detail: await run() };
-      } catch (error) {
-        return { name, ok: false, detail: errorMessage(error) };
-      }
-    };
+  const check = async (name: string, run: () => Promise<string>): Promise<ReadinessCheck> => {
+    try {
+      return { name, ok: true, detail: await run() };
+    } catch (error) {
+      return { name, ok: false, detail: errorMessage(error) };
+    }
+  };
+  // The queue is asked on every /readyz (one PING, answered or refused within 2 s), so an outage shows at once; the
+  // upstream probes cost API requests and are cached.
+  const queueReady = (): Promise<ReadinessCheck> =>
+    check("queue", async () => {
+      if (!(await queue.healthy())) throw new Error(`the ${queue.kind} queue does not answer`);
+      return queue.kind;
+    });
+  let upstreamReadiness: { at: number; checks: Promise<ReadinessCheck[]> } | null = null;
+  const probeUpstream = async (): Promise<ReadinessCheck[]> => {
     const sources = options.sources();
     return Promise.all([
-      check("queue", async () => {
-        if (!(await queue.healthy())) throw new Error(`the ${queue.kind} queue does not answer`);
-        return queue.kind;
-      }),
       check("gitlab", async () => `token user ${await gitlabUserId((await sources).gitlab)}`),
       // A branch no issue has: Linear answers with the key's user and no issue, proving reach and auth in one request.
       check("linear", async () => {
@@ -157,10 +165,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
             now,
             redact,
           }),
-    readiness: () => {
-      if (readiness === null || Date.now() - readiness.at > READINESS_TTL_MS)
-        readiness = { at: Date.now(), checks: probe() };
-      return readiness.checks;
+    readiness: async () => {
+      if (upstreamReadiness === null || Date.now() - upstreamReadiness.at > READINESS_TTL_MS)
+        upstreamReadiness = { at: Date.now(), checks: probeUpstream() };
+      const [queueCheck, upstream] = await Promise.all([queueReady(), upstreamReadiness.checks]);
+      return [queueCheck, ...upstream];
     },
   });
 

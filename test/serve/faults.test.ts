@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_PATH, shaOf } from "../helpers/delivery-world.js";
 import {
+  FAST_POLICY,
   latestStatuses,
   mergeRequestEvent,
   postGitLab,
@@ -15,7 +16,7 @@ let world: World;
 let serve: TestService;
 
 beforeAll(async () => {
-  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }, { n: 704 }, { n: 705 }]);
+  world = await startWorld([{ n: 700 }, { n: 701 }, { n: 702 }, { n: 703 }, { n: 704 }, { n: 705 }, { n: 706 }]);
   serve = await startTestService(world, { config: { projects: [PROJECT_PATH] } });
 });
 afterAll(async () => {
@@ -62,6 +63,36 @@ describe("Linear or GitLab down while bfd serve evaluates", () => {
     expect(latestStatuses(world.gitlab).get(shaOf(702))).toBe("success");
     expect(serve.logs.some((line) => line.includes("will retry"))).toBe(true);
   });
+
+  it("publishes 'not judged' within one request timeout plus a margin when Linear hangs", async () => {
+    // Every attempt hangs until the client's timeout: without a deadline of its own, an evaluation would wait for
+    // each request's every retry (3 × the timeout) before saying anything.
+    const margin = 500;
+    const hung = await startTestService(world, { evaluationDeadlineMs: FAST_POLICY.timeoutMs + margin });
+    try {
+      world.linear.injectFault({ kind: "hang", times: 1_000 });
+      const before = world.linear.requestCount();
+      const started = Date.now();
+      await postGitLab(hung.url, "Merge Request Hook", mergeRequestEvent(706));
+      const until = started + 15_000;
+      while (!latestStatuses(world.gitlab).has(shaOf(706)) && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const attempts = world.linear.requestCount() - before;
+      expect(latestStatuses(world.gitlab).get(shaOf(706))).toBe("failed");
+      const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(706)).at(-1)!;
+      expect(status.description).toMatch(
+        /^\[bfd serve\] Done not judged: Linear or GitLab did not answer within \d+ s/,
+      );
+      // The bound the issue sets (#25), told by requests rather than by the clock: the verdict is out within one
+      // request timeout plus the margin, so the hung issue read got at most its second attempt — not the 3 attempts
+      // a hung upstream cost before the evaluation had a deadline of its own.
+      expect(attempts).toBeLessThan(FAST_POLICY.maxAttempts);
+      expect(hung.logs.some((line) => line.includes("will retry"))).toBe(true);
+    } finally {
+      world.linear.reset();
+      await hung.stop();
+    }
+  });
 });
 
 describe("a token Linear or GitLab rejects, while bfd serve evaluates", () => {
@@ -87,7 +118,9 @@ describe("a token Linear or GitLab rejects, while bfd serve evaluates", () => {
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(704))).toBe("failed");
     const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(704)).at(-1)!;
-    expect(status.description).toMatch(/^Done not judged: Linear rejected the API key in LINEAR_API_KEY \(HTTP 401\)/);
+    expect(status.description).toMatch(
+      /^\[bfd serve\] Done not judged: Linear rejected the API key in LINEAR_API_KEY \(HTTP 401\)/,
+    );
     const note = world.gitlab.world.notes.find((n) => n.mergeRequestIid === 704)!;
     expect(note.body).toContain("bfd serve's settings must change");
     const errors = serve.logs.filter((line) => line.includes('"severity_text":"ERROR"') && line.includes("!704"));
@@ -112,7 +145,7 @@ describe("a token Linear or GitLab rejects, while bfd serve evaluates", () => {
 describe("the sweep", () => {
   it("re-checks every open MR of the configured projects without any webhook", async () => {
     // No delivery ever named !703.
-    expect(await serve.service.sweepOnce()).toBe(6);
+    expect(await serve.service.sweepOnce()).toBe(7);
     await settled(serve.service);
     expect(latestStatuses(world.gitlab).get(shaOf(703))).toBe("success");
   });

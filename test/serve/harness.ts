@@ -10,6 +10,7 @@ import { ServeConfigSchema, type ServeConfig } from "../../src/rules/schema.js";
 import { createGitLabSource } from "../../src/sources/gitlab/index.js";
 import { createLinearSource } from "../../src/sources/linear/index.js";
 import type { RetryPolicy } from "../../src/sources/retry-policy.js";
+import { EVALUATION_MARGIN_MS } from "../../src/serve/evaluate.js";
 import { createLogger } from "../../src/serve/log.js";
 import { startService, type RunningService } from "../../src/serve/service.js";
 import { serveSettings } from "../../src/serve/settings.js";
@@ -60,6 +61,7 @@ export async function startTestService(
     env?: Record<string, string>;
     redisUrl?: string;
     linearTeam?: string | null;
+    evaluationDeadlineMs?: number;
   } = {},
 ): Promise<TestService> {
   const { outputs, ...rest } = options.config ?? {};
@@ -100,6 +102,7 @@ export async function startTestService(
     linearTeam: options.linearTeam ?? null,
     log,
     drainTimeoutMs: 10_000,
+    evaluationDeadlineMs: options.evaluationDeadlineMs ?? FAST_POLICY.timeoutMs + EVALUATION_MARGIN_MS,
   });
   return { service, url: service.url, logs, stop: () => service.stop() };
 }

@@ -32,11 +32,16 @@ async function freePort(): Promise<number> {
 
 export interface RedisServer {
   url: string;
+  port: number;
+  dir: string;
   stop: () => Promise<void>;
 }
 
-export async function startRedis(options: { appendOnly?: boolean; dir?: string } = {}): Promise<RedisServer> {
-  const port = await freePort();
+/** `port` and `dir` again (with appendOnly) restart a stopped server where it was, with its data. */
+export async function startRedis(
+  options: { appendOnly?: boolean; dir?: string; port?: number } = {},
+): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const dir = options.dir ?? tempDir("bfd-redis-");
   const child: ChildProcess = spawn(
     "redis-server",
@@ -66,6 +71,8 @@ export async function startRedis(options: { appendOnly?: boolean; dir?: string }
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

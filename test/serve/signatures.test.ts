@@ -53,6 +53,11 @@ function signedGitLabHeaders(body: string, at = Math.floor(Date.now() / 1000)): 
   };
 }
 
+/** RFC 9110 §11.3 challenge with auth-params: token, then `token = ( token / quoted-string )` pairs. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const AUTH_PARAM = `${TOKEN}\\s*=\\s*(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*")`;
+const CHALLENGE = new RegExp(`^${TOKEN}(?: +${AUTH_PARAM}(?:\\s*,\\s*${AUTH_PARAM})*)?$`);
+
 const mrBody = JSON.stringify(mergeRequestEvent(600));
 const huge = "x".repeat(MAX_BODY_BYTES + 1);
 
@@ -171,6 +176,15 @@ describe("deliveries bfd serve refuses, and the work they cause: none", () => {
     const body = (await reply.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ type: "about:blank", status, code });
     expect(JSON.stringify(body)).not.toContain(LINEAR_SECRET);
+    // RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate with at least one challenge (§11.6.1), whose grammar is
+    // §11.3's `auth-scheme [ 1*SP ( token68 / #auth-param ) ]`; the scheme names the credential bfd expects.
+    const challenge = reply.headers.get("www-authenticate");
+    if (status === 401) {
+      expect(challenge).toMatch(CHALLENGE);
+      expect(challenge!.split(" ")[0]).toMatch(
+        /^(Linear-Signature|X-Gitlab-Token|Webhook-Signature|X-GitLab-Signature)$/,
+      );
+    } else expect(challenge).toBeNull();
     await settled(serve.service);
     expect(world.gitlab.requests).toHaveLength(0);
     expect(world.linear.requestCount()).toBe(0);

@@ -25,6 +25,8 @@ const TOOLS: Tool[] = [
     probe: ["-qec", "true", "/dev/null"],
     tests: "the progress line in a terminal",
   },
+  { pkg: "prometheus", command: "promtool", probe: ["--version"], tests: "bfd serve's /metrics under promtool" },
+  { pkg: "libxml2-utils", command: "xmllint", probe: ["--version"], tests: "the JUnit report against junit-10.xsd" },
 ];
 
 export default function setup(): () => void {
