@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { filledItems, filledText, findSections, sectionText, type MarkdownSection } from "../markdown/sections.js";
+import {
+  filledItems,
+  filledText,
+  findSections,
+  sectionText,
+  suspiciousHeadings,
+  type MarkdownSection,
+} from "../markdown/sections.js";
 import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, pass } from "./types.js";
 
@@ -70,10 +77,13 @@ export const markdownSection = defineCheck({
         data,
       );
     }
-    const evidence = sections.flatMap((section) => [
-      `section: ${section.heading}`,
-      ...filledItems(section).map((i) => `item: ${i.text}`),
-    ]);
+    const evidence = [
+      ...suspiciousHeadings(sections),
+      ...sections.flatMap((section) => [
+        `section: ${section.heading}`,
+        ...filledItems(section).map((i) => `item: ${i.text}`),
+      ]),
+    ];
     for (const section of sections) {
       const why = shortfall(section, o);
       if (why !== null) return fail(why, evidence, data);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { findSections, sectionCriteria, type Criterion } from "../markdown/sections.js";
+import { findSections, sectionCriteria, suspiciousHeadings, type Criterion } from "../markdown/sections.js";
 import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
@@ -40,7 +40,7 @@ export const taskListComplete = defineCheck({
       return fail(`No "${o.headings[0]}" section in ${sourceName(o.source)}`, [], { unticked: "" });
     }
     const criteria = sections.flatMap(sectionCriteria).filter((c) => !c.placeholder);
-    const evidence = criteria.map(mark);
+    const evidence = [...suspiciousHeadings(sections), ...criteria.map(mark)];
     const unticked = criteria.filter((c) => c.kind === "task" && c.checked !== true).map((c) => c.text);
     const untickable = criteria.filter((c) => c.kind !== "task").map((c) => c.text);
     const data = { unticked: [...unticked, ...untickable].join("; ") };
