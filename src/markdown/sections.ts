@@ -211,7 +211,36 @@ export function findSections(markdown: string, aliases: readonly string[]): Mark
       }
     }
   }
+  attachFootnotes(document, sections);
   return sections;
+}
+
+/**
+ * A footnote is read where it is referenced: a criterion in a footnote of a criteria item is a criterion, wherever
+ * the definition stands (Markdown renders it at the end of the document). Definitions already in the section stay.
+ */
+function attachFootnotes(document: MarkdownDocument, sections: readonly MarkdownSection[]): void {
+  const referenced = sections.map((section) => {
+    const ids = new Set<string>();
+    const defined = new Set<string>();
+    const visit = (node: RootContent): void => {
+      if (node.type === "footnoteReference") ids.add(node.identifier);
+      if (node.type === "footnoteDefinition") defined.add(node.identifier);
+      if ("children" in node) for (const child of node.children) visit(child as RootContent);
+    };
+    section.nodes.forEach(visit);
+    return [...ids].filter((id) => !defined.has(id));
+  });
+  if (referenced.every((ids) => ids.size === 0)) return;
+  const definitions = new Map<string, RootContent>();
+  for (const node of nodesOf(document, (source) => source.includes("[^")))
+    if (node.type === "footnoteDefinition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
+  sections.forEach((section, i) => {
+    for (const id of referenced[i]!) {
+      const definition = definitions.get(id);
+      if (definition !== undefined) section.nodes.push(definition);
+    }
+  });
 }
 
 /**

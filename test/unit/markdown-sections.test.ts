@@ -465,6 +465,11 @@ describe("findSections reads sections by meaning (#22)", () => {
       ["x a", "  b"],
     ],
     [
+      "a footnote referenced from a criterion, defined under another heading",
+      lines("## AC", "- [x] a[^more]", "", "## Notes", "", "[^more]: - [ ] b"),
+      ["x a", "  b"],
+    ],
+    [
       "not an Out of scope subsection under the criteria",
       lines("## AC", "- [x] a", "### Out of scope", "- [ ] later", "### Edge cases", "- [x] b"),
       ["x a", "x b"],
