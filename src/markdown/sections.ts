@@ -231,7 +231,7 @@ function attachFootnotes(document: MarkdownDocument, sections: readonly Markdown
     section.nodes.forEach(visit);
     return [...ids].filter((id) => !defined.has(id));
   });
-  if (referenced.every((ids) => ids.size === 0)) return;
+  if (referenced.every((ids) => ids.length === 0)) return;
   const definitions = new Map<string, RootContent>();
   for (const node of nodesOf(document, (source) => source.includes("[^")))
     if (node.type === "footnoteDefinition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
