@@ -528,13 +528,15 @@ export function isPlaceholderItem(item: ListItem): boolean {
 
 /**
  * The section's text less everything that only holds a place: HTML comments, headings (a template's structure),
- * template help text in emphasis, placeholder paragraphs and list items (see placeholder.ts) and, with
- * `templateChecklist`, a list of only unticked task items (a "How tested" template's checklist left as it was).
+ * template help text in emphasis, placeholder paragraphs, lines and list items (see placeholder.ts: TBD, "Unit
+ * tests:" with nothing after it, "Other"…), a table's header row and body rows whose cells past the first (the
+ * label column a template fills in) are placeholders, and, with `templateChecklist`, every unticked task item: an
+ * unticked item asserts nothing (a "How tested" template's checklist left as it was, or only "Other" ticked).
  */
 export function filledText(section: MarkdownSection, options: { templateChecklist?: boolean } = {}): string {
   const parts: string[] = [];
-  const visit = (nodes: readonly RootContent[]): void => {
-    for (const node of nodes) {
+  const visit = (nodes: Iterable<RootContent>): void => {
+    for (const node of readableNodes(nodes)) {
       switch (node.type) {
         case "html":
         case "heading":
@@ -542,14 +544,26 @@ export function filledText(section: MarkdownSection, options: { templateChecklis
         case "definition":
           break;
         case "paragraph":
+          // A collapsible's title and end are its structure, as headings are a template's.
+          if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
           if (!isPlaceholderParagraph(node)) parts.push(toString(node));
           break;
         case "blockquote":
+        case "footnoteDefinition":
           visit(node.children);
           break;
         case "list":
-          if (options.templateChecklist === true && node.children.every((item) => item.checked === false)) break;
-          for (const item of node.children) if (!isPlaceholderItem(item)) parts.push(toString(item));
+          for (const item of node.children) {
+            if (options.templateChecklist === true && item.checked === false) continue;
+            if (!isPlaceholderItem(item)) parts.push(toString(item));
+          }
+          break;
+        case "table":
+          for (const row of node.children.slice(1)) {
+            const cells = row.children.map((cell) => toString(cell));
+            const said = cells.length > 1 ? cells.slice(1) : cells;
+            if (!said.every(isPlaceholderText)) parts.push(cells.join(" | "));
+          }
           break;
         default: {
           const text = toString(node);
@@ -668,8 +682,12 @@ export function proseOf(markdown: string): { text: string; urls: string[] } {
  * The lines of text a reader sees, from chunks whose source contains `needle` (case-insensitive): paragraphs,
  * headings, list items and table cells, without HTML (comments included), code, block quotes, images or struck
  * text. For `bfd-waive:` lines, which count only where a person reading the rendered description sees them.
+ *
+ * With `assertedOnly`, lines inside an unticked task item are left out too: a `- [ ]` item (its nested content
+ * included), and a paragraph line that starts with `[ ]` or an unticked HTML checkbox. An unticked item asserts
+ * nothing: an MR template's `- [ ] bfd-waive: …` option left unticked waives nothing.
  */
-export function visibleLines(markdown: string, needle: string): string[] {
+export function visibleLines(markdown: string, needle: string, options: { assertedOnly?: boolean } = {}): string[] {
   const document = documentOf(markdown);
   if (document === null) return [];
   const lower = needle.toLowerCase();
@@ -681,6 +699,12 @@ export function visibleLines(markdown: string, needle: string): string[] {
       case "break":
         return "\n";
       case "html":
+        // Kept only as a marker, so an unticked HTML checkbox starting a line is seen as one below.
+        return options.assertedOnly === true && TASK_LINE.exec(node.value)?.[2] !== undefined
+          ? CHECKED_ATTRIBUTE.test(node.value)
+            ? ""
+            : "[ ] "
+          : "";
       case "inlineCode":
       case "image":
       case "imageReference":
@@ -691,12 +715,21 @@ export function visibleLines(markdown: string, needle: string): string[] {
         return "children" in node ? node.children.map((child) => inline(child as RootContent)).join("") : "";
     }
   };
+  const unticked = (line: string): boolean => options.assertedOnly === true && TASK_LINE.exec(line)?.[1] === " ";
   const block = (node: RootContent): void => {
     switch (node.type) {
+      case "listItem":
+        if (options.assertedOnly === true && node.checked === false) return;
+        for (const child of node.children) block(child);
+        return;
       case "paragraph":
       case "heading":
       case "tableCell":
-        lines.push(...inline(node).split("\n"));
+        lines.push(
+          ...inline(node)
+            .split("\n")
+            .filter((line) => !unticked(line)),
+        );
         return;
       case "html":
       case "code":

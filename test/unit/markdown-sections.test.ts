@@ -360,6 +360,25 @@ describe("visibleLines", () => {
   ])("%s", (_what, markdown, visible) => {
     expect(visibleLines(markdown, "bfd-waive")).toEqual(visible);
   });
+
+  it.each<[string, string, string[]]>([
+    ["keeps a ticked task item", "- [x] bfd-waive: a why", ["bfd-waive: a why"]],
+    ["leaves out an unticked task item", "- [ ] bfd-waive: a why", []],
+    ["leaves out what is nested in an unticked item", lines("- [ ] options", "  - bfd-waive: a why"), []],
+    [
+      "leaves out an unticked task line folded into a ticked item",
+      lines("- [x] done", "[ ] bfd-waive: a why"),
+      ["done"],
+    ],
+    ["leaves out a line after an unticked HTML checkbox", '<input type="checkbox"> bfd-waive: a why', []],
+    [
+      "keeps a line after a checked HTML checkbox",
+      '<input type="checkbox" checked> bfd-waive: a why',
+      [" bfd-waive: a why"],
+    ],
+  ])("with assertedOnly, %s", (_what, markdown, visible) => {
+    expect(visibleLines(markdown, "bfd-waive", { assertedOnly: true })).toEqual(visible);
+  });
 });
 
 describe("proseOf", () => {
