@@ -105,6 +105,10 @@ const ChangedFileSchema = z
     newFile: z.boolean().default(false),
     deletedFile: z.boolean().default(false),
     renamedFile: z.boolean().default(false),
+    renamedOnly: z
+      .boolean()
+      .optional()
+      .describe("Moved without a change to its content: a pure rename updates nothing (#22)."),
   })
   .strict();
 
