@@ -1,7 +1,7 @@
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
-import { markdownLimitProblem } from "./limits.js";
+import { markdownLimitProblem, withoutLazyRuns } from "./limits.js";
 import { parseFragment, parseTree } from "./parse.js";
 import { isPlaceholderText } from "./placeholder.js";
 import { foldText, isSuspiciousText, skeleton as confusableSkeleton } from "../text/normalize.js";
@@ -56,7 +56,9 @@ const DOCUMENT_CACHE_SIZE = 256;
 function documentOf(markdown: string): MarkdownDocument | null {
   if (documents.has(markdown)) return documents.get(markdown)!;
   const document =
-    markdownLimitProblem(markdown, "the text") === null ? readingDocument(collapsiblesAsBlocks(markdown)) : null;
+    markdownLimitProblem(markdown, "the text") === null
+      ? readingDocument(withoutLazyRuns(collapsiblesAsBlocks(markdown)))
+      : null;
   if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
   documents.set(markdown, document);
   return document;
