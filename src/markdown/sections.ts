@@ -422,11 +422,11 @@ export function sectionItems(section: MarkdownSection): SectionItem[] {
 }
 
 /** Top-level list items that say something (not placeholders or template help text; see isPlaceholderItem). */
-export function filledItems(section: MarkdownSection): SectionItem[] {
+export function filledItems(section: MarkdownSection, template?: TemplateText): SectionItem[] {
   const items: SectionItem[] = [];
   for (const node of section.nodes) {
     if (node.type !== "list") continue;
-    for (const item of node.children) if (!isPlaceholderItem(item)) items.push(toItem(item));
+    for (const item of node.children) if (!isPlaceholderItem(item, template)) items.push(toItem(item));
   }
   return items;
 }
@@ -444,7 +444,7 @@ export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
  * checkbox: Markdown folds such a line into the paragraph or item above it, a reader sees a criterion), and each
  * table body row (cells joined with " | "; the header row names columns, it is no criterion).
  */
-export function sectionCriteria(section: MarkdownSection): Criterion[] {
+export function sectionCriteria(section: MarkdownSection, template?: TemplateText): Criterion[] {
   const criteria: Criterion[] = [];
   const taskLines = (paragraph: Paragraph, skipFirst: boolean): void => {
     const lines = inlineText(paragraph).split("\n");
@@ -453,7 +453,7 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
       if (task === null) continue;
       const text = task[3]!.trim();
       const checked = task[1] !== undefined ? task[1] !== " " : CHECKED_ATTRIBUTE.test(task[2]!);
-      criteria.push({ kind: "task", placeholder: isPlaceholderText(text), text, checked, struck: false });
+      criteria.push({ kind: "task", placeholder: saysNothing(text, template), text, checked, struck: false });
     }
   };
   const visit = (nodes: Iterable<RootContent>): void => {
@@ -461,7 +461,7 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
       if (node.type === "list") {
         for (const item of node.children) {
           const { text, checked, struck } = toItem(item);
-          const placeholder = isPlaceholderItem(item);
+          const placeholder = isPlaceholderItem(item, template);
           criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
           const [first, ...rest] = item.children;
           if (first?.type === "paragraph") taskLines(first, true);
@@ -474,7 +474,7 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
       } else if (node.type === "table") {
         for (const row of (node as Table).children.slice(1)) {
           const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
-          const placeholder = row.children.every((cell) => isPlaceholderText(toString(cell)));
+          const placeholder = row.children.every((cell) => saysNothing(toString(cell), template));
           criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
         }
       }
@@ -507,23 +507,62 @@ function toItem(item: ListItem): SectionItem {
   return { text: text.trim(), checked: item.checked ?? null, struck };
 }
 
+/** A team's template (an issue or MR template), as the words it holds: text it already held is no evidence. */
+export interface TemplateText {
+  words: string;
+}
+
+/** The words of a template's text (headings, guidance, labels, options, comments), folded as normalize.ts does. */
+export function templateOf(markdown: string): TemplateText {
+  const texts: string[] = [];
+  const visit = (node: RootContent): void => {
+    if ("value" in node && typeof node.value === "string") texts.push(node.value);
+    if ("children" in node) for (const child of node.children) visit(child as RootContent);
+  };
+  for (const node of parseTree(markdown).children) visit(node);
+  return { words: wordsOf(texts.join("\n")) };
+}
+
+function wordsOf(text: string): string {
+  const words = foldText(text)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((word) => word !== "");
+  return words.length === 0 ? "" : ` ${words.join(" ")} `;
+}
+
+/** Text whose words all stand, in order and together, in the template: the template's own text, or part of it. */
+export function isTemplateText(text: string, template: TemplateText | undefined): boolean {
+  if (template === undefined) return false;
+  const words = wordsOf(text);
+  return words !== "" && template.words.includes(words);
+}
+
+/** Nothing but placeholders and the template's own lines, line by line. */
+function saysNothing(text: string, template: TemplateText | undefined): boolean {
+  if (isPlaceholderText(text)) return true;
+  return (
+    template !== undefined &&
+    text.split("\n").every((line) => isPlaceholderText(line) || isTemplateText(line, template))
+  );
+}
+
 /**
  * A paragraph of only emphasis (`_Describe how you tested._`) is a template's help text, as is text that only holds
- * a place (TBD, `…`, "not tested": see placeholder.ts).
+ * a place (TBD, `…`, "not tested": see placeholder.ts) or that the team's template already held.
  */
-function isPlaceholderParagraph(node: Paragraph): boolean {
+function isPlaceholderParagraph(node: Paragraph, template?: TemplateText): boolean {
   const visible = node.children.filter((child) => child.type !== "html");
   const onlyEmphasis =
     visible.some((child) => child.type === "emphasis") &&
     visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
-  return onlyEmphasis || isPlaceholderText(toString(node));
+  return onlyEmphasis || saysNothing(toString(node), template);
 }
 
 /** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
-export function isPlaceholderItem(item: ListItem): boolean {
+export function isPlaceholderItem(item: ListItem, template?: TemplateText): boolean {
   return item.children.every((child) => {
-    if (child.type === "paragraph") return isPlaceholderParagraph(child);
-    if (child.type === "list") return child.children.every(isPlaceholderItem);
+    if (child.type === "paragraph") return isPlaceholderParagraph(child, template);
+    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, template));
     return child.type === "html";
   });
 }
@@ -535,7 +574,11 @@ export function isPlaceholderItem(item: ListItem): boolean {
  * label column a template fills in) are placeholders, and, with `templateChecklist`, every unticked task item: an
  * unticked item asserts nothing (a "How tested" template's checklist left as it was, or only "Other" ticked).
  */
-export function filledText(section: MarkdownSection, options: { templateChecklist?: boolean } = {}): string {
+export function filledText(
+  section: MarkdownSection,
+  options: { templateChecklist?: boolean; template?: TemplateText } = {},
+): string {
+  const { template } = options;
   const parts: string[] = [];
   const visit = (nodes: Iterable<RootContent>): void => {
     for (const node of readableNodes(nodes)) {
@@ -548,7 +591,7 @@ export function filledText(section: MarkdownSection, options: { templateChecklis
         case "paragraph":
           // A collapsible's title and end are its structure, as headings are a template's.
           if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
-          if (!isPlaceholderParagraph(node)) parts.push(toString(node));
+          if (!isPlaceholderParagraph(node, template)) parts.push(toString(node));
           break;
         case "blockquote":
         case "footnoteDefinition":
@@ -557,19 +600,19 @@ export function filledText(section: MarkdownSection, options: { templateChecklis
         case "list":
           for (const item of node.children) {
             if (options.templateChecklist === true && item.checked === false) continue;
-            if (!isPlaceholderItem(item)) parts.push(toString(item));
+            if (!isPlaceholderItem(item, template)) parts.push(toString(item));
           }
           break;
         case "table":
           for (const row of node.children.slice(1)) {
             const cells = row.children.map((cell) => toString(cell));
             const said = cells.length > 1 ? cells.slice(1) : cells;
-            if (!said.every(isPlaceholderText)) parts.push(cells.join(" | "));
+            if (!said.every((cell) => saysNothing(cell, template))) parts.push(cells.join(" | "));
           }
           break;
         default: {
           const text = toString(node);
-          if (!isPlaceholderText(text)) parts.push(text);
+          if (!saysNothing(text, template)) parts.push(text);
         }
       }
     }

@@ -23,6 +23,18 @@ checkCases(markdownSection, {
   ],
   pass: [
     {
+      name: "the How tested section says more than the team's template",
+      item: withMr({
+        description: md("## How tested", "> Describe what you ran and where.", "", "Unit tests: 42 passed on CI"),
+      }),
+      options: {
+        source: "mergeRequest.description",
+        headings: ["How tested"],
+        minChars: 10,
+        template: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:"),
+      },
+    },
+    {
       name: "a results table has one result filled in",
       item: withMr({ description: md("## How tested", "| Test | Result |", "|---|---|", "| Unit | 42 passed |") }),
       options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10, templateChecklist: true },
@@ -140,6 +152,27 @@ checkCases(markdownSection, {
       },
       message: /holds only placeholders/,
     })),
+    {
+      name: "the How tested section holds only the team's template: block-quoted guidance and labels",
+      item: withMr({
+        description: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:", "Staging: yes/no"),
+      }),
+      options: {
+        source: "mergeRequest.description",
+        headings: ["How tested"],
+        minChars: 10,
+        template: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:", "Staging: yes/no"),
+      },
+      message: /holds only placeholders/,
+    },
+    {
+      name: "the criteria are the Linear issue template's example criteria",
+      item: described("## Acceptance criteria", "- [ ] The user can do the thing", "- [ ] It is logged"),
+      options: {
+        ...AC_ITEMS,
+        template: md("## Acceptance criteria", "- [ ] The user can do the thing", "- [ ] It is logged"),
+      },
+    },
     {
       name: "the criteria are numbered slots of the template",
       item: described("## Acceptance criteria", "- [ ] Criterion 1", "- [ ] Criterion 2", "- [ ] WIP"),

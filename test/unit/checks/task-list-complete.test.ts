@@ -80,6 +80,12 @@ checkCases(taskListComplete, {
     },
   ],
   fail: [
+    {
+      name: "the only ticked criteria are the team template's examples",
+      item: described("## Acceptance criteria", "- [x] Criterion as the user sees it"),
+      options: { ...AC, template: md("## Acceptance criteria", "- [ ] Criterion as the user sees it") },
+      message: /no criteria/,
+    },
     // #22: sections by meaning. Each row passed before, on a ticked "Definition of done" or a first section.
     {
       name: "a Cyrillic look-alike heading's unticked item sits beside a ticked Definition of done",
