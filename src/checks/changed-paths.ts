@@ -57,7 +57,11 @@ export const changedPaths = defineCheck({
     const because = triggers.length > 0 ? ` although ${listForMessage(triggers, 3)} changed` : "";
     if (hits.length === 0) {
       return fail(
-        `No change to ${o.what} (${o.paths.join(", ")})${because}`,
+        // The globs that say where the files are; the exclusions (`!…`) would only bury them.
+        `No change to ${o.what} (${listForMessage(
+          o.paths.filter((glob) => !glob.startsWith("!")),
+          6,
+        )})${because}`,
         triggers.map((t) => `changed: ${t}`),
         data,
       );
