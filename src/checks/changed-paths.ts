@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GlobsSchema, changedInto, changedMatching } from "../work-item/globs.js";
+import { GlobsSchema, changedInto, changedMatching, isNotTheProjectsOwn, touchedPaths } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 
 const Options = z
@@ -14,6 +14,12 @@ const Options = z
       .boolean()
       .default(false)
       .describe("Match the globs case-insensitively, so CHANGELOG.md also matches changelog.md and Changelog.MD."),
+    includeVendored: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Count files in vendored or generated trees (vendor/, node_modules/, third_party/, …) and keep-files (.gitkeep). Off: they are never this project's notes, docs or UI.",
+      ),
     what: z
       .string()
       .min(1)
@@ -35,7 +41,11 @@ export const changedPaths = defineCheck({
   hintData: ["what", "triggers"],
   needs: () => ["mergeRequest", "mergeRequest.changes"],
   run: (item, o) => {
-    const changes = item.mergeRequest!.changes;
+    // Vendored trees and keep-files are not this project's UI, notes or docs, on either side of the rule (#22): a
+    // change counts as a trigger when it touches one of the project's own paths, as an update when it ends in one.
+    const all = item.mergeRequest!.changes;
+    const changes = o.includeVendored ? all : all.filter((f) => !touchedPaths(f).every(isNotTheProjectsOwn));
+    const updates = o.includeVendored ? all : all.filter((f) => !isNotTheProjectsOwn(f.newPath));
     let triggers: string[] = [];
     if (o.ifChanged !== undefined) {
       triggers = changedMatching(changes, o.ifChanged, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
@@ -43,11 +53,15 @@ export const changedPaths = defineCheck({
     }
     const data = { what: o.what, triggers: triggers.join(", ") };
     // The file must exist after the change: deleting CHANGELOG.md, or renaming it away, updates no release notes.
-    const hits = changedInto(changes, o.paths, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
+    const hits = changedInto(updates, o.paths, { ignoreCase: o.ignoreCase }).map((f) => f.newPath);
     const because = triggers.length > 0 ? ` although ${listForMessage(triggers, 3)} changed` : "";
     if (hits.length === 0) {
       return fail(
-        `No change to ${o.what} (${o.paths.join(", ")})${because}`,
+        // The globs that say where the files are; the exclusions (`!…`) would only bury them.
+        `No change to ${o.what} (${listForMessage(
+          o.paths.filter((glob) => !glob.startsWith("!")),
+          6,
+        )})${because}`,
         triggers.map((t) => `changed: ${t}`),
         data,
       );

@@ -21,15 +21,18 @@ const Options = z
   .strict();
 
 /**
- * A field says something: not empty, `~`/`null`, `false`, or a placeholder string (TBD., `-`, `TODO: decide`; see
- * placeholder.ts); a list or mapping says something when one of its values does.
+ * A required field says something in words: text that is not a placeholder (TBD, "to be decided", `-`; see
+ * placeholder.ts), or a mapping or list whose every value does (one filled key of several is no record). A boolean,
+ * a number, NaN, `null` or `!!binary` bytes where a sentence belongs are no answer. Inside a mapping or list a
+ * number (`percentage: 25`) or `true` is a value; `false`, `null` and NaN say nothing there either.
  */
-function isFilled(value: unknown): boolean {
-  if (value === null || value === undefined || value === false) return false;
+function isFilled(value: unknown, nested = false): boolean {
   if (typeof value === "string") return !isPlaceholderText(value);
-  if (Array.isArray(value)) return value.some(isFilled);
-  if (typeof value === "object") return Object.values(value).some(isFilled);
-  return true;
+  if (nested && typeof value === "number") return Number.isFinite(value);
+  if (nested && value === true) return true;
+  if (value instanceof Uint8Array || value === null || typeof value !== "object") return false;
+  const values = Array.isArray(value) ? value : Object.values(value);
+  return values.length > 0 && values.every((v) => isFilled(v, true));
 }
 
 /** Every feature-flag record the MR touches fills in rollout state, communication, help-doc timing and retirement. */
@@ -59,8 +62,10 @@ export const flagRecords = defineCheck({
       }
       let parsed: unknown;
       try {
-        // logLevel "error": yaml would print its warnings (e.g. an unknown %directive) to stderr in the middle of a gate run.
-        parsed = parse(record.content, { maxAliasCount: 100, logLevel: "error" });
+        // YAML 1.2 core schema (yaml's default) with merge keys, as teams write records from a shared default
+        // (`<<: *defaults`); aliases are resolved. logLevel "error": yaml would print its warnings (e.g. an unknown
+        // %directive) to stderr in the middle of a gate run.
+        parsed = parse(record.content, { merge: true, maxAliasCount: 100, logLevel: "error" });
       } catch {
         problems.push(`${file.newPath}: not valid YAML`);
         evidence.push(`${file.newPath}: not valid YAML`);

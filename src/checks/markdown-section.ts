@@ -1,7 +1,23 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { filledItems, filledText, findSections, sectionText, type MarkdownSection } from "../markdown/sections.js";
-import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
+import {
+  filledItems,
+  filledText,
+  findSections,
+  sectionText,
+  suspiciousHeadings,
+  templateOf,
+  type MarkdownSection,
+  type TemplateText,
+} from "../markdown/sections.js";
+import {
+  HeadingsSchema,
+  MarkdownSourceSchema,
+  TemplateSchema,
+  markdownOf,
+  sourceName,
+  sourceNeeds,
+} from "./markdown-source.js";
 import { defineCheck, error, fail, pass } from "./types.js";
 
 const Options = z
@@ -24,21 +40,22 @@ const Options = z
       .boolean()
       .default(false)
       .describe(
-        "Treat a list of only unticked task items as a template left as it was (for 'How tested': ticking nothing tested nothing).",
+        "An unticked task item asserts nothing: a checklist of options left unticked, or with only 'Other' ticked, is a template left as it was (for 'How tested': ticking nothing tested nothing).",
       ),
+    template: TemplateSchema,
   })
   .strict();
 type Options = z.infer<typeof Options>;
 
 /** Why one matching section falls short, or null when it is filled in. */
-function shortfall(section: MarkdownSection, o: Options): string | null {
-  const text = filledText(section, { templateChecklist: o.templateChecklist });
+function shortfall(section: MarkdownSection, o: Options, template: TemplateText | undefined): string | null {
+  const text = filledText(section, { templateChecklist: o.templateChecklist, template });
   if (text.length < o.minChars) {
     return sectionText(section) === ""
       ? `The "${section.heading}" section is empty`
       : `The "${section.heading}" section holds only placeholders (TBD, template help text, an unticked template checklist…)`;
   }
-  const items = filledItems(section).length;
+  const items = filledItems(section, template).length;
   if (items < o.minItems)
     return `The "${section.heading}" section has ${items} list item(s) that say something; at least ${o.minItems} needed`;
   return null;
@@ -70,16 +87,20 @@ export const markdownSection = defineCheck({
         data,
       );
     }
-    const evidence = sections.flatMap((section) => [
-      `section: ${section.heading}`,
-      ...filledItems(section).map((i) => `item: ${i.text}`),
-    ]);
+    const template = o.template === undefined ? undefined : templateOf(o.template);
+    const evidence = [
+      ...suspiciousHeadings(sections),
+      ...sections.flatMap((section) => [
+        `section: ${section.heading}`,
+        ...filledItems(section, template).map((i) => `item: ${i.text}`),
+      ]),
+    ];
     for (const section of sections) {
-      const why = shortfall(section, o);
+      const why = shortfall(section, o, template);
       if (why !== null) return fail(why, evidence, data);
     }
     const headings = sections.map((s) => `"${s.heading}"`).join(" and ");
-    const items = sections.reduce((sum, s) => sum + filledItems(s).length, 0);
+    const items = sections.reduce((sum, s) => sum + filledItems(s, template).length, 0);
     const count = o.minItems > 0 ? ` with ${items} item(s)` : "";
     return pass(`${headings} section${sections.length === 1 ? "" : "s"} present${count}`, evidence, data);
   },

@@ -23,3 +23,12 @@ export const HeadingsSchema = z
   .array(z.string().min(1))
   .min(1)
   .describe("Heading aliases, matched case-insensitively (a trailing colon is ignored).");
+
+/** The team's template for the text a rule reads: what it already holds is no evidence (#22). */
+export const TemplateSchema = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    "The team's template for this text (its Linear issue template, or its MR template), as Markdown: text the template already holds (guidance, labels, options, example criteria) is no evidence.",
+  );

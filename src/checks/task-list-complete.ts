@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { findSections, sectionCriteria, type Criterion } from "../markdown/sections.js";
-import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
+import { findSections, sectionCriteria, suspiciousHeadings, templateOf, type Criterion } from "../markdown/sections.js";
+import {
+  HeadingsSchema,
+  MarkdownSourceSchema,
+  TemplateSchema,
+  markdownOf,
+  sourceName,
+  sourceNeeds,
+} from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 
 const Options = z
@@ -12,6 +19,7 @@ const Options = z
       .boolean()
       .default(true)
       .describe("Fail when the sections hold no criteria at all (placeholders such as TBD are none)."),
+    template: TemplateSchema,
   })
   .strict();
 
@@ -39,8 +47,9 @@ export const taskListComplete = defineCheck({
     if (sections.length === 0) {
       return fail(`No "${o.headings[0]}" section in ${sourceName(o.source)}`, [], { unticked: "" });
     }
-    const criteria = sections.flatMap(sectionCriteria).filter((c) => !c.placeholder);
-    const evidence = criteria.map(mark);
+    const template = o.template === undefined ? undefined : templateOf(o.template);
+    const criteria = sections.flatMap((section) => sectionCriteria(section, template)).filter((c) => !c.placeholder);
+    const evidence = [...suspiciousHeadings(sections), ...criteria.map(mark)];
     const unticked = criteria.filter((c) => c.kind === "task" && c.checked !== true).map((c) => c.text);
     const untickable = criteria.filter((c) => c.kind !== "task").map((c) => c.text);
     const data = { unticked: [...unticked, ...untickable].join("; ") };

@@ -47,7 +47,8 @@ export function waiverReason(text: string): string {
 /** The `bfd-waive:` lines a reader sees in one Markdown text; linear in its length (one pass over visible lines). */
 function linesIn(markdown: string, source: WaiverSource, by: GitLabUser | null, at: string | null): WaiverLine[] {
   const lines: WaiverLine[] = [];
-  for (const line of visibleLines(markdown, "bfd-waive")) {
+  // An unticked task item asserts nothing (#22): an MR template's `- [ ] bfd-waive: …` option nobody chose.
+  for (const line of visibleLines(markdown, "bfd-waive", { assertedOnly: true })) {
     const m = WAIVER_LINE.exec(normalizeText(visibleText(line)));
     if (m === null) continue;
     lines.push({ ruleId: foldText(m[1]!), reason: waiverReason(m[2]!), source, by, at });

@@ -1,7 +1,9 @@
 /**
  * What counts as "not filled in": the one definition every rule uses, so a section, a checklist item, a flag-record
- * field, a specification and a waiver reason cannot each be satisfied by a different kind of placeholder.
+ * field, a specification and a waiver reason cannot each be satisfied by a different kind of placeholder (#22).
+ * Words are compared in normalize.ts's folded form, so "ＴＢＤ", "T\u200BBD" and "tbd" are the same placeholder.
  */
+import { foldText } from "../text/normalize.js";
 
 /**
  * Characters a reader does not see: format characters (zero-width spaces and joiners, BOM, word joiner, bidi
@@ -15,16 +17,29 @@ export function visibleText(text: string): string {
   return text.replace(INVISIBLE, " ").replace(/ {2,}/g, " ").trim();
 }
 
-/** Words that stand for "nothing yet", compared case-insensitively with trailing punctuation dropped. */
-const PLACEHOLDER_WORDS = new Set([
+/**
+ * Whole texts that stand for "nothing yet", in folded form with trailing punctuation dropped. "Other" is the
+ * catch-all option of a template's checklist: ticked alone, it says nothing about what was done.
+ */
+export const PLACEHOLDER_WORDS: readonly string[] = [
   "tbd",
+  "tba",
   "tbc",
+  "wip",
   "todo",
   "to do",
   "fixme",
+  "x",
+  "xx",
+  "xxx",
   "n/a",
   "n.a",
   "na",
+  "none",
+  "nothing",
+  "pending",
+  "coming soon",
+  "later",
   "not applicable",
   "not tested",
   "not tested yet",
@@ -32,31 +47,58 @@ const PLACEHOLDER_WORDS = new Set([
   "untested",
   "none yet",
   "not yet",
+  "other",
+  "others",
   "false",
   "null",
   "nil",
+  "nan",
   "undefined",
   "placeholder",
-]);
+];
 
-/** "TODO: write the spec", "TBD - after the spike": a placeholder word with what is to come. */
-const PLACEHOLDER_PREFIX = /^(?:tbd|tbc|todo|to do|fixme)\s*[:.\-\u2013\u2014(]/i;
-/** A template's slot left as it was: `<why>`, `[reason]`, `{describe the change}`. */
-const TEMPLATE_SLOT = /^(?:<[^<>]*>|\[[^[\]]*\]|\{[^{}]*\})$/;
+/** "TODO: write the spec", "TBD - after the spike", "WIP (design)": a placeholder word with what is to come. */
+const PLACEHOLDER_PREFIX = /^(?:tbd|tba|tbc|wip|todo|to do|fixme|pending)\s*[:.\-\u2013\u2014(]/;
+/** "To be defined with design", "to be decided (with legal)", "will be confirmed later": a promise, not content. */
+const TO_BE_DECIDED =
+  /^(?:(?:still )?to be|will be|tbd to be)\s+(?:defined|decided|determined|confirmed|clarified|discussed|agreed|announced|written|added|specified|done|filled(?: in)?|completed|updated|provided)\b/;
+/** A template's numbered slot left as it was: "Criterion 1", "AC 2:", "Step #3". */
+const NUMBERED_SLOT =
+  /^(?:acceptance )?(?:criterion|criteria|ac|item|requirement|step|outcome|example|task|point|scenario|test|case|question)\s*#?\d+[.:)]?$/;
+/** Filler text: a template's sample paragraph. */
+const FILLER = /^lorem ipsum\b/;
+/** A template's slot: `<why>`, `<ISSUE-KEY>`, `[reason]`, `{describe the change}`. */
+const TEMPLATE_SLOT = /<[^<>\n]*>|\[[^[\]\n]*\]|\{[^{}\n]*\}/g;
 /** No letter or digit in any script: `-`, `…`, `...`, `?`, `—`, `~`, `***`. */
 const NO_WORD = /^[^\p{L}\p{N}]*$/u;
+/** A label with nothing after it ("Unit tests:", "Result: <result>"): a template's line left as it was. */
+const LABEL_ONLY = /^[^:\n]{1,60}:$/;
 
-/**
- * Text that only holds a place: empty or invisible, TBD/TODO/N/A and the like (also `TODO: …`), punctuation only
- * (`-`, `…`, `...`, `?`, `~`), "not tested (yet)", "none yet", `false`/`null`, or a template slot (`<why>`).
- */
-export function isPlaceholderText(text: string): boolean {
-  const visible = visibleText(text);
-  if (NO_WORD.test(visible)) return true;
-  if (PLACEHOLDER_PREFIX.test(visible) || TEMPLATE_SLOT.test(visible)) return true;
-  const word = visible
-    .toLowerCase()
+function foldWord(text: string): string {
+  return foldText(text)
     .replace(/[\s.!:;,]+$/, "")
     .replace(/\s+/g, " ");
-  return PLACEHOLDER_WORDS.has(word);
+}
+
+const BUILT_IN = new Set(PLACEHOLDER_WORDS);
+
+function isPlaceholderLine(line: string): boolean {
+  const folded = foldText(line);
+  if (NO_WORD.test(folded)) return true;
+  if (PLACEHOLDER_PREFIX.test(folded) || TO_BE_DECIDED.test(folded) || FILLER.test(folded)) return true;
+  const word = foldWord(folded);
+  if (BUILT_IN.has(word) || NUMBERED_SLOT.test(word)) return true;
+  const withoutSlots = folded.replace(TEMPLATE_SLOT, "").trim();
+  if (withoutSlots !== folded) return withoutSlots === "" || isPlaceholderLine(withoutSlots);
+  return LABEL_ONLY.test(folded);
+}
+
+/**
+ * Text that only holds a place, line by line (every line does): empty or invisible, a placeholder word
+ * (TBD/TBA/WIP/TODO/N/A/"Other"/…, also `TODO: …`), "to be defined/decided (with …)", "Criterion 1", lorem ipsum,
+ * punctuation only (`-`, `…`, `?`), an "x", a template slot (`<why>`, `<ISSUE-KEY>`), a label with
+ * nothing after it ("Unit tests:").
+ */
+export function isPlaceholderText(text: string): boolean {
+  return text.split(/\r\n|\r|\n/).every(isPlaceholderLine);
 }

@@ -1,10 +1,10 @@
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
-import { markdownLimitProblem } from "./limits.js";
-import { parseTree } from "./parse.js";
+import { markdownLimitProblem, withoutLazyRuns } from "./limits.js";
+import { parseFragment, parseTree } from "./parse.js";
 import { isPlaceholderText } from "./placeholder.js";
-import { asciiIdentifiers } from "../text/normalize.js";
+import { asciiIdentifiers, foldText, isSuspiciousText, skeleton as confusableSkeleton } from "../text/normalize.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
@@ -12,6 +12,11 @@ export interface MarkdownSection {
   /** 1–6 for Markdown headings, 7 for a bold-text paragraph, 8 for a plain "Title:" line; a section ends at the next title of the same or lower number. */
   depth: number;
   nodes: RootContent[];
+  /**
+   * The heading matched only through a look-alike letter (a Cyrillic "а" for "a"), or holds characters a reader
+   * does not see (a zero-width joiner, a bidi override): bfd reads it as the section, and shows it.
+   */
+  suspicious?: boolean;
 }
 
 /** One list item of a section, flattened: its text, and `checked` (true/false for task items, null for plain items). */
@@ -51,11 +56,38 @@ const DOCUMENT_CACHE_SIZE = 256;
 function documentOf(markdown: string): MarkdownDocument | null {
   if (documents.has(markdown)) return documents.get(markdown)!;
   const document =
-    markdownLimitProblem(markdown, "the text") === null ? { text: markdown, chunks: chunkMarkdown(markdown) } : null;
+    markdownLimitProblem(markdown, "the text") === null
+      ? readingDocument(withoutLazyRuns(collapsiblesAsBlocks(markdown)))
+      : null;
   if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
   documents.set(markdown, document);
   return document;
 }
+
+function readingDocument(text: string): MarkdownDocument {
+  return { text, chunks: chunkMarkdown(text) };
+}
+
+/**
+ * Linear's collapsible sections (`+++ Title`, content, `+++`) as blocks of their own: the title line and the closing
+ * line each become a paragraph (a blank line around them), which findSections reads as a collapsible's title and end.
+ * Without this Markdown folds them into the paragraph or list item around them. One pass over the lines.
+ */
+function collapsiblesAsBlocks(markdown: string): string {
+  if (!markdown.includes("+++")) return markdown;
+  return markdown.replace(COLLAPSIBLE_LINE, (_line, rest?: string) => {
+    const title = (rest ?? "").trim();
+    return title === "" ? `\n${COLLAPSIBLE_END}\n` : `\n${COLLAPSIBLE_MARK} ${title}\n`;
+  });
+}
+
+const COLLAPSIBLE_MARK = "+++";
+const COLLAPSIBLE_END = "+++";
+const COLLAPSIBLE_LINE = /^[ \t]{0,3}\+\+\+(?:[ \t]+(.*))?$/gm;
+/** A collapsible's title, as Linear writes it and as `<summary>` becomes (see htmlAsMarkdown). */
+const COLLAPSIBLE_TITLE = /^\+\+\+ (\S.*)$/;
+/** Sections opened by a collapsible's title end at its closing line, whatever titles they hold. */
+const COLLAPSIBLE_DEPTH = 9;
 
 /**
  * The chunks a reader needs, parsed; `wanted` decides from the chunk's source whether it can matter. Top-level code
@@ -77,46 +109,166 @@ export function parseMarkdown(markdown: string): Root {
   return parseTree(markdown);
 }
 
-/** Heading text normalised for comparison: case-insensitive, trailing colon and surrounding spaces ignored. */
+/** Heading text normalised for display-independent comparison: folded (normalize.ts), trailing colon dropped. */
 export function normaliseHeading(text: string): string {
-  return text
-    .replace(/[:\uFF1A]\s*$/, "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
+  return foldText(readingOrder(text)).replace(/\s*:\s*$/, "");
 }
 
 /**
- * Every section whose heading matches one of `aliases` (case-insensitive), in document order. Also accepts a
- * paragraph that is only bold text (`**Acceptance criteria**`), which is how many Linear descriptions are written,
- * and a short plain line ending in a colon. Sections do not overlap: a matching title inside an open section (a
- * deeper heading) belongs to it; one at the same or a higher level ends it and starts the next.
+ * The text in the order a reader sees it: a run after a right-to-left override (U+202E, up to U+202C or the end)
+ * is shown reversed, so `\u202Eairetirc ecnatpeccA` reads "Acceptance criteria". Other invisible characters are
+ * stripped later by foldText.
+ */
+function readingOrder(text: string): string {
+  if (!text.includes("\u202E")) return text;
+  return text.replace(/\u202E([^\u202C]*)\u202C?/g, (_all, run: string) => [...run].reverse().join(""));
+}
+
+/** The words of a title as a reader sees them: folded, split at anything that is not a letter, mark or digit (emoji, punctuation). */
+export function headingWords(text: string): string[] {
+  return normaliseHeading(text)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((word) => word !== "");
+}
+
+/** A word's singular, as headings vary it ("ACs", "Acceptance criterias", "How we test"): a trailing "s" dropped. */
+function stem(word: string): string {
+  return word.length > 2 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
+}
+
+/** "Out of scope" and "Non-goals" say what a section is not: such a subsection of criteria holds no criteria. */
+const EXCLUDING_TITLES: readonly (readonly string[])[] = [
+  ["out", "of", "scope"],
+  ["not", "in", "scope"],
+  ["non", "goal"],
+  ["nongoal"],
+  ["not", "goal"],
+];
+
+export type HeadingMatch = "same" | "confusable" | null;
+
+/**
+ * How a title matches one of the aliases: "same" when its words (normalize.ts foldText, singular) contain every
+ * word of an alias ("Additional acceptance criteria", "Acceptance criteria (added 3 Dec)", "✅ Acceptance
+ * criteria"), "confusable" when only the TR39 skeleton of a word agrees (a Cyrillic letter: the section counts,
+ * and is shown as suspicious), null otherwise. A title that says what is out of scope matches no alias.
+ */
+export function matchHeading(title: string, aliases: readonly string[]): HeadingMatch {
+  const words = headingWords(title).map(stem);
+  if (isExcludingTitle(words)) return null;
+  let best: HeadingMatch = null;
+  for (const alias of aliases) {
+    const wanted = headingWords(alias).map(stem);
+    if (wanted.length === 0) continue;
+    if (wanted.every((w) => words.includes(w))) return "same";
+    const skeletons = words.map((w) => confusableSkeleton(w));
+    if (wanted.every((w) => skeletons.includes(confusableSkeleton(w)))) best = "confusable";
+  }
+  return best;
+}
+
+function isExcludingTitle(stemmedWords: readonly string[]): boolean {
+  return EXCLUDING_TITLES.some((phrase) =>
+    stemmedWords.some((_, at) => phrase.every((word, i) => stemmedWords[at + i] === word)),
+  );
+}
+
+/**
+ * Every section whose title matches one of `aliases` (matchHeading), in document order. A title is a Markdown
+ * heading, a paragraph that is only bold text (`**Acceptance criteria**`, as many Linear descriptions are written),
+ * a short plain line ending in a colon, or a collapsible's title (Linear's `+++ Title`, HTML's `<summary>`). Sections
+ * do not overlap: a matching title inside an open section (a deeper heading) belongs to it; one at the same or a
+ * higher level ends it and starts the next; a collapsible's section ends where the collapsible does. HTML blocks are
+ * read as the Markdown they show (`<details>`, `<input type="checkbox">`, `<li>`), and an "Out of scope" or
+ * "Non-goals" subsection is left out of the section around it.
  */
 export function findSections(markdown: string, aliases: readonly string[]): MarkdownSection[] {
   const document = documentOf(markdown);
   if (document === null) return [];
-  const wanted = new Set(aliases.map(normaliseHeading));
-  const skeletons = [...wanted].map(skeleton);
+  const wanted = aliases.map((alias) => headingWords(alias).map((word) => confusableSkeleton(stem(word))));
   const sections: MarkdownSection[] = [];
   let open: MarkdownSection | null = null;
+  /** The depth of an excluded subsection being skipped, until a title at its depth or above. */
+  let skipping: number | null = null;
   for (const chunk of document.chunks) {
-    if (
-      open === null &&
-      (chunk.kind === "code" || !mayHoldTitle(document.text.slice(chunk.start, chunk.end), skeletons))
-    )
+    if (open === null && (chunk.kind === "code" || !mayHoldTitle(document.text.slice(chunk.start, chunk.end), wanted)))
       continue;
-    for (const node of chunkNodes(document.text, chunk)) {
+    for (const node of readableNodes(chunkNodes(document.text, chunk))) {
+      if (isCollapsibleEnd(node)) {
+        if (open?.depth === COLLAPSIBLE_DEPTH) open = null;
+        if (skipping === COLLAPSIBLE_DEPTH) skipping = null;
+        continue;
+      }
       const title = sectionTitle(node);
-      if (open !== null && title !== null && title.depth <= open.depth) open = null;
-      if (open === null && title !== null && wanted.has(normaliseHeading(title.text))) {
-        open = { heading: title.text.trim(), depth: title.depth, nodes: [] };
+      if (skipping !== null) {
+        if (title === null || title.depth > skipping) continue;
+        skipping = null;
+      }
+      if (open !== null && title !== null && title.depth <= open.depth && open.depth !== COLLAPSIBLE_DEPTH) open = null;
+      if (open !== null && title !== null && isExcludingTitle(headingWords(title.text).map(stem))) {
+        skipping = title.depth;
+        continue;
+      }
+      const match = open === null && title !== null ? matchHeading(title.text, aliases) : null;
+      if (match !== null) {
+        const heading = title!.text.trim();
+        open = { heading, depth: title!.depth, nodes: [] };
+        if (match === "confusable" || isSuspiciousText(heading)) open.suspicious = true;
         sections.push(open);
       } else if (open !== null) {
         open.nodes.push(node);
       }
     }
   }
+  attachFootnotes(document, sections);
   return sections;
+}
+
+/**
+ * A footnote is read where it is referenced: a criterion in a footnote of a criteria item is a criterion, wherever
+ * the definition stands (Markdown renders it at the end of the document). Definitions already in the section stay.
+ */
+function attachFootnotes(document: MarkdownDocument, sections: readonly MarkdownSection[]): void {
+  const referenced = sections.map((section) => {
+    const ids = new Set<string>();
+    const defined = new Set<string>();
+    const visit = (node: RootContent): void => {
+      if (node.type === "footnoteReference") ids.add(node.identifier);
+      if (node.type === "footnoteDefinition") defined.add(node.identifier);
+      if ("children" in node) for (const child of node.children) visit(child as RootContent);
+    };
+    section.nodes.forEach(visit);
+    return [...ids].filter((id) => !defined.has(id));
+  });
+  if (referenced.every((ids) => ids.length === 0)) return;
+  const definitions = new Map<string, RootContent>();
+  for (const node of nodesOf(document, (source) => source.includes("[^")))
+    if (node.type === "footnoteDefinition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
+  sections.forEach((section, i) => {
+    for (const id of referenced[i]!) {
+      const definition = definitions.get(id);
+      if (definition !== undefined) section.nodes.push(definition);
+    }
+  });
+}
+
+/**
+ * Evidence lines for the sections whose headings matched only through look-alike or invisible characters: bfd read
+ * them as the section, and shows the heading with each such character as its code point so a reviewer sees why.
+ */
+export function suspiciousHeadings(sections: readonly MarkdownSection[]): string[] {
+  return sections
+    .filter((section) => section.suspicious === true)
+    .map((section) => `suspicious heading (read as this section): ${shownCodePoints(section.heading)}`);
+}
+
+function shownCodePoints(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += code > 0x7e || code < 0x20 ? `<U+${code.toString(16).toUpperCase().padStart(4, "0")}>` : ch;
+  }
+  return out;
 }
 
 /** The first section whose heading matches one of `aliases` (see findSections). */
@@ -132,36 +284,92 @@ function sectionTitle(node: RootContent): { text: string; depth: number } | null
       (child) => child.type === "text" && child.value.trim().replace(/^[:\uFF1A]$/, "") === "",
     );
     if (first?.type === "strong" && restIsBlank) return { text: toString(first), depth: 7 };
-    // "Open questions:" on its own line, as plain-text descriptions write headings.
-    if (node.children.length === 1 && first?.type === "text" && /^[^\n]{1,60}[:\uFF1A]\s*$/.test(first.value))
-      return { text: first.value, depth: 8 };
+    if (node.children.length === 1 && first?.type === "text") {
+      const collapsible = COLLAPSIBLE_TITLE.exec(first.value);
+      if (collapsible !== null) return { text: collapsible[1]!, depth: COLLAPSIBLE_DEPTH };
+      // "Open questions:" on its own line, as plain-text descriptions write headings.
+      if (/^[^\n]{1,60}[:\uFF1A]\s*$/.test(first.value)) return { text: first.value, depth: 8 };
+    }
   }
   return null;
 }
 
-/** Lines that can start a title: an ATX heading, bold text first, or a short line ending in a colon (or `;` of a reference). */
-const TITLE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__)|[:;\uFF1A][ \t]*$/;
+function isCollapsibleEnd(node: RootContent): boolean {
+  return (
+    node.type === "paragraph" &&
+    node.children.length === 1 &&
+    node.children[0]!.type === "text" &&
+    node.children[0]!.value === COLLAPSIBLE_END
+  );
+}
+
+/**
+ * Nodes as a reader reads them: an HTML block (other than a comment) is replaced by the Markdown it shows. A
+ * `<details>` block without blank lines is one HTML node to Markdown, but its criteria are on the reader's screen.
+ */
+export function* readableNodes(nodes: Iterable<RootContent>): Generator<RootContent> {
+  for (const node of nodes) {
+    if (node.type !== "html") {
+      yield node;
+      continue;
+    }
+    const shown = htmlAsMarkdown(node.value);
+    if (shown.trim() !== "") yield* parseFragment(shown);
+  }
+}
+
+/**
+ * The Markdown an HTML block shows: comments dropped; `<summary>` as a collapsible's title and `</details>` as its
+ * end; a checkbox as a task marker (`[x]` when `checked`); `<li>` as a list item; block tags as blank lines; other
+ * tags dropped, so the result holds no HTML and reading it again cannot recurse. Linear in the block's length.
+ */
+export function htmlAsMarkdown(html: string): string {
+  return withoutComments(html)
+    .replace(/<summary\b[^<>]*>/gi, `\n\n${COLLAPSIBLE_MARK} `)
+    .replace(/<\/summary\s*>/gi, "\n\n")
+    .replace(/<\/details\s*>/gi, `\n\n${COLLAPSIBLE_END}\n\n`)
+    .replace(/<input\b[^<>]*>/gi, (tag) =>
+      /\btype\s*=\s*["']?checkbox\b/i.test(tag) ? (/\schecked\b/i.test(tag) ? "[x] " : "[ ] ") : "",
+    )
+    .replace(/<li\b[^<>]*>/gi, "\n- ")
+    .replace(/<\/?(?:p|div|ul|ol|table|tr|details|section|blockquote|h[1-6])\b[^<>]*>|<br\s*\/?>/gi, "\n\n")
+    .replace(/<[^<>]*>/g, "");
+}
+
+function withoutComments(html: string): string {
+  let out = "";
+  let at = 0;
+  for (;;) {
+    const open = html.indexOf("<!--", at);
+    if (open < 0) return out + html.slice(at);
+    out += html.slice(at, open);
+    const close = html.indexOf("-->", open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+}
+
+/** Lines that can start a title: an ATX heading, bold text first, a collapsible's title, HTML (`<summary>`), or a short line ending in a colon (or `;` of a reference). */
+const TITLE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__|\+\+\+[ \t]|<)|[:;\uFF1A][ \t]*$/;
 /** A setext underline: its heading is the paragraph above it. */
 const SETEXT_UNDERLINE = /^[ \t]*(?:=+|-+)[ \t]*$/;
 const NAMED_REFERENCE = /&[A-Za-z][A-Za-z0-9]*;/;
 
-/** Lower-case letters of a heading without white space, the form `mayHoldTitle` compares. */
-function skeleton(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/\u03C2/g, "\u03C3")
-    .replace(/\s+/g, "");
+/** A line's letters as `mayHoldTitle` compares them: in reading order, TR39 skeleton (folded), without white space. */
+function titleLetters(text: string): string {
+  return confusableSkeleton(readingOrder(text)).replace(/\s+/g, "");
 }
 
 /**
  * Whether a chunk's source may hold a title matching one of the aliases, decided without parsing it. It must never
  * say no to a chunk that has one (that would hide a section), so it over-approximates: a title's text is in the
  * source of its title line (an ATX heading or a "Title:" line is one line; bold text may run on to the end of its
- * block; a setext heading is the block above its underline), and that text, lower-cased, is a subsequence of the
- * source with numeric character references decoded (markup only adds characters). A named reference could stand
- * for anything, so a title with one always may.
+ * block; a setext heading is the block above its underline; HTML may run to the end of its block), and each word
+ * of a matching title, in skeleton form, is a subsequence of the source's skeleton with numeric character
+ * references decoded (markup only adds characters, and the skeleton maps character by character). A named
+ * reference could stand for anything, so a title with one always may.
  */
-function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
+function mayHoldTitle(source: string, wanted: readonly (readonly string[])[]): boolean {
   for (const block of source.split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)/)) {
     const lines = block.split(/\r\n|\r|\n/);
     for (let i = 0; i < lines.length; i += 1) {
@@ -169,11 +377,11 @@ function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
       let title: string | null = null;
       if (SETEXT_UNDERLINE.test(line) && i > 0) title = lines.slice(0, i).join("\n");
       else if (TITLE_LINE.test(line) && !tooLongForColonTitle(line))
-        title = /^[ \t]*(?:\*\*|__)/.test(line) ? lines.slice(i).join("\n") : line;
+        title = /^[ \t]*(?:\*\*|__|<)/.test(line) ? lines.slice(i).join("\n") : line;
       if (title === null) continue;
       if (NAMED_REFERENCE.test(title)) return true;
-      const letters = skeleton(decodeNumericReferences(title));
-      if (skeletons.some((wanted) => isSubsequence(wanted, letters))) return true;
+      const letters = titleLetters(decodeNumericReferences(title));
+      if (wanted.some((words) => words.every((word) => isSubsequence(word, letters)))) return true;
     }
   }
   return false;
@@ -187,7 +395,7 @@ function mayHoldTitle(source: string, skeletons: readonly string[]): boolean {
  * like a title; telling it apart keeps such descriptions from being parsed whole.
  */
 function tooLongForColonTitle(line: string): boolean {
-  if (/^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__)/.test(line) || /[\\&]/.test(line)) return false;
+  if (/^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__|\+\+\+[ \t]|<)/.test(line) || /[\\&]/.test(line)) return false;
   return line.trim().replace(/[:;\uFF1A]$/, "").length > 60;
 }
 
@@ -221,11 +429,11 @@ export function sectionItems(section: MarkdownSection): SectionItem[] {
 }
 
 /** Top-level list items that say something (not placeholders or template help text; see isPlaceholderItem). */
-export function filledItems(section: MarkdownSection): SectionItem[] {
+export function filledItems(section: MarkdownSection, template?: TemplateText): SectionItem[] {
   const items: SectionItem[] = [];
   for (const node of section.nodes) {
     if (node.type !== "list") continue;
-    for (const item of node.children) if (!isPlaceholderItem(item)) items.push(toItem(item));
+    for (const item of node.children) if (!isPlaceholderItem(item, template)) items.push(toItem(item));
   }
   return items;
 }
@@ -238,26 +446,42 @@ export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
 }
 
 /**
- * Every criterion in a section, in order: each list item (task or plain, nested ones and those in block quotes
- * included) and each table body row (cells joined with " | "; the header row names columns, it is no criterion).
+ * Every criterion in a section, in order: each list item (task or plain, nested ones and those in block quotes,
+ * footnotes and HTML included), each line of a paragraph that starts with a task marker (`[ ] …`, or an HTML
+ * checkbox: Markdown folds such a line into the paragraph or item above it, a reader sees a criterion), and each
+ * table body row (cells joined with " | "; the header row names columns, it is no criterion).
  */
-export function sectionCriteria(section: MarkdownSection): Criterion[] {
+export function sectionCriteria(section: MarkdownSection, template?: TemplateText): Criterion[] {
   const criteria: Criterion[] = [];
-  const visit = (nodes: readonly RootContent[]): void => {
-    for (const node of nodes) {
+  const taskLines = (paragraph: Paragraph, skipFirst: boolean): void => {
+    const lines = inlineText(paragraph).split("\n");
+    for (const line of skipFirst ? lines.slice(1) : lines) {
+      const task = TASK_LINE.exec(line);
+      if (task === null) continue;
+      const text = task[3]!.trim();
+      const checked = task[1] !== undefined ? task[1] !== " " : CHECKED_ATTRIBUTE.test(task[2]!);
+      criteria.push({ kind: "task", placeholder: saysNothing(text, template), text, checked, struck: false });
+    }
+  };
+  const visit = (nodes: Iterable<RootContent>): void => {
+    for (const node of readableNodes(nodes)) {
       if (node.type === "list") {
         for (const item of node.children) {
           const { text, checked, struck } = toItem(item);
-          const placeholder = isPlaceholderItem(item);
+          const placeholder = isPlaceholderItem(item, template);
           criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
-          visit(item.children);
+          const [first, ...rest] = item.children;
+          if (first?.type === "paragraph") taskLines(first, true);
+          visit(first?.type === "paragraph" ? rest : item.children);
         }
-      } else if (node.type === "blockquote") {
+      } else if (node.type === "paragraph") {
+        taskLines(node, false);
+      } else if (node.type === "blockquote" || node.type === "footnoteDefinition") {
         visit(node.children);
       } else if (node.type === "table") {
         for (const row of (node as Table).children.slice(1)) {
           const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
-          const placeholder = row.children.every((cell) => isPlaceholderText(toString(cell)));
+          const placeholder = row.children.every((cell) => saysNothing(toString(cell), template));
           criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
         }
       }
@@ -267,43 +491,104 @@ export function sectionCriteria(section: MarkdownSection): Criterion[] {
   return criteria;
 }
 
+/** A line that starts with a task marker: `[ ]`/`[x]`, or an HTML checkbox (checked when it has the attribute). */
+const TASK_LINE = /^[ \t]*(?:\[([ xX])\]|(<input\b[^<>]*\btype\s*=\s*["']?checkbox\b[^<>]*>))[ \t]*(.*)$/i;
+const CHECKED_ATTRIBUTE = /\schecked\b/i;
+
+/** A paragraph's text with its line breaks (hard ones included) and inline HTML as written. */
+function inlineText(node: RootContent | Paragraph): string {
+  if (node.type === "break") return "\n";
+  if ("value" in node && typeof node.value === "string") return node.value;
+  return "children" in node ? (node.children as RootContent[]).map(inlineText).join("") : "";
+}
+
 function toItem(item: ListItem): SectionItem {
   const first = item.children[0];
-  const text = first === undefined ? "" : toString(first);
+  let text = first === undefined ? "" : toString(first);
+  if (first?.type === "paragraph") {
+    const lines = inlineText(first).split("\n");
+    const folded = lines.findIndex((line, i) => i > 0 && TASK_LINE.test(line));
+    if (folded > 0) text = lines.slice(0, folded).join("\n");
+  }
   const struck = first?.type === "paragraph" && first.children.length === 1 && first.children[0]?.type === "delete";
   return { text: text.trim(), checked: item.checked ?? null, struck };
 }
 
+/** A team's template (an issue or MR template), as the words it holds: text it already held is no evidence. */
+export interface TemplateText {
+  words: string;
+}
+
+/** The words of a template's text (headings, guidance, labels, options, comments), folded as normalize.ts does. */
+export function templateOf(markdown: string): TemplateText {
+  const texts: string[] = [];
+  const visit = (node: RootContent): void => {
+    if ("value" in node && typeof node.value === "string") texts.push(node.value);
+    if ("children" in node) for (const child of node.children) visit(child as RootContent);
+  };
+  for (const node of parseTree(markdown).children) visit(node);
+  return { words: wordsOf(texts.join("\n")) };
+}
+
+function wordsOf(text: string): string {
+  const words = foldText(text)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((word) => word !== "");
+  return words.length === 0 ? "" : ` ${words.join(" ")} `;
+}
+
+/** Text whose words all stand, in order and together, in the template: the template's own text, or part of it. */
+export function isTemplateText(text: string, template: TemplateText | undefined): boolean {
+  if (template === undefined) return false;
+  const words = wordsOf(text);
+  return words !== "" && template.words.includes(words);
+}
+
+/** Nothing but placeholders and the template's own lines, line by line. */
+function saysNothing(text: string, template: TemplateText | undefined): boolean {
+  if (isPlaceholderText(text)) return true;
+  return (
+    template !== undefined &&
+    text.split("\n").every((line) => isPlaceholderText(line) || isTemplateText(line, template))
+  );
+}
+
 /**
  * A paragraph of only emphasis (`_Describe how you tested._`) is a template's help text, as is text that only holds
- * a place (TBD, `…`, "not tested": see placeholder.ts).
+ * a place (TBD, `…`, "not tested": see placeholder.ts) or that the team's template already held.
  */
-function isPlaceholderParagraph(node: Paragraph): boolean {
+function isPlaceholderParagraph(node: Paragraph, template?: TemplateText): boolean {
   const visible = node.children.filter((child) => child.type !== "html");
   const onlyEmphasis =
     visible.some((child) => child.type === "emphasis") &&
     visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
-  return onlyEmphasis || isPlaceholderText(toString(node));
+  return onlyEmphasis || saysNothing(toString(node), template);
 }
 
 /** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
-export function isPlaceholderItem(item: ListItem): boolean {
+export function isPlaceholderItem(item: ListItem, template?: TemplateText): boolean {
   return item.children.every((child) => {
-    if (child.type === "paragraph") return isPlaceholderParagraph(child);
-    if (child.type === "list") return child.children.every(isPlaceholderItem);
+    if (child.type === "paragraph") return isPlaceholderParagraph(child, template);
+    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, template));
     return child.type === "html";
   });
 }
 
 /**
  * The section's text less everything that only holds a place: HTML comments, headings (a template's structure),
- * template help text in emphasis, placeholder paragraphs and list items (see placeholder.ts) and, with
- * `templateChecklist`, a list of only unticked task items (a "How tested" template's checklist left as it was).
+ * template help text in emphasis, placeholder paragraphs, lines and list items (see placeholder.ts: TBD, "Unit
+ * tests:" with nothing after it, "Other"…), a table's header row and body rows whose cells past the first (the
+ * label column a template fills in) are placeholders, and, with `templateChecklist`, every unticked task item: an
+ * unticked item asserts nothing (a "How tested" template's checklist left as it was, or only "Other" ticked).
  */
-export function filledText(section: MarkdownSection, options: { templateChecklist?: boolean } = {}): string {
+export function filledText(
+  section: MarkdownSection,
+  options: { templateChecklist?: boolean; template?: TemplateText } = {},
+): string {
+  const { template } = options;
   const parts: string[] = [];
-  const visit = (nodes: readonly RootContent[]): void => {
-    for (const node of nodes) {
+  const visit = (nodes: Iterable<RootContent>): void => {
+    for (const node of readableNodes(nodes)) {
       switch (node.type) {
         case "html":
         case "heading":
@@ -311,18 +596,30 @@ export function filledText(section: MarkdownSection, options: { templateChecklis
         case "definition":
           break;
         case "paragraph":
-          if (!isPlaceholderParagraph(node)) parts.push(toString(node));
+          // A collapsible's title and end are its structure, as headings are a template's.
+          if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
+          if (!isPlaceholderParagraph(node, template)) parts.push(toString(node));
           break;
         case "blockquote":
+        case "footnoteDefinition":
           visit(node.children);
           break;
         case "list":
-          if (options.templateChecklist === true && node.children.every((item) => item.checked === false)) break;
-          for (const item of node.children) if (!isPlaceholderItem(item)) parts.push(toString(item));
+          for (const item of node.children) {
+            if (options.templateChecklist === true && item.checked === false) continue;
+            if (!isPlaceholderItem(item, template)) parts.push(toString(item));
+          }
+          break;
+        case "table":
+          for (const row of node.children.slice(1)) {
+            const cells = row.children.map((cell) => toString(cell));
+            const said = cells.length > 1 ? cells.slice(1) : cells;
+            if (!said.every((cell) => saysNothing(cell, template))) parts.push(cells.join(" | "));
+          }
           break;
         default: {
           const text = toString(node);
-          if (!isPlaceholderText(text)) parts.push(text);
+          if (!saysNothing(text, template)) parts.push(text);
         }
       }
     }
@@ -452,17 +749,16 @@ export function mentionTextOf(markdown: string): { text: string; urls: string[] 
   return { text: texts.join(" "), urls };
 }
 
-/** `<input type="checkbox">` without `checked`; three linear tests, so a long tag costs its length once each. */
-function isUntickedCheckbox(html: string): boolean {
-  return /^<input\b[^>]*>$/i.test(html) && /\btype\s*=\s*["']?checkbox\b/i.test(html) && !/\bchecked\b/i.test(html);
-}
-
 /**
  * The lines of text a reader sees, from chunks whose source contains `needle` (case-insensitive): paragraphs,
  * headings, list items and table cells, without HTML (comments included), code, block quotes, images or struck
  * text. For `bfd-waive:` lines, which count only where a person reading the rendered description sees them.
+ *
+ * With `assertedOnly`, lines inside an unticked task item are left out too: a `- [ ]` item (its nested content
+ * included), and a paragraph line that starts with `[ ]` or an unticked HTML checkbox. An unticked item asserts
+ * nothing: an MR template's `- [ ] bfd-waive: …` option left unticked waives nothing.
  */
-export function visibleLines(markdown: string, needle: string): string[] {
+export function visibleLines(markdown: string, needle: string, options: { assertedOnly?: boolean } = {}): string[] {
   const document = documentOf(markdown);
   if (document === null) return [];
   const lower = needle.toLowerCase();
@@ -474,8 +770,12 @@ export function visibleLines(markdown: string, needle: string): string[] {
       case "break":
         return "\n";
       case "html":
-        // A raw-HTML checkbox left unticked starts what follows it as an unchosen option, never as a line of its own.
-        return isUntickedCheckbox(node.value) ? "[ ] " : "";
+        // Kept only as a marker, so an unticked HTML checkbox starting a line is seen as one below.
+        return options.assertedOnly === true && TASK_LINE.exec(node.value)?.[2] !== undefined
+          ? CHECKED_ATTRIBUTE.test(node.value)
+            ? ""
+            : "[ ] "
+          : "";
       case "inlineCode":
       case "image":
       case "imageReference":
@@ -486,21 +786,25 @@ export function visibleLines(markdown: string, needle: string): string[] {
         return "children" in node ? node.children.map((child) => inline(child as RootContent)).join("") : "";
     }
   };
+  const unticked = (line: string): boolean => options.assertedOnly === true && TASK_LINE.exec(line)?.[1] === " ";
   const block = (node: RootContent): void => {
     switch (node.type) {
+      case "listItem":
+        if (options.assertedOnly === true && node.checked === false) return;
+        for (const child of node.children) block(child);
+        return;
       case "paragraph":
       case "heading":
       case "tableCell":
-        lines.push(...inline(node).split("\n"));
+        lines.push(
+          ...inline(node)
+            .split("\n")
+            .filter((line) => !unticked(line)),
+        );
         return;
       case "html":
       case "code":
       case "blockquote":
-        return;
-      case "listItem":
-        // An unticked task item asserts nothing (#22): an MR template's `- [ ] bfd-waive: …` option nobody chose.
-        if (node.checked === false) return;
-        for (const child of node.children) block(child as RootContent);
         return;
       default:
         if ("children" in node) for (const child of node.children) block(child as RootContent);

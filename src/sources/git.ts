@@ -81,6 +81,8 @@ export function parseNameStatus(out: string): ChangedFile[] {
         newFile: kind === "C",
         deletedFile: false,
         renamedFile: kind === "R",
+        // "R100": git found the same content at the new path (git-diff(1), --name-status similarity index).
+        ...(status === "R100" ? { renamedOnly: true } : {}),
       });
       i += 3;
       continue;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { inputError, printable } from "../errors.js";
+import { jsonPath, scanJson } from "./json-scan.js";
 import { upgradeSnapshot, WORK_ITEM_SCHEMA_VERSION, WorkItemSchema, type WorkItem } from "../work-item/schema.js";
 
 // A run parses one snapshot: zod's JIT (a `new Function` per object schema, built on the first parse) costs more
@@ -47,8 +48,9 @@ export async function readSnapshot(path: string): Promise<WorkItem> {
 
 export function parseSnapshot(text: string, path: string): WorkItem {
   let raw: unknown;
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+    raw = JSON.parse(json);
   } catch (error) {
     // V8 quotes the text around the error, line breaks included.
     const detail = printable(error instanceof Error ? error.message : String(error), 200);
@@ -65,6 +67,15 @@ export function parseSnapshot(text: string, path: string): WorkItem {
       "Write one with `bfd snapshot -o FILE`.",
     );
   }
+  // JSON.parse keeps the last of two equal keys: which one the author meant is not bfd's to guess.
+  const { duplicate } = scanJson(json);
+  if (duplicate !== null) {
+    throw inputError(
+      "snapshot-duplicate-key",
+      `${path}:${duplicate.line}: key ${printable(JSON.stringify(duplicate.key), 80)} appears twice in ${duplicate.path === "" ? "the snapshot" : printable(duplicate.path.slice(1).replaceAll("/", "."), 120)}`,
+      "Keep one of them: a snapshot is the JSON `bfd snapshot -o FILE` writes, each key once.",
+    );
+  }
   const current = upgradeSnapshot(raw as Record<string, unknown>);
   const version = current["schemaVersion"];
   if (version !== WORK_ITEM_SCHEMA_VERSION) {
@@ -76,13 +87,18 @@ export function parseSnapshot(text: string, path: string): WorkItem {
   }
   const parsed = WorkItemSchema.safeParse(current);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const shown = parsed.error.issues.slice(0, 5);
+    const { lines } = scanJson(json, new Set(shown.map((issue) => jsonPath(issue.path))));
+    const lineOf = (issue: (typeof shown)[number]): number | undefined => lines.get(jsonPath(issue.path));
+    const problems = shown.map((issue) => {
+      const at = lineOf(issue);
+      return `${issue.path.join(".") || "(root)"}${at === undefined ? "" : ` (line ${at})`}: ${issue.message}`;
+    });
+    const first = shown.map(lineOf).find((at) => at !== undefined);
     const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
     throw inputError(
       "snapshot-invalid",
-      `${path}: not a valid snapshot: ${printable(problems.join("; "), 1_000)}${more}`,
+      `${path}${first === undefined ? "" : `:${first}`}: not a valid snapshot: ${printable(problems.join("; "), 1_000)}${more}`,
       "Compare it with `bfd snapshot` output or examples/*.json.",
     );
   }

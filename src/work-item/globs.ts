@@ -80,6 +80,35 @@ export function globMatcherRE2(globs: readonly string[], options: GlobOptions = 
   return (path) => include !== null && include.matches(path) && !(exclude !== null && exclude.matches(path));
 }
 
+/**
+ * Trees a project vendors, installs or generates, and files that only keep a folder in git: never this project's
+ * notes, docs or UI (#22). Both at the root (Go, Rails, PHP) and in each package of a monorepo.
+ */
+export const NOT_THE_PROJECTS_OWN: readonly string[] = [
+  "vendor/**",
+  "**/vendor/**",
+  "node_modules/**",
+  "**/node_modules/**",
+  "bower_components/**",
+  "**/bower_components/**",
+  "third_party/**",
+  "**/third_party/**",
+  "third-party/**",
+  "**/third-party/**",
+  "**/.yarn/**",
+  "**/site-packages/**",
+  "**/.gitkeep",
+  "**/.keep",
+];
+
+let notTheProjectsOwn: ((path: string) => boolean) | null = null;
+
+/** A path in a vendored or generated tree, or a folder's keep-file (see NOT_THE_PROJECTS_OWN). */
+export function isNotTheProjectsOwn(path: string): boolean {
+  notTheProjectsOwn ??= globMatcher(NOT_THE_PROJECTS_OWN, { ignoreCase: true });
+  return notTheProjectsOwn(path);
+}
+
 /** Paths a change touches: the new path, and the old path of renames and deletions. */
 export function touchedPaths(file: ChangedFile): string[] {
   return file.oldPath !== file.newPath ? [file.newPath, file.oldPath] : [file.newPath];
@@ -97,7 +126,7 @@ export function changedMatching(
 
 /**
  * Changes after which a file matching the globs exists: its new path matches and it was not deleted. Deleting
- * CHANGELOG.md, or renaming it to something else, is no update of it.
+ * CHANGELOG.md, or renaming it to something else, is no update of it; nor is moving it without changing it.
  */
 export function changedInto(
   changes: readonly ChangedFile[],
@@ -105,7 +134,7 @@ export function changedInto(
   options: GlobOptions = {},
 ): ChangedFile[] {
   const matches = globMatcher(globs, options);
-  return changes.filter((f) => !f.deletedFile && matches(f.newPath));
+  return changes.filter((f) => !f.deletedFile && f.renamedOnly !== true && matches(f.newPath));
 }
 
 function union(globs: readonly string[], options: GlobOptions): RE2JS | null {

@@ -65,13 +65,30 @@ const ProjectSchema = z
   })
   .strict();
 
+/**
+ * An instant as ISO 8601 with a date, a time and an offset (`2026-12-07T16:46:00Z`, `…+02:00`), as Linear and GitLab
+ * write them and bfd snapshot keeps them. Anything else (a date alone, "yesterday", a local time without an offset)
+ * would be judged as some other moment, or not at all: a snapshot with one is an input error, not a run (#22).
+ */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+function isIsoInstant(value: string): boolean {
+  if (!ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) return false;
+  // Date.parse rolls 2026-02-30 over to March: the day must exist in its month.
+  const [year, month, day] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+  return day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const IsoInstantSchema = z.string().refine(isIsoInstant, {
+  message: "not an ISO 8601 time with an offset (write e.g. 2026-12-07T16:46:00Z)",
+});
+
 const AttachmentSchema = z
   .object({
     url: z.string(),
     title: z.string().default(""),
     subtitle: z.string().nullable().default(null),
     sourceType: z.string().nullable().default(null),
-    createdAt: z.string().nullable().default(null),
+    createdAt: IsoInstantSchema.nullable().default(null),
   })
   .strict();
 
@@ -118,6 +135,10 @@ const ChangedFileSchema = z
     newFile: z.boolean().default(false),
     deletedFile: z.boolean().default(false),
     renamedFile: z.boolean().default(false),
+    renamedOnly: z
+      .boolean()
+      .optional()
+      .describe("Moved without a change to its content: a pure rename updates nothing (#22)."),
   })
   .strict();
 
@@ -205,15 +226,11 @@ const StagingSchema = z
   .object({
     environment: z.string().describe("The GitLab environment read, e.g. staging."),
     label: z.string().describe("The label that records a passed staging validation."),
-    deployedAt: z
-      .string()
-      .nullable()
+    deployedAt: IsoInstantSchema.nullable()
       .default(null)
       .describe("When the latest successful deployment that lists the MR finished; null: not deployed yet."),
     deploymentId: z.number().nullable().default(null),
-    labelAddedAt: z
-      .string()
-      .nullable()
+    labelAddedAt: IsoInstantSchema.nullable()
       .default(null)
       .describe("When the label was last added (and not removed since); null: not labelled, or no record of when."),
   })
@@ -278,7 +295,7 @@ export const MergeRequestSchema = z
     authorName: z.string().nullable().default(null).describe("Author's display name."),
     sourceBranch: z.string(),
     targetBranch: z.string(),
-    mergedAt: z.string().nullable().default(null),
+    mergedAt: IsoInstantSchema.nullable().default(null),
     headSha: z.string().nullable().default(null),
     headPipeline: PipelineSchema.nullable()
       .default(null)
@@ -321,7 +338,7 @@ const UnavailableSchema = z
 export const WorkItemSchema = z
   .object({
     schemaVersion: z.literal(WORK_ITEM_SCHEMA_VERSION),
-    now: z.string().describe("ISO 8601 instant the evidence was gathered."),
+    now: IsoInstantSchema.describe("ISO 8601 instant the evidence was gathered."),
     branch: z.string().nullable().default(null).describe("Current git branch (or the MR source branch in CI)."),
     viewer: PersonSchema.nullable().default(null).describe("Who runs bfd (the Linear API key's user)."),
     issue: IssueSchema.nullable().default(null),

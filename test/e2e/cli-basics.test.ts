@@ -30,6 +30,22 @@ describe("snapshot files that cannot be used", () => {
     ],
     ["a wrong field type", write("type.json", example.replace('"iid": 418', '"iid": "418"')), "mergeRequest.iid"],
     ["an unknown field", write("extra.json", example.replace('"branch":', '"brnach": "x", "branch":')), "brnach"],
+    // #22: validated like config, with file:line, never "could not evaluate … please report this".
+    [
+      "a key written twice",
+      write("twice.json", example.replace('"branch":', '"branch": null,\n"branch":')),
+      'twice.json:5: key "branch" appears twice in the snapshot',
+    ],
+    [
+      "a time that is not ISO 8601",
+      write("time.json", example.replace(/"now": "[^"]*"/, '"now": "23/11/2026 09:12"')),
+      "now (line 3): not an ISO 8601 time",
+    ],
+    [
+      "a date that does not exist",
+      write("day.json", example.replace(/"now": "[^"]*"/, '"now": "2026-02-30T09:12:00Z"')),
+      "now (line 3): not an ISO 8601 time",
+    ],
   ])("%s is an input error (exit 2) naming the file", async (_name, file, message) => {
     const result = await runCliInProcess(["done", "--snapshot", file]);
     expect(result.code).toBe(2);

@@ -39,7 +39,7 @@ const corpus: { file: string; expected: string[] }[] = [
   {
     file: "unknown-option.config.yaml",
     expected: [
-      `${dir}/unknown-option.config.yaml:4:7  unknown option "userFacing" for check kind changed-paths; valid options: paths, ifChanged, ignoreCase, what`,
+      `${dir}/unknown-option.config.yaml:4:7  unknown option "userFacing" for check kind changed-paths; valid options: paths, ifChanged, ignoreCase, includeVendored, what`,
     ],
   },
   {

@@ -37,6 +37,8 @@ export interface FakeDiff {
   newFile: boolean;
   renamedFile: boolean;
   deletedFile: boolean;
+  /** A rename at 100% similarity: GitLab's `diff` is then "" (git writes no hunk for it). */
+  renamedOnly?: boolean;
 }
 
 export interface FakeJob {
@@ -1364,6 +1366,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   /** A unified diff as GitLab sends it; an added file whose content the world holds at the MR's head shows it whole. */
   function diffText(diff: FakeDiff, mr: FakeMergeRequest): string {
     if (diff.deletedFile) return `@@ -1 +0,0 @@\n-${diff.oldPath}\n`;
+    if (diff.renamedFile && diff.renamedOnly === true) return "";
     const content = diff.newFile
       ? world.projects.find((p) => p.path === mr.project)?.files[mr.sha]?.[diff.newPath]
       : undefined;

@@ -21,7 +21,15 @@ describe("the whole change, from a CI job's git checkout", () => {
       { oldPath: "a.ts", newPath: "a.ts", newFile: false, deletedFile: false, renamedFile: false },
       { oldPath: "added.yml", newPath: "added.yml", newFile: true, deletedFile: false, renamedFile: false },
       { oldPath: "gone.txt", newPath: "gone.txt", newFile: false, deletedFile: true, renamedFile: false },
-      { oldPath: "old/name.md", newPath: "new/name.md", newFile: false, deletedFile: false, renamedFile: true },
+      // Moved with the same content: a pure rename (#22).
+      {
+        oldPath: "old/name.md",
+        newPath: "new/name.md",
+        newFile: false,
+        deletedFile: false,
+        renamedFile: true,
+        renamedOnly: true,
+      },
     ]);
     expect(await fileAt(dir, head, "added.yml")).toBe("k: v\n");
     expect(await fileAt(dir, head, "gone.txt")).toBeNull();
@@ -55,6 +63,19 @@ describe("the whole change, from a CI job's git checkout", () => {
         renamedFile: false,
       },
       { oldPath: "ü/old", newPath: "ü/new", newFile: false, deletedFile: false, renamedFile: true },
+    ]);
+  });
+
+  it("marks a rename at 100% similarity as a pure rename (#22)", () => {
+    expect(parseNameStatus("R100\0CHANGELOG.md\0docs/CHANGELOG.md\0")).toEqual([
+      {
+        oldPath: "CHANGELOG.md",
+        newPath: "docs/CHANGELOG.md",
+        newFile: false,
+        deletedFile: false,
+        renamedFile: true,
+        renamedOnly: true,
+      },
     ]);
   });
 });

@@ -101,6 +101,23 @@ describe("mapping GitLab's documented replies", () => {
     ]);
   });
 
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ["an empty diff", { diff: "" }, true],
+    ["a diff with a hunk", { diff: "@@ -1 +1 @@\n-a\n+b\n" }, false],
+    ["an empty diff GitLab collapsed", { diff: "", collapsed: true }, false],
+    ["an empty diff too large to show", { diff: "", too_large: true }, false],
+  ])("maps a rename with %s to renamedOnly %s", (_what, fields, renamedOnly) => {
+    const diff = DiffJson.parse({
+      old_path: "CHANGELOG.md",
+      new_path: "docs/CHANGELOG.md",
+      new_file: false,
+      renamed_file: true,
+      deleted_file: false,
+      ...fields,
+    });
+    expect(toChangedFile(diff).renamedOnly === true).toBe(renamedOnly);
+  });
+
   it.each([
     [
       "mr_notes.json",

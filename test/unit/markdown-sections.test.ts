@@ -13,6 +13,7 @@ import {
   type MarkdownSection,
 } from "../../src/markdown/sections.js";
 import { parsedCharacters } from "../../src/markdown/parse.js";
+import { htmlAsMarkdown, matchHeading } from "../../src/markdown/sections.js";
 
 const lines = (...text: string[]) => text.join("\n");
 const AC = ["Acceptance criteria", "AC"];
@@ -171,7 +172,9 @@ describe("sectionTaskItems", () => {
     ["finds task items nested under plain items", lines("## AC", "- web", "  - [ ] login"), [["login", false]]],
     ["finds task items in a block quote", lines("## AC", "> - [ ] quoted"), [["quoted", false]]],
     ["skips plain items", lines("## AC", "- a", "- [x] b"), [["b", true]]],
-    ["has none when the section has no lists", lines("## AC", "[ ] not a list"), []],
+    // A reader sees an unticked box; before #22 this line was no criterion at all.
+    ["reads a task marker that starts a paragraph line", lines("## AC", "[ ] not a list"), [["not a list", false]]],
+    ["has none in prose", lines("## AC", "Logins are [audited]."), []],
   ])("%s", (_what, markdown, tasks) => {
     expect(sectionTaskItems(mustFind(markdown)).map((t) => [t.text, t.checked])).toEqual(tasks);
   });
@@ -362,6 +365,25 @@ describe("visibleLines", () => {
   ])("%s", (_what, markdown, visible) => {
     expect(visibleLines(markdown, "bfd-waive")).toEqual(visible);
   });
+
+  it.each<[string, string, string[]]>([
+    ["keeps a ticked task item", "- [x] bfd-waive: a why", ["bfd-waive: a why"]],
+    ["leaves out an unticked task item", "- [ ] bfd-waive: a why", []],
+    ["leaves out what is nested in an unticked item", lines("- [ ] options", "  - bfd-waive: a why"), []],
+    [
+      "leaves out an unticked task line folded into a ticked item",
+      lines("- [x] done", "[ ] bfd-waive: a why"),
+      ["done"],
+    ],
+    ["leaves out a line after an unticked HTML checkbox", '<input type="checkbox"> bfd-waive: a why', []],
+    [
+      "keeps a line after a checked HTML checkbox",
+      '<input type="checkbox" checked> bfd-waive: a why',
+      [" bfd-waive: a why"],
+    ],
+  ])("with assertedOnly, %s", (_what, markdown, visible) => {
+    expect(visibleLines(markdown, "bfd-waive", { assertedOnly: true })).toEqual(visible);
+  });
 });
 
 describe("mentionTextOf", () => {
@@ -389,5 +411,129 @@ describe("mentionTextOf", () => {
       .sort();
     expect(ascii).toEqual(["Idot", "colon", "fjlig"]);
     expect(mentionTextOf("&fjlig;-12 and &Idot;").text).toBe("fj-12 and \u0130");
+  });
+});
+
+describe("matchHeading (sections by meaning, #22)", () => {
+  const aliases = ["Acceptance criteria", "AC", "Definition of done"];
+  it.each<[string, string, "same" | "confusable" | null]>([
+    ["the alias itself", "Acceptance criteria", "same"],
+    ["more words around the alias", "Additional acceptance criteria", "same"],
+    ["a dated second section", "Acceptance criteria (added 3 Dec)", "same"],
+    ["an emoji before it", "\u2705 Acceptance criteria", "same"],
+    ["a zero-width joiner inside a word", "Accep\u200Dtance criteria", "same"],
+    ["a right-to-left override showing it", "\u202Eairetirc ecnatpeccA", "same"],
+    ["fullwidth letters", "\uFF21\uFF23", "same"],
+    ["a plural", "ACs", "same"],
+    ["a plural of a word", "Acceptance criterias", "same"],
+    ["a Cyrillic look-alike letter (suspicious)", "\u0410cceptance criteria", "confusable"],
+    ["another section", "Design notes", null],
+    ["only one of the alias's words", "Acceptance tests", null],
+    ["an out-of-scope subsection title", "Acceptance criteria out of scope", null],
+    ["non-goals", "Non-goals", null],
+  ])("%s: %s", (_what, title, expected) => {
+    expect(matchHeading(title, aliases)).toBe(expected);
+  });
+});
+
+describe("findSections reads sections by meaning (#22)", () => {
+  const aliases = ["Acceptance criteria", "AC", "Definition of done"];
+  const criteriaOf = (markdown: string) =>
+    findSections(markdown, aliases).flatMap((s) =>
+      sectionCriteria(s).map((c) => `${c.checked === true ? "x" : c.checked === false ? " " : "-"} ${c.text}`),
+    );
+  it.each<[string, string, string[]]>([
+    [
+      "every criteria section counts, a second dated one too",
+      lines("## Acceptance criteria", "- [x] a", "## Acceptance criteria (added 3 Dec)", "- [ ] b"),
+      ["x a", "  b"],
+    ],
+    [
+      "a look-alike heading beside a ticked Definition of done",
+      lines("## \u0410cceptance criteria", "- [ ] a", "## Definition of done", "- [x] b"),
+      ["  a", "x b"],
+    ],
+    [
+      "a task line Markdown folds into the ticked item above",
+      lines("## AC", "- [x] a", "[ ] b", "[x] c"),
+      ["x a", "  b", "x c"],
+    ],
+    ["a task line after a hard break", lines("## AC", "- [x] a\\", "[ ] b"), ["x a", "  b"]],
+    [
+      "criteria in a <details> block without blank lines",
+      lines("## AC", "- [x] a", "<details>", "<summary>More</summary>", "- [ ] b", "</details>"),
+      ["x a", "  b"],
+    ],
+    [
+      "a <details> block titled by its summary",
+      lines("<details><summary>Acceptance criteria</summary>", "", "- [ ] a", "", "</details>", "", "- [ ] not in it"),
+      ["  a"],
+    ],
+    [
+      "raw HTML checkboxes",
+      lines("## AC", '<ul><li><input type="checkbox" checked> a</li><li><input type="checkbox"> b</li></ul>'),
+      ["x a", "  b"],
+    ],
+    [
+      "an HTML checkbox starting a paragraph line",
+      lines("## AC", "- [x] a", '<input type="checkbox" disabled> b'),
+      ["x a", "  b"],
+    ],
+    [
+      "a Linear collapsible section, inside and as the title",
+      lines(
+        "## AC",
+        "- [x] a",
+        "+++ Edge cases",
+        "- [ ] b",
+        "+++",
+        "## Notes",
+        "+++ Acceptance criteria",
+        "Given x:",
+        "- [ ] c",
+        "+++",
+        "- [ ] after",
+      ),
+      ["x a", "  b", "  c"],
+    ],
+    [
+      "a footnote definition inside the section",
+      lines("## AC", "- [x] a[^1]", "", "[^1]: - [ ] b", "", "## Notes"),
+      ["x a", "  b"],
+    ],
+    [
+      "a footnote referenced from a criterion, defined under another heading",
+      lines("## AC", "- [x] a[^more]", "", "## Notes", "", "[^more]: - [ ] b"),
+      ["x a", "  b"],
+    ],
+    [
+      "not an Out of scope subsection under the criteria",
+      lines("## AC", "- [x] a", "### Out of scope", "- [ ] later", "### Edge cases", "- [x] b"),
+      ["x a", "x b"],
+    ],
+    [
+      "not a Non-goals subsection written in bold",
+      lines("## AC", "- [x] a", "", "**Non-goals**", "", "- [ ] later"),
+      ["x a"],
+    ],
+  ])("%s", (_what, markdown, criteria) => {
+    expect(criteriaOf(markdown)).toEqual(criteria);
+  });
+
+  it("marks a section found only through a look-alike or an invisible character as suspicious", () => {
+    expect(findSections(lines("## \u0410cceptance criteria", "- [ ] a"), aliases)[0]?.suspicious).toBe(true);
+    expect(findSections(lines("## Accep\u200Dtance criteria", "- [ ] a"), aliases)[0]?.suspicious).toBe(true);
+    expect(findSections(lines("## Acceptance criteria", "- [ ] a"), aliases)[0]?.suspicious).toBeUndefined();
+  });
+
+  it("finds a look-alike heading in a long document (the prefilter reads skeletons)", () => {
+    const filler = "Prose with **bold** and [a link](https://example.com).\n\n".repeat(3000);
+    const long = lines(filler, "## \u0410dditional \u0430cceptance criteria", "- [ ] a", "", filler);
+    expect(long.length).toBeGreaterThan(100_000);
+    expect(criteriaOf(long)).toEqual(["  a"]);
+  });
+
+  it("reads HTML as the Markdown it shows, without HTML left to read again", () => {
+    expect(htmlAsMarkdown('<!-- c --><p>a<br>b</p><input type="text">')).not.toMatch(/[<>]/);
   });
 });

@@ -273,6 +273,12 @@ export function toChangedFile(diff: GitLabDiffJson): ChangedFile {
     newFile: diff.new_file,
     deletedFile: diff.deleted_file,
     renamedFile: diff.renamed_file,
+    // A pure rename: git writes no hunk for a rename at 100% similarity, and GitLab's `diff` is the hunks only
+    // (doc/api/merge_requests.md, "List merge request diffs": `diff` starts at "@@"). An empty diff proves nothing
+    // when GitLab left it out (`collapsed`, `too_large`; gitlab/NOTES.md), so those stay content changes.
+    ...(diff.renamed_file && diff.diff === "" && diff.collapsed !== true && diff.too_large !== true
+      ? { renamedOnly: true }
+      : {}),
   };
 }
 

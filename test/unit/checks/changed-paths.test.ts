@@ -19,6 +19,11 @@ const DOCS = {
 checkCases(changedPaths, {
   pass: [
     {
+      name: "a vendored file counts when the rule includes vendored trees",
+      item: changing(changed("vendor/lib/CHANGELOG.md")),
+      options: { ...NOTES, includeVendored: true },
+    },
+    {
       name: "a changed file matches a glob",
       item: changing(changed("src/a.ts"), changed("CHANGELOG.md")),
       options: NOTES,
@@ -69,6 +74,11 @@ checkCases(changedPaths, {
     },
   ],
   fail: [
+    {
+      name: "the only matching file is vendored",
+      item: changing(changed("vendor/lib/CHANGELOG.md")),
+      options: NOTES,
+    },
     {
       name: "the only match is a deleted CHANGELOG",
       item: changing(changed("CHANGELOG.md", { deleted: true })),
@@ -138,6 +148,39 @@ checkCases(changedPaths, {
   ],
 });
 
+describe("the built-in UI and ops globs cover the common layouts (#22)", () => {
+  const rules = loadRuleSet({
+    builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")),
+    configFile: null,
+    readRuleFile: () => null,
+  }).rules;
+  const status = (ruleId: string, path: string) =>
+    evaluate(rules, withMr({ changes: [changed(path)] }), { gate: "done" }).results.find((r) => r.rule === ruleId)
+      ?.status;
+
+  it.each([
+    ["user-docs-updated", "app/components/button_component.rb"],
+    ["user-docs-updated", "app/javascript/controllers/menu_controller.js"],
+    ["user-docs-updated", "config/locales/en.yml"],
+    ["user-docs-updated", "app/dashboard/page.tsx"],
+    ["user-docs-updated", "shop/templates/shop/cart.html"],
+    ["user-docs-updated", "web/templates/index.tmpl"],
+    ["ops-docs-updated", "compose.yaml"],
+    ["ops-docs-updated", "Dockerfile.production"],
+    ["ops-docs-updated", "Procfile"],
+  ])("%s is required when %s changes", (ruleId, path) => {
+    expect(status(ruleId, path)).toBe("fail");
+  });
+
+  it.each([
+    ["user-docs-updated", "vendor/assets/javascripts/widget.jsx"],
+    ["user-docs-updated", "node_modules/react/index.tsx"],
+    ["ops-docs-updated", "vendor/docker/Dockerfile"],
+  ])("%s is not required when only %s (vendored) changes", (ruleId, path) => {
+    expect(status(ruleId, path)).toBe("skipped");
+  });
+});
+
 describe("changed-paths options", () => {
   it("rejects an empty `what`, which the pass message capitalises", () => {
     expect(changedPaths.options.safeParse({ paths: ["docs/**"], what: "" }).success).toBe(false);
@@ -163,6 +206,21 @@ describe("the built-in release-notes and user-docs rules", () => {
     ["a docs page", [changed("docs/login.md")], "fail", "pass"],
     ["a README.md in another case", [changed("readme.MD")], "fail", "pass"],
     ["a deleted CHANGELOG.md", [changed("CHANGELOG.md", { deleted: true })], "fail", "fail"],
+    // #22: paths that are not this team's notes or docs.
+    ["a vendored CHANGELOG.md", [changed("vendor/gems/rack/CHANGELOG.md")], "fail", "fail"],
+    ["a CHANGELOG.md in node_modules", [changed("web/node_modules/left-pad/CHANGELOG.md")], "fail", "fail"],
+    ["a third_party docs page", [changed("third_party/lib/docs/usage.md")], "fail", "fail"],
+    ["a .gitkeep in the release notes", [changed("release-notes/.gitkeep", { added: true })], "fail", "fail"],
+    ["the release notes folder's README", [changed("release-notes/README.md")], "fail", "fail"],
+    [
+      "a CHANGELOG.md that was only moved",
+      [{ ...changed("docs/CHANGELOG.md", { from: "CHANGELOG.md" }), renamedOnly: true }],
+      "fail",
+      "fail",
+    ],
+    ["a CHANGELOG.md moved and changed", [changed("docs/CHANGELOG.md", { from: "CHANGELOG.md" })], "pass", "fail"],
+    ["an ADR", [changed("docs/adr/0007-queues.md")], "fail", "fail"],
+    ["a runbook", [changed("docs/runbooks/queues.md")], "fail", "fail"],
   ])("treat %s as release notes %s and user docs %s, never both", (_name, files, notes, docs) => {
     expect([status("release-notes-updated", ...files), status("user-docs-updated", ...files)]).toEqual([notes, docs]);
   });

@@ -28,6 +28,19 @@ function recording(content: string, other?: string) {
 checkCases(flagRecords, {
   pass: [
     {
+      name: "a record is written with a merge key from shared defaults",
+      item: recording(
+        md(
+          "defaults: &defaults",
+          "  communication: changelog and in-app banner",
+          "  help_docs: with GA",
+          "  retirement: two releases after GA",
+          "<<: *defaults",
+          "rollout_state: 10% of EU",
+        ),
+      ),
+    },
+    {
       name: "the touched record fills in every required field",
       item: recording(COMPLETE),
       message: /^1 feature-flag record\(s\) complete$/,
@@ -39,7 +52,7 @@ checkCases(flagRecords, {
         md(
           "rollout_state: [staging, 10%]",
           "communication: { channel: '#launches' }",
-          "help_docs: true",
+          "help_docs: { when: with GA, pages: [admin/audit] }",
           "retirement: 2025-09-30",
         ),
       ),
@@ -69,6 +82,41 @@ checkCases(flagRecords, {
     },
   ],
   fail: [
+    // #22: what a reviewer would not accept as a record.
+    {
+      name: "fields hold a boolean, a number, NaN and !!binary where text belongs",
+      item: recording(
+        md("rollout_state: true", "communication: 3", "help_docs: .nan", "retirement: !!binary aGVsbG8="),
+      ),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
+    {
+      name: "placeholders come in through aliases and a merge key",
+      item: recording(
+        md(
+          "todo: &later to be decided with PM",
+          "base: &base",
+          "  help_docs: TBA",
+          "<<: *base",
+          "rollout_state: *later",
+          "communication: *later",
+          "retirement: WIP",
+        ),
+      ),
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
+    },
+    {
+      name: "a mapping has only one of its fields filled",
+      item: recording(
+        md(
+          "rollout_state: { staging: 100%, production: TBD }",
+          "communication: { channel: '#launches', date: ~ }",
+          "help_docs: with GA",
+          "retirement: two releases after GA",
+        ),
+      ),
+      evidence: [`${FLAG}: missing rollout_state, communication`],
+    },
     {
       name: "a required field is absent",
       item: recording(md("rollout_state: 10%", "communication: banner", "help_docs: with GA")),
@@ -76,9 +124,10 @@ checkCases(flagRecords, {
       evidence: [`${FLAG}: missing retirement`],
     },
     {
-      name: "a field says TBD",
+      // #22: a year where a sentence belongs is no retirement plan (before #22 a number passed).
+      name: "a field says TBD, and one holds only a number",
       item: recording(md("rollout_state: TBD", "communication: todo", "help_docs: '???'", "retirement: 2025")),
-      evidence: [`${FLAG}: missing rollout_state, communication, help_docs`],
+      evidence: [`${FLAG}: missing rollout_state, communication, help_docs, retirement`],
     },
     {
       name: "fields hold placeholders: TBD., a dash, TODO: decide, false",

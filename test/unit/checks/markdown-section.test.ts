@@ -23,6 +23,28 @@ checkCases(markdownSection, {
   ],
   pass: [
     {
+      name: "the How tested section says more than the team's template",
+      item: withMr({
+        description: md("## How tested", "> Describe what you ran and where.", "", "Unit tests: 42 passed on CI"),
+      }),
+      options: {
+        source: "mergeRequest.description",
+        headings: ["How tested"],
+        minChars: 10,
+        template: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:"),
+      },
+    },
+    {
+      name: "a results table has one result filled in",
+      item: withMr({ description: md("## How tested", "| Test | Result |", "|---|---|", "| Unit | 42 passed |") }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10, templateChecklist: true },
+    },
+    {
+      name: "a label line has what was done after it",
+      item: withMr({ description: md("## How tested", "Unit tests:", "- ran 42, all green") }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10, templateChecklist: true },
+    },
+    {
       name: "a heading matches the first alias",
       item: described("## Acceptance criteria", "- [ ] logs each login"),
       options: AC_ITEMS,
@@ -108,6 +130,54 @@ checkCases(markdownSection, {
     },
   ],
   fail: [
+    // #22: a template left as it was is no evidence.
+    ...(
+      [
+        ["only label lines with nothing after them", ["Unit tests:", "Manual testing:"]],
+        ["only a results table of TBD", ["| Test | Result |", "|---|---|", "| Unit | TBD |", "| E2E | TBD |"]],
+        ["only Other ticked in the template's checklist", ["- [ ] Unit tests", "- [ ] Manual", "- [x] Other"]],
+        ["only unticked options", ["- [ ] Unit tests", "- [ ] Ran it on staging"]],
+        ["only TBA and to-be-decided text", ["TBA", "", "To be decided with QA"]],
+        ["only lorem ipsum", ["Lorem ipsum dolor sit amet, consectetur adipiscing elit."]],
+        ["only a collapsible's title and TBD", ["+++ Details", "TBD", "+++"]],
+      ] as const
+    ).map(([name, body]) => ({
+      name: `the How tested section holds ${name}`,
+      item: withMr({ description: md("## How tested", ...body) }),
+      options: {
+        source: "mergeRequest.description" as const,
+        headings: ["How tested"],
+        minChars: 10,
+        templateChecklist: true,
+      },
+      message: /holds only placeholders/,
+    })),
+    {
+      name: "the How tested section holds only the team's template: block-quoted guidance and labels",
+      item: withMr({
+        description: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:", "Staging: yes/no"),
+      }),
+      options: {
+        source: "mergeRequest.description",
+        headings: ["How tested"],
+        minChars: 10,
+        template: md("## How tested", "> Describe what you ran and where.", "", "Unit tests:", "Staging: yes/no"),
+      },
+      message: /holds only placeholders/,
+    },
+    {
+      name: "the criteria are the Linear issue template's example criteria",
+      item: described("## Acceptance criteria", "- [ ] The user can do the thing", "- [ ] It is logged"),
+      options: {
+        ...AC_ITEMS,
+        template: md("## Acceptance criteria", "- [ ] The user can do the thing", "- [ ] It is logged"),
+      },
+    },
+    {
+      name: "the criteria are numbered slots of the template",
+      item: described("## Acceptance criteria", "- [ ] Criterion 1", "- [ ] Criterion 2", "- [ ] WIP"),
+      options: AC_ITEMS,
+    },
     {
       name: "no heading matches any alias",
       item: described("## Description", "- a"),

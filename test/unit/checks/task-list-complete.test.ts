@@ -16,6 +16,12 @@ checkCases(taskListComplete, {
   ],
   pass: [
     {
+      name: "only an Out of scope subsection under the criteria is unticked",
+      item: described("## Acceptance criteria", "- [x] a", "### Out of scope", "- [ ] mobile"),
+      options: AC,
+      message: /All 1 criteria/,
+    },
+    {
       name: "every item is ticked",
       item: described("## Acceptance criteria", "- [x] logs each login", "- [X] shows the audit page"),
       options: AC,
@@ -74,6 +80,66 @@ checkCases(taskListComplete, {
     },
   ],
   fail: [
+    {
+      name: "the only ticked criteria are the team template's examples",
+      item: described("## Acceptance criteria", "- [x] Criterion as the user sees it"),
+      options: { ...AC, template: md("## Acceptance criteria", "- [ ] Criterion as the user sees it") },
+      message: /no criteria/,
+    },
+    // #22: sections by meaning. Each row passed before, on a ticked "Definition of done" or a first section.
+    {
+      name: "a Cyrillic look-alike heading's unticked item sits beside a ticked Definition of done",
+      item: described("## \u0410cceptance criteria", "- [ ] a", "", "## Definition of done", "- [x] b"),
+      options: AC,
+      message: /1 of 2 item\(s\) not ticked: a/,
+      evidence: ["suspicious heading (read as this section): <U+0410>cceptance criteria"],
+    },
+    {
+      name: "a heading with a zero-width joiner, a bidi override or an emoji is still the criteria section",
+      item: described(
+        "## Accep\u200Dtance criteria",
+        "- [ ] a",
+        "## \u202Eairetirc ecnatpeccA",
+        "- [ ] b",
+        "## \u2705 Acceptance criteria",
+        "- [ ] c",
+        "## Definition of done",
+        "- [x] d",
+      ),
+      options: AC,
+      message: /3 of 4 item\(s\) not ticked/,
+    },
+    {
+      name: "a second criteria section (Additional acceptance criteria) has an unticked item",
+      item: described("## Acceptance criteria", "- [x] a", "## Additional acceptance criteria", "- [ ] b"),
+      options: AC,
+      message: /1 of 2 item\(s\) not ticked: b/,
+    },
+    {
+      name: "an unticked task line is folded into the ticked item above it",
+      item: described("## Acceptance criteria", "- [x] a", "[ ] b"),
+      options: AC,
+      message: /not ticked: b/,
+    },
+    {
+      name: "an unticked criterion hides in <details>, a collapsible or an HTML checkbox",
+      item: described(
+        "## Acceptance criteria",
+        "- [x] a",
+        "<details>",
+        "<summary>More</summary>",
+        "- [ ] b",
+        "</details>",
+        "",
+        "+++ Edge cases",
+        "- [ ] c",
+        "+++",
+        "",
+        '<input type="checkbox"> d',
+      ),
+      options: AC,
+      message: /3 of 4 item\(s\) not ticked: b, c, d/,
+    },
     {
       name: "an item is not ticked",
       item: described("## Acceptance criteria", "- [x] logs each login", "- [ ] shows the audit page"),
