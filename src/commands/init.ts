@@ -5,6 +5,7 @@ import { ExitCode } from "../exit-codes.js";
 import {
   addAgentsSection,
   addComponentInclude,
+  addMcpServer,
   AGENTS_FILE,
   agentsSection,
   CONFIG_FILE,
@@ -12,6 +13,7 @@ import {
   GITLAB_CI_FILE,
   gitlabCiTemplate,
   issueTemplate,
+  MCP_FILE,
   MR_TEMPLATE_FILE,
   mergeRequestTemplate,
 } from "../init/scaffold.js";
@@ -23,7 +25,7 @@ export interface InitOptions {
   version: string;
   force: boolean;
   dryRun: boolean;
-  /** Also tell coding agents to run the gates: bfd's section in AGENTS.md. */
+  /** Also tell coding agents to run the gates: bfd's section in AGENTS.md, its MCP server in .mcp.json. */
   agents: boolean;
 }
 
@@ -77,6 +79,20 @@ function planAgents(root: string, force: boolean): Planned {
   return { file: AGENTS_FILE, status: result.status, text: result.text };
 }
 
+/** `.mcp.json` is the team's: bfd adds its server beside theirs, and replaces only its own entry with --force. */
+function planMcp(root: string, force: boolean): Planned {
+  const current = readIfFile(join(root, MCP_FILE), MCP_FILE);
+  const result = addMcpServer(current ?? "", force);
+  if (result.status === "invalid")
+    throw inputError(
+      "mcp-json-invalid",
+      `${MCP_FILE} is not an MCP registration file bfd can add to (${printable(result.reason)})`,
+      `Fix ${MCP_FILE} (it is JSON with an "mcpServers" object), then run bfd init --agents again.`,
+    );
+  if (result.status === "unchanged") return { file: MCP_FILE, status: "unchanged", note: result.reason };
+  return { file: MCP_FILE, status: current === null ? "created" : result.status, text: result.text };
+}
+
 function write(root: string, planned: Planned): void {
   const path = join(root, planned.file);
   try {
@@ -111,7 +127,7 @@ export function runInit(ctx: CommandContext, options: InitOptions): ExitCode {
     planWhole(root, CONFIG_FILE, configTemplate(), options.force),
     planGitlabCi(root, options.version, options.force),
     planWhole(root, MR_TEMPLATE_FILE, mergeRequestTemplate(rules), options.force),
-    ...(options.agents ? [planAgents(root, options.force)] : []),
+    ...(options.agents ? [planAgents(root, options.force), planMcp(root, options.force)] : []),
   ];
   const lines: string[] = root === resolve(ctx.cwd) ? [] : [`Writing at the repository's root, ${root}:`, ""];
   for (const planned of plan) {
