@@ -1,4 +1,5 @@
 import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure, type Outcome } from "../doctor/checks.js";
+import { expectedNames, nameUses } from "../doctor/prerequisites.js";
 import { doctorExitCode } from "../doctor/result.js";
 import { isBfdError } from "../errors.js";
 import { withoutUserInfo } from "../redact.js";
@@ -18,7 +19,7 @@ export interface DoctorOptions {
 /**
  * `bfd doctor`: is this machine (or job) set up for the gates? Reads the config, builds both clients from the
  * environment, asks Linear who owns the key and GitLab what the token is, who it belongs to and whether it reads the
- * project — all in one wave — then judges the lot (src/doctor/checks.ts). Every step that fails becomes a check's
+ * project, the team's workflow states and labels and the project's labels — all in one wave — then judges the lot (src/doctor/checks.ts). Every step that fails becomes a check's
  * verdict, never the end of the run. Exit 0 all good (warnings allowed), 2 a setup problem, 3 a service unusable.
  */
 export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Promise<ExitCode> {
@@ -76,11 +77,15 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const linear: LinearSource | null = linearClient.ok ? linearClient.value : null;
   const gitlab: GitLabSource | null = gitlabClient?.ok === true ? gitlabClient.value : null;
   const projectRef = project?.ok === true ? (project.value?.project ?? null) : null;
-  const [viewer, user, token, projectRead] = await Promise.all([
+  // The process's prerequisites are read in the same wave: the team's states and labels, the project's labels.
+  const team = rules.ok ? (rules.value.config.linear?.team ?? null) : null;
+  const [viewer, user, token, projectRead, linearTeam, gitlabLabels] = await Promise.all([
     linear === null ? null : outcome(() => linear.viewer()),
     gitlab === null ? null : outcome(() => gitlab.currentUser()),
     gitlab === null ? null : outcome(() => gitlab.tokenInfo()),
     gitlab === null || projectRef === null ? null : outcome(() => gitlab.getProject(projectRef)),
+    linear === null || team === null ? null : outcome(() => linear.teamWorkflow(team)),
+    gitlab === null || projectRef === null ? null : outcome(() => gitlab.listLabels(projectRef)),
   ]);
 
   const linearApiUrl = env.LINEAR_API_URL ? withoutUserInfo(env.LINEAR_API_URL) : null;
@@ -106,6 +111,14 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
       project,
       projectRead,
     },
+    workspace: rules.ok
+      ? {
+          expected: expectedNames(nameUses(rules.value.rules, rules.value.config)),
+          team,
+          linearTeam,
+          gitlabLabels,
+        }
+      : null,
   };
   const result = assembleDoctor(facts);
   const render = await loadDoctorReporter(options.format);

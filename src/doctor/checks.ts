@@ -7,8 +7,9 @@ import type { ErrorKind } from "../errors.js";
 import type { RuleSet } from "../rules/load.js";
 import type { GitLabHostOrigin, ProjectOrigin } from "../sources/env.js";
 import type { ProjectSummary, TokenInfo } from "../sources/gitlab/index.js";
-import type { LinearBudget, LinearRateLimitStatus } from "../sources/linear/index.js";
+import type { LinearBudget, LinearRateLimitStatus, TeamWorkflow } from "../sources/linear/index.js";
 import { GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS } from "../sources/tokens.js";
+import { findName, namedBy, nearNames, type ExpectedName } from "./prerequisites.js";
 import type { DoctorCheck, DoctorProblem, DoctorResult } from "./result.js";
 
 /** A failed step, as its BfdError said it (`internal`: an error bfd did not expect, i.e. a bug). */
@@ -64,6 +65,19 @@ export interface DoctorFacts {
     /** `GET /projects/:id`; null when there was no client or no project. */
     projectRead: Outcome<ProjectSummary> | null;
   };
+  /** The process's prerequisites in the workspace; null when the config did not load. */
+  workspace: WorkspaceFacts | null;
+}
+
+export interface WorkspaceFacts {
+  /** The states and labels the rules in force name (src/doctor/prerequisites.ts). */
+  expected: ExpectedName[];
+  /** `linear.team` of the config; null when it names none. */
+  team: string | null;
+  /** The team's workflow states and labels; null when not read (no team, or no usable Linear client). */
+  linearTeam: Outcome<TeamWorkflow> | null;
+  /** The project's (and its groups') labels; null when not read (no project, or no usable GitLab client). */
+  gitlabLabels: Outcome<string[]> | null;
 }
 
 /** Below this share of either Linear budget, doctor warns. */
@@ -444,6 +458,137 @@ function gitlabProjectCheck(facts: DoctorFacts): DoctorCheck {
   };
 }
 
+const LINEAR_WORKFLOW_HINT = "bfd init --from-linear writes the names your team uses into bfd.config.yaml.";
+
+/** How to make a missing name exist, or point the rules at the team's own. */
+function missingFix(expected: ExpectedName, where: string): string {
+  const use = expected.uses[0]!;
+  const own =
+    use.rule === null
+      ? `or list your team's states under serve.readyStates in bfd.config.yaml`
+      : use.option === "waiverLabels"
+        ? `or name your own under override: ${use.rule}: waiverLabels: [...] in bfd.config.yaml`
+        : `or name your own under override: ${use.rule}: with: { ${use.option}: ... } in bfd.config.yaml`;
+  return `Create it in ${where}, ${own}. ${LINEAR_WORKFLOW_HINT}`;
+}
+
+function missingCheck(
+  id: DoctorCheck["id"],
+  title: string,
+  expected: ExpectedName,
+  place: string,
+  available: readonly string[],
+  where: string,
+): DoctorCheck {
+  const near = nearNames(expected.name, available);
+  const guess = near.length === 0 ? "" : ` · did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`;
+  return {
+    id,
+    status: "fail",
+    title: `${title} "${expected.name}"`,
+    detail: `not in ${place}; ${namedBy(expected)} ${expected.uses.length > 1 ? "name" : "names"} it${guess}`,
+    fix: missingFix(expected, where),
+    problem: "setup",
+  };
+}
+
+/** Why a side of the workspace was not read, when it was not. */
+function notRead(id: DoctorCheck["id"], title: string, detail: string, fix?: string): DoctorCheck {
+  return { id, status: "warn", title, detail: `not checked: ${detail}`, ...(fix === undefined ? {} : { fix }) };
+}
+
+/**
+ * The Linear side of the process: every workflow state and label the rules name is one of the team's. One line per
+ * missing name (with how to create it or name the team's own), or one passing line.
+ */
+function linearWorkflowChecks(facts: DoctorFacts): DoctorCheck[] {
+  const title = "Linear workflow";
+  const workspace = facts.workspace;
+  if (workspace === null) return [];
+  const wanted = workspace.expected.filter((e) => e.where === "linear-state" || e.where === "linear-label");
+  if (workspace.team === null)
+    return [
+      notRead(
+        "linear-workflow",
+        title,
+        "no linear.team in bfd.config.yaml names the team whose states the rules expect",
+        "Add `linear: { team: ENG }` (your team's key) to bfd.config.yaml, or run bfd init --from-linear --team ENG.",
+      ),
+    ];
+  const read = workspace.linearTeam;
+  if (read === null) return [notRead("linear-workflow", title, "needs a working LINEAR_API_KEY (see above)")];
+  if (!read.ok) return [failed("linear-workflow", title, read.failure)];
+  const team = read.value;
+  const states = team.states.map((s) => s.name);
+  const where = (what: string): string => `Linear: Settings → Teams → ${team.name} → ${what}`;
+  const missing = wanted.flatMap((expected) => {
+    const isState = expected.where === "linear-state";
+    const available = isState ? states : team.labels;
+    if (findName(expected.name, available) !== null) return [];
+    const place = `team ${team.key}'s ${isState ? "workflow" : "labels"}`;
+    return [
+      missingCheck(
+        "linear-workflow",
+        isState ? "Linear state" : "Linear label",
+        expected,
+        place,
+        available,
+        where(isState ? "Workflow" : "Labels"),
+      ),
+    ];
+  });
+  if (missing.length > 0) return missing;
+  const stateCount = wanted.filter((e) => e.where === "linear-state").length;
+  const labelCount = wanted.length - stateCount;
+  const counts = [
+    plural(stateCount, "workflow state"),
+    ...(labelCount === 0 ? [] : [plural(labelCount, "label")]),
+  ].join(" and ");
+  return [
+    {
+      id: "linear-workflow",
+      status: "pass",
+      title,
+      detail: `team ${team.key} (${team.name}) has the ${counts} the rules name`,
+    },
+  ];
+}
+
+/**
+ * The GitLab side: every label the rules name exists in the project or its groups; a waiver label may live on
+ * either side (an MR or the issue carries it), so it counts when Linear's team has it too.
+ */
+function gitlabLabelChecks(facts: DoctorFacts): DoctorCheck[] {
+  const title = "GitLab labels";
+  const workspace = facts.workspace;
+  if (workspace === null) return [];
+  const wanted = workspace.expected.filter((e) => e.where === "gitlab-label" || e.where === "any-label");
+  if (wanted.length === 0) return [];
+  const read = workspace.gitlabLabels;
+  const project = facts.gitlab.project?.ok === true ? facts.gitlab.project.value?.project : undefined;
+  if (read === null) return [notRead("gitlab-labels", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("gitlab-labels", title, read.failure)];
+  const linearLabels = workspace.linearTeam?.ok === true ? workspace.linearTeam.value.labels : [];
+  const where = `GitLab: ${project ?? "the project"} → Manage → Labels (or a group's labels), or run bfd init --from-linear --create-labels`;
+  const missing = wanted.flatMap((expected) => {
+    if (findName(expected.name, read.value) !== null) return [];
+    if (expected.where === "any-label" && findName(expected.name, linearLabels) !== null) return [];
+    const label = expected.where === "any-label" ? "Waiver label" : "GitLab label";
+    return [
+      missingCheck("gitlab-labels", label, expected, `${project ?? "the project"} or its groups`, read.value, where),
+    ];
+  });
+  if (missing.length > 0) return missing;
+  return [
+    {
+      id: "gitlab-labels",
+      status: "pass",
+      title,
+      detail: `${project ?? "the project"} has the ${plural(wanted.length, "label")} the rules name`,
+    },
+  ];
+}
+
 /** Every check, in the order a person fixes them: config, Linear, GitLab. Each has a verdict, whatever the others said. */
 export function assembleDoctor(facts: DoctorFacts): DoctorResult {
   return {
@@ -454,6 +599,8 @@ export function assembleDoctor(facts: DoctorFacts): DoctorResult {
       gitlabHostCheck(facts),
       gitlabTokenCheck(facts),
       gitlabProjectCheck(facts),
+      ...linearWorkflowChecks(facts),
+      ...gitlabLabelChecks(facts),
     ],
   };
 }

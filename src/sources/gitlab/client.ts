@@ -27,6 +27,7 @@ import {
   MergeRequestNotes,
   MergeRequests,
   PersonalAccessTokens,
+  ProjectLabels,
   Projects,
   RepositoryFiles,
   Users,
@@ -64,6 +65,7 @@ export interface GitLabClient {
   labelEvents: MergeRequestLabelEvents<false>;
   statusChecks: ExternalStatusChecks<false>;
   tokens: PersonalAccessTokens<false>;
+  labels: ProjectLabels<false>;
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
@@ -90,6 +92,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     labelEvents: new MergeRequestLabelEvents<false>(options),
     statusChecks: new ExternalStatusChecks<false>(options),
     tokens: new PersonalAccessTokens<false>(options),
+    labels: new ProjectLabels<false>(options),
   };
 }
 
