@@ -16,6 +16,8 @@ import { gitCheckout } from "../helpers/git.js";
 /** Not token-shaped, so only the run's own redaction of GITLAB_TOKEN could hide it: it must never get that far. */
 const GOOD_TOKEN = "doctor-good-token-0001";
 const READ_USER_TOKEN = "doctor-read-user-token-0001";
+/** The GitLab labels the built-in rules name (docs/configuration.md). */
+const PROCESS_LABELS = ["Validated in Staging", "no-release-notes", "no-docs", "no-ops-docs"];
 
 let gitlab: FakeGitLab;
 let linear: FakeLinear;
@@ -33,7 +35,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   [gitlab, linear, closedPort] = await Promise.all([
-    startFakeGitLab(fakeWorld({ projects: [fakeProject("acme/web", { id: 4242 })] }), {
+    startFakeGitLab(fakeWorld({ projects: [fakeProject("acme/web", { id: 4242, labels: PROCESS_LABELS })] }), {
       enforceScopes: true,
       tokens: {
         [GOOD_TOKEN]: { userId: 1, kind: "personal", name: "bfd-doctor", scopes: ["api"], expiresAt: "2099-01-01" },
@@ -46,7 +48,7 @@ beforeAll(async () => {
   ]);
   // Not a git checkout; the team config names the project.
   cwd = tempDir("bfd-doctor-");
-  writeFileSync(join(cwd, "bfd.config.yaml"), "gitlab:\n  project: acme/web\n");
+  writeFileSync(join(cwd, "bfd.config.yaml"), "gitlab:\n  project: acme/web\nlinear:\n  team: ENG\n");
 });
 
 afterAll(async () => {
@@ -80,7 +82,7 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
   it("all good: one passing line per check, exit 0", async ({ expect }) => {
     const result = await doctor({});
     expect(result.stderr).toBe("");
-    expect(result.stdout.split("\n").slice(0, 6)).toEqual([
+    expect(result.stdout.split("\n").slice(0, 8)).toEqual([
       expect.stringMatching(
         /^✔ Config and rules: bfd\.config\.yaml over the built-in rules · \d+ ready and \d+ done rules in force$/,
       ),
@@ -95,6 +97,8 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
         /^✔ GITLAB_TOKEN: logged in to GitLab as bfd-bot · token "bfd-doctor" · scopes api · expires 2099-01-01 \(in [\d,]+ days\)$/,
       ),
       "✔ GitLab project: acme/web (id 4242, from gitlab.project in bfd.config.yaml) is readable with the token · default branch main",
+      "✔ Linear workflow: team ENG (Engineering) has the 5 workflow states the rules name",
+      "✔ GitLab labels: acme/web has the 4 labels the rules name",
     ]);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("All good: bfd can read Linear and GitLab.");
     expect(result.stdout).not.toContain("[REDACTED]");
@@ -206,6 +210,8 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
       "gitlab-host",
       "gitlab-token",
       "gitlab-project",
+      "linear-workflow",
+      "gitlab-labels",
     ]);
     for (const check of json.checks) {
       expect(Object.keys(check).sort()).toEqual(
