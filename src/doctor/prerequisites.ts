@@ -19,6 +19,10 @@ export interface NameUse {
   rule: string | null;
   /** The `with:` option, `waiverLabels`, or `readyStates`. */
   option: string;
+  /** The option holds a list of names (else one name). */
+  list: boolean;
+  /** Where it stands among all uses: an option's names keep their order when they are written back. */
+  index: number;
 }
 
 /** A name and every rule that expects it, in the order the rules name them. */
@@ -32,13 +36,37 @@ export interface ExpectedName {
 export function nameUses(rules: readonly LoadedRule[], config: Pick<Config, "serve">): NameUse[] {
   const uses: NameUse[] = [];
   for (const rule of rules) {
-    for (const named of rule.kind.workspaceNames?.(rule.options) ?? [])
-      uses.push({ where: named.where, name: named.name, rule: rule.id, option: named.option });
+    const options = (rule.options ?? {}) as Record<string, unknown>;
+    for (const named of rule.kind.workspaceNames?.(rule.options) ?? []) {
+      const list = Array.isArray(options[named.option]);
+      uses.push({
+        where: named.where,
+        name: named.name,
+        rule: rule.id,
+        option: named.option,
+        list,
+        index: uses.length,
+      });
+    }
     for (const label of rule.waiverLabels)
-      uses.push({ where: "any-label", name: label, rule: rule.id, option: "waiverLabels" });
+      uses.push({
+        where: "any-label",
+        name: label,
+        rule: rule.id,
+        option: "waiverLabels",
+        list: true,
+        index: uses.length,
+      });
   }
   for (const state of config.serve?.readyStates ?? [])
-    uses.push({ where: "linear-state", name: state, rule: null, option: "readyStates" });
+    uses.push({
+      where: "linear-state",
+      name: state,
+      rule: null,
+      option: "readyStates",
+      list: true,
+      index: uses.length,
+    });
   return uses;
 }
 

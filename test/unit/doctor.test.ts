@@ -35,11 +35,25 @@ const UNREACHABLE = fail(
 
 /** What a small rule set names: two handoff states, the staging label, a waiver label. */
 const EXPECTED = expectedNames([
-  { where: "linear-state", name: "In Review", rule: "handoff-state-explicit", option: "names" },
-  { where: "linear-state", name: "Blocked", rule: "handoff-state-explicit", option: "names" },
-  { where: "linear-state", name: "Blocked", rule: "linear-state-current", option: "blockedStateNames" },
-  { where: "gitlab-label", name: "Validated in Staging", rule: "staging-validated", option: "label" },
-  { where: "any-label", name: "no-docs", rule: "user-docs-updated", option: "waiverLabels" },
+  { where: "linear-state", name: "In Review", rule: "handoff-state-explicit", option: "names", list: true, index: 1 },
+  { where: "linear-state", name: "Blocked", rule: "handoff-state-explicit", option: "names", list: true, index: 2 },
+  {
+    where: "linear-state",
+    name: "Blocked",
+    rule: "linear-state-current",
+    option: "blockedStateNames",
+    list: true,
+    index: 3,
+  },
+  {
+    where: "gitlab-label",
+    name: "Validated in Staging",
+    rule: "staging-validated",
+    option: "label",
+    list: false,
+    index: 4,
+  },
+  { where: "any-label", name: "no-docs", rule: "user-docs-updated", option: "waiverLabels", list: true, index: 5 },
 ]);
 
 function allGood(): DoctorFacts {
