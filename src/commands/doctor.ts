@@ -1,6 +1,7 @@
 import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure, type Outcome } from "../doctor/checks.js";
 import { expectedNames, nameUses } from "../doctor/prerequisites.js";
 import { doctorExitCode } from "../doctor/result.js";
+import { GITLAB_CI_FILE, MR_TEMPLATE_FILE } from "../init/scaffold.js";
 import { isBfdError } from "../errors.js";
 import { withoutUserInfo } from "../redact.js";
 import type { ExitCode } from "../exit-codes.js";
@@ -79,13 +80,19 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const projectRef = project?.ok === true ? (project.value?.project ?? null) : null;
   // The process's prerequisites are read in the same wave: the team's states and labels, the project's labels.
   const team = rules.ok ? (rules.value.config.linear?.team ?? null) : null;
-  const [viewer, user, token, projectRead, linearTeam, gitlabLabels] = await Promise.all([
+  // HEAD: the project's default branch, without waiting for the project's read to learn its name
+  // (doc/api/repository_files.md: "Use HEAD to automatically use the default branch").
+  const atHead = (path: string) =>
+    gitlab === null || projectRef === null ? null : outcome(() => gitlab.readFile(projectRef, path, "HEAD"));
+  const [viewer, user, token, projectRead, linearTeam, gitlabLabels, template, pipeline] = await Promise.all([
     linear === null ? null : outcome(() => linear.viewer()),
     gitlab === null ? null : outcome(() => gitlab.currentUser()),
     gitlab === null ? null : outcome(() => gitlab.tokenInfo()),
     gitlab === null || projectRef === null ? null : outcome(() => gitlab.getProject(projectRef)),
     linear === null || team === null ? null : outcome(() => linear.teamWorkflow(team)),
     gitlab === null || projectRef === null ? null : outcome(() => gitlab.listLabels(projectRef)),
+    atHead(MR_TEMPLATE_FILE),
+    atHead(GITLAB_CI_FILE),
   ]);
 
   const linearApiUrl = env.LINEAR_API_URL ? withoutUserInfo(env.LINEAR_API_URL) : null;
@@ -119,6 +126,7 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
           gitlabLabels,
         }
       : null,
+    repository: rules.ok ? { sections: rules.value.rules, template, pipeline } : null,
   };
   const result = assembleDoctor(facts);
   const render = await loadDoctorReporter(options.format);

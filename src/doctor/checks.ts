@@ -11,6 +11,14 @@ import type { LinearBudget, LinearRateLimitStatus, TeamWorkflow } from "../sourc
 import { GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS } from "../sources/tokens.js";
 import { findName, namedBy, nearNames, type ExpectedName } from "./prerequisites.js";
 import type { DoctorCheck, DoctorProblem, DoctorResult } from "./result.js";
+import {
+  GITLAB_CI_FILE,
+  MR_TEMPLATE_FILE,
+  runsBfdGate,
+  sectionsRead,
+  type RuleForTemplates,
+} from "../init/scaffold.js";
+import { findSection } from "../markdown/sections.js";
 
 /** A failed step, as its BfdError said it (`internal`: an error bfd did not expect, i.e. a bug). */
 export interface Failure {
@@ -67,6 +75,17 @@ export interface DoctorFacts {
   };
   /** The process's prerequisites in the workspace; null when the config did not load. */
   workspace: WorkspaceFacts | null;
+  /** The MR template and pipeline on the project's default branch; null when the config did not load. */
+  repository: RepositoryFacts | null;
+}
+
+export interface RepositoryFacts {
+  /** The MR description sections the rules read (from the rules, as `bfd init` writes them). */
+  sections: RuleForTemplates[];
+  /** `.gitlab/merge_request_templates/Default.md` at the default branch (null value: none); null when not read. */
+  template: Outcome<string | null> | null;
+  /** `.gitlab-ci.yml` at the default branch (null value: none); null when not read. */
+  pipeline: Outcome<string | null> | null;
 }
 
 export interface WorkspaceFacts {
@@ -589,6 +608,75 @@ function gitlabLabelChecks(facts: DoctorFacts): DoctorCheck[] {
   ];
 }
 
+/**
+ * The MR template GitLab fills a new MR's description with (a template named Default.md is the default one,
+ * doc/user/project/description_templates.md) has every section the Done gate reads. A warning, not a failure: the
+ * gate itself fails an MR without them; the template only saves each author the trip.
+ */
+function mergeRequestTemplateCheck(facts: DoctorFacts): DoctorCheck[] {
+  const title = "MR template";
+  const repository = facts.repository;
+  if (repository === null) return [];
+  const sections = sectionsRead(repository.sections, "mergeRequest.description");
+  if (sections.length === 0) return [];
+  const read = repository.template;
+  if (read === null) return [notRead("mr-template", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("mr-template", title, read.failure)];
+  if (read.value === null)
+    return [
+      {
+        id: "mr-template",
+        status: "warn",
+        title,
+        detail: `no ${MR_TEMPLATE_FILE} on the default branch: authors start each MR without the sections the Done gate reads`,
+        fix: "Run bfd init (it writes the template), then commit and merge it.",
+      },
+    ];
+  const missing = sections.filter((s) => findSection(read.value!, s.aliases) === null).map((s) => s.heading);
+  if (missing.length > 0)
+    return [
+      {
+        id: "mr-template",
+        status: "warn",
+        title,
+        detail: `${MR_TEMPLATE_FILE} lacks ${missing.map((h) => `"## ${h}"`).join(", ")}: the Done gate reads ${missing.length === 1 ? "it" : "them"}`,
+        fix: "Add the sections (bfd init --dry-run prints the template bfd writes), then commit and merge it.",
+      },
+    ];
+  return [
+    {
+      id: "mr-template",
+      status: "pass",
+      title,
+      detail: `${MR_TEMPLATE_FILE} has the ${plural(sections.length, "section")} the Done gate reads`,
+    },
+  ];
+}
+
+/** The pipeline on the default branch runs the Done gate: bfd's CI/CD component, or a job running `bfd ci`. */
+function pipelineCheck(facts: DoctorFacts): DoctorCheck[] {
+  const title = "CI/CD component";
+  const repository = facts.repository;
+  if (repository === null) return [];
+  const read = repository.pipeline;
+  if (read === null) return [notRead("ci-include", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("ci-include", title, read.failure)];
+  if (read.value !== null && runsBfdGate(read.value))
+    return [{ id: "ci-include", status: "pass", title, detail: `${GITLAB_CI_FILE} on the default branch runs bfd ci` }];
+  return [
+    {
+      id: "ci-include",
+      status: "warn",
+      title,
+      detail:
+        read.value === null
+          ? `no ${GITLAB_CI_FILE} on the default branch: no merge request is gated`
+          : `${GITLAB_CI_FILE} on the default branch neither includes bfd's component nor runs bfd ci`,
+      fix: "Run bfd init (it adds the component include), then commit and merge it (docs/gitlab-ci.md).",
+    },
+  ];
+}
+
 /** Every check, in the order a person fixes them: config, Linear, GitLab. Each has a verdict, whatever the others said. */
 export function assembleDoctor(facts: DoctorFacts): DoctorResult {
   return {
@@ -601,6 +689,8 @@ export function assembleDoctor(facts: DoctorFacts): DoctorResult {
       gitlabProjectCheck(facts),
       ...linearWorkflowChecks(facts),
       ...gitlabLabelChecks(facts),
+      ...mergeRequestTemplateCheck(facts),
+      ...pipelineCheck(facts),
     ],
   };
 }

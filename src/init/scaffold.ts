@@ -182,6 +182,18 @@ export function addComponentInclude(text: string, version: string, force: boolea
   return { status: "appended", text: render() };
 }
 
+/**
+ * Whether a `.gitlab-ci.yml` runs bfd's Done gate: bfd's component included (any version, instance or mirror), or
+ * a job that runs `bfd ci` itself. Text that is not YAML runs nothing.
+ */
+export function runsBfdGate(text: string): boolean {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return false;
+  return docs.some(
+    (doc) => existingBfdInclude(doc) !== null || /(^|[\s"'])(npx (--no )?)?bfd ci\b/m.test(doc.toString()),
+  );
+}
+
 function existingBfdInclude(doc: Document): { node: YAMLMap; reference: string; version: string } | null {
   const include = isMap(doc.contents) ? doc.contents.get("include", true) : undefined;
   const items = isSeq(include) ? include.items : include === undefined ? [] : [include];

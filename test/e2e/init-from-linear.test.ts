@@ -6,7 +6,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_TOKEN, fakeProject, fakeWorld, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
+import {
+  FAKE_TOKEN,
+  fakeProject,
+  fakeWorld,
+  startFakeGitLab,
+  type FakeGitLab,
+  type GitLabWorld,
+} from "../fakes/gitlab.js";
 import {
   emptyWorld,
   FAKE_LINEAR_API_KEY,
@@ -36,17 +43,17 @@ const TEAM_STATES: FakeWorkflowState[] = (
 let gitlab: FakeGitLab;
 let linear: FakeLinear;
 let world: LinearWorld;
+let gitlabWorld: GitLabWorld;
 
 beforeAll(async () => {
   world = emptyWorld();
   world.teams[0]!.states = TEAM_STATES;
   world.teams[0]!.labels = ["Bug"];
+  gitlabWorld = fakeWorld({
+    projects: [fakeProject("acme/web", { labels: ["Validated-in-Staging", "no-docs", "no-release-notes"] })],
+  });
   [gitlab, linear] = await Promise.all([
-    startFakeGitLab(
-      fakeWorld({
-        projects: [fakeProject("acme/web", { labels: ["Validated-in-Staging", "no-docs", "no-release-notes"] })],
-      }),
-    ),
+    startFakeGitLab(gitlabWorld),
     startFakeLinear(world),
   ]);
 });
@@ -94,6 +101,10 @@ describe("bfd init --from-linear (built CLI, loopback fakes)", { timeout: 120_00
     expect(config).toMatch(/^ {6}label: Validated-in-Staging$/m);
     expect(config).toMatch(/^ {2}readyStates: \[Todo\]$/m);
 
+    // The team commits and merges what init wrote: GitLab now has the MR template and the include.
+    const project = gitlabWorld.projects[0]!;
+    for (const file of [".gitlab/merge_request_templates/Default.md", ".gitlab-ci.yml"])
+      project.files[project.defaultBranch]![file] = readFileSync(join(repo, file), "utf8");
     const green = await bfd(["doctor"], repo);
     expect(green.stdout).toMatch(
       /^✔ Linear workflow: team ENG \(Engineering\) has the 6 workflow states the rules name$/m,

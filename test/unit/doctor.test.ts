@@ -110,6 +110,18 @@ function allGood(): DoctorFacts {
       },
       gitlabLabels: { ok: true, value: ["Validated in Staging", "no-docs"] },
     },
+    repository: {
+      sections: [
+        {
+          id: "tested",
+          title: "How it was tested is written down",
+          severity: "error",
+          options: { source: "mergeRequest.description", headings: ["How tested", "Testing"] },
+        },
+      ],
+      template: { ok: true, value: "Closes <ISSUE-KEY>\n\n## Testing\n\n<!-- bfd -->\n" },
+      pipeline: { ok: true, value: "include:\n  - component: $CI_SERVER_FQDN/bfd-tools/bfd/bfd@1.2.0\n" },
+    },
   };
 }
 
@@ -402,6 +414,8 @@ const IDS: DoctorCheckId[] = [
   "gitlab-project",
   "linear-workflow",
   "gitlab-labels",
+  "mr-template",
+  "ci-include",
 ];
 
 describe("bfd doctor's verdicts", () => {
@@ -583,5 +597,47 @@ describe("bfd doctor's process prerequisites", () => {
     change(facts);
     expect(await pretty(facts)).toMatch(line);
     expect(doctorExitCode(assembleDoctor(facts))).toBe(exit);
+  });
+});
+
+describe("bfd doctor on the MR template and the pipeline of the default branch", () => {
+  const pretty = async (facts: DoctorFacts) =>
+    (await loadDoctorReporter("pretty"))(assembleDoctor(facts), { colorLevel: 0 });
+
+  it("passes when the template has the sections (by any alias) and the pipeline includes bfd's component", async () => {
+    const out = await pretty(allGood());
+    expect(out).toMatch(
+      /^✔ MR template: \.gitlab\/merge_request_templates\/Default\.md has the 1 section the Done gate reads$/m,
+    );
+    expect(out).toMatch(/^✔ CI\/CD component: \.gitlab-ci\.yml on the default branch runs bfd ci$/m);
+  });
+
+  it.each([
+    {
+      name: "a template without the section",
+      change: (f: DoctorFacts) => (f.repository!.template = { ok: true, value: "Closes <ISSUE-KEY>\n" }),
+      line: /^! MR template: \.gitlab\/merge_request_templates\/Default\.md lacks "## How tested": the Done gate reads it\n {4}Add the sections/m,
+    },
+    {
+      name: "no template",
+      change: (f: DoctorFacts) => (f.repository!.template = { ok: true, value: null }),
+      line: /^! MR template: no \.gitlab\/merge_request_templates\/Default\.md on the default branch/m,
+    },
+    {
+      name: "a pipeline without bfd",
+      change: (f: DoctorFacts) => (f.repository!.pipeline = { ok: true, value: "test:\n  script: [npm test]\n" }),
+      line: /^! CI\/CD component: \.gitlab-ci\.yml on the default branch neither includes bfd's component nor runs bfd ci\n {4}Run bfd init/m,
+    },
+    {
+      name: "a job of the team's own that runs bfd ci",
+      change: (f: DoctorFacts) =>
+        (f.repository!.pipeline = { ok: true, value: "gate:\n  script:\n    - npx --no bfd ci\n" }),
+      line: /^✔ CI\/CD component: /m,
+    },
+  ])("$name: a warning with its fix, never a failed setup", async ({ change, line }) => {
+    const facts = allGood();
+    change(facts);
+    expect(await pretty(facts)).toMatch(line);
+    expect(doctorExitCode(assembleDoctor(facts))).toBe(0);
   });
 });
