@@ -52,10 +52,7 @@ beforeAll(async () => {
   gitlabWorld = fakeWorld({
     projects: [fakeProject("acme/web", { labels: ["Validated-in-Staging", "no-docs", "no-release-notes"] })],
   });
-  [gitlab, linear] = await Promise.all([
-    startFakeGitLab(gitlabWorld),
-    startFakeLinear(world),
-  ]);
+  [gitlab, linear] = await Promise.all([startFakeGitLab(gitlabWorld), startFakeLinear(world)]);
 });
 
 afterAll(async () => {
