@@ -2,6 +2,9 @@ import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure, type Out
 import { expectedNames, nameUses } from "../doctor/prerequisites.js";
 import { doctorExitCode } from "../doctor/result.js";
 import { GITLAB_CI_FILE, MR_TEMPLATE_FILE } from "../init/scaffold.js";
+import type { Config } from "../rules/schema.js";
+import { nextRelease } from "../staging/window.js";
+import { releaseCalendar } from "./board.js";
 import { isBfdError } from "../errors.js";
 import { withoutUserInfo } from "../redact.js";
 import type { ExitCode } from "../exit-codes.js";
@@ -98,6 +101,7 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const linearApiUrl = env.LINEAR_API_URL ? withoutUserInfo(env.LINEAR_API_URL) : null;
   const facts: DoctorFacts = {
     now: ctx.startedAt,
+    nextRelease: rules.ok ? releaseDay(rules.value.config, ctx.startedAt) : null,
     config,
     linear: {
       client: linearClient.ok ? { ok: true, value: { apiUrl: linearApiUrl } } : linearClient,
@@ -132,4 +136,15 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const render = await loadDoctorReporter(options.format);
   ctx.stdout(render(result, renderOptionsFor(ctx, undefined)));
   return doctorExitCode(result);
+}
+
+/** The next release day of the team's calendar (staging: in bfd.config.yaml); null when its time zone is unknown. */
+function releaseDay(config: Config, now: number): { at: number; shown: string } | null {
+  try {
+    const next = nextRelease(releaseCalendar(config), new Date(now).toISOString());
+    return { at: Date.parse(next.at), shown: next.shown };
+  } catch {
+    // A bad staging.timeZone is bfd staging's error to report; doctor's token line goes without the release day.
+    return null;
+  }
 }

@@ -49,6 +49,8 @@ export interface ConfigFacts {
 export interface DoctorFacts {
   /** When the run started, epoch ms: token expiry and budget resets are measured from here. */
   now: number;
+  /** The next release day of the team's calendar (epoch ms, and as shown); null when it could not be computed. */
+  nextRelease?: { at: number; shown: string } | null;
   config: Outcome<ConfigFacts>;
   linear: {
     /** Building the client: LINEAR_API_KEY set, LINEAR_API_URL usable. `apiUrl`: LINEAR_API_URL when set. */
@@ -398,13 +400,18 @@ function gitlabTokenCheck(facts: DoctorFacts): DoctorCheck {
     info.scopes.includes("api") ? scopes : `${scopes} (posting notes with --comment needs api)`,
     expiry === null ? "never expires" : expiry.text,
   ];
-  if (expiry !== null && expiry.days < EXPIRY_WARN_DAYS) {
+  // A token that dies before the next release leaves that release's gates (bfd ci, bfd staging) without GitLab.
+  const release = facts.nextRelease ?? null;
+  const expiresAt = expiry === null ? null : Date.parse(`${info.expiresAt!.slice(0, 10)}T00:00:00Z`);
+  const beforeRelease = release !== null && expiresAt !== null && expiresAt <= release.at;
+  if (beforeRelease) parts.push(`before the next release day, ${release.shown}`);
+  if (expiry !== null && (expiry.days < EXPIRY_WARN_DAYS || beforeRelease)) {
     return {
       id: "gitlab-token",
       status: "warn",
       title,
       detail: parts.join(" · "),
-      fix: `Rotate or replace the token before ${info.expiresAt}. ${GITLAB_TOKEN_HINT}`,
+      fix: `Rotate or replace the token before ${info.expiresAt}${beforeRelease ? ", or the release's gates cannot read GitLab" : ""}. ${GITLAB_TOKEN_HINT}`,
     };
   }
   return { id: "gitlab-token", status: "pass", title, detail: parts.join(" · ") };

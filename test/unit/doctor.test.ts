@@ -641,3 +641,20 @@ describe("bfd doctor on the MR template and the pipeline of the default branch",
     expect(doctorExitCode(assembleDoctor(facts))).toBe(0);
   });
 });
+
+describe("the token's expiry against the release calendar", () => {
+  it.each([
+    { expiresAt: "2026-12-08", release: Date.parse("2026-12-08T09:00:00Z"), status: "warn", before: true },
+    { expiresAt: "2026-12-09", release: Date.parse("2026-12-08T09:00:00Z"), status: "warn", before: false },
+    { expiresAt: "2027-06-01", release: Date.parse("2026-12-08T09:00:00Z"), status: "pass", before: false },
+  ])("expiring $expiresAt, release at $release: $status", async ({ expiresAt, release, status, before }) => {
+    const facts = allGood();
+    facts.now = Date.parse("2026-12-01T12:00:00Z");
+    facts.nextRelease = { at: release, shown: "Tue 8 Dec 10:00 Europe/Berlin" };
+    facts.gitlab.token = { ok: true, value: { name: "bfd", scopes: ["read_api"], active: true, expiresAt } };
+    const check = assembleDoctor(facts).checks.find((c) => c.id === "gitlab-token")!;
+    expect(check.status).toBe(status);
+    expect(check.detail.includes("before the next release day, Tue 8 Dec 10:00 Europe/Berlin")).toBe(before);
+    if (before) expect(check.fix).toContain("or the release's gates cannot read GitLab");
+  });
+});
