@@ -1045,8 +1045,9 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
   }
 
   /**
-   * `POST /projects/:id/labels` (doc/api/labels.md "Create a new label"): `name` and `color` are required; a name
-   * the project already has answers 409 "Label already exists" (lib/api/labels.rb via Labels::CreateService).
+   * `POST /projects/:id/labels` (doc/api/labels.md "Create a new label"): `name` and `color` are required. A name
+   * the project already has is refused; the 409 "Label already exists" here is from memory of lib/api/labels.rb,
+   * not verified against a live instance (bfd only ever creates labels the list just said were missing).
    */
   function createLabel(project: FakeProject, body: string, req: IncomingMessage): Reply {
     const name = bodyField(body, req, "name");
