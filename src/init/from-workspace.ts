@@ -157,7 +157,9 @@ const yamlValue = (value: string | string[]): string =>
 export function workspaceConfig(mappings: readonly NameMapping[], workspace: WorkspaceInput, source: string): string {
   const { overrides, readyStates } = overridesFor(mappings);
   const lines = [`# Mapped from ${source} by bfd init --from-linear; bfd doctor checks every name below exists.`];
-  lines.push("linear:", `  team: ${yamlString(workspace.team.key)}            # ${workspace.team.name}`);
+  // --from-gitlab alone reads no team: the config names none rather than an empty one.
+  if (workspace.team.key !== "")
+    lines.push("linear:", `  team: ${yamlString(workspace.team.key)}            # ${workspace.team.name}`);
   if (workspace.project !== null) lines.push("gitlab:", `  project: ${yamlString(workspace.project)}`);
   if (overrides.length > 0) {
     lines.push("override:");

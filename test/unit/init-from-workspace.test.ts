@@ -99,3 +99,26 @@ describe("mapping the names the rules expect onto a team's workspace", () => {
     ]);
   });
 });
+
+describe("--from-gitlab alone", () => {
+  it("names the project and no team", () => {
+    const workspace = {
+      team: { key: "", name: "", states: [], labels: [] },
+      gitlabLabels: ["QA ok"],
+      project: "acme/web",
+    };
+    const mappings = mapWorkspace(
+      [
+        {
+          where: "gitlab-label",
+          name: "QA OK",
+          uses: [{ rule: "staging-validated", option: "label", list: false, index: 0 }],
+        },
+      ],
+      workspace,
+    );
+    const config = ConfigSchema.parse(parse(workspaceConfig(mappings, workspace, "GitLab project acme/web")));
+    expect(config.linear).toBeUndefined();
+    expect(config.override["staging-validated"]?.with).toEqual({ label: "QA ok" });
+  });
+});
