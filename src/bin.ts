@@ -15,6 +15,17 @@ function streamOf(stream: NodeJS.WriteStream): CliStream {
   };
 }
 
+/** One question on the terminal (stderr, so stdout stays the command's output). */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 /** Runs `bfd <args…>` in this process; `builtinDir` is the folder of the built-in rules (rules/ next to dist/). */
 export function runProcess(args: string[], builtinDir: string): Promise<ExitCode> {
   return main(args, {
@@ -26,5 +37,6 @@ export function runProcess(args: string[], builtinDir: string): Promise<ExitCode
     now: () => new Date(),
     builtinDir,
     enableSourceMaps: () => process.setSourceMapsEnabled(true),
+    ask: process.stdin.isTTY === true ? ask : undefined,
   });
 }

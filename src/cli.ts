@@ -33,6 +33,8 @@ export interface CliIo {
   builtinDir: string;
   /** --debug: source-mapped stack traces, from here on. */
   enableSourceMaps: () => void;
+  /** Asks a question on the terminal; absent when stdin is not one (nothing may wait for an answer then). */
+  ask?: ((question: string) => Promise<string>) | undefined;
 }
 
 function colorLevelFrom(env: CliIo["env"], isTTY: boolean, noColorFlag: boolean): 0 | 1 | 2 | 3 {
@@ -142,6 +144,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<ExitCode
               )
           : undefined,
         progress: (command) => status.start(command),
+        ask: io.ask,
       };
     };
     const code = await buildProgram(VERSION, context).run(["node", "bfd", ...args]);

@@ -37,6 +37,17 @@ const GATE_FORMATS = [...FORMATS];
  * The command tree. Commands are thin: they gather inputs and call the pieces; every module they need is
  * imported when the command runs, so `bfd rules list` never loads the Linear or GitLab SDKs.
  */
+interface InitFlags {
+  force?: boolean;
+  dryRun?: boolean;
+  agents?: boolean;
+  fromLinear?: boolean;
+  fromGitlab?: boolean;
+  team?: string;
+  createLabels?: boolean;
+  yes?: boolean;
+}
+
 export function buildProgram(
   version: string,
   makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext,
@@ -384,19 +395,32 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     .option("--dry-run", "print what would be written, and write nothing")
     .option(
       "--agents",
-      "also add bfd's section to AGENTS.md: coding agents run bfd_ready and bfd_done (docs/agents.md)",
+      "also add bfd's section to AGENTS.md and register bfd's MCP server in .mcp.json (docs/agents.md)",
     )
+    .option(
+      "--from-linear",
+      "map the rules' states and labels to the Linear team's (and the GitLab project's) and write them to the config",
+    )
+    .option("--from-gitlab", "map the rules' labels to the GitLab project's and write them to the config")
+    .option("--team <key>", "Linear team key for --from-linear (default: linear.team in bfd.config.yaml)")
+    .option("--create-labels", "create the GitLab labels still missing, after asking")
+    .option("-y, --yes", "with --create-labels: create them without asking")
     .addHelpText(
       "after",
-      "\nRun it at the root of your repository. Running it again changes nothing.\n\nExamples:\n  $ bfd init --dry-run\n  $ bfd init && bfd rules check",
+      "\nRun it at the root of your repository. Running it again changes nothing.\n\nExamples:\n  $ bfd init --dry-run\n  $ bfd init && bfd rules check\n  $ bfd init --from-linear --team ENG -R acme/web --create-labels && bfd doctor",
     )
-    .action(async (opts: { force?: boolean; dryRun?: boolean; agents?: boolean }, command: Command) => {
+    .action(async (opts: InitFlags, command: Command) => {
       const { runInit } = await import("./commands/init.js");
-      code = runInit(ctxOf(command), {
+      code = await runInit(ctxOf(command), {
         version,
         force: opts.force === true,
         dryRun: opts.dryRun === true,
         agents: opts.agents === true,
+        fromLinear: opts.fromLinear === true,
+        fromGitlab: opts.fromGitlab === true,
+        team: opts.team,
+        createLabels: opts.createLabels === true,
+        yes: opts.yes === true,
       });
     });
 

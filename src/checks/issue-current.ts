@@ -100,6 +100,18 @@ export const issueCurrent = defineCheck({
     "Linear reflects the work: the issue is in a started or done state, has an assignee, and open blockers are reflected in its state.",
   options: Options,
   hint: "Update {{issue.url|the issue}} in Linear: state, assignee, blockers.",
+  workspaceNames: (o) => [
+    ...o.blockedStateNames.map((name) => ({ where: "linear-state" as const, name, option: "blockedStateNames" })),
+    ...(o.agreeWithMergeRequest
+      ? [
+          { where: "linear-state" as const, name: o.reviewState, option: "reviewState" },
+          { where: "linear-state" as const, name: o.stagingValidationState, option: "stagingValidationState" },
+        ]
+      : []),
+    ...(o.stagingLabel === null
+      ? []
+      : [{ where: "gitlab-label" as const, name: o.stagingLabel, option: "stagingLabel" }]),
+  ],
   needs: (o) => (o.agreeWithMergeRequest ? ["issue", "mergeRequest"] : ["issue"]),
   run: (item, o) => {
     const issue = item.issue!;

@@ -22,6 +22,7 @@ export const issueState = defineCheck({
   hint: "Move {{issue.url|the issue}} to one of: {{allowed}}.",
   hintData: ["allowed"],
   needs: () => ["issue"],
+  workspaceNames: (o) => (o.names ?? []).map((name) => ({ where: "linear-state" as const, name, option: "names" })),
   run: (item, o) => {
     const state = item.issue!.state;
     const allowed = [...(o.names ?? []), ...(o.types ?? []).map((t) => `any ${t} state`)].join(", ");

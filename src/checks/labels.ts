@@ -20,6 +20,15 @@ export const labels = defineCheck({
   options: Options,
   hint: "Add or remove the labels on {{mergeRequest.url|the merge request}}.",
   hintData: ["missing", "unwanted"],
+  // Labels it forbids (`none`) need not exist; those it asks for do, on the side it reads.
+  workspaceNames: (o) =>
+    (["any", "all"] as const).flatMap((option) =>
+      (o[option] ?? []).map((name) => ({
+        where: o.on === "issue" ? ("linear-label" as const) : ("gitlab-label" as const),
+        name,
+        option,
+      })),
+    ),
   needs: (o) => (o.on === "issue" ? ["issue"] : ["mergeRequest"]),
   run: (item, o) => {
     const present = (o.on === "issue" ? item.issue?.labels : item.mergeRequest?.labels) ?? [];

@@ -25,6 +25,7 @@ export const stagingValidation = defineCheck({
   options: Options,
   hint: 'Re-run the acceptance criteria in staging; when they pass, add the label "{{label}}" to {{mergeRequest.url|the merge request}}.',
   hintData: ["label", "deployedAt"],
+  workspaceNames: (o) => [{ where: "gitlab-label", name: o.label, option: "label" }],
   needs: (o) => [{ staging: { environment: o.environment, label: o.label } }],
   run: (item, o) => {
     const mr = item.mergeRequest!;

@@ -17,6 +17,17 @@ export interface CheckOutcome {
 }
 
 /**
+ * A name a rule expects to exist in the team's workspace: a Linear workflow state of the team, a Linear label of
+ * the team, a GitLab label of the project (or its groups), or a label on either side (waivers).
+ */
+export interface WorkspaceName {
+  where: "linear-state" | "linear-label" | "gitlab-label" | "any-label";
+  name: string;
+  /** The `with:` option that holds it, for `override:` entries (`bfd init --from-linear`). */
+  option: string;
+}
+
+/**
  * A check kind: a pure, synchronous function over the WorkItem, parameterised by options that are validated
  * (with `options`) when the rule files load, never mid-run.
  */
@@ -35,6 +46,11 @@ export interface CheckKind<Options = unknown> {
    * `error` (never pass) when one could not be read.
    */
   needs: (options: Options) => readonly EvidenceNeed[];
+  /**
+   * The workflow states and labels the check names, as data derived from its options: `bfd doctor` checks they exist,
+   * `bfd init --from-linear` maps them to the team's own names. None when it names nothing in the workspace.
+   */
+  workspaceNames?: (options: Options) => readonly WorkspaceName[];
   /** Semantic checks beyond the zod shape (patterns compile, globs are sane). Messages name the option. */
   validate?: (options: Options) => string[];
   run: (item: WorkItem, options: Options) => CheckOutcome;

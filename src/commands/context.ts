@@ -44,6 +44,8 @@ export interface CommandContext {
    * with --debug (whose trail is on stderr too); otherwise a progress that shows nothing.
    */
   progress: (command: string) => Progress;
+  /** Asks the person at the terminal and returns their answer; undefined when stdin is not a terminal. */
+  ask?: ((question: string) => Promise<string>) | undefined;
 }
 
 /**

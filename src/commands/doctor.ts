@@ -1,5 +1,10 @@
 import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure, type Outcome } from "../doctor/checks.js";
+import { expectedNames, nameUses } from "../doctor/prerequisites.js";
 import { doctorExitCode } from "../doctor/result.js";
+import { GITLAB_CI_FILE, MR_TEMPLATE_FILE } from "../init/scaffold.js";
+import type { Config } from "../rules/schema.js";
+import { nextRelease } from "../staging/window.js";
+import { releaseCalendar } from "./board.js";
 import { isBfdError } from "../errors.js";
 import { withoutUserInfo } from "../redact.js";
 import type { ExitCode } from "../exit-codes.js";
@@ -18,7 +23,7 @@ export interface DoctorOptions {
 /**
  * `bfd doctor`: is this machine (or job) set up for the gates? Reads the config, builds both clients from the
  * environment, asks Linear who owns the key and GitLab what the token is, who it belongs to and whether it reads the
- * project — all in one wave — then judges the lot (src/doctor/checks.ts). Every step that fails becomes a check's
+ * project, the team's workflow states and labels and the project's labels — all in one wave — then judges the lot (src/doctor/checks.ts). Every step that fails becomes a check's
  * verdict, never the end of the run. Exit 0 all good (warnings allowed), 2 a setup problem, 3 a service unusable.
  */
 export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Promise<ExitCode> {
@@ -76,16 +81,27 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   const linear: LinearSource | null = linearClient.ok ? linearClient.value : null;
   const gitlab: GitLabSource | null = gitlabClient?.ok === true ? gitlabClient.value : null;
   const projectRef = project?.ok === true ? (project.value?.project ?? null) : null;
-  const [viewer, user, token, projectRead] = await Promise.all([
+  // The process's prerequisites are read in the same wave: the team's states and labels, the project's labels.
+  const team = rules.ok ? (rules.value.config.linear?.team ?? null) : null;
+  // HEAD: the project's default branch, without waiting for the project's read to learn its name
+  // (doc/api/repository_files.md: "Use HEAD to automatically use the default branch").
+  const atHead = (path: string) =>
+    gitlab === null || projectRef === null ? null : outcome(() => gitlab.readFile(projectRef, path, "HEAD"));
+  const [viewer, user, token, projectRead, linearTeam, gitlabLabels, template, pipeline] = await Promise.all([
     linear === null ? null : outcome(() => linear.viewer()),
     gitlab === null ? null : outcome(() => gitlab.currentUser()),
     gitlab === null ? null : outcome(() => gitlab.tokenInfo()),
     gitlab === null || projectRef === null ? null : outcome(() => gitlab.getProject(projectRef)),
+    linear === null || team === null ? null : outcome(() => linear.teamWorkflow(team)),
+    gitlab === null || projectRef === null ? null : outcome(() => gitlab.listLabels(projectRef)),
+    atHead(MR_TEMPLATE_FILE),
+    atHead(GITLAB_CI_FILE),
   ]);
 
   const linearApiUrl = env.LINEAR_API_URL ? withoutUserInfo(env.LINEAR_API_URL) : null;
   const facts: DoctorFacts = {
     now: ctx.startedAt,
+    nextRelease: rules.ok ? releaseDay(rules.value.config, ctx.startedAt) : null,
     config,
     linear: {
       client: linearClient.ok ? { ok: true, value: { apiUrl: linearApiUrl } } : linearClient,
@@ -106,9 +122,29 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
       project,
       projectRead,
     },
+    workspace: rules.ok
+      ? {
+          expected: expectedNames(nameUses(rules.value.rules, rules.value.config)),
+          team,
+          linearTeam,
+          gitlabLabels,
+        }
+      : null,
+    repository: rules.ok ? { sections: rules.value.rules, template, pipeline } : null,
   };
   const result = assembleDoctor(facts);
   const render = await loadDoctorReporter(options.format);
   ctx.stdout(render(result, renderOptionsFor(ctx, undefined)));
   return doctorExitCode(result);
+}
+
+/** The next release day of the team's calendar (staging: in bfd.config.yaml); null when its time zone is unknown. */
+function releaseDay(config: Config, now: number): { at: number; shown: string } | null {
+  try {
+    const next = nextRelease(releaseCalendar(config), new Date(now).toISOString());
+    return { at: Date.parse(next.at), shown: next.shown };
+  } catch {
+    // A bad staging.timeZone is bfd staging's error to report; doctor's token line goes without the release day.
+    return null;
+  }
 }

@@ -8,9 +8,18 @@ import type { RuleSet } from "../rules/load.js";
 import { waiverPolicy } from "../rules/schema.js";
 import type { GitLabHostOrigin, ProjectOrigin } from "../sources/env.js";
 import type { ProjectSummary, TokenInfo } from "../sources/gitlab/index.js";
-import type { LinearBudget, LinearRateLimitStatus } from "../sources/linear/index.js";
+import type { LinearBudget, LinearRateLimitStatus, TeamWorkflow } from "../sources/linear/index.js";
 import { GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS } from "../sources/tokens.js";
+import { findName, namedBy, nearNames, type ExpectedName } from "./prerequisites.js";
 import type { DoctorCheck, DoctorProblem, DoctorResult } from "./result.js";
+import {
+  GITLAB_CI_FILE,
+  MR_TEMPLATE_FILE,
+  runsBfdGate,
+  sectionsRead,
+  type RuleForTemplates,
+} from "../init/scaffold.js";
+import { findSection } from "../markdown/sections.js";
 
 /** A failed step, as its BfdError said it (`internal`: an error bfd did not expect, i.e. a bug). */
 export interface Failure {
@@ -43,6 +52,8 @@ export interface ConfigFacts {
 export interface DoctorFacts {
   /** When the run started, epoch ms: token expiry and budget resets are measured from here. */
   now: number;
+  /** The next release day of the team's calendar (epoch ms, and as shown); null when it could not be computed. */
+  nextRelease?: { at: number; shown: string } | null;
   config: Outcome<ConfigFacts>;
   linear: {
     /** Building the client: LINEAR_API_KEY set, LINEAR_API_URL usable. `apiUrl`: LINEAR_API_URL when set. */
@@ -67,6 +78,30 @@ export interface DoctorFacts {
     /** `GET /projects/:id`; null when there was no client or no project. */
     projectRead: Outcome<ProjectSummary> | null;
   };
+  /** The process's prerequisites in the workspace; null when the config did not load. */
+  workspace: WorkspaceFacts | null;
+  /** The MR template and pipeline on the project's default branch; null when the config did not load. */
+  repository: RepositoryFacts | null;
+}
+
+export interface RepositoryFacts {
+  /** The MR description sections the rules read (from the rules, as `bfd init` writes them). */
+  sections: RuleForTemplates[];
+  /** `.gitlab/merge_request_templates/Default.md` at the default branch (null value: none); null when not read. */
+  template: Outcome<string | null> | null;
+  /** `.gitlab-ci.yml` at the default branch (null value: none); null when not read. */
+  pipeline: Outcome<string | null> | null;
+}
+
+export interface WorkspaceFacts {
+  /** The states and labels the rules in force name (src/doctor/prerequisites.ts). */
+  expected: ExpectedName[];
+  /** `linear.team` of the config; null when it names none. */
+  team: string | null;
+  /** The team's workflow states and labels; null when not read (no team, or no usable Linear client). */
+  linearTeam: Outcome<TeamWorkflow> | null;
+  /** The project's (and its groups') labels; null when not read (no project, or no usable GitLab client). */
+  gitlabLabels: Outcome<string[]> | null;
 }
 
 /** Below this share of either Linear budget, doctor warns. */
@@ -384,13 +419,18 @@ function gitlabTokenCheck(facts: DoctorFacts): DoctorCheck {
     info.scopes.includes("api") ? scopes : `${scopes} (posting notes with --comment needs api)`,
     expiry === null ? "never expires" : expiry.text,
   ];
-  if (expiry !== null && expiry.days < EXPIRY_WARN_DAYS) {
+  // A token that dies before the next release leaves that release's gates (bfd ci, bfd staging) without GitLab.
+  const release = facts.nextRelease ?? null;
+  const expiresAt = expiry === null ? null : Date.parse(`${info.expiresAt!.slice(0, 10)}T00:00:00Z`);
+  const beforeRelease = release !== null && expiresAt !== null && expiresAt <= release.at;
+  if (beforeRelease) parts.push(`before the next release day, ${release.shown}`);
+  if (expiry !== null && (expiry.days < EXPIRY_WARN_DAYS || beforeRelease)) {
     return {
       id: "gitlab-token",
       status: "warn",
       title,
       detail: parts.join(" · "),
-      fix: `Rotate or replace the token before ${info.expiresAt}. ${GITLAB_TOKEN_HINT}`,
+      fix: `Rotate or replace the token before ${info.expiresAt}${beforeRelease ? ", or the release's gates cannot read GitLab" : ""}. ${GITLAB_TOKEN_HINT}`,
     };
   }
   return { id: "gitlab-token", status: "pass", title, detail: parts.join(" · ") };
@@ -463,6 +503,206 @@ function gitlabProjectCheck(facts: DoctorFacts): DoctorCheck {
   };
 }
 
+const LINEAR_WORKFLOW_HINT = "bfd init --from-linear writes the names your team uses into bfd.config.yaml.";
+
+/** How to make a missing name exist, or point the rules at the team's own. */
+function missingFix(expected: ExpectedName, where: string): string {
+  const use = expected.uses[0]!;
+  const own =
+    use.rule === null
+      ? `or list your team's states under serve.readyStates in bfd.config.yaml`
+      : use.option === "waiverLabels"
+        ? `or name your own under override: ${use.rule}: waiverLabels: [...] in bfd.config.yaml`
+        : `or name your own under override: ${use.rule}: with: { ${use.option}: ... } in bfd.config.yaml`;
+  return `Create it in ${where}, ${own}. ${LINEAR_WORKFLOW_HINT}`;
+}
+
+function missingCheck(
+  id: DoctorCheck["id"],
+  title: string,
+  expected: ExpectedName,
+  place: string,
+  available: readonly string[],
+  where: string,
+): DoctorCheck {
+  const near = nearNames(expected.name, available);
+  const guess = near.length === 0 ? "" : ` · did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`;
+  return {
+    id,
+    status: "fail",
+    title: `${title} "${expected.name}"`,
+    detail: `not in ${place}; ${namedBy(expected)} ${expected.uses.length > 1 ? "name" : "names"} it${guess}`,
+    fix: missingFix(expected, where),
+    problem: "setup",
+  };
+}
+
+/** Why a side of the workspace was not read, when it was not. */
+function notRead(id: DoctorCheck["id"], title: string, detail: string, fix?: string): DoctorCheck {
+  return { id, status: "warn", title, detail: `not checked: ${detail}`, ...(fix === undefined ? {} : { fix }) };
+}
+
+/**
+ * The Linear side of the process: every workflow state and label the rules name is one of the team's. One line per
+ * missing name (with how to create it or name the team's own), or one passing line.
+ */
+function linearWorkflowChecks(facts: DoctorFacts): DoctorCheck[] {
+  const title = "Linear workflow";
+  const workspace = facts.workspace;
+  if (workspace === null) return [];
+  const wanted = workspace.expected.filter((e) => e.where === "linear-state" || e.where === "linear-label");
+  if (workspace.team === null)
+    return [
+      notRead(
+        "linear-workflow",
+        title,
+        "no linear.team in bfd.config.yaml names the team whose states the rules expect",
+        "Add `linear: { team: ENG }` (your team's key) to bfd.config.yaml, or run bfd init --from-linear --team ENG.",
+      ),
+    ];
+  const read = workspace.linearTeam;
+  if (read === null) return [notRead("linear-workflow", title, "needs a working LINEAR_API_KEY (see above)")];
+  if (!read.ok) return [failed("linear-workflow", title, read.failure)];
+  const team = read.value;
+  const states = team.states.map((s) => s.name);
+  const where = (what: string): string => `Linear: Settings → Teams → ${team.name} → ${what}`;
+  const missing = wanted.flatMap((expected) => {
+    const isState = expected.where === "linear-state";
+    const available = isState ? states : team.labels;
+    if (findName(expected.name, available) !== null) return [];
+    const place = `team ${team.key}'s ${isState ? "workflow" : "labels"}`;
+    return [
+      missingCheck(
+        "linear-workflow",
+        isState ? "Linear state" : "Linear label",
+        expected,
+        place,
+        available,
+        where(isState ? "Workflow" : "Labels"),
+      ),
+    ];
+  });
+  if (missing.length > 0) return missing;
+  const stateCount = wanted.filter((e) => e.where === "linear-state").length;
+  const labelCount = wanted.length - stateCount;
+  const counts = [
+    plural(stateCount, "workflow state"),
+    ...(labelCount === 0 ? [] : [plural(labelCount, "label")]),
+  ].join(" and ");
+  return [
+    {
+      id: "linear-workflow",
+      status: "pass",
+      title,
+      detail: `team ${team.key} (${team.name}) has the ${counts} the rules name`,
+    },
+  ];
+}
+
+/**
+ * The GitLab side: every label the rules name exists in the project or its groups; a waiver label may live on
+ * either side (an MR or the issue carries it), so it counts when Linear's team has it too.
+ */
+function gitlabLabelChecks(facts: DoctorFacts): DoctorCheck[] {
+  const title = "GitLab labels";
+  const workspace = facts.workspace;
+  if (workspace === null) return [];
+  const wanted = workspace.expected.filter((e) => e.where === "gitlab-label" || e.where === "any-label");
+  if (wanted.length === 0) return [];
+  const read = workspace.gitlabLabels;
+  const project = facts.gitlab.project?.ok === true ? facts.gitlab.project.value?.project : undefined;
+  if (read === null) return [notRead("gitlab-labels", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("gitlab-labels", title, read.failure)];
+  const linearLabels = workspace.linearTeam?.ok === true ? workspace.linearTeam.value.labels : [];
+  const where = `GitLab: ${project ?? "the project"} → Manage → Labels (or a group's labels), or run bfd init --from-linear --create-labels`;
+  const missing = wanted.flatMap((expected) => {
+    if (findName(expected.name, read.value) !== null) return [];
+    if (expected.where === "any-label" && findName(expected.name, linearLabels) !== null) return [];
+    const label = expected.where === "any-label" ? "Waiver label" : "GitLab label";
+    return [
+      missingCheck("gitlab-labels", label, expected, `${project ?? "the project"} or its groups`, read.value, where),
+    ];
+  });
+  if (missing.length > 0) return missing;
+  return [
+    {
+      id: "gitlab-labels",
+      status: "pass",
+      title,
+      detail: `${project ?? "the project"} has the ${plural(wanted.length, "label")} the rules name`,
+    },
+  ];
+}
+
+/**
+ * The MR template GitLab fills a new MR's description with (a template named Default.md is the default one,
+ * doc/user/project/description_templates.md) has every section the Done gate reads. A warning, not a failure: the
+ * gate itself fails an MR without them; the template only saves each author the trip.
+ */
+function mergeRequestTemplateCheck(facts: DoctorFacts): DoctorCheck[] {
+  const title = "MR template";
+  const repository = facts.repository;
+  if (repository === null) return [];
+  const sections = sectionsRead(repository.sections, "mergeRequest.description");
+  if (sections.length === 0) return [];
+  const read = repository.template;
+  if (read === null) return [notRead("mr-template", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("mr-template", title, read.failure)];
+  if (read.value === null)
+    return [
+      {
+        id: "mr-template",
+        status: "warn",
+        title,
+        detail: `no ${MR_TEMPLATE_FILE} on the default branch: authors start each MR without the sections the Done gate reads`,
+        fix: "Run bfd init (it writes the template), then commit and merge it.",
+      },
+    ];
+  const missing = sections.filter((s) => findSection(read.value!, s.aliases) === null).map((s) => s.heading);
+  if (missing.length > 0)
+    return [
+      {
+        id: "mr-template",
+        status: "warn",
+        title,
+        detail: `${MR_TEMPLATE_FILE} lacks ${missing.map((h) => `"## ${h}"`).join(", ")}: the Done gate reads ${missing.length === 1 ? "it" : "them"}`,
+        fix: "Add the sections (bfd init --dry-run prints the template bfd writes), then commit and merge it.",
+      },
+    ];
+  return [
+    {
+      id: "mr-template",
+      status: "pass",
+      title,
+      detail: `${MR_TEMPLATE_FILE} has the ${plural(sections.length, "section")} the Done gate reads`,
+    },
+  ];
+}
+
+/** The pipeline on the default branch runs the Done gate: bfd's CI/CD component, or a job running `bfd ci`. */
+function pipelineCheck(facts: DoctorFacts): DoctorCheck[] {
+  const title = "CI/CD component";
+  const repository = facts.repository;
+  if (repository === null) return [];
+  const read = repository.pipeline;
+  if (read === null) return [notRead("ci-include", title, "needs a readable GitLab project (see above)")];
+  if (!read.ok) return [failed("ci-include", title, read.failure)];
+  if (read.value !== null && runsBfdGate(read.value))
+    return [{ id: "ci-include", status: "pass", title, detail: `${GITLAB_CI_FILE} on the default branch runs bfd ci` }];
+  return [
+    {
+      id: "ci-include",
+      status: "warn",
+      title,
+      detail:
+        read.value === null
+          ? `no ${GITLAB_CI_FILE} on the default branch: no merge request is gated`
+          : `${GITLAB_CI_FILE} on the default branch neither includes bfd's component nor runs bfd ci`,
+      fix: "Run bfd init (it adds the component include), then commit and merge it (docs/gitlab-ci.md).",
+    },
+  ];
+}
+
 /** Every check, in the order a person fixes them: config, Linear, GitLab. Each has a verdict, whatever the others said. */
 export function assembleDoctor(facts: DoctorFacts): DoctorResult {
   return {
@@ -473,6 +713,10 @@ export function assembleDoctor(facts: DoctorFacts): DoctorResult {
       gitlabHostCheck(facts),
       gitlabTokenCheck(facts),
       gitlabProjectCheck(facts),
+      ...linearWorkflowChecks(facts),
+      ...gitlabLabelChecks(facts),
+      ...mergeRequestTemplateCheck(facts),
+      ...pipelineCheck(facts),
     ],
   };
 }

@@ -6,7 +6,16 @@
 import { ExitCode } from "../exit-codes.js";
 
 export type DoctorCheckId =
-  "config" | "linear-key" | "linear-budget" | "gitlab-host" | "gitlab-token" | "gitlab-project";
+  | "config"
+  | "linear-key"
+  | "linear-budget"
+  | "gitlab-host"
+  | "gitlab-token"
+  | "gitlab-project"
+  | "linear-workflow"
+  | "gitlab-labels"
+  | "mr-template"
+  | "ci-include";
 
 export type DoctorStatus = "pass" | "warn" | "fail";
 

@@ -88,13 +88,20 @@ function sectionMarkdown(section: Section): string {
   return `## ${section.heading}\n\n<!-- bfd: ${why}.${list}${also} -->\n`;
 }
 
+/**
+ * The MR template's closing line as written: a template slot, not a key, so Linear links an unfilled template to no
+ * issue (a literal ENG-123 would close the team's real ENG-123) and bfd reads it as not filled in
+ * (src/markdown/placeholder.ts: `<…>` is a slot; src/work-item/issue-keys.ts: no digits, no key).
+ */
+export const ISSUE_KEY_PLACEHOLDER = "<ISSUE-KEY>";
+
 /** `.gitlab/merge_request_templates/Default.md`: what the Done gate reads in an MR description. */
 export function mergeRequestTemplate(rules: readonly RuleForTemplates[]): string {
   const sections = sectionsRead(rules, "mergeRequest.description");
   return [
-    "Closes ENG-123",
+    `Closes ${ISSUE_KEY_PLACEHOLDER}`,
     "",
-    "<!-- bfd's Done gate (bfd done, bfd ci) reads this description. Replace ENG-123 with the Linear issue this",
+    `<!-- bfd's Done gate (bfd done, bfd ci) reads this description. Replace ${ISSUE_KEY_PLACEHOLDER} with the Linear issue this`,
     "     merge request implements.",
     "     Ask for a waiver of a waivable rule with a line of its own: bfd-waive: <rule-id> <reason>",
     "     A reviewer accepts it by approving the merge request (or by adding the rule's waiver label, or writing the",
@@ -178,6 +185,18 @@ export function addComponentInclude(text: string, version: string, force: boolea
   return { status: "appended", text: render() };
 }
 
+/**
+ * Whether a `.gitlab-ci.yml` runs bfd's Done gate: bfd's component included (any version, instance or mirror), or
+ * a job that runs `bfd ci` itself. Text that is not YAML runs nothing.
+ */
+export function runsBfdGate(text: string): boolean {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return false;
+  return docs.some(
+    (doc) => existingBfdInclude(doc) !== null || /(^|[\s"'])(npx (--no )?)?bfd ci\b/m.test(doc.toString()),
+  );
+}
+
 function existingBfdInclude(doc: Document): { node: YAMLMap; reference: string; version: string } | null {
   const include = isMap(doc.contents) ? doc.contents.get("include", true) : undefined;
   const items = isSeq(include) ? include.items : include === undefined ? [] : [include];
@@ -230,4 +249,43 @@ export function addAgentsSection(
   if (!force) return { status: "unchanged", text: current, reason: "has a bfd section; --force to replace it" };
   const rest = current.slice(end);
   return { status: "updated", text: `${current.slice(0, start)}${section}${rest === "" ? "" : `\n${rest}`}` };
+}
+
+export const MCP_FILE = ".mcp.json";
+
+/** bfd's MCP server as docs/agents.md registers it: the project's own install, never a download (`--no`). */
+export const MCP_SERVER = { command: "npx", args: ["--no", "bfd", "mcp"] } as const;
+
+export type McpResult =
+  | { status: "appended" | "updated"; text: string }
+  | { status: "unchanged"; reason: string }
+  | { status: "invalid"; reason: string };
+
+/**
+ * Registers bfd in `.mcp.json` (the project-scoped MCP file Claude Code and others read): the team's other servers
+ * and keys stay as they were; a `bfd` entry of the team's own is replaced only with `force`.
+ */
+export function addMcpServer(current: string, force: boolean): McpResult {
+  let parsed: unknown = {};
+  if (current.trim() !== "") {
+    try {
+      parsed = JSON.parse(current);
+    } catch (error) {
+      return { status: "invalid", reason: error instanceof Error ? error.message : "not JSON" };
+    }
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    return { status: "invalid", reason: "the top level is not an object" };
+  const file = parsed as Record<string, unknown>;
+  const servers = file["mcpServers"] ?? {};
+  if (servers === null || typeof servers !== "object" || Array.isArray(servers))
+    return { status: "invalid", reason: "mcpServers is not an object" };
+  const existing = (servers as Record<string, unknown>)["bfd"];
+  if (existing !== undefined) {
+    if (JSON.stringify(existing) === JSON.stringify(MCP_SERVER))
+      return { status: "unchanged", reason: "already there" };
+    if (!force) return { status: "unchanged", reason: "has a bfd server of its own; --force to replace it" };
+  }
+  const text = `${JSON.stringify({ ...file, mcpServers: { ...servers, bfd: MCP_SERVER } }, null, 2)}\n`;
+  return { status: existing === undefined ? "appended" : "updated", text };
 }

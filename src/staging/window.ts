@@ -58,6 +58,14 @@ function firstAfter(after: DateTime, weekday: Weekday, time: string): DateTime {
 
 const fmt = (d: DateTime): string => d.toFormat("ccc d LLL HH:mm");
 
+/** The next release after `nowIso` (UTC instant), and as people read it in the calendar's zone. */
+export function nextRelease(calendar: ReleaseCalendar, nowIso: string): { at: string; shown: string } {
+  assertZone(calendar.timeZone);
+  const now = DateTime.fromISO(nowIso, { zone: "utc" }).setZone(calendar.timeZone);
+  const release = firstAfter(now, calendar.release.weekday, calendar.release.time);
+  return { at: release.toUTC().toISO()!, shown: `${fmt(release)} ${calendar.timeZone}` };
+}
+
 export function stagingWindow(calendar: ReleaseCalendar, nowIso: string): StagingWindow {
   assertZone(calendar.timeZone);
   const now = DateTime.fromISO(nowIso, { zone: "utc" }).setZone(calendar.timeZone);

@@ -10,12 +10,24 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { FAKE_JOB_TOKEN, fakeProject, fakeWorld, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
 import { emptyWorld, FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { GITLAB_CI_FILE, gitlabCiTemplate, MR_TEMPLATE_FILE, mergeRequestTemplate } from "../../src/init/scaffold.js";
+import { builtinRuleFiles } from "../../src/rules/files.js";
+import { loadRuleSet } from "../../src/rules/load.js";
+import { ROOT, runCli, tempDir, type CliResult } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
 /** Not token-shaped, so only the run's own redaction of GITLAB_TOKEN could hide it: it must never get that far. */
 const GOOD_TOKEN = "doctor-good-token-0001";
 const READ_USER_TOKEN = "doctor-read-user-token-0001";
+/** What `bfd init` writes, as merged to the default branch: the MR template and the component include. */
+function scaffolded(): Record<string, string> {
+  const builtin = builtinRuleFiles(ROOT, join(ROOT, "rules"));
+  const rules = loadRuleSet({ builtinFiles: builtin, configFile: null, readRuleFile: () => null }).rules;
+  return { [MR_TEMPLATE_FILE]: mergeRequestTemplate(rules), [GITLAB_CI_FILE]: gitlabCiTemplate("1.0.0") };
+}
+
+/** The GitLab labels the built-in rules name (docs/configuration.md). */
+const PROCESS_LABELS = ["Validated in Staging", "no-release-notes", "no-docs", "no-ops-docs"];
 
 let gitlab: FakeGitLab;
 let linear: FakeLinear;
@@ -33,20 +45,25 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   [gitlab, linear, closedPort] = await Promise.all([
-    startFakeGitLab(fakeWorld({ projects: [fakeProject("acme/web", { id: 4242 })] }), {
-      enforceScopes: true,
-      tokens: {
-        [GOOD_TOKEN]: { userId: 1, kind: "personal", name: "bfd-doctor", scopes: ["api"], expiresAt: "2099-01-01" },
-        [READ_USER_TOKEN]: { userId: 1, kind: "personal", name: "read-user-only", scopes: ["read_user"] },
-        [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" },
+    startFakeGitLab(
+      fakeWorld({
+        projects: [fakeProject("acme/web", { id: 4242, labels: PROCESS_LABELS, files: { main: scaffolded() } })],
+      }),
+      {
+        enforceScopes: true,
+        tokens: {
+          [GOOD_TOKEN]: { userId: 1, kind: "personal", name: "bfd-doctor", scopes: ["api"], expiresAt: "2099-01-01" },
+          [READ_USER_TOKEN]: { userId: 1, kind: "personal", name: "read-user-only", scopes: ["read_user"] },
+          [FAKE_JOB_TOKEN]: { userId: 1, kind: "job" },
+        },
       },
-    }),
+    ),
     startFakeLinear(emptyWorld()),
     freePort(),
   ]);
   // Not a git checkout; the team config names the project.
   cwd = tempDir("bfd-doctor-");
-  writeFileSync(join(cwd, "bfd.config.yaml"), "gitlab:\n  project: acme/web\n");
+  writeFileSync(join(cwd, "bfd.config.yaml"), "gitlab:\n  project: acme/web\nlinear:\n  team: ENG\n");
 });
 
 afterAll(async () => {
@@ -80,7 +97,7 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
   it("all good: one passing line per check, exit 0", async ({ expect }) => {
     const result = await doctor({});
     expect(result.stderr).toBe("");
-    expect(result.stdout.split("\n").slice(0, 6)).toEqual([
+    expect(result.stdout.split("\n").slice(0, 10)).toEqual([
       expect.stringMatching(
         /^✔ Config and rules: bfd\.config\.yaml over the built-in rules · \d+ ready and \d+ done rules in force · waivers count only when someone other than the MR's author stands behind them \(their label, bfd-waive comment or approval\)$/,
       ),
@@ -95,6 +112,12 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
         /^✔ GITLAB_TOKEN: logged in to GitLab as bfd-bot · token "bfd-doctor" · scopes api · expires 2099-01-01 \(in [\d,]+ days\)$/,
       ),
       "✔ GitLab project: acme/web (id 4242, from gitlab.project in bfd.config.yaml) is readable with the token · default branch main",
+      "✔ Linear workflow: team ENG (Engineering) has the 5 workflow states the rules name",
+      "✔ GitLab labels: acme/web has the 4 labels the rules name",
+      expect.stringMatching(
+        /^✔ MR template: \.gitlab\/merge_request_templates\/Default\.md has the \d+ sections? the Done gate reads$/,
+      ),
+      "✔ CI/CD component: .gitlab-ci.yml on the default branch runs bfd ci",
     ]);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("All good: bfd can read Linear and GitLab.");
     expect(result.stdout).not.toContain("[REDACTED]");
@@ -206,6 +229,10 @@ describe.concurrent("bfd doctor (built CLI, loopback fakes)", { timeout: 90_000 
       "gitlab-host",
       "gitlab-token",
       "gitlab-project",
+      "linear-workflow",
+      "gitlab-labels",
+      "mr-template",
+      "ci-include",
     ]);
     for (const check of json.checks) {
       expect(Object.keys(check).sort()).toEqual(

@@ -52,6 +52,33 @@ describe("bfd init", () => {
     expect(plain.stdout).not.toContain("AGENTS.md");
   });
 
+  it("with --agents registers bfd's MCP server in .mcp.json, keeping the team's other servers", async () => {
+    const repo = gitCheckout("main");
+    const theirs = { mcpServers: { docs: { command: "docs-mcp", args: [] } }, other: true };
+    writeFileSync(join(repo, ".mcp.json"), JSON.stringify(theirs));
+    const first = await runCliInProcess(["init", "--agents"], { cwd: repo });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^appended +\.mcp\.json$/m);
+    expect(JSON.parse(read(repo, ".mcp.json"))).toEqual({
+      mcpServers: { docs: { command: "docs-mcp", args: [] }, bfd: { command: "npx", args: ["--no", "bfd", "mcp"] } },
+      other: true,
+    });
+    const second = await runCliInProcess(["init", "--agents"], { cwd: repo });
+    expect(second.stdout).toMatch(/^unchanged +\.mcp\.json \(already there\)$/m);
+    // None yet: created with bfd alone; a broken one is refused, naming the file, and nothing is written.
+    const fresh = gitCheckout("main");
+    await runCliInProcess(["init", "--agents"], { cwd: fresh });
+    expect(JSON.parse(read(fresh, ".mcp.json"))).toEqual({
+      mcpServers: { bfd: { command: "npx", args: ["--no", "bfd", "mcp"] } },
+    });
+    const broken = gitCheckout("main");
+    writeFileSync(join(broken, ".mcp.json"), "{ nope");
+    const refused = await runCliInProcess(["init", "--agents"], { cwd: broken });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(".mcp.json is not an MCP registration file bfd can add to");
+    expect(existsSync(join(broken, "bfd.config.yaml"))).toBe(false);
+  });
+
   it("run in a subfolder, writes at the repository's root and says so, never a nested .gitlab-ci.yml", async () => {
     const repo = gitCheckout("main");
     const sub = join(repo, "services", "api");
@@ -94,7 +121,7 @@ describe("bfd init", () => {
     expect(ci).toEqual({ include: [{ component: COMPONENT }] });
     expect(gitlabCiSchemaErrors(ci)).toEqual([]);
     const mr = read(repo, ".gitlab/merge_request_templates/Default.md");
-    expect(mr).toMatch(/^Closes ENG-123$/m);
+    expect(mr).toMatch(/^Closes <ISSUE-KEY>$/m);
     expect(mr).toMatch(/^## How tested$/m);
 
     const check = await runCliInProcess(["rules", "check"], { cwd: repo });

@@ -29,6 +29,11 @@ export interface FakeProject {
   defaultBranch: string;
   /** Repository content by ref (branch name or commit sha), then by file path. */
   files: Record<string, Record<string, string>>;
+  /**
+   * `GET /projects/:id/labels`: the project's labels and, as GitLab lists them by default
+   * (`include_ancestor_groups=true`, doc/api/labels.md), its groups'. `POST` adds to it.
+   */
+  labels: string[];
 }
 
 export interface FakeDiff {
@@ -325,7 +330,13 @@ export function fakeUser(id: number, username: string, name = username): FakeUse
 
 export function fakeProject(path: string, init: Partial<Omit<FakeProject, "path">> = {}): FakeProject {
   const defaultBranch = init.defaultBranch ?? "main";
-  return { id: init.id ?? newId(), path, defaultBranch, files: init.files ?? { [defaultBranch]: {} } };
+  return {
+    id: init.id ?? newId(),
+    path,
+    defaultBranch,
+    files: init.files ?? { [defaultBranch]: {} },
+    labels: init.labels ?? [],
+  };
 }
 
 export function fakeDiff(newPath: string, init: Partial<FakeDiff> = {}): FakeDiff {
@@ -685,8 +696,18 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
           url,
           listMergeRequests(project, url.searchParams).map((mr) => mergeRequestListJson(mr, project)),
         );
-      case "rawFile":
-        return rawFile(project, r.filePath ?? "", url.searchParams.get("ref") ?? project.defaultBranch);
+      case "rawFile": {
+        // `ref=HEAD` reads the default branch (doc/api/repository_files.md, "Use HEAD to automatically use the
+        // default branch", gitlab-org/gitlab commit a0fd1031).
+        const ref = url.searchParams.get("ref") ?? project.defaultBranch;
+        return rawFile(project, r.filePath ?? "", ref === "HEAD" ? project.defaultBranch : ref);
+      }
+      case "labels":
+        if (method === "POST") return createLabel(project, body, req);
+        return paginated(
+          url,
+          project.labels.map((name, index) => ({ id: index + 1, name, color: "#6699cc", description: null })),
+        );
       case "pipelineJobs":
         return pipelineJobs(url, project, r.pipelineId ?? 0);
       case "pipelineBridges":
@@ -1169,6 +1190,21 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: content };
   }
 
+  /**
+   * `POST /projects/:id/labels` (doc/api/labels.md "Create a new label"): `name` and `color` are required. A name
+   * the project already has is refused; the 409 "Label already exists" here is from memory of lib/api/labels.rb,
+   * not verified against a live instance (bfd only ever creates labels the list just said were missing).
+   */
+  function createLabel(project: FakeProject, body: string, req: IncomingMessage): Reply {
+    const name = bodyField(body, req, "name");
+    const color = bodyField(body, req, "color");
+    if (name === undefined || name === "") return { status: 400, body: { error: "name is missing" } };
+    if (color === undefined || color === "") return { status: 400, body: { error: "color is missing" } };
+    if (project.labels.includes(name)) return { status: 409, body: { message: "Label already exists" } };
+    project.labels.push(name);
+    return { status: 201, body: { id: project.labels.length, name, color, description: null } };
+  }
+
   function createNote(
     project: FakeProject,
     mr: FakeMergeRequest,
@@ -1509,6 +1545,7 @@ interface ResolvedRoute {
     | "notes"
     | "note"
     | "rawFile"
+    | "labels"
     | "pipelineJobs"
     | "pipelineBridges"
     | "tokenSelf"
@@ -1539,6 +1576,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   notes: ["GET", "POST"],
   note: ["GET", "PUT", "DELETE"],
   rawFile: ["GET"],
+  labels: ["GET", "POST"],
   pipelineJobs: ["GET"],
   pipelineBridges: ["GET"],
   tokenSelf: ["GET"],
@@ -1596,6 +1634,7 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s[2] === "repository" && s[3] === "commits" && s.length === 5)
     return { name: "commit", projectId, sha: s[4] ?? "" };
   if (s[2] === "deployments" && s.length === 3) return { name: "deployments", projectId };
+  if (s[2] === "labels" && s.length === 3) return { name: "labels", projectId };
   if (s[2] === "deployments" && s.length === 5 && s[4] === "merge_requests" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "deploymentMergeRequests", projectId, deploymentId: Number(s[3]) };
   }

@@ -61,10 +61,40 @@ import {
 
 export const FAKE_LINEAR_API_KEY = "lin_api_FakeKey0123456789abcdefghijklmnopqrstuv";
 
+/** A workflow state of a team (NOTES.md "Workflow states"): ordered by `position` within its team. */
+export interface FakeWorkflowState {
+  name: string;
+  type: "triage" | "backlog" | "unstarted" | "started" | "completed" | "canceled";
+  position: number;
+}
+
 export interface FakeTeam {
   id: string;
   key: string;
   name: string;
+  /** `team.states`; none: a team with no states the fake knows of. */
+  states?: FakeWorkflowState[];
+  /** `team.labels`, by name. */
+  labels?: string[];
+}
+
+/**
+ * A team set up for bfd's built-in rules (docs/configuration.md, "What the built-in rules expect in Linear and
+ * GitLab"): a ready state, the handoff states, Done; and the waiver labels.
+ */
+export function processStates(): FakeWorkflowState[] {
+  const states: [string, FakeWorkflowState["type"]][] = [
+    ["Backlog", "backlog"],
+    ["Todo", "unstarted"],
+    ["In Progress", "started"],
+    ["In Review", "started"],
+    ["Blocked", "started"],
+    ["Ready for Staging Validation", "started"],
+    ["Needs Decision", "started"],
+    ["Done", "completed"],
+    ["Canceled", "canceled"],
+  ];
+  return states.map(([name, type], index) => ({ name, type, position: index }));
 }
 
 export interface FakeUser {
@@ -338,7 +368,13 @@ export function emptyWorld(): LinearWorld {
   return {
     workspace: "acme",
     teams: [
-      { id: fakeId("7ea3"), key: "ENG", name: "Engineering" },
+      {
+        id: fakeId("7ea3"),
+        key: "ENG",
+        name: "Engineering",
+        states: processStates(),
+        labels: ["Bug", "Feature", "no-release-notes", "no-docs", "no-ops-docs"],
+      },
       { id: fakeId("7ea3"), key: "OPS", name: "Operations" },
     ],
     users: [viewer],
@@ -709,7 +745,7 @@ function issueView(world: LinearWorld, issue: FakeIssue): View & Node {
     createdAt: issue.createdAt,
     updatedAt: issue.createdAt,
     state: { id: stateId(issue), name: issue.stateName, type: issue.stateType },
-    team: team === undefined ? null : { ...team },
+    team: team === undefined ? null : teamView(team),
     assignee: () => {
       const user = world.users.find((candidate) => candidate.id === issue.assigneeId);
       return user === undefined ? null : userView(user);
@@ -848,8 +884,39 @@ function matchesIssueFilter(world: LinearWorld, issue: FakeIssue, filter: unknow
   });
 }
 
+function teamView(team: FakeTeam): View & Node {
+  return {
+    id: team.id,
+    key: team.key,
+    name: team.name,
+    states: (args: Args) =>
+      connection(
+        (team.states ?? []).map((state) => ({
+          id: `state-${team.key.toLowerCase()}-${slug(state.name)}`,
+          name: state.name,
+          type: state.type,
+          position: state.position,
+        })),
+        args,
+      ),
+    labels: (args: Args) =>
+      connection(
+        (team.labels ?? []).map((name) => ({ id: `label-${team.key.toLowerCase()}-${slug(name)}`, name })),
+        args,
+      ),
+  };
+}
+
 function rootValue(world: LinearWorld): View {
   return {
+    // `team(id:)` takes the team's UUID or its key (ENG); a team's name is "Entity not found: Team"
+    // (qwrobins/linearctl#78, against api.linear.app: `team get QWR` works, `team get qwrobins` does not).
+    team: (args: Args) => {
+      const id = optionalString(args, "id") ?? "";
+      const team = world.teams.find((candidate) => candidate.id === id || candidate.key === id);
+      if (team === undefined) throw entityNotFound("Team");
+      return teamView(team);
+    },
     viewer: () => {
       const viewer = world.users.find((user) => user.id === world.viewerId);
       if (viewer === undefined) throw new FakeUnsupportedError("a world without its viewer");

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { assembleDoctor, configFactsOf, type DoctorFacts, type Failure } from "../../src/doctor/checks.js";
+import { expectedNames } from "../../src/doctor/prerequisites.js";
 import { doctorExitCode, doctorJson, type DoctorCheckId, type DoctorStatus } from "../../src/doctor/result.js";
 import { loadRuleSet } from "../../src/rules/load.js";
 import { builtinRuleFiles } from "../../src/rules/files.js";
@@ -31,6 +32,29 @@ const UNREACHABLE = fail(
   "Could not reach GitLab at http://127.0.0.1:9 while reading the token's user (ECONNREFUSED)",
   "Check the GitLab host (GITLAB_URL or CI_SERVER_URL) and the network.",
 );
+
+/** What a small rule set names: two handoff states, the staging label, a waiver label. */
+const EXPECTED = expectedNames([
+  { where: "linear-state", name: "In Review", rule: "handoff-state-explicit", option: "names", list: true, index: 1 },
+  { where: "linear-state", name: "Blocked", rule: "handoff-state-explicit", option: "names", list: true, index: 2 },
+  {
+    where: "linear-state",
+    name: "Blocked",
+    rule: "linear-state-current",
+    option: "blockedStateNames",
+    list: true,
+    index: 3,
+  },
+  {
+    where: "gitlab-label",
+    name: "Validated in Staging",
+    rule: "staging-validated",
+    option: "label",
+    list: false,
+    index: 4,
+  },
+  { where: "any-label", name: "no-docs", rule: "user-docs-updated", option: "waiverLabels", list: true, index: 5 },
+]);
 
 function allGood(): DoctorFacts {
   return {
@@ -68,6 +92,36 @@ function allGood(): DoctorFacts {
         ok: true,
         value: { id: 4242, path: "acme/web", defaultBranch: "main", webUrl: "https://gitlab.example.com/acme/web" },
       },
+    },
+    workspace: {
+      expected: EXPECTED,
+      team: "ENG",
+      linearTeam: {
+        ok: true,
+        value: {
+          key: "ENG",
+          name: "Engineering",
+          states: ["Todo", "In Review", "Blocked", "Done"].map((name, position) => ({
+            name,
+            type: "started",
+            position,
+          })),
+          labels: ["Bug"],
+        },
+      },
+      gitlabLabels: { ok: true, value: ["Validated in Staging", "no-docs"] },
+    },
+    repository: {
+      sections: [
+        {
+          id: "tested",
+          title: "How it was tested is written down",
+          severity: "error",
+          options: { source: "mergeRequest.description", headings: ["How tested", "Testing"] },
+        },
+      ],
+      template: { ok: true, value: "Closes <ISSUE-KEY>\n\n## Testing\n\n<!-- bfd -->\n" },
+      pipeline: { ok: true, value: "include:\n  - component: $CI_SERVER_FQDN/bfd-tools/bfd/bfd@1.2.0\n" },
     },
   };
 }
@@ -359,7 +413,18 @@ const ROWS: Row[] = [
   },
 ];
 
-const IDS: DoctorCheckId[] = ["config", "linear-key", "linear-budget", "gitlab-host", "gitlab-token", "gitlab-project"];
+const IDS: DoctorCheckId[] = [
+  "config",
+  "linear-key",
+  "linear-budget",
+  "gitlab-host",
+  "gitlab-token",
+  "gitlab-project",
+  "linear-workflow",
+  "gitlab-labels",
+  "mr-template",
+  "ci-include",
+];
 
 describe("bfd doctor's verdicts", () => {
   it("has passing and failing rows", () => {
@@ -448,5 +513,157 @@ describe("the config line from a loaded rule set", () => {
     expect(facts.disabled).toEqual([first, third]);
     expect(facts.overridden).toEqual([{ id: second, fields: ["severity"] }]);
     expect(facts.rulesInForce.ready + facts.rulesInForce.done).toBe(ids.length - 2);
+  });
+});
+
+describe("bfd doctor's process prerequisites", () => {
+  const pretty = async (facts: DoctorFacts) =>
+    (await loadDoctorReporter("pretty"))(assembleDoctor(facts), { colorLevel: 0 });
+
+  it("passes with one line per side when every state and label the rules name exists", async () => {
+    const out = await pretty(allGood());
+    expect(out).toMatch(/^✔ Linear workflow: team ENG \(Engineering\) has the 2 workflow states the rules name$/m);
+    expect(out).toMatch(/^✔ GitLab labels: acme\/web has the 2 labels the rules name$/m);
+  });
+
+  it.each([
+    {
+      name: "a handoff state the team lacks",
+      change: (f: DoctorFacts) => {
+        if (f.workspace?.linearTeam?.ok === true)
+          f.workspace.linearTeam.value.states.splice(1, 1, { name: "Code Review", type: "started", position: 1 });
+      },
+      line: /^✖ Linear state "In Review": not in team ENG's workflow; handoff-state-explicit names it\n {4}Create it in Linear: Settings → Teams → Engineering → Workflow, or name your own under override: handoff-state-explicit: with: \{ names: \.\.\. \} in bfd\.config\.yaml\./m,
+    },
+    {
+      name: "a state two rules name, misspelt in the team",
+      change: (f: DoctorFacts) => {
+        if (f.workspace?.linearTeam?.ok === true) f.workspace.linearTeam.value.states[2]!.name = "Blockd";
+      },
+      line: /^✖ Linear state "Blocked": not in team ENG's workflow; handoff-state-explicit, linear-state-current name it · did you mean "Blockd"\?$/m,
+    },
+    {
+      name: "the staging label the project lacks",
+      change: (f: DoctorFacts) => {
+        f.workspace!.gitlabLabels = { ok: true, value: ["no-docs"] };
+      },
+      line: /^✖ GitLab label "Validated in Staging": not in acme\/web or its groups; staging-validated names it\n {4}Create it in GitLab: acme\/web → Manage → Labels \(or a group's labels\), or run bfd init --from-linear --create-labels, or name your own under override: staging-validated: with: \{ label: \.\.\. \}/m,
+    },
+    {
+      name: "a waiver label on neither side",
+      change: (f: DoctorFacts) => {
+        f.workspace!.gitlabLabels = { ok: true, value: ["Validated in Staging"] };
+      },
+      line: /^✖ Waiver label "no-docs": not in acme\/web or its groups; user-docs-updated names it\n.*override: user-docs-updated: waiverLabels: \[\.\.\.\]/m,
+    },
+  ])("$name: one failing line with its fix → exit 2", async ({ change, line }) => {
+    const facts = allGood();
+    change(facts);
+    expect(await pretty(facts)).toMatch(line);
+    expect(doctorExitCode(assembleDoctor(facts))).toBe(2);
+  });
+
+  it("counts a waiver label the Linear team has", () => {
+    const facts = allGood();
+    facts.workspace!.gitlabLabels = { ok: true, value: ["Validated in Staging"] };
+    if (facts.workspace?.linearTeam?.ok === true) facts.workspace.linearTeam.value.labels.push("No-Docs");
+    expect(doctorExitCode(assembleDoctor(facts))).toBe(0);
+  });
+
+  it.each([
+    {
+      name: "no linear.team",
+      change: (f: DoctorFacts) => {
+        f.workspace!.team = null;
+        f.workspace!.linearTeam = null;
+      },
+      line: /^! Linear workflow: not checked: no linear\.team in bfd\.config\.yaml .*\n {4}Add `linear: \{ team: ENG \}`/m,
+      exit: 0,
+    },
+    {
+      name: "an unknown team",
+      change: (f: DoctorFacts) => {
+        f.workspace!.linearTeam = fail(
+          "usage",
+          "team-not-found",
+          "No Linear team ENGG in this workspace",
+          "Pass the team's key",
+        );
+      },
+      line: /^✖ Linear workflow: No Linear team ENGG in this workspace\n {4}Pass the team's key/m,
+      exit: 2,
+    },
+    {
+      name: "GitLab's labels unreadable: the service is down",
+      change: (f: DoctorFacts) => {
+        f.workspace!.gitlabLabels = UNREACHABLE;
+      },
+      line: /^✖ GitLab labels: Could not reach GitLab/m,
+      exit: 3,
+    },
+  ])("$name", async ({ change, line, exit }) => {
+    const facts = allGood();
+    change(facts);
+    expect(await pretty(facts)).toMatch(line);
+    expect(doctorExitCode(assembleDoctor(facts))).toBe(exit);
+  });
+});
+
+describe("bfd doctor on the MR template and the pipeline of the default branch", () => {
+  const pretty = async (facts: DoctorFacts) =>
+    (await loadDoctorReporter("pretty"))(assembleDoctor(facts), { colorLevel: 0 });
+
+  it("passes when the template has the sections (by any alias) and the pipeline includes bfd's component", async () => {
+    const out = await pretty(allGood());
+    expect(out).toMatch(
+      /^✔ MR template: \.gitlab\/merge_request_templates\/Default\.md has the 1 section the Done gate reads$/m,
+    );
+    expect(out).toMatch(/^✔ CI\/CD component: \.gitlab-ci\.yml on the default branch runs bfd ci$/m);
+  });
+
+  it.each([
+    {
+      name: "a template without the section",
+      change: (f: DoctorFacts) => (f.repository!.template = { ok: true, value: "Closes <ISSUE-KEY>\n" }),
+      line: /^! MR template: \.gitlab\/merge_request_templates\/Default\.md lacks "## How tested": the Done gate reads it\n {4}Add the sections/m,
+    },
+    {
+      name: "no template",
+      change: (f: DoctorFacts) => (f.repository!.template = { ok: true, value: null }),
+      line: /^! MR template: no \.gitlab\/merge_request_templates\/Default\.md on the default branch/m,
+    },
+    {
+      name: "a pipeline without bfd",
+      change: (f: DoctorFacts) => (f.repository!.pipeline = { ok: true, value: "test:\n  script: [npm test]\n" }),
+      line: /^! CI\/CD component: \.gitlab-ci\.yml on the default branch neither includes bfd's component nor runs bfd ci\n {4}Run bfd init/m,
+    },
+    {
+      name: "a job of the team's own that runs bfd ci",
+      change: (f: DoctorFacts) =>
+        (f.repository!.pipeline = { ok: true, value: "gate:\n  script:\n    - npx --no bfd ci\n" }),
+      line: /^✔ CI\/CD component: /m,
+    },
+  ])("$name: a warning with its fix, never a failed setup", async ({ change, line }) => {
+    const facts = allGood();
+    change(facts);
+    expect(await pretty(facts)).toMatch(line);
+    expect(doctorExitCode(assembleDoctor(facts))).toBe(0);
+  });
+});
+
+describe("the token's expiry against the release calendar", () => {
+  it.each([
+    { expiresAt: "2026-12-08", release: Date.parse("2026-12-08T09:00:00Z"), status: "warn", before: true },
+    { expiresAt: "2026-12-09", release: Date.parse("2026-12-08T09:00:00Z"), status: "warn", before: false },
+    { expiresAt: "2027-06-01", release: Date.parse("2026-12-08T09:00:00Z"), status: "pass", before: false },
+  ])("expiring $expiresAt, release at $release: $status", async ({ expiresAt, release, status, before }) => {
+    const facts = allGood();
+    facts.now = Date.parse("2026-12-01T12:00:00Z");
+    facts.nextRelease = { at: release, shown: "Tue 8 Dec 10:00 Europe/Berlin" };
+    facts.gitlab.token = { ok: true, value: { name: "bfd", scopes: ["read_api"], active: true, expiresAt } };
+    const check = assembleDoctor(facts).checks.find((c) => c.id === "gitlab-token")!;
+    expect(check.status).toBe(status);
+    expect(check.detail.includes("before the next release day, Tue 8 Dec 10:00 Europe/Berlin")).toBe(before);
+    if (before) expect(check.fix).toContain("or the release's gates cannot read GitLab");
   });
 });

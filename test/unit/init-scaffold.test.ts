@@ -3,16 +3,22 @@ import { parseAllDocuments } from "yaml";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findWaiverLines } from "../../src/engine/waivers.js";
+import { mrLinksIssue } from "../../src/checks/mr-links-issue.js";
 import {
   addAgentsSection,
   addComponentInclude,
+  addMcpServer,
   agentsSection,
   componentReference,
   mergeRequestTemplate,
 } from "../../src/init/scaffold.js";
+import { isPlaceholderText } from "../../src/markdown/placeholder.js";
+import { builtinRuleFiles } from "../../src/rules/files.js";
+import { loadRuleSet } from "../../src/rules/load.js";
+import { findIssueKeys, magicReferences } from "../../src/work-item/issue-keys.js";
 import { ROOT } from "../helpers/cli.js";
-import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
 import { withMr } from "../helpers/work-item.js";
+import { gitlabCiSchemaErrors } from "../helpers/gitlab-ci.js";
 
 const BFD = { component: componentReference("1.2.0") };
 const JOB = "build:\n  script: [npm test]\n";
@@ -126,5 +132,65 @@ describe("the MR template bfd init writes (#23)", () => {
 
   it("holds no waiver itself: its guidance is an HTML comment", () => {
     expect(findWaiverLines(withMr({ description: template }))).toEqual([]);
+  });
+});
+
+const builtinRules = () =>
+  loadRuleSet({ builtinFiles: builtinRuleFiles(ROOT, join(ROOT, "rules")), configFile: null, readRuleFile: () => null })
+    .rules;
+
+describe("the MR template's closing line", () => {
+  const template = mergeRequestTemplate(builtinRules());
+
+  it("is a slot Linear cannot link and bfd reads as not filled in", () => {
+    expect(template.split("\n")[0]).toBe("Closes <ISSUE-KEY>");
+    expect(isPlaceholderText("<ISSUE-KEY>")).toBe(true);
+    expect(findIssueKeys(template)).toEqual([]);
+    expect(magicReferences(template)).toEqual([]);
+  });
+
+  it.each([
+    { branch: "eng-123-audit-log", status: "pass" },
+    { branch: "feature/audit-log", status: "fail" },
+  ])("an MR with the unfilled template on $branch: mr-links-issue says $status", ({ branch, status }) => {
+    const item = withMr({ description: template, sourceBranch: branch, title: "Add login audit" });
+    const outcome = mrLinksIssue.run(item, { forbidOtherClosing: true });
+    expect(outcome.status).toBe(status);
+    expect(outcome.evidence.join(" ")).not.toMatch(/ISSUE-KEY/);
+  });
+});
+
+describe("bfd's server in .mcp.json (bfd init --agents)", () => {
+  const bfd = { command: "npx", args: ["--no", "bfd", "mcp"] };
+  it.each([
+    ["no file yet", "", false, "appended", { mcpServers: { bfd } }],
+    [
+      "another server",
+      '{"mcpServers":{"x":{"command":"x"}}}',
+      false,
+      "appended",
+      { mcpServers: { x: { command: "x" }, bfd } },
+    ],
+    [
+      "a bfd server of the team's own, --force",
+      '{"mcpServers":{"bfd":{"command":"bfd"}}}',
+      true,
+      "updated",
+      { mcpServers: { bfd } },
+    ],
+  ])("%s: %s", (_, current, force, status, json) => {
+    const result = addMcpServer(current, force);
+    expect(result.status).toBe(status);
+    expect(JSON.parse((result as { text: string }).text)).toEqual(json);
+  });
+
+  it.each([
+    ['{"mcpServers":{"bfd":{"command":"npx","args":["--no","bfd","mcp"]}}}', "unchanged"],
+    ['{"mcpServers":{"bfd":{"command":"bfd"}}}', "unchanged"],
+    ["[1]", "invalid"],
+    ['{"mcpServers":[]}', "invalid"],
+    ["{ nope", "invalid"],
+  ])("leaves %s alone (%s)", (current, status) => {
+    expect(addMcpServer(current, false).status).toBe(status);
   });
 });

@@ -39,7 +39,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The staging result names the states that src/work-item/staging-state.ts defines.
   staging: ["work-item"],
   // `bfd doctor`'s verdicts, pure: it judges what the adapters and the rule loader read (their types, the token hints).
-  doctor: ["sources", "rules"],
+  // It reads the MR template's sections and the pipeline's include as init writes them (src/init, src/markdown).
+  doctor: ["sources", "rules", "markdown", "init"],
   // The delivery board's data, assembled purely from what the gates computed (Ready reports, staging, Done reports).
   board: ["engine", "rules", "work-item", "report", "staging"],
   // bfd's own note marker lives beside its own status name (src/work-item/own-status.ts): evidence leaves both out.

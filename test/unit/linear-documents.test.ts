@@ -40,6 +40,7 @@ const score = (text: string, variables: Record<string, unknown> = {}): number =>
  */
 const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> = {
   BfdViewer: {},
+  BfdTeamWorkflow: { id: "ENG", statesAfter: null, labelsAfter: "cursor" },
   BfdIssueByKey: { id: "ENG-123" },
   BfdIssueByBranch: { branch: "ada/eng-123-add-audit-log" },
   BfdIssuesPage: { filter: { team: { key: { eq: "ENG" } } }, first: AUDIT_PAGE_SIZE, after: "cursor" },

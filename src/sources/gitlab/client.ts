@@ -28,6 +28,7 @@ import {
   MergeRequestNotes,
   MergeRequests,
   PersonalAccessTokens,
+  ProjectLabels,
   Projects,
   RepositoryFiles,
   Users,
@@ -66,6 +67,7 @@ export interface GitLabClient {
   approvals: MergeRequestApprovals<false>;
   statusChecks: ExternalStatusChecks<false>;
   tokens: PersonalAccessTokens<false>;
+  labels: ProjectLabels<false>;
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
@@ -93,6 +95,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     approvals: new MergeRequestApprovals<false>(options),
     statusChecks: new ExternalStatusChecks<false>(options),
     tokens: new PersonalAccessTokens<false>(options),
+    labels: new ProjectLabels<false>(options),
   };
 }
 

@@ -465,6 +465,9 @@ export function toDeployment(d: z.infer<typeof DeploymentJson>): Deployment {
   };
 }
 
+/** One entry of `GET /projects/:id/labels` (doc/api/labels.md): bfd needs only the name. */
+export const ProjectLabelJson = z.object({ name: z.string() });
+
 /** One entry of `GET /projects/:id/merge_requests/:iid/resource_label_events` (doc/api/resource_label_events.md). */
 export const LabelEventJson = z.object({
   id: z.number(),

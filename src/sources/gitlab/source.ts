@@ -30,6 +30,7 @@ import {
   JobJson,
   LabelEventJson,
   MergeRequestJson,
+  ProjectLabelJson,
   newFileContentFromDiff,
   NoteJson,
   pipelineVisible,
@@ -151,6 +152,13 @@ export interface GitLabSource {
     project: ProjectRef,
     query: { targetBranch: string; updatedAfter: string; notLabels: string[] },
   ): Promise<MergedMergeRequest[]>;
+  /**
+   * The names of every label an MR of the project can carry: the project's and its groups' (GitLab's default
+   * `include_ancestor_groups=true`, doc/api/labels.md), all pages.
+   */
+  listLabels(project: ProjectRef): Promise<string[]>;
+  /** Creates a project label (doc/api/labels.md "Create a new label": name and color are required). */
+  createLabel(project: ProjectRef, name: string, color: string, description: string): Promise<void>;
   /** The file at `ref`, or null when GitLab has no such file there. */
   readFile(project: ProjectRef, path: string, ref: string): Promise<string | null>;
   /** Every note on the MR (system notes included), oldest first. */
@@ -456,6 +464,17 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           );
         },
       ),
+
+    listLabels: (project) =>
+      call({ doing: `listing the labels of ${projectLabel(project)}`, access: "read", project }, async () => {
+        const list = await api.labels.all(project, { perPage: PER_PAGE });
+        return parse(ProjectLabelJson.array(), list, "labels").map((label) => label.name);
+      }),
+
+    createLabel: (project, name, color, description) =>
+      call({ doing: `creating the label ${name} in ${projectLabel(project)}`, access: "write", project }, async () => {
+        await api.labels.create(project, name, color, { description });
+      }),
 
     async readFile(project, path, ref) {
       try {

@@ -22,6 +22,7 @@ import {
   ISSUES_PAGE,
   TEAM_KEYS,
   UPDATE_COMMENT,
+  TEAM_WORKFLOW,
   VIEWER,
   type LinearOperationName,
 } from "./documents.js";
@@ -37,6 +38,7 @@ import {
   mapPerson,
   parseLinearData,
   TeamKeysDataSchema,
+  TeamWorkflowDataSchema,
   ViewerDataSchema,
   UpdateCommentDataSchema,
   type RawComment,
@@ -111,6 +113,21 @@ export interface LinearSource {
   rateLimitStatus(): LinearRateLimitStatus | null;
   /** ONE small request: who owns the API key (`bfd doctor`). */
   viewer(): Promise<Person>;
+  /**
+   * A team's workflow states (in Linear's order) and its labels, by key or UUID: ONE request unless a list is longer
+   * than a page. An unknown team is an input error (exit 2) naming the key.
+   */
+  teamWorkflow(team: string): Promise<TeamWorkflow>;
+}
+
+/** A Linear team's workflow as bfd compares it with the names its rules expect. */
+export interface TeamWorkflow {
+  key: string;
+  name: string;
+  /** Workflow states by `position`; `type` is triage, backlog, unstarted, started, completed or canceled. */
+  states: { name: string; type: string; position: number }[];
+  /** The team's label names. */
+  labels: string[];
 }
 
 const KEY_PATTERN = /^([A-Za-z][A-Za-z0-9]{0,9})-([0-9]{1,9})$/;
@@ -491,6 +508,57 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     async viewer() {
       const { data } = await run("BfdViewer", VIEWER, {}, ViewerDataSchema, "reading who owns the API key");
       return mapPerson(data.viewer)!;
+    },
+
+    async teamWorkflow(team) {
+      const id = team.trim();
+      if (id === "") throw inputError("bad-team-key", "The Linear team key is empty", "Pass the team's key, e.g. ENG.");
+      const shown = printable(id, 40);
+      const states: TeamWorkflow["states"] = [];
+      const labels: string[] = [];
+      let statesAfter: string | null = null;
+      let labelsAfter: string | null = null;
+      let statesOpen = true;
+      let labelsOpen = true;
+      let found: { key: string; name: string } | null = null;
+      while (statesOpen || labelsOpen) {
+        let data: z.infer<typeof TeamWorkflowDataSchema>;
+        try {
+          ({ data } = await run(
+            "BfdTeamWorkflow",
+            TEAM_WORKFLOW,
+            { id, statesAfter, labelsAfter },
+            TeamWorkflowDataSchema,
+            `reading the workflow states and labels of team ${shown}`,
+            { subject: `team ${shown}` },
+          ));
+        } catch (error) {
+          if (error instanceof BfdError && error.code === "issue-not-found")
+            throw inputError(
+              "team-not-found",
+              `No Linear team ${shown} in this workspace`,
+              "Pass the team's key (Linear: Settings → Teams, e.g. ENG) with --team, or set linear.team in bfd.config.yaml.",
+            );
+          throw error;
+        }
+        found = { key: data.team.key, name: data.team.name };
+        if (statesOpen) states.push(...data.team.states.nodes);
+        if (labelsOpen) labels.push(...data.team.labels.nodes.map((label) => label.name));
+        const next = (page: { hasNextPage: boolean; endCursor: string | null }, after: string | null) =>
+          page.hasNextPage && page.endCursor !== null && page.endCursor !== after ? page.endCursor : null;
+        const statesNext: string | null = statesOpen ? next(data.team.states.pageInfo, statesAfter) : null;
+        const labelsNext: string | null = labelsOpen ? next(data.team.labels.pageInfo, labelsAfter) : null;
+        statesOpen = statesNext !== null;
+        labelsOpen = labelsNext !== null;
+        statesAfter = statesNext ?? statesAfter;
+        labelsAfter = labelsNext ?? labelsAfter;
+      }
+      return {
+        key: found!.key,
+        name: found!.name,
+        states: states.sort((a, b) => a.position - b.position),
+        labels,
+      };
     },
   };
 }

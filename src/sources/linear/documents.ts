@@ -57,6 +57,9 @@ export const AUDIT_PAGE_SIZE = 55;
 /** Items per follow-up page of one list (and per page of comments); Linear allows up to 250. */
 export const FOLLOW_UP_PAGE_SIZE = 100;
 
+/** A team's states and labels per page: a team has a dozen states; labels can be many. */
+export const TEAM_LIST_PAGE_SIZE = 100;
+
 interface ListSizes {
   labels: number;
   documents: number;
@@ -150,6 +153,22 @@ const VIEWER_FIELDS = "viewer { id name email }";
 export const VIEWER = /* GraphQL */ `
 query BfdViewer {
   ${VIEWER_FIELDS}
+}`;
+
+/**
+ * A team's workflow states and labels, by key (ENG) or UUID: what `bfd doctor` and `bfd init --from-linear` compare
+ * with the names the rules expect (NOTES.md "Workflow states"). Each list goes on from its own cursor; while one
+ * list is still being read on, the other (already whole) is read again and ignored.
+ */
+export const TEAM_WORKFLOW = /* GraphQL */ `
+query BfdTeamWorkflow($id: String!, $statesAfter: String, $labelsAfter: String) {
+  team(id: $id) {
+    id
+    key
+    name
+    states(first: ${TEAM_LIST_PAGE_SIZE}, after: $statesAfter) { nodes { id name type position } ${PAGE_INFO} }
+    labels(first: ${TEAM_LIST_PAGE_SIZE}, after: $labelsAfter) { nodes { id name } ${PAGE_INFO} }
+  }
 }`;
 
 /** One issue by key (`ENG-123`) or UUID, and who the API key belongs to. */
@@ -258,6 +277,7 @@ export const UPDATE_COMMENT = /* GraphQL */ `
 /** The documents bfd sends, by operation name; the documents test walks this list. */
 export const LINEAR_DOCUMENTS = {
   BfdViewer: VIEWER,
+  BfdTeamWorkflow: TEAM_WORKFLOW,
   BfdIssueByKey: ISSUE_BY_KEY,
   BfdIssueByBranch: ISSUE_BY_BRANCH,
   BfdIssuesPage: ISSUES_PAGE,

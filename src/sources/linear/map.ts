@@ -90,6 +90,17 @@ export const RawViewerSchema = UserRawSchema;
 
 /** `data` of BfdIssueByKey. */
 export const IssueByKeyDataSchema = z.object({ issue: RawIssueSchema, viewer: RawViewerSchema.nullable() });
+const WorkflowStateRawSchema = z.object({ id: z.string(), name: z.string(), type: z.string(), position: z.number() });
+/** `data` of BfdTeamWorkflow. */
+export const TeamWorkflowDataSchema = z.object({
+  team: z.object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    states: connectionOf(WorkflowStateRawSchema),
+    labels: connectionOf(z.object({ id: z.string(), name: z.string() })),
+  }),
+});
 /** `data` of BfdViewer. */
 export const ViewerDataSchema = z.object({ viewer: RawViewerSchema });
 /** `data` of BfdIssueByBranch. */
