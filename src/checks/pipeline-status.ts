@@ -155,8 +155,31 @@ export const pipelineStatus = defineCheck({
     };
     const where = tested.via === "" ? "" : ` (${name}${tested.via})`;
     if (pipeline.jobs === null) {
-      if (o.allowed.includes(pipeline.status)) return passOnHead(`Head pipeline ${pipeline.status}${where}`, evidence);
-      return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
+      if (!o.allowed.includes(pipeline.status))
+        return fail(`Head pipeline is ${pipeline.status}; needs ${o.allowed.join(" or ")}`, evidence);
+      // A green pipeline answers for its trigger jobs' children too (read outside CI): a failed or unfinished child
+      // pipeline is never hidden behind a trigger job that turned green when it created it.
+      const triggers = (pipeline.triggers ?? []).filter((job) => !o.ignoreJobs.includes(job.name));
+      const facts = [...evidence, ...triggers.map(jobEvidence)];
+      const childFailed = triggers.filter((job) => !job.allowFailure && FAILED.has(outcomeOf(job)));
+      const childPending = triggers.filter(
+        (job) => !job.allowFailure && (UNFINISHED.has(outcomeOf(job)) || outcomeOf(job) === NO_DOWNSTREAM_YET),
+      );
+      if (childFailed.length > 0 || childPending.length > 0) {
+        const problems = [
+          ...(childFailed.length === 0 ? [] : [`${listForMessage(childFailed.map(jobLabel), 5)} failed`]),
+          ...(childPending.length === 0
+            ? []
+            : [
+                `${listForMessage(childPending.map(jobLabel), 5)} ${childPending.length === 1 ? "has" : "have"} not finished`,
+              ]),
+        ];
+        return fail(
+          `${capitalised(name)} is ${pipeline.status}, but its downstream pipelines are not: ${problems.join("; ")}`,
+          facts,
+        );
+      }
+      return passOnHead(`Head pipeline ${pipeline.status}${where}`, facts);
     }
     const ownId = item.context.ci?.jobId ?? null;
     const ignored = new Set(o.ignoreJobs);

@@ -367,6 +367,7 @@ export async function mergeRequestEvidence(
       parents: merged?.ok === true ? merged.value : null,
       projectId: /^\d+$/.test(pipelineProject) ? Number(pipelineProject) : same ? head.projectId : null,
       jobs: own?.ok === true ? own.value : null,
+      triggers: null,
     };
     for (const gap of [own, merged])
       if (gap !== null && !gap.ok) unavailable.push({ evidence: "mergeRequest.headPipeline", reason: gap.reason });
@@ -384,6 +385,10 @@ export async function mergeRequestEvidence(
   const statuses =
     outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);
+  // A green pipeline's trigger jobs: without `strategy: depend` one is `success` once its child pipeline exists,
+  // whatever the child then does, so the children decide (one request, beside the files).
+  const triggers = outside && head.status === "success" ? gitlab.readPipelineBridges(headProject, head.id!) : null;
+  triggers?.catch(() => undefined);
   const mergeParents =
     outside && head.sha !== mr.headSha && (head.kind === "merged_result" || head.kind === "merge_train")
       ? gitlab.readCommitParents(headProject, head.sha!)
@@ -423,6 +428,11 @@ export async function mergeRequestEvidence(
   if (statuses !== null && head !== null) {
     const read = await statuses;
     if (read.ok) head.jobs = read.value;
+    else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
+  }
+  if (triggers !== null && head !== null) {
+    const read = await triggers;
+    if (read.ok) head.triggers = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
   if (mergeParents !== null && head !== null) {

@@ -219,6 +219,13 @@ const PipelineSchema = z
       .describe(
         "What the pipeline is made of: in CI, the jobs of the pipeline bfd runs in (latest attempt of each), its trigger jobs and the external statuses set on it; outside CI, when its status is not green, the statuses on its commit (jobs and external statuses alike); null otherwise.",
       ),
+    triggers: z
+      .array(JobSchema)
+      .nullable()
+      .default(null)
+      .describe(
+        "Outside CI, for a green pipeline: its trigger jobs, whose downstream pipelines decide (a trigger job without `strategy: depend` is `success` once its child pipeline is created); null when not read.",
+      ),
   })
   .strict();
 

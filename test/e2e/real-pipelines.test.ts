@@ -107,6 +107,16 @@ const CASES: DeliveryCase[] = [
       }),
     },
   },
+  // bfd done on a green pipeline whose trigger job (no strategy: depend) started a child pipeline that failed.
+  {
+    n: 509,
+    mr: {
+      headPipeline: fakePipeline(620, "success", PROJECT_PATH, {
+        jobs: [fakeJob("unit", "success")],
+        bridges: [fakeBridge("child-tests", "success", { downstream: "failed" })],
+      }),
+    },
+  },
   // bfd ci in a fork MR's pipeline, run in the fork.
   {
     n: 508,
@@ -255,6 +265,15 @@ describe("bfd done on real teams' pipelines", () => {
     expect(pipelineRule(r).message).toBe(
       "Merged-results pipeline #613 ran on 00000502, a merge of eeeeeeee and ffffffff; the MR head 00000502 is not among them",
     );
+  });
+
+  it("fails a green pipeline whose trigger job's child pipeline failed (was a false pass outside CI)", async () => {
+    const r = await done(509);
+    expect(pipelineRule(r).status).toBe("fail");
+    expect(pipelineRule(r).message).toMatch(
+      /^Pipeline #620 is success, but its downstream pipelines are not: trigger job "child-tests" \([^)]*pipeline #\d+\) failed$/,
+    );
+    expect(r.gitlabPaths).toContain(`/api/v4/projects/${PROJECT_PATH}/pipelines/620/bridges`);
   });
 
   it("reads a fork MR's failed pipeline in the fork and names the failed scan, never blaming the token", async () => {

@@ -217,7 +217,8 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
       "config/feature_flags/gamma.yml",
     ]);
     expect(raws.every((r) => r.query["ref"] === SHA)).toBe(true);
-    expect(gitlab.requestCount()).toBe(1 + 3 + 2);
+    // The MR, its 3 diff pages, 2 flag records, and its green pipeline's trigger jobs (their children decide).
+    expect(gitlab.requestCount()).toBe(1 + 3 + 2 + 1);
     expect([...gitlab.countsByUrl().values()].every((count) => count === 1)).toBe(true);
 
     expect(unavailable).toEqual([]);
@@ -309,7 +310,9 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
       },
     );
     expect(result.mergeRequest.changes).toEqual([]);
-    expect(gitlab.requestCount()).toBe(1);
+    // The MR, and its green pipeline's trigger jobs.
+    expect(gitlab.requestCount()).toBe(2);
+    expect(gitlab.requests.at(-1)?.path).toMatch(/\/pipelines\/\d+\/bridges$/);
   });
 
   it("never trusts a capped list: past GitLab's Maximum diff files the changed files are unavailable, naming the cap", async () => {

@@ -59,6 +59,7 @@ describe("mapping GitLab's documented replies", () => {
         parents: null,
         projectId: 15513260,
         jobs: null,
+        triggers: null,
       },
       changes: [
         { oldPath: "README", newPath: "README", newFile: false, deletedFile: false, renamedFile: false },

@@ -328,6 +328,7 @@ export function toMergeRequest(
             parents: null,
             projectId: pipeline.project_id ?? null,
             jobs: null,
+            triggers: null,
           },
     changes: evidence.changes ?? [],
     files: evidence.files ?? [],

@@ -131,6 +131,8 @@ export interface GitLabSource {
    * (bridges) apart, so both lists are read at once; either refused makes the whole unreadable, naming which.
    */
   readPipelineJobs(project: ProjectRef, pipelineId: number): Promise<Readable<PipelineJob[]>>;
+  /** The trigger jobs (bridges) of a pipeline, all pages, each with the downstream pipeline it started. */
+  readPipelineBridges(project: ProjectRef, pipelineId: number): Promise<Readable<PipelineJob[]>>;
   /**
    * What made a finished pipeline what it is: the latest status of each name on `sha` that belongs to it — its CI
    * jobs and the external statuses other tools (and `bfd serve`) set, which the jobs API does not list.
@@ -279,7 +281,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
     mergeRequestIid: iid,
   });
 
-  return {
+  const source: GitLabSource = {
     currentUser: () =>
       call({ doing: "reading the token's user", access: "read" }, async () => {
         const user = parse(UserJson, await api.users.showCurrentUser(), "user");
@@ -360,6 +362,25 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         },
       ),
 
+    readPipelineBridges: (project, pipelineId) =>
+      readable(
+        {
+          doing: `reading the trigger jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
+          access: "read",
+          project,
+        },
+        `the trigger jobs of pipeline #${pipelineId}`,
+        async () => {
+          // The jobs list leaves trigger jobs out: GitLab lists them here (doc/api/jobs.md "List pipeline bridges";
+          // gitlab-org/gitlab#207996). Paginated like the jobs; gitbeaker follows link rel="next" to the last page.
+          const list = await api.jobs.allPipelineBridges(project, pipelineId, { perPage: PER_PAGE } as Record<
+            string,
+            unknown
+          >);
+          return parse(BridgeJson.array(), list, "trigger jobs").map(toTriggerJob);
+        },
+      ),
+
     async readPipelineJobs(project, pipelineId) {
       const [jobs, bridges] = await Promise.all([
         readable(
@@ -375,23 +396,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             return parse(JobJson.array(), list, "jobs").map(toPipelineJob);
           },
         ),
-        readable(
-          {
-            doing: `reading the trigger jobs of pipeline #${pipelineId} in ${projectLabel(project)}`,
-            access: "read",
-            project,
-          },
-          `the trigger jobs of pipeline #${pipelineId}`,
-          async () => {
-            // The jobs list leaves trigger jobs out: GitLab lists them here (doc/api/jobs.md "List pipeline bridges";
-            // gitlab-org/gitlab#207996). Paginated like the jobs; gitbeaker follows link rel="next" to the last page.
-            const list = await api.jobs.allPipelineBridges(project, pipelineId, { perPage: PER_PAGE } as Record<
-              string,
-              unknown
-            >);
-            return parse(BridgeJson.array(), list, "trigger jobs").map(toTriggerJob);
-          },
-        ),
+        source.readPipelineBridges(project, pipelineId),
       ]);
       if (!jobs.ok) return jobs;
       if (!bridges.ok) return bridges;
@@ -661,6 +666,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         },
       ),
   };
+  return source;
 }
 
 function cut(text: string, max: number): string {

@@ -21,6 +21,9 @@ const job = (id: number, name: string, status: string, init: Partial<JobInput> =
 /** A trigger job (GitLab's bridge) and the child pipeline it started, #60000 + its id. */
 const trigger = (id: number, name: string, status: string, init: Partial<JobInput> = {}): JobInput =>
   job(id, name, status, { trigger: true, downstreamPipeline: { id: 60_000 + id, status, url: null }, ...init });
+/** Outside CI: a green head pipeline and the trigger jobs bfd read of it (#21: their children decide). */
+const greenWith = (triggers: JobInput[]): WorkItem =>
+  withMr({ headPipeline: { id: 9_001, status: "success", sha: HEAD, triggers } });
 /** The context `bfd serve` gathers in when it publishes its status as "ci/bfd-gate" (serve.statusName). */
 const RENAMED = "ci/bfd-gate";
 const renamed = (item: WorkItem): WorkItem => ({ ...item, context: { ...item.context, ownStatuses: [RENAMED] } });
@@ -48,6 +51,26 @@ const inCi = (jobs: JobInput[], sha: string | null = HEAD): WorkItem => {
 
 checkCases(pipelineStatus, {
   pass: [
+    {
+      name: "outside CI, a green pipeline whose trigger job's child pipeline passed",
+      item: greenWith([trigger(2, "child-tests", "success")]),
+      message: /^Head pipeline success$/,
+      evidence: ["trigger job child-tests: success (pipeline #60002: success)"],
+    },
+    {
+      name: "outside CI, a green pipeline whose child pipeline failed, from a trigger job that may fail",
+      item: greenWith([
+        trigger(2, "child-e2e", "success", {
+          allowFailure: true,
+          downstreamPipeline: { id: 60_002, status: "failed", url: null },
+        }),
+      ]),
+    },
+    {
+      name: "outside CI, a green pipeline with no trigger jobs",
+      item: greenWith([]),
+      message: /^Head pipeline success$/,
+    },
     {
       name: "the head pipeline succeeded",
       item: pipeline("success"),
@@ -167,6 +190,21 @@ checkCases(pipelineStatus, {
     },
   ],
   fail: [
+    {
+      name: "outside CI, a green pipeline whose trigger job (no strategy: depend) started a child pipeline that failed",
+      item: greenWith([
+        trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "failed", url: null } }),
+      ]),
+      message:
+        /^Pipeline #9001 is success, but its downstream pipelines are not: trigger job "child-tests" \(test, pipeline #60002\) failed$/,
+    },
+    {
+      name: "outside CI, a green pipeline whose child pipeline still runs",
+      item: greenWith([
+        trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "running", url: null } }),
+      ]),
+      message: /trigger job "child-tests" \(test, pipeline #60002\) has not finished$/,
+    },
     {
       name: "a merged-results pipeline merged an older commit, not the MR head",
       item: withMr({
