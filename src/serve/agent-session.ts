@@ -90,7 +90,7 @@ function thoughtFor(ask: AgentAsk): string {
 function notJudged(error: unknown): string {
   const message = isBfdError(error) ? error.message : "an internal error (see bfd serve's log)";
   const hint = isBfdError(error) && error.hint !== undefined ? `\n\n${escapeMarkdownInline(error.hint)}` : "";
-  return `**Not judged:** ${escapeMarkdownInline(message)}.${hint}\n\nAsk me to **check again** in a moment.`;
+  return `**Not judged:** ${escapeMarkdownInline(message.replace(/\.$/, ""))}.${hint}\n\nAsk me to **check again** in a moment.`;
 }
 
 async function judge(
