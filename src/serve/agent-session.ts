@@ -6,7 +6,7 @@
  */
 import { evaluate } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
-import { BfdError, isBfdError } from "../errors.js";
+import { BfdError, isBfdError, SetupError } from "../errors.js";
 import { waiverPolicy } from "../rules/schema.js";
 import { gatherWorkItem } from "../sources/gather.js";
 import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
@@ -55,6 +55,17 @@ export async function agentSessionWork(
       });
     } catch (error) {
       if (isBfdError(error) && error.kind === "upstream") throw new RetryLater(errorMessage(error), { cause: error });
+      // The source names LINEAR_API_KEY; these writes carry the agent's token, and the operator must know which.
+      if (isBfdError(error) && (error.code === "linear-auth" || error.code === "linear-forbidden"))
+        throw new SetupError(
+          "Linear",
+          error.code,
+          `Linear refused the agent token in BFD_LINEAR_AGENT_TOKEN${error instanceof SetupError && error.status !== undefined ? ` (HTTP ${error.status})` : ""}`,
+          {
+            hint: "Replace BFD_LINEAR_AGENT_TOKEN with a current access token of bfd's actor=app installation (docs/serve.md, bfd as a Linear agent).",
+            cause: error,
+          },
+        );
       throw error;
     }
   };

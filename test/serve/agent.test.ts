@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeJob, fakePipeline } from "../fakes/gitlab.js";
-import type { FakeAgentActivity, FakeIssue } from "../fakes/linear.js";
+import { FAKE_LINEAR_API_KEY, type FakeAgentActivity, type FakeIssue } from "../fakes/linear.js";
 import { PROJECT_PATH, type DeliveryCase } from "../helpers/delivery-world.js";
 import {
   AGENT_ENV,
@@ -193,6 +193,43 @@ describe("bfd answers as a Linear agent", () => {
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     await deliver(payload, "d-dup-resent");
     expect(activities("s-dup").map((a) => a.type)).toEqual(["thought", "response"]);
+  });
+});
+
+describe("bfd serve's agent and its secrets", () => {
+  it("redacts a token an issue's text carries before it answers", async () => {
+    const target = issue("ENG-603");
+    const title = target.title;
+    target.title = `Rotate ${FAKE_LINEAR_API_KEY} and glpat-abcdefghijklmnopqrst`;
+    try {
+      await deliver(
+        agentSessionEvent(world.linear, { action: "created", sessionId: "s-secret", issue: target }),
+        "d-secret",
+      );
+    } finally {
+      target.title = title;
+    }
+    const response = activities("s-secret").at(-1)!;
+    expect(response.type).toBe("response");
+    expect(response.body).toContain("Rotate");
+    expect(response.body).not.toContain(FAKE_LINEAR_API_KEY);
+    expect(response.body).not.toContain("glpat-abcdefghijklmnopqrst");
+  });
+
+  it("says in the log, at ERROR, that Linear refused the agent token, without printing it", async () => {
+    await serve.stop();
+    serve = await startTestService(world, { env: { BFD_LINEAR_AGENT_TOKEN: "lin_oauth_revoked_token_0123456789" } });
+    await deliver(
+      agentSessionEvent(world.linear, { action: "created", sessionId: "s-revoked", issue: issue("ENG-602") }),
+      "d-revoked",
+    );
+    expect(activities("s-revoked")).toEqual([]);
+    const refused = serve.logs.filter((line) =>
+      line.includes("Linear refused the agent token in BFD_LINEAR_AGENT_TOKEN (HTTP 401)"),
+    );
+    expect(refused).not.toHaveLength(0);
+    expect(refused.every((line) => /"severity_text":"ERROR"/.test(line))).toBe(true);
+    expect(serve.logs.join("\n")).not.toContain("lin_oauth_revoked_token_0123456789");
   });
 });
 
