@@ -34,7 +34,13 @@ export async function runServe(ctx: CommandContext, version: string, options: Se
   const sources = async () => {
     const each = jobSetup();
     const [linear, gitlab] = await Promise.all([linearFromEnv(each), gitlabFromEnv(each)]);
-    return { linear, gitlab };
+    const agentToken = settings.secrets.linearAgentToken;
+    // The agent's answers come from bfd's app user: its actor=app token, at the same endpoint as LINEAR_API_KEY.
+    const agent =
+      agentToken === null
+        ? null
+        : await linearFromEnv({ ...each, env: { ...each.env, LINEAR_API_KEY: agentToken } }, { accessToken: true });
+    return { linear, gitlab, agent };
   };
   const log = createLogger({ write: ctx.stdout }, { secrets: settings.secretValues, version });
   const service = await startService({

@@ -27,10 +27,13 @@ import type { BoardStore } from "./board.js";
 import type { Report } from "../report/schema.js";
 import type { PublishContext } from "./publish.js";
 import { verdictFromError, verdictFromReport, type Verdict } from "./verdict.js";
+import { agentSessionWork } from "./agent-session.js";
 
 export interface Sources {
   linear: LinearSource;
   gitlab: GitLabSource;
+  /** Linear as bfd's agent (BFD_LINEAR_AGENT_TOKEN), for its answers in agent sessions; none: no agent. */
+  agent?: LinearSource | null;
 }
 
 export interface WorkDeps {
@@ -67,12 +70,13 @@ export function createWork(deps: WorkDeps): Work {
   return async (job, fence) => {
     const started = performance.now();
     const target = job.target;
-    const gate = target.kind === "issue" ? "ready" : "done";
+    const gate = target.kind === "issue" ? "ready" : target.kind === "agentSession" ? "agent" : "done";
     const deadline = evaluationDeadline(deps.evaluationDeadlineMs);
     let result: string;
     try {
       if (target.kind === "mergeRequest") result = await mergeRequestWork(deps, job, target, fence, deadline);
       else if (target.kind === "issue") result = await issueWork(deps, job, target.id, fence, deadline);
+      else if (target.kind === "agentSession") result = await agentSessionWork(deps, job, target, fence, deadline);
       else result = await branchWork(deps, target.project, target.branch, job);
     } catch (error) {
       deps.metrics.evaluations.inc({ gate, result: "error" });
@@ -96,7 +100,7 @@ export function createWork(deps: WorkDeps): Work {
 }
 
 /** Races reads against one deadline per evaluation; the losing read is left to its own request timeout. */
-interface EvaluationDeadline {
+export interface EvaluationDeadline {
   within<T>(read: Promise<T>): Promise<T>;
   clear(): void;
 }
@@ -162,24 +166,19 @@ async function mergeRequestWork(
   let verdict: Verdict;
   let judgedError: unknown = null;
   let judged: Report | null = null;
-  // bfd's own status, under the name this service publishes it with: the evidence records it, so the pipeline rule
-  // never judges it (it shows in the MR's pipeline, and a red one would otherwise keep the MR red for good).
-  const sources = { linear, gitlab, ownStatuses: [deps.config.statusName] } satisfies GatherSources;
   try {
-    const { report } = await deadline.within(
-      mergeRequestGate({
-        sources,
+    const report = await judgeMergeRequest(
+      deps,
+      { linear, gitlab },
+      {
         project: target.project,
         iid: target.iid,
         targetBranch: mr.targetBranch,
-        earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
         sourceBranch: mr.sourceBranch,
-        builtinFiles: deps.builtinFiles,
-        now: deps.now().toISOString(),
-        // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
-        // its commit (jobs and external statuses), where bfd's own status is never counted.
-        alongside: selfId === null ? [] : [selfId],
-      }),
+        title: mr.title,
+      },
+      selfId === null ? [] : [selfId],
+      deadline,
     );
     verdict = verdictFromReport(report);
     judged = report;
@@ -243,6 +242,35 @@ async function mergeRequestWork(
     throw new RetryLater(errorMessage(judgedError), { cause: judgedError });
   if (!(await fence.stillLatest())) return "superseded";
   return verdict.outcome;
+}
+
+/** The Done gate of one open MR, exactly as `bfd ci` runs it (rules from its target branch). */
+export async function judgeMergeRequest(
+  deps: WorkDeps,
+  { linear, gitlab }: { linear: LinearSource; gitlab: GitLabSource },
+  mr: { project: string; iid: number; targetBranch: string; sourceBranch: string; title: string },
+  alongside: readonly Promise<unknown>[],
+  deadline: EvaluationDeadline,
+): Promise<Report> {
+  // bfd's own status, under the name this service publishes it with: the evidence records it, so the pipeline rule
+  // never judges it (it shows in the MR's pipeline, and a red one would otherwise keep the MR red for good).
+  const sources = { linear, gitlab, ownStatuses: [deps.config.statusName] } satisfies GatherSources;
+  const { report } = await deadline.within(
+    mergeRequestGate({
+      sources,
+      project: mr.project,
+      iid: mr.iid,
+      targetBranch: mr.targetBranch,
+      earlyKeys: issueKeysFromMergeRequest({ sourceBranch: mr.sourceBranch, title: mr.title }),
+      sourceBranch: mr.sourceBranch,
+      builtinFiles: deps.builtinFiles,
+      now: deps.now().toISOString(),
+      // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
+      // its commit (jobs and external statuses), where bfd's own status is never counted.
+      alongside,
+    }),
+  );
+  return report;
 }
 
 async function issueWork(

@@ -3,7 +3,7 @@
  * read with loose schemas (only the fields bfd uses; vendors add fields all the time).
  */
 import { z } from "zod";
-import { branchJob, issueJob, mergeRequestJob, type Job } from "./job.js";
+import { agentSessionJob, branchJob, issueJob, mergeRequestJob, type AgentAsk, type Job } from "./job.js";
 
 export type Mapped =
   { jobs: Job[]; statusCheck?: { project: string; checkId: number } } | { ignored: string } | { invalid: string };
@@ -18,13 +18,85 @@ const LinearPayload = z.looseObject({
   data: z.looseObject({ id: z.string().min(1) }),
 });
 
-export function mapLinearDelivery(payload: unknown, deliveryId: string | null): Mapped {
+export function mapLinearDelivery(
+  payload: unknown,
+  deliveryId: string | null,
+  options: { agent: boolean } = { agent: false },
+): Mapped {
+  if (isRecordWithType(payload, "AgentSessionEvent")) {
+    if (!options.agent)
+      return { ignored: "Linear AgentSessionEvent: bfd serve answers as an agent only with BFD_LINEAR_AGENT_TOKEN" };
+    return mapAgentSessionEvent(payload, deliveryId);
+  }
   const parsed = LinearPayload.safeParse(payload);
   if (!parsed.success) return { invalid: "not a Linear data change event (action, type and data.id are required)" };
   const { action, type, data } = parsed.data;
   if (type !== "Issue") return { ignored: `Linear ${type} events are not judged` };
   if (action !== "create" && action !== "update") return { ignored: `Linear Issue ${action} is not judged` };
   return { jobs: [issueJob(data.id, `Linear Issue ${action}`, deliveryId, true)] };
+}
+
+function isRecordWithType(payload: unknown, type: string): boolean {
+  return typeof payload === "object" && payload !== null && (payload as Record<string, unknown>)["type"] === type;
+}
+
+/**
+ * An agent session event (schema.graphql `AgentSessionEventWebhookPayload`; `type: "AgentSessionEvent"` is how
+ * `@linear/sdk/webhooks` routes it): `action` is `created` when bfd is mentioned or delegated an issue, `prompted`
+ * when someone writes to it again, the words in `agentActivity.content.body` (linear.app/developers/agent-interaction).
+ */
+const AgentSessionEvent = z.looseObject({
+  action: z.string(),
+  agentSession: z.looseObject({
+    id: z.string().min(1),
+    issueId: z.string().nullish(),
+    issue: z.looseObject({ id: z.string().min(1) }).nullish(),
+  }),
+  agentActivity: z
+    .looseObject({
+      id: z.string().min(1),
+      signal: z.string().nullish(),
+      content: z.looseObject({ body: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+
+function mapAgentSessionEvent(payload: unknown, deliveryId: string | null): Mapped {
+  const parsed = AgentSessionEvent.safeParse(payload);
+  if (!parsed.success) return { invalid: "not a Linear agent session event (action and agentSession.id are required)" };
+  const { action, agentSession: session, agentActivity: activity } = parsed.data;
+  // A session outside an issue (a project or document mention) has nothing to judge: bfd says what it can do.
+  const issueId = session.issue?.id ?? session.issueId ?? "";
+  if (action === "created")
+    return { jobs: [agentSessionJob(session.id, "created", issueId, issueId === "" ? "help" : "check", deliveryId)] };
+  if (action !== "prompted") return { ignored: `Linear AgentSessionEvent ${action} is not answered` };
+  if (activity === null || activity === undefined)
+    return { invalid: "a prompted agent session event without its agentActivity" };
+  // `stop` asks the agent to halt its work (AgentActivitySignal); bfd's answers are already complete.
+  if (activity.signal === "stop") return { ignored: "a stop signal: bfd has no work running in the session" };
+  const ask = issueId === "" ? "help" : agentAsk(activity.content?.body ?? "");
+  return { jobs: [agentSessionJob(session.id, activity.id, issueId, ask, deliveryId)] };
+}
+
+/**
+ * What a prompt asks, by its words: "check again" (or "recheck") → both gates; "ready?" → the Ready gate; "done?" →
+ * the Done gate; both words → both; anything else → what bfd can do. Mentions (`@bfd`) and punctuation are ignored.
+ */
+export function agentAsk(prompt: string): AgentAsk {
+  const words = new Set(
+    prompt
+      .toLowerCase()
+      .replace(/@\S+/g, " ")
+      .split(/[^a-z-]+/)
+      .filter((word) => word !== ""),
+  );
+  if (words.has("check") || words.has("recheck") || words.has("re-check")) return "check";
+  const ready = words.has("ready");
+  const done = words.has("done");
+  if (ready && done) return "check";
+  if (ready) return "ready";
+  if (done) return "done";
+  return "help";
 }
 
 const Project = z.looseObject({ id: z.number().int(), path_with_namespace: z.string().min(1) });

@@ -110,7 +110,13 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
               "Linear-Signature is missing or does not match the body",
             );
       }
-      return accept(c, "linear", mapLinearDelivery(check.payload, c.req.header("linear-delivery") ?? null));
+      return accept(
+        c,
+        "linear",
+        mapLinearDelivery(check.payload, c.req.header("linear-delivery") ?? null, {
+          agent: settings.secrets.linearAgentToken !== null,
+        }),
+      );
     });
   }
 

@@ -4,7 +4,15 @@ export type JobTarget =
   /** A Linear issue by its id (UUID) or key. */
   | { kind: "issue"; id: string }
   /** A branch pipeline changed: the open MRs from that branch are re-checked (GitLab names no MR for those). */
-  | { kind: "branch"; project: string; branch: string };
+  | { kind: "branch"; project: string; branch: string }
+  /** Someone asked bfd, as a Linear agent, about an issue: one answer in the agent session. */
+  | { kind: "agentSession"; sessionId: string; issueId: string; ask: AgentAsk };
+
+/**
+ * What an agent session asks of bfd, read from the event (never the prompt's text itself: the queue holds no
+ * user text): `check` is the Ready gate and, when the issue has an open MR, the Done gate too.
+ */
+export type AgentAsk = "check" | "ready" | "done" | "help";
 
 export interface Job {
   /** One key per MR or issue: jobs with the same key coalesce (the latest wins) and never run at once. */
@@ -49,6 +57,26 @@ export function branchJob(project: string, branch: string, reason: string, deliv
 
 export function issueJob(id: string, reason: string, deliveryId: string | null, fanOut: boolean): Job {
   return { key: issueKey(id), target: { kind: "issue", id }, reason, deliveryId, fanOut };
+}
+
+/**
+ * One job per event of a session (its `created`, each prompt by its activity id): events never coalesce — every
+ * question gets its answer — and a retried delivery is the same key, so it is answered once.
+ */
+export function agentSessionJob(
+  sessionId: string,
+  event: string,
+  issueId: string,
+  ask: AgentAsk,
+  deliveryId: string | null,
+): Job {
+  return {
+    key: `agent:${sessionId}:${event}`,
+    target: { kind: "agentSession", sessionId, issueId, ask },
+    reason: `Linear AgentSessionEvent (${event === "created" ? "created" : "prompted"})`,
+    deliveryId,
+    fanOut: false,
+  };
 }
 
 /**

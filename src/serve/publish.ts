@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Fence, ServeState } from "./job.js";
 import type { Metrics } from "./metrics.js";
 
-export type Output = "commitStatus" | "mergeRequestNote" | "statusCheck" | "linearComment";
+export type Output = "commitStatus" | "mergeRequestNote" | "statusCheck" | "linearComment" | "agentActivity";
 export type PublishOutcome = "written" | "unchanged" | "superseded";
 
 export interface PublishContext {

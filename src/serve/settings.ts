@@ -11,6 +11,11 @@ export interface ServeSecrets {
   gitlabSigningKey: Buffer | null;
   /** BFD_GITLAB_STATUS_CHECK_SECRET: the external status check's HMAC shared secret (X-GitLab-Signature). */
   statusCheckSecret: string | null;
+  /**
+   * BFD_LINEAR_AGENT_TOKEN: the OAuth access token of bfd's `actor=app` installation; with it, bfd answers Linear's
+   * agent session events as the app user. Null: agent session events are acknowledged and ignored.
+   */
+  linearAgentToken: string | null;
 }
 
 export interface ServeSettings {
@@ -53,6 +58,7 @@ export function serveSettings(
       "Set it to the status check's HMAC shared secret (Settings → Merge requests → Status checks), or turn statusCheck off.",
     );
   }
+  const linearAgentToken = config.webhooks.linear ? value(env, "BFD_LINEAR_AGENT_TOKEN") : null;
   const redisUrl = value(env, "BFD_REDIS_URL");
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
     throw usageError(
@@ -66,7 +72,7 @@ export function serveSettings(
     host: flags.host ?? "0.0.0.0",
     port,
     config,
-    secrets: { linearWebhookSecret, gitlabWebhookToken, gitlabSigningKey, statusCheckSecret },
+    secrets: { linearWebhookSecret, gitlabWebhookToken, gitlabSigningKey, statusCheckSecret, linearAgentToken },
     redisUrl,
     // Every secret the service holds, the API tokens included: whatever looks like none of the known token shapes
     // (a self-managed GitLab's token, say) is still never published, logged or shown on /board.
@@ -77,6 +83,7 @@ export function serveSettings(
       statusCheckSecret,
       redisUrl,
       value(env, "LINEAR_API_KEY"),
+      value(env, "BFD_LINEAR_AGENT_TOKEN"),
       value(env, "GITLAB_TOKEN"),
       value(env, "CI_JOB_TOKEN"),
     ].filter((s): s is string => s !== null),

@@ -102,3 +102,19 @@ export function readyCommentText(verdict: Verdict, redact: (text: string) => str
 export function commitStatusDescription(verdict: Verdict, redact: (text: string) => string): string {
   return `${OWN_STATUS_MARKER}${redact(verdict.summary)}`;
 }
+
+/**
+ * bfd's answer in a Linear agent session: a first line of its own, then each gate's report (rendered, so outside
+ * text is escaped), redacted, then cut like a Linear comment — Linear shows an activity's body as a comment's.
+ */
+export function agentActivityText(
+  headline: string,
+  verdicts: readonly Verdict[],
+  redact: (text: string) => string,
+): string {
+  const rerun = verdicts.map((verdict) => `\`${verdict.rerun}\``).join(" and ");
+  return markdownLinearComment(`${headline}\n\n`, verdicts.map((verdict) => verdict.markdown).join("\n\n"), {
+    redact,
+    notice: `> **Note:** this answer was cut to fit; ${rerun === "" ? "the CLI" : rerun} prints it whole.`,
+  });
+}

@@ -23,7 +23,8 @@ export interface SourceSetup {
   repo?: string | undefined;
 }
 
-export function linearFromEnv(setup: SourceSetup): Promise<LinearSource> {
+/** `accessToken`: the variable holds an OAuth access token (sent as Bearer), not a personal API key. */
+export function linearFromEnv(setup: SourceSetup, credential: { accessToken?: boolean } = {}): Promise<LinearSource> {
   const apiKey = setup.env.LINEAR_API_KEY;
   if (apiKey === undefined || apiKey.trim() === "") {
     throw usageError(
@@ -37,6 +38,7 @@ export function linearFromEnv(setup: SourceSetup): Promise<LinearSource> {
   return import("./linear/index.js").then(({ createLinearSource }) =>
     createLinearSource({
       apiKey: apiKey.trim(),
+      ...(credential.accessToken === true ? { accessToken: apiKey.trim() } : {}),
       policy: setup.policy,
       ...(apiUrl ? { apiUrl } : {}),
       ...(setup.onRequest ? { onRequest: setup.onRequest } : {}),

@@ -60,6 +60,8 @@ import {
 } from "graphql";
 
 export const FAKE_LINEAR_API_KEY = "lin_api_FakeKey0123456789abcdefghijklmnopqrstuv";
+/** The OAuth access token of bfd's `actor=app` installation, sent as `Authorization: Bearer …` (the SDK's accessToken). */
+export const FAKE_LINEAR_AGENT_TOKEN = "lin_oauth_FakeAgentToken0123456789abcdefghijkl";
 
 /** A workflow state of a team (NOTES.md "Workflow states"): ordered by `position` within its team. */
 export interface FakeWorkflowState {
@@ -184,6 +186,16 @@ export interface FakeComment {
   url: string;
 }
 
+/** An activity bfd's agent wrote in a session (agentActivityCreate), in the order Linear took them. */
+export interface FakeAgentActivity {
+  id: string;
+  agentSessionId: string;
+  type: string;
+  body: string;
+  /** Who wrote it: the app user (the agent's token) or the API key's user. */
+  actor: "app" | "apiKey";
+}
+
 export interface LinearWorld {
   workspace: string;
   teams: FakeTeam[];
@@ -194,6 +206,9 @@ export interface LinearWorld {
   issues: FakeIssue[];
   relations: FakeRelation[];
   comments: FakeComment[];
+  /** Agent sessions Linear has opened for bfd's app user (by mention or delegation); activities go to these. */
+  agentSessions?: { id: string; issueId: string | null }[];
+  agentActivities?: FakeAgentActivity[];
 }
 
 export interface RecordedRequest {
@@ -244,8 +259,11 @@ export interface FakeLinear {
   /** Forgets recorded requests, pending faults and latency; the world is kept. */
   reset(): void;
   setLatency(ms: number): void;
-  /** The next `fault.times` (default 1) requests get this fault instead of an answer. */
-  injectFault(fault: LinearFault): void;
+  /**
+   * The next `fault.times` (default 1) requests get this fault instead of an answer — only requests of `operation`
+   * (an operation name, e.g. BfdIssueByKey) when one is given.
+   */
+  injectFault(fault: LinearFault, operation?: string): void;
   world: LinearWorld;
   close(): Promise<void>;
 }
@@ -907,7 +925,7 @@ function teamView(team: FakeTeam): View & Node {
   };
 }
 
-function rootValue(world: LinearWorld): View {
+function rootValue(world: LinearWorld, actor: () => "app" | "apiKey" = () => "apiKey"): View {
   return {
     // `team(id:)` takes the team's UUID or its key (ENG); a team's name is "Entity not found: Team"
     // (qwrobins/linearctl#78, against api.linear.app: `team get QWR` works, `team get qwrobins` does not).
@@ -949,6 +967,33 @@ function rootValue(world: LinearWorld): View {
         matching.map((issue) => issueView(world, issue)),
         rest,
       );
+    },
+    // agentActivityCreate(input: AgentActivityCreateInput!): content is a JSONObject "not strictly typed" (schema);
+    // its shape is `{ type, body }` for thought, elicitation, response and error
+    // (linear.app/developers/agent-interaction, "Activity content payload"). The session must exist.
+    agentActivityCreate: (args: Args) => {
+      const input = args["input"];
+      if (!isRecord(input)) throw new FakeUnsupportedError("agentActivityCreate without input");
+      for (const key of Object.keys(input))
+        if (key !== "agentSessionId" && key !== "content")
+          throw new FakeUnsupportedError(`AgentActivityCreateInput.${key}`);
+      const content = input["content"];
+      const types = ["thought", "elicitation", "response", "error"];
+      if (!isRecord(content) || typeof content["type"] !== "string" || !types.includes(content["type"]))
+        throw new FakeUnsupportedError(`agent activity content ${JSON.stringify(content)}`);
+      if (typeof content["body"] !== "string") throw new FakeUnsupportedError("agent activity content without a body");
+      const sessionId = typeof input["agentSessionId"] === "string" ? input["agentSessionId"] : "";
+      if (!(world.agentSessions ?? []).some((session) => session.id === sessionId))
+        throw entityNotFound("AgentSession");
+      const activity: FakeAgentActivity = {
+        id: randomUUID(),
+        agentSessionId: sessionId,
+        type: content["type"],
+        body: content["body"],
+        actor: actor(),
+      };
+      (world.agentActivities ??= []).push(activity);
+      return { success: true, lastSyncId: world.agentActivities.length, agentActivity: { id: activity.id } };
     },
     commentCreate: (args: Args) => {
       const input = args["input"];
@@ -1070,6 +1115,7 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
   const requests: RecordedRequest[] = [];
   const faults: LinearFault[] = [];
   const faultUses = new Map<LinearFault, number>();
+  const onlyFor = new Map<LinearFault, string>();
   let latencyMs = initialLatency;
   const maxComplexity = options.maxComplexity ?? LINEAR_MAX_COMPLEXITY;
   const requestBudget = options.requestBudget ?? RATE_LIMIT_REQUESTS;
@@ -1096,12 +1142,13 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     "x-ratelimit-complexity-reset": String(windowEndsAt),
   });
 
-  const takeFault = (): LinearFault | undefined => {
-    const fault = faults[0];
+  const takeFault = (operationName: string | null): LinearFault | undefined => {
+    // A fault aimed at one operation lets the others through (an outage of reads while writes still land).
+    const fault = faults.find((f) => onlyFor.get(f) === undefined || onlyFor.get(f) === operationName);
     if (fault === undefined) return undefined;
     const used = (faultUses.get(fault) ?? 0) + 1;
     faultUses.set(fault, used);
-    if (used >= (fault.times ?? 1)) faults.shift();
+    if (used >= (fault.times ?? 1)) faults.splice(faults.indexOf(fault), 1);
     return fault;
   };
 
@@ -1144,7 +1191,9 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     const result = execute({
       schema,
       document,
-      rootValue: rootValue(world),
+      rootValue: rootValue(world, () =>
+        recorded.headers["authorization"] === `Bearer ${FAKE_LINEAR_AGENT_TOKEN}` ? "app" : "apiKey",
+      ),
       variableValues: body.variables,
       operationName: body.operationName ?? undefined,
     });
@@ -1175,7 +1224,7 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     requestsRemaining = Math.max(0, requestsRemaining - 1);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
-    const fault = takeFault();
+    const fault = takeFault(body?.operationName ?? null);
     if (fault !== undefined) {
       switch (fault.kind) {
         case "hang":
@@ -1247,7 +1296,8 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
       send(res, { status: 404, body: "Not Found", headers: { "content-type": "text/plain" } });
       return;
     }
-    if (req.headers.authorization !== apiKey) {
+    // The SDK sends an OAuth access token as `Bearer …`, a personal API key raw (NOTES.md §10).
+    if (req.headers.authorization !== apiKey && req.headers.authorization !== `Bearer ${FAKE_LINEAR_AGENT_TOKEN}`) {
       send(res, json(401, AUTH_ERROR_BODY));
       return;
     }
@@ -1327,8 +1377,9 @@ export async function startFakeLinear(world: LinearWorld, options: FakeLinearOpt
     setLatency: (ms) => {
       latencyMs = ms;
     },
-    injectFault: (fault) => {
+    injectFault: (fault, operation) => {
       faults.push(fault);
+      if (operation !== undefined) onlyFor.set(fault, operation);
     },
     world,
     close,

@@ -15,7 +15,13 @@ import { createLogger } from "../../src/serve/log.js";
 import { startService, type RunningService } from "../../src/serve/service.js";
 import { serveSettings } from "../../src/serve/settings.js";
 import { FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
-import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import {
+  FAKE_LINEAR_AGENT_TOKEN,
+  FAKE_LINEAR_API_KEY,
+  startFakeLinear,
+  type FakeIssue,
+  type FakeLinear,
+} from "../fakes/linear.js";
 import { ROOT } from "../helpers/cli.js";
 import { PROJECT_ID, PROJECT_PATH, deliveryWorlds, type DeliveryCase } from "../helpers/delivery-world.js";
 
@@ -95,6 +101,15 @@ export async function startTestService(
     sources: async () => ({
       linear: createLinearSource({ apiKey: FAKE_LINEAR_API_KEY, apiUrl: world.linear.url, policy: FAST_POLICY }),
       gitlab: createGitLabSource({ host: world.gitlab.url, token: FAKE_TOKEN, policy: FAST_POLICY }),
+      agent:
+        settings.secrets.linearAgentToken === null
+          ? null
+          : createLinearSource({
+              apiKey: "",
+              accessToken: settings.secrets.linearAgentToken,
+              apiUrl: world.linear.url,
+              policy: FAST_POLICY,
+            }),
     }),
     gitlabHost: world.gitlab.url,
     readyRules,
@@ -143,17 +158,99 @@ export function linearIssueEvent(
 export async function postLinear(
   url: string,
   payload: unknown,
-  init: { signature?: string | null; deliveryId?: string; body?: string } = {},
+  init: { signature?: string | null; deliveryId?: string; body?: string; event?: string } = {},
 ): Promise<Response> {
   const body = init.body ?? JSON.stringify(payload);
   const headers: Record<string, string> = {
     "content-type": "application/json; charset=utf-8",
-    "linear-event": "Issue",
+    "linear-event": init.event ?? "Issue",
   };
   const signature = init.signature === undefined ? signLinear(body) : init.signature;
   if (signature !== null) headers["linear-signature"] = signature;
   if (init.deliveryId !== undefined) headers["linear-delivery"] = init.deliveryId;
   return fetch(`${url}/webhooks/linear`, { method: "POST", headers, body });
+}
+
+/** The environment that makes bfd serve answer as a Linear agent. */
+export const AGENT_ENV = { BFD_LINEAR_AGENT_TOKEN: FAKE_LINEAR_AGENT_TOKEN };
+
+const AGENT_APP_USER_ID = "b0d0a9e1-0000-4000-8000-00000000a9e1";
+
+/**
+ * An `AgentSessionEvent` delivery as Linear sends it to the app's webhook: every non-null field of
+ * `AgentSessionEventWebhookPayload` and `AgentSessionWebhookPayload` (schema.graphql), `type: "AgentSessionEvent"`
+ * (how `@linear/sdk/webhooks` routes it), the issue as `IssueWithDescriptionChildWebhookPayload`; `created` carries a
+ * `promptContext`, `prompted` the person's words in `agentActivity.content.body` (an `AgentActivityWebhookPayload`,
+ * content type `prompt`; linear.app/developers/agent-interaction). Registers the session in the fake, as Linear
+ * opens it before it sends the event.
+ */
+export function agentSessionEvent(
+  linear: FakeLinear,
+  init: {
+    action: "created" | "prompted";
+    sessionId: string;
+    issue: FakeIssue;
+    prompt?: string;
+    activityId?: string;
+    webhookTimestamp?: number;
+  },
+): Record<string, unknown> {
+  const sessions = (linear.world.agentSessions ??= []);
+  if (!sessions.some((session) => session.id === init.sessionId))
+    sessions.push({ id: init.sessionId, issueId: init.issue.id });
+  const now = new Date().toISOString();
+  const team = linear.world.teams.find((t) => init.issue.identifier.startsWith(`${t.key}-`))!;
+  const creator = {
+    id: "c0ffee00-0000-4000-8000-000000000002",
+    name: "Grace Hopper",
+    email: "grace@acme.example",
+    url: "https://linear.app/acme/profiles/grace",
+  };
+  return {
+    type: "AgentSessionEvent",
+    action: init.action,
+    createdAt: now,
+    organizationId: "org-1",
+    oauthClientId: "oauth-client-bfd",
+    appUserId: AGENT_APP_USER_ID,
+    webhookId: "webhook-agent",
+    webhookTimestamp: init.webhookTimestamp ?? Date.now(),
+    agentSession: {
+      id: init.sessionId,
+      appUserId: AGENT_APP_USER_ID,
+      organizationId: "org-1",
+      createdAt: now,
+      updatedAt: now,
+      status: init.action === "created" ? "pending" : "active",
+      type: "commentThread",
+      url: `https://linear.app/acme/issue/${init.issue.identifier}#agent-session-${init.sessionId}`,
+      creator,
+      creatorId: creator.id,
+      issueId: init.issue.id,
+      issue: {
+        id: init.issue.id,
+        identifier: init.issue.identifier,
+        title: init.issue.title,
+        description: init.issue.description,
+        url: init.issue.url,
+        teamId: team.id,
+        team: { id: team.id, key: team.key, name: team.name },
+      },
+    },
+    ...(init.action === "created"
+      ? { promptContext: `<issue identifier="${init.issue.identifier}"><title>${init.issue.title}</title></issue>` }
+      : {
+          agentActivity: {
+            id: init.activityId ?? "activity-1",
+            agentSessionId: init.sessionId,
+            createdAt: now,
+            updatedAt: now,
+            content: { type: "prompt", body: init.prompt ?? "" },
+            user: creator,
+            userId: creator.id,
+          },
+        }),
+  };
 }
 
 /** A Merge Request Hook body (doc/user/project/integrations/webhook_events.md), the fields bfd reads and a few more. */

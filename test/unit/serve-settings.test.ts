@@ -9,12 +9,19 @@ const ENV = {
   // Shaped like no known token (a self-managed instance's token, a proxy's key): only the configured value can tell.
   LINEAR_API_KEY: "plain-linear-key-0000",
   GITLAB_TOKEN: "plain-gitlab-token-1111",
+  BFD_LINEAR_AGENT_TOKEN: "plain-agent-token-2222",
 };
 
 describe("what bfd serve treats as secret", () => {
   it.each(Object.keys(ENV))("includes %s, so it is never published, logged or shown on /board", (name) => {
     const settings = serveSettings(ENV, config, { host: "127.0.0.1", port: "0" });
     expect(settings.secretValues).toContain(ENV[name as keyof typeof ENV]);
+  });
+
+  it("takes the agent token only with the Linear webhook on (it answers Linear's deliveries)", () => {
+    expect(serveSettings(ENV, config, { port: "0" }).secrets.linearAgentToken).toBe(ENV.BFD_LINEAR_AGENT_TOKEN);
+    const off = ServeConfigSchema.parse({ webhooks: { linear: false } });
+    expect(serveSettings(ENV, off, { port: "0" }).secrets.linearAgentToken).toBeNull();
   });
 
   it("leaves out what is not set", () => {

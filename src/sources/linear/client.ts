@@ -15,6 +15,7 @@ import { bodyFailure, requestWithPolicy, statusFailure, type AttemptInfo, type H
 import { rateLimitStatusFrom, type LinearRateLimitStatus } from "./budget.js";
 import {
   AUDIT_PAGE_SIZE,
+  CREATE_AGENT_ACTIVITY,
   CREATE_COMMENT,
   ISSUE_BY_BRANCH,
   ISSUE_BY_KEY,
@@ -29,6 +30,7 @@ import {
 import { fromLinearError, linearFailureToError, linearReadRetry, linearWriteRetry } from "./errors.js";
 import { readListsWhole, type RunPage } from "./lists.js";
 import {
+  CreateAgentActivityDataSchema,
   CreateCommentDataSchema,
   IssueByBranchDataSchema,
   IssueByKeyDataSchema,
@@ -50,6 +52,11 @@ export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
 export interface LinearSourceOptions {
   /** A personal API key, sent raw in `Authorization` (no Bearer), as Linear expects. */
   apiKey: string;
+  /**
+   * An OAuth access token instead of the key (the SDK sends it as `Authorization: Bearer …`): bfd serve's agent
+   * writes with the token of its `actor=app` installation, so its activities come from the app user.
+   */
+  accessToken?: string;
   /** Defaults to https://api.linear.app/graphql; tests point it at the loopback fake. */
   apiUrl?: string;
   policy?: RetryPolicy;
@@ -98,6 +105,11 @@ export interface LinearSource {
     filter: IssueListFilter,
     limit: number,
   ): Promise<{ issues: Issue[]; viewer: Person | null; requests: number }>;
+  /**
+   * agentActivityCreate: one activity (thought, response, error, …) in an agent session. Retried only when Linear
+   * certainly did not apply it, like createComment.
+   */
+  createAgentActivity(sessionId: string, content: AgentActivityContent): Promise<{ id: string }>;
   /** commentCreate; returns the comment's id and URL. Retried only when Linear certainly did not apply it. */
   createComment(issueId: string, body: string): Promise<{ id: string; url: string }>;
   /** Every comment on the issue (key or UUID), oldest first, all pages. */
@@ -118,6 +130,13 @@ export interface LinearSource {
    * than a page. An unknown team is an input error (exit 2) naming the key.
    */
   teamWorkflow(team: string): Promise<TeamWorkflow>;
+}
+
+/** What an agent activity says (linear.app/developers/agent-interaction, "Activity content payload"). */
+export interface AgentActivityContent {
+  type: "thought" | "action" | "elicitation" | "response" | "error";
+  /** Markdown. */
+  body: string;
 }
 
 /** A Linear team's workflow as bfd compares it with the names its rules expect. */
@@ -170,7 +189,8 @@ interface RunResult<T> {
 }
 
 export function createLinearSource(options: LinearSourceOptions): LinearSource {
-  const apiKey = options.apiKey.trim();
+  const accessToken = options.accessToken?.trim() ?? "";
+  const apiKey = accessToken !== "" ? accessToken : options.apiKey.trim();
   // The key travels in the Authorization header only, so user-info in LINEAR_API_URL (`https://u:p@host/…`) is never
   // meant for Linear — and `fetch` refuses such a URL outright. It is dropped, as GitLab's host drops it.
   const apiUrl = withoutUserInfo(options.apiUrl ?? DEFAULT_LINEAR_API_URL);
@@ -187,7 +207,7 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   let client: LinearClient;
   try {
     // One client for the source's life; it validates apiUrl up front (the SDK refuses plain http except for localhost).
-    client = new LinearClient({ apiKey, apiUrl });
+    client = new LinearClient(accessToken !== "" ? { accessToken, apiUrl } : { apiKey, apiUrl });
   } catch (error) {
     throw new BfdError("config", "linear-api-url", `LINEAR_API_URL is not usable: ${shownApiUrl}`, {
       hint: "Use https://api.linear.app/graphql (http:// is only accepted for localhost).",
@@ -416,6 +436,31 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         });
       }
       return { id: comment.id, url: comment.url };
+    },
+
+    async createAgentActivity(sessionId, content) {
+      const id = sessionId.trim();
+      if (id === "") throw inputError("bad-agent-session", "No agent session to answer in", "Pass the session's id.");
+      const { data } = await run(
+        "BfdCreateAgentActivity",
+        CREATE_AGENT_ACTIVITY,
+        { input: { agentSessionId: id, content: { type: content.type, body: content.body } } },
+        CreateAgentActivityDataSchema,
+        `answering in agent session ${printable(id, 40)}`,
+        { subject: `agent session ${printable(id, 40)}`, decide: linearWriteRetry, write: true },
+      );
+      const activity = data.agentActivityCreate.agentActivity;
+      if (!data.agentActivityCreate.success || activity === null) {
+        throw new UpstreamError(
+          "Linear",
+          "linear-activity-failed",
+          `Linear did not take bfd's ${content.type} in agent session ${printable(id, 40)}`,
+          {
+            hint: "Check that BFD_LINEAR_AGENT_TOKEN is the access token of bfd's actor=app installation in this workspace.",
+          },
+        );
+      }
+      return { id: activity.id };
     },
 
     async listComments(issueId) {

@@ -261,6 +261,21 @@ export const CREATE_COMMENT = /* GraphQL */ `
   }
 `;
 
+/**
+ * One activity in an agent session (linear.app/developers/agent-interaction): `content` is a JSONObject
+ * `{ type: thought|action|elicitation|response|error, body }` (AgentActivityCreateInput in schema.graphql).
+ */
+export const CREATE_AGENT_ACTIVITY = /* GraphQL */ `
+  mutation BfdCreateAgentActivity($input: AgentActivityCreateInput!) {
+    agentActivityCreate(input: $input) {
+      success
+      agentActivity {
+        id
+      }
+    }
+  }
+`;
+
 /** Replaces a comment's body; Linear lets only the comment's author do it. */
 export const UPDATE_COMMENT = /* GraphQL */ `
   mutation BfdUpdateComment($id: String!, $body: String!) {
@@ -292,6 +307,7 @@ export const LINEAR_DOCUMENTS = {
   BfdTeamKeys: TEAM_KEYS,
   BfdCreateComment: CREATE_COMMENT,
   BfdUpdateComment: UPDATE_COMMENT,
+  BfdCreateAgentActivity: CREATE_AGENT_ACTIVITY,
 } as const;
 
 export type LinearOperationName = keyof typeof LINEAR_DOCUMENTS;

@@ -143,6 +143,11 @@ export const CreateCommentDataSchema = z.object({ commentCreate: CommentPayloadS
 /** `data` of BfdUpdateComment. */
 export const UpdateCommentDataSchema = z.object({ commentUpdate: CommentPayloadSchema });
 
+/** `data` of BfdCreateAgentActivity. */
+export const CreateAgentActivityDataSchema = z.object({
+  agentActivityCreate: z.object({ success: z.boolean(), agentActivity: z.object({ id: z.string() }).nullable() }),
+});
+
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
   constructor(
