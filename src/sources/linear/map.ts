@@ -143,6 +143,21 @@ export const CreateCommentDataSchema = z.object({ commentCreate: CommentPayloadS
 /** `data` of BfdUpdateComment. */
 export const UpdateCommentDataSchema = z.object({ commentUpdate: CommentPayloadSchema });
 
+/** `data` of BfdUpdateIssue. */
+export const UpdateIssueDataSchema = z.object({
+  issueUpdate: z.object({
+    success: z.boolean(),
+    issue: z
+      .object({
+        id: z.string(),
+        identifier: z.string(),
+        state: z.object({ name: z.string(), type: z.string() }),
+        assignee: RawViewerSchema.nullable(),
+      })
+      .nullable(),
+  }),
+});
+
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
   constructor(
