@@ -408,7 +408,10 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
   program
     .command("mcp")
     .description("a Model Context Protocol server on stdio: coding agents run the gates on their own work")
-    .option("--allow-writes", "let agents post the handoff note to Linear (bfd_handoff_post)")
+    .option(
+      "--allow-writes",
+      "let agents write to Linear: post the handoff note (bfd_handoff_post), pick an issue up (bfd_start)",
+    )
     .addHelpText(
       "after",
       '\nRegister it in an agent client, e.g.:\n  { "mcpServers": { "bfd": { "command": "npx", "args": ["bfd", "mcp"] } } }\nSee docs/agents.md.',

@@ -234,7 +234,7 @@ export function planText(plan: StartPlan): string {
       create: `  branch    ${verb === "would" ? "would create" : "created"} ${branch} from ${from}`,
       switch: `  branch    ${verb === "would" ? "would switch" : "switched"} to ${branch}`,
       stay: `  branch    on ${branch} already`,
-      none: `  branch    check out ${branch} yourself: git switch -c ${branch}`,
+      none: `  branch    check out ${branch} yourself: git switch ${branch} (git switch -c ${branch} to create it)`,
     }[plan.branch.action],
   );
   const you = t(plan.assignee.to.name);

@@ -1,3 +1,5 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +14,7 @@ import {
   type FakeLinear,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCli } from "../helpers/cli.js";
+import { BIN, runCli } from "../helpers/cli.js";
 import { gitChange } from "../helpers/git.js";
 
 const SPEC =
@@ -60,6 +62,8 @@ function world(): LinearWorld {
   ready("ENG-204");
   ready("ENG-205", { stateName: "In Review", stateType: "started" });
   ready("ENG-206");
+  ready("ENG-207");
+  ready("ENG-208", { description: "Make the export nicer." });
   return w;
 }
 
@@ -208,5 +212,69 @@ describe("bfd start (built CLI, real git checkout, loopback Linear)", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("created ada/eng-206-export-audit-log from ada/eng-200-export-audit-log");
     expect(git("symbolic-ref", "--short", "HEAD")).toBe("ada/eng-206-export-audit-log");
+  });
+});
+
+describe("bfd mcp: bfd_start (the MCP SDK's own client, built CLI)", () => {
+  const clients: Client[] = [];
+  afterAll(async () => Promise.all(clients.map((client) => client.close())));
+
+  async function connect(args: string[], cwd: string): Promise<Client> {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, "mcp", ...args],
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NO_COLOR: "1",
+        LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+        LINEAR_API_URL: linear.url,
+      },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "bfd-test", version: "1.0.0" });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+  const text = (result: unknown): string =>
+    (((result as { content?: unknown }).content ?? []) as { text?: string }[]).map((c) => c.text ?? "").join("\n");
+
+  it("is offered only with --allow-writes, with annotations that say it writes", async () => {
+    const { dir } = checkout();
+    const readOnly = await connect([], dir);
+    expect((await readOnly.listTools()).tools.map((tool) => tool.name)).not.toContain("bfd_start");
+    const writer = await connect(["--allow-writes"], dir);
+    const tool = (await writer.listTools()).tools.find((candidate) => candidate.name === "bfd_start");
+    expect(tool?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+  });
+
+  it("assigns and starts a ready issue, returns the branch to check out, and never runs git", async () => {
+    const { dir, git } = checkout();
+    const client = await connect(["--allow-writes"], dir);
+    const result = await client.callTool({ name: "bfd_start", arguments: { issue: "ENG-207" } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      ready: true,
+      branch: { name: "ada/eng-207-export-audit-log", action: "none" },
+      assignee: { action: "assign" },
+      state: { action: "move", from: "Todo", to: "In Progress" },
+    });
+    expect(text(result)).toContain("git switch ada/eng-207-export-audit-log");
+    expect(git("symbolic-ref", "--short", "HEAD")).toBe("main");
+    expect(issue("ENG-207")).toMatchObject({ assigneeId: linear.world.viewerId, stateName: "In Progress" });
+
+    const again = await client.callTool({ name: "bfd_start", arguments: { issue: "ENG-207" } });
+    expect(again.structuredContent).toMatchObject({ nothingToDo: true });
+  });
+
+  it("refuses a not-ready issue with the checklist as a tool error, writing nothing", async () => {
+    const { dir } = checkout();
+    const client = await connect(["--allow-writes"], dir);
+    const result = await client.callTool({ name: "bfd_start", arguments: { issue: "ENG-208" } });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("acceptance-criteria-present");
+    expect(text(result)).toContain("nothing written");
+    expect(issue("ENG-208")).toMatchObject({ assigneeId: null, stateName: "Todo" });
   });
 });
