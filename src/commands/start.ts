@@ -227,6 +227,7 @@ export function planText(plan: StartPlan): string {
   if (plan.nothingToDo)
     return `bfd start ${key}: already started — nothing written (branch ${t(plan.branch.name)}, assigned to ${t(plan.assignee.to.name)}, ${t(plan.state.to)})\n`;
   const lines = [`bfd start ${key}${plan.dryRun ? " (dry run: nothing written)" : ""}:`];
+  if (!plan.ready) lines.push("  gate      not ready — started anyway (--force)");
   const branch = t(plan.branch.name);
   const from = plan.branch.from === null ? "HEAD" : t(plan.branch.from);
   lines.push(

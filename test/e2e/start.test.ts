@@ -148,6 +148,7 @@ describe("bfd start (built CLI, real git checkout, loopback Linear)", () => {
     const forced = await start(dir, "ENG-201", "--force", "--reason", "hotfix agreed with the PM");
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain("posted the --force reason");
+    expect(forced.stdout).toContain("not ready — started anyway (--force)");
     expect(forced.writes).toEqual(["BfdUpdateIssue", "BfdCreateComment"]);
     expect(commentsOn("ENG-201").map((comment) => comment.body)).toEqual([
       expect.stringContaining("Reason: hotfix agreed with the PM"),
