@@ -265,9 +265,8 @@ export async function runMcp(ctx: CommandContext, options: McpOptions): Promise<
       },
       async (args) =>
         attempt(ctx, async () => {
-          const [{ startIssue }, { planText }, { renderPretty }] = await Promise.all([
+          const [{ startIssue, planText }, { renderPretty }] = await Promise.all([
             import("./start.js"),
-            import("../app/pickup.js"),
             import("../reporters/pretty.js"),
           ]);
           const { ctx: quiet } = captured(ctx);

@@ -9,7 +9,6 @@ import {
   firstStartedState,
   NOT_STARTED,
   pickupOf,
-  planText,
   START_FORCE_MARKER,
   type StartPlan,
 } from "../app/pickup.js";
@@ -162,6 +161,48 @@ async function branchStep(
     );
   }
   return { name, action: (await git.branchExists(cwd, name)) ? "switch" : "create", from: current };
+}
+
+/** The plan as a person reads it: one line per step. */
+export function planText(plan: StartPlan): string {
+  const key = t(plan.issue.identifier);
+  const verb = plan.dryRun ? "would" : "did";
+  if (plan.nothingToDo)
+    return `bfd start ${key}: already started — nothing written (branch ${t(plan.branch.name)}, assigned to ${t(plan.assignee.to.name)}, ${t(plan.state.to)})\n`;
+  const lines = [`bfd start ${key}${plan.dryRun ? " (dry run: nothing written)" : ""}:`];
+  if (!plan.ready) lines.push("  gate      not ready — started anyway (--force)");
+  const branch = t(plan.branch.name);
+  const from = plan.branch.from === null ? "HEAD" : t(plan.branch.from);
+  lines.push(
+    {
+      create: `  branch    ${verb === "would" ? "would create" : "created"} ${branch} from ${from}`,
+      switch: `  branch    ${verb === "would" ? "would switch" : "switched"} to ${branch}`,
+      stay: `  branch    on ${branch} already`,
+      none: `  branch    check out ${branch} yourself: git switch ${branch} (git switch -c ${branch} to create it)`,
+    }[plan.branch.action],
+  );
+  const you = t(plan.assignee.to.name);
+  lines.push(
+    {
+      assign: `  assignee  ${plan.dryRun ? "would assign" : "assigned"} to ${you}`,
+      take: `  assignee  ${plan.dryRun ? "would reassign" : "reassigned"} from ${t(plan.assignee.from?.name ?? "")} to ${you}`,
+      keep: `  assignee  ${you} already`,
+    }[plan.assignee.action],
+  );
+  lines.push(
+    plan.state.action === "move"
+      ? `  state     ${plan.dryRun ? "would move" : "moved"} ${t(plan.state.from)} → ${t(plan.state.to)}`
+      : `  state     ${t(plan.state.from)} (left as it is)`,
+  );
+  if (plan.forceComment !== null)
+    lines.push(
+      {
+        post: `  comment   ${plan.dryRun ? "would post" : "posted"} the --force reason on the issue`,
+        update: `  comment   ${plan.dryRun ? "would update" : "updated"} bfd's --force comment with the new reason`,
+        keep: "  comment   the --force reason is on the issue already",
+      }[plan.forceComment.action],
+    );
+  return `${lines.join("\n")}\n`;
 }
 
 /** `bfd start`: the checklist when the gate fails, else the plan; exit 1 only for a failed gate without --force. */
