@@ -141,6 +141,39 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
   }
 
   program
+    .command("start")
+    .argument("[issue]", "Linear issue key (ENG-123) or URL; default: from the current git branch")
+    .description(
+      "pick an issue up: the Ready gate, then Linear's branch checked out, the issue assigned to you and started",
+    )
+    .option("--dry-run", "print what would be done, and write nothing (git or Linear)")
+    .option("--carry", "take uncommitted changes along to the issue's branch")
+    .option("--take", "reassign the issue to you when someone else holds it")
+    .option("--force", "start although the Ready gate fails (needs --reason, kept as one comment on the issue)")
+    .option("--reason <text>", "why the issue is started although it is not ready (with --force)")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ bfd start ENG-123\n  $ bfd start ENG-123 --dry-run\n  $ bfd start ENG-123 --force --reason "hotfix agreed with the PM"\n\nExit codes: 0 started (or already) · 1 not ready · 2 dirty tree, someone else holds it, usage · 3 Linear unavailable',
+    )
+    .action(
+      async (
+        issue: string | undefined,
+        opts: { dryRun?: boolean; carry?: boolean; take?: boolean; force?: boolean; reason?: string },
+        command: Command,
+      ) => {
+        const { runStart } = await import("./commands/start.js");
+        code = await runStart(ctxOf(command), {
+          issue,
+          dryRun: opts.dryRun === true,
+          carry: opts.carry === true,
+          take: opts.take === true,
+          force: opts.force === true,
+          reason: opts.reason,
+        });
+      },
+    );
+
+  program
     .command("ci")
     .description("the Done gate in a GitLab merge-request pipeline, with reports GitLab shows")
     .option(
@@ -375,7 +408,10 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
   program
     .command("mcp")
     .description("a Model Context Protocol server on stdio: coding agents run the gates on their own work")
-    .option("--allow-writes", "let agents post the handoff note to Linear (bfd_handoff_post)")
+    .option(
+      "--allow-writes",
+      "let agents write to Linear: post the handoff note (bfd_handoff_post), pick an issue up (bfd_start)",
+    )
     .addHelpText(
       "after",
       '\nRegister it in an agent client, e.g.:\n  { "mcpServers": { "bfd": { "command": "npx", "args": ["bfd", "mcp"] } } }\nSee docs/agents.md.',

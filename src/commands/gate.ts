@@ -70,11 +70,14 @@ export async function gateReport(
   ctx: CommandContext,
   gate: Gate,
   request: { issue: string | undefined; mr: string | undefined; snapshot?: string | undefined },
+  /** The evidence as the gate should judge it (`bfd start` judges the issue as its pickup will leave it). */
+  judgeAs: (item: WorkItem) => WorkItem = (item) => item,
 ): Promise<{ report: Report; item: WorkItem; ruleSet: RuleSet }> {
   const ruleSet = loadLocalRules(ctx);
   requireRules(ruleSet, gate);
   const item = await workItemFor(ctx, ruleSet, { gate, ...request });
-  return { report: evaluate(ruleSet.rules, item, { gate, waivers: waiverPolicy(ruleSet.config) }), item, ruleSet };
+  const judged = judgeAs(item);
+  return { report: evaluate(ruleSet.rules, judged, { gate, waivers: waiverPolicy(ruleSet.config) }), item, ruleSet };
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */

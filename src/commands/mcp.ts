@@ -17,7 +17,7 @@ import { gateReport } from "./gate.js";
 import { loadLocalRules } from "./load-rules.js";
 
 export interface McpOptions {
-  /** `--allow-writes`: without it, `bfd_handoff_post` is refused. */
+  /** `--allow-writes`: without it, `bfd_handoff_post` is refused and `bfd_start` is not offered. */
   allowWrites: boolean;
   version: string;
 }
@@ -232,6 +232,68 @@ export async function runMcp(ctx: CommandContext, options: McpOptions): Promise<
     },
     handoff(true),
   );
+
+  // A write tool is offered only to a server started with --allow-writes: an agent without it never sees it.
+  if (options.allowWrites)
+    server.registerTool(
+      "bfd_start",
+      {
+        title: "Pick the issue up in Linear",
+        description:
+          "Runs the Ready gate; when it passes, assigns the Linear issue to the API key's user and moves it to the team's first started state, and returns the git branch to check out (Linear's branchName). It never runs git: check the branch out yourself. Not ready: a tool error with the checklist, nothing written. A second call writes nothing.",
+        inputSchema: {
+          issue: IssueInput,
+          dryRun: z.boolean().optional().describe("Return the plan and write nothing."),
+          take: z.boolean().optional().describe("Reassign the issue when someone else holds it (agree it with them)."),
+          force: z.boolean().optional().describe("Start although the Ready gate fails; needs reason."),
+          reason: z
+            .string()
+            .min(1)
+            .max(2000)
+            .optional()
+            .describe("Why the issue is started although not ready; kept as one comment on the issue."),
+        },
+        annotations: {
+          title: "bfd start",
+          readOnlyHint: false,
+          // It replaces the issue's state, and with take its assignee.
+          destructiveHint: true,
+          // A second call finds the issue started and assigned, and writes nothing.
+          idempotentHint: true,
+          openWorldHint: true,
+        },
+      },
+      async (args) =>
+        attempt(ctx, async () => {
+          const [{ startIssue, planText }, { renderPretty }] = await Promise.all([
+            import("./start.js"),
+            import("../reporters/pretty.js"),
+          ]);
+          const { ctx: quiet } = captured(ctx);
+          const { report, plan } = await startIssue(quiet, {
+            issue: args.issue,
+            dryRun: args.dryRun === true,
+            carry: false,
+            take: args.take === true,
+            force: args.force === true,
+            reason: args.reason,
+            checkout: false,
+          });
+          const rerun = `bfd start${report.issue === null ? "" : ` ${report.issue.identifier}`}`;
+          const checklist = renderPretty(report, { colorLevel: 0, rerun, quiet: true });
+          if (plan === null)
+            return {
+              isError: true,
+              content: [
+                { type: "text", text: `${checklist}(exit 1: ${EXIT_MEANING[ExitCode.gateFailed]}; nothing written)` },
+              ],
+            };
+          return {
+            content: [{ type: "text", text: `${plan.ready ? "" : checklist}${planText(plan)}` }],
+            structuredContent: { ...plan, report } as unknown as Record<string, unknown>,
+          };
+        }),
+    );
 
   server.registerResource(
     "process",

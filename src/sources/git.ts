@@ -1,10 +1,17 @@
 import type { ChangedFile } from "../work-item/schema.js";
 
+/** One git run's outcome, stderr kept so a refused write can say why. */
+interface GitRun {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
 /**
- * Runs git in `cwd`; null when git is missing, this is not a repository, or the command fails. node:child_process
- * is loaded on first use: a snapshot gate runs no git, and loading it costs start-up time.
+ * Runs git in `cwd`. node:child_process is loaded on first use: a snapshot gate runs no git, and loading it costs
+ * start-up time.
  */
-async function git(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string | null> {
+async function runGit(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<GitRun> {
   const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile(
@@ -12,17 +19,56 @@ async function git(cwd: string, args: string[], options: { timeoutMs?: number } 
       args,
       // A change of 50,000 files lists a few MB of names.
       { cwd, timeout: options.timeoutMs ?? 5_000, windowsHide: true, maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout) => {
-        resolve(error === null ? stdout : null);
+      (error, stdout, stderr) => {
+        resolve({ ok: error === null, stdout, stderr });
       },
     );
   });
+}
+
+/** git's stdout; null when git is missing, this is not a repository, or the command fails. */
+async function git(cwd: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string | null> {
+  const run = await runGit(cwd, args, options);
+  return run.ok ? run.stdout : null;
 }
 
 /** The checked-out branch; null when detached, outside a repository, or git is not installed. */
 export async function currentBranch(cwd: string): Promise<string | null> {
   const branch = (await git(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]))?.trim();
   return branch === undefined || branch === "" ? null : branch;
+}
+
+/**
+ * The paths `git status` shows as changed or untracked (ignored files are not): what a branch switch would carry
+ * over. Null outside a git checkout.
+ */
+export async function uncommittedPaths(cwd: string): Promise<string[] | null> {
+  const out = await git(cwd, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
+  if (out === null) return null;
+  // "XY path\0", and "XY new\0old\0" for a rename: the entry's own path is the one after the status.
+  const paths: string[] = [];
+  const fields = out.split("\0");
+  for (let i = 0; i < fields.length; i += 1) {
+    const entry = fields[i] ?? "";
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (entry[0] === "R" || entry[0] === "C") i += 1;
+  }
+  return paths;
+}
+
+export async function branchExists(cwd: string, name: string): Promise<boolean> {
+  return (await git(cwd, ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`])) !== null;
+}
+
+/**
+ * `git switch` to `name`, creating it from HEAD when `create`; git's own one-line complaint when it refuses (a
+ * conflict with carried changes, a name git does not accept).
+ */
+export async function switchBranch(cwd: string, name: string, create: boolean): Promise<string | null> {
+  const run = await runGit(cwd, create ? ["switch", "--quiet", "-c", name] : ["switch", "--quiet", name]);
+  if (run.ok) return null;
+  return run.stderr.trim().split("\n")[0] ?? "git switch failed";
 }
 
 export async function originUrl(cwd: string): Promise<string | null> {

@@ -1015,6 +1015,33 @@ function rootValue(world: LinearWorld, actor: () => "app" | "apiKey" = () => "ap
       world.comments.push(comment);
       return { success: true, lastSyncId: world.comments.length, comment: commentView(world, comment) };
     },
+    // Mutation.issueUpdate(id: String!, input: IssueUpdateInput!): IssuePayload! (../shared/linear/schema.graphql;
+    // NOTES.md "Workflow states"): `id` takes the UUID or the key like `issue(id:)`; an unknown state or user id is
+    // "Entity not found" like every lookup by id. The fake supports the two fields bfd start sends, nothing else.
+    issueUpdate: (args: Args) => {
+      const input = args["input"];
+      if (!isRecord(input)) throw new FakeUnsupportedError("issueUpdate without input");
+      for (const key of Object.keys(input))
+        if (key !== "stateId" && key !== "assigneeId") throw new FakeUnsupportedError(`IssueUpdateInput.${key}`);
+      const issue = findIssue(world, optionalString(args, "id") ?? "");
+      if (issue === undefined) throw entityNotFound("Issue");
+      const stateId = optionalString(input, "stateId");
+      if (stateId !== undefined) {
+        const team = world.teams.find((candidate) => candidate.key === issue.teamKey);
+        const state = (team?.states ?? []).find(
+          (candidate) => `state-${issue.teamKey.toLowerCase()}-${slug(candidate.name)}` === stateId,
+        );
+        if (state === undefined) throw entityNotFound("WorkflowState");
+        issue.stateName = state.name;
+        issue.stateType = state.type;
+      }
+      const assigneeId = optionalString(input, "assigneeId");
+      if (assigneeId !== undefined) {
+        if (!world.users.some((user) => user.id === assigneeId)) throw entityNotFound("User");
+        issue.assigneeId = assigneeId;
+      }
+      return { success: true, lastSyncId: world.comments.length, issue: issueView(world, issue) };
+    },
     commentUpdate: (args: Args) => {
       const input = args["input"];
       if (!isRecord(input)) throw new FakeUnsupportedError("commentUpdate without input");

@@ -381,6 +381,34 @@ describe("the Linear source against the fake Linear", () => {
       expect(fake.requestCount()).toBe(1);
     });
   });
+  describe("updateIssue", () => {
+    it("assigns the issue and moves it to a state of its team in one write", async () => {
+      const world = fake.world;
+      const target = world.issues.find((issue) => issue.identifier === "ENG-131")!;
+      const inProgress = (await source.teamWorkflow("ENG")).states.find((state) => state.name === "In Progress")!;
+      fake.reset();
+      const after = await source.updateIssue(target.id, { assigneeId: world.viewerId, stateId: inProgress.id });
+      expect(after).toMatchObject({
+        state: { name: "In Progress", type: "started" },
+        assignee: { name: "Ada Lovelace" },
+      });
+      expect(target).toMatchObject({ assigneeId: world.viewerId, stateName: "In Progress" });
+      expect(fake.requests.map((request) => request.operationName)).toEqual(["BfdUpdateIssue"]);
+    });
+
+    it("changes nothing for a state Linear does not know", async () => {
+      const target = fake.world.issues.find((issue) => issue.identifier === "ENG-130")!;
+      await failure(source.updateIssue(target.id, { stateId: "no-such-state" }));
+      expect(target.stateName).toBe("Backlog");
+    });
+
+    it("does not retry an update after a 502, which may have been applied", async () => {
+      fake.injectFault({ kind: "http-status", status: 502 });
+      const error = await failure(source.updateIssue("ENG-130", { assigneeId: fake.world.viewerId }));
+      expect(error.code).toBe("linear-unavailable");
+      expect(fake.requestCount()).toBe(1);
+    });
+  });
 });
 
 describe("the Linear audit listing", () => {

@@ -102,6 +102,7 @@ function allGood(): DoctorFacts {
           key: "ENG",
           name: "Engineering",
           states: ["Todo", "In Review", "Blocked", "Done"].map((name, position) => ({
+            id: `state-${position}`,
             name,
             type: "started",
             position,
@@ -531,7 +532,12 @@ describe("bfd doctor's process prerequisites", () => {
       name: "a handoff state the team lacks",
       change: (f: DoctorFacts) => {
         if (f.workspace?.linearTeam?.ok === true)
-          f.workspace.linearTeam.value.states.splice(1, 1, { name: "Code Review", type: "started", position: 1 });
+          f.workspace.linearTeam.value.states.splice(1, 1, {
+            id: "state-code-review",
+            name: "Code Review",
+            type: "started",
+            position: 1,
+          });
       },
       line: /^✖ Linear state "In Review": not in team ENG's workflow; handoff-state-explicit names it\n {4}Create it in Linear: Settings → Teams → Engineering → Workflow, or name your own under override: handoff-state-explicit: with: \{ names: \.\.\. \} in bfd\.config\.yaml\./m,
     },

@@ -56,6 +56,7 @@ const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> 
   BfdCreateComment: { issueId: "issue-id", body: "text" },
   BfdUpdateComment: { id: "comment-id", body: "text" },
   BfdCreateAgentActivity: { input: { agentSessionId: "session-id", content: { type: "thought", body: "text" } } },
+  BfdUpdateIssue: { id: "ENG-1", input: { stateId: "state-id", assigneeId: "user-id" } },
 };
 
 /** The connection fields a document selects that do not ask `pageInfo { hasNextPage endCursor }`, by path. */

@@ -23,6 +23,7 @@ import {
   ISSUES_PAGE,
   TEAM_KEYS,
   UPDATE_COMMENT,
+  UPDATE_ISSUE,
   TEAM_WORKFLOW,
   VIEWER,
   type LinearOperationName,
@@ -43,6 +44,7 @@ import {
   TeamWorkflowDataSchema,
   ViewerDataSchema,
   UpdateCommentDataSchema,
+  UpdateIssueDataSchema,
   type RawComment,
   type RawIssue,
 } from "./map.js";
@@ -130,6 +132,20 @@ export interface LinearSource {
    * than a page. An unknown team is an input error (exit 2) naming the key.
    */
   teamWorkflow(team: string): Promise<TeamWorkflow>;
+  /**
+   * issueUpdate: assigns the issue and/or moves it to a workflow state, in ONE write; a field left out is unchanged.
+   * Retried only when Linear certainly did not apply it. Returns the issue's state and assignee afterwards.
+   */
+  updateIssue(
+    issueId: string,
+    change: IssueChange,
+  ): Promise<{ state: { name: string; type: string }; assignee: Person | null }>;
+}
+
+/** What `bfd start` changes on an issue: Linear's ids of the new assignee and workflow state. */
+export interface IssueChange {
+  assigneeId?: string;
+  stateId?: string;
 }
 
 /** What an agent activity says (linear.app/developers/agent-interaction, "Activity content payload"). */
@@ -144,7 +160,7 @@ export interface TeamWorkflow {
   key: string;
   name: string;
   /** Workflow states by `position`; `type` is triage, backlog, unstarted, started, completed or canceled. */
-  states: { name: string; type: string; position: number }[];
+  states: { id: string; name: string; type: string; position: number }[];
   /** The team's label names. */
   labels: string[];
 }
@@ -537,6 +553,26 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
         });
       }
       return { id: comment.id, url: comment.url };
+    },
+
+    async updateIssue(issueId, change) {
+      const id = issueId.trim();
+      if (id === "") throw inputError("bad-issue-key", "No issue to update", "Pass the issue key, e.g. ENG-123.");
+      const { data } = await run(
+        "BfdUpdateIssue",
+        UPDATE_ISSUE,
+        { id, input: { ...change } },
+        UpdateIssueDataSchema,
+        `updating ${id}`,
+        { subject: id, decide: linearWriteRetry, write: true },
+      );
+      const issue = data.issueUpdate.issue;
+      if (!data.issueUpdate.success || issue === null) {
+        throw new UpstreamError("Linear", "linear-update-failed", `Linear did not update ${id}`, {
+          hint: "Check that the Linear user who owns LINEAR_API_KEY may edit this issue.",
+        });
+      }
+      return { state: issue.state, assignee: mapPerson(issue.assignee) };
     },
 
     teamKeys() {

@@ -289,6 +289,32 @@ export const UPDATE_COMMENT = /* GraphQL */ `
   }
 `;
 
+/**
+ * Assigns an issue and/or moves it to a workflow state (`bfd start`): `Mutation.issueUpdate(id: String!, input:
+ * IssueUpdateInput!): IssuePayload!` in ../shared/linear/schema.graphql; NOTES.md "Workflow states". A field left
+ * null is not sent, so Linear leaves it as it is.
+ */
+export const UPDATE_ISSUE = /* GraphQL */ `
+  mutation BfdUpdateIssue($id: String!, $input: IssueUpdateInput!) {
+    issueUpdate(id: $id, input: $input) {
+      success
+      issue {
+        id
+        identifier
+        state {
+          name
+          type
+        }
+        assignee {
+          id
+          name
+          email
+        }
+      }
+    }
+  }
+`;
+
 /** The documents bfd sends, by operation name; the documents test walks this list. */
 export const LINEAR_DOCUMENTS = {
   BfdViewer: VIEWER,
@@ -308,6 +334,7 @@ export const LINEAR_DOCUMENTS = {
   BfdCreateComment: CREATE_COMMENT,
   BfdUpdateComment: UPDATE_COMMENT,
   BfdCreateAgentActivity: CREATE_AGENT_ACTIVITY,
+  BfdUpdateIssue: UPDATE_ISSUE,
 } as const;
 
 export type LinearOperationName = keyof typeof LINEAR_DOCUMENTS;

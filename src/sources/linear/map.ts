@@ -148,6 +148,21 @@ export const CreateAgentActivityDataSchema = z.object({
   agentActivityCreate: z.object({ success: z.boolean(), agentActivity: z.object({ id: z.string() }).nullable() }),
 });
 
+/** `data` of BfdUpdateIssue. */
+export const UpdateIssueDataSchema = z.object({
+  issueUpdate: z.object({
+    success: z.boolean(),
+    issue: z
+      .object({
+        id: z.string(),
+        identifier: z.string(),
+        state: z.object({ name: z.string(), type: z.string() }),
+        assignee: RawViewerSchema.nullable(),
+      })
+      .nullable(),
+  }),
+});
+
 /** Thrown when Linear's `data` does not have the shape the document asked for. */
 export class UnexpectedLinearShape extends Error {
   constructor(
