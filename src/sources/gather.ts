@@ -117,6 +117,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   const teamKeysOnceFound = async (found: FoundIssue | null): Promise<string[] | null> =>
     found !== null && (await request.plan).teamKeys ? linear.teamKeys() : null;
   const context = {
+    issueFrom: request.issue.by,
     mergeRequestLookup: null as string | null,
     mergeRequestsIgnored: [] as string[],
     ruleFilesChangedByMergeRequest: [] as string[],

@@ -10,7 +10,7 @@ import {
   type FakeLinear,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCliInProcess, tempDir } from "../helpers/cli.js";
+import { runCli, runCliInProcess, tempDir } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
 const SPEC =
@@ -166,9 +166,27 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(requests).toBe(4);
   });
 
-  it("fails active-issue-matches when the branch names another issue", async () => {
-    const { code, report } = await ready(["ENG-200"], gitCheckout("ada/eng-203-other-work"));
-    expect(report!.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("fail");
+  // #24: people check the next issue while still on their current one's branch; before pickup no work is happening.
+  it("judges a named issue on its own on another issue's branch (built CLI, text and JSON)", async () => {
+    const cwd = gitCheckout("ada/eng-203-other-work");
+    const json = await runCli(["ready", "ENG-200", "--format", "json"], { cwd, env: env() });
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.results.find((r) => r.rule === "active-issue-matches")).toMatchObject({
+      status: "skipped",
+      message:
+        'ENG-200 was named, so it is judged on its own: the current branch "ada/eng-203-other-work" (it names ENG-203) is other work',
+    });
+    expect(report.verdict).toBe("pass");
+    expect(json.code).toBe(0);
+    const text = await runCli(["ready", "ENG-200"], { cwd, env: env() });
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain("does not name");
+  });
+
+  it("still holds the branch to the issue found from it", async () => {
+    const { code, report } = await ready([], gitCheckout("ada/eng-203-other-work"));
+    expect(report?.issue?.identifier).toBe("ENG-203");
+    expect(report!.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("pass");
     expect(code).toBe(1);
   });
 
