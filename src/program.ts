@@ -490,7 +490,9 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     )
     .action(async (shell: Shell, _opts: unknown, command: Command) => {
       const { completionScript } = await import("./commands/completion.js");
-      ctxOf(command).stdout(completionScript(shell, program));
+      const { explainableIds } = await import("./commands/rules.js");
+      const ctx = ctxOf(command);
+      ctx.stdout(completionScript(shell, program, { "rules explain": explainableIds(ctx) }));
       code = ExitCode.ok;
     });
 

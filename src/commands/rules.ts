@@ -3,6 +3,7 @@ import { requireRules } from "../app/rules.js";
 import { CHECK_KINDS, findCheckKind } from "../checks/index.js";
 import type { CheckKind } from "../checks/types.js";
 import { usageError } from "../errors.js";
+import { didYouMean } from "../text/closest.js";
 import { ExitCode } from "../exit-codes.js";
 import { reportJsonSchema } from "../report/schema.js";
 import { jsonText } from "../reporters/json.js";
@@ -14,7 +15,7 @@ import { configJsonSchema, ruleFileJsonSchema, type LoadedRule } from "../rules/
 import { snapshotJsonSchema } from "../sources/snapshot.js";
 import { workItemPaths } from "../work-item/paths.js";
 import type { CommandContext } from "./context.js";
-import { loadLocalRules } from "./load-rules.js";
+import { loadBuiltinRules, loadLocalRules } from "./load-rules.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
 
 export const SCHEMA_KINDS = ["rules", "config", "report", "snapshot"] as const;
@@ -115,6 +116,20 @@ export async function rulesList(
   return ExitCode.ok;
 }
 
+/**
+ * What `bfd rules explain <TAB>` offers: the ids of the rules in force here, then the check kinds. A config that does
+ * not load must not stop the completion script from being written: then the built-in rules' ids.
+ */
+export function explainableIds(ctx: CommandContext): string[] {
+  let rules: readonly LoadedRule[];
+  try {
+    rules = loadLocalRules(ctx).rules;
+  } catch {
+    rules = loadBuiltinRules(ctx).rules;
+  }
+  return [...new Set([...rules.map((r) => r.id).sort(), ...Object.keys(CHECK_KINDS)])];
+}
+
 export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
   const set = loadLocalRules(ctx);
   const rules = set.rules.filter((r) => r.id === id);
@@ -123,7 +138,7 @@ export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
     const known = [...new Set(set.rules.map((r) => r.id))].sort();
     throw usageError(
       "unknown-rule",
-      `no rule or check kind named "${id}"`,
+      `no rule or check kind named "${id}".${didYouMean(id, [...known, ...Object.keys(CHECK_KINDS)])}`,
       `Rules: ${known.join(", ")}. Check kinds: ${Object.keys(CHECK_KINDS).join(", ")}.`,
     );
   }
