@@ -121,13 +121,18 @@ export async function rulesList(
  * not load must not stop the completion script from being written: then the built-in rules' ids.
  */
 export function explainableIds(ctx: CommandContext): string[] {
+  return [...new Set([...ruleIdsInForce(ctx), ...Object.keys(CHECK_KINDS)])];
+}
+
+/** The ids of the rules in force here, sorted; the built-in rules' when the config does not load. */
+export function ruleIdsInForce(ctx: CommandContext): string[] {
   let rules: readonly LoadedRule[];
   try {
     rules = loadLocalRules(ctx).rules;
   } catch {
     rules = loadBuiltinRules(ctx).rules;
   }
-  return [...new Set([...rules.map((r) => r.id).sort(), ...Object.keys(CHECK_KINDS)])];
+  return [...new Set(rules.map((r) => r.id))].sort();
 }
 
 export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
