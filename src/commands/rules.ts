@@ -17,6 +17,7 @@ import { workItemPaths } from "../work-item/paths.js";
 import type { CommandContext } from "./context.js";
 import { loadBuiltinRules, loadLocalRules } from "./load-rules.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
+import { plural } from "../text/plural.js";
 
 export const SCHEMA_KINDS = ["rules", "config", "report", "snapshot"] as const;
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
@@ -47,7 +48,6 @@ export function rulesCheck(ctx: CommandContext): ExitCode {
   const config = set.configPath === null ? "no bfd.config.yaml" : set.configPath;
   // A gate with no rules stops that gate with exit 2 (requireRules): the check says so now, not on the first run.
   for (const gate of ["ready", "done"] as const) requireRules(set, gate);
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   ctx.stdout(
     `✔ ${plural(set.rules.length, "rule")} valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`,
   );
