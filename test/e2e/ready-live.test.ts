@@ -194,7 +194,23 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     const { code, stderr } = await ready([], gitCheckout("spike-csv"));
     expect(code).toBe(2);
     expect(stderr).toContain('no Linear issue matches the branch "spike-csv"');
-    expect(stderr).toContain("bfd done ENG-123");
+    // The hint names the command that was run (#24), not another gate's.
+    expect(stderr).toContain("Name the issue (bfd ready ENG-123)");
+    expect(stderr).not.toContain("bfd done");
+  });
+
+  it.each([
+    [["done"], "Name the issue: bfd done ENG-123"],
+    [["ready"], "Name the issue: bfd ready ENG-123"],
+    [["snapshot", "--gate", "ready"], "Name the issue: bfd snapshot --gate ready ENG-123"],
+    [["handoff", "--state", "blocked"], "Name the issue: bfd handoff --state blocked ENG-123"],
+  ])("outside a git checkout, %j says how to name the issue with that command (exit 2)", async (args, hint) => {
+    // A GitLab that is never asked: the issue is missing before any merge request is looked for.
+    const gitlab = { GITLAB_URL: "http://127.0.0.1:9", GITLAB_TOKEN: "glpat-unused0000000000" };
+    const result = await runCli(args, { cwd: tempDir(), env: { ...env(), ...gitlab } });
+    expect(result.stderr).toContain("no issue given and no git branch to find it from");
+    expect(result.stderr).toContain(hint);
+    expect(result.code).toBe(2);
   });
 
   it("reports an unknown key as an input error (exit 2), not a stack trace", async () => {
