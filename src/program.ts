@@ -78,6 +78,8 @@ export function buildProgram(
       "--deadline <seconds>",
       "overall time limit for the network work of one run, retries included (default 30; env BFD_DEADLINE)",
     )
+    // Inherited by every command created after this, so `bfd done --help` lists -c, -R, --timeout… too.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     // Commander's error lines are rendered by renderError (one line, a hint); the help it prints when a command is
@@ -414,7 +416,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     )
     .addHelpText(
       "after",
-      '\nRegister it in an agent client, e.g.:\n  { "mcpServers": { "bfd": { "command": "npx", "args": ["bfd", "mcp"] } } }\nSee docs/agents.md.',
+      '\nExamples:\n  $ bfd mcp\n  $ bfd mcp --allow-writes\n\nRegister it in an agent client (bfd init --agents writes .mcp.json), e.g.:\n  { "mcpServers": { "bfd": { "command": "npx", "args": ["bfd", "mcp"] } } }\nSee docs/agents.md.',
     )
     .action(async (opts: { allowWrites?: boolean }, command: Command) => {
       const { runMcp } = await import("./commands/mcp.js");
@@ -474,10 +476,20 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
       code = await runServe(ctxOf(command), version, { host: opts.host, port: opts.port });
     });
 
-  const rules = program.command("rules").description("inspect and validate the rules in force");
+  const rules = program
+    .command("rules")
+    .description("inspect and validate the rules in force")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd rules check\n  $ bfd rules list\n  $ bfd rules explain active-issue-matches\n  $ bfd rules schema --for config -o bfd.config.schema.json",
+    );
   rules
     .command("check")
     .description("validate the built-in rules and bfd.config.yaml (no network)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd rules check\n  $ bfd -c ci/bfd.config.yaml rules check\n\nExit codes: 0 valid · 2 a problem, each with file:line:col",
+    )
     .action(async (_opts: unknown, command: Command) => {
       const { rulesCheck } = await import("./commands/rules.js");
       code = rulesCheck(ctxOf(command));
@@ -492,10 +504,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
       const { rulesList } = await import("./commands/rules.js");
       code = await rulesList(ctxOf(command), opts.format, opts.output);
     });
-  rules
+  const explain = rules
     .command("explain")
     .argument("<id>", "rule id or check kind")
     .description("explain a rule (or a check kind): what it checks, its options, how to fix it")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bfd rules explain active-issue-matches\n  $ bfd rules explain changed-paths      a check kind: its options\n\nbfd rules list shows the ids; completion offers them (bfd completion --help).",
+    )
     .action(async (id: string, _opts: unknown, command: Command) => {
       const { rulesExplain } = await import("./commands/rules.js");
       code = rulesExplain(ctxOf(command), id);
@@ -509,7 +525,7 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     .option("-o, --output <file>", "write to a file")
     .addHelpText(
       "after",
-      "\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/@bfd-tools/bfd/schemas/rules.schema.json",
+      "\nExamples:\n  $ bfd rules schema -o rules.schema.json\n  $ bfd rules schema --for snapshot\n\nAdd to the top of a rule file:\n  # yaml-language-server: $schema=./node_modules/@bfd-tools/bfd/schemas/rules.schema.json",
     )
     .action(async (opts: { for: "rules" | "config" | "report" | "snapshot"; output?: string }, command: Command) => {
       const { rulesSchema } = await import("./commands/rules.js");
@@ -526,7 +542,9 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     )
     .action(async (shell: Shell, _opts: unknown, command: Command) => {
       const { completionScript } = await import("./commands/completion.js");
-      ctxOf(command).stdout(completionScript(shell, program));
+      const { explainableIds } = await import("./commands/rules.js");
+      const ctx = ctxOf(command);
+      ctx.stdout(completionScript(shell, program, { "rules explain": explainableIds(ctx) }));
       code = ExitCode.ok;
     });
 
@@ -555,6 +573,42 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
     return ExitCode.usage;
   }
 
+  /** The deepest command the words name (`bfd -c x.yaml rules explain` → rules explain); option values pass over. */
+  function commandNamedBy(args: readonly string[]): Command {
+    let command: Command = program;
+    for (const word of args) {
+      if (word === "--") break;
+      const next = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+      if (next !== undefined) command = next;
+      else if (command.commands.length === 0 && !word.startsWith("-")) break;
+    }
+    return command;
+  }
+
+  const commandPath = (command: Command): string[] =>
+    command.parent === null ? [] : [...commandPath(command.parent), command.name()];
+
+  /**
+   * Commander names a missing argument or required option without its choices (it lists them only for a bad value):
+   * `bfd completion` → "missing required argument 'shell'; choose one of: bash, zsh, fish".
+   */
+  async function choicesOfMissing(command: Command, code: string, message: string): Promise<string> {
+    let choices: readonly string[] | undefined;
+    if (code === "commander.missingArgument" && command === explain) {
+      // Not commander choices: a rule added to bfd.config.yaml, or a check kind, is an id too.
+      const { ruleIdsInForce } = await import("./commands/rules.js");
+      return `; the rules in force: ${ruleIdsInForce(ctxOf(command)).join(", ")} (or a check kind)`;
+    }
+    if (code === "commander.missingArgument") {
+      const name = /'([^']+)'/.exec(message)?.[1];
+      choices = command.registeredArguments.find((a) => a.name() === name)?.argChoices;
+    } else if (code === "commander.missingMandatoryOptionValue" || code === "commander.optionMissingArgument") {
+      const flags = /'([^']+)'/.exec(message)?.[1];
+      choices = command.options.find((o) => o.flags === flags)?.argChoices;
+    }
+    return choices === undefined || choices.length === 0 ? "" : `; choose one of: ${choices.join(", ")}`;
+  }
+
   return {
     async run(argv: string[]): Promise<ExitCode> {
       try {
@@ -569,11 +623,14 @@ Exit codes: 0 pass · 1 a gate failed · 2 usage/config/input or setup error (a 
             error.code === "commander.help"
           )
             return ExitCode.ok;
-          const message = error.message.replace(/^error: /, "");
+          const command = commandNamedBy(argv.slice(2));
+          const name = ["bfd", ...commandPath(command)].join(" ");
           throw usageError(
             error.code.replace("commander.", ""),
-            message,
-            "Run `bfd --help` (or `bfd <command> --help`) for usage.",
+            error.message.replace(/^error: /, "") + (await choicesOfMissing(command, error.code, error.message)),
+            command === program
+              ? "Run `bfd --help` (or `bfd <command> --help`) for usage."
+              : `Run \`${name} --help\` for usage and examples.`,
           );
         }
         throw error;

@@ -20,6 +20,12 @@ const Options = z
       .describe(
         "Who may hold the issue: the person running bfd (viewer), that person or nobody (viewer-or-unassigned), or anyone. Not checked in `bfd ci`, where bfd runs with a bot's key.",
       ),
+    namedIssue: z
+      .enum(["compare", "on-its-own"])
+      .default("compare")
+      .describe(
+        "When the person named the issue (`bfd ready ENG-123`) rather than bfd finding it from the branch: compare the branches anyway, or judge the issue on its own, so a branch of other work checked out is not held against it (who holds the issue is still checked).",
+      ),
   })
   .strict();
 type Options = z.infer<typeof Options>;
@@ -79,7 +85,10 @@ export const branchNamesIssue = defineCheck({
     // it; both are said, and a look-alike is shown as suspicious.
     const notes: string[] = [];
     const suspicious: string[] = [];
-    for (const c of candidates) {
+    // Checking the next issue while still on the current one's branch: no work on the named issue is happening yet.
+    const onItsOwn = o.namedIssue === "on-its-own" && item.context.issueFrom === "reference";
+    const setAside: string[] = [];
+    for (const c of [...candidates]) {
       const mentions = findBranchKeyMentions(c.name);
       const named = mentions.find((m) => own.includes(m.key));
       if (named?.suspicious !== undefined) suspicious.push(named.suspicious);
@@ -87,6 +96,11 @@ export const branchNamesIssue = defineCheck({
       if (c.name !== issue.branchName && named === undefined) {
         const keys = mentions.map((m) => m.key);
         const other = keys.length > 0 ? ` (it names ${keys.join(", ")})` : "";
+        if (onItsOwn) {
+          setAside.push(`the ${c.label} "${c.name}"${other}`);
+          candidates.splice(candidates.indexOf(c), 1);
+          continue;
+        }
         return fail(`The ${c.label} "${c.name}" does not name ${key}${other}`, evidence, { branch: c.name });
       }
     }
@@ -95,6 +109,9 @@ export const branchNamesIssue = defineCheck({
     const held = assigneeProblem(item, o);
     if (held !== null) {
       return { ...held, evidence: [...evidence, ...held.evidence], data: { branch: candidates[0]?.name ?? "" } };
+    }
+    if (candidates.length === 0 && setAside.length > 0) {
+      return skip(`${key} was named, so it is judged on its own: ${setAside.join(" and ")} is other work`, evidence);
     }
     if (candidates.length === 0) return skip("Not on a work branch yet (no branch to compare with the issue)");
     const shown = said.length === 0 ? "" : ` (${said.join("; ")})`;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isPlaceholderText } from "../markdown/placeholder.js";
 import { GlobsSchema, globMatcher } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -40,7 +41,7 @@ export const flagRecords = defineCheck({
   id: "flag-records",
   description: "Every feature-flag record file the merge request adds or changes fills in the required fields (YAML).",
   options: Options,
-  hint: "Fill in {{missing}} in the feature-flag record(s) {{records}}.",
+  hint: "Fill in {{missing}} in each feature-flag record: {{records}}.",
   hintData: ["missing", "records"],
   needs: (o) => [{ files: o.paths }],
   run: (item, o) => {
@@ -86,6 +87,6 @@ export const flagRecords = defineCheck({
     const data = { missing, records: touched.map((f) => f.newPath).join(", ") };
     if (problems.length > 0)
       return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
-    return pass(`${touched.length} feature-flag record(s) complete`, evidence, data);
+    return pass(`${plural(touched.length, "feature-flag record")} complete`, evidence, data);
   },
 });

@@ -5,6 +5,7 @@ import { markdownLinks } from "../markdown/sections.js";
 import { compilePattern, mustCompilePattern, type Pattern } from "../work-item/pattern.js";
 import type { WorkItem } from "../work-item/schema.js";
 import { defineCheck, error, fail, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Where = z.enum([
   "issue.description",
@@ -136,7 +137,7 @@ export const linkPattern = defineCheck({
         evidence,
       );
     return fail(
-      `No ${o.what} in ${o.in.join(", ")} (${found.links.length} link(s) looked at; a link counts by its URL, matching ${o.pattern})`,
+      `No ${o.what} in ${o.in.join(", ")} (${plural(found.links.length, "link")} looked at; a link counts by its URL, matching ${o.pattern})`,
       evidence,
     );
   },

@@ -19,6 +19,7 @@ import {
   sourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -57,7 +58,7 @@ function shortfall(section: MarkdownSection, o: Options, template: TemplateText 
   }
   const items = filledItems(section, template).length;
   if (items < o.minItems)
-    return `The "${section.heading}" section has ${items} list item(s) that say something; at least ${o.minItems} needed`;
+    return `The "${section.heading}" section has ${plural(items, "list item")} that say something; at least ${o.minItems} needed`;
   return null;
 }
 
@@ -101,7 +102,7 @@ export const markdownSection = defineCheck({
     }
     const headings = sections.map((s) => `"${s.heading}"`).join(" and ");
     const items = sections.reduce((sum, s) => sum + filledItems(s, template).length, 0);
-    const count = o.minItems > 0 ? ` with ${items} item(s)` : "";
+    const count = o.minItems > 0 ? ` with ${plural(items, "item")}` : "";
     return pass(`${headings} section${sections.length === 1 ? "" : "s"} present${count}`, evidence, data);
   },
 });

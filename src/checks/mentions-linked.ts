@@ -4,6 +4,7 @@ import { mentionTextOf } from "../markdown/sections.js";
 import { findIssueKeyMentions, findIssueKeys, keysOfIssue, NOT_ISSUE_PREFIXES } from "../work-item/issue-keys.js";
 import { MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -63,7 +64,13 @@ export const mentionsLinked = defineCheck({
     if (unlinked.length > 0)
       return fail(`Mentioned but not linked in Linear: ${listForMessage(unlinked)}`, evidence, data);
     if (mentioned.length === 0)
-      return pass(`No other issues mentioned; ${linked.size} linked issue(s)`, evidence, data);
-    return pass(`All ${mentioned.length} mentioned issue(s) are linked`, evidence, data);
+      return pass(`No other issues mentioned; ${plural(linked.size, "linked issue")}`, evidence, data);
+    return pass(
+      mentioned.length === 1
+        ? "The one mentioned issue is linked"
+        : `All ${plural(mentioned.length, "mentioned issue")} are linked`,
+      evidence,
+      data,
+    );
   },
 });

@@ -4,6 +4,7 @@ import { isPlaceholderText } from "../markdown/placeholder.js";
 import { findSections, sectionItems } from "../markdown/sections.js";
 import { HeadingsSchema, MarkdownSourceSchema, markdownOf, sourceName, sourceNeeds } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -49,7 +50,7 @@ export const openQuestions = defineCheck({
     const where = sections.map((s) => `"${s.heading}"`).join(" and ");
     if (open.length === 0) return pass(`No unresolved questions in ${where}`, [], data);
     return fail(
-      `${open.length} unresolved question(s): ${listForMessage(open, 3)}`,
+      `${plural(open.length, "unresolved question")}: ${listForMessage(open, 3)}`,
       open.map((q) => `question: ${q}`),
       data,
     );

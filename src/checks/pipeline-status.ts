@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isOwnStatusDescription } from "../work-item/own-status.js";
 import type { MergeRequest, Pipeline, PipelineJob } from "../work-item/schema.js";
 import { defineCheck, error, fail, listForMessage, pass, type CheckOutcome } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -72,7 +73,6 @@ function outcomeOf(job: PipelineJob): string {
 }
 
 const capitalised = (text: string): string => `${text[0]!.toUpperCase()}${text.slice(1)}`;
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 /** `pipeline #9001`, `merged-results pipeline #611`, `merge-train pipeline #612`, or `the pipeline`. */
 function pipelineName(pipeline: Pipeline): string {

@@ -10,6 +10,7 @@ import {
   sourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -65,7 +66,9 @@ export const taskListComplete = defineCheck({
     }
     const problems: string[] = [];
     if (unticked.length > 0)
-      problems.push(`${unticked.length} of ${criteria.length} item(s) not ticked: ${listForMessage(unticked, 3)}`);
+      problems.push(
+        `${unticked.length} of ${plural(criteria.length, "item")} not ticked: ${listForMessage(unticked, 3)}`,
+      );
     if (untickable.length > 0) {
       problems.push(
         `${untickable.length} not a checklist item (tick it or make it one, - [ ] …): ${listForMessage(untickable, 3)}`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCheck, fail, listForMessage, pass } from "./types.js";
+import { plural } from "../text/plural.js";
 
 const Options = z
   .object({
@@ -24,7 +25,7 @@ export const unitOfWork = defineCheck({
     ];
     if (openChildren.length > 0) {
       return fail(
-        `The issue has ${openChildren.length} open sub-issue(s) (${listForMessage(openChildren.map((c) => c.identifier))}): it is not a unit of work`,
+        `The issue has ${plural(openChildren.length, "open sub-issue")} (${listForMessage(openChildren.map((c) => c.identifier))}): it is not a unit of work`,
         evidence,
       );
     }

@@ -6,6 +6,7 @@ import { redactDeep } from "../redact.js";
 import { loadAuditReporter, type AuditFormat } from "../reporters/audit/index.js";
 import type { LoadedRule } from "../rules/schema.js";
 import { linearFromEnv } from "../sources/env.js";
+import { explainEmptyListing, type IssueListFilter } from "../sources/linear/index.js";
 import type { Issue } from "../work-item/schema.js";
 import { startProgress, type CommandContext } from "./context.js";
 import { sourceSetup } from "./sources.js";
@@ -79,16 +80,16 @@ export async function listAuditIssues(
   const { state, project, label, notStarted } = scope.filter;
   const teamKeys = evidencePlan(rules, "ready").teamKeys ? linear.teamKeys() : Promise.resolve(null);
   teamKeys.catch(() => undefined);
-  const listed = await linear.listIssues(
-    {
-      teamKey: scope.teamKey,
-      ...(state === null ? {} : { stateName: state }),
-      ...(notStarted ? { stateTypes: NOT_STARTED_TYPES } : {}),
-      ...(project === null ? {} : { projectName: project }),
-      ...(label === null ? {} : { label }),
-    },
-    scope.limit,
-  );
+  const filter: IssueListFilter = {
+    teamKey: scope.teamKey,
+    ...(state === null ? {} : { stateName: state }),
+    ...(notStarted ? { stateTypes: NOT_STARTED_TYPES } : {}),
+    ...(project === null ? {} : { projectName: project }),
+    ...(label === null ? {} : { label }),
+  };
+  const listed = await linear.listIssues(filter, scope.limit);
+  // Nothing listed may be a typo in a filter rather than an empty plan: said as an error, never "No issues match."
+  if (listed.issues.length === 0) await explainEmptyListing(linear, filter);
   const workspaceTeamKeys = await teamKeys;
   return listed.issues.map((issue) => ({ ...issue, workspaceTeamKeys }));
 }

@@ -43,15 +43,22 @@ function optionSpec(option: Option): OptionSpec {
   };
 }
 
+/**
+ * Words to offer for a command's first argument that commander must not enforce as choices, by command path
+ * (`"rules explain"`: the rule ids in force where the script is generated; a team's rule added later is still
+ * accepted, just not offered).
+ */
+export type ArgumentWords = Readonly<Record<string, readonly string[]>>;
+
 /** The command tree as commander's own help sees it: visible commands and options, help included. */
-export function commandSpec(cmd: Command, path: string[] = []): CommandSpec {
+export function commandSpec(cmd: Command, path: string[] = [], argumentWords: ArgumentWords = {}): CommandSpec {
   const help = cmd.createHelp();
   return {
     path,
     description: cmd.description(),
     options: help.visibleOptions(cmd).map(optionSpec),
-    subcommands: help.visibleCommands(cmd).map((sub) => commandSpec(sub, [...path, word(sub.name())])),
-    argumentChoices: cmd.registeredArguments[0]?.argChoices?.map(word) ?? [],
+    subcommands: help.visibleCommands(cmd).map((sub) => commandSpec(sub, [...path, word(sub.name())], argumentWords)),
+    argumentChoices: (cmd.registeredArguments[0]?.argChoices ?? argumentWords[path.join(" ")] ?? []).map(word),
   };
 }
 
@@ -230,7 +237,7 @@ function fish(root: CommandSpec): string {
 }
 
 /** A completion script for `shell`, derived from the command tree — never a hand-kept list that could drift. */
-export function completionScript(shell: Shell, program: Command): string {
-  const root = commandSpec(program);
+export function completionScript(shell: Shell, program: Command, argumentWords: ArgumentWords = {}): string {
+  const root = commandSpec(program, [], argumentWords);
   return shell === "bash" ? bash(root) : shell === "zsh" ? zsh(root) : fish(root);
 }

@@ -32,7 +32,14 @@ export interface GateOptions {
 export async function workItemFor(
   ctx: CommandContext,
   ruleSet: RuleSet,
-  request: { gate: Gate; issue: string | undefined; mr: string | undefined; snapshot?: string | undefined },
+  request: {
+    gate: Gate;
+    issue: string | undefined;
+    mr: string | undefined;
+    snapshot?: string | undefined;
+    /** The command the person ran, for hints (`bfd snapshot`); default `bfd <gate>`. */
+    command?: string | undefined;
+  },
 ): Promise<WorkItem> {
   if (request.snapshot !== undefined) return readSnapshot(request.snapshot);
   const [{ gatherWorkItem }, env, { currentBranch }, { settled }] = await Promise.all([
@@ -55,6 +62,7 @@ export async function workItemFor(
       plan,
       now: ctx.now().toISOString(),
       branch,
+      command: request.command ?? `bfd ${request.gate}`,
       issue: request.issue === undefined ? { by: "branch" } : { by: "reference", reference: request.issue },
       mergeRequest: !plan.mergeRequest
         ? { by: "none" }

@@ -36,6 +36,7 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     issue: options.issue,
     mr: options.mr,
     snapshot: options.snapshot,
+    command: `bfd handoff --state ${options.state}`,
   });
   const report = evaluate(rules.rules, item, { gate: "done", waivers: waiverPolicy(rules.config) });
   // The sections the note quotes are the ones the rules read, as the rule files mark them (`handoff: criteria`,

@@ -25,6 +25,7 @@ import { ServeConfigSchema } from "../rules/schema.js";
 import type { CommandContext } from "./context.js";
 import { loadLocalRules } from "./load-rules.js";
 import { sourceSetup } from "./sources.js";
+import { plural } from "../text/plural.js";
 
 export interface InitOptions {
   version: string;
@@ -237,7 +238,10 @@ async function readWorkspace(
   const creatable = missing.filter((m) => m.expected.where !== "linear-state" && m.expected.where !== "linear-label");
   if (options.createLabels === true && creatable.length > 0 && gitlab !== null && project !== null) {
     if (options.dryRun)
-      report.push("", `Would create ${creatable.length} GitLab label(s) in ${project} (--dry-run: none created).`);
+      report.push(
+        "",
+        `Would create ${plural(creatable.length, "GitLab label")} in ${project} (--dry-run: none created).`,
+      );
     else if (
       await confirmed(ctx, options, `Create ${creatable.map((m) => `"${m.expected.name}"`).join(", ")} in ${project}?`)
     ) {

@@ -39,3 +39,15 @@ export function loadLocalRules(ctx: CommandContext): RuleSet {
     readRuleFile: ruleFileReader(ctx.cwd, configPath),
   });
 }
+
+/** The built-in rules alone, whatever bfd.config.yaml says (or fails to say). */
+export function loadBuiltinRules(ctx: CommandContext): RuleSet {
+  return (
+    cachedBuiltins(ctx) ??
+    loadRuleSet({
+      builtinFiles: builtinRuleFiles(ctx.cwd, ctx.builtinDir),
+      configFile: null,
+      readRuleFile: ruleFileReader(ctx.cwd, null),
+    })
+  );
+}

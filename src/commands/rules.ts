@@ -3,6 +3,7 @@ import { requireRules } from "../app/rules.js";
 import { CHECK_KINDS, findCheckKind } from "../checks/index.js";
 import type { CheckKind } from "../checks/types.js";
 import { usageError } from "../errors.js";
+import { didYouMean } from "../text/closest.js";
 import { ExitCode } from "../exit-codes.js";
 import { reportJsonSchema } from "../report/schema.js";
 import { jsonText } from "../reporters/json.js";
@@ -14,8 +15,9 @@ import { configJsonSchema, ruleFileJsonSchema, type LoadedRule } from "../rules/
 import { snapshotJsonSchema } from "../sources/snapshot.js";
 import { workItemPaths } from "../work-item/paths.js";
 import type { CommandContext } from "./context.js";
-import { loadLocalRules } from "./load-rules.js";
+import { loadBuiltinRules, loadLocalRules } from "./load-rules.js";
 import { renderOptionsFor, writeOutput } from "./output.js";
+import { plural } from "../text/plural.js";
 
 export const SCHEMA_KINDS = ["rules", "config", "report", "snapshot"] as const;
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
@@ -46,7 +48,6 @@ export function rulesCheck(ctx: CommandContext): ExitCode {
   const config = set.configPath === null ? "no bfd.config.yaml" : set.configPath;
   // A gate with no rules stops that gate with exit 2 (requireRules): the check says so now, not on the first run.
   for (const gate of ["ready", "done"] as const) requireRules(set, gate);
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   ctx.stdout(
     `✔ ${plural(set.rules.length, "rule")} valid (ready: ${ready}, done: ${done}) from ${files.join(", ")}; config: ${config}\n`,
   );
@@ -115,6 +116,25 @@ export async function rulesList(
   return ExitCode.ok;
 }
 
+/**
+ * What `bfd rules explain <TAB>` offers: the ids of the rules in force here, then the check kinds. A config that does
+ * not load must not stop the completion script from being written: then the built-in rules' ids.
+ */
+export function explainableIds(ctx: CommandContext): string[] {
+  return [...new Set([...ruleIdsInForce(ctx), ...Object.keys(CHECK_KINDS)])];
+}
+
+/** The ids of the rules in force here, sorted; the built-in rules' when the config does not load. */
+export function ruleIdsInForce(ctx: CommandContext): string[] {
+  let rules: readonly LoadedRule[];
+  try {
+    rules = loadLocalRules(ctx).rules;
+  } catch {
+    rules = loadBuiltinRules(ctx).rules;
+  }
+  return [...new Set(rules.map((r) => r.id))].sort();
+}
+
 export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
   const set = loadLocalRules(ctx);
   const rules = set.rules.filter((r) => r.id === id);
@@ -123,7 +143,7 @@ export function rulesExplain(ctx: CommandContext, id: string): ExitCode {
     const known = [...new Set(set.rules.map((r) => r.id))].sort();
     throw usageError(
       "unknown-rule",
-      `no rule or check kind named "${id}"`,
+      `no rule or check kind named "${id}".${didYouMean(id, [...known, ...Object.keys(CHECK_KINDS)])}`,
       `Rules: ${known.join(", ")}. Check kinds: ${Object.keys(CHECK_KINDS).join(", ")}.`,
     );
   }

@@ -13,7 +13,12 @@ export async function runSnapshot(
   options: { issue: string | undefined; mr: string | undefined; gate: Gate; output: string | undefined },
 ): Promise<ExitCode> {
   const rules = loadLocalRules(ctx);
-  const item = await workItemFor(ctx, rules, { gate: options.gate, issue: options.issue, mr: options.mr });
+  const item = await workItemFor(ctx, rules, {
+    gate: options.gate,
+    issue: options.issue,
+    mr: options.mr,
+    command: `bfd snapshot --gate ${options.gate}`,
+  });
   writeOutput(ctx, jsonText(item), options.output);
   if (!isStdout(options.output)) {
     const file = printable(options.output!);

@@ -20,6 +20,7 @@ import {
   type RuleForTemplates,
 } from "../init/scaffold.js";
 import { findSection } from "../markdown/sections.js";
+import { plural } from "../text/plural.js";
 
 /** A failed step, as its BfdError said it (`internal`: an error bfd did not expect, i.e. a bug). */
 export interface Failure {
@@ -168,9 +169,6 @@ function failed(id: DoctorCheck["id"], title: string, failure: Failure, detail =
     problem: problemOf(failure),
   };
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 function configCheck(facts: DoctorFacts): DoctorCheck {
   const title = "Config and rules";

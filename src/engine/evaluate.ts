@@ -7,6 +7,7 @@ import { getPath } from "../work-item/paths.js";
 import { keysOf } from "../work-item/evidence.js";
 import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
 import { decideWaiver, findWaiverLines, type WaiverLine } from "./waivers.js";
+import { plural } from "../text/plural.js";
 
 export interface EvaluateOptions {
   gate: Gate;
@@ -205,7 +206,7 @@ function usableWaiverLines(
   for (const [key, { ids, count }] of ignored) {
     const [source, why] = key.split("\u0000") as [string, string];
     const named = ids.map((id) => `"bfd-waive: ${id}"`).join(", ");
-    const more = count > ids.length ? ` and ${count - ids.length} more line(s)` : "";
+    const more = count > ids.length ? ` and ${plural(count - ids.length, "more line")}` : "";
     notices.push(`Ignored ${named}${more} in the ${source}: ${why}`);
   }
   return usable;

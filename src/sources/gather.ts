@@ -91,6 +91,11 @@ export interface GatherRequest {
   issue: IssueTarget;
   mergeRequest: MergeRequestTarget;
   ci?: CiJob | undefined;
+  /**
+   * The command the person ran (`bfd ready`, `bfd handoff`), so a hint that says how to name the issue or the merge
+   * request says it with their command, never another's. Unset: `bfd done`.
+   */
+  command?: string | undefined;
 }
 
 export interface GatherSources {
@@ -104,11 +109,14 @@ export interface GatherSources {
   ownStatuses?: readonly string[] | undefined;
 }
 
+const DEFAULT_COMMAND = "bfd done";
+
 /** Key-like words a branch or MR may name before its real issue key; each costs one Linear request. */
 export const MAX_KEYS_TRIED = 3;
 
 export async function gatherWorkItem(sources: GatherSources, request: GatherRequest): Promise<WorkItem> {
   const { linear, gitlab } = sources;
+  const command = request.command ?? DEFAULT_COMMAND;
   // A malformed key is refused before anything is asked of Linear.
   if (request.issue.by === "reference") parseIssueReference(request.issue.reference);
   const issueFound = findIssue(linear, request);
@@ -117,6 +125,7 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   const teamKeysOnceFound = async (found: FoundIssue | null): Promise<string[] | null> =>
     found !== null && (await request.plan).teamKeys ? linear.teamKeys() : null;
   const context = {
+    issueFrom: request.issue.by,
     mergeRequestLookup: null as string | null,
     mergeRequestsIgnored: [] as string[],
     ruleFilesChangedByMergeRequest: [] as string[],
@@ -148,8 +157,15 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
   if (evidence === null && target.by === "discover") {
     if (found === null) throw usageError("no-issue", "no Linear issue to find the merge request from");
     const project = await target.project;
-    const discovered = await discoverMergeRequest(gitlab, found.issue, project, request.branch, branchMrs, (chosen) =>
-      mergeRequestEvidence(gitlab, chosen, request),
+    const rerun = request.issue.by === "reference" ? `${command} ${request.issue.reference}` : command;
+    const discovered = await discoverMergeRequest(
+      gitlab,
+      found.issue,
+      project,
+      request.branch,
+      branchMrs,
+      rerun,
+      (chosen) => mergeRequestEvidence(gitlab, chosen, request),
     );
     context.mergeRequestsIgnored = discovered.ignored;
     if (discovered.evidence === null) context.mergeRequestLookup = discovered.lookup;
@@ -192,19 +208,19 @@ async function findIssue(linear: LinearSource, request: GatherRequest): Promise<
     case "reference":
       return linear.fetchIssue(parseIssueReference(request.issue.reference));
     case "branch":
-      return issueForBranch(linear, request.branch);
+      return issueForBranch(linear, request.branch, request.command ?? DEFAULT_COMMAND);
     case "mergeRequest":
       return firstKnownIssue(linear, request.issue.keys.slice(0, MAX_KEYS_TRIED));
   }
 }
 
 /** Which issue, when none was named: Linear's branch search, then a key in the branch name. */
-async function issueForBranch(linear: LinearSource, branch: string | null): Promise<FoundIssue> {
+async function issueForBranch(linear: LinearSource, branch: string | null, command: string): Promise<FoundIssue> {
   if (branch === null) {
     throw usageError(
       "no-issue",
       "no issue given and no git branch to find it from",
-      "Name the issue: bfd ready ENG-123 (or a Linear issue URL).",
+      `Name the issue: ${command} ENG-123 (or a Linear issue URL).`,
     );
   }
   const byBranch = await linear.fetchIssueByBranch(branch);
@@ -214,7 +230,7 @@ async function issueForBranch(linear: LinearSource, branch: string | null): Prom
     throw usageError(
       "no-issue",
       `no Linear issue matches the branch "${branch}"`,
-      "Name the issue (bfd done ENG-123), or use Linear's branch name (copy it from the issue: Cmd/Ctrl+Shift+.) so bfd can find it.",
+      `Name the issue (${command} ENG-123), or use Linear's branch name (copy it from the issue: Cmd/Ctrl+Shift+.) so bfd can find it.`,
     );
   }
   const found = await firstKnownIssue(linear, keys);
@@ -222,7 +238,7 @@ async function issueForBranch(linear: LinearSource, branch: string | null): Prom
     throw inputError(
       "issue-not-found",
       `${keys.join(", ")} (named by the branch "${branch}") ${keys.length === 1 ? "was" : "were"} not found in Linear`,
-      "Name the issue: bfd done ENG-123",
+      `Name the issue: ${command} ENG-123`,
     );
   }
   return found;
@@ -555,6 +571,8 @@ async function discoverMergeRequest(
   project: string | null,
   branch: string | null,
   branchMrs: Promise<MergeRequestSummary[]>,
+  /** How to run the command again for one MR: `bfd done ENG-123` (`--mr <URL>` follows). */
+  rerun: string,
   evidenceOf: (target: MrTarget) => Promise<MergeRequestEvidence>,
 ): Promise<{ evidence: Promise<MergeRequestEvidence> | null; lookup: string; ignored: string[] }> {
   const attached = issue.attachments
@@ -571,7 +589,7 @@ async function discoverMergeRequest(
     .map((s) => `${s.projectPath}!${s.iid} closed without merging`);
   // `locked` is GitLab's state while it merges: still the open one.
   const open = summaries.filter((s) => s.state === "opened" || s.state === "locked");
-  if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to");
+  if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to", rerun);
   const merged = summaries
     .filter((s) => s.state === "merged")
     .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
@@ -589,7 +607,7 @@ async function discoverMergeRequest(
   if (distinct.length === 1)
     return { evidence: evidenceOf({ project: distinct[0]!.projectPath, iid: distinct[0]!.iid }), lookup: "", ignored };
   if (distinct.length > 1)
-    throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of");
+    throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of", rerun);
   const where = [branch, issue.branchName].filter(
     (b, i, all): b is string => b !== null && b !== "" && all.indexOf(b) === i,
   );
@@ -604,9 +622,9 @@ async function discoverMergeRequest(
   return { evidence: null, lookup, ignored };
 }
 
-function severalMrs(key: string, candidates: readonly MergeRequestSummary[], what: string): BfdError {
+function severalMrs(key: string, candidates: readonly MergeRequestSummary[], what: string, rerun: string): BfdError {
   return new BfdError("usage", "several-mrs", `${candidates.length} ${what} ${key}; say which with --mr`, {
-    details: candidates.map((c) => `${c.projectPath}!${c.iid} (${c.state}) ${c.title} — bfd done --mr ${c.url}`),
+    details: candidates.map((c) => `${c.projectPath}!${c.iid} (${c.state}) ${c.title} — ${rerun} --mr ${c.url}`),
     hint: "Run again with --mr <number or URL> for the merge request you are handing off.",
   });
 }

@@ -353,6 +353,13 @@ export const WorkItemSchema = z
     unavailable: z.array(UnavailableSchema).default([]),
     context: z
       .object({
+        issueFrom: z
+          .enum(["reference", "branch", "mergeRequest"])
+          .nullable()
+          .default(null)
+          .describe(
+            "How the issue was found: named by the person (a key or URL), from the current git branch, or from the merge request (CI). A rule may judge a named issue on its own, whatever branch is checked out. Null: not recorded (older snapshots), judged as found from the branch.",
+          ),
         mergeRequestLookup: z
           .string()
           .nullable()
@@ -383,6 +390,7 @@ export const WorkItemSchema = z
       })
       .strict()
       .default({
+        issueFrom: null,
         mergeRequestLookup: null,
         mergeRequestsIgnored: [],
         ruleFilesChangedByMergeRequest: [],

@@ -5,7 +5,7 @@
  * records console errors and dialogs — none may happen. Screenshots go to test-results/board/.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -106,6 +106,18 @@ describe("bfd board on the fakes' world", () => {
     expect(page).toContain("Content-Security-Policy");
     // The audit's one listing (paged), not a request per issue.
     expect(linearRequests).toBeLessThan(20);
+  });
+
+  it("refuses a filter that names nothing in the workspace (exit 2) and writes no page (#24)", async () => {
+    const elsewhere = tempDir("bfd-board-typo-");
+    const typo = await runCli(["board", "--config", world.config, "--team", "ENGG", "-o", "board.html"], {
+      cwd: elsewhere,
+      env: world.env,
+      timeoutMs: 60_000,
+    });
+    expect(typo.stderr).toContain('bfd: no team "ENGG" in this workspace. Did you mean "ENG"?');
+    expect(typo.code).toBe(2);
+    expect(existsSync(join(elsewhere, "board.html"))).toBe(false);
   });
 
   it("escapes titles made of markup, in the HTML and in the inlined JSON", () => {

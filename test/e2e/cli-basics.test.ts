@@ -98,6 +98,52 @@ describe("the command line", () => {
     expect(result.stderr).toContain(message);
   });
 
+  /** The commands a help page lists under "Commands:", `help` aside. */
+  const commandsIn = (help: string): string[] =>
+    [...(help.split("\nCommands:\n")[1] ?? "").matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+      .map((m) => m[1]!)
+      .filter((name) => name !== "help");
+
+  it("gives every command examples and the global options in its help (#24)", async () => {
+    const top = commandsIn((await runCliInProcess(["--help"])).stdout);
+    const nested = commandsIn((await runCliInProcess(["rules", "--help"])).stdout).map((name) => `rules ${name}`);
+    expect(top).toEqual(expect.arrayContaining(["ready", "done", "snapshot", "mcp", "rules", "completion"]));
+    expect(nested).toEqual(["rules check", "rules list", "rules explain", "rules schema"]);
+    for (const path of [...top, ...nested]) {
+      const help = await runCliInProcess([...path.split(" "), "--help"]);
+      expect(help.code, path).toBe(0);
+      expect(help.stdout, path).toMatch(/\nExamples:\n {2}\$ .*\bbfd /);
+      expect(help.stdout, path).toContain("\nGlobal Options:\n");
+      for (const flag of ["-c, --config", "-R, --repo", "--no-color", "--debug", "--timeout", "--deadline"])
+        expect(help.stdout, `${path} ${flag}`).toContain(flag);
+    }
+  });
+
+  it.each([
+    [["completion"], "missing required argument 'shell'; choose one of: bash, zsh, fish", "bfd completion --help"],
+    [
+      ["handoff", "ENG-1"],
+      "required option '--state <state>' not specified; choose one of: in-review, blocked, staging-validation, decision",
+      "bfd handoff --help",
+    ],
+    [
+      ["-c", "x.yaml", "rules", "schema", "--for"],
+      "choose one of: rules, config, report, snapshot",
+      "bfd rules schema --help",
+    ],
+    [
+      ["rules", "explain"],
+      "missing required argument 'id'; the rules in force: acceptance-criteria-met,",
+      "bfd rules explain --help",
+    ],
+    [["completion", "tcsh"], "Allowed choices are bash, zsh, fish", "bfd completion --help"],
+  ])("lists the choices when %j misses a value, and names the command's help", async (args, message, help) => {
+    const result = await runCliInProcess(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain(`hint: Run \`${help}\` for usage and examples.`);
+  });
+
   it.each([
     [[], "Usage: bfd [options] [command]"],
     [["rules"], "Usage: bfd rules [options] [command]"],

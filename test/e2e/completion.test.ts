@@ -35,6 +35,13 @@ const CASES: [string, string[], string[], string[]][] = [
   ["a nested command's choices", ["bfd", "rules", "list", "-f", "m"], ["markdown"], ["table"]],
   ["an argument's choices", ["bfd", "completion", ""], ["bash", "zsh", "fish"], []],
   [
+    "the rule ids and check kinds after rules explain",
+    ["bfd", "rules", "explain", "active"],
+    ["active-issue-matches"],
+    ["validated-in-pipeline"],
+  ],
+  ["a check kind after rules explain", ["bfd", "rules", "explain", "branch-"], ["branch-names-issue"], []],
+  [
     "the handoff states",
     ["bfd", "handoff", "--state", ""],
     ["in-review", "blocked", "staging-validation", "decision"],
@@ -114,6 +121,27 @@ describe("fish", () => {
       .map((l) => l.split("\t")[0]!);
     expect(out).toEqual(expect.arrayContaining(expected));
     for (const word of absent) expect(out).not.toContain(word);
+  });
+});
+
+describe("rule ids", () => {
+  it("are the rules in force where the script is written: a team's own rule too", async () => {
+    const repo = tempDir("bfd-completion-rules-");
+    writeFileSync(
+      join(repo, "bfd.config.yaml"),
+      "rules:\n  - id: team-has-owner\n    gate: ready\n    title: Someone owns it\n    check: assignee\n",
+    );
+    const result = await runCli(["completion", "bash"], { cwd: repo });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/" rules explain"\) candidates="[^"]*\bteam-has-owner\b/);
+  });
+
+  it("fall back to the built-in rules when the config does not load, so the script is still written", async () => {
+    const repo = tempDir("bfd-completion-broken-");
+    writeFileSync(join(repo, "bfd.config.yaml"), "rules: [\n");
+    const result = await runCli(["completion", "fish"], { cwd: repo });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("active-issue-matches");
   });
 });
 

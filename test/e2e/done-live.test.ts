@@ -300,7 +300,7 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
   // Linear links the MR to as well: wider scope.
   it.each<[string, string, string, string[]?]>([
     ["scope-matches-issue", "ENG-301", "also closes ENG-399"],
-    ["acceptance-criteria-met", "ENG-302", "1 of 2 item(s) not ticked: Rows show in the admin audit log"],
+    ["acceptance-criteria-met", "ENG-302", "1 of 2 items not ticked: Rows show in the admin audit log"],
     ["validated-in-pipeline", "ENG-303", "Head pipeline is failed; needs success"],
     ["validation-explained", "ENG-304", 'No "How tested" section in the merge request description'],
     ["linear-state-current", "ENG-305", "no assignee", ["active-issue-matches"]],
@@ -513,13 +513,14 @@ describe("which merge request bfd done judges", () => {
     expect(run.code).toBe(0);
   });
 
+  // Each example reruns the command as it was typed, the issue included (#24).
   it("lists several candidate MRs with --mr examples and exits 2", async () => {
     const run = await done(["ENG-317"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("2 open merge requests are attached to ENG-317; say which with --mr");
     expect(run.stderr).toContain(`${PROJECT_PATH}!317 (opened)`);
-    expect(run.stderr).toContain(`bfd done --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/317`);
-    expect(run.stderr).toContain(`bfd done --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/1317`);
+    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/317`);
+    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/1317`);
   });
 
   it("fails the MR rules with 'No merge request found' when there is none (exit 1, not a crash)", async () => {

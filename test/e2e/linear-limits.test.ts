@@ -134,7 +134,7 @@ describe("lists longer than Linear's page, read whole by the CLI", () => {
   it("bfd ready sees that the dependency the description names is linked, as the 100th of 120 relations", async () => {
     const run = await gate("ready", "ENG-600");
     const visible = resultOf(run, "dependencies-visible");
-    expect(visible).toMatchObject({ status: "pass", message: "All 1 mentioned issue(s) are linked" });
+    expect(visible).toMatchObject({ status: "pass", message: "The one mentioned issue is linked" });
     // The issue, its relations read on, and the workspace's team keys (dependencies-visible reads them).
     expect(run.linearRequests).toBe(3);
   });

@@ -68,6 +68,9 @@ beforeAll(async () => {
   }
   addIssue(lw, { identifier: "ENG-2000", title: "Not in Ready", stateName: "Todo", stateType: "unstarted" });
   addIssue(lw, { identifier: "ENG-2001", title: "Under way", stateName: "In Progress", stateType: "started" });
+  // The issues above are in "Ready": the team has that state, as a team running bfd's Ready gate would.
+  lw.teams[0]!.states!.splice(2, 0, { name: "Ready", type: "unstarted", position: 1.5 });
+  lw.workspaceLabels = ["Customer request"];
   lw.projects.push({
     id: "prj-1",
     name: "Backlog project",
@@ -321,6 +324,48 @@ describe("bfd audit", () => {
     expect(result.stdout).toContain('bfd audit · ready gate · team ENG, state "Ready"');
     expect(result.stdout).toMatch(/10 issues · \d+ ready · \d+ not ready/);
     expect(result.stderr).toContain("stopped at --limit 10");
+  });
+
+  // #24: Linear's issues filter matches nothing for a name that does not exist; "No issues match." would be a false green.
+  it.each([
+    [["--team", "ENGG"], 'bfd: no team "ENGG" in this workspace. Did you mean "ENG"? Teams: ENG, OPS'],
+    [
+      ["--state", "Redy"],
+      'bfd: no state "Redy" in team ENG. Did you mean "Ready"? States: Backlog, Todo, Ready, In Progress, In Review,',
+    ],
+    [
+      ["--label", "Customer requets"],
+      'bfd: no label "Customer requets" in this workspace. Did you mean "Customer request"?',
+    ],
+    [
+      ["--project", "Backlog projcet"],
+      'no project "Backlog projcet" in this workspace. Did you mean "Backlog project"?',
+    ],
+    [
+      ["--state", "Todo", "--label", "Bgu", "--project", "Nope"],
+      'bfd: no label "Bgu" in this workspace. Did you mean "Bug"? Labels: Customer request, Bug, Feature,',
+    ],
+  ])("says which filter names nothing in the workspace (%j), exit 2", async (filter, message) => {
+    const result = await runCliInProcess(["audit", "--team", "ENG", ...filter], { cwd: dir, env: env() });
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(2);
+  });
+
+  it("names every filter that matched nothing, in one line", async () => {
+    const result = await runCliInProcess(["audit", "--team", "ENG", "--label", "Bgu", "--project", "Nope"], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.stderr.split("\n")[0]).toMatch(
+      /^bfd: no label "Bgu" .* · no project "Nope" in this workspace\. Projects: Backlog project$/,
+    );
+  });
+
+  it("keeps a truly empty listing a pass when every filter names something (exit 0)", async () => {
+    const result = await runCliInProcess(["audit", "--team", "ENG", "--label", "feature"], { cwd: dir, env: env() });
+    expect(result.stdout).toContain("No issues match.");
+    expect(result.code).toBe(0);
   });
 
   it.each([

@@ -10,7 +10,7 @@ import {
   type FakeLinear,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCliInProcess, tempDir } from "../helpers/cli.js";
+import { runCli, runCliInProcess, tempDir } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
 const SPEC =
@@ -166,9 +166,27 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(requests).toBe(4);
   });
 
-  it("fails active-issue-matches when the branch names another issue", async () => {
-    const { code, report } = await ready(["ENG-200"], gitCheckout("ada/eng-203-other-work"));
-    expect(report!.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("fail");
+  // #24: people check the next issue while still on their current one's branch; before pickup no work is happening.
+  it("judges a named issue on its own on another issue's branch (built CLI, text and JSON)", async () => {
+    const cwd = gitCheckout("ada/eng-203-other-work");
+    const json = await runCli(["ready", "ENG-200", "--format", "json"], { cwd, env: env() });
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.results.find((r) => r.rule === "active-issue-matches")).toMatchObject({
+      status: "skipped",
+      message:
+        'ENG-200 was named, so it is judged on its own: the current branch "ada/eng-203-other-work" (it names ENG-203) is other work',
+    });
+    expect(report.verdict).toBe("pass");
+    expect(json.code).toBe(0);
+    const text = await runCli(["ready", "ENG-200"], { cwd, env: env() });
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain("does not name");
+  });
+
+  it("still holds the branch to the issue found from it", async () => {
+    const { code, report } = await ready([], gitCheckout("ada/eng-203-other-work"));
+    expect(report?.issue?.identifier).toBe("ENG-203");
+    expect(report!.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("pass");
     expect(code).toBe(1);
   });
 
@@ -176,7 +194,23 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     const { code, stderr } = await ready([], gitCheckout("spike-csv"));
     expect(code).toBe(2);
     expect(stderr).toContain('no Linear issue matches the branch "spike-csv"');
-    expect(stderr).toContain("bfd done ENG-123");
+    // The hint names the command that was run (#24), not another gate's.
+    expect(stderr).toContain("Name the issue (bfd ready ENG-123)");
+    expect(stderr).not.toContain("bfd done");
+  });
+
+  it.each([
+    [["done"], "Name the issue: bfd done ENG-123"],
+    [["ready"], "Name the issue: bfd ready ENG-123"],
+    [["snapshot", "--gate", "ready"], "Name the issue: bfd snapshot --gate ready ENG-123"],
+    [["handoff", "--state", "blocked"], "Name the issue: bfd handoff --state blocked ENG-123"],
+  ])("outside a git checkout, %j says how to name the issue with that command (exit 2)", async (args, hint) => {
+    // A GitLab that is never asked: the issue is missing before any merge request is looked for.
+    const gitlab = { GITLAB_URL: "http://127.0.0.1:9", GITLAB_TOKEN: "glpat-unused0000000000" };
+    const result = await runCli(args, { cwd: tempDir(), env: { ...env(), ...gitlab } });
+    expect(result.stderr).toContain("no issue given and no git branch to find it from");
+    expect(result.stderr).toContain(hint);
+    expect(result.code).toBe(2);
   });
 
   it("reports an unknown key as an input error (exit 2), not a stack trace", async () => {

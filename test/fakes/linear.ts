@@ -203,6 +203,8 @@ export interface LinearWorld {
   /** The user who owns the API key. */
   viewerId: string;
   projects: FakeProject[];
+  /** Workspace-level labels (no team); `issueLabels` also lists every team's labels. */
+  workspaceLabels?: string[];
   issues: FakeIssue[];
   relations: FakeRelation[];
   comments: FakeComment[];
@@ -953,6 +955,19 @@ function rootValue(world: LinearWorld, actor: () => "app" | "apiKey" = () => "ap
     },
     // Query.teams: "All teams whose issues the user can access" (schema); the fake's viewer can access every team.
     teams: (args: Args) => connection(world.teams, args),
+    // Query.issueLabels: "All issue labels … including both workspace-level and team-scoped labels" (schema).
+    issueLabels: (args: Args) =>
+      connection(
+        [
+          ...(world.workspaceLabels ?? []).map((name) => ({ id: `label-workspace-${slug(name)}`, name })),
+          ...world.teams.flatMap((team) =>
+            (team.labels ?? []).map((name) => ({ id: `label-${team.key.toLowerCase()}-${slug(name)}`, name })),
+          ),
+        ],
+        args,
+      ),
+    // Query.projects: "Returns all projects in the workspace, with optional filtering and sorting" (schema).
+    projects: (args: Args) => connection(world.projects.map(projectView), args),
     issueVcsBranchSearch: (args: Args) => {
       const branch = optionalString(args, "branchName");
       const issue = world.issues.find((candidate) => candidate.branchName === branch);

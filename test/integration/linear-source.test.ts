@@ -89,6 +89,26 @@ describe("the Linear source against the fake Linear", () => {
     });
   });
 
+  describe("workspaceNames", () => {
+    it("reads the labels of the workspace and of every team, page after page (250 a page)", async () => {
+      fake.world.workspaceLabels = Array.from({ length: 260 }, (_, i) => `Area ${i}`);
+      try {
+        const labels = await source.workspaceNames("labels");
+        expect(labels).toContain("Area 259");
+        expect(labels).toContain("Bug");
+        expect(fake.requestCount()).toBe(2);
+        expect(fake.requests.map((r) => r.operationName)).toEqual(["BfdLabelNames", "BfdLabelNames"]);
+      } finally {
+        delete fake.world.workspaceLabels;
+      }
+    });
+
+    it("reads the workspace's projects by name in one request", async () => {
+      expect(await source.workspaceNames("projects")).toEqual(fake.world.projects.map((p) => p.name));
+      expect(fake.requests.map((r) => r.operationName)).toEqual(["BfdProjectNames"]);
+    });
+  });
+
   describe("fetchIssue", () => {
     it.each([
       ["a key", "ENG-123"],

@@ -53,6 +53,8 @@ const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> 
   BfdProjectExternalLinksPage: { id: "project-id", after: "cursor" },
   BfdIssueComments: { id: "issue-id", after: null },
   BfdTeamKeys: { after: null },
+  BfdLabelNames: { after: "cursor" },
+  BfdProjectNames: { after: null },
   BfdCreateComment: { issueId: "issue-id", body: "text" },
   BfdUpdateComment: { id: "comment-id", body: "text" },
   BfdCreateAgentActivity: { input: { agentSessionId: "session-id", content: { type: "thought", body: "text" } } },

@@ -10,6 +10,8 @@ import { ruleDocs, rulesExplain, rulesList } from "../../src/commands/rules.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { composeHandoff } from "../../src/handoff/compose.js";
 import { renderAuditPretty } from "../../src/reporters/audit/pretty.js";
+import { renderRuleTable } from "../../src/reporters/rule-docs/table.js";
+import { visibleWidth } from "../../src/reporters/terminal.js";
 import { renderHandoffMarkdown } from "../../src/reporters/handoff/markdown.js";
 import { renderRuleReference } from "../../src/reporters/rule-docs/markdown.js";
 import { renderStagingMarkdown } from "../../src/reporters/staging/markdown.js";
@@ -47,6 +49,17 @@ describe("audit table", () => {
     expect(renderAuditPretty(result, plain)).toMatchSnapshot();
   });
 
+  it.each([50, 64, 80, 100, 140])("fits a %i-column terminal without breaking a word (#24)", (columns) => {
+    const text = renderAuditPretty(result, { ...plain, columns });
+    for (const line of text.split("\n")) if (visibleWidth(line) > columns) expect(line.trim()).not.toContain(" ");
+    // Every failing rule and the footer's words come out whole.
+    const words = new Set(text.split(/[\s,]+/));
+    for (const id of result.issues.flatMap((r) => r.failing)) expect(words).toContain(id);
+    expect(text.replace(/\s+/g, " ")).toContain("`bfd ready <ISSUE>` shows how to fix each.");
+    // A cut title ends at a word: "…" follows a whole word of the title.
+    for (const cell of text.match(/\S+…/g) ?? []) expect(cell.slice(0, -1)).not.toMatch(/[^A-Za-z]$/);
+  });
+
   it("says so when no issue matches", () => {
     expect(
       renderAuditPretty(
@@ -54,6 +67,15 @@ describe("audit table", () => {
         plain,
       ),
     ).toContain("No issues match.");
+  });
+});
+
+describe("rules list table", () => {
+  it.each([40, 60, 80])("fits a %i-column terminal without breaking a word (#24)", (columns) => {
+    const docs = ruleDocs(rules, join(ROOT, "rules"));
+    const text = renderRuleTable(docs, { ...plain, columns });
+    for (const line of text.split("\n")) if (visibleWidth(line) > columns) expect(line.trim()).not.toContain(" ");
+    expect(text.replace(/\s+/g, " ")).toBe(renderRuleTable(docs, plain).replace(/\s+/g, " "));
   });
 });
 

@@ -257,7 +257,7 @@ describe("who stands behind a waiver", () => {
     const lines = Array.from({ length: 500 }, (_, i) => `bfd-waive: unknown-rule-${i} because of reasons`);
     const report = evaluate([docsRule], withMr({ description: lines.join("\n"), activity: {} }), { gate: "done" });
     expect(report.notices).toEqual([
-      'Ignored "bfd-waive: unknown-rule-0", "bfd-waive: unknown-rule-1", "bfd-waive: unknown-rule-2", "bfd-waive: unknown-rule-3", "bfd-waive: unknown-rule-4" and 495 more line(s) in the merge request description: there is no rule with that id.',
+      'Ignored "bfd-waive: unknown-rule-0", "bfd-waive: unknown-rule-1", "bfd-waive: unknown-rule-2", "bfd-waive: unknown-rule-3", "bfd-waive: unknown-rule-4" and 495 more lines in the merge request description: there is no rule with that id.',
     ]);
   });
 });

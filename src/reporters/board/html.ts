@@ -13,6 +13,7 @@ import type { StagingState } from "../../staging/result.js";
 import { STAGING_STATE } from "../staging/states.js";
 import { BOARD_CSS, BOARD_SCRIPT } from "./assets.js";
 import { href, html, jsonForScript } from "./escape.js";
+import { plural } from "../../text/plural.js";
 
 export interface BoardRenderOptions {
   /** Seconds between reloads (bfd serve's /board); none: a static page. */
@@ -43,7 +44,6 @@ const STAGING_CSS: Record<StagingState, string> = {
 };
 
 const sha256 = (text: string): string => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const link = (text: string, url: string | null | undefined, cls = ""): string =>
   url === null || url === undefined || href(url) === "#"
     ? `<span${cls ? ` class="${cls}"` : ""}>${html(text)}</span>`

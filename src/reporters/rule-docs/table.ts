@@ -7,10 +7,12 @@ import type { RuleDocs } from "./types.js";
 export const renderRuleTable: Reporter<RuleDocs> = ({ rules }, options) => {
   const width = Math.max(...rules.map((r) => t(r.id).length), 2);
   const titleColumn = width + 2 + 5 + 2 + 8 + 2;
-  const lines = [`${"id".padEnd(width)}  gate   severity  title`];
-  for (const r of rules) {
-    const row = `${t(r.id).padEnd(width)}  ${r.gate.padEnd(5)}  ${r.severity.padEnd(8)}  ${t(r.title)}`;
-    lines.push(...(options.columns === undefined ? [row] : wrapLine(row, options.columns, titleColumn)));
-  }
+  const rows = [
+    `${"id".padEnd(width)}  gate   severity  title`,
+    ...rules.map((r) => `${t(r.id).padEnd(width)}  ${r.gate.padEnd(5)}  ${r.severity.padEnd(8)}  ${t(r.title)}`),
+  ];
+  const lines = rows.flatMap((row) =>
+    options.columns === undefined ? [row] : wrapLine(row, options.columns, titleColumn),
+  );
   return `${lines.join("\n")}\n`;
 };

@@ -21,6 +21,8 @@ import {
   ISSUE_BY_KEY,
   ISSUE_COMMENTS,
   ISSUES_PAGE,
+  LABEL_NAMES,
+  PROJECT_NAMES,
   TEAM_KEYS,
   UPDATE_COMMENT,
   UPDATE_ISSUE,
@@ -40,6 +42,8 @@ import {
   mapIssue,
   mapPerson,
   parseLinearData,
+  LabelNamesDataSchema,
+  ProjectNamesDataSchema,
   TeamKeysDataSchema,
   TeamWorkflowDataSchema,
   ViewerDataSchema,
@@ -140,6 +144,11 @@ export interface LinearSource {
     issueId: string,
     change: IssueChange,
   ): Promise<{ state: { name: string; type: string }; assignee: Person | null }>;
+  /**
+   * The name of every issue label (workspace and team labels) or every project the API key's user can see: one
+   * request per 250. Read only when a filtered listing came back empty, to say which filter matched nothing.
+   */
+  workspaceNames(of: "labels" | "projects"): Promise<string[]>;
 }
 
 /** What `bfd start` changes on an issue: Linear's ids of the new assignee and workflow state. */
@@ -333,32 +342,42 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   const runPage: RunPage = (operation, query, variables, schema, doing) =>
     run(operation, query, variables, schema, doing);
 
-  let teamKeys: Promise<string[]> | null = null;
-  async function readTeamKeys(): Promise<string[]> {
-    const keys: string[] = [];
+  /** A workspace-wide list of names, page after page until Linear says it is whole. */
+  async function readAllNames<Data>(
+    operation: LinearOperationName,
+    query: string,
+    schema: z.ZodType<Data>,
+    pageOf: (data: Data) => { names: string[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } },
+    what: string,
+  ): Promise<string[]> {
+    const names: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: RunResult<z.infer<typeof TeamKeysDataSchema>> = await run(
-        "BfdTeamKeys",
-        TEAM_KEYS,
-        { after },
-        TeamKeysDataSchema,
-        "reading the workspace's team keys",
-      );
-      const { nodes, pageInfo } = page.data.teams;
-      keys.push(...nodes.map((team) => team.key.toUpperCase()));
-      if (!pageInfo.hasNextPage) return [...new Set(keys)];
+      const page: RunResult<Data> = await run(operation, query, { after }, schema, `reading ${what}`);
+      const { names: more, pageInfo } = pageOf(page.data);
+      names.push(...more);
+      if (!pageInfo.hasNextPage) return [...new Set(names)];
       if (pageInfo.endCursor === null || pageInfo.endCursor === after) {
         throw new UpstreamError(
           "Linear",
           "linear-bad-response",
-          "Linear said the workspace's teams go on but gave no new cursor: bfd cannot read them all",
+          `Linear said ${what} go on but gave no new cursor: bfd cannot read them all`,
           { hint: "This is a bfd bug or a change in Linear's API: please report it with the output of --debug." },
         );
       }
       after = pageInfo.endCursor;
     }
   }
+
+  let teamKeys: Promise<string[]> | null = null;
+  const readTeamKeys = (): Promise<string[]> =>
+    readAllNames(
+      "BfdTeamKeys",
+      TEAM_KEYS,
+      TeamKeysDataSchema,
+      (data) => ({ names: data.teams.nodes.map((team) => team.key.toUpperCase()), pageInfo: data.teams.pageInfo }),
+      "the workspace's team keys",
+    );
 
   /** The issue with every list whole: ONE request when each fits its first page. */
   async function wholeIssue(raw: RawIssue): Promise<Issue> {
@@ -585,6 +604,31 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
     },
 
     rateLimitStatus: () => lastRateLimitStatus,
+
+    workspaceNames(of) {
+      const names = (list: {
+        nodes: { name: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      }) => ({
+        names: list.nodes.map((node) => node.name),
+        pageInfo: list.pageInfo,
+      });
+      return of === "labels"
+        ? readAllNames(
+            "BfdLabelNames",
+            LABEL_NAMES,
+            LabelNamesDataSchema,
+            (d) => names(d.issueLabels),
+            "the workspace's labels",
+          )
+        : readAllNames(
+            "BfdProjectNames",
+            PROJECT_NAMES,
+            ProjectNamesDataSchema,
+            (d) => names(d.projects),
+            "the workspace's projects",
+          );
+    },
 
     async viewer() {
       const { data } = await run("BfdViewer", VIEWER, {}, ViewerDataSchema, "reading who owns the API key");

@@ -248,6 +248,22 @@ query BfdTeamKeys($after: String) {
   teams(first: ${TEAM_KEYS_PAGE_SIZE}, after: $after) { nodes { key } ${PAGE_INFO} }
 }`;
 
+/**
+ * Every issue label the API key's user can see, workspace-level and team-scoped alike (Query.issueLabels, schema:
+ * "including both workspace-level and team-scoped labels"), by name: what an issues filter on `labels.some.name` can
+ * match, read only to say which label a listing that came back empty named (`bfd audit --label`).
+ */
+export const LABEL_NAMES = /* GraphQL */ `
+query BfdLabelNames($after: String) {
+  issueLabels(first: ${TEAM_KEYS_PAGE_SIZE}, after: $after) { nodes { name } ${PAGE_INFO} }
+}`;
+
+/** Every project in the workspace (Query.projects: "Returns all projects in the workspace"), by name, as LABEL_NAMES. */
+export const PROJECT_NAMES = /* GraphQL */ `
+query BfdProjectNames($after: String) {
+  projects(first: ${TEAM_KEYS_PAGE_SIZE}, after: $after) { nodes { name } ${PAGE_INFO} }
+}`;
+
 /** Posts a Markdown comment on an issue. */
 export const CREATE_COMMENT = /* GraphQL */ `
   mutation BfdCreateComment($issueId: String!, $body: String!) {
@@ -331,6 +347,8 @@ export const LINEAR_DOCUMENTS = {
   BfdProjectExternalLinksPage: PROJECT_EXTERNAL_LINKS_PAGE,
   BfdIssueComments: ISSUE_COMMENTS,
   BfdTeamKeys: TEAM_KEYS,
+  BfdLabelNames: LABEL_NAMES,
+  BfdProjectNames: PROJECT_NAMES,
   BfdCreateComment: CREATE_COMMENT,
   BfdUpdateComment: UPDATE_COMMENT,
   BfdCreateAgentActivity: CREATE_AGENT_ACTIVITY,

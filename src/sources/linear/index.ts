@@ -8,3 +8,4 @@ export type {
   TeamWorkflow,
 } from "./client.js";
 export type { LinearBudget, LinearRateLimitStatus } from "./budget.js";
+export { explainEmptyListing } from "./listing-filters.js";

@@ -130,6 +130,10 @@ export const ListPageDataSchemas = {
 
 /** `data` of BfdTeamKeys. */
 export const TeamKeysDataSchema = z.object({ teams: connectionOf(z.object({ key: z.string() })) });
+/** `data` of BfdLabelNames. */
+export const LabelNamesDataSchema = z.object({ issueLabels: connectionOf(z.object({ name: z.string() })) });
+/** `data` of BfdProjectNames. */
+export const ProjectNamesDataSchema = z.object({ projects: connectionOf(z.object({ name: z.string() })) });
 
 /** `data` of BfdIssueComments. */
 export const IssueCommentsDataSchema = z.object({ issue: z.object({ comments: connectionOf(CommentRawSchema) }) });

@@ -6,6 +6,12 @@ const onBranch = (branch: string | null) => item({ branch });
 const MR_ONLY = { branches: ["mergeRequest" as const] };
 const AT_READY = { branches: ["current" as const], assignee: "viewer-or-unassigned" as const };
 const AT_DONE = { assignee: "viewer" as const };
+const AT_READY_NAMED = { ...AT_READY, namedIssue: "on-its-own" as const };
+const named = (
+  branch: string,
+  from: "reference" | "branch" | null = "reference",
+  assignee = JANE as typeof JANE | null,
+) => item({ branch, issue: { assignee }, context: { issueFrom: from } });
 const IN_CI = { ci: { jobId: 7, pipelineId: 9 }, mergeRequestLookup: null, ruleFilesChangedByMergeRequest: [] };
 
 checkCases(branchNamesIssue, {
@@ -82,8 +88,37 @@ checkCases(branchNamesIssue, {
       item: withMr({ sourceBranch: "eng-999-x" }, { branch: "eng-123-x" }),
       options: { branches: ["current"] },
     },
+    {
+      name: "at Ready the named issue's own branch is checked out",
+      item: named("jdoe/eng-123-add-login-audit"),
+      options: AT_READY_NAMED,
+      message: /names ENG-123/,
+    },
   ],
   fail: [
+    {
+      name: "at Ready the issue was found from a branch that names another issue (as before #24)",
+      item: named("eng-124-other", "branch"),
+      options: AT_READY_NAMED,
+      message: /The current branch "eng-124-other" does not name ENG-123 \(it names ENG-124\)/,
+    },
+    {
+      name: "at Ready an older snapshot does not say how the issue was found: the branch is compared",
+      item: named("eng-124-other", null),
+      options: AT_READY_NAMED,
+    },
+    {
+      name: "the issue was named but the rule compares branches anyway (the Done gate)",
+      item: named("eng-124-other"),
+      options: AT_DONE,
+      message: /does not name ENG-123 \(it names ENG-124\)/,
+    },
+    {
+      name: "at Ready the named issue is judged on its own and is someone else's",
+      item: named("eng-124-other", "reference", OMAR),
+      options: AT_READY_NAMED,
+      message: /^ENG-123 is assigned to Omar Haddad, not to you/,
+    },
     {
       name: "the branch names another issue's old key (a key the issue never had)",
       item: item({ branch: "jdoe/old-8-login", issue: { previousIdentifiers: ["OLD-7"] } }),
@@ -150,6 +185,19 @@ checkCases(branchNamesIssue, {
     },
   ],
   skipped: [
+    {
+      name: "at Ready the named issue is judged on its own while another issue's branch is checked out",
+      item: named("ada/eng-124-other-work"),
+      options: AT_READY_NAMED,
+      message:
+        /^ENG-123 was named, so it is judged on its own: the current branch "ada\/eng-124-other-work" \(it names ENG-124\) is other work$/,
+      evidence: ["current branch: ada/eng-124-other-work"],
+    },
+    {
+      name: "at Ready the named issue is unassigned and the branch names no issue",
+      item: named("fix-typo", "reference", null),
+      options: AT_READY_NAMED,
+    },
     {
       name: "nobody is doing the work yet (a planning view: no viewer, no branch, no merge request), whoever holds it",
       item: item({ branch: null, viewer: null, issue: { assignee: { id: "someone", name: "Someone Else" } } }),

@@ -43,7 +43,7 @@ checkCases(flagRecords, {
     {
       name: "the touched record fills in every required field",
       item: recording(COMPLETE),
-      message: /^1 feature-flag record\(s\) complete$/,
+      message: /^1 feature-flag record complete$/,
       evidence: [`${FLAG}: complete`],
     },
     {

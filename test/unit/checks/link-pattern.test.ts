@@ -135,7 +135,7 @@ checkCases(linkPattern, {
       }),
       options: CHALLENGE,
       message:
-        /^No link to the Index Challenge in project.content, project.documents, project.links \(2 link\(s\) looked at; a link counts by its URL, matching challenge\)$/,
+        /^No link to the Index Challenge in project.content, project.documents, project.links \(2 links looked at; a link counts by its URL, matching challenge\)$/,
       evidence: ["link: https://figma.example.com/f/1"],
     },
     {

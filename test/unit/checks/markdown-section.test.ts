@@ -211,7 +211,7 @@ checkCases(markdownSection, {
       name: "the section has prose but fewer list items than minItems",
       item: described("## AC", "Logins are audited."),
       options: AC_ITEMS,
-      message: /has 0 list item\(s\) that say something; at least 1 needed/,
+      message: /has 0 list items that say something; at least 1 needed/,
     },
     {
       name: "nested items do not count towards minItems",
@@ -243,7 +243,7 @@ checkCases(markdownSection, {
       name: `the only item is ${what}`,
       item: described("## Acceptance criteria", line),
       options: AC_ITEMS,
-      message: /section (holds only placeholders|has 0 list item\(s\) that say something|is empty)/,
+      message: /section (holds only placeholders|has 0 list items that say something|is empty)/,
     })),
     ...(
       [

@@ -14,7 +14,7 @@ checkCases(mentionsLinked, {
     {
       name: "no other issue is mentioned",
       item: withIssue({ description: "Audit every login.", related: [ref("ENG-7")] }),
-      message: /^No other issues mentioned; 1 linked issue\(s\)$/,
+      message: /^No other issues mentioned; 1 linked issue$/,
     },
     {
       name: "the issue only mentions itself, in any case",
@@ -23,7 +23,7 @@ checkCases(mentionsLinked, {
     {
       name: "a mentioned issue is a related issue",
       item: withIssue({ description: "Like ENG-7.", related: [ref("ENG-7")] }),
-      message: /^All 1 mentioned issue\(s\) are linked$/,
+      message: /^The one mentioned issue is linked$/,
       evidence: ["ENG-7: linked"],
     },
     {
@@ -77,7 +77,7 @@ checkCases(mentionsLinked, {
         blockedBy: [ref("OPS-42", "started")],
         workspaceTeamKeys: ["ENG", "OPS"],
       }),
-      message: /^All 1 mentioned issue\(s\) are linked$/,
+      message: /^The one mentioned issue is linked$/,
     },
     {
       name: "a key in a code block of a team the workspace does not have is no issue",

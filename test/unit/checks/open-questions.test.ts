@@ -77,13 +77,13 @@ checkCases(openQuestions, {
       name: "a second open-questions section has an open question",
       item: described("## Open questions", "- [x] Which region?", "## Notes", "n", "## Questions", "- Who owns it?"),
       options: OQ,
-      message: /1 unresolved question\(s\): Who owns it\?/,
+      message: /1 unresolved question: Who owns it\?/,
     },
     {
       name: "a question is open",
       item: described("## Open questions", "- Which region first?", "- [x] Who owns it?"),
       options: OQ,
-      message: /^1 unresolved question\(s\): Which region first\?$/,
+      message: /^1 unresolved question: Which region first\?$/,
       evidence: ["question: Which region first?"],
     },
     {
@@ -112,7 +112,7 @@ checkCases(openQuestions, {
       name: "several questions are open, listing the first three",
       item: described("## Questions", "1. a?", "2. b?", "3. c?", "4. d?"),
       options: OQ,
-      message: /^4 unresolved question\(s\): a\?, b\?, c\? and 1 more$/,
+      message: /^4 unresolved questions: a\?, b\?, c\? and 1 more$/,
     },
   ],
 });

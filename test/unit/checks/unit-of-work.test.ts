@@ -31,7 +31,7 @@ checkCases(unitOfWork, {
     {
       name: "the issue has an open sub-issue",
       item: withIssue({ children: [ref("ENG-124", "started"), ref("ENG-125", "completed")] }),
-      message: /^The issue has 1 open sub-issue\(s\) \(ENG-124\): it is not a unit of work$/,
+      message: /^The issue has 1 open sub-issue \(ENG-124\): it is not a unit of work$/,
     },
     {
       name: "a sub-issue's state is unknown",
