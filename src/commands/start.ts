@@ -20,6 +20,7 @@ import type { Issue } from "../work-item/schema.js";
 import type { CommandContext } from "./context.js";
 import { gateReport } from "./gate.js";
 import { sourceSetup } from "./sources.js";
+import { plural } from "../text/plural.js";
 
 export interface StartOptions {
   issue: string | undefined;
@@ -80,7 +81,7 @@ export async function startIssue(
   let forceComment: StartPlan["forceComment"] = null;
   let ownForceComment: { id: string; body: string } | null = null;
   const commentBody = ctx.redact(
-    `${START_FORCE_MARKER} — ${t(viewer.name)} started this issue although the Ready gate failed (${report.summary.failed} rule(s)).\n\nReason: ${reason}`,
+    `${START_FORCE_MARKER} — ${t(viewer.name)} started this issue although the Ready gate failed (${plural(report.summary.failed, "rule")} failed).\n\nReason: ${reason}`,
   );
   if (options.force && !ready) {
     ownForceComment = ownComment(await linear.listComments(issue.id), START_FORCE_MARKER, viewer.id);
@@ -156,7 +157,7 @@ async function branchStep(
       .join(", ");
     throw usageError(
       "dirty-tree",
-      `${uncommitted.length} uncommitted change(s) (${shown}${uncommitted.length > 3 ? ", …" : ""}) would be carried over to ${t(name)}`,
+      `${plural(uncommitted.length, "uncommitted change")} (${shown}${uncommitted.length > 3 ? ", …" : ""}) would be carried over to ${t(name)}`,
       "Commit or stash them (git stash), or pass --carry to take them along. Nothing was written.",
     );
   }

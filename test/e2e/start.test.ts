@@ -182,7 +182,7 @@ describe("bfd start (built CLI, real git checkout, loopback Linear)", () => {
     writeFileSync(join(dir, "notes.txt"), "draft\n");
     const dirty = await start(dir, "ENG-204");
     expect(dirty.code).toBe(2);
-    expect(dirty.stderr).toContain("2 uncommitted change(s)");
+    expect(dirty.stderr).toContain("2 uncommitted changes");
     expect(dirty.stderr).toContain("--carry");
     expect(dirty.writes).toEqual([]);
     expect(git("symbolic-ref", "--short", "HEAD")).toBe("main");
