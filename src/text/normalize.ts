@@ -55,11 +55,6 @@ export function compareIdentifiers(a: string, b: string): IdentifierMatch {
   return skeleton(a) === skeleton(b) ? "confusable" : "different";
 }
 
-/** True when `a` and `b` name the same identifier to a reader (same, or confusable). */
-export function sameIdentifier(a: string, b: string): boolean {
-  return compareIdentifiers(a, b) !== "different";
-}
-
 /**
  * Text for a pattern that reads ASCII identifiers (issue keys, closing words): `normalizeText`, dashes as "-", and
  * each non-ASCII letter or digit that is confusable with an ASCII one replaced by it ("ЕNG-12" with a Cyrillic Е
