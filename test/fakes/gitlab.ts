@@ -1192,8 +1192,9 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
 
   /**
    * `POST /projects/:id/labels` (doc/api/labels.md "Create a new label"): `name` and `color` are required. A name
-   * the project already has is refused; the 409 "Label already exists" here is from memory of lib/api/labels.rb,
-   * not verified against a live instance (bfd only ever creates labels the list just said were missing).
+   * the project (or one of its ancestor groups) already has is refused before anything is created:
+   * lib/api/helpers/label_helpers.rb `create_label` looks it up in `available_labels_for(parent)` and calls
+   * `conflict!('Label already exists')`, which lib/api/helpers.rb renders as 409 `{"message": "Label already exists"}`.
    */
   function createLabel(project: FakeProject, body: string, req: IncomingMessage): Reply {
     const name = bodyField(body, req, "name");
