@@ -42,7 +42,7 @@
  *   `after`, with a truthful `pageInfo`.
  * - Syntax errors use Apollo's GRAPHQL_PARSE_FAILED code with the validation shape: not verified.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { LINEAR_DEFAULT_PAGE_SIZE, LINEAR_MAX_COMPLEXITY, linearComplexity } from "./linear-complexity.js";
 import { listenOnLoopback } from "./loopback.js";
@@ -732,8 +732,50 @@ function userView(user: FakeUser): View & Node {
   };
 }
 
+/**
+ * A workflow state's id: a UUID, as every Linear id is (NOTES.md), derived from team and name so a test run gives the
+ * same ids every time. Linear refuses a `stateId` that is not a UUID before it looks anything up (below).
+ */
+function workflowStateId(teamKey: string, stateName: string): string {
+  const hex = createHash("sha256")
+    .update(`state:${teamKey.toLowerCase()}:${slug(stateName)}`)
+    .digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function stateId(issue: FakeIssue): string {
-  return `state-${issue.teamKey.toLowerCase()}-${slug(issue.stateName)}`;
+  return workflowStateId(issue.teamKey, issue.stateName);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A `stateId` that is not a UUID is refused as an argument error before any lookup: "Argument Validation Error -
+ * stateId must be a UUID." is what clients print (modelcontextprotocol/servers#3150, linear/linear#1094, both
+ * 2025–2026). The extensions follow Linear's other input errors (`type: "invalid input"`).
+ */
+function notAUuid(field: string): LinearShapedError {
+  return new LinearShapedError("Argument Validation Error", 400, {
+    type: "invalid input",
+    code: "INPUT_ERROR",
+    statusCode: 400,
+    userError: true,
+    userPresentableMessage: `${field} must be a UUID.`,
+  });
+}
+
+/**
+ * A state of another team's workflow (an issue moved to another team since its states were read) is refused; Linear
+ * answered it with an internal server error (linear/linear#184, a Linear engineer: "if you're using a state id for a
+ * workflow state that only exists on Team A, and trying to assign a Team B issue for that state, it will throw an
+ * error").
+ */
+function stateOfAnotherTeam(): LinearShapedError {
+  return new LinearShapedError("Internal server error", 200, {
+    type: "internal error",
+    code: "INTERNAL_SERVER_ERROR",
+    userError: false,
+  });
 }
 
 function projectView(project: FakeProject): View & Node {
@@ -912,7 +954,7 @@ function teamView(team: FakeTeam): View & Node {
     states: (args: Args) =>
       connection(
         (team.states ?? []).map((state) => ({
-          id: `state-${team.key.toLowerCase()}-${slug(state.name)}`,
+          id: workflowStateId(team.key, state.name),
           name: state.name,
           type: state.type,
           position: state.position,
@@ -1042,11 +1084,17 @@ function rootValue(world: LinearWorld, actor: () => "app" | "apiKey" = () => "ap
       if (issue === undefined) throw entityNotFound("Issue");
       const stateId = optionalString(input, "stateId");
       if (stateId !== undefined) {
+        if (!UUID.test(stateId)) throw notAUuid("stateId");
         const team = world.teams.find((candidate) => candidate.key === issue.teamKey);
         const state = (team?.states ?? []).find(
-          (candidate) => `state-${issue.teamKey.toLowerCase()}-${slug(candidate.name)}` === stateId,
+          (candidate) => workflowStateId(issue.teamKey, candidate.name) === stateId,
         );
-        if (state === undefined) throw entityNotFound("WorkflowState");
+        if (state === undefined) {
+          const elsewhere = world.teams.some((other) =>
+            (other.states ?? []).some((candidate) => workflowStateId(other.key, candidate.name) === stateId),
+          );
+          throw elsewhere ? stateOfAnotherTeam() : entityNotFound("WorkflowState");
+        }
         issue.stateName = state.name;
         issue.stateType = state.type;
       }

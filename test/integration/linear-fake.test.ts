@@ -214,6 +214,39 @@ describe("the fake Linear, as seen by @linear/sdk", () => {
     expect(fake.world.comments.find((comment) => comment.id === "theirs")?.body).toBe("v1");
   });
 
+  it("moves an issue only to a state of its own team's workflow, given by its UUID, as Linear does", async () => {
+    const update =
+      "mutation U($id: String!, $stateId: String!) { issueUpdate(id: $id, input: { stateId: $stateId }) { success issue { state { name } } } }";
+    const states = await client.client.rawRequest<
+      { team: { states: { nodes: { id: string; name: string }[] } } },
+      { key: string }
+    >("query S($key: String!) { team(id: $key) { states { nodes { id name } } } }", { key: "ENG" });
+    const started = states.data?.team.states.nodes.find((state) => state.name === "In Progress");
+    expect(started?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const moved = await client.client.rawRequest<{ issueUpdate: unknown }, Record<string, string>>(update, {
+      id: "ENG-123",
+      stateId: started?.id ?? "",
+    });
+    expect(moved.data?.issueUpdate).toEqual({ success: true, issue: { state: { name: "In Progress" } } });
+
+    // A state's name where its id belongs: refused before any lookup.
+    const byName = await rejection(client.client.rawRequest(update, { id: "ENG-123", stateId: "In Progress" }));
+    expect(byName).toBeInstanceOf(InvalidInputLinearError);
+    expect((byName as LinearError).message).toContain("stateId must be a UUID");
+
+    // Another team's state (the issue moved since its states were read): an error, and the issue stays put.
+    fake.world.teams.find((team) => team.key === "OPS")!.states = [{ name: "Triage", type: "triage", position: 0 }];
+    const ops = await client.client.rawRequest<{ team: { states: { nodes: { id: string }[] } } }, { key: string }>(
+      "query S($key: String!) { team(id: $key) { states { nodes { id } } } }",
+      { key: "OPS" },
+    );
+    const elsewhere = await rejection(
+      client.client.rawRequest(update, { id: "ENG-123", stateId: ops.data?.team.states.nodes[0]?.id ?? "" }),
+    );
+    expect(elsewhere).toBeInstanceOf(LinearError);
+    expect(fake.world.issues.find((issue) => issue.identifier === "ENG-123")?.stateName).toBe("In Progress");
+  });
+
   it("delays every answer by the configured latency", async () => {
     fake.setLatency(150);
     const started = Date.now();
