@@ -401,10 +401,12 @@ export async function mergeRequestEvidence(
   const statuses =
     outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);
-  // A green pipeline's trigger jobs: without `strategy: depend` one is `success` once its child pipeline exists,
-  // whatever the child then does, so the children decide (one request, beside the files).
-  const triggers = outside && head.status === "success" ? gitlab.readPipelineBridges(headProject, head.id!) : null;
-  triggers?.catch(() => undefined);
+  // A green pipeline's jobs and trigger jobs, beside the files: GitLab calls a pipeline green when nothing in it failed
+  // for good, even when nothing in it ran (a job that failed where it may, beside manual ones nobody played:
+  // lib/gitlab/ci/status/composite.rb), and a trigger job is `success` once its child pipeline exists, whatever the
+  // child then does. So it is judged by what ran in it, as `bfd ci` judges the pipeline it runs in.
+  const greenJobs = outside && head.status === "success" ? gitlab.readPipelineJobs(headProject, head.id!) : null;
+  greenJobs?.catch(() => undefined);
   const mergeParents =
     outside && head.sha !== mr.headSha && (head.kind === "merged_result" || head.kind === "merge_train")
       ? gitlab.readCommitParents(headProject, head.sha!)
@@ -446,9 +448,9 @@ export async function mergeRequestEvidence(
     if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
-  if (triggers !== null && head !== null) {
-    const read = await triggers;
-    if (read.ok) head.triggers = read.value;
+  if (greenJobs !== null && head !== null) {
+    const read = await greenJobs;
+    if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
   if (mergeParents !== null && head !== null) {

@@ -681,14 +681,17 @@ describe("GitLab configuration and tokens", () => {
 });
 
 describe("what one bfd done costs", () => {
-  /** The one read of a green head pipeline's trigger jobs (their children decide, #21), beside the files. */
-  const BRIDGES = /^GET \/api\/v4\/projects\/[^ ]+\/pipelines\/\d+\/bridges$/;
+  /**
+   * The reads of a green head pipeline's jobs and trigger jobs (something must have run in it, and trigger jobs'
+   * children decide, #21), at once, beside the files.
+   */
+  const BRIDGES = /^GET \/api\/v4\/projects\/[^ ]+\/pipelines\/\d+\/(bridges|jobs)$/;
   const withoutBridges = (urls: Map<string, number>): Record<string, number> =>
     Object.fromEntries([...urls].filter(([url]) => !BRIDGES.test(url)));
   const bridgeReads = (urls: Map<string, number>): number =>
     [...urls].filter(([url]) => BRIDGES.test(url)).reduce((sum, [, n]) => sum + n, 0);
 
-  it("asks Linear once and GitLab only for the MR, its changed files, who acted on it and the pipeline's trigger jobs (an added flag record comes whole in its diff)", async () => {
+  it("asks Linear once and GitLab only for the MR, its changed files, who acted on it and the pipeline's jobs and trigger jobs (an added flag record comes whole in its diff)", async () => {
     const run = await done(["ENG-300"]);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -698,8 +701,8 @@ describe("what one bfd done costs", () => {
       [`GET ${mr}/diffs`]: 1,
       ...ACTIVITY(mr),
     });
-    expect(bridgeReads(run.gitlabUrls)).toBe(1);
-    expect(run.gitlabRequests).toBe(6);
+    expect(bridgeReads(run.gitlabUrls)).toBe(2);
+    expect(run.gitlabRequests).toBe(7);
   });
 
   it("reads a changed (not added) flag record at the MR's head, once", async () => {
@@ -713,7 +716,7 @@ describe("what one bfd done costs", () => {
       ...ACTIVITY(mr),
       [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(323)}/raw`]: 1,
     });
-    expect(bridgeReads(run.gitlabUrls)).toBe(1);
+    expect(bridgeReads(run.gitlabUrls)).toBe(2);
   });
 
   it("adds one look-up of the current branch's open MRs when run in a checkout (sent while Linear answers)", async () => {
@@ -721,7 +724,7 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: checkout });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(7);
+    expect(run.gitlabRequests).toBe(8);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
@@ -735,13 +738,13 @@ describe("what one bfd done costs", () => {
       .filter((r) => r.path.endsWith("/merge_requests"))
       .map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
-    expect(run.gitlabRequests).toBe(7);
+    expect(run.gitlabRequests).toBe(8);
   });
 
   it("reads 250 changed files in three diff requests, nothing twice", async () => {
     const run = await done(["ENG-320"]);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(8);
+    expect(run.gitlabRequests).toBe(9);
     expect(Math.max(...run.gitlabUrls.values())).toBe(3);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/320/diffs`)).toBe(3);
   });
