@@ -351,6 +351,14 @@ export const WorkItemSchema = z
     issue: IssueSchema.nullable().default(null),
     mergeRequest: MergeRequestSchema.nullable().default(null),
     unavailable: z.array(UnavailableSchema).default([]),
+    otherMergeRequests: z
+      .array(
+        z.object({ mergeRequest: MergeRequestSchema, unavailable: z.array(UnavailableSchema).default([]) }).strict(),
+      )
+      .default([])
+      .describe(
+        "When the issue has several open merge requests (attached in Linear, or from its branches) and none was named: the ones after `mergeRequest`, each judged as it is, with the evidence that could not be read of it (`unavailable` holds `mergeRequest`'s). Empty otherwise.",
+      ),
     context: z
       .object({
         issueFrom: z

@@ -513,14 +513,16 @@ describe("which merge request bfd done judges", () => {
     expect(run.code).toBe(0);
   });
 
-  // Each example reruns the command as it was typed, the issue included (#24).
-  it("lists several candidate MRs with --mr examples and exits 2", async () => {
+  // #21: every open MR of the issue is judged (it was a usage error, exit 2, asking for --mr).
+  it("judges both open MRs attached to the issue, and fails for the one that is not done", async () => {
     const run = await done(["ENG-317"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("2 open merge requests are attached to ENG-317; say which with --mr");
-    expect(run.stderr).toContain(`${PROJECT_PATH}!317 (opened)`);
-    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/317`);
-    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/1317`);
+    expect(run.code).toBe(1);
+    expect(run.report?.mergeRequests?.map((mr) => mr.iid)).toEqual([317, 1317]);
+    const pipeline = run.report?.results.filter((r) => r.rule === "validated-in-pipeline") ?? [];
+    expect(pipeline.map((r) => [r.mergeRequest, r.status])).toEqual([
+      [`${PROJECT_PATH}!317`, "pass"],
+      [`${PROJECT_PATH}!1317`, "fail"],
+    ]);
   });
 
   it("fails the MR rules with 'No merge request found' when there is none (exit 1, not a crash)", async () => {
