@@ -138,6 +138,8 @@ const CASES: DeliveryCase[] = [
   },
   // Only a closed MR is attached, and the branch has a new open one (Linear has not linked it yet).
   { n: 336, attach: [1336] },
+  // Nothing attached; an open MR from the issue's branch and another from the branch checked out (#21).
+  { n: 337, attach: false },
   {
     n: 320,
     flagRecord: null,
@@ -182,6 +184,11 @@ const worlds = deliveryWorlds(CASES, {
       state: "closed",
       sourceBranch: "ada/eng-321-first-attempt",
       sha: shaOf(1321),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1337, {
+      title: "ENG-337: part two",
+      sourceBranch: "ada/eng-337-part-two",
+      sha: shaOf(1337),
     }),
     fakeMergeRequest(PROJECT_PATH, 1331, {
       title: "ENG-331: first attempt",
@@ -523,6 +530,18 @@ describe("which merge request bfd done judges", () => {
       [`${PROJECT_PATH}!317`, "pass"],
       [`${PROJECT_PATH}!1317`, "fail"],
     ]);
+  });
+
+  it("judges the open MRs of both the issue's branch and the branch checked out, when none is attached", async () => {
+    const checkout = gitCheckout("ada/eng-337-part-two", `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done(["ENG-337"], { cwd: checkout });
+    expect(run.report?.mergeRequests?.map((mr) => mr.iid)).toEqual([337, 1337]);
+    const scope = run.report?.results.filter((r) => r.rule === "validation-explained") ?? [];
+    expect(scope.map((r) => [r.mergeRequest, r.status])).toEqual([
+      [`${PROJECT_PATH}!337`, "pass"],
+      [`${PROJECT_PATH}!1337`, "fail"],
+    ]);
+    expect(run.code).toBe(1);
   });
 
   it("fails the MR rules with 'No merge request found' when there is none (exit 1, not a crash)", async () => {
