@@ -171,6 +171,16 @@ describe("bfd done on an issue with several open merge requests", () => {
     expect(run.report.results.every((r) => r.mergeRequest === undefined)).toBe(true);
   });
 
+  it("writes a handoff note that links both MRs and names the one whose gap it is", async () => {
+    const run = await runCli(["handoff", "ENG-602", "--state", "in-review", "--format", "markdown"], {
+      cwd: dir,
+      env: ENV(),
+    });
+    expect(run.stdout).toContain(`/merge_requests/602`);
+    expect(run.stdout).toContain(`/merge_requests/1602`);
+    expect(run.stdout).toContain(`(${ref(1602).replace("!", "\\!")})`);
+  });
+
   it("round-trips a snapshot of several MRs: the replay gives the same report", async () => {
     const file = join(dir, "eng-602.json");
     const saved = await runCli(["snapshot", "ENG-602", "-o", file], { cwd: dir, env: ENV() });
