@@ -244,5 +244,11 @@ function whyNothingRan(pipeline: Pipeline, judged: readonly PipelineJob[], own: 
     return "it holds only bfd's own job: the team's jobs do not run in merge-request pipelines (jobs limited to branches, e.g. `only: branches`, need `rules: - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"` too)";
   }
   if (judged.length === 0) return "every job in it is bfd's own or one of the rule's `ignoreJobs`";
-  return `every job in it was manual (never played) or skipped: ${listForMessage(judged.map(namedJob), 5)}`;
+  // GitLab calls such a pipeline green when a job that may fail failed beside the unplayed ones
+  // (lib/gitlab/ci/status/composite.rb: `success_with_warnings` and `ignored` manual jobs make `success`).
+  const failedMayFail = judged.some((job) => FAILED.has(outcomeOf(job)));
+  const what = failedMayFail
+    ? "manual (never played), skipped, or failed where it may"
+    : "manual (never played) or skipped";
+  return `every job in it was ${what}: ${listForMessage(judged.map(namedJob), 5)}. Play the jobs that test the change, or let them run on merge requests (\`rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"\`)`;
 }

@@ -114,37 +114,22 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
   const notices: string[] = [...(options.notices ?? [])];
   const gateRules = rules.filter((r) => r.gate === options.gate);
   const byId = new Map(gateRules.map((r) => [r.id, r]));
-  const usableWaivers = usableWaiverLines(rules, byId, findWaiverLines(item), notices);
   const policy = options.waivers ?? DEFAULT_WAIVER_POLICY;
+  // Several open MRs for the issue: each is judged by the rules that read a merge request, over the issue and it alone;
+  // the other rules once, over the first.
+  const views = mergeRequestViews(item);
+  const several = views.length > 1;
+  const judged = views.map((view) => ({
+    item: view,
+    waivers: usableWaiverLines(rules, byId, findWaiverLines(view), notices),
+    ref: view.mergeRequest === null ? null : mergeRequestRef(view.mergeRequest),
+  }));
 
-  const results: RuleResult[] = gateRules.map((rule) => {
-    const outcome = runRule(rule, item);
-    let status = outcome.status;
-    let waiver: RuleResult["waiver"] = null;
-    if ((status === "fail" || status === "error") && rule.waivable) {
-      waiver = decideWaiver(item, rule, usableWaivers.get(rule.id) ?? [], policy);
-      if (waiver !== null && (waiver.standing === "accepted" || waiver.standing === "self-waived")) status = "waived";
-    }
-    const lookup = (name: string): unknown => {
-      if (name === "rule.id") return rule.id;
-      if (name === "rule.title") return rule.title;
-      if (name in outcome.data) return outcome.data[name];
-      return getPath(item, name);
-    };
-    const needsHint = status === "fail" || status === "error" || status === "waived";
-    return {
-      rule: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      status,
-      message: outcome.message,
-      hint: needsHint ? renderTemplate(outcome.hintOverride ?? rule.hint, lookup) : null,
-      evidence: outcome.evidence,
-      waiver,
-      location: { path: rule.location.file, line: rule.location.line },
-      ...(outcome.blockedBy === undefined ? {} : { blockedBy: outcome.blockedBy }),
-    };
-  });
+  const results: RuleResult[] = gateRules.flatMap((rule) =>
+    several && readsMergeRequest(rule)
+      ? judged.map((view) => judgeRule(rule, view.item, view.waivers, policy, view.ref))
+      : [judgeRule(rule, judged[0]!.item, judged[0]!.waivers, policy, null)],
+  );
 
   const count = (predicate: (r: RuleResult) => boolean): number => results.filter(predicate).length;
   const summary = {
@@ -156,19 +141,87 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
     errored: count((r) => r.status === "error" && r.severity === "error"),
   };
   const failing = results.some((r) => r.severity === "error" && (r.status === "fail" || r.status === "error"));
+  const mergeRequestOf = (view: WorkItem): Report["mergeRequest"] =>
+    view.mergeRequest === null
+      ? null
+      : { iid: view.mergeRequest.iid, project: view.mergeRequest.projectPath, url: view.mergeRequest.url };
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     gate: options.gate,
     verdict: failing ? "fail" : "pass",
     issue:
       item.issue === null ? null : { identifier: item.issue.identifier, title: item.issue.title, url: item.issue.url },
-    mergeRequest:
-      item.mergeRequest === null
-        ? null
-        : { iid: item.mergeRequest.iid, project: item.mergeRequest.projectPath, url: item.mergeRequest.url },
+    mergeRequest: mergeRequestOf(item),
+    ...(several ? { mergeRequests: views.map((view) => mergeRequestOf(view)!) } : {}),
     summary,
     results,
-    notices,
+    // The same ignored waiver line, read once per MR judged, is one notice.
+    notices: [...new Set(notices)],
+  };
+}
+
+/** `group/app!12`: how a result names the merge request it judged. */
+export function mergeRequestRef(mr: { projectPath: string; iid: number }): string {
+  return `${mr.projectPath}!${mr.iid}`;
+}
+
+/** The WorkItem as each of its merge requests sees it: the first as it is, each other with its own evidence gaps. */
+function mergeRequestViews(item: WorkItem): WorkItem[] {
+  const first: WorkItem = { ...item, otherMergeRequests: [] };
+  if (item.otherMergeRequests.length === 0) return [first];
+  const issueGaps = item.unavailable.filter((gap) => !gap.evidence.startsWith("mergeRequest"));
+  return [
+    first,
+    ...item.otherMergeRequests.map((other) => ({
+      ...first,
+      mergeRequest: other.mergeRequest,
+      unavailable: [...issueGaps, ...other.unavailable],
+    })),
+  ];
+}
+
+/** Whether a rule reads a merge request, in its condition or its check. */
+function readsMergeRequest(rule: LoadedRule): boolean {
+  const needs = [
+    ...(rule.when === undefined ? [] : conditionNeeds(rule.when)),
+    ...rule.kind.needs(rule.options).flatMap(keysOf),
+  ];
+  return needs.some((need) => need.startsWith("mergeRequest"));
+}
+
+function judgeRule(
+  rule: LoadedRule,
+  item: WorkItem,
+  usableWaivers: ReadonlyMap<string, WaiverLine[]>,
+  policy: WaiverPolicy,
+  mergeRequest: string | null,
+): RuleResult {
+  const outcome = runRule(rule, item);
+  let status = outcome.status;
+  let waiver: RuleResult["waiver"] = null;
+  if ((status === "fail" || status === "error") && rule.waivable) {
+    waiver = decideWaiver(item, rule, usableWaivers.get(rule.id) ?? [], policy);
+    if (waiver !== null && (waiver.standing === "accepted" || waiver.standing === "self-waived")) status = "waived";
+  }
+  const lookup = (name: string): unknown => {
+    if (name === "rule.id") return rule.id;
+    if (name === "rule.title") return rule.title;
+    if (name in outcome.data) return outcome.data[name];
+    return getPath(item, name);
+  };
+  const needsHint = status === "fail" || status === "error" || status === "waived";
+  return {
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    status,
+    message: outcome.message,
+    hint: needsHint ? renderTemplate(outcome.hintOverride ?? rule.hint, lookup) : null,
+    evidence: outcome.evidence,
+    waiver,
+    location: { path: rule.location.file, line: rule.location.line },
+    ...(outcome.blockedBy === undefined ? {} : { blockedBy: outcome.blockedBy }),
+    ...(mergeRequest === null ? {} : { mergeRequest }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { findSection, sectionLines, sectionTaskItems } from "../markdown/sections.js";
+import { resultTitle } from "../reporters/result-title.js";
 import type { Report } from "../report/schema.js";
 import { waiverText } from "../report/waiver-text.js";
 import type { WorkItem } from "../work-item/schema.js";
@@ -79,12 +80,17 @@ export function composeHandoff(
     .map((r) => ({ rule: r.rule, reason: r.waiver!.reason, source: r.waiver!.source, text: waiverText(r.waiver!) }));
   const gaps = report.results
     .filter((r) => r.status === "fail" || r.status === "error")
-    .map((r) => ({ rule: r.rule, title: r.title, message: r.message, hint: r.hint }));
+    .map((r) => ({ rule: r.rule, title: resultTitle(r), message: r.message, hint: r.hint }));
   const links: { label: string; url: string }[] = [];
   if (item.mergeRequest !== null)
     links.push({
       label: `Merge request ${item.mergeRequest.projectPath}!${item.mergeRequest.iid}`,
       url: item.mergeRequest.url,
+    });
+  for (const other of item.otherMergeRequests)
+    links.push({
+      label: `Merge request ${other.mergeRequest.projectPath}!${other.mergeRequest.iid}`,
+      url: other.mergeRequest.url,
     });
   if (item.mergeRequest?.headPipeline?.url)
     links.push({

@@ -34,6 +34,8 @@ export const WaiverSchema = z
   .strict();
 export type Waiver = z.infer<typeof WaiverSchema>;
 
+const MergeRequestRefSchema = z.object({ iid: z.number().int(), project: z.string(), url: z.string() }).strict();
+
 export const RuleResultSchema = z
   .object({
     rule: z.string(),
@@ -53,6 +55,12 @@ export const RuleResultSchema = z
       .describe(
         "Set when the rule could not be judged because there is no Linear issue or no merge request (yet): the fix is to name or open it, not to fix the rule.",
       ),
+    mergeRequest: z
+      .string()
+      .optional()
+      .describe(
+        "Set when several merge requests were judged (`mergeRequests`) and this result is one of them's, e.g. `group/app!12`: each rule that reads a merge request appears once per merge request.",
+      ),
   })
   .strict();
 export type RuleResult = z.infer<typeof RuleResultSchema>;
@@ -63,7 +71,15 @@ export const ReportSchema = z
     gate: z.enum(["ready", "done"]),
     verdict: z.enum(["pass", "fail"]),
     issue: z.object({ identifier: z.string(), title: z.string(), url: z.string() }).strict().nullable(),
-    mergeRequest: z.object({ iid: z.number().int(), project: z.string(), url: z.string() }).strict().nullable(),
+    mergeRequest: MergeRequestRefSchema.nullable().describe(
+      "The merge request judged; when several were, the first of `mergeRequests`.",
+    ),
+    mergeRequests: z
+      .array(MergeRequestRefSchema)
+      .optional()
+      .describe(
+        "Set when the issue has several open merge requests and none was named: every one judged. The verdict is the worst of theirs; each result of a rule that reads a merge request names its own (`results[].mergeRequest`).",
+      ),
     summary: z
       .object({
         passed: z.number().int(),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { resultTitle } from "./result-title.js";
 import { isAbsolute } from "node:path";
 import type { RuleResult } from "../report/schema.js";
 import { waiverText } from "../report/waiver-text.js";
@@ -49,10 +50,14 @@ export const renderCodeQuality: Reporter = (report, options) => {
     .filter((r) => r.status === "fail" || r.status === "error")
     .map((r) => ({
       description: stripTerminalControls(
-        `${r.title}: ${r.message}${r.waiver === null ? "" : ` — waiver ${waiverText(r.waiver)}`}${r.hint === null ? "" : ` — ${r.hint}`}`,
+        `${resultTitle(r)}: ${r.message}${r.waiver === null ? "" : ` — waiver ${waiverText(r.waiver)}`}${r.hint === null ? "" : ` — ${r.hint}`}`,
       ),
       check_name: r.rule,
-      fingerprint: createHash("md5").update(`bfd|${report.gate}|${r.rule}|${subject}`).digest("hex"),
+      fingerprint: createHash("md5")
+        .update(
+          `bfd|${report.gate}|${r.rule}|${r.mergeRequest === undefined ? subject : `${report.issue?.identifier ?? "-"}|${r.mergeRequest}`}`,
+        )
+        .digest("hex"),
       severity: severityOf(r),
       location: locationOf(r, options, changed),
     }));

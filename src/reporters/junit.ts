@@ -1,4 +1,5 @@
 import { create } from "xmlbuilder2";
+import { resultTitle } from "./result-title.js";
 import type { RuleResult } from "../report/schema.js";
 import { waiverText } from "../report/waiver-text.js";
 import { capList, JUNIT_EVIDENCE_MAX } from "../limits.js";
@@ -59,7 +60,7 @@ export const renderJunit: Reporter = (report) => {
   for (const r of report.results) {
     const testcase = suite.ele("testcase", {
       classname: clean(`bfd.${report.gate}`),
-      name: clean(`${r.rule}: ${r.title}`),
+      name: clean(`${r.rule}: ${resultTitle(r)}`),
       time: "0",
     });
     const warning = r.severity === "warning" && (r.status === "fail" || r.status === "error");

@@ -1,4 +1,5 @@
 import type { RuleResult } from "../report/schema.js";
+import { judgedMergeRequests, resultTitle } from "./result-title.js";
 import { waiverCounts, waiverText } from "../report/waiver-text.js";
 import { markdownLink as link, escapeMarkdownInline as md } from "./markdown-escape.js";
 import { GATE_NAMES, rulesInForceText, summaryLine } from "./summary.js";
@@ -19,7 +20,7 @@ function icon(r: RuleResult): string {
 }
 
 function line(r: RuleResult): string[] {
-  const head = `- ${icon(r)} **${md(r.title)}** \`${r.rule}\` — ${md(r.message)}`;
+  const head = `- ${icon(r)} **${md(resultTitle(r))}** \`${r.rule}\` — ${md(r.message)}`;
   const out = [head];
   if (r.waiver !== null) {
     const text = waiverText(r.waiver);
@@ -43,9 +44,10 @@ export const renderMarkdown: Reporter = (report, options) => {
       ? "no Linear issue"
       : link(`${report.issue.identifier} ${report.issue.title}`, report.issue.url);
   const lines = [`### bfd ${report.gate} ${verdict} · ${GATE_NAMES[report.gate]} · ${subject}`, ""];
-  if (report.mergeRequest !== null)
+  const judged = judgedMergeRequests(report);
+  if (judged.length > 0)
     lines.push(
-      `Merge request ${link(`${report.mergeRequest.project}!${report.mergeRequest.iid}`, report.mergeRequest.url)}`,
+      `Merge request${judged.length === 1 ? "" : "s"} ${judged.map((mr) => link(`${mr.project}!${mr.iid}`, mr.url)).join(", ")}`,
       "",
     );
   if (options.rules !== undefined) lines.push(`Rules: ${md(rulesInForceText(options.rules))}`, "");

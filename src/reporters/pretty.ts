@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from "chalk";
+import { judgedMergeRequests, resultTitle } from "./result-title.js";
 import type { RuleResult } from "../report/schema.js";
 import { waiverText } from "../report/waiver-text.js";
 import { stripTerminalControls } from "./sanitize.js";
@@ -65,6 +66,15 @@ export const renderPretty: Reporter = (report, options) => {
         ? `  ${c.dim("MR")} ${terminalLink(mrLabel!, report.mergeRequest.url, true)}`
         : `  ${c.dim(`MR ${mrLabel!}  ${stripTerminalControls(report.mergeRequest.url)}`)}`,
     );
+  // Several judged: the others too, each named as its results are.
+  for (const other of judgedMergeRequests(report).slice(1)) {
+    const label = stripTerminalControls(`${other.project}!${other.iid}`);
+    lines.push(
+      links
+        ? `  ${c.dim("MR")} ${terminalLink(label, other.url, true)}`
+        : `  ${c.dim(`MR ${label}  ${stripTerminalControls(other.url)}`)}`,
+    );
+  }
   if (options.rules !== undefined)
     lines.push(`  ${c.dim(`rules: ${stripTerminalControls(rulesInForceText(options.rules))}`)}`);
   lines.push("");
@@ -85,7 +95,7 @@ export const renderPretty: Reporter = (report, options) => {
     for (const r of blocked) shown.splice(shown.indexOf(r), 1);
   }
   for (const r of shown) {
-    const title = stripTerminalControls(r.title);
+    const title = stripTerminalControls(resultTitle(r));
     const head = `  ${symbolFor(r, c)} ${r.status === "pass" || r.status === "skipped" ? title : c.bold(title)} ${c.dim(`(${stripTerminalControls(r.rule)})`)}`;
     lines.push(head);
     if (r.status === "pass" || r.status === "skipped") {

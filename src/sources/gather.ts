@@ -116,7 +116,6 @@ export const MAX_KEYS_TRIED = 3;
 
 export async function gatherWorkItem(sources: GatherSources, request: GatherRequest): Promise<WorkItem> {
   const { linear, gitlab } = sources;
-  const command = request.command ?? DEFAULT_COMMAND;
   // A malformed key is refused before anything is asked of Linear.
   if (request.issue.by === "reference") parseIssueReference(request.issue.reference);
   const issueFound = findIssue(linear, request);
@@ -154,24 +153,20 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
       : Promise.resolve([]);
 
   let found = await settled(issueFound, evidence, branchMrs);
+  let others: Promise<MergeRequestEvidence>[] = [];
   if (evidence === null && target.by === "discover") {
     if (found === null) throw usageError("no-issue", "no Linear issue to find the merge request from");
     const project = await target.project;
-    const rerun = request.issue.by === "reference" ? `${command} ${request.issue.reference}` : command;
-    const discovered = await discoverMergeRequest(
-      gitlab,
-      found.issue,
-      project,
-      request.branch,
-      branchMrs,
-      rerun,
-      (chosen) => mergeRequestEvidence(gitlab, chosen, request),
+    const discovered = await discoverMergeRequest(gitlab, found.issue, project, request.branch, branchMrs, (chosen) =>
+      mergeRequestEvidence(gitlab, chosen, request),
     );
     context.mergeRequestsIgnored = discovered.ignored;
-    if (discovered.evidence === null) context.mergeRequestLookup = discovered.lookup;
-    else evidence = discovered.evidence;
+    const [first, ...rest] = discovered.evidence;
+    if (first === undefined) context.mergeRequestLookup = discovered.lookup;
+    else evidence = first;
+    others = rest;
   }
-  const read = evidence === null ? null : await evidence;
+  const [read, ...otherReads] = await Promise.all([evidence, ...others]);
 
   // CI: the keys the pipeline named were not issues; try those the MR names (its description's magic words too).
   if (found === null && read !== null && request.issue.by === "mergeRequest") {
@@ -185,6 +180,10 @@ export async function gatherWorkItem(sources: GatherSources, request: GatherRequ
     ...issueFields(found, await teamKeysOnceFound(found)),
     mergeRequest: read?.mergeRequest ?? null,
     unavailable: read?.unavailable ?? [],
+    otherMergeRequests: otherReads.map((other) => ({
+      mergeRequest: other!.mergeRequest,
+      unavailable: other!.unavailable,
+    })),
     context,
   });
 }
@@ -401,10 +400,12 @@ export async function mergeRequestEvidence(
   const statuses =
     outside && head.status !== "success" ? gitlab.readPipelineStatuses(headProject, head.sha!, head.id!) : null;
   statuses?.catch(() => undefined);
-  // A green pipeline's trigger jobs: without `strategy: depend` one is `success` once its child pipeline exists,
-  // whatever the child then does, so the children decide (one request, beside the files).
-  const triggers = outside && head.status === "success" ? gitlab.readPipelineBridges(headProject, head.id!) : null;
-  triggers?.catch(() => undefined);
+  // A green pipeline's jobs and trigger jobs, beside the files: GitLab calls a pipeline green when nothing in it failed
+  // for good, even when nothing in it ran (a job that failed where it may, beside manual ones nobody played:
+  // lib/gitlab/ci/status/composite.rb), and a trigger job is `success` once its child pipeline exists, whatever the
+  // child then does. So it is judged by what ran in it, as `bfd ci` judges the pipeline it runs in.
+  const greenJobs = outside && head.status === "success" ? gitlab.readPipelineJobs(headProject, head.id!) : null;
+  greenJobs?.catch(() => undefined);
   const mergeParents =
     outside && head.sha !== mr.headSha && (head.kind === "merged_result" || head.kind === "merge_train")
       ? gitlab.readCommitParents(headProject, head.sha!)
@@ -446,9 +447,9 @@ export async function mergeRequestEvidence(
     if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
-  if (triggers !== null && head !== null) {
-    const read = await triggers;
-    if (read.ok) head.triggers = read.value;
+  if (greenJobs !== null && head !== null) {
+    const read = await greenJobs;
+    if (read.ok) head.jobs = read.value;
     else unavailable.push({ evidence: "mergeRequest.headPipeline", reason: read.reason });
   }
   if (mergeParents !== null && head !== null) {
@@ -557,10 +558,12 @@ async function readChangedFiles(
 const MR_URL = /\/-\/merge_requests\/(\d+)/;
 
 /**
- * Picks the MR for an issue: its Linear attachments first — the open one, else the most recently merged; closed ones
+ * Picks the MRs for an issue: its Linear attachments first — the open ones, else the most recently merged; closed ones
  * are passed over (Linear keeps an MR attached after it is closed) and said so — then open MRs from the current
- * branch or the issue's branch. Several open candidates are a usage error that lists them; none is not an error
- * (the MR rules then say "no merge request found", with the lookup).
+ * branch or the issue's branch. Several open ones are all judged (issue #21: "among several attached MRs the open or
+ * merged ones are judged, all of them when the issue has several"), their evidence read at once, in order of their
+ * number; none is not an error (the MR rules then say "no merge request found", with the lookup). A merged MR beside
+ * an open one is work already shipped: the open one is what is being handed off.
  *
  * The usual single attachment's evidence starts at once, beside the read of its state (the same cached MR read), so
  * checking that it is not closed costs no wave; a closed one's evidence is dropped.
@@ -572,9 +575,8 @@ async function discoverMergeRequest(
   branch: string | null,
   branchMrs: Promise<MergeRequestSummary[]>,
   /** How to run the command again for one MR: `bfd done ENG-123` (`--mr <URL>` follows). */
-  rerun: string,
   evidenceOf: (target: MrTarget) => Promise<MergeRequestEvidence>,
-): Promise<{ evidence: Promise<MergeRequestEvidence> | null; lookup: string; ignored: string[] }> {
+): Promise<{ evidence: Promise<MergeRequestEvidence>[]; lookup: string; ignored: string[] }> {
   const attached = issue.attachments
     .filter((a) => MR_URL.test(a.url))
     .map((a) => parseMergeRequestUrl(a.url))
@@ -589,14 +591,14 @@ async function discoverMergeRequest(
     .map((s) => `${s.projectPath}!${s.iid} closed without merging`);
   // `locked` is GitLab's state while it merges: still the open one.
   const open = summaries.filter((s) => s.state === "opened" || s.state === "locked");
-  if (open.length > 1) throw severalMrs(issue.identifier, open, "open merge requests are attached to", rerun);
+  if (open.length > 1) return { evidence: everyOne(open, evidenceOf), lookup: "", ignored };
   const merged = summaries
     .filter((s) => s.state === "merged")
     .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
   const chosen = open[0] ?? merged[0];
   if (chosen !== undefined) {
     const evidence = speculative ?? evidenceOf({ project: chosen.projectPath, iid: chosen.iid });
-    return { evidence, lookup: "", ignored };
+    return { evidence: [evidence], lookup: "", ignored };
   }
   // Asked for only when no open or merged MR is attached: the open MRs from the issue's own branch join the current
   // branch's.
@@ -604,10 +606,7 @@ async function discoverMergeRequest(
     issue.branchName !== "" && issue.branchName !== branch ? listBranchMrs(gitlab, project, [issue.branchName]) : [];
   const fromBranches = (await Promise.all([branchMrs, issueBranch])).flat();
   const distinct = [...new Map(fromBranches.map((m) => [`${m.projectPath}!${m.iid}`, m])).values()];
-  if (distinct.length === 1)
-    return { evidence: evidenceOf({ project: distinct[0]!.projectPath, iid: distinct[0]!.iid }), lookup: "", ignored };
-  if (distinct.length > 1)
-    throw severalMrs(issue.identifier, distinct, "open merge requests come from the branches of", rerun);
+  if (distinct.length > 0) return { evidence: everyOne(distinct, evidenceOf), lookup: "", ignored };
   const where = [branch, issue.branchName].filter(
     (b, i, all): b is string => b !== null && b !== "" && all.indexOf(b) === i,
   );
@@ -619,14 +618,18 @@ async function discoverMergeRequest(
     project === null
       ? `${none}, and no GitLab project known to search branches in`
       : `${none}, and no open merge request in ${project} from ${where.length === 0 ? "its branch" : where.map((b) => `"${b}"`).join(" or ")}`;
-  return { evidence: null, lookup, ignored };
+  return { evidence: [], lookup, ignored };
 }
 
-function severalMrs(key: string, candidates: readonly MergeRequestSummary[], what: string, rerun: string): BfdError {
-  return new BfdError("usage", "several-mrs", `${candidates.length} ${what} ${key}; say which with --mr`, {
-    details: candidates.map((c) => `${c.projectPath}!${c.iid} (${c.state}) ${c.title} — ${rerun} --mr ${c.url}`),
-    hint: "Run again with --mr <number or URL> for the merge request you are handing off.",
-  });
+/** The evidence of every one of `mrs`, read at once, in a stable order (project, then number). */
+function everyOne(
+  mrs: readonly MergeRequestSummary[],
+  evidenceOf: (target: MrTarget) => Promise<MergeRequestEvidence>,
+): Promise<MergeRequestEvidence>[] {
+  const ordered = [...mrs].sort((a, b) => a.projectPath.localeCompare(b.projectPath) || a.iid - b.iid);
+  const reads = ordered.map((mr) => evidenceOf({ project: mr.projectPath, iid: mr.iid }));
+  for (const read of reads) read.catch(() => undefined);
+  return reads;
 }
 
 async function listBranchMrs(

@@ -35,11 +35,18 @@ function pushField(out: unknown[], value: unknown, segment: string): void {
 
 let cachedPaths: string[] | null = null;
 
+/**
+ * WorkItem fields no rule names: each further merge request is judged as `mergeRequest` in a pass of its own
+ * (src/engine/evaluate.ts), so a rule that read them would judge one MR by another.
+ */
+const NOT_NAMEABLE = new Set(["otherMergeRequests"]);
+
 /** Every path a rule may name, derived from the WorkItem zod schema so the two can never disagree. */
 export function workItemPaths(): string[] {
   if (cachedPaths === null) {
     cachedPaths = [];
     collectPaths(WorkItemSchema, "", cachedPaths);
+    cachedPaths = cachedPaths.filter((path) => !NOT_NAMEABLE.has(path.split(".")[0]!));
   }
   return cachedPaths;
 }

@@ -217,14 +217,14 @@ const PipelineSchema = z
       .nullable()
       .default(null)
       .describe(
-        "What the pipeline is made of: in CI, the jobs of the pipeline bfd runs in (latest attempt of each), its trigger jobs and the external statuses set on it; outside CI, when its status is not green, the statuses on its commit (jobs and external statuses alike); null otherwise.",
+        "What the pipeline is made of: in CI, the jobs of the pipeline bfd runs in (latest attempt of each), its trigger jobs and the external statuses set on it; outside CI, when its status is not green, the statuses on its commit (jobs and external statuses alike), and when it is green, its jobs and trigger jobs; null otherwise.",
       ),
     triggers: z
       .array(JobSchema)
       .nullable()
       .default(null)
       .describe(
-        "Outside CI, for a green pipeline: its trigger jobs, whose downstream pipelines decide (a trigger job without `strategy: depend` is `success` once its child pipeline is created); null when not read.",
+        "Outside CI, for a green pipeline, in snapshots from bfd versions that read only its trigger jobs (whose downstream pipelines decide: a trigger job without `strategy: depend` is `success` once its child pipeline is created); bfd now reads all its jobs into `jobs`. Null when not read.",
       ),
   })
   .strict();
@@ -351,6 +351,14 @@ export const WorkItemSchema = z
     issue: IssueSchema.nullable().default(null),
     mergeRequest: MergeRequestSchema.nullable().default(null),
     unavailable: z.array(UnavailableSchema).default([]),
+    otherMergeRequests: z
+      .array(
+        z.object({ mergeRequest: MergeRequestSchema, unavailable: z.array(UnavailableSchema).default([]) }).strict(),
+      )
+      .default([])
+      .describe(
+        "When the issue has several open merge requests (attached in Linear, or from its branches) and none was named: the ones after `mergeRequest`, each judged as it is, with the evidence that could not be read of it (`unavailable` holds `mergeRequest`'s). Empty otherwise.",
+      ),
     context: z
       .object({
         issueFrom: z

@@ -138,6 +138,8 @@ const CASES: DeliveryCase[] = [
   },
   // Only a closed MR is attached, and the branch has a new open one (Linear has not linked it yet).
   { n: 336, attach: [1336] },
+  // Nothing attached; an open MR from the issue's branch and another from the branch checked out (#21).
+  { n: 337, attach: false },
   {
     n: 320,
     flagRecord: null,
@@ -182,6 +184,11 @@ const worlds = deliveryWorlds(CASES, {
       state: "closed",
       sourceBranch: "ada/eng-321-first-attempt",
       sha: shaOf(1321),
+    }),
+    fakeMergeRequest(PROJECT_PATH, 1337, {
+      title: "ENG-337: part two",
+      sourceBranch: "ada/eng-337-part-two",
+      sha: shaOf(1337),
     }),
     fakeMergeRequest(PROJECT_PATH, 1331, {
       title: "ENG-331: first attempt",
@@ -513,14 +520,28 @@ describe("which merge request bfd done judges", () => {
     expect(run.code).toBe(0);
   });
 
-  // Each example reruns the command as it was typed, the issue included (#24).
-  it("lists several candidate MRs with --mr examples and exits 2", async () => {
+  // #21: every open MR of the issue is judged (it was a usage error, exit 2, asking for --mr).
+  it("judges both open MRs attached to the issue, and fails for the one that is not done", async () => {
     const run = await done(["ENG-317"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("2 open merge requests are attached to ENG-317; say which with --mr");
-    expect(run.stderr).toContain(`${PROJECT_PATH}!317 (opened)`);
-    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/317`);
-    expect(run.stderr).toContain(`bfd done ENG-317 --mr ${gitlab.url}/${PROJECT_PATH}/-/merge_requests/1317`);
+    expect(run.code).toBe(1);
+    expect(run.report?.mergeRequests?.map((mr) => mr.iid)).toEqual([317, 1317]);
+    const pipeline = run.report?.results.filter((r) => r.rule === "validated-in-pipeline") ?? [];
+    expect(pipeline.map((r) => [r.mergeRequest, r.status])).toEqual([
+      [`${PROJECT_PATH}!317`, "pass"],
+      [`${PROJECT_PATH}!1317`, "fail"],
+    ]);
+  });
+
+  it("judges the open MRs of both the issue's branch and the branch checked out, when none is attached", async () => {
+    const checkout = gitCheckout("ada/eng-337-part-two", `${gitlab.url}/${PROJECT_PATH}.git`);
+    const run = await done(["ENG-337"], { cwd: checkout });
+    expect(run.report?.mergeRequests?.map((mr) => mr.iid)).toEqual([337, 1337]);
+    const scope = run.report?.results.filter((r) => r.rule === "validation-explained") ?? [];
+    expect(scope.map((r) => [r.mergeRequest, r.status])).toEqual([
+      [`${PROJECT_PATH}!337`, "pass"],
+      [`${PROJECT_PATH}!1337`, "fail"],
+    ]);
+    expect(run.code).toBe(1);
   });
 
   it("fails the MR rules with 'No merge request found' when there is none (exit 1, not a crash)", async () => {
@@ -681,14 +702,17 @@ describe("GitLab configuration and tokens", () => {
 });
 
 describe("what one bfd done costs", () => {
-  /** The one read of a green head pipeline's trigger jobs (their children decide, #21), beside the files. */
-  const BRIDGES = /^GET \/api\/v4\/projects\/[^ ]+\/pipelines\/\d+\/bridges$/;
+  /**
+   * The reads of a green head pipeline's jobs and trigger jobs (something must have run in it, and trigger jobs'
+   * children decide, #21), at once, beside the files.
+   */
+  const BRIDGES = /^GET \/api\/v4\/projects\/[^ ]+\/pipelines\/\d+\/(bridges|jobs)$/;
   const withoutBridges = (urls: Map<string, number>): Record<string, number> =>
     Object.fromEntries([...urls].filter(([url]) => !BRIDGES.test(url)));
   const bridgeReads = (urls: Map<string, number>): number =>
     [...urls].filter(([url]) => BRIDGES.test(url)).reduce((sum, [, n]) => sum + n, 0);
 
-  it("asks Linear once and GitLab only for the MR, its changed files, who acted on it and the pipeline's trigger jobs (an added flag record comes whole in its diff)", async () => {
+  it("asks Linear once and GitLab only for the MR, its changed files, who acted on it and the pipeline's jobs and trigger jobs (an added flag record comes whole in its diff)", async () => {
     const run = await done(["ENG-300"]);
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
@@ -698,8 +722,8 @@ describe("what one bfd done costs", () => {
       [`GET ${mr}/diffs`]: 1,
       ...ACTIVITY(mr),
     });
-    expect(bridgeReads(run.gitlabUrls)).toBe(1);
-    expect(run.gitlabRequests).toBe(6);
+    expect(bridgeReads(run.gitlabUrls)).toBe(2);
+    expect(run.gitlabRequests).toBe(7);
   });
 
   it("reads a changed (not added) flag record at the MR's head, once", async () => {
@@ -713,7 +737,7 @@ describe("what one bfd done costs", () => {
       ...ACTIVITY(mr),
       [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(323)}/raw`]: 1,
     });
-    expect(bridgeReads(run.gitlabUrls)).toBe(1);
+    expect(bridgeReads(run.gitlabUrls)).toBe(2);
   });
 
   it("adds one look-up of the current branch's open MRs when run in a checkout (sent while Linear answers)", async () => {
@@ -721,7 +745,7 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: checkout });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(7);
+    expect(run.gitlabRequests).toBe(8);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
@@ -735,13 +759,13 @@ describe("what one bfd done costs", () => {
       .filter((r) => r.path.endsWith("/merge_requests"))
       .map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
-    expect(run.gitlabRequests).toBe(7);
+    expect(run.gitlabRequests).toBe(8);
   });
 
   it("reads 250 changed files in three diff requests, nothing twice", async () => {
     const run = await done(["ENG-320"]);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(8);
+    expect(run.gitlabRequests).toBe(9);
     expect(Math.max(...run.gitlabUrls.values())).toBe(3);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/320/diffs`)).toBe(3);
   });

@@ -5,6 +5,7 @@ import {
   FAKE_TARGET_TIP,
   FAKE_TOKEN,
   fakeBridge,
+  fakeFinishedPipeline,
   fakeJob,
   fakePipeline,
   fakeProject,
@@ -115,6 +116,28 @@ const CASES: DeliveryCase[] = [
         jobs: [fakeJob("unit", "success")],
         bridges: [fakeBridge("child-tests", "success", { downstream: "failed" })],
       }),
+    },
+  },
+  // bfd done on a pipeline GitLab calls green though nothing passed in it: the one job that started failed where it
+  // may, the others are manual and nobody played them (the fake gives the status GitLab's Composite status gives).
+  {
+    n: 510,
+    mr: {
+      headPipeline: fakeFinishedPipeline(621, [
+        fakeJob("lint", "failed", { allowFailure: true }),
+        fakeJob("unit", "manual", { allowFailure: true }),
+        fakeJob("deploy", "manual", { allowFailure: true }),
+      ]),
+    },
+  },
+  // bfd done on a pipeline of only manual jobs nobody played: GitLab calls it skipped.
+  {
+    n: 511,
+    mr: {
+      headPipeline: fakeFinishedPipeline(622, [
+        fakeJob("unit", "manual", { allowFailure: true }),
+        fakeJob("e2e", "manual", { allowFailure: true }),
+      ]),
     },
   },
   // bfd ci in a fork MR's pipeline, run in the fork.
@@ -241,7 +264,7 @@ describe("bfd done on real teams' pipelines", () => {
     const r = await done(500);
     expect(pipelineRule(r)).toMatchObject({
       status: "pass",
-      message: "Head pipeline success (merged-results pipeline #611 on the merge of 00000500 into main)",
+      message: "1 job of merged-results pipeline #611 ran and passed on the merge of 00000500 into main",
     });
     expect(r.gitlabPaths.filter((p) => p.includes("/repository/commits/"))).toEqual([
       `/api/v4/projects/${PROJECT_PATH}/repository/commits/${mergeOf(500)}`,
@@ -256,7 +279,9 @@ describe("bfd done on real teams' pipelines", () => {
   it("passes a merged MR whose head pipeline is its merge train's", async () => {
     const r = await done(501);
     expect(pipelineRule(r)).toMatchObject({ status: "pass" });
-    expect(pipelineRule(r).message).toContain("merge-train pipeline #612 on the merge of 00000501 into main");
+    expect(pipelineRule(r).message).toBe(
+      "1 job of merge-train pipeline #612 ran and passed on the merge of 00000501 into main",
+    );
   });
 
   it("fails a merged-results pipeline that merged an older commit of the MR", async () => {
@@ -271,9 +296,37 @@ describe("bfd done on real teams' pipelines", () => {
     const r = await done(509);
     expect(pipelineRule(r).status).toBe("fail");
     expect(pipelineRule(r).message).toMatch(
-      /^Pipeline #620 is success, but its downstream pipelines are not: trigger job "child-tests" \([^)]*pipeline #\d+\) failed$/,
+      /^In pipeline #620, trigger job "child-tests" \([^)]*pipeline #\d+\) failed$/,
     );
     expect(r.gitlabPaths).toContain(`/api/v4/projects/${PROJECT_PATH}/pipelines/620/bridges`);
+  });
+
+  it("fails a pipeline GitLab calls green when nothing in it passed, saying so and how to fix it (was a false pass)", async () => {
+    expect(mergeRequest(510).headPipeline?.status).toBe("success");
+    const r = await done(510);
+    expect(r.code).toBe(1);
+    expect(pipelineRule(r).status).toBe("fail");
+    expect(pipelineRule(r).message).toBe(
+      'Nothing ran in pipeline #621: every job in it was manual (never played), skipped, or failed where it may: job "lint" (test), job "unit" (test), job "deploy" (test). Play the jobs that test the change, or let them run on merge requests (`rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"`)',
+    );
+    // Its jobs are read beside its trigger jobs, in the same wave.
+    expect(r.gitlabPaths).toEqual(
+      expect.arrayContaining([
+        `/api/v4/projects/${PROJECT_PATH}/pipelines/621/jobs`,
+        `/api/v4/projects/${PROJECT_PATH}/pipelines/621/bridges`,
+      ]),
+    );
+  });
+
+  it("fails a pipeline of only manual jobs nobody played, which GitLab calls skipped", async () => {
+    const r = await done(511);
+    expect(r.code).toBe(1);
+    expect(mergeRequest(511).headPipeline?.status).toBe("skipped");
+    expect(pipelineRule(r).status).toBe("fail");
+    // A pipeline that is not green is read for what made it so: its jobs say nothing ran.
+    expect(pipelineRule(r).message).toMatch(
+      /^Nothing ran in pipeline #622: every job in it was manual \(never played\) or skipped: job "unit" \(test\), job "e2e" \(test\)\. Play the jobs/,
+    );
   });
 
   it("reads a fork MR's failed pipeline in the fork and names the failed scan, never blaming the token", async () => {

@@ -384,6 +384,10 @@ export function fakeMergeRequest(
   };
 }
 
+/**
+ * A pipeline. GitLab creates none without a job (a config whose rules leave no job gives "No stages / jobs for this
+ * pipeline"), so a green one given no jobs holds one that passed.
+ */
 export function fakePipeline(
   id: number,
   status: string,
@@ -395,9 +399,55 @@ export function fakePipeline(
     status,
     webUrl: `https://gitlab.example.com/${project}/-/pipelines/${id}`,
     sha: null,
-    jobs: [],
+    jobs: status === "success" && init.jobs === undefined ? [fakeJob("test", "success")] : [],
     ...init,
   };
+}
+
+/** A finished pipeline of `jobs`, with the status GitLab gives it (`pipelineStatusOf`). */
+export function fakeFinishedPipeline(
+  id: number,
+  jobs: FakeJob[],
+  project = "group/app",
+  init: Partial<Omit<FakePipeline, "id" | "status" | "jobs">> = {},
+): FakePipeline {
+  return fakePipeline(id, pipelineStatusOf(jobs), project, { ...init, jobs });
+}
+
+/**
+ * The status GitLab gives a pipeline from its jobs' (lib/gitlab/ci/status/composite.rb `status`, non-DAG, as
+ * Ci::PipelineProcessing sets it): a job that may fail and failed or was canceled counts as `success_with_warnings`,
+ * a manual job that may fail (the default for `when: manual` outside `rules`) as `ignored`
+ * (app/models/concerns/ci/has_status.rb PASSED_WITH_WARNINGS_STATUSES, IGNORED_STATUSES). So a pipeline whose jobs
+ * were all manual or skipped is `skipped`, one with a blocking manual job is `manual`, and one where a job that may
+ * fail failed beside unplayed manual jobs is `success`: green, though nothing in it passed.
+ */
+export function pipelineStatusOf(jobs: readonly FakeJob[]): string {
+  const set = new Set(
+    jobs.map((job) => {
+      if (job.allowFailure && (job.status === "failed" || job.status === "canceled")) return "success_with_warnings";
+      if (job.allowFailure && job.status === "manual") return "ignored";
+      return job.status;
+    }),
+  );
+  const onlyOf = (...names: string[]): boolean => {
+    const matching = names.filter((name) => set.has(name)).length;
+    return matching > 0 && matching === set.size;
+  };
+  const anyOf = (...names: string[]): boolean => names.some((name) => set.has(name));
+  if (onlyOf("skipped", "ignored")) return "skipped";
+  if (onlyOf("success", "skipped", "success_with_warnings", "ignored")) return "success";
+  if (onlyOf("created", "success_with_warnings", "ignored")) return "created";
+  if (onlyOf("preparing", "success_with_warnings", "ignored")) return "preparing";
+  if (onlyOf("canceled", "success", "skipped", "success_with_warnings", "ignored")) return "canceled";
+  if (onlyOf("pending", "created", "skipped", "success_with_warnings", "ignored")) return "pending";
+  if (anyOf("running", "pending")) return "running";
+  if (anyOf("waiting_for_resource")) return "waiting_for_resource";
+  if (anyOf("manual")) return "manual";
+  if (anyOf("scheduled")) return "scheduled";
+  if (anyOf("preparing")) return "preparing";
+  if (anyOf("created")) return "running";
+  return "failed";
 }
 
 let nextJobId = 70_000;

@@ -13,6 +13,7 @@ import {
   fakePipeline,
   fakeProject,
   fakeUser,
+  pipelineStatusOf,
   fakeWorld,
   startFakeGitLab,
   type FakeGitLab,
@@ -263,7 +264,9 @@ describe("fake GitLab, driven by the real @gitbeaker/rest client", () => {
 
   it("keeps statuses set on a merged-results pipeline's merge commit there, not on the MR head", async () => {
     await client().Commits.editStatus("group/app", MERGE_101, "failed", { name: "security-scan" });
+    // The pipeline's own job ("test") is a commit status on the merge commit too.
     expect((await client().Commits.allStatuses("group/app", MERGE_101)).map((st) => st.name)).toEqual([
+      "test",
       "security-scan",
     ]);
     expect(await client().Commits.allStatuses("group/app", HEAD_101)).toEqual([]);
@@ -455,5 +458,24 @@ describe("fake GitLab over plain fetch", () => {
     } finally {
       await big.close();
     }
+  });
+});
+
+describe("the status the fake gives a pipeline from its jobs, as GitLab's Composite status does", () => {
+  const may = { allowFailure: true };
+  it.each([
+    ["every job manual (may fail, the default for when: manual)", [fakeJob("a", "manual", may)], "skipped"],
+    ["every job manual or skipped", [fakeJob("a", "manual", may), fakeJob("b", "skipped")], "skipped"],
+    ["a blocking manual job beside a passed one", [fakeJob("a", "success"), fakeJob("b", "manual")], "manual"],
+    ["a passed job beside a manual one", [fakeJob("a", "success"), fakeJob("b", "manual", may)], "success"],
+    [
+      "a job that may fail failed, beside manual ones: green though nothing passed",
+      [fakeJob("a", "failed", may), fakeJob("b", "manual", may)],
+      "success",
+    ],
+    ["a job failed", [fakeJob("a", "success"), fakeJob("b", "failed")], "failed"],
+    ["a job runs", [fakeJob("a", "success"), fakeJob("b", "running")], "running"],
+  ])("%s", (_name, jobs, status) => {
+    expect(pipelineStatusOf(jobs)).toBe(status);
   });
 });

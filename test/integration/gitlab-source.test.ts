@@ -220,8 +220,9 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
       "config/feature_flags/gamma.yml",
     ]);
     expect(raws.every((r) => r.query["ref"] === SHA)).toBe(true);
-    // The MR, its 3 diff pages, 2 flag records, and its green pipeline's trigger jobs (their children decide).
-    expect(gitlab.requestCount()).toBe(1 + 3 + 2 + 1);
+    // The MR, its 3 diff pages, 2 flag records, and its green pipeline's jobs and trigger jobs (something must have
+    // run; trigger jobs' children decide).
+    expect(gitlab.requestCount()).toBe(1 + 3 + 2 + 2);
     expect([...gitlab.countsByUrl().values()].every((count) => count === 1)).toBe(true);
 
     expect(unavailable).toEqual([]);
@@ -240,7 +241,8 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
         status: "success",
         url: "https://gitlab.example.com/group/app/-/pipelines/900",
         sha: SHA,
-        jobs: null,
+        // A green pipeline is read for what ran in it.
+        jobs: [expect.objectContaining({ name: "test", status: "success", trigger: false })],
       },
     });
     expect(mergeRequest.changes).toHaveLength(250);
@@ -313,9 +315,14 @@ describe("GitLab source: merge request evidence, as the gatherer reads it", () =
       },
     );
     expect(result.mergeRequest.changes).toEqual([]);
-    // The MR, and its green pipeline's trigger jobs.
-    expect(gitlab.requestCount()).toBe(2);
-    expect(gitlab.requests.at(-1)?.path).toMatch(/\/pipelines\/\d+\/bridges$/);
+    // The MR, and its green pipeline's jobs and trigger jobs.
+    expect(gitlab.requestCount()).toBe(3);
+    expect(
+      gitlab.requests
+        .slice(-2)
+        .map((r) => r.path.replace(/.*\//, ""))
+        .sort(),
+    ).toEqual(["bridges", "jobs"]);
   });
 
   it("never trusts a capped list: past GitLab's Maximum diff files the changed files are unavailable, naming the cap", async () => {

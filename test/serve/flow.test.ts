@@ -44,6 +44,13 @@ const CASES: DeliveryCase[] = [
     n: 506,
     mr: { headPipeline: fakePipeline(88_506, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "success")] }) },
   },
+  // Two open MRs attached to ENG-509: the webhook names !509; !510 (failing) is another MR's business.
+  { n: 509, attach: [509, 510] },
+  {
+    n: 510,
+    attach: false,
+    mr: { headPipeline: fakePipeline(88_510, "failed", PROJECT_PATH, { jobs: [fakeJob("unit-tests", "failed")] }) },
+  },
   { n: 502, issue: { stateName: "Todo", stateType: "unstarted" }, mr: null },
   {
     n: 503,
@@ -121,6 +128,16 @@ describe("bfd serve, one delivery at a time", () => {
     const note = world.gitlab.world.notes.find((note) => note.mergeRequestIid === n)!;
     expect(note.body).toContain(`\`${rule}\``);
     expect(note.body).toContain(message);
+  });
+
+  it("judges only the MR its webhook names, though the issue has another open MR (#21)", async () => {
+    await postGitLab(serve.url, "Merge Request Hook", mergeRequestEvent(509));
+    await settled(serve.service);
+    expect(latestStatuses(world.gitlab).get(shaOf(509))).toBe("success");
+    expect(latestStatuses(world.gitlab).has(shaOf(510))).toBe(false);
+    expect(
+      world.gitlab.requests.some((r) => decodeURIComponent(r.path).endsWith(`${PROJECT_PATH}/merge_requests/510`)),
+    ).toBe(false);
   });
 
   it("drops a repeated delivery id without evaluating again", async () => {

@@ -21,9 +21,12 @@ const job = (id: number, name: string, status: string, init: Partial<JobInput> =
 /** A trigger job (GitLab's bridge) and the child pipeline it started, #60000 + its id. */
 const trigger = (id: number, name: string, status: string, init: Partial<JobInput> = {}): JobInput =>
   job(id, name, status, { trigger: true, downstreamPipeline: { id: 60_000 + id, status, url: null }, ...init });
-/** Outside CI: a green head pipeline and the trigger jobs bfd read of it (#21: their children decide). */
+/** A snapshot from a bfd that read only a green head pipeline's trigger jobs outside CI: their children decide. */
 const greenWith = (triggers: JobInput[]): WorkItem =>
   withMr({ headPipeline: { id: 9_001, status: "success", sha: HEAD, triggers } });
+/** Outside CI: a green head pipeline and the jobs (trigger jobs among them) bfd read of it. */
+const greenJobs = (jobs: JobInput[]): WorkItem =>
+  withMr({ headPipeline: { id: 9_001, status: "success", sha: HEAD, jobs } });
 /** The context `bfd serve` gathers in when it publishes its status as "ci/bfd-gate" (serve.statusName). */
 const RENAMED = "ci/bfd-gate";
 const renamed = (item: WorkItem): WorkItem => ({ ...item, context: { ...item.context, ownStatuses: [RENAMED] } });
@@ -52,13 +55,24 @@ const inCi = (jobs: JobInput[], sha: string | null = HEAD): WorkItem => {
 checkCases(pipelineStatus, {
   pass: [
     {
-      name: "outside CI, a green pipeline whose trigger job's child pipeline passed",
+      name: "outside CI, a green pipeline in which a job ran and passed, beside a manual one nobody played",
+      item: greenJobs([job(1, "unit", "success"), job(2, "deploy", "manual", { allowFailure: true })]),
+      message: /^1 job of pipeline #9001 ran and passed$/,
+      evidence: ["job unit: success", "job deploy: manual (may fail)"],
+    },
+    {
+      name: "outside CI, a green pipeline whose trigger job's child pipeline passed, judged by its jobs",
+      item: greenJobs([job(1, "unit", "success"), trigger(2, "child-tests", "success")]),
+      message: /^2 jobs of pipeline #9001 ran and passed$/,
+    },
+    {
+      name: "a snapshot's green pipeline whose trigger job's child pipeline passed",
       item: greenWith([trigger(2, "child-tests", "success")]),
       message: /^Head pipeline success$/,
       evidence: ["trigger job child-tests: success (pipeline #60002: success)"],
     },
     {
-      name: "outside CI, a green pipeline whose child pipeline failed, from a trigger job that may fail",
+      name: "a snapshot's green pipeline whose child pipeline failed, from a trigger job that may fail",
       item: greenWith([
         trigger(2, "child-e2e", "success", {
           allowFailure: true,
@@ -67,7 +81,7 @@ checkCases(pipelineStatus, {
       ]),
     },
     {
-      name: "outside CI, a green pipeline with no trigger jobs",
+      name: "a snapshot's green pipeline with no trigger jobs",
       item: greenWith([]),
       message: /^Head pipeline success$/,
     },
@@ -191,7 +205,7 @@ checkCases(pipelineStatus, {
   ],
   fail: [
     {
-      name: "outside CI, a green pipeline whose trigger job (no strategy: depend) started a child pipeline that failed",
+      name: "a snapshot's green pipeline whose trigger job (no strategy: depend) started a child pipeline that failed",
       item: greenWith([
         trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "failed", url: null } }),
       ]),
@@ -199,7 +213,7 @@ checkCases(pipelineStatus, {
         /^Pipeline #9001 is success, but its downstream pipelines are not: trigger job "child-tests" \(test, pipeline #60002\) failed$/,
     },
     {
-      name: "outside CI, a green pipeline whose child pipeline still runs",
+      name: "a snapshot's green pipeline whose child pipeline still runs",
       item: greenWith([
         trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "running", url: null } }),
       ]),
@@ -217,7 +231,30 @@ checkCases(pipelineStatus, {
       name: "in CI, every other job was manual (never played) or skipped: nothing ran",
       item: inCi([job(1, "deploy", "manual", { allowFailure: true }), job(2, "docs", "skipped")]),
       message:
-        /^Nothing ran in pipeline #88001: every job in it was manual \(never played\) or skipped: job "deploy" \(test\), job "docs" \(test\)$/,
+        /^Nothing ran in pipeline #88001: every job in it was manual \(never played\) or skipped: job "deploy" \(test\), job "docs" \(test\)\. Play the jobs that test the change, or let them run on merge requests/,
+    },
+    {
+      name: "outside CI, a pipeline GitLab calls green whose only job that started failed where it may, beside manual ones",
+      item: greenJobs([
+        job(1, "lint", "failed", { allowFailure: true }),
+        job(2, "unit", "manual", { allowFailure: true }),
+      ]),
+      message:
+        /^Nothing ran in pipeline #9001: every job in it was manual \(never played\), skipped, or failed where it may: job "lint" \(test\), job "unit" \(test\)\. Play the jobs that test the change/,
+    },
+    {
+      name: "outside CI, a green pipeline whose only job is a bfd job that failed where it may (the team's jobs say only: branches)",
+      item: greenJobs([job(1, "bfd", "failed", { stage: ".post", allowFailure: true })]),
+      message:
+        /^Nothing ran in pipeline #9001: every job in it was manual \(never played\), skipped, or failed where it may/,
+    },
+    {
+      name: "outside CI, a green pipeline whose trigger job's child pipeline failed, judged by its jobs",
+      item: greenJobs([
+        job(1, "unit", "success"),
+        trigger(2, "child-tests", "success", { downstreamPipeline: { id: 60_002, status: "failed", url: null } }),
+      ]),
+      message: /^In pipeline #9001, trigger job "child-tests" \(test, pipeline #60002\) failed$/,
     },
     {
       name: "in CI, the pipeline holds only bfd's own job (the team's jobs say only: branches)",
