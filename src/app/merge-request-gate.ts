@@ -84,7 +84,12 @@ export async function mergeRequestGate(
   if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
     item.context.ownStatuses.push(statusName);
   return {
-    report: evaluate(ruleSet.rules, item, { gate: "done", notices, waivers: waiverPolicy(ruleSet.config) }),
+    report: evaluate(ruleSet.rules, item, {
+      gate: "done",
+      notices,
+      waivers: waiverPolicy(ruleSet.config),
+      evidence: ruleSet.evidence,
+    }),
     item,
     ruleSet,
   };

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { templateOf, type NoEvidence } from "../markdown/sections.js";
 import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
+import type { CheckContext } from "./types.js";
 
 /** Where a Markdown-reading check looks: the Linear issue's description or the merge request's description. */
 export const MarkdownSourceSchema = z
@@ -32,3 +34,21 @@ export const TemplateSchema = z
   .describe(
     "The team's template for this text (its Linear issue template, or its MR template), as Markdown: text the template already holds (guidance, labels, options, example criteria) is no evidence.",
   );
+
+/**
+ * What holds no evidence in the text a rule reads (#22): the team's placeholder words, and its template — the rule's
+ * own `template:`, else, for the issue description, the Linear issue template of bfd.config.yaml.
+ */
+export function noEvidenceIn(
+  source: MarkdownSource,
+  ruleTemplate: string | undefined,
+  context: CheckContext,
+): NoEvidence {
+  const template =
+    ruleTemplate !== undefined
+      ? templateOf(ruleTemplate)
+      : source === "issue.description"
+        ? context.issueTemplate
+        : undefined;
+  return { template, placeholders: context.placeholders };
+}

@@ -1,4 +1,4 @@
-import type { CheckOutcome } from "../checks/types.js";
+import { DEFAULT_CHECK_CONTEXT, type CheckContext, type CheckOutcome } from "../checks/types.js";
 import { conditionNeeds, describeCondition, evaluateCondition } from "../work-item/condition.js";
 import type { Gate, LoadedRule, WaiverPolicy } from "../rules/schema.js";
 import { renderTemplate } from "../rules/template.js";
@@ -15,6 +15,8 @@ export interface EvaluateOptions {
   notices?: readonly string[];
   /** Who may waive (the config's `waivers:`); default: anyone but the MR's author. */
   waivers?: WaiverPolicy | undefined;
+  /** The config's `evidence:` as the rules loaded it (RuleSet.evidence); default: the built-in vocabulary only. */
+  evidence?: CheckContext | undefined;
 }
 
 const DEFAULT_WAIVER_POLICY: WaiverPolicy = { allowAuthor: false };
@@ -72,7 +74,7 @@ function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | nu
   return null;
 }
 
-function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
+function runRule(rule: LoadedRule, item: WorkItem, context: CheckContext): Verdictless {
   if (rule.when !== undefined) {
     const gap = unreadable(conditionNeeds(rule.when), item);
     if (gap !== null) return gap;
@@ -90,7 +92,7 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
   if (missing !== null) return missing;
   let outcome: CheckOutcome;
   try {
-    outcome = rule.kind.run(item, rule.options);
+    outcome = rule.kind.run(item, rule.options, context);
   } catch (error) {
     // Fail closed: a check that crashed on odd data is an error, never a pass, and the rest still run.
     const why = error instanceof Error ? error.message : String(error);
@@ -114,11 +116,12 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
   const notices: string[] = [...(options.notices ?? [])];
   const gateRules = rules.filter((r) => r.gate === options.gate);
   const byId = new Map(gateRules.map((r) => [r.id, r]));
-  const usableWaivers = usableWaiverLines(rules, byId, findWaiverLines(item), notices);
+  const context = options.evidence ?? DEFAULT_CHECK_CONTEXT;
+  const usableWaivers = usableWaiverLines(rules, byId, findWaiverLines(item, context.placeholders), notices);
   const policy = options.waivers ?? DEFAULT_WAIVER_POLICY;
 
   const results: RuleResult[] = gateRules.map((rule) => {
-    const outcome = runRule(rule, item);
+    const outcome = runRule(rule, item, context);
     let status = outcome.status;
     let waiver: RuleResult["waiver"] = null;
     if ((status === "fail" || status === "error") && rule.waivable) {
