@@ -51,7 +51,7 @@ export async function mergeRequestGate(
     gatherWorkItem(input.sources, {
       plan,
       // What the built-in Done gate reads, started before the rules say so; the plan adds the rest.
-      prefetch: { changes: true, pipeline: true, activity: true },
+      prefetch: { changes: true, pipeline: true, activity: true, templates: true },
       now: input.now,
       branch: input.sourceBranch,
       issue: { by: "mergeRequest", keys: input.earlyKeys },

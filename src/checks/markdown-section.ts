@@ -16,7 +16,7 @@ import {
   markdownOf,
   noEvidenceIn,
   sourceName,
-  sourceNeeds,
+  templatedSourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, pass } from "./types.js";
 import { plural } from "../text/plural.js";
@@ -74,7 +74,7 @@ export const markdownSection = defineCheck({
   options: Options,
   hint: 'Add a section headed "{{heading}}" to {{issue.url|the description}}.',
   hintData: ["heading"],
-  needs: (o) => sourceNeeds(o.source),
+  needs: (o) => templatedSourceNeeds(o.source),
   run: (item, o, context) => {
     const data = { heading: o.headings[0]! };
     const markdown = markdownOf(item, o.source);
@@ -88,7 +88,7 @@ export const markdownSection = defineCheck({
         data,
       );
     }
-    const blank = noEvidenceIn(o.source, o.template, context);
+    const blank = noEvidenceIn(item, o.source, o.template, context);
     const evidence = [
       ...suspiciousHeadings(sections),
       ...sections.flatMap((section) => [

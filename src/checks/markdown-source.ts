@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { templateOf, type NoEvidence } from "../markdown/sections.js";
+import { templateOf, templatesOf, type NoEvidence } from "../markdown/sections.js";
 import type { EvidenceKey, WorkItem } from "../work-item/schema.js";
 import type { CheckContext } from "./types.js";
 
@@ -15,6 +15,14 @@ export function markdownOf(item: WorkItem, source: MarkdownSource): string {
 
 export function sourceNeeds(source: MarkdownSource): readonly EvidenceKey[] {
   return source === "issue.description" ? ["issue"] : ["mergeRequest"];
+}
+
+/**
+ * What a rule judging a description against templates reads: the description and, for the MR's, the project's MR
+ * templates (what they hold is no evidence; see noEvidenceIn).
+ */
+export function templatedSourceNeeds(source: MarkdownSource): readonly EvidenceKey[] {
+  return source === "issue.description" ? ["issue"] : ["mergeRequest", "mergeRequest.templates"];
 }
 
 export function sourceName(source: MarkdownSource): string {
@@ -36,19 +44,22 @@ export const TemplateSchema = z
   );
 
 /**
- * What holds no evidence in the text a rule reads (#22): the team's placeholder words, and its template — the rule's
- * own `template:`, else, for the issue description, the Linear issue template of bfd.config.yaml.
+ * What holds no evidence in the text a rule reads (#22): the team's placeholder words, and its templates — for the
+ * issue description the rule's own `template:`, else the Linear issue template(s) of bfd.config.yaml; for the MR
+ * description the rule's `template:` and every MR template of the project (whichever one the author chose).
  */
 export function noEvidenceIn(
+  item: WorkItem,
   source: MarkdownSource,
   ruleTemplate: string | undefined,
   context: CheckContext,
 ): NoEvidence {
-  const template =
-    ruleTemplate !== undefined
-      ? templateOf(ruleTemplate)
-      : source === "issue.description"
-        ? context.issueTemplate
-        : undefined;
-  return { template, placeholders: context.placeholders };
+  const placeholders = context.placeholders;
+  if (source === "issue.description")
+    return { template: ruleTemplate !== undefined ? templateOf(ruleTemplate) : context.issueTemplate, placeholders };
+  const templates = [
+    ...(ruleTemplate === undefined ? [] : [ruleTemplate]),
+    ...(item.mergeRequest?.templates ?? []).map((t) => t.content),
+  ];
+  return { template: templatesOf(templates), placeholders };
 }

@@ -8,7 +8,7 @@ import {
   markdownOf,
   noEvidenceIn,
   sourceName,
-  sourceNeeds,
+  templatedSourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 import { plural } from "../text/plural.js";
@@ -40,7 +40,7 @@ export const taskListComplete = defineCheck({
   options: Options,
   hint: "Tick each acceptance criterion in {{issue.url|the issue}} once you have checked it, or say why it is not met.",
   hintData: ["unticked"],
-  needs: (o) => sourceNeeds(o.source),
+  needs: (o) => templatedSourceNeeds(o.source),
   run: (item, o, context) => {
     const markdown = markdownOf(item, o.source);
     const problem = markdownLimitProblem(markdown, sourceName(o.source));
@@ -49,7 +49,7 @@ export const taskListComplete = defineCheck({
     if (sections.length === 0) {
       return fail(`No "${o.headings[0]}" section in ${sourceName(o.source)}`, [], { unticked: "" });
     }
-    const blank = noEvidenceIn(o.source, o.template, context);
+    const blank = noEvidenceIn(item, o.source, o.template, context);
     const criteria = sections.flatMap((section) => sectionCriteria(section, blank)).filter((c) => !c.placeholder);
     const evidence = [...suspiciousHeadings(sections), ...criteria.map(mark)];
     const unticked = criteria.filter((c) => c.kind === "task" && c.checked !== true).map((c) => c.text);

@@ -28,6 +28,14 @@ checkCases(markdownSection, {
     },
   ],
   pass: [
+    {
+      name: "the How tested section says more than the project's MR templates hold",
+      item: withMr({
+        description: md("## How tested", "Unit tests: ran the suite on CI", "Ran the export on staging with 10k rows"),
+        templates: [{ name: "Default", content: md("## How tested", "Unit tests: ran the suite on CI") }],
+      }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
+    },
     // #22: the config's `evidence:` extends what is no evidence; without it the same words are text.
     {
       name: "a section says 'à définir' and the team has not made it a placeholder",
@@ -160,6 +168,17 @@ checkCases(markdownSection, {
     },
   ],
   fail: [
+    {
+      name: "the How tested section holds only what one of the project's MR templates holds",
+      item: withMr({
+        description: md("## How tested", "Unit tests: ran the suite on CI"),
+        templates: [
+          { name: "Bug", content: md("## Root cause") },
+          { name: "Default", content: md("## How tested", "Unit tests: ran the suite on CI", "Manual: <where>") },
+        ],
+      }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
+    },
     {
       name: "every item is one of the team's placeholder words, in any case, width or with invisible characters",
       item: described("## AC", "- À DÉFINIR", "- à\u00A0défi\u200Bnir: avec le design", "- ＴＢＤ-ish"),
