@@ -372,3 +372,19 @@ describe("evidence: in bfd.config.yaml, through the built CLI (#22)", () => {
     expect(statusOf(written, "acceptance-criteria-present")).toBe("pass");
   });
 });
+
+describe("the project's MR templates in a snapshot (#22)", () => {
+  it("replays them: a How tested section the template already held fails, and a snapshot without them still loads", async () => {
+    const s = doneBase();
+    const copied = "## How tested\n- Unit and request specs for the audit log controller (CI).\n";
+    s.mergeRequest.description = `Closes ENG-142\n\n${copied}`;
+    const withTemplate = {
+      ...s,
+      mergeRequest: { ...s.mergeRequest, templates: [{ name: "Default", content: copied }] },
+    };
+    const { report } = await gate("done", withTemplate, "mr-template");
+    expect(statusOf(report, "validation-explained")).toBe("fail");
+    const { report: without } = await gate("done", s, "mr-no-template");
+    expect(statusOf(without, "validation-explained")).toBe("pass");
+  });
+});
