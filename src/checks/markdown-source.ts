@@ -40,7 +40,7 @@ export const TemplateSchema = z
   .min(1)
   .optional()
   .describe(
-    "The team's template for this text, as Markdown: text the template already holds (guidance, labels, options, example criteria) is no evidence. For the issue description it replaces the Linear issue template(s) of bfd.config.yaml (`evidence.issueTemplates`); for the MR description it adds to the project's MR templates, which bfd always reads from GitLab (`.gitlab/merge_request_templates/*.md`). The team's placeholder words (`evidence.placeholders`) count as placeholders too.",
+    "The team's template for this text, as Markdown: text the template already holds (guidance, labels, options, example criteria) is no evidence. For the issue description it replaces the Linear issue templates of bfd.config.yaml (`evidence.issueTemplates`); for the MR description it adds to the project's MR templates, which bfd always reads from GitLab (`.gitlab/merge_request_templates/*.md`). The team's placeholder words (`evidence.placeholders`) count as placeholders too.",
   );
 
 /**

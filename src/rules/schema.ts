@@ -208,7 +208,7 @@ export const EvidenceConfigSchema = z
       )
       .default([])
       .describe(
-        "The team's Linear issue template(s), as Markdown inline or { file: path } relative to this config file: text any of them already holds (guidance, labels, example criteria, unticked options) is no evidence in every rule reading the issue description that sets no `template:` of its own.",
+        "The team's Linear issue templates, as Markdown inline or { file: path } relative to this config file: text any of them already holds (guidance, labels, example criteria, unticked options) is no evidence in every rule reading the issue description that sets no `template:` of its own.",
       ),
   })
   .strict();
@@ -249,7 +249,7 @@ export const ConfigSchema = z
       "Who may waive a waivable rule; default: anyone but the MR's author.",
     ),
     evidence: EvidenceConfigSchema.optional().describe(
-      "What counts as no evidence beyond bfd's built-in placeholders: the team's own placeholder words and its Linear issue template(s).",
+      "What counts as no evidence beyond bfd's built-in placeholders: the team's own placeholder words and its Linear issue templates.",
     ),
   })
   .strict();
