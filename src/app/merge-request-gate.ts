@@ -51,7 +51,7 @@ export async function mergeRequestGate(
     gatherWorkItem(input.sources, {
       plan,
       // What the built-in Done gate reads, started before the rules say so; the plan adds the rest.
-      prefetch: { changes: true, pipeline: true, activity: true },
+      prefetch: { changes: true, pipeline: true, activity: true, templates: true },
       now: input.now,
       branch: input.sourceBranch,
       issue: { by: "mergeRequest", keys: input.earlyKeys },
@@ -84,7 +84,12 @@ export async function mergeRequestGate(
   if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
     item.context.ownStatuses.push(statusName);
   return {
-    report: evaluate(ruleSet.rules, item, { gate: "done", notices, waivers: waiverPolicy(ruleSet.config) }),
+    report: evaluate(ruleSet.rules, item, {
+      gate: "done",
+      notices,
+      waivers: waiverPolicy(ruleSet.config),
+      evidence: ruleSet.evidence,
+    }),
     item,
     ruleSet,
   };

@@ -1,4 +1,4 @@
-import { evaluate } from "../engine/evaluate.js";
+import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
 import type { LoadedRule } from "../rules/schema.js";
 import { makeWorkItem, type Issue } from "../work-item/schema.js";
 
@@ -34,12 +34,14 @@ export function auditIssues(
   issues: readonly Issue[],
   now: string,
   filter: AuditResult["filter"],
+  evidence?: EvaluateOptions["evidence"],
 ): AuditResult {
   const rows = issues.map((issue): AuditRow => {
     // No viewer: an audit is a planning view by whoever runs it, and nobody is doing the work yet, so whom an issue
     // is assigned to says nothing about the person running bfd (branch-names-issue skips when nothing is active).
     const report = evaluate(rules, makeWorkItem({ now, branch: null, viewer: null, issue, mergeRequest: null }), {
       gate: "ready",
+      evidence,
     });
     const ids = (pred: (r: (typeof report.results)[number]) => boolean): string[] =>
       report.results.filter(pred).map((r) => r.rule);

@@ -3,7 +3,7 @@
  * gates already computed: Ready reports of backlog issues, the staging result of the release window, Done reports
  * of open merge requests. Rendering is src/reporters/board/; reading is the command's (or the service's) job.
  */
-import { evaluate } from "../engine/evaluate.js";
+import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
 import type { Report, RuleResult } from "../report/schema.js";
 import { waiverText } from "../report/waiver-text.js";
 import type { LoadedRule } from "../rules/schema.js";
@@ -179,11 +179,17 @@ export interface JudgedIssue {
 }
 
 /** The Ready gate over already-listed issues, exactly as `bfd audit` runs it (no branch, no viewer). */
-export function judgeIssues(rules: readonly LoadedRule[], issues: readonly Issue[], now: string): JudgedIssue[] {
+export function judgeIssues(
+  rules: readonly LoadedRule[],
+  issues: readonly Issue[],
+  now: string,
+  evidence?: EvaluateOptions["evidence"],
+): JudgedIssue[] {
   return issues.map((issue) => ({
     issue,
     report: evaluate(rules, makeWorkItem({ now, branch: null, viewer: null, issue, mergeRequest: null }), {
       gate: "ready",
+      evidence,
     }),
   }));
 }

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { z } from "zod";
-import { isPlaceholderText } from "../markdown/placeholder.js";
+import { isPlaceholderText, type Placeholders } from "../markdown/placeholder.js";
 import { GlobsSchema, globMatcher } from "../work-item/globs.js";
 import { defineCheck, fail, listForMessage, pass, skip } from "./types.js";
 import { plural } from "../text/plural.js";
@@ -27,13 +27,13 @@ const Options = z
  * a number, NaN, `null` or `!!binary` bytes where a sentence belongs are no answer. Inside a mapping or list a
  * number (`percentage: 25`) or `true` is a value; `false`, `null` and NaN say nothing there either.
  */
-function isFilled(value: unknown, nested = false): boolean {
-  if (typeof value === "string") return !isPlaceholderText(value);
+function isFilled(value: unknown, placeholders: Placeholders, nested = false): boolean {
+  if (typeof value === "string") return !isPlaceholderText(value, placeholders);
   if (nested && typeof value === "number") return Number.isFinite(value);
   if (nested && value === true) return true;
   if (value instanceof Uint8Array || value === null || typeof value !== "object") return false;
   const values = Array.isArray(value) ? value : Object.values(value);
-  return values.length > 0 && values.every((v) => isFilled(v, true));
+  return values.length > 0 && values.every((v) => isFilled(v, placeholders, true));
 }
 
 /** Every feature-flag record the MR touches fills in rollout state, communication, help-doc timing and retirement. */
@@ -44,7 +44,7 @@ export const flagRecords = defineCheck({
   hint: "Fill in {{missing}} in each feature-flag record: {{records}}.",
   hintData: ["missing", "records"],
   needs: (o) => [{ files: o.paths }],
-  run: (item, o) => {
+  run: (item, o, context) => {
     const mr = item.mergeRequest!;
     // A record lives at its new path: one deleted or moved out of the flag folders is no longer a record to fill in
     // (and its content is not read, as sources read the new paths that match).
@@ -76,7 +76,7 @@ export const flagRecords = defineCheck({
         parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
           ? (parsed as Record<string, unknown>)
           : {};
-      const missing = o.requiredFields.filter((f) => !isFilled(fields[f]));
+      const missing = o.requiredFields.filter((f) => !isFilled(fields[f], context.placeholders));
       missing.forEach((m) => missingFields.add(m));
       evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
       if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { isPlaceholderText } from "../markdown/placeholder.js";
+import { isPlaceholderText, type Placeholders } from "../markdown/placeholder.js";
 import { markdownLinks } from "../markdown/sections.js";
 import { compilePattern, mustCompilePattern, type Pattern } from "../work-item/pattern.js";
 import type { WorkItem } from "../work-item/schema.js";
@@ -76,7 +76,7 @@ function linksIn(item: WorkItem, where: Where, found: Found): void {
 }
 
 /** Why a matching URL names nothing (no slug after the pattern, or a placeholder slug); null when it names something. */
-function slugProblem(url: string, pattern: Pattern): string | null {
+function slugProblem(url: string, pattern: Pattern, placeholders: Placeholders): string | null {
   const match = pattern.find(url);
   if (match === null) return null;
   const path = url.split(/[?#]/)[0]!;
@@ -94,7 +94,7 @@ function slugProblem(url: string, pattern: Pattern): string | null {
   } catch {
     // A malformed escape is read as written.
   }
-  if (isPlaceholderText(decoded) || isPlaceholderText(decoded.replace(/[-_+.]+/g, " ")))
+  if (isPlaceholderText(decoded, placeholders) || isPlaceholderText(decoded.replace(/[-_+.]+/g, " "), placeholders))
     return `its slug "${decoded}" is a placeholder`;
   return null;
 }
@@ -114,12 +114,15 @@ export const linkPattern = defineCheck({
     const compiled = compilePattern(o.pattern, { caseInsensitive: o.caseInsensitive });
     return "error" in compiled ? [`pattern: ${compiled.error}`] : [];
   },
-  run: (item, o) => {
+  run: (item, o, context) => {
     const re = mustCompilePattern(o.pattern, { caseInsensitive: o.caseInsensitive });
     const found: Found = { links: [], unreadable: [] };
     for (const where of o.in) linksIn(item, where, found);
     const matching = found.links.filter((l) => re.test(l.url));
-    const named = matching.map((l) => ({ ...l, problem: o.slug ? slugProblem(l.url, re) : null }));
+    const named = matching.map((l) => ({
+      ...l,
+      problem: o.slug ? slugProblem(l.url, re, context.placeholders) : null,
+    }));
     const match = named.find((l) => l.problem === null);
     if (match !== undefined)
       return pass(`Found the ${o.what}: ${match.url} (in ${match.from})`, [`link: ${match.url}`]);

@@ -6,17 +6,17 @@ import {
   findSections,
   sectionText,
   suspiciousHeadings,
-  templateOf,
   type MarkdownSection,
-  type TemplateText,
+  type NoEvidence,
 } from "../markdown/sections.js";
 import {
   HeadingsSchema,
   MarkdownSourceSchema,
   TemplateSchema,
   markdownOf,
+  noEvidenceIn,
   sourceName,
-  sourceNeeds,
+  templatedSourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, pass } from "./types.js";
 import { plural } from "../text/plural.js";
@@ -49,14 +49,14 @@ const Options = z
 type Options = z.infer<typeof Options>;
 
 /** Why one matching section falls short, or null when it is filled in. */
-function shortfall(section: MarkdownSection, o: Options, template: TemplateText | undefined): string | null {
-  const text = filledText(section, { templateChecklist: o.templateChecklist, template });
+function shortfall(section: MarkdownSection, o: Options, blank: NoEvidence): string | null {
+  const text = filledText(section, { templateChecklist: o.templateChecklist, ...blank });
   if (text.length < o.minChars) {
     return sectionText(section) === ""
       ? `The "${section.heading}" section is empty`
       : `The "${section.heading}" section holds only placeholders (TBD, template help text, an unticked template checklist…)`;
   }
-  const items = filledItems(section, template).length;
+  const items = filledItems(section, blank).length;
   if (items < o.minItems)
     return `The "${section.heading}" section has ${plural(items, "list item")} that say something; at least ${o.minItems} needed`;
   return null;
@@ -74,8 +74,8 @@ export const markdownSection = defineCheck({
   options: Options,
   hint: 'Add a section headed "{{heading}}" to {{issue.url|the description}}.',
   hintData: ["heading"],
-  needs: (o) => sourceNeeds(o.source),
-  run: (item, o) => {
+  needs: (o) => templatedSourceNeeds(o.source),
+  run: (item, o, context) => {
     const data = { heading: o.headings[0]! };
     const markdown = markdownOf(item, o.source);
     const problem = markdownLimitProblem(markdown, sourceName(o.source));
@@ -88,20 +88,20 @@ export const markdownSection = defineCheck({
         data,
       );
     }
-    const template = o.template === undefined ? undefined : templateOf(o.template);
+    const blank = noEvidenceIn(item, o.source, o.template, context);
     const evidence = [
       ...suspiciousHeadings(sections),
       ...sections.flatMap((section) => [
         `section: ${section.heading}`,
-        ...filledItems(section, template).map((i) => `item: ${i.text}`),
+        ...filledItems(section, blank).map((i) => `item: ${i.text}`),
       ]),
     ];
     for (const section of sections) {
-      const why = shortfall(section, o, template);
+      const why = shortfall(section, o, blank);
       if (why !== null) return fail(why, evidence, data);
     }
     const headings = sections.map((s) => `"${s.heading}"`).join(" and ");
-    const items = sections.reduce((sum, s) => sum + filledItems(s, template).length, 0);
+    const items = sections.reduce((sum, s) => sum + filledItems(s, blank).length, 0);
     const count = o.minItems > 0 ? ` with ${plural(items, "item")}` : "";
     return pass(`${headings} section${sections.length === 1 ? "" : "s"} present${count}`, evidence, data);
   },

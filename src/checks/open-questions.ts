@@ -29,7 +29,7 @@ export const openQuestions = defineCheck({
   hint: "Answer the open questions, or make sure whoever picks this up knows about them ({{issue.url|the issue}}).",
   hintData: ["questions"],
   needs: (o) => sourceNeeds(o.source),
-  run: (item, o) => {
+  run: (item, o, context) => {
     const markdown = markdownOf(item, o.source);
     const problem = markdownLimitProblem(markdown, sourceName(o.source));
     if (problem !== null) return error(problem.message, [], { questions: "" });
@@ -43,7 +43,7 @@ export const openQuestions = defineCheck({
           !i.struck &&
           !RESOLVED_PREFIX.test(i.text) &&
           !NO_QUESTION.test(i.text) &&
-          !isPlaceholderText(i.text),
+          !isPlaceholderText(i.text, context.placeholders),
       )
       .map((i) => i.text);
     const data = { questions: open.join("; ") };

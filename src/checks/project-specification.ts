@@ -39,7 +39,7 @@ export const projectSpecification = defineCheck({
   options: Options,
   hint: "Add {{issue.url|the issue}} to its Linear project, and write the project specification in the project's content or a project document.",
   needs: () => ["issue"],
-  run: (item, o) => {
+  run: (item, o, context) => {
     const project = item.issue!.project;
     if (project === null) return fail("The issue is not in a Linear project, so it has no project specification");
     const evidence = [`project: ${project.name}`];
@@ -54,7 +54,8 @@ export const projectSpecification = defineCheck({
         unreadable.push(problem.message);
         continue;
       }
-      if (filledLength(beyondLinks(text.content), o.minChars) < o.minChars) continue;
+      const blank = { placeholders: context.placeholders };
+      if (filledLength(beyondLinks(text.content), o.minChars, blank) < o.minChars) continue;
       return text.document === null
         ? pass(`Project "${project.name}" has a specification`, evidence)
         : pass(`Project "${project.name}" has a specification document "${text.document.title}"`, [

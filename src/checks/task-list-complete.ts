@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { markdownLimitProblem } from "../markdown/limits.js";
-import { findSections, sectionCriteria, suspiciousHeadings, templateOf, type Criterion } from "../markdown/sections.js";
+import { findSections, sectionCriteria, suspiciousHeadings, type Criterion } from "../markdown/sections.js";
 import {
   HeadingsSchema,
   MarkdownSourceSchema,
   TemplateSchema,
   markdownOf,
+  noEvidenceIn,
   sourceName,
-  sourceNeeds,
+  templatedSourceNeeds,
 } from "./markdown-source.js";
 import { defineCheck, error, fail, listForMessage, pass } from "./types.js";
 import { plural } from "../text/plural.js";
@@ -39,8 +40,8 @@ export const taskListComplete = defineCheck({
   options: Options,
   hint: "Tick each acceptance criterion in {{issue.url|the issue}} once you have checked it, or say why it is not met.",
   hintData: ["unticked"],
-  needs: (o) => sourceNeeds(o.source),
-  run: (item, o) => {
+  needs: (o) => templatedSourceNeeds(o.source),
+  run: (item, o, context) => {
     const markdown = markdownOf(item, o.source);
     const problem = markdownLimitProblem(markdown, sourceName(o.source));
     if (problem !== null) return error(problem.message, [], { unticked: "" });
@@ -48,8 +49,8 @@ export const taskListComplete = defineCheck({
     if (sections.length === 0) {
       return fail(`No "${o.headings[0]}" section in ${sourceName(o.source)}`, [], { unticked: "" });
     }
-    const template = o.template === undefined ? undefined : templateOf(o.template);
-    const criteria = sections.flatMap((section) => sectionCriteria(section, template)).filter((c) => !c.placeholder);
+    const blank = noEvidenceIn(item, o.source, o.template, context);
+    const criteria = sections.flatMap((section) => sectionCriteria(section, blank)).filter((c) => !c.placeholder);
     const evidence = [...suspiciousHeadings(sections), ...criteria.map(mark)];
     const unticked = criteria.filter((c) => c.kind === "task" && c.checked !== true).map((c) => c.text);
     const untickable = criteria.filter((c) => c.kind !== "task").map((c) => c.text);

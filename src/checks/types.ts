@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { NO_EXTRA_PLACEHOLDERS, placeholderVocabulary, type Placeholders } from "../markdown/placeholder.js";
+import { templatesOf, type TemplateText } from "../markdown/sections.js";
 import type { EvidenceNeed } from "../work-item/evidence.js";
 import type { WorkItem } from "../work-item/schema.js";
 
@@ -28,6 +30,31 @@ export interface WorkspaceName {
 }
 
 /**
+ * What the team's config says about evidence for every rule (#22, `evidence:` in bfd.config.yaml), resolved once
+ * when the rules load and handed to every check: data, so checks stay pure and a snapshot replays the same verdict.
+ */
+export interface CheckContext {
+  /** The team's own placeholder words, beyond the built-in vocabulary (src/markdown/placeholder.ts). */
+  placeholders: Placeholders;
+  /** The team's Linear issue template(s): what every rule reading the issue description takes as its template. */
+  issueTemplate: TemplateText | undefined;
+}
+
+/** No team vocabulary and no issue template: the built-in placeholders only. */
+export const DEFAULT_CHECK_CONTEXT: CheckContext = { placeholders: NO_EXTRA_PLACEHOLDERS, issueTemplate: undefined };
+
+/** The context from the config's words and the issue templates' Markdown (files already read). */
+export function checkContext(evidence: {
+  placeholders: readonly string[];
+  issueTemplates: readonly string[];
+}): CheckContext {
+  return {
+    placeholders: placeholderVocabulary(evidence.placeholders),
+    issueTemplate: templatesOf(evidence.issueTemplates),
+  };
+}
+
+/**
  * A check kind: a pure, synchronous function over the WorkItem, parameterised by options that are validated
  * (with `options`) when the rule files load, never mid-run.
  */
@@ -53,7 +80,7 @@ export interface CheckKind<Options = unknown> {
   workspaceNames?: (options: Options) => readonly WorkspaceName[];
   /** Semantic checks beyond the zod shape (patterns compile, globs are sane). Messages name the option. */
   validate?: (options: Options) => string[];
-  run: (item: WorkItem, options: Options) => CheckOutcome;
+  run: (item: WorkItem, options: Options, context: CheckContext) => CheckOutcome;
 }
 
 /** Lets each kind's file declare its options type once and still be stored in the plain-object registry. */

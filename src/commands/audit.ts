@@ -96,12 +96,12 @@ export async function listAuditIssues(
 
 /** `bfd audit`: the ready gate over a filtered set of Linear issues, fetched page by page (never one request per issue). */
 export async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<ExitCode> {
-  const { rules, config } = loadLocalRules(ctx);
+  const { rules, config, evidence } = loadLocalRules(ctx);
   const scope = auditScope("bfd audit", options, config.linear?.team);
   const reading = startProgress(ctx, options.format === "json" ? null : "bfd audit");
   const issues = await listAuditIssues(reading.ctx, scope, rules);
   reading.stop();
-  const result = auditIssues(rules, issues, ctx.now().toISOString(), scope.filter);
+  const result = auditIssues(rules, issues, ctx.now().toISOString(), scope.filter, evidence);
   const render = await loadAuditReporter(options.format);
   // Redacted before rendering too: the table cuts titles to a column, which could leave half a token behind.
   writeOutput(ctx, render(redactDeep(result, ctx.redact), renderOptionsFor(ctx, options.output)), options.output);

@@ -133,7 +133,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   reading.stop();
   const backlog = backlogSection(
     ruleSet.rules,
-    judgeIssues(ruleSet.rules, issues, now),
+    judgeIssues(ruleSet.rules, issues, now, ruleSet.evidence),
     scope.filter,
     issues.length >= scope.limit,
   );

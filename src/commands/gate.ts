@@ -85,7 +85,15 @@ export async function gateReport(
   requireRules(ruleSet, gate);
   const item = await workItemFor(ctx, ruleSet, { gate, ...request });
   const judged = judgeAs(item);
-  return { report: evaluate(ruleSet.rules, judged, { gate, waivers: waiverPolicy(ruleSet.config) }), item, ruleSet };
+  return {
+    report: evaluate(ruleSet.rules, judged, {
+      gate,
+      waivers: waiverPolicy(ruleSet.config),
+      evidence: ruleSet.evidence,
+    }),
+    item,
+    ruleSet,
+  };
 }
 
 /** `bfd ready` / `bfd done`: evidence (snapshot or live) → rules → report → exit 0/1. */

@@ -38,7 +38,11 @@ export async function runHandoff(ctx: CommandContext, options: HandoffOptions): 
     snapshot: options.snapshot,
     command: `bfd handoff --state ${options.state}`,
   });
-  const report = evaluate(rules.rules, item, { gate: "done", waivers: waiverPolicy(rules.config) });
+  const report = evaluate(rules.rules, item, {
+    gate: "done",
+    waivers: waiverPolicy(rules.config),
+    evidence: rules.evidence,
+  });
   // The sections the note quotes are the ones the rules read, as the rule files mark them (`handoff: criteria`,
   // `handoff: tested`): one source for the headings, and no rule named here.
   const headingsFor = (role: HandoffRole): string[] => [

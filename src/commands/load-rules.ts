@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { BUILTIN_RULE_FILES, fromBuiltinCache } from "../rules/builtin-cache.js";
 import { builtinRuleFiles, displayPath, findConfigFile, readSource, ruleFileReader } from "../rules/files.js";
 import { loadRuleSet, type RuleSet } from "../rules/load.js";
+import { DEFAULT_CHECK_CONTEXT } from "../checks/types.js";
 import { ConfigSchema } from "../rules/schema.js";
 import type { CommandContext } from "./context.js";
 
@@ -23,7 +24,9 @@ function cachedBuiltins(ctx: CommandContext): RuleSet | null {
     BUILTIN_RULE_FILES.map((name) => [name, readFileSync(join(ctx.builtinDir, name), "utf8")]),
   );
   const rules = fromBuiltinCache(cache, texts, (file) => displayPath(ctx.cwd, join(ctx.builtinDir, file)));
-  return rules === null ? null : { rules, config: ConfigSchema.parse({}), configPath: null, ruleFiles: [] };
+  return rules === null
+    ? null
+    : { rules, config: ConfigSchema.parse({}), configPath: null, ruleFiles: [], evidence: DEFAULT_CHECK_CONTEXT };
 }
 
 /** Rules as the working tree defines them: built-ins plus the nearest bfd.config.yaml (or --config). */

@@ -1,4 +1,4 @@
-import type { CheckOutcome } from "../checks/types.js";
+import { DEFAULT_CHECK_CONTEXT, type CheckContext, type CheckOutcome } from "../checks/types.js";
 import { conditionNeeds, describeCondition, evaluateCondition } from "../work-item/condition.js";
 import type { Gate, LoadedRule, WaiverPolicy } from "../rules/schema.js";
 import { renderTemplate } from "../rules/template.js";
@@ -15,6 +15,8 @@ export interface EvaluateOptions {
   notices?: readonly string[];
   /** Who may waive (the config's `waivers:`); default: anyone but the MR's author. */
   waivers?: WaiverPolicy | undefined;
+  /** The config's `evidence:` as the rules loaded it (RuleSet.evidence); default: the built-in vocabulary only. */
+  evidence?: CheckContext | undefined;
 }
 
 const DEFAULT_WAIVER_POLICY: WaiverPolicy = { allowAuthor: false };
@@ -72,7 +74,7 @@ function absent(needs: readonly EvidenceKey[], item: WorkItem): Verdictless | nu
   return null;
 }
 
-function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
+function runRule(rule: LoadedRule, item: WorkItem, context: CheckContext): Verdictless {
   if (rule.when !== undefined) {
     const gap = unreadable(conditionNeeds(rule.when), item);
     if (gap !== null) return gap;
@@ -90,7 +92,7 @@ function runRule(rule: LoadedRule, item: WorkItem): Verdictless {
   if (missing !== null) return missing;
   let outcome: CheckOutcome;
   try {
-    outcome = rule.kind.run(item, rule.options);
+    outcome = rule.kind.run(item, rule.options, context);
   } catch (error) {
     // Fail closed: a check that crashed on odd data is an error, never a pass, and the rest still run.
     const why = error instanceof Error ? error.message : String(error);
@@ -114,6 +116,7 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
   const notices: string[] = [...(options.notices ?? [])];
   const gateRules = rules.filter((r) => r.gate === options.gate);
   const byId = new Map(gateRules.map((r) => [r.id, r]));
+  const context = options.evidence ?? DEFAULT_CHECK_CONTEXT;
   const policy = options.waivers ?? DEFAULT_WAIVER_POLICY;
   // Several open MRs for the issue: each is judged by the rules that read a merge request, over the issue and it alone;
   // the other rules once, over the first.
@@ -121,14 +124,14 @@ export function evaluate(rules: readonly LoadedRule[], item: WorkItem, options: 
   const several = views.length > 1;
   const judged = views.map((view) => ({
     item: view,
-    waivers: usableWaiverLines(rules, byId, findWaiverLines(view), notices),
+    waivers: usableWaiverLines(rules, byId, findWaiverLines(view, context.placeholders), notices),
     ref: view.mergeRequest === null ? null : mergeRequestRef(view.mergeRequest),
   }));
 
   const results: RuleResult[] = gateRules.flatMap((rule) =>
     several && readsMergeRequest(rule)
-      ? judged.map((view) => judgeRule(rule, view.item, view.waivers, policy, view.ref))
-      : [judgeRule(rule, judged[0]!.item, judged[0]!.waivers, policy, null)],
+      ? judged.map((view) => judgeRule(rule, view.item, view.waivers, policy, view.ref, context))
+      : [judgeRule(rule, judged[0]!.item, judged[0]!.waivers, policy, null, context)],
   );
 
   const count = (predicate: (r: RuleResult) => boolean): number => results.filter(predicate).length;
@@ -195,8 +198,9 @@ function judgeRule(
   usableWaivers: ReadonlyMap<string, WaiverLine[]>,
   policy: WaiverPolicy,
   mergeRequest: string | null,
+  context: CheckContext,
 ): RuleResult {
-  const outcome = runRule(rule, item);
+  const outcome = runRule(rule, item, context);
   let status = outcome.status;
   let waiver: RuleResult["waiver"] = null;
   if ((status === "fail" || status === "error") && rule.waivable) {

@@ -7,7 +7,7 @@
  * other than the MR's author stands behind it: a label they added, a comment they wrote, or — for a request of the
  * author's own or of someone bfd cannot name (the descriptions, a Linear label) — their approval of the MR.
  */
-import { isPlaceholderText, visibleText } from "../markdown/placeholder.js";
+import { isPlaceholderText, visibleText, type Placeholders } from "../markdown/placeholder.js";
 import { visibleLines } from "../markdown/sections.js";
 import type { WaiverPolicy } from "../rules/schema.js";
 import { foldText, normalizeText } from "../text/normalize.js";
@@ -37,21 +37,27 @@ const WAIVER_LINE = /^bfd[-\u2010-\u2015\u2212]waive\s*:\s*(\S+)\s*(.*)$/iu;
 export const MIN_REASON_LETTERS = 4;
 
 /** The reason as written, or "" when it is no reason: a placeholder (TBD, `<why>`) or fewer than four letters. */
-export function waiverReason(text: string): string {
+export function waiverReason(text: string, placeholders?: Placeholders): string {
   const reason = visibleText(text);
-  if (isPlaceholderText(reason)) return "";
+  if (isPlaceholderText(reason, placeholders)) return "";
   const letters = normalizeText(reason).match(/\p{L}/gu)?.length ?? 0;
   return letters < MIN_REASON_LETTERS ? "" : reason;
 }
 
 /** The `bfd-waive:` lines a reader sees in one Markdown text; linear in its length (one pass over visible lines). */
-function linesIn(markdown: string, source: WaiverSource, by: GitLabUser | null, at: string | null): WaiverLine[] {
+function linesIn(
+  markdown: string,
+  source: WaiverSource,
+  by: GitLabUser | null,
+  at: string | null,
+  placeholders: Placeholders | undefined,
+): WaiverLine[] {
   const lines: WaiverLine[] = [];
   // An unticked task item asserts nothing (#22): an MR template's `- [ ] bfd-waive: …` option nobody chose.
   for (const line of visibleLines(markdown, "bfd-waive", { assertedOnly: true })) {
     const m = WAIVER_LINE.exec(normalizeText(visibleText(line)));
     if (m === null) continue;
-    lines.push({ ruleId: foldText(m[1]!), reason: waiverReason(m[2]!), source, by, at });
+    lines.push({ ruleId: foldText(m[1]!), reason: waiverReason(m[2]!, placeholders), source, by, at });
   }
   return lines;
 }
@@ -60,14 +66,16 @@ function linesIn(markdown: string, source: WaiverSource, by: GitLabUser | null, 
  * Every `bfd-waive: <rule-id> <reason>` line a reader of the rendered issue and MR descriptions and of people's MR
  * comments sees: never one in an HTML comment (an MR template's help text), code, a block quote, struck text, image
  * text or an unticked task item (an MR template's option nobody chose). A reason that is a placeholder (`<why>`, TBD)
- * or has fewer than four letters is no reason: it comes back empty.
+ * (the team's own placeholder words included) or has fewer than four letters is no reason: it comes back empty.
  */
-export function findWaiverLines(item: WorkItem): WaiverLine[] {
+export function findWaiverLines(item: WorkItem, placeholders?: Placeholders): WaiverLine[] {
   const mr = item.mergeRequest;
   return [
-    ...linesIn(item.issue?.description ?? "", "issue description", null, null),
-    ...linesIn(mr?.description ?? "", "merge request description", null, null),
-    ...(mr?.activity?.notes ?? []).flatMap((note) => linesIn(note.body, "merge request comment", note.by, note.at)),
+    ...linesIn(item.issue?.description ?? "", "issue description", null, null, placeholders),
+    ...linesIn(mr?.description ?? "", "merge request description", null, null, placeholders),
+    ...(mr?.activity?.notes ?? []).flatMap((note) =>
+      linesIn(note.body, "merge request comment", note.by, note.at, placeholders),
+    ),
   ];
 }
 

@@ -82,14 +82,43 @@ function foldWord(text: string): string {
 
 const BUILT_IN = new Set(PLACEHOLDER_WORDS);
 
-function isPlaceholderLine(line: string): boolean {
+/**
+ * The team's own placeholder words (`evidence.placeholders` in bfd.config.yaml), folded as the built-in ones are.
+ * They extend the vocabulary, never replace it: a team cannot make "TBD" count as evidence.
+ */
+export interface Placeholders {
+  readonly words: ReadonlySet<string>;
+}
+
+/** No words beyond the built-in vocabulary. */
+export const NO_EXTRA_PLACEHOLDERS: Placeholders = { words: new Set() };
+
+/** The team's words, folded as lines are: "À DÉFINIR" and "à\u00A0défi\u200Bnir" are the same word. */
+export function placeholderVocabulary(words: readonly string[]): Placeholders {
+  const folded = words.map((word) => foldWord(word)).filter((word) => word !== "");
+  return folded.length === 0 ? NO_EXTRA_PLACEHOLDERS : { words: new Set(folded) };
+}
+
+/** What may follow a placeholder word that announces what is to come: "À définir: with design", "TBD-ish (v2)". */
+const ANNOUNCES = /^\s*[:.\-\u2013\u2014(]/;
+
+function isTeamPlaceholder(folded: string, word: string, placeholders: Placeholders): boolean {
+  if (placeholders.words.size === 0) return false;
+  if (placeholders.words.has(word)) return true;
+  for (const placeholder of placeholders.words) {
+    if (folded.startsWith(placeholder) && ANNOUNCES.test(folded.slice(placeholder.length))) return true;
+  }
+  return false;
+}
+
+function isPlaceholderLine(line: string, placeholders: Placeholders): boolean {
   const folded = foldText(line);
   if (NO_WORD.test(folded)) return true;
   if (PLACEHOLDER_PREFIX.test(folded) || TO_BE_DECIDED.test(folded) || FILLER.test(folded)) return true;
   const word = foldWord(folded);
-  if (BUILT_IN.has(word) || NUMBERED_SLOT.test(word)) return true;
+  if (BUILT_IN.has(word) || NUMBERED_SLOT.test(word) || isTeamPlaceholder(folded, word, placeholders)) return true;
   const withoutSlots = folded.replace(TEMPLATE_SLOT, "").trim();
-  if (withoutSlots !== folded) return withoutSlots === "" || isPlaceholderLine(withoutSlots);
+  if (withoutSlots !== folded) return withoutSlots === "" || isPlaceholderLine(withoutSlots, placeholders);
   return LABEL_ONLY.test(folded);
 }
 
@@ -97,8 +126,8 @@ function isPlaceholderLine(line: string): boolean {
  * Text that only holds a place, line by line (every line does): empty or invisible, a placeholder word
  * (TBD/TBA/WIP/TODO/N/A/"Other"/…, also `TODO: …`), "to be defined/decided (with …)", "Criterion 1", lorem ipsum,
  * punctuation only (`-`, `…`, `?`), an "x", a template slot (`<why>`, `<ISSUE-KEY>`), a label with
- * nothing after it ("Unit tests:").
+ * nothing after it ("Unit tests:"), or one of the team's own placeholder words (alone or announcing what is to come).
  */
-export function isPlaceholderText(text: string): boolean {
-  return text.split(/\r\n|\r|\n/).every(isPlaceholderLine);
+export function isPlaceholderText(text: string, placeholders: Placeholders = NO_EXTRA_PLACEHOLDERS): boolean {
+  return text.split(/\r\n|\r|\n/).every((line) => isPlaceholderLine(line, placeholders));
 }

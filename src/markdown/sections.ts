@@ -3,7 +3,7 @@ import { toString } from "mdast-util-to-string";
 import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
 import { markdownLimitProblem, withoutLazyRuns } from "./limits.js";
 import { parseFragment, parseTree } from "./parse.js";
-import { isPlaceholderText } from "./placeholder.js";
+import { isPlaceholderText, type Placeholders } from "./placeholder.js";
 import { asciiIdentifiers, foldText, isSuspiciousText, skeleton as confusableSkeleton } from "../text/normalize.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
@@ -429,11 +429,11 @@ export function sectionItems(section: MarkdownSection): SectionItem[] {
 }
 
 /** Top-level list items that say something (not placeholders or template help text; see isPlaceholderItem). */
-export function filledItems(section: MarkdownSection, template?: TemplateText): SectionItem[] {
+export function filledItems(section: MarkdownSection, blank?: NoEvidence): SectionItem[] {
   const items: SectionItem[] = [];
   for (const node of section.nodes) {
     if (node.type !== "list") continue;
-    for (const item of node.children) if (!isPlaceholderItem(item, template)) items.push(toItem(item));
+    for (const item of node.children) if (!isPlaceholderItem(item, blank)) items.push(toItem(item));
   }
   return items;
 }
@@ -451,7 +451,7 @@ export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
  * checkbox: Markdown folds such a line into the paragraph or item above it, a reader sees a criterion), and each
  * table body row (cells joined with " | "; the header row names columns, it is no criterion).
  */
-export function sectionCriteria(section: MarkdownSection, template?: TemplateText): Criterion[] {
+export function sectionCriteria(section: MarkdownSection, blank?: NoEvidence): Criterion[] {
   const criteria: Criterion[] = [];
   const taskLines = (paragraph: Paragraph, skipFirst: boolean): void => {
     const lines = inlineText(paragraph).split("\n");
@@ -460,7 +460,7 @@ export function sectionCriteria(section: MarkdownSection, template?: TemplateTex
       if (task === null) continue;
       const text = task[3]!.trim();
       const checked = task[1] !== undefined ? task[1] !== " " : CHECKED_ATTRIBUTE.test(task[2]!);
-      criteria.push({ kind: "task", placeholder: saysNothing(text, template), text, checked, struck: false });
+      criteria.push({ kind: "task", placeholder: saysNothing(text, blank), text, checked, struck: false });
     }
   };
   const visit = (nodes: Iterable<RootContent>): void => {
@@ -468,7 +468,7 @@ export function sectionCriteria(section: MarkdownSection, template?: TemplateTex
       if (node.type === "list") {
         for (const item of node.children) {
           const { text, checked, struck } = toItem(item);
-          const placeholder = isPlaceholderItem(item, template);
+          const placeholder = isPlaceholderItem(item, blank);
           criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
           const [first, ...rest] = item.children;
           if (first?.type === "paragraph") taskLines(first, true);
@@ -481,7 +481,7 @@ export function sectionCriteria(section: MarkdownSection, template?: TemplateTex
       } else if (node.type === "table") {
         for (const row of (node as Table).children.slice(1)) {
           const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
-          const placeholder = row.children.every((cell) => saysNothing(toString(cell), template));
+          const placeholder = row.children.every((cell) => saysNothing(toString(cell), blank));
           criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
         }
       }
@@ -530,6 +530,12 @@ export function templateOf(markdown: string): TemplateText {
   return { words: wordsOf(texts.join("\n")) };
 }
 
+/** Several templates as one (an MR's project may hold a few): words never run on from one template into the next. */
+export function templatesOf(markdowns: readonly string[]): TemplateText | undefined {
+  if (markdowns.length === 0) return undefined;
+  return { words: markdowns.map((markdown) => templateOf(markdown).words).join(" ") };
+}
+
 function wordsOf(text: string): string {
   const words = foldText(text)
     .split(/[^\p{L}\p{M}\p{N}]+/u)
@@ -544,12 +550,22 @@ export function isTemplateText(text: string, template: TemplateText | undefined)
   return words !== "" && template.words.includes(words);
 }
 
+/**
+ * What holds no evidence beyond the built-in placeholders (#22): the team's template(s) for the text (its Linear
+ * issue template, its MR templates) and its own placeholder words (`evidence.placeholders` in bfd.config.yaml).
+ */
+export interface NoEvidence {
+  template?: TemplateText | undefined;
+  placeholders?: Placeholders | undefined;
+}
+
 /** Nothing but placeholders and the template's own lines, line by line. */
-function saysNothing(text: string, template: TemplateText | undefined): boolean {
-  if (isPlaceholderText(text)) return true;
+function saysNothing(text: string, blank: NoEvidence = {}): boolean {
+  const { template, placeholders } = blank;
+  if (isPlaceholderText(text, placeholders)) return true;
   return (
     template !== undefined &&
-    text.split("\n").every((line) => isPlaceholderText(line) || isTemplateText(line, template))
+    text.split("\n").every((line) => isPlaceholderText(line, placeholders) || isTemplateText(line, template))
   );
 }
 
@@ -557,19 +573,19 @@ function saysNothing(text: string, template: TemplateText | undefined): boolean 
  * A paragraph of only emphasis (`_Describe how you tested._`) is a template's help text, as is text that only holds
  * a place (TBD, `…`, "not tested": see placeholder.ts) or that the team's template already held.
  */
-function isPlaceholderParagraph(node: Paragraph, template?: TemplateText): boolean {
+function isPlaceholderParagraph(node: Paragraph, blank?: NoEvidence): boolean {
   const visible = node.children.filter((child) => child.type !== "html");
   const onlyEmphasis =
     visible.some((child) => child.type === "emphasis") &&
     visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
-  return onlyEmphasis || saysNothing(toString(node), template);
+  return onlyEmphasis || saysNothing(toString(node), blank);
 }
 
 /** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
-export function isPlaceholderItem(item: ListItem, template?: TemplateText): boolean {
+export function isPlaceholderItem(item: ListItem, blank?: NoEvidence): boolean {
   return item.children.every((child) => {
-    if (child.type === "paragraph") return isPlaceholderParagraph(child, template);
-    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, template));
+    if (child.type === "paragraph") return isPlaceholderParagraph(child, blank);
+    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, blank));
     return child.type === "html";
   });
 }
@@ -583,9 +599,9 @@ export function isPlaceholderItem(item: ListItem, template?: TemplateText): bool
  */
 export function filledText(
   section: MarkdownSection,
-  options: { templateChecklist?: boolean; template?: TemplateText } = {},
+  options: { templateChecklist?: boolean } & NoEvidence = {},
 ): string {
-  const { template } = options;
+  const blank: NoEvidence = { template: options.template, placeholders: options.placeholders };
   const parts: string[] = [];
   const visit = (nodes: Iterable<RootContent>): void => {
     for (const node of readableNodes(nodes)) {
@@ -598,7 +614,7 @@ export function filledText(
         case "paragraph":
           // A collapsible's title and end are its structure, as headings are a template's.
           if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
-          if (!isPlaceholderParagraph(node, template)) parts.push(toString(node));
+          if (!isPlaceholderParagraph(node, blank)) parts.push(toString(node));
           break;
         case "blockquote":
         case "footnoteDefinition":
@@ -607,19 +623,19 @@ export function filledText(
         case "list":
           for (const item of node.children) {
             if (options.templateChecklist === true && item.checked === false) continue;
-            if (!isPlaceholderItem(item, template)) parts.push(toString(item));
+            if (!isPlaceholderItem(item, blank)) parts.push(toString(item));
           }
           break;
         case "table":
           for (const row of node.children.slice(1)) {
             const cells = row.children.map((cell) => toString(cell));
             const said = cells.length > 1 ? cells.slice(1) : cells;
-            if (!said.every((cell) => saysNothing(cell, template))) parts.push(cells.join(" | "));
+            if (!said.every((cell) => saysNothing(cell, blank))) parts.push(cells.join(" | "));
           }
           break;
         default: {
           const text = toString(node);
-          if (!saysNothing(text, template)) parts.push(text);
+          if (!saysNothing(text, blank)) parts.push(text);
         }
       }
     }
@@ -632,12 +648,12 @@ export function filledText(
  * How much a whole document says beyond placeholders (as filledText), counted up to `enough` characters: it stops
  * parsing once there is enough. 0 for a document past bfd's limits.
  */
-export function filledLength(markdown: string, enough: number): number {
+export function filledLength(markdown: string, enough: number, blank: NoEvidence = {}): number {
   const document = documentOf(markdown);
   if (document === null) return 0;
   let length = 0;
   for (const chunk of document.chunks) {
-    const text = filledText({ heading: "", depth: 0, nodes: chunkNodes(document.text, chunk) });
+    const text = filledText({ heading: "", depth: 0, nodes: chunkNodes(document.text, chunk) }, blank);
     length += text.length;
     if (length >= enough) return enough;
   }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { checkKindIds, findCheckKind } from "../checks/index.js";
-import type { CheckKind } from "../checks/types.js";
+import { checkContext, type CheckContext, type CheckKind } from "../checks/types.js";
 import { validateCondition, type Condition } from "../work-item/condition.js";
 import { workItemPaths } from "../work-item/paths.js";
 import {
@@ -51,6 +51,8 @@ export interface RuleSet {
   configPath: string | null;
   /** The team's own rule files (`ruleFiles:`), as named in the config. */
   ruleFiles: string[];
+  /** The config's `evidence:` resolved (template files read): handed to every check as its context. */
+  evidence: CheckContext;
 }
 
 /** Stage 1's result. */
@@ -77,11 +79,47 @@ export function ruleFileNames(stage: ConfigStage): string[] {
   return stage.config.ruleFiles;
 }
 
-/** Stages 4 and 5, over what stage 3 read (`read[i]` is `ruleFileNames(stage)[i]`, null when missing). */
+/** Stage 2: the team's Linear issue template files (`evidence.issueTemplates: [{ file }]`), relative to the config. */
+export function templateFileNames(stage: ConfigStage): string[] {
+  return (stage.config.evidence?.issueTemplates ?? []).flatMap((t) => (typeof t === "string" ? [] : [t.file]));
+}
+
+/** The config's `evidence:` as checks read it; a template file that could not be read is a problem at its entry. */
+function evidenceContext(
+  stage: ConfigStage,
+  templateFiles: readonly (SourceText | null)[],
+  problems: Problem[],
+): CheckContext {
+  const evidence = stage.config.evidence;
+  const markdowns: string[] = [];
+  let fileIndex = 0;
+  (evidence?.issueTemplates ?? []).forEach((template, index) => {
+    if (typeof template === "string") {
+      markdowns.push(template);
+      return;
+    }
+    const file = templateFiles[fileIndex++] ?? null;
+    if (file !== null) markdowns.push(file.text);
+    else if (stage.parsed !== null)
+      problems.push(
+        stage.parsed.problem(
+          ["evidence", "issueTemplates", index, "file"],
+          `issue template "${template.file}" not found (paths are relative to the config file)`,
+        ),
+      );
+  });
+  return checkContext({ placeholders: evidence?.placeholders ?? [], issueTemplates: markdowns });
+}
+
+/**
+ * Stages 4 and 5, over what stage 3 read (`read[i]` is `ruleFileNames(stage)[i]`, `templates[i]` is
+ * `templateFileNames(stage)[i]`, null when missing).
+ */
 export function assembleRuleSet(
   builtinFiles: readonly SourceText[],
   stage: ConfigStage,
   read: readonly (SourceText | null)[],
+  templates: readonly (SourceText | null)[] = [],
 ): RuleSet {
   const problems = [...stage.problems];
   const { config, parsed: configParsed } = stage;
@@ -101,21 +139,30 @@ export function assembleRuleSet(
   const definitions = collectDefinitions(files, configParsed, config, problems);
   const merged = mergeOverrides(definitions, configParsed, config, problems);
   const rules = merged.map((rule) => validateRule(rule, problems)).filter((r): r is LoadedRule => r !== null);
+  const evidence = evidenceContext(stage, templates, problems);
   if (problems.length > 0) throw configError(problems);
-  return { rules, config, configPath: stage.file?.path ?? null, ruleFiles: [...config.ruleFiles] };
+  return { rules, config, configPath: stage.file?.path ?? null, ruleFiles: [...config.ruleFiles], evidence };
 }
 
 export interface RuleSetInput {
   builtinFiles: SourceText[];
   configFile: SourceText | null;
-  /** Reads a rule file named in the config (`ruleFiles:`), resolved relative to the config file; null when missing. */
+  /**
+   * Reads a file named in the config (`ruleFiles:`, an issue template's `file:`), resolved relative to the config
+   * file; null when missing.
+   */
   readRuleFile: (relativePath: string) => SourceText | null;
 }
 
 /** The stages over files read synchronously (the working tree, tests). */
 export function loadRuleSet(input: RuleSetInput): RuleSet {
   const stage = parseConfigStage(input.configFile);
-  return assembleRuleSet(input.builtinFiles, stage, ruleFileNames(stage).map(input.readRuleFile));
+  return assembleRuleSet(
+    input.builtinFiles,
+    stage,
+    ruleFileNames(stage).map(input.readRuleFile),
+    templateFileNames(stage).map(input.readRuleFile),
+  );
 }
 
 /** Where stage 3 reads from: for `bfd ci`, the MR's target branch through GitLab. */
@@ -128,8 +175,11 @@ export interface RuleFilePort {
 /** The stages over a port: the config first, then every rule file it names at once. */
 export async function loadRuleSetThrough(port: RuleFilePort): Promise<RuleSet> {
   const stage = parseConfigStage(await port.readConfig());
-  const read = await Promise.all(ruleFileNames(stage).map((name) => port.readRuleFile(name)));
-  return assembleRuleSet(port.builtinFiles, stage, read);
+  const [read, templates] = await Promise.all([
+    Promise.all(ruleFileNames(stage).map((name) => port.readRuleFile(name))),
+    Promise.all(templateFileNames(stage).map((name) => port.readRuleFile(name))),
+  ]);
+  return assembleRuleSet(port.builtinFiles, stage, read, templates);
 }
 
 /** Keys bfd 0.1 read that are gone, with what to write instead. */

@@ -190,6 +190,30 @@ const WaiverPolicySchema = z
   .strict();
 export type WaiverPolicy = z.infer<typeof WaiverPolicySchema>;
 
+/** `evidence:` in bfd.config.yaml: what the team's own text holds that is no evidence, for every rule (#22). */
+export const EvidenceConfigSchema = z
+  .object({
+    placeholders: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "More words that stand for 'nothing yet' in this team's language (e.g. 'à définir'), on top of bfd's own (TBD, TBA, WIP, TODO, N/A, 'to be defined', lorem ipsum, …). Compared as bfd compares the built-in ones: case, width, accents as written, invisible characters and dashes folded; a whole line, or the word followed by ':', '-' or '(' and what is to come.",
+      ),
+    issueTemplates: z
+      .array(
+        z.union([
+          z.string().min(1).describe("The template's Markdown, inline."),
+          z.object({ file: z.string().min(1).describe("A Markdown file, relative to this config file.") }).strict(),
+        ]),
+      )
+      .default([])
+      .describe(
+        "The team's Linear issue templates, as Markdown inline or { file: path } relative to this config file: text any of them already holds (guidance, labels, example criteria, unticked options) is no evidence in every rule reading the issue description that sets no `template:` of its own.",
+      ),
+  })
+  .strict();
+export type EvidenceConfig = z.infer<typeof EvidenceConfigSchema>;
+
 /** `bfd.config.yaml`: a team's customisation of the built-in rules, plus where its work lives. */
 export const ConfigSchema = z
   .object({
@@ -223,6 +247,9 @@ export const ConfigSchema = z
     serve: ServeConfigSchema.optional(),
     waivers: WaiverPolicySchema.optional().describe(
       "Who may waive a waivable rule; default: anyone but the MR's author.",
+    ),
+    evidence: EvidenceConfigSchema.optional().describe(
+      "What counts as no evidence beyond bfd's built-in placeholders: the team's own placeholder words and its Linear issue templates.",
     ),
   })
   .strict();

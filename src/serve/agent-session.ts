@@ -130,6 +130,7 @@ async function judge(
     const report = evaluate(deps.readyRules.rules, item, {
       gate: "ready",
       waivers: waiverPolicy(deps.readyRules.config),
+      evidence: deps.readyRules.evidence,
     });
     verdicts.push(verdictFromReport(report));
     lines.push(

@@ -312,6 +312,7 @@ async function issueWork(
     const report = evaluate(deps.readyRules.rules, item, {
       gate: "ready",
       waivers: waiverPolicy(deps.readyRules.config),
+      evidence: deps.readyRules.evidence,
     });
     result = report.verdict;
     if (ready) deps.board?.recordIssue(key, { issue, report });

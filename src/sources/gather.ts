@@ -85,7 +85,7 @@ export interface GatherRequest {
    * Evidence to start in wave 1 before the plan is known — in `bfd ci`, what the built-in Done gate reads — so
    * reading the rules does not cost a wave of its own. Whatever the plan then adds is fetched after it.
    */
-  prefetch?: Pick<EvidencePlan, "changes" | "pipeline" | "activity"> | undefined;
+  prefetch?: Pick<EvidencePlan, "changes" | "pipeline" | "activity" | "templates"> | undefined;
   now: string;
   branch: string | null;
   issue: IssueTarget;
@@ -325,8 +325,11 @@ export async function mergeRequestEvidence(
   let parents = ci !== undefined && early.pipeline ? readParents() : null;
   // Beside the MR: who did what on it (label events, notes, approvals), for rules that may be waived.
   let activity = early.activity === true ? gitlab.readActivity(project, iid) : null;
+  // Also beside the MR: the project's MR templates, for rules reading its description (they are one set per project,
+  // so no need to wait for the MR's branches).
+  let templates = early.templates === true ? gitlab.readMergeRequestTemplates(project) : null;
   const mrRead = gitlab.readMergeRequest(project, iid);
-  const read = await settled(mrRead, gitChanges, apiChanges, jobs, parents, planned, activity);
+  const read = await settled(mrRead, gitChanges, apiChanges, jobs, parents, planned, activity, templates);
   const plan = await planned;
   // What the plan needs beyond what wave 1 started (a team rule the built-in Done gate does not have).
   if (plan.changes && !early.changes) {
@@ -340,6 +343,10 @@ export async function mergeRequestEvidence(
   if (plan.activity === true && activity === null) {
     activity = gitlab.readActivity(project, iid);
     activity.catch(() => undefined);
+  }
+  if (plan.templates === true && templates === null) {
+    templates = gitlab.readMergeRequestTemplates(project);
+    templates.catch(() => undefined);
   }
 
   const unavailable: Unavailable[] = [];
@@ -462,6 +469,11 @@ export async function mergeRequestEvidence(
     const who = await activity;
     if (who.ok) mr.activity = who.value;
     else unavailable.push({ evidence: "mergeRequest.activity", reason: who.reason });
+  }
+  if (plan.templates === true && templates !== null) {
+    const held = await templates;
+    if (held.ok) mr.templates = held.value;
+    else unavailable.push({ evidence: "mergeRequest.templates", reason: held.reason });
   }
   mr.changes = changes ?? [];
   return { mergeRequest: mr, unavailable };

@@ -28,6 +28,8 @@ export interface EvidencePlan {
   staging: { environment: string; label: string } | null;
   /** Who did what on the MR (label events, notes, approvals): a rule in force may be waived, so who waived matters. */
   activity?: boolean;
+  /** The project's MR description templates: a rule reads the MR description, where what they hold is no evidence. */
+  templates?: boolean;
 }
 
 export const EMPTY_PLAN: EvidencePlan = {
@@ -61,6 +63,7 @@ export function planFrom(needs: Iterable<EvidenceNeed>): EvidencePlan {
       if (key.startsWith("mergeRequest")) plan.mergeRequest = true;
       if (key === "mergeRequest.changes" || key === "mergeRequest.files") plan.changes = true;
       if (key === "mergeRequest.headPipeline") plan.pipeline = true;
+      if (key === "mergeRequest.templates") plan.templates = true;
     }
     if (typeof need === "string") continue;
     if ("files" in need) {

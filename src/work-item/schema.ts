@@ -320,6 +320,12 @@ export const MergeRequestSchema = z
     activity: ActivitySchema.nullable()
       .default(null)
       .describe("Label events, comments and approvals, read when a rule in force may be waived; null: not read."),
+    templates: z
+      .array(z.object({ name: z.string(), content: z.string() }).strict())
+      .default([])
+      .describe(
+        "The project's merge request description templates (`.gitlab/merge_request_templates/*.md`, and its groups'), read when a rule reads the MR description: what they hold is no evidence.",
+      ),
   })
   .strict();
 
@@ -336,6 +342,7 @@ const UnavailableSchema = z
         "mergeRequest.files",
         "mergeRequest.staging",
         "mergeRequest.activity",
+        "mergeRequest.templates",
       ])
       .describe("Which part of the WorkItem could not be read."),
     reason: z.string(),

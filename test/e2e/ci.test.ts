@@ -338,6 +338,8 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       [`GET ${project}/merge_requests/400/resource_label_events`]: 1,
       [`GET ${project}/merge_requests/400/notes`]: 1,
       [`GET ${project}/merge_requests/400/approvals`]: 1,
+      // The project's MR templates, also beside it (#22): "How tested" is judged against them.
+      [`GET ${project}/templates/merge_requests`]: 1,
       [`GET ${project}/pipelines/88400/jobs`]: 1,
       // GitLab lists trigger jobs (bridges) apart from the jobs (doc/api/jobs.md "List pipeline bridges"), and the
       // external statuses other tools set on the pipeline only among the statuses of its commit: without these two

@@ -56,6 +56,8 @@ const ACTIVITY = (mr: string): Record<string, number> => ({
   [`GET ${mr}/notes`]: 1,
   [`GET ${mr}/approvals`]: 1,
 });
+/** The project's MR templates (#22: "How tested" is judged against them), listed beside the MR; none in this world. */
+const TEMPLATES = { [`GET /api/v4/projects/${PROJECT_PATH}/templates/merge_requests`]: 1 };
 const noDocs = (n: number) => doneDiffs(n).filter((d) => d.newPath !== "docs/audit-log.md");
 const OWN_WAIVER = "bfd-waive: user-docs-updated Admin-only screen; the audit-log guide covers it already.";
 const AUTHOR_CREATED = "2026-01-05T09:00:00.000Z";
@@ -721,9 +723,10 @@ describe("what one bfd done costs", () => {
       [`GET ${mr}`]: 1,
       [`GET ${mr}/diffs`]: 1,
       ...ACTIVITY(mr),
+      ...TEMPLATES,
     });
     expect(bridgeReads(run.gitlabUrls)).toBe(2);
-    expect(run.gitlabRequests).toBe(7);
+    expect(run.gitlabRequests).toBe(8);
   });
 
   it("reads a changed (not added) flag record at the MR's head, once", async () => {
@@ -735,6 +738,7 @@ describe("what one bfd done costs", () => {
       [`GET ${mr}`]: 1,
       [`GET ${mr}/diffs`]: 1,
       ...ACTIVITY(mr),
+      ...TEMPLATES,
       [`GET /api/v4/projects/${PROJECT_PATH}/repository/files/${flagPathOf(323)}/raw`]: 1,
     });
     expect(bridgeReads(run.gitlabUrls)).toBe(2);
@@ -745,7 +749,7 @@ describe("what one bfd done costs", () => {
     const run = await done(["ENG-300"], { cwd: checkout });
     expect(run.code).toBe(0);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(8);
+    expect(run.gitlabRequests).toBe(9);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests`)).toBe(1);
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
@@ -756,16 +760,16 @@ describe("what one bfd done costs", () => {
     expect(run.linearRequests).toBe(1);
     const lookups = gitlab.requests
       .slice(-run.gitlabRequests)
-      .filter((r) => r.path.endsWith("/merge_requests"))
+      .filter((r) => r.path.endsWith("/merge_requests") && !r.path.endsWith("/templates/merge_requests"))
       .map((r) => r.query["source_branch"]);
     expect(lookups).toEqual(["main"]);
-    expect(run.gitlabRequests).toBe(8);
+    expect(run.gitlabRequests).toBe(9);
   });
 
   it("reads 250 changed files in three diff requests, nothing twice", async () => {
     const run = await done(["ENG-320"]);
     expect(run.linearRequests).toBe(1);
-    expect(run.gitlabRequests).toBe(9);
+    expect(run.gitlabRequests).toBe(10);
     expect(Math.max(...run.gitlabUrls.values())).toBe(3);
     expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/merge_requests/320/diffs`)).toBe(3);
   });

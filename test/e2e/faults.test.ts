@@ -563,8 +563,9 @@ describe.concurrent("bfd under upstream faults (the CLI in-process, loopback fak
       if (row.service === "Linear") {
         expect(world.linear.requestCount(), row.why).toBe(row.attempts);
       } else {
-        // Linear answered its one request; GitLab saw the MR, its first diffs page and who acted on it (label events,
-        // notes, approvals: read together), each tried exactly as often as the policy allows, and nothing else.
+        // Linear answered its one request; GitLab saw the MR, its first diffs page, who acted on it (label events,
+        // notes, approvals) and the project's MR templates (#22: "How tested" is judged against them), all read
+        // together in the MR's wave, each tried exactly as often as the policy allows, and nothing else.
         expect(world.linear.requestCount()).toBe(1);
         const mrPath = `/api/v4/projects/${encodeURIComponent(PROJECT_PATH)}/merge_requests/${DONE_N}`;
         expect(Object.fromEntries(world.gitlab.countsByUrl()), row.why).toEqual({
@@ -573,6 +574,8 @@ describe.concurrent("bfd under upstream faults (the CLI in-process, loopback fak
           [`GET ${mrPath}/resource_label_events?per_page=100`]: row.attempts,
           [`GET ${mrPath}/notes?per_page=100&sort=asc&order_by=created_at`]: row.attempts,
           [`GET ${mrPath}/approvals?`]: row.attempts,
+          [`GET /api/v4/projects/${encodeURIComponent(PROJECT_PATH)}/templates/merge_requests?per_page=100`]:
+            row.attempts,
         });
       }
       if (row.minMs !== undefined) expect(result.ms).toBeGreaterThanOrEqual(row.minMs);

@@ -1,9 +1,10 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/report/schema.js";
 import type { WorkItemInput } from "../../src/work-item/schema.js";
-import { ROOT, readJson, runCliInProcess, tempDir, writeJson } from "../helpers/cli.js";
+import { ROOT, readJson, runCliInProcess, runCliProcess, tempDir, writeJson } from "../helpers/cli.js";
 
 type Snapshot = WorkItemInput & {
   issue: NonNullable<WorkItemInput["issue"]>;
@@ -342,5 +343,48 @@ describe("skips and waivers", () => {
     expect(result.message).toContain("No merge request found");
     expect(result.hint).toContain("open a merge request");
     expect(code).toBe(1);
+  });
+});
+
+describe("evidence: in bfd.config.yaml, through the built CLI (#22)", () => {
+  it("takes the team's placeholder words and its Linear issue template (a file next to the config) as no evidence", async () => {
+    const project = tempDir("bfd-evidence-");
+    writeFileSync(
+      join(project, "bfd.config.yaml"),
+      "evidence:\n  placeholders: ['À définir']\n  issueTemplates: [{ file: templates/issue.md }]\n",
+    );
+    mkdirSync(join(project, "templates"));
+    writeFileSync(
+      join(project, "templates/issue.md"),
+      "## Acceptance criteria\n- [ ] Criterion as the user sees it\n\n## Open questions\n",
+    );
+    const judge = async (description: string) => {
+      const s = readyBase();
+      s.issue.description = description;
+      const file = writeJson(join(project, `ready-${description.length}.json`), s);
+      const result = await runCliProcess(["ready", "--snapshot", file, "--format", "json"], { cwd: project });
+      expect(result.stderr).toBe("");
+      return JSON.parse(result.stdout) as Report;
+    };
+    const sloppy = await judge("## Acceptance criteria\n- [ ] Criterion as the user sees it\n- [ ] à définir\n");
+    expect(statusOf(sloppy, "acceptance-criteria-present")).toBe("fail");
+    const written = await judge("## Acceptance criteria\n- [ ] Exports finish within a minute\n- [ ] à définir\n");
+    expect(statusOf(written, "acceptance-criteria-present")).toBe("pass");
+  });
+});
+
+describe("the project's MR templates in a snapshot (#22)", () => {
+  it("replays them: a How tested section the template already held fails, and a snapshot without them still loads", async () => {
+    const s = doneBase();
+    const copied = "## How tested\n- Unit and request specs for the audit log controller (CI).\n";
+    s.mergeRequest.description = `Closes ENG-142\n\n${copied}`;
+    const withTemplate = {
+      ...s,
+      mergeRequest: { ...s.mergeRequest, templates: [{ name: "Default", content: copied }] },
+    };
+    const { report } = await gate("done", withTemplate, "mr-template");
+    expect(statusOf(report, "validation-explained")).toBe("fail");
+    const { report: without } = await gate("done", s, "mr-no-template");
+    expect(statusOf(without, "validation-explained")).toBe("pass");
   });
 });

@@ -752,6 +752,17 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         const ref = url.searchParams.get("ref") ?? project.defaultBranch;
         return rawFile(project, r.filePath ?? "", ref === "HEAD" ? project.defaultBranch : ref);
       }
+      case "mergeRequestTemplates":
+        return paginated(
+          url,
+          mergeRequestTemplates(project).map((t) => ({ key: t.name, name: t.name })),
+        );
+      case "mergeRequestTemplate": {
+        const template = mergeRequestTemplates(project).find((t) => t.name === r.filePath);
+        // lib/api/project_templates.rb: `not_found!('Template')`.
+        if (template === undefined) throw message(404, "404 Template Not Found");
+        return { status: 200, body: { name: template.name, content: template.content } };
+      }
       case "labels":
         if (method === "POST") return createLabel(project, body, req);
         return paginated(
@@ -1234,6 +1245,20 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
     };
   }
 
+  /**
+   * The project's MR description templates as GitLab's project templates API serves them (doc/api/project_templates.md,
+   * lib/api/project_templates.rb): the `.md` files in `.gitlab/merge_request_templates/` on the default branch
+   * (doc/user/project/description_templates.md: templates must "be present on the default branch"), each keyed by its
+   * file name without `.md`. No folder: an empty list. Group and instance template projects are not modelled.
+   */
+  function mergeRequestTemplates(project: FakeProject): { name: string; content: string }[] {
+    const folder = ".gitlab/merge_request_templates/";
+    return Object.entries(project.files[project.defaultBranch] ?? {})
+      .filter(([path]) => path.startsWith(folder) && path.endsWith(".md") && !path.slice(folder.length).includes("/"))
+      .map(([path, content]) => ({ name: path.slice(folder.length, -".md".length), content }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   function rawFile(project: FakeProject, path: string, ref: string): Reply {
     const content = project.files[ref]?.[path];
     if (content === undefined) throw message(404, "404 File Not Found");
@@ -1607,6 +1632,8 @@ interface ResolvedRoute {
     | "deploymentMergeRequests"
     | "labelEvents"
     | "approvals"
+    | "mergeRequestTemplates"
+    | "mergeRequestTemplate"
     | "statusCheckResponses";
   projectId?: string;
   pipelineId?: number;
@@ -1638,6 +1665,8 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   deploymentMergeRequests: ["GET"],
   labelEvents: ["GET"],
   approvals: ["GET"],
+  mergeRequestTemplates: ["GET"],
+  mergeRequestTemplate: ["GET"],
   statusCheckResponses: ["POST"],
 };
 
@@ -1686,6 +1715,10 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
     return { name: "commit", projectId, sha: s[4] ?? "" };
   if (s[2] === "deployments" && s.length === 3) return { name: "deployments", projectId };
   if (s[2] === "labels" && s.length === 3) return { name: "labels", projectId };
+  if (s[2] === "templates" && s[3] === "merge_requests" && s.length === 4)
+    return { name: "mergeRequestTemplates", projectId };
+  if (s[2] === "templates" && s[3] === "merge_requests" && s.length === 5)
+    return { name: "mergeRequestTemplate", projectId, filePath: s[4] ?? "" };
   if (s[2] === "deployments" && s.length === 5 && s[4] === "merge_requests" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "deploymentMergeRequests", projectId, deploymentId: Number(s[3]) };
   }

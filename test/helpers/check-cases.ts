@@ -1,6 +1,6 @@
 import { keysOf } from "../../src/work-item/evidence.js";
 import { describe, expect, it } from "vitest";
-import type { CheckKind, CheckOutcome } from "../../src/checks/types.js";
+import { checkContext, type CheckKind, type CheckOutcome } from "../../src/checks/types.js";
 import type { WorkItem } from "../../src/work-item/schema.js";
 
 /** One row of a check kind's table. `name` completes "passes when …" / "fails when …" / "is skipped when …". */
@@ -9,6 +9,8 @@ export interface Case<Options> {
   item: WorkItem;
   /** The rule's `with:` as written in YAML; parsed with the kind's schema, so defaults apply as in the loader. */
   options?: Partial<Options>;
+  /** The config's `evidence:` (placeholder words, issue templates as Markdown), as the loader resolves it. */
+  config?: { placeholders?: string[]; issueTemplates?: string[] };
   /** Asserted against `outcome.message`. */
   message?: RegExp;
   /** Each of these must be in `outcome.evidence` (a subset, in any order). */
@@ -56,7 +58,11 @@ export function checkCases<Options>(kind: CheckKind<Options>, table: CheckCaseTa
       if (rows[status].length === 0) continue;
       // `%s` with the name as its own column keeps titles whole and unquoted, so they read as sentences.
       it.each(rows[status].map((row) => [row.name, row] as const))(TITLES[status], (_name, row) => {
-        const outcome = kind.run(deepFreeze(structuredClone(row.item)), row.parsed);
+        const context = checkContext({
+          placeholders: row.config?.placeholders ?? [],
+          issueTemplates: row.config?.issueTemplates ?? [],
+        });
+        const outcome = kind.run(deepFreeze(structuredClone(row.item)), row.parsed, context);
         expect(outcome.status, outcome.message).toBe(row.status);
         if (row.message !== undefined) expect(outcome.message).toMatch(row.message);
         if (row.evidence !== undefined) expect(outcome.evidence).toEqual(expect.arrayContaining(row.evidence));

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineCheck, fail, pass, type CheckKind } from "../../src/checks/types.js";
+import { markdownSection } from "../../src/checks/markdown-section.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { evidencePlan } from "../../src/engine/plan.js";
 import type { LoadedRule } from "../../src/rules/schema.js";
@@ -27,6 +28,7 @@ import {
 } from "../fakes/gitlab.js";
 
 const SHA = "e".repeat(40);
+const HOW_TESTED_TEMPLATE = "## How tested\n\nUnit tests: ran the suite on CI and saw it green\n";
 const Options = z.object({ docs: z.array(z.string()).default(["docs/**/*.md"]), word: z.string() }).strict();
 
 const docsMention = defineCheck({
@@ -60,6 +62,10 @@ const rule: LoadedRule = {
   location: { file: "fixture.yaml", line: 1, column: 1 },
 };
 
+const inFlightTogether = (requests: FakeRequest[]): boolean =>
+  requests.length > 1 &&
+  requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
+
 let gitlab: FakeGitLab;
 beforeAll(async () => {
   gitlab = await startFakeGitLab(
@@ -68,8 +74,18 @@ beforeAll(async () => {
         fakeProject("acme/web", {
           files: { [SHA]: { "docs/audit.md": "The audit log lists sign-ins.\n", "docs/other.md": "Unrelated.\n" } },
         }),
+        fakeProject("acme/templated", {
+          files: {
+            main: {
+              ".gitlab/merge_request_templates/Default.md": HOW_TESTED_TEMPLATE,
+              ".gitlab/merge_request_templates/Bug.md": "## Root cause\n\n## How tested\n\n- [ ] Regression test\n",
+              ".gitlab/merge_request_templates/notes.txt": "not a template",
+            },
+          },
+        }),
       ],
       mergeRequests: [
+        fakeMergeRequest("acme/templated", 8, { description: HOW_TESTED_TEMPLATE }),
         fakeMergeRequest("acme/web", 7, {
           sha: SHA,
           diffs: [fakeDiff("src/a.ts"), fakeDiff("docs/audit.md"), fakeDiff("docs/other.md"), fakeDiff("README.txt")],
@@ -103,9 +119,6 @@ describe("a check kind that declares new evidence", () => {
 
 describe("who acted on the merge request, for its waivers (#23)", () => {
   const waivable: LoadedRule = { ...rule, id: "docs-mention-waivable", waivable: true, waiverLabels: ["no-docs"] };
-  const inFlightTogether = (requests: FakeRequest[]): boolean =>
-    requests.length > 1 &&
-    requests.every((a) => requests.every((b) => a.startedAt < (b.finishedAt ?? Number.POSITIVE_INFINITY)));
 
   it("is read only when a rule in force may be waived", () => {
     expect(evidencePlan([rule], "done").activity).toBe(false);
@@ -144,5 +157,73 @@ describe("who acted on the merge request, for its waivers (#23)", () => {
     } finally {
       gitlab.setLatency(0);
     }
+  });
+});
+
+describe("the project's merge request templates, for rules reading the MR description (#22)", () => {
+  const howTested: LoadedRule = {
+    ...rule,
+    id: "how-tested",
+    kind: markdownSection as unknown as CheckKind,
+    options: markdownSection.options.parse({
+      source: "mergeRequest.description",
+      headings: ["How tested"],
+      minChars: 10,
+    }),
+  };
+  const gather = (project: string, iid: number) =>
+    mergeRequestEvidence(
+      createGitLabSource({ host: gitlab.url, token: FAKE_TOKEN }),
+      { project, iid },
+      { plan: evidencePlan([howTested], "done") },
+    );
+  const judge = (evidence: Awaited<ReturnType<typeof gather>>) =>
+    evaluate([howTested], makeWorkItem({ now: new Date(0).toISOString(), ...evidence }), { gate: "done" }).results[0];
+
+  it("reads them beside the MR (one wave), and text a template holds is no evidence", async () => {
+    gitlab.reset();
+    gitlab.setLatency(100);
+    try {
+      const evidence = await gather("acme/templated", 8);
+      expect(evidence.mergeRequest.templates.map((t) => t.name)).toEqual(["Bug", "Default"]);
+      expect(evidence.mergeRequest.templates[1]!.content).toBe(HOW_TESTED_TEMPLATE);
+      const mr = gitlab.requests.filter((r) => r.path === "/api/v4/projects/acme%2Ftemplated/merge_requests/8");
+      const list = gitlab.requests.filter(
+        (r) => r.path === "/api/v4/projects/acme%2Ftemplated/templates/merge_requests",
+      );
+      expect([mr.length, list.length]).toEqual([1, 1]);
+      expect(inFlightTogether([...mr, ...list])).toBe(true);
+      expect(judge(evidence)).toMatchObject({ status: "fail" });
+    } finally {
+      gitlab.setLatency(0);
+    }
+  });
+
+  it("takes a project without a templates folder as having none: one request, no error", async () => {
+    gitlab.reset();
+    const evidence = await gather("acme/web", 7);
+    expect(evidence.mergeRequest.templates).toEqual([]);
+    expect(evidence.unavailable).toEqual([]);
+    expect(gitlab.requests.map((r) => r.path).filter((path) => path.includes("/templates"))).toEqual([
+      "/api/v4/projects/acme%2Fweb/templates/merge_requests",
+    ]);
+  });
+
+  it("takes a 404 (an instance without the endpoint) as no templates, never an error", async () => {
+    gitlab.reset();
+    gitlab.injectFault({ kind: "http-status", status: 404, body: { error: "404 Not Found" }, match: "/templates" });
+    const evidence = await gather("acme/templated", 8);
+    expect(evidence.mergeRequest.templates).toEqual([]);
+    expect(evidence.unavailable).toEqual([]);
+  });
+
+  it("reports a refused read (403) as evidence it could not read: the rule is an error, never a pass", async () => {
+    gitlab.reset();
+    gitlab.injectFault({ kind: "http-status", status: 403, match: "/templates" });
+    const evidence = await gather("acme/templated", 8);
+    expect(evidence.unavailable).toEqual([
+      { evidence: "mergeRequest.templates", reason: expect.stringContaining("merge request templates") as string },
+    ]);
+    expect(judge(evidence)).toMatchObject({ status: "error" });
   });
 });

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findWaiverLines } from "../../src/engine/waivers.js";
 import { mrLinksIssue } from "../../src/checks/mr-links-issue.js";
+import { DEFAULT_CHECK_CONTEXT } from "../../src/checks/types.js";
 import {
   addAgentsSection,
   addComponentInclude,
@@ -154,7 +155,7 @@ describe("the MR template's closing line", () => {
     { branch: "feature/audit-log", status: "fail" },
   ])("an MR with the unfilled template on $branch: mr-links-issue says $status", ({ branch, status }) => {
     const item = withMr({ description: template, sourceBranch: branch, title: "Add login audit" });
-    const outcome = mrLinksIssue.run(item, { forbidOtherClosing: true });
+    const outcome = mrLinksIssue.run(item, { forbidOtherClosing: true }, DEFAULT_CHECK_CONTEXT);
     expect(outcome.status).toBe(status);
     expect(outcome.evidence.join(" ")).not.toMatch(/ISSUE-KEY/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPlaceholderText } from "../../src/markdown/placeholder.js";
+import { isPlaceholderText, NO_EXTRA_PLACEHOLDERS, placeholderVocabulary } from "../../src/markdown/placeholder.js";
 
 describe("isPlaceholderText: the one placeholder vocabulary (#22)", () => {
   it.each<[string, string]>([
@@ -45,5 +45,30 @@ describe("isPlaceholderText: the one placeholder vocabulary (#22)", () => {
     ["a link label with text", "See [the runbook](https://example.com)"],
   ])("is no placeholder: %s", (_what, text) => {
     expect(isPlaceholderText(text)).toBe(false);
+  });
+});
+
+describe("placeholderVocabulary: the team's own words (evidence.placeholders in bfd.config.yaml)", () => {
+  const french = placeholderVocabulary(["À définir", "TBD-ish", "  "]);
+
+  it.each<[string, string, boolean]>([
+    ["the word as written", "À définir", true],
+    ["another case, a no-break space and a zero-width space", "à\u00A0DÉFI\u200BNIR", true],
+    ["with a full stop", "à définir.", true],
+    ["announcing what is to come", "À définir: avec le design", true],
+    ["in brackets", "TBD-ish (v2)", true],
+    ["fullwidth", "\uFF34\uFF22\uFF24-ish", true],
+    ["a line of each", "À définir\nTBD-ish", true],
+    ["a built-in word still", "TBD", true],
+    ["a sentence that starts with the word", "À définir les droits des admins est fait", false],
+    ["a sentence that holds the word", "Les droits sont à définir", false],
+    ["another spelling (accents are kept)", "a definir", false],
+  ])("%s: %s → %s", (_what, text, expected) => {
+    expect(isPlaceholderText(text, french)).toBe(expected);
+  });
+
+  it("adds nothing when the team gives no words (the built-in vocabulary only)", () => {
+    expect(placeholderVocabulary([" ", ""])).toBe(NO_EXTRA_PLACEHOLDERS);
+    expect(isPlaceholderText("À définir")).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ import {
   PersonalAccessTokens,
   ProjectLabels,
   Projects,
+  ProjectTemplates,
   RepositoryFiles,
   Users,
 } from "@gitbeaker/core";
@@ -68,6 +69,7 @@ export interface GitLabClient {
   statusChecks: ExternalStatusChecks<false>;
   tokens: PersonalAccessTokens<false>;
   labels: ProjectLabels<false>;
+  templates: ProjectTemplates<false>;
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
@@ -96,6 +98,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     statusChecks: new ExternalStatusChecks<false>(options),
     tokens: new PersonalAccessTokens<false>(options),
     labels: new ProjectLabels<false>(options),
+    templates: new ProjectTemplates<false>(options),
   };
 }
 

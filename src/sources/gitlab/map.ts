@@ -170,6 +170,11 @@ export function changesCap(
   return { capped: count.trim().endsWith("+") || (Number.isFinite(number) && listed < number), count };
 }
 
+/** `GET /projects/:id/templates/:type` (lib/api/entities/templates_list.rb): each template's key and name. */
+export const TemplateListJson = z.object({ key: z.string(), name: z.string() });
+/** `GET /projects/:id/templates/:type/:name` (lib/api/entities/template.rb): its name and content. */
+export const TemplateJson = z.object({ name: z.string(), content: z.string().nullish() });
+
 export const NoteJson = z.object({
   id: z.number(),
   body: z.string(),
@@ -334,6 +339,7 @@ export function toMergeRequest(
     files: evidence.files ?? [],
     staging: null,
     activity: null,
+    templates: [],
   };
 }
 

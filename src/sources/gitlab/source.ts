@@ -20,6 +20,8 @@ import {
 } from "./errors.js";
 import {
   ApprovalsJson,
+  TemplateJson,
+  TemplateListJson,
   BridgeJson,
   commitStatusAsJob,
   CommitJson,
@@ -183,6 +185,13 @@ export interface GitLabSource {
    * Any of them refused (403/404) makes the whole unreadable, naming which.
    */
   readActivity(project: ProjectRef, iid: number): Promise<Readable<MergeRequestActivity>>;
+  /**
+   * The project's merge request description templates with their content: the list, then each at once (GitLab's
+   * project templates API: the project's `.gitlab/merge_request_templates/*.md` on its default branch — where GitLab
+   * reads them for the "Choose a template" list — and its groups' and instance's template projects). A 404 is no
+   * templates; a 403 is `ok: false` with the reason.
+   */
+  readMergeRequestTemplates(project: ProjectRef): Promise<Readable<{ name: string; content: string }[]>>;
   /** Sets (or updates, by name) a commit status on `sha`. */
   setCommitStatus(project: ProjectRef, sha: string, status: CommitStatusInput): Promise<void>;
   /** Answers an external status check (Ultimate); `sha` must be the MR's source-branch head. */
@@ -608,6 +617,42 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
           .map(toLabelEvent)
           .filter((e): e is LabelEvent => e !== null);
       }),
+
+    readMergeRequestTemplates: (project) =>
+      readable(
+        { doing: `reading the merge request templates of ${projectLabel(project)}`, access: "read", project },
+        `the merge request templates of ${projectLabel(project)}`,
+        async () => {
+          const missing = (error: unknown): boolean =>
+            error instanceof HttpFailure && error.kind === "status" && error.status === 404;
+          let list: z.infer<typeof TemplateListJson>[];
+          try {
+            // doc/api/project_templates.md: type `merge_requests` (GitLab 13.3); paginated like any list.
+            const listed = await api.templates.all(project, "merge_requests", { perPage: PER_PAGE });
+            list = parse(TemplateListJson.array(), listed, "merge request templates");
+          } catch (error) {
+            // No templates folder answers an empty list; a 404 (an instance without the endpoint) says the same.
+            if (missing(error)) return [];
+            throw error;
+          }
+          const read = await Promise.all(
+            list.map(async (entry) => {
+              try {
+                const shown = await api.templates.show(project, "merge_requests", entry.key);
+                return {
+                  name: entry.name,
+                  content: parse(TemplateJson, shown, "merge request template").content ?? "",
+                };
+              } catch (error) {
+                // Removed between the list and the read: not a template any more.
+                if (missing(error)) return null;
+                throw error;
+              }
+            }),
+          );
+          return read.filter((t): t is { name: string; content: string } => t !== null);
+        },
+      ),
 
     async readActivity(project, iid) {
       const where = projectLabel(project);

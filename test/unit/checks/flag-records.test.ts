@@ -1,6 +1,7 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { flagRecords } from "../../../src/checks/flag-records.js";
 import { checkCases } from "../../helpers/check-cases.js";
+import { DEFAULT_CHECK_CONTEXT } from "../../../src/checks/types.js";
 import { changed, md, withMr } from "../../helpers/work-item.js";
 
 const FLAG = "config/feature_flags/development/login_audit.yml";
@@ -82,6 +83,20 @@ checkCases(flagRecords, {
     },
   ],
   fail: [
+    {
+      name: "a field holds one of the team's placeholder words (config evidence.placeholders)",
+      item: recording(
+        md(
+          "name: login_audit",
+          "rollout_state: à définir",
+          "communication: x1",
+          "help_docs: with GA",
+          "retirement: 2025-Q3",
+        ),
+      ),
+      config: { placeholders: ["à définir"] },
+      message: /lacks rollout_state/,
+    },
     // #22: what a reviewer would not accept as a record.
     {
       name: "fields hold a boolean, a number, NaN and !!binary where text belongs",
@@ -200,6 +215,6 @@ afterEach(() => vi.restoreAllMocks());
 
 it("reads a record with an unknown %directive without printing a YAML warning to stderr (found by fuzzing)", () => {
   const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
-  flagRecords.run(recording(md("%", COMPLETE)), flagRecords.options.parse({}));
+  flagRecords.run(recording(md("%", COMPLETE)), flagRecords.options.parse({}), DEFAULT_CHECK_CONTEXT);
   expect(warn).not.toHaveBeenCalled();
 });

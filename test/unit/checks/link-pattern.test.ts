@@ -102,6 +102,13 @@ checkCases(linkPattern, {
     },
   ],
   fail: [
+    {
+      name: "the challenge's slug is one of the team's placeholder words (config evidence.placeholders)",
+      item: inProject({ content: "[c](https://index.example.com/challenges/a-definir)" }),
+      options: BUILTIN,
+      config: { placeholders: ["a definir"] },
+      message: /placeholder/,
+    },
     ...[
       "https://index.example.com/challenges/TBD",
       "https://index.example.com/challenges/tbd/",

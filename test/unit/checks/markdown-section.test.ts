@@ -4,6 +4,12 @@ import { md, withIssue, withMr } from "../../helpers/work-item.js";
 
 const AC = { headings: ["Acceptance criteria", "AC"] };
 const AC_ITEMS = { ...AC, minItems: 1 };
+const FRENCH = { placeholders: ["à définir", "TBD-ish"] };
+const ISSUE_TEMPLATE = md(
+  "## Acceptance criteria",
+  "_What the user can do when this ships._",
+  "- Criterion as the user sees it",
+);
 const described = (...lines: string[]) => withIssue({ description: md(...lines) });
 
 checkCases(markdownSection, {
@@ -22,6 +28,38 @@ checkCases(markdownSection, {
     },
   ],
   pass: [
+    {
+      name: "the How tested section says more than the project's MR templates hold",
+      item: withMr({
+        description: md("## How tested", "Unit tests: ran the suite on CI", "Ran the export on staging with 10k rows"),
+        templates: [{ name: "Default", content: md("## How tested", "Unit tests: ran the suite on CI") }],
+      }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
+    },
+    // #22: the config's `evidence:` extends what is no evidence; without it the same words are text.
+    {
+      name: "a section says 'à définir' and the team has not made it a placeholder",
+      item: described("## AC", "- À définir"),
+      options: AC_ITEMS,
+    },
+    {
+      name: "the criteria say more than the team's Linear issue template",
+      item: described("## Acceptance criteria", "_What the user can do when this ships._", "- Exports finish in 5 s"),
+      options: AC_ITEMS,
+      config: { issueTemplates: [ISSUE_TEMPLATE] },
+    },
+    {
+      name: "a rule's own template replaces the config's issue template",
+      item: described("## Acceptance criteria", "- Criterion as the user sees it"),
+      options: { ...AC_ITEMS, template: md("## Acceptance criteria", "- Something else") },
+      config: { issueTemplates: [ISSUE_TEMPLATE] },
+    },
+    {
+      name: "the config's issue template is not applied to the MR description",
+      item: withMr({ description: md("## Acceptance criteria", "- Criterion as the user sees it") }),
+      options: { ...AC_ITEMS, source: "mergeRequest.description" },
+      config: { issueTemplates: [ISSUE_TEMPLATE] },
+    },
     {
       name: "the How tested section says more than the team's template",
       item: withMr({
@@ -130,6 +168,34 @@ checkCases(markdownSection, {
     },
   ],
   fail: [
+    {
+      name: "the How tested section holds only what one of the project's MR templates holds",
+      item: withMr({
+        description: md("## How tested", "Unit tests: ran the suite on CI"),
+        templates: [
+          { name: "Bug", content: md("## Root cause") },
+          { name: "Default", content: md("## How tested", "Unit tests: ran the suite on CI", "Manual: <where>") },
+        ],
+      }),
+      options: { source: "mergeRequest.description", headings: ["How tested"], minChars: 10 },
+    },
+    {
+      name: "every item is one of the team's placeholder words, in any case, width or with invisible characters",
+      item: described("## AC", "- À DÉFINIR", "- à\u00A0défi\u200Bnir: avec le design", "- ＴＢＤ-ish"),
+      options: AC_ITEMS,
+      config: FRENCH,
+      message: /only placeholders|list item/,
+    },
+    {
+      name: "the criteria are the team's Linear issue template as it was (config, no rule template)",
+      item: described(
+        "## Acceptance criteria",
+        "_What the user can do when this ships._",
+        "- Criterion as the user sees it",
+      ),
+      options: AC_ITEMS,
+      config: { issueTemplates: ["## Other template\n\n- Unrelated", ISSUE_TEMPLATE] },
+    },
     // #22: a template left as it was is no evidence.
     ...(
       [

@@ -16,6 +16,12 @@ checkCases(openQuestions, {
   ],
   pass: [
     {
+      name: "the only question is one of the team's placeholder words (config evidence.placeholders)",
+      item: described("## Open questions", "- à définir"),
+      options: OQ,
+      config: { placeholders: ["à définir"] },
+    },
+    {
       name: "there is no open-questions section",
       item: described("## Acceptance criteria", "- [ ] a"),
       options: OQ,

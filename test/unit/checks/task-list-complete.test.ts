@@ -80,6 +80,21 @@ checkCases(taskListComplete, {
     },
   ],
   fail: [
+    // #22: the config's `evidence:`.
+    {
+      name: "the only ticked criteria are the example criteria of the team's Linear issue template (config)",
+      item: described("## Acceptance criteria", "- [x] Criterion as the user sees it"),
+      options: AC,
+      config: { issueTemplates: [md("## Acceptance criteria", "- [ ] Criterion as the user sees it")] },
+      message: /no criteria/,
+    },
+    {
+      name: "the only ticked criterion is one of the team's placeholder words",
+      item: described("## Acceptance criteria", "- [x] à définir"),
+      options: AC,
+      config: { placeholders: ["À définir"] },
+      message: /no criteria/,
+    },
     {
       name: "the only ticked criteria are the team template's examples",
       item: described("## Acceptance criteria", "- [x] Criterion as the user sees it"),
