@@ -33,7 +33,7 @@ import {
 import { changedFilesBetween, fileAt } from "./git.js";
 import type { GitLabSource, MergeRequestSummary, Readable } from "./gitlab/index.js";
 import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
-import type { LinearSource } from "./linear/index.js";
+import type { FetchIssueOptions, LinearSource } from "./linear/index.js";
 import { parseIssueReference } from "./linear/index.js";
 import { settled } from "./waves.js";
 import { deploymentsOfMergeRequests } from "./deployments.js";
@@ -203,18 +203,26 @@ interface FoundIssue {
 
 /** The issue the request names; null only in CI, where no key the pipeline names is an issue (yet). */
 async function findIssue(linear: LinearSource, request: GatherRequest): Promise<FoundIssue | null> {
+  // A plan already known (the CLI's own rules) that needs the team keys asks them in the issue's request: `bfd ready`
+  // answers in one Linear round trip. A plan still loading (rules from a target branch) asks them once it is known.
+  const options = { teamKeys: !(request.plan instanceof Promise) && request.plan.teamKeys };
   switch (request.issue.by) {
     case "reference":
-      return linear.fetchIssue(parseIssueReference(request.issue.reference));
+      return linear.fetchIssue(parseIssueReference(request.issue.reference), options);
     case "branch":
-      return issueForBranch(linear, request.branch, request.command ?? DEFAULT_COMMAND);
+      return issueForBranch(linear, request.branch, request.command ?? DEFAULT_COMMAND, options);
     case "mergeRequest":
       return firstKnownIssue(linear, request.issue.keys.slice(0, MAX_KEYS_TRIED));
   }
 }
 
 /** Which issue, when none was named: Linear's branch search, then a key in the branch name. */
-async function issueForBranch(linear: LinearSource, branch: string | null, command: string): Promise<FoundIssue> {
+async function issueForBranch(
+  linear: LinearSource,
+  branch: string | null,
+  command: string,
+  options: FetchIssueOptions,
+): Promise<FoundIssue> {
   if (branch === null) {
     throw usageError(
       "no-issue",
@@ -222,7 +230,7 @@ async function issueForBranch(linear: LinearSource, branch: string | null, comma
       `Name the issue: ${command} ENG-123 (or a Linear issue URL).`,
     );
   }
-  const byBranch = await linear.fetchIssueByBranch(branch);
+  const byBranch = await linear.fetchIssueByBranch(branch, options);
   if (byBranch.issue !== null) return { issue: byBranch.issue, viewer: byBranch.viewer };
   const keys = findKeysInBranch(branch).slice(0, MAX_KEYS_TRIED);
   if (keys.length === 0) {

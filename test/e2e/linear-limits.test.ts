@@ -135,8 +135,8 @@ describe("lists longer than Linear's page, read whole by the CLI", () => {
     const run = await gate("ready", "ENG-600");
     const visible = resultOf(run, "dependencies-visible");
     expect(visible).toMatchObject({ status: "pass", message: "The one mentioned issue is linked" });
-    // The issue, its relations read on, and the workspace's team keys (dependencies-visible reads them).
-    expect(run.linearRequests).toBe(3);
+    // The issue (with the workspace's team keys, which dependencies-visible reads) and its relations read on.
+    expect(run.linearRequests).toBe(2);
   });
 });
 
@@ -159,7 +159,7 @@ describe("Linear's refusals and spent budgets are exit 3 with the reason", () =>
     [
       "a query above Linear's complexity limit",
       { maxComplexity: 500 },
-      /^bfd: Linear refused bfd's BfdIssueByKey query as too complex: The query is too complex\. Complexity: 1031\. Maximum allowed complexity: 500\.$/m,
+      /^bfd: Linear refused bfd's BfdIssueByKeyWithTeams query as too complex: The query is too complex\. Complexity: 1607\. Maximum allowed complexity: 500\.$/m,
     ],
     [
       "a spent complexity budget",

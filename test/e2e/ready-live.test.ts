@@ -101,14 +101,15 @@ async function ready(
 }
 
 describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
-  // Every Ready run asks Linear twice, side by side: the issue, and the workspace's team keys (dependencies-visible
-  // tells issue keys from key-like words by them).
-  it("passes a ready issue with one request to Linear for the issue and one for the team keys", async () => {
+  // Every Ready run asks Linear once: the issue, with the workspace's team keys in the same request
+  // (dependencies-visible tells issue keys from key-like words by them).
+  it("passes a ready issue with one request to Linear, the team keys asked with the issue", async () => {
     const { code, report, requests } = await ready(["ENG-200"]);
     expect(report?.verdict).toBe("pass");
     expect(report?.results.filter((r) => r.status === "fail")).toEqual([]);
     expect(code).toBe(0);
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
+    expect(linear.requests.at(-1)?.operationName).toBe("BfdIssueByKeyWithTeams");
   });
 
   it.each([
@@ -123,7 +124,7 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(result.status).toBe("fail");
     expect(result.message).toContain(message);
     expect(code).toBe(1);
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
   });
 
   it("warns about open questions without failing the gate", async () => {
@@ -141,29 +142,29 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
     expect(report?.issue?.identifier).toBe("ENG-200");
   });
 
-  it("finds the issue from the branch with Linear's branch search, in one request (and the team keys)", async () => {
+  it("finds the issue from the branch with Linear's branch search, in one request (with the team keys)", async () => {
     const { report, requests } = await ready([], gitCheckout("ada/eng-200-export-audit-log-as-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
     expect(report?.results.find((r) => r.rule === "active-issue-matches")?.status).toBe("pass");
-    expect(requests).toBe(2);
+    expect(requests).toBe(1);
   });
 
   it("falls back to the key in the branch name when the branch search finds nothing", async () => {
     const { report, requests } = await ready([], gitCheckout("feature/ENG-200-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(3);
+    expect(requests).toBe(2);
   });
 
   it("skips names that only look like keys in the branch (fix/utf-8-eng-200)", async () => {
     const { report, requests } = await ready([], gitCheckout("fix/utf-8-eng-200-csv"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(3);
+    expect(requests).toBe(2);
   });
 
   it("tries the next key when Linear does not know the first one the branch names", async () => {
     const { report, requests } = await ready([], gitCheckout("ada/eng-9999-then-eng-200"));
     expect(report?.issue?.identifier).toBe("ENG-200");
-    expect(requests).toBe(4);
+    expect(requests).toBe(3);
   });
 
   // #24: people check the next issue while still on their current one's branch; before pickup no work is happening.

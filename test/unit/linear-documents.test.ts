@@ -43,6 +43,8 @@ const VARIABLES_BFD_SENDS: Record<LinearOperationName, Record<string, unknown>> 
   BfdTeamWorkflow: { id: "ENG", statesAfter: null, labelsAfter: "cursor" },
   BfdIssueByKey: { id: "ENG-123" },
   BfdIssueByBranch: { branch: "ada/eng-123-add-audit-log" },
+  BfdIssueByKeyWithTeams: { id: "ENG-123" },
+  BfdIssueByBranchWithTeams: { branch: "ada/eng-123-add-audit-log" },
   BfdIssuesPage: { filter: { team: { key: { eq: "ENG" } } }, first: AUDIT_PAGE_SIZE, after: "cursor" },
   BfdIssueLabelsPage: { id: "issue-id", after: "cursor" },
   BfdIssueChildrenPage: { id: "issue-id", after: "cursor" },

@@ -18,7 +18,9 @@ import {
   CREATE_AGENT_ACTIVITY,
   CREATE_COMMENT,
   ISSUE_BY_BRANCH,
+  ISSUE_BY_BRANCH_WITH_TEAMS,
   ISSUE_BY_KEY,
+  ISSUE_BY_KEY_WITH_TEAMS,
   ISSUE_COMMENTS,
   ISSUES_PAGE,
   LABEL_NAMES,
@@ -36,7 +38,9 @@ import {
   CreateAgentActivityDataSchema,
   CreateCommentDataSchema,
   IssueByBranchDataSchema,
+  IssueByBranchWithTeamsDataSchema,
   IssueByKeyDataSchema,
+  IssueByKeyWithTeamsDataSchema,
   IssueCommentsDataSchema,
   IssuesPageDataSchema,
   mapIssue,
@@ -54,6 +58,14 @@ import {
 } from "./map.js";
 
 export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
+
+export interface FetchIssueOptions {
+  /**
+   * Ask the first page of the workspace's team keys in the same request (a rule needs them): `teamKeys()` then answers
+   * without a request of its own unless the workspace has more than one page of teams.
+   */
+  teamKeys?: boolean | undefined;
+}
 
 export interface LinearSourceOptions {
   /** A personal API key, sent raw in `Authorization` (no Bearer), as Linear expects. */
@@ -100,9 +112,12 @@ export interface LinearSource {
    * ONE request for an ordinary issue: the issue by key (ENG-123), Linear URL or UUID, with everything the gates
    * need, and `viewer`. A list longer than a page (relations, attachments, …) is read on until it is whole.
    */
-  fetchIssue(key: string): Promise<{ issue: Issue; viewer: Person | null }>;
+  fetchIssue(key: string, options?: FetchIssueOptions): Promise<{ issue: Issue; viewer: Person | null }>;
   /** issueVcsBranchSearch(branch) with the same issue fields (and lists read whole), and viewer; null when no match. */
-  fetchIssueByBranch(branch: string): Promise<{ issue: Issue | null; viewer: Person | null }>;
+  fetchIssueByBranch(
+    branch: string,
+    options?: FetchIssueOptions,
+  ): Promise<{ issue: Issue | null; viewer: Person | null }>;
   /**
    * Audit: issues(filter:) with cursor pagination, never one request per issue; the lists of every issue that has
    * more than the page carried are then read on together. `requests` counts HTTP exchanges, retries included.
@@ -379,6 +394,12 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
       "the workspace's team keys",
     );
 
+  /** Team keys that came with an issue: the whole list when it fit one page (else `teamKeys()` reads them all). */
+  const rememberTeamKeys = (teams: { nodes: { key: string }[]; pageInfo: { hasNextPage: boolean } }): void => {
+    if (teamKeys === null && !teams.pageInfo.hasNextPage)
+      teamKeys = Promise.resolve(teams.nodes.map((team) => team.key.toUpperCase()));
+  };
+
   /** The issue with every list whole: ONE request when each fits its first page. */
   async function wholeIssue(raw: RawIssue): Promise<Issue> {
     await readListsWhole([raw], runPage);
@@ -386,15 +407,27 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   }
 
   return {
-    async fetchIssue(key) {
+    async fetchIssue(key, options) {
       const id = parseIssueReference(key);
+      if (options?.teamKeys === true) {
+        const { data } = await run(
+          "BfdIssueByKeyWithTeams",
+          ISSUE_BY_KEY_WITH_TEAMS,
+          { id },
+          IssueByKeyWithTeamsDataSchema,
+          `reading ${id}`,
+          { subject: id },
+        );
+        rememberTeamKeys(data.teams);
+        return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
+      }
       const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, `reading ${id}`, {
         subject: id,
       });
       return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
     },
 
-    async fetchIssueByBranch(branch) {
+    async fetchIssueByBranch(branch, options) {
       const name = branch.trim();
       if (name === "")
         throw inputError(
@@ -402,13 +435,20 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
           "The git branch name is empty",
           "Check out a branch, or pass the issue key explicitly.",
         );
-      const { data } = await run(
-        "BfdIssueByBranch",
-        ISSUE_BY_BRANCH,
-        { branch: name },
-        IssueByBranchDataSchema,
-        `looking up the issue of branch ${printable(name, 80)}`,
-      );
+      const what = `looking up the issue of branch ${printable(name, 80)}`;
+      const { data } =
+        options?.teamKeys === true
+          ? await run(
+              "BfdIssueByBranchWithTeams",
+              ISSUE_BY_BRANCH_WITH_TEAMS,
+              { branch: name },
+              IssueByBranchWithTeamsDataSchema,
+              what,
+            ).then((answer) => {
+              rememberTeamKeys(answer.data.teams);
+              return answer;
+            })
+          : await run("BfdIssueByBranch", ISSUE_BY_BRANCH, { branch: name }, IssueByBranchDataSchema, what);
       return {
         issue: data.issueVcsBranchSearch === null ? null : await wholeIssue(data.issueVcsBranchSearch),
         viewer: mapPerson(data.viewer),

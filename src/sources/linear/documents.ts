@@ -13,6 +13,7 @@
  * attachments 2.7, comments 3.8; an issue's own fields about 15.
  *
  * - BfdIssueByKey / BfdIssueByBranch (ready, done): every list 50 deep (documents and links 20) ≈ 1,030 points.
+ *   With the first page of team keys (…WithTeams, when a rule needs them: `bfd ready`) ≈ 1,610 points.
  * - BfdIssuesPage (audit): lists AUDIT_LIST_SIZES deep ≈ 145 points an issue: 55 issues score 7,978, 56 would
  *   score 8,123, so AUDIT_PAGE_SIZE is 55 and 250 issues take 5 pages.
  * - A list longer than its first page is read on with one follow-up document per list kind (BfdIssueRelationsPage,
@@ -249,6 +250,32 @@ query BfdTeamKeys($after: String) {
 }`;
 
 /**
+ * The first page of the workspace's team keys, asked in the same request as the issue when a rule tells issue keys
+ * from key-like words (`bfd ready`'s dependencies): one request instead of two in a row (≈ 280 points more).
+ */
+const TEAM_KEYS_FIRST_PAGE = `teams(first: ${TEAM_KEYS_PAGE_SIZE}) { nodes { key } ${PAGE_INFO} }`;
+
+/** BfdIssueByKey with the first page of team keys. */
+export const ISSUE_BY_KEY_WITH_TEAMS = /* GraphQL */ `
+query BfdIssueByKeyWithTeams($id: String!) {
+  issue(id: $id) { ...BfdIssueFields }
+  ${VIEWER_FIELDS}
+  ${TEAM_KEYS_FIRST_PAGE}
+}
+${ISSUE_FIELDS_FRAGMENT}
+${ISSUE_REF_FRAGMENT}`;
+
+/** BfdIssueByBranch with the first page of team keys. */
+export const ISSUE_BY_BRANCH_WITH_TEAMS = /* GraphQL */ `
+query BfdIssueByBranchWithTeams($branch: String!) {
+  issueVcsBranchSearch(branchName: $branch) { ...BfdIssueFields }
+  ${VIEWER_FIELDS}
+  ${TEAM_KEYS_FIRST_PAGE}
+}
+${ISSUE_FIELDS_FRAGMENT}
+${ISSUE_REF_FRAGMENT}`;
+
+/**
  * Every issue label the API key's user can see, workspace-level and team-scoped alike (Query.issueLabels, schema:
  * "including both workspace-level and team-scoped labels"), by name: what an issues filter on `labels.some.name` can
  * match, read only to say which label a listing that came back empty named (`bfd audit --label`).
@@ -337,6 +364,8 @@ export const LINEAR_DOCUMENTS = {
   BfdTeamWorkflow: TEAM_WORKFLOW,
   BfdIssueByKey: ISSUE_BY_KEY,
   BfdIssueByBranch: ISSUE_BY_BRANCH,
+  BfdIssueByKeyWithTeams: ISSUE_BY_KEY_WITH_TEAMS,
+  BfdIssueByBranchWithTeams: ISSUE_BY_BRANCH_WITH_TEAMS,
   BfdIssuesPage: ISSUES_PAGE,
   BfdIssueLabelsPage: ISSUE_LABELS_PAGE,
   BfdIssueChildrenPage: ISSUE_CHILDREN_PAGE,

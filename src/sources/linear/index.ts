@@ -1,6 +1,7 @@
 export { createLinearSource, DEFAULT_LINEAR_API_URL, parseIssueReference } from "./client.js";
 export type {
   AgentActivityContent,
+  FetchIssueOptions,
   IssueListFilter,
   LinearComment,
   LinearSource,

@@ -130,6 +130,10 @@ export const ListPageDataSchemas = {
 
 /** `data` of BfdTeamKeys. */
 export const TeamKeysDataSchema = z.object({ teams: connectionOf(z.object({ key: z.string() })) });
+/** `data` of BfdIssueByKeyWithTeams. */
+export const IssueByKeyWithTeamsDataSchema = IssueByKeyDataSchema.extend(TeamKeysDataSchema.shape);
+/** `data` of BfdIssueByBranchWithTeams. */
+export const IssueByBranchWithTeamsDataSchema = IssueByBranchDataSchema.extend(TeamKeysDataSchema.shape);
 /** `data` of BfdLabelNames. */
 export const LabelNamesDataSchema = z.object({ issueLabels: connectionOf(z.object({ name: z.string() })) });
 /** `data` of BfdProjectNames. */
