@@ -195,10 +195,7 @@ class TreeBuilder {
       const token = this.tokens[i]!;
       const close = token.nesting === 1 ? this.closing(i) : i;
       const node = this.block(token, i, close);
-      if (node !== null) {
-        if (token.map !== null) node.position = lines(token.map[0] + 1, token.map[1]);
-        nodes.push(node);
-      }
+      if (node !== null) nodes.push(node);
       i = close + 1;
     }
     return nodes;
@@ -249,6 +246,7 @@ class TreeBuilder {
           url: target.href,
           title: target.title === "" ? null : target.title,
         };
+        if (token.map !== null) definition.position = lines(token.map[0] + 1, token.map[0] + 1);
         return definition;
       }
       case "footnote_reference_open": {
@@ -309,8 +307,8 @@ class TreeBuilder {
 }
 
 /**
- * A node's place, by lines only (markdown-it keeps the lines of blocks, not columns): enough to point a reader at
- * the line of a link (test/unit/docs-links.test.ts does).
+ * The line of a link, an image or a definition (markdown-it keeps the lines of blocks, not columns): enough to point
+ * a reader at it (test/unit/docs-links.test.ts does). Other nodes have no position: nothing reads one.
  */
 function lines(first: number, last: number): NonNullable<Link["position"]> {
   return { start: { line: first, column: 1 }, end: { line: Math.max(first, last), column: 1 } };
