@@ -46,8 +46,21 @@ function createParser(): Parser {
   // (a definition's URL names an issue even when no link uses it).
   md.core.ruler.disable("strip_references");
   md.core.ruler.before("inline", "task_list_items", markTaskItems);
-  // GFM links bare `www.` hosts too; which fuzzy links count is decided in the converter (isGfmLiteral).
-  md.linkify.set({ fuzzyLink: true, fuzzyEmail: true });
+  // GFM's autolink literals: `http(s)://`, `ftp://`, `mailto:`, e-mail addresses and `www.` hosts. linkify-it's
+  // fuzzy links (any word before a top-level domain: `notes.md`) are not GFM, and testing every text for them was a
+  // fifth of the parse of a long list: `www.` is a schema of its own instead.
+  md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
+  md.linkify.add("//", null);
+  md.linkify.add("www.", {
+    validate: (text, pos, self) => {
+      const host = new RegExp(self.re.get_url_host_port().source + self.re.get_path().source, "iy");
+      host.lastIndex = pos;
+      return host.exec(text)?.[0].length ?? 0;
+    },
+    normalize: (match) => {
+      match.url = `http://${match.url}`;
+    },
+  });
   // Counting rules first in each chain: every step of the block and inline tokenizers (lookahead included) runs
   // them once, so the fuzzer can bound the parser's work per character without timing it.
   md.block.ruler.before("table", "count_steps", () => {

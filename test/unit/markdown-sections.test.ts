@@ -202,6 +202,14 @@ describe("markdownLinks", () => {
       [{ url: "https://index.example.com/c/1", text: "https://index.example.com/c/1" }],
     ],
     [
+      "reads a bare www. host as GFM does, and no file name that looks like a host (#26)",
+      "Design at www.figma.com/file/AbC123/x. Notes in notes.md, mail ops@acme.example",
+      [
+        { url: "http://www.figma.com/file/AbC123/x", text: "www.figma.com/file/AbC123/x" },
+        { url: "mailto:ops@acme.example", text: "ops@acme.example" },
+      ],
+    ],
+    [
       "reads an angle-bracket autolink",
       "<https://x.example>",
       [{ url: "https://x.example", text: "https://x.example" }],
