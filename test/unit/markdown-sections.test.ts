@@ -283,7 +283,7 @@ describe("findSections", () => {
     expect(findSections(markdown, aliases).map((s) => [s.heading, sectionText(s)])).toEqual(sections);
   });
 
-  it("finds the same sections in a long document, parsing only the parts that can hold them", () => {
+  it("finds the same sections in a long document", () => {
     const filler = "Prose with **bold** and [a link](https://example.com).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n";
     const long = lines(
       filler.repeat(800),
@@ -365,7 +365,7 @@ describe("visibleLines", () => {
     ["leaves out code", lines("```", "bfd-waive: a why", "```", "", "`bfd-waive: b why`"), [""]],
     ["leaves out block quotes", "> bfd-waive: a why", []],
     ["leaves out struck text and image text", "~~bfd-waive: a why~~ ![bfd-waive: b why](u)", [" "]],
-    ["reads only chunks that mention the needle", "no waiver here", []],
+    ["reads nothing from a document that does not mention the needle", "no waiver here", []],
   ])("%s", (_what, markdown, visible) => {
     expect(visibleLines(markdown, "bfd-waive")).toEqual(visible);
   });
@@ -403,7 +403,7 @@ describe("mentionTextOf", () => {
     expect(read.urls).toEqual(["https://linear.app/acme/issue/ENG-7"]);
   });
 
-  it("does not skip a chunk of a long document whose key has look-alike letters or fullwidth digits", () => {
+  it("finds a key with look-alike letters or fullwidth digits in a long document", () => {
     const long = `${"Filler paragraph.\n\n".repeat(5_000)}Needs \u0415NG-\uFF17.\n\n${"More filler.\n\n".repeat(5_000)}`;
     expect(mentionTextOf(long).text).toContain("\u0415NG-\uFF17");
   });
@@ -525,7 +525,7 @@ describe("findSections reads sections by meaning (#22)", () => {
     expect(findSections(lines("## Acceptance criteria", "- [ ] a"), aliases)[0]?.suspicious).toBeUndefined();
   });
 
-  it("finds a look-alike heading in a long document (the prefilter reads skeletons)", () => {
+  it("finds a look-alike heading in a long document", () => {
     const filler = "Prose with **bold** and [a link](https://example.com).\n\n".repeat(3000);
     const long = lines(filler, "## \u0410dditional \u0430cceptance criteria", "- [ ] a", "", filler);
     expect(long.length).toBeGreaterThan(100_000);
