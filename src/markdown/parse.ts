@@ -51,9 +51,12 @@ function createParser(): Parser {
   // fifth of the parse of a long list: `www.` is a schema of its own instead.
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
   md.linkify.add("//", null);
+  /** A host and path after `www.`, as linkify-it reads them after `http://` (built once: it is a large expression). */
+  let wwwHost: RegExp | undefined;
   md.linkify.add("www.", {
     validate: (text, pos, self) => {
-      const host = new RegExp(self.re.get_url_host_port().source + self.re.get_path().source, "iy");
+      wwwHost ??= new RegExp(self.re.get_url_host_port().source + self.re.get_path().source, "iy");
+      const host = wwwHost;
       host.lastIndex = pos;
       return host.exec(text)?.[0].length ?? 0;
     },
