@@ -18,6 +18,7 @@ import MarkdownIt, {
   type Delimiter,
   type Env,
   type MarkdownIt as Parser,
+  type StateBlock,
   type StateCore,
   type StateInline,
   type Token,
@@ -41,6 +42,11 @@ function createParser(): Parser {
   (footnote as unknown as (parser: Parser) => void)(md);
   // GFM has no inline footnotes (`^[…]`), and bfd reads a footnote where it is written, not moved to the end.
   md.inline.ruler.disable("footnote_inline");
+  // A footnote definition starts a block wherever a line may (GFM, as cmark-gfm and micromark read it): it also ends
+  // a block quote's or list's lazy continuation, where the plugin's rule is not asked.
+  md.block.ruler.before("footnote_def", "footnote_def_interrupts", interruptsWithFootnoteDefinition, {
+    alt: ["blockquote", "list"],
+  });
   md.core.ruler.disable("footnote_tail");
   // markdown-it leaves a token for each link reference definition and drops it in this rule: bfd reads them
   // (a definition's URL names an issue even when no link uses it).
@@ -124,6 +130,15 @@ function markTaskItems(state: StateCore): void {
     tokens[i]!.meta = { ...(tokens[i]!.meta as object | null), checked: marker[1] !== " " };
     inline.content = inline.content.slice(marker[0].length);
   }
+}
+
+const FOOTNOTE_DEFINITION_START = /^\[\^[^\]\s]+\]:/;
+
+/** Only asked as a terminator (silently): whether the line starts a footnote definition; the plugin parses it. */
+function interruptsWithFootnoteDefinition(state: StateBlock, line: number, _end: number, silent: boolean): boolean {
+  if (!silent || state.sCount[line]! - state.blkIndent >= 4) return false;
+  const start = state.bMarks[line]! + state.tShift[line]!;
+  return FOOTNOTE_DEFINITION_START.test(state.src.slice(start, state.eMarks[line]));
 }
 
 const TILDE = 0x7e;

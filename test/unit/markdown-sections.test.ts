@@ -364,6 +364,11 @@ describe("visibleLines", () => {
     ["leaves out HTML comments", lines("<!-- bfd-waive: a why -->", "", "x <!-- bfd-waive: b why --> y"), ["x  y"]],
     ["leaves out code", lines("```", "bfd-waive: a why", "```", "", "`bfd-waive: b why`"), [""]],
     ["leaves out block quotes", "> bfd-waive: a why", []],
+    [
+      "reads a footnote definition that ends a block quote's lazy lines, as GFM does (#26)",
+      lines("> quoted", "lazy", "[^1]: bfd-waive: a why"),
+      ["bfd-waive: a why"],
+    ],
     ["leaves out struck text and image text", "~~bfd-waive: a why~~ ![bfd-waive: b why](u)", [" "]],
     ["reads nothing from a document that does not mention the needle", "no waiver here", []],
   ])("%s", (_what, markdown, visible) => {
