@@ -6,14 +6,16 @@
  * network round trips, with process start-up cancelled out. Ratios are measured in the same run, so machine
  * noise largely cancels. Figures, never assertions: tests assert request counts, not times.
  *
- * Then the start-up ratios (NODE_EXTRA_CA_CERTS unset and as-is) and the scale table (scripts/bench-scale.ts).
+ * Then the start-up ratios (NODE_EXTRA_CA_CERTS unset and as-is), the scale table (scripts/bench-scale.ts) and the
+ * worst-case Markdown rows (#26: a description that makes a parser work hardest, as a ratio to `node -e 0`).
  *
  * Env: BENCH_RUNS (default 5), BENCH_LATENCY_MS (default 100), BENCH_STARTUP_ROUNDS (default 31), BENCH_OUT
- * (default bench-results.json), BENCH_ONLY (a comma-separated choice of network, startup, scale; default all).
+ * (default bench-results.json), BENCH_ONLY (a comma-separated choice of network, startup, scale, worst; default
+ * all), BENCH_WORST_ROUNDS (default 5).
  */
 import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -27,13 +29,23 @@ import {
   startFakeGitLab,
 } from "../test/fakes/gitlab.js";
 import { addIssue, emptyWorld, FAKE_LINEAR_API_KEY, relate, startFakeLinear } from "../test/fakes/linear.js";
-import { median, printScale, printStartup, scale, startup, type ScaleRow, type StartupFigures } from "./bench-scale.js";
+import {
+  median,
+  printScale,
+  printStartup,
+  runNode,
+  scale,
+  startup,
+  type ScaleRow,
+  type StartupFigures,
+} from "./bench-scale.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "dist", "bfd.js");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const startupRounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 31);
-const only = new Set((process.env.BENCH_ONLY ?? "network,startup,scale").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "network,startup,scale,worst").split(","));
+const worstRounds = Number(process.env.BENCH_WORST_ROUNDS ?? 5);
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const work = mkdtempSync(join(tmpdir(), "bfd-bench-"));
 const rssProbe = join(work, "rss-probe.cjs");
@@ -238,6 +250,107 @@ function printNetwork(rows: readonly Record<string, unknown>[]): void {
   for (const row of table) console.log(line(row));
 }
 
+interface WorstCaseRow {
+  input: string;
+  command: string;
+  characters: number;
+  ms: number;
+  ratio: number;
+  target: number;
+  outcome: string;
+}
+
+/** Ratio to `node -e 0` a worst-case description must evaluate within (issue #26). */
+const WORST_CASE_TARGET = 25;
+
+/**
+ * Descriptions that made bfd's earlier parser (micromark) slowest, each the whole of an issue's acceptance criteria:
+ * one list of a million characters (≈ 10,000 task items with links, each with a nested item), and 180 KB of
+ * reference definitions continuing a list item lazily (each `[c]: d` line at column 0 after `- [a]: b`).
+ */
+function worstCaseDescriptions(): { input: string; description: string }[] {
+  const head = "Admins see sign-ins.\n\n## Acceptance criteria\n\n";
+  const item =
+    "- [x] Admins see [the log](https://app.acme.example/admin/audit) filtered by user\n  - and by `result`\n";
+  const list = `${head}${item.repeat(Math.ceil((1_000_000 - head.length) / item.length))}`.slice(0, 1_000_000);
+  let lazy = `${head}- [a]: https://x.example/a\n`;
+  for (let i = 0; lazy.length < 180_000; i += 1) lazy += `[r${i}]: https://x.example/${i}\n`;
+  return [
+    { input: "1 MB single criteria list", description: list },
+    { input: "180 KB lazy reference definitions in a list item", description: lazy },
+  ];
+}
+
+/**
+ * Each worst case evaluated by the built CLI (`bfd ready --snapshot` and `bfd done --snapshot` on a snapshot whose
+ * issue description is it), in rounds with `node -e 0` (one of each per round, so load slows all alike): medians,
+ * and the ratio to `node -e 0` of the same rounds.
+ */
+async function worstCases(): Promise<{ nodeMs: number; rows: WorstCaseRow[] }> {
+  const home = join(work, "home-worst");
+  mkdirSync(home, { recursive: true });
+  const env = { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1" };
+  const cases: { input: string; command: string; characters: number; args: string[] }[] = [];
+  for (const { input, description } of worstCaseDescriptions()) {
+    for (const gate of ["ready", "done"] as const) {
+      const example = JSON.parse(readFileSync(join(root, "examples", `${gate}-pass.json`), "utf8")) as {
+        issue: { description: string };
+      };
+      example.issue.description = description;
+      const file = join(work, `worst-${gate}-${cases.length}.json`);
+      writeFileSync(file, JSON.stringify(example));
+      cases.push({
+        input,
+        command: `bfd ${gate} --snapshot`,
+        characters: description.length,
+        args: [bin, gate, "--snapshot", file, "--format", "json"],
+      });
+    }
+  }
+  const outcomes: string[] = [];
+  for (const c of cases) {
+    const first = await runNode(c.args, { cwd: work, env, keepStdout: true }); // warm: file cache, code cache
+    outcomes.push(outcomeOf(first.stdout, first.code));
+  }
+  const node: number[] = [];
+  const times = cases.map(() => [] as number[]);
+  for (let round = 0; round < worstRounds; round += 1) {
+    node.push((await runNode(["-e", "0"], { cwd: work, env })).ms);
+    for (const [i, c] of cases.entries()) times[i]!.push((await runNode(c.args, { cwd: work, env })).ms);
+  }
+  const nodeMs = median(node);
+  return {
+    nodeMs: Math.round(nodeMs),
+    rows: cases.map((c, i) => ({
+      input: c.input,
+      command: c.command,
+      characters: c.characters,
+      ms: Math.round(median(times[i]!)),
+      ratio: Number((median(times[i]!) / nodeMs).toFixed(2)),
+      target: WORST_CASE_TARGET,
+      outcome: outcomes[i]!,
+    })),
+  };
+}
+
+function outcomeOf(stdout: string, code: number | null): string {
+  try {
+    const report = JSON.parse(stdout) as { verdict: string; results: { status: string }[] };
+    const errors = report.results.filter((r) => r.status === "error").length;
+    return `exit ${code}, ${report.verdict}${errors > 0 ? `, ${errors} errors` : ""}`;
+  } catch {
+    return `exit ${code}`;
+  }
+}
+
+function printWorstCases(figures: { nodeMs: number; rows: readonly WorstCaseRow[] }): void {
+  console.log(`\nworst-case Markdown, median of ${worstRounds} rounds: node -e 0 ${figures.nodeMs} ms`);
+  for (const r of figures.rows)
+    console.log(
+      `  ${r.input.padEnd(48)} ${r.command.padEnd(20)} ${String(r.ms).padStart(6)} ms  ${r.ratio.toFixed(2).padStart(6)}× (target ≤ ${r.target}×)  ${r.outcome}`,
+    );
+}
+
 async function main(): Promise<void> {
   console.log(
     `bfd bench · Node ${process.version} · ${process.platform}/${process.arch} · load average ${loadavg()
@@ -247,6 +360,7 @@ async function main(): Promise<void> {
   let rows: Record<string, unknown>[] = [];
   let startupFigures: StartupFigures[] = [];
   let scaleRows: ScaleRow[] = [];
+  let worst: { nodeMs: number; rows: WorstCaseRow[] } = { nodeMs: Number.NaN, rows: [] };
   if (only.has("network")) {
     rows = await network();
     printNetwork(rows);
@@ -258,6 +372,10 @@ async function main(): Promise<void> {
   if (only.has("scale")) {
     scaleRows = await scale(bin, root, work, 3, rssProbe);
     printScale(scaleRows);
+  }
+  if (only.has("worst")) {
+    worst = await worstCases();
+    printWorstCases(worst);
   }
   const out = process.env.BENCH_OUT ?? join(root, "bench-results.json");
   writeFileSync(
@@ -273,6 +391,7 @@ async function main(): Promise<void> {
         commands: rows,
         startup: startupFigures,
         scale: scaleRows,
+        worstCaseMarkdown: worst,
       },
       null,
       2,

@@ -121,6 +121,24 @@ const englishOnlyZod = {
 };
 
 /**
+ * markdown-it writes a few characters outside ASCII as themselves, one in a regular expression (`/([?!])\u2026/`,
+ * its typographer) where esbuild's `charset: "ascii"` does not escape them: they are written as `\uXXXX` escapes
+ * here, which mean the same in strings and regular expressions (every one of them is in the BMP).
+ */
+const asciiMarkdownIt = {
+  name: "ascii-markdown-it",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]markdown-it[\\/]dist[\\/]markdown-it\.mjs$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(
+        /[\u0080-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      ),
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * chalk's colour detection (it loads node:tty and node:os and probes the terminal when imported): bfd decides the
  * colour level itself (src/cli.ts) and passes it to every Chalk it makes, so detection would only cost start-up.
  */
@@ -180,7 +198,7 @@ await build({
   format: "cjs",
   sourcemap: "linked",
   define: { __BFD_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [vendorPlugin(), englishOnlyZod, noChalkDetection, lazyChildProcessInCommander],
+  plugins: [vendorPlugin(), englishOnlyZod, noChalkDetection, lazyChildProcessInCommander, asciiMarkdownIt],
 });
 
 for (const [group, specifiers] of Object.entries(VENDORS)) {

@@ -1,7 +1,8 @@
 /**
- * Bounds on the Markdown bfd reads, checked by a linear scan before any text reaches the parser: micromark's time
- * grows with the square of nesting (a 20 KB block quote nested 20,000 deep took 27 s and overflowed the stack; a
- * 12 KB paragraph of emphasis nested 2,000 deep, 9 s), so text past these limits is refused, not parsed.
+ * Bounds on the Markdown bfd reads, checked by a linear scan before any text reaches the parser. The parser
+ * (markdown-it, parse.ts) stays linear at any depth by silently dropping what is nested past its own limit; bfd
+ * instead refuses such text with a clear error, so a criterion is never lost without a word, and bounds the size a
+ * single evaluation may take.
  */
 export const MAX_MARKDOWN_CHARS = 2_000_000;
 /** Levels of block quotes and lists, of emphasis/strikethrough nested in emphasis, or of brackets in brackets. */
@@ -239,93 +240,4 @@ class InlineNesting {
     this.lines.push(line);
     return true;
   }
-}
-
-/** Runs of lazy lines shorter than this are left as written: micromark's cost only grows with long ones. */
-const LAZY_RUN_REWRITTEN_FROM = 16;
-/** Paragraph text: a letter, `[` (not a footnote's `[^`) or `(` first; nothing that can open or interrupt a block. */
-const PLAIN = /^(?:[A-Za-z(]|\[(?!\^))/;
-/** A list item or block quote opened at the top level: its indentation, its marker with the spaces after it, its text. */
-const CONTAINER_LINE = /^( {0,3})(> ?|[-*+] {1,4}|\d{1,9}[.)] {1,4})(.*)$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-/** Where an HTML block that starts with this line ends (CommonMark's seven kinds): those of kinds 1–5 at a marker, the rest at a blank line. */
-function htmlBlockEnd(text: string): RegExp | null {
-  const start = /^ {0,3}<(!--|\?|![A-Za-z]|!\[CDATA\[|(?:script|pre|style|textarea)(?=[\s>]|$))?/i.exec(text);
-  if (start === null) return null;
-  const kind = (start[1] ?? "").toLowerCase();
-  if (kind === "!--") return /-->/;
-  if (kind === "?") return /\?>/;
-  if (kind === "![cdata[") return /\]\]>/;
-  if (kind.startsWith("!")) return />/;
-  if (kind !== "") return /<\/(?:script|pre|style|textarea)>/i;
-  return BLANK;
-}
-const BLANK = /^[ \t]*$/;
-
-/**
- * The text with long runs of lazy continuation lines written with their container's prefix. A lazy line continues
- * the paragraph of a list item or block quote without that container's indentation or `>` (`- [a]: b` then
- * `[c]: d` on the next line): micromark re-reads the paragraph for each such line, so its time grows with the square
- * of the run (lazy reference definitions in a list item, 180 KB: 21–35 s). The same line written with the prefix
- * (`  [c]: d`) is a plain continuation of the same paragraph, so the tree is the same and the parse linear. Only
- * plain text is touched: a top-level list item or block quote whose paragraph starts on its marker's line,
- * continued by plain lines, and lazy lines that start with a letter, `[` or `(` at column 0, which cannot start a
- * block in either form; fenced code is left alone. One pass over the lines; a fixed-seed property test compares the
- * trees.
- */
-export function withoutLazyRuns(markdown: string): string {
-  if (!/\n[A-Za-z([]/.test(markdown)) return markdown;
-  const lines = markdown.split(/(?<=\n)/);
-  const out: string[] = [];
-  /** The prefix that continues the open container's paragraph, or null when none is open. */
-  let prefix: string | null = null;
-  let fence: string | null = null;
-  /** The end of an open HTML block: its lines are the block's, nothing is rewritten in it. */
-  let html: RegExp | null = null;
-  let run: string[] = [];
-  const flush = (): void => {
-    const rewrite = prefix !== null && run.length >= LAZY_RUN_REWRITTEN_FROM;
-    out.push(...(rewrite ? run.map((line) => `${prefix}${line}`) : run));
-    run = [];
-  };
-  const continues = (text: string, open: string): boolean => {
-    if (open.includes(">")) {
-      const quoted = /^ {0,3}> ?(.*)$/.exec(text);
-      return quoted !== null && PLAIN.test(quoted[1]!.trimStart());
-    }
-    return text.startsWith(open) && PLAIN.test(text.slice(open.length).trimStart());
-  };
-  for (const line of lines) {
-    const text = line.replace(/\r?\n$/, "");
-    if (fence !== null || html !== null) {
-      if (fence !== null && text.trimStart().startsWith(fence)) fence = null;
-      if (html !== null && html.test(text)) html = null;
-      out.push(line);
-      continue;
-    }
-    if (prefix !== null && PLAIN.test(text)) {
-      run.push(line);
-      continue;
-    }
-    flush();
-    const opens = FENCE.exec(text);
-    const container = CONTAINER_LINE.exec(text);
-    const htmlEnd = htmlBlockEnd(text);
-    if (opens !== null) {
-      fence = opens[1]!;
-      prefix = null;
-    } else if (htmlEnd !== null) {
-      // Kinds 1–5 may end on their first line (`<!-- note -->`); a blank line never ends one there.
-      html = htmlEnd === BLANK || !htmlEnd.test(text.slice(text.indexOf("<") + 2)) ? htmlEnd : null;
-      prefix = null;
-    } else if (container !== null && PLAIN.test(container[3]!)) {
-      const [, indent, marker] = container as unknown as [string, string, string];
-      prefix = marker.startsWith(">") ? `${indent}> ` : " ".repeat(indent.length + marker.length);
-    } else if (prefix === null || !continues(text, prefix)) {
-      prefix = null;
-    }
-    out.push(line);
-  }
-  flush();
-  return out.join("");
 }

@@ -1,10 +1,9 @@
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
-import { chunkMarkdown, chunkNodes, type MarkdownChunk } from "./chunks.js";
-import { markdownLimitProblem, withoutLazyRuns } from "./limits.js";
+import { markdownLimitProblem } from "./limits.js";
 import { parseFragment, parseTree } from "./parse.js";
 import { isPlaceholderText, type Placeholders } from "./placeholder.js";
-import { asciiIdentifiers, foldText, isSuspiciousText, skeleton as confusableSkeleton } from "../text/normalize.js";
+import { foldText, isSuspiciousText, skeleton as confusableSkeleton } from "../text/normalize.js";
 
 /** A heading-delimited part of a Markdown document: the nodes after the heading, up to the next heading of the same or higher level. */
 export interface MarkdownSection {
@@ -40,15 +39,15 @@ export interface Criterion {
 }
 
 interface MarkdownDocument {
-  text: string;
-  chunks: MarkdownChunk[];
+  /** The document's top-level nodes, parsed whole. */
+  nodes: RootContent[];
 }
 
 const documents = new Map<string, MarkdownDocument | null>();
 const DOCUMENT_CACHE_SIZE = 256;
 
 /**
- * The document cut into chunks (see chunks.ts), or null when it is past bfd's limits (limits.ts): every reader
+ * The document parsed (see parse.ts), or null when it is past bfd's limits (limits.ts): every reader
  * below then finds nothing, and the checks, which test the limits first, report `error` instead. Several rules
  * read the same description (and an audit reads one project's content for every issue), so documents are
  * cached by text; callers treat nodes as read-only.
@@ -57,15 +56,11 @@ function documentOf(markdown: string): MarkdownDocument | null {
   if (documents.has(markdown)) return documents.get(markdown)!;
   const document =
     markdownLimitProblem(markdown, "the text") === null
-      ? readingDocument(withoutLazyRuns(collapsiblesAsBlocks(markdown)))
+      ? { nodes: parseFragment(collapsiblesAsBlocks(markdown)) }
       : null;
   if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
   documents.set(markdown, document);
   return document;
-}
-
-function readingDocument(text: string): MarkdownDocument {
-  return { text, chunks: chunkMarkdown(text) };
 }
 
 /**
@@ -88,21 +83,6 @@ const COLLAPSIBLE_LINE = /^[ \t]{0,3}\+\+\+(?:[ \t]+(.*))?$/gm;
 const COLLAPSIBLE_TITLE = /^\+\+\+ (\S.*)$/;
 /** Sections opened by a collapsible's title end at its closing line, whatever titles they hold. */
 const COLLAPSIBLE_DEPTH = 9;
-
-/**
- * The chunks a reader needs, parsed; `wanted` decides from the chunk's source whether it can matter. Top-level code
- * blocks of a long document are left out unless `withCode` asks for them.
- */
-function* nodesOf(
-  document: MarkdownDocument,
-  wanted: (source: string) => boolean,
-  withCode = false,
-): Generator<RootContent> {
-  for (const chunk of document.chunks) {
-    if ((chunk.kind === "code" && !withCode) || !wanted(document.text.slice(chunk.start, chunk.end))) continue;
-    yield* chunkNodes(document.text, chunk);
-  }
-}
 
 /** Parses a whole document with GFM (no chunking, no limits): for callers that need the exact tree of short text. */
 export function parseMarkdown(markdown: string): Root {
@@ -185,39 +165,34 @@ function isExcludingTitle(stemmedWords: readonly string[]): boolean {
 export function findSections(markdown: string, aliases: readonly string[]): MarkdownSection[] {
   const document = documentOf(markdown);
   if (document === null) return [];
-  const wanted = aliases.map((alias) => headingWords(alias).map((word) => confusableSkeleton(stem(word))));
   const sections: MarkdownSection[] = [];
   let open: MarkdownSection | null = null;
   /** The depth of an excluded subsection being skipped, until a title at its depth or above. */
   let skipping: number | null = null;
-  for (const chunk of document.chunks) {
-    if (open === null && (chunk.kind === "code" || !mayHoldTitle(document.text.slice(chunk.start, chunk.end), wanted)))
+  for (const node of readableNodes(document.nodes)) {
+    if (isCollapsibleEnd(node)) {
+      if (open?.depth === COLLAPSIBLE_DEPTH) open = null;
+      if (skipping === COLLAPSIBLE_DEPTH) skipping = null;
       continue;
-    for (const node of readableNodes(chunkNodes(document.text, chunk))) {
-      if (isCollapsibleEnd(node)) {
-        if (open?.depth === COLLAPSIBLE_DEPTH) open = null;
-        if (skipping === COLLAPSIBLE_DEPTH) skipping = null;
-        continue;
-      }
-      const title = sectionTitle(node);
-      if (skipping !== null) {
-        if (title === null || title.depth > skipping) continue;
-        skipping = null;
-      }
-      if (open !== null && title !== null && title.depth <= open.depth && open.depth !== COLLAPSIBLE_DEPTH) open = null;
-      if (open !== null && title !== null && isExcludingTitle(headingWords(title.text).map(stem))) {
-        skipping = title.depth;
-        continue;
-      }
-      const match = open === null && title !== null ? matchHeading(title.text, aliases) : null;
-      if (match !== null) {
-        const heading = title!.text.trim();
-        open = { heading, depth: title!.depth, nodes: [] };
-        if (match === "confusable" || isSuspiciousText(heading)) open.suspicious = true;
-        sections.push(open);
-      } else if (open !== null) {
-        open.nodes.push(node);
-      }
+    }
+    const title = sectionTitle(node);
+    if (skipping !== null) {
+      if (title === null || title.depth > skipping) continue;
+      skipping = null;
+    }
+    if (open !== null && title !== null && title.depth <= open.depth && open.depth !== COLLAPSIBLE_DEPTH) open = null;
+    if (open !== null && title !== null && isExcludingTitle(headingWords(title.text).map(stem))) {
+      skipping = title.depth;
+      continue;
+    }
+    const match = open === null && title !== null ? matchHeading(title.text, aliases) : null;
+    if (match !== null) {
+      const heading = title!.text.trim();
+      open = { heading, depth: title!.depth, nodes: [] };
+      if (match === "confusable" || isSuspiciousText(heading)) open.suspicious = true;
+      sections.push(open);
+    } else if (open !== null) {
+      open.nodes.push(node);
     }
   }
   attachFootnotes(document, sections);
@@ -242,7 +217,7 @@ function attachFootnotes(document: MarkdownDocument, sections: readonly Markdown
   });
   if (referenced.every((ids) => ids.length === 0)) return;
   const definitions = new Map<string, RootContent>();
-  for (const node of nodesOf(document, (source) => source.includes("[^")))
+  for (const node of document.nodes)
     if (node.type === "footnoteDefinition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
   sections.forEach((section, i) => {
     for (const id of referenced[i]!) {
@@ -347,75 +322,6 @@ function withoutComments(html: string): string {
     if (close < 0) return out;
     at = close + 3;
   }
-}
-
-/** Lines that can start a title: an ATX heading, bold text first, a collapsible's title, HTML (`<summary>`), or a short line ending in a colon (or `;` of a reference). */
-const TITLE_LINE = /^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__|\+\+\+[ \t]|<)|[:;\uFF1A][ \t]*$/;
-/** A setext underline: its heading is the paragraph above it. */
-const SETEXT_UNDERLINE = /^[ \t]*(?:=+|-+)[ \t]*$/;
-const NAMED_REFERENCE = /&[A-Za-z][A-Za-z0-9]*;/;
-
-/** A line's letters as `mayHoldTitle` compares them: in reading order, TR39 skeleton (folded), without white space. */
-function titleLetters(text: string): string {
-  return confusableSkeleton(readingOrder(text)).replace(/\s+/g, "");
-}
-
-/**
- * Whether a chunk's source may hold a title matching one of the aliases, decided without parsing it. It must never
- * say no to a chunk that has one (that would hide a section), so it over-approximates: a title's text is in the
- * source of its title line (an ATX heading or a "Title:" line is one line; bold text may run on to the end of its
- * block; a setext heading is the block above its underline; HTML may run to the end of its block), and each word
- * of a matching title, in skeleton form, is a subsequence of the source's skeleton with numeric character
- * references decoded (markup only adds characters, and the skeleton maps character by character). A named
- * reference could stand for anything, so a title with one always may.
- */
-function mayHoldTitle(source: string, wanted: readonly (readonly string[])[]): boolean {
-  for (const block of source.split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)/)) {
-    const lines = block.split(/\r\n|\r|\n/);
-    for (let i = 0; i < lines.length; i += 1) {
-      const line = lines[i]!;
-      let title: string | null = null;
-      if (SETEXT_UNDERLINE.test(line) && i > 0) title = lines.slice(0, i).join("\n");
-      else if (TITLE_LINE.test(line) && !tooLongForColonTitle(line))
-        title = /^[ \t]*(?:\*\*|__|<)/.test(line) ? lines.slice(i).join("\n") : line;
-      if (title === null) continue;
-      if (NAMED_REFERENCE.test(title)) return true;
-      const letters = titleLetters(decodeNumericReferences(title));
-      if (wanted.some((words) => words.every((word) => isSubsequence(word, letters)))) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * A line that can be a title only as a "Title:" line, and is too long to be one. Such a title is a paragraph that
- * is one text node of at most 60 characters and a colon (sectionTitle): its source line is that text itself, unless
- * an escape or a character reference shortens it (any other markup would make a node of its own). A long line of
- * prose that happens to end in a colon ("…, then a list:") is the commonest line of a long description that looks
- * like a title; telling it apart keeps such descriptions from being parsed whole.
- */
-function tooLongForColonTitle(line: string): boolean {
-  if (/^[ \t]*(?:#{1,6}(?:[ \t]|$)|\*\*|__|\+\+\+[ \t]|<)/.test(line) || /[\\&]/.test(line)) return false;
-  return line.trim().replace(/[:;\uFF1A]$/, "").length > 60;
-}
-
-function isSubsequence(needle: string, haystack: string): boolean {
-  let at = 0;
-  for (const c of needle) {
-    at = haystack.indexOf(c, at);
-    if (at < 0) return false;
-    at += c.length;
-  }
-  return true;
-}
-
-/** `&#65;` and `&#x41;` as the characters they stand for (an invalid one as U+FFFD, as micromark does). */
-function decodeNumericReferences(text: string): string {
-  return text.replace(/&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));/g, (_all, hex?: string, decimal?: string) => {
-    const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
-    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-    return valid ? String.fromCodePoint(code) : "\uFFFD";
-  });
 }
 
 /** Top-level list items of a section (nested lists count as part of their parent item). */
@@ -652,8 +558,8 @@ export function filledLength(markdown: string, enough: number, blank: NoEvidence
   const document = documentOf(markdown);
   if (document === null) return 0;
   let length = 0;
-  for (const chunk of document.chunks) {
-    const text = filledText({ heading: "", depth: 0, nodes: chunkNodes(document.text, chunk) }, blank);
+  for (const node of document.nodes) {
+    const text = filledText({ heading: "", depth: 0, nodes: [node] }, blank);
     length += text.length;
     if (length >= enough) return enough;
   }
@@ -668,9 +574,6 @@ export function sectionText(section: MarkdownSection): string {
     .join("\n")
     .trim();
 }
-
-/** A chunk may hold a link: bracketed text, an autolink, or a bare URL GFM links. */
-const MAY_HOLD_LINK = /[[<]|:\/\/|www\./i;
 
 /**
  * Every link (URL and text) in a Markdown document, autolinked bare URLs and reference-style links
@@ -692,7 +595,7 @@ export function markdownLinks(markdown: string): { url: string; text: string }[]
     }
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
-  for (const node of nodesOf(document, (source) => MAY_HOLD_LINK.test(source))) visit(node);
+  for (const node of document.nodes) visit(node);
   // A reference is resolved once every definition is known (a definition may come after its reference).
   const unresolved = new Set<number>();
   for (const ref of references) {
@@ -723,26 +626,6 @@ export function sectionLines(section: MarkdownSection): string[] {
 }
 
 /**
- * Named character references that stand for ASCII letters, digits, `-` or `:` (from the HTML list micromark uses,
- * `character-entities`; a test checks there are no others). Numeric references are decoded separately.
- */
-const ASCII_NAMED_REFERENCES: Record<string, string> = { colon: ":", fjlig: "fj", Idot: "\u0130" };
-
-/**
- * The source with the character references and backslash escapes that could spell an issue key resolved, so a
- * key in the rendered text is also a key in this. Over-approximates (code is not removed): for deciding which
- * chunks to parse, never for reading keys.
- */
-function keyVisibleSource(source: string): string {
-  return decodeNumericReferences(source)
-    .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (all, name: string) => ASCII_NAMED_REFERENCES[name] ?? all)
-    .replace(/\\([!-/:-@[-`{-~])/g, "$1");
-}
-
-/** A chunk may mention an issue: a key-like word (ENG-12) or a Linear URL. */
-const MAY_NAME_ISSUE = /[A-Za-z][A-Za-z0-9]{0,9}-\d|linear\.app/i;
-
-/**
  * Where a document may name issues: the text of every node (code spans and code blocks included), every link target
  * and every link reference definition's target (`[1]: https://linear.app/acme/issue/ENG-7`), so a key written
  * anywhere a reader can see it is found. HTML (comments, a template's guidance) is left out. A document past bfd's
@@ -759,14 +642,13 @@ export function mentionTextOf(markdown: string): { text: string; urls: string[] 
     if (node.type === "link" || node.type === "definition") urls.push(node.url);
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
   };
-  // The prefilter reads keys as the finders do (look-alike letters, fullwidth digits), so no such chunk is skipped.
-  const mayName = (source: string): boolean => MAY_NAME_ISSUE.test(asciiIdentifiers(keyVisibleSource(source)).text);
-  for (const node of nodesOf(document, mayName, true)) visit(node);
-  return { text: texts.join(" "), urls };
+  for (const node of document.nodes) visit(node);
+  // A reference-style link and its definition name the same URL: once is enough.
+  return { text: texts.join(" "), urls: [...new Set(urls)] };
 }
 
 /**
- * The lines of text a reader sees, from chunks whose source contains `needle` (case-insensitive): paragraphs,
+ * The lines of text a reader sees, in a document that contains `needle` (case-insensitive): paragraphs,
  * headings, list items and table cells, without HTML (comments included), code, block quotes, images or struck
  * text. For `bfd-waive:` lines, which count only where a person reading the rendered description sees them.
  *
@@ -775,9 +657,9 @@ export function mentionTextOf(markdown: string): { text: string; urls: string[] 
  * nothing: an MR template's `- [ ] bfd-waive: …` option left unticked waives nothing.
  */
 export function visibleLines(markdown: string, needle: string, options: { assertedOnly?: boolean } = {}): string[] {
+  if (!markdown.toLowerCase().includes(needle.toLowerCase())) return [];
   const document = documentOf(markdown);
   if (document === null) return [];
-  const lower = needle.toLowerCase();
   const lines: string[] = [];
   const inline = (node: RootContent): string => {
     switch (node.type) {
@@ -826,6 +708,6 @@ export function visibleLines(markdown: string, needle: string, options: { assert
         if ("children" in node) for (const child of node.children) block(child as RootContent);
     }
   };
-  for (const node of nodesOf(document, (source) => source.toLowerCase().includes(lower))) block(node);
+  for (const node of document.nodes) block(node);
   return lines;
 }

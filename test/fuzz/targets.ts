@@ -9,9 +9,8 @@ import { readFileSync } from "node:fs";
 import type * as FastCheck from "fast-check";
 import { stringify as yamlStringify, parse as yamlParse } from "yaml";
 import { checkKindIds } from "../../src/checks/index.js";
-import { chunkMarkdown, chunkNodes } from "../../src/markdown/chunks.js";
 import { markdownLimitProblem } from "../../src/markdown/limits.js";
-import { parseFragment, parsedCharacters } from "../../src/markdown/parse.js";
+import { parseTree, parsedCharacters, parserSteps } from "../../src/markdown/parse.js";
 import {
   filledText,
   findSections,
@@ -776,7 +775,7 @@ function shapedArgument(fc: FC): Arbitrary<string> {
  * Markdown as descriptions are written and as they are crafted: sections under the rules' headings, task items
  * nested by indentation, block quotes (sometimes past the nesting limit), tables, HTML comments and code fences
  * that open and close (or not), placeholders, waivers where they must not count, emphasis and brackets nested
- * deep, keys, links, CRLF and odd characters. Now and then one is long enough to be cut into chunks.
+ * deep, keys, links, CRLF and odd characters. Now and then one is long (hundreds of blocks).
  */
 function markdownText(fc: FC): Arbitrary<string> {
   const line = fc.oneof(
@@ -865,6 +864,7 @@ function waiverLinesText(fc: FC): Arbitrary<string> {
 /** Every Markdown reader a rule uses, over one text; throws if parsing does more work than the bound allows. */
 function readMarkdownEverywhere(text: string): void {
   const before = parsedCharacters();
+  const steps = parserSteps();
   if (markdownLimitProblem(text, "the fuzz text") === null) {
     for (const section of findSections(text, ["Acceptance criteria", "AC", "Definition of done", "Open questions"])) {
       sectionCriteria(section);
@@ -874,30 +874,49 @@ function readMarkdownEverywhere(text: string): void {
     mentionTextOf(text);
     markdownLinks(text);
   }
-  // Each chunk is parsed once (with its probe heading), and failed probes only when the chunk has doubled: a
-  // bounded multiple of the text, never a square of it.
+  // The document is parsed once, whole, for every reader (and the Markdown its HTML blocks show, once per reader):
+  // a bounded multiple of the text, never a square of it; and so are the parser's steps.
   const parsed = parsedCharacters() - before;
   if (parsed > 6 * text.length + 4096) throw new Error(`parsed ${parsed} characters for a text of ${text.length}`);
+  const taken = parserSteps() - steps;
+  if (taken > 4 * parsed + 64) throw new Error(`${taken} parser steps for ${parsed} characters`);
 }
 
-/** Parsing the text in chunks gives the whole text's nodes (positions aside): cuts are made only where it is safe. */
-function chunkedEqualsWhole(text: string): void {
-  if (text.length > 8_000 || markdownLimitProblem(text, "the fuzz text") !== null) return;
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(strip);
-    if (value === null || typeof value !== "object") return value;
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => key !== "position")
-        .map(([key, child]) => [key, strip(child)]),
-    );
+/**
+ * Markdown built to make a parser backtrack, one construct at a time, repeated up to a few thousand times: open
+ * brackets and link openings (`[a](`), emphasis delimiters that never close, lazy reference definitions after a
+ * list item, long and deeply nested lists, block quotes, wide and long tables, HTML block starts, code spans that
+ * never close, autolink starts. Each is where some CommonMark parser once took quadratic time (docs/architecture.md).
+ */
+function markdownWorstCase(fc: FC): Arbitrary<{ construct: string; text: string }> {
+  const constructs: Record<string, (n: number) => string> = {
+    "list items": (n) => "- [ ] criterion\n".repeat(n),
+    "nested lists": (n) => Array.from({ length: n }, (_, i) => `${" ".repeat(2 * (i % 40))}- x`).join("\n"),
+    "lazy reference definitions": (n) => `- [a]: b\n${"[c]: d\n".repeat(n)}`,
+    "reference links": (n) => `${"[a] [b][a] ".repeat(n)}\n\n[a]: https://x.example`,
+    "link brackets": (n) => "[a](".repeat(n),
+    "open brackets": (n) => "[".repeat(n),
+    "emphasis delimiters": (n) => "*a _b ~~c ".repeat(n),
+    "block quotes": (n) => `${"> ".repeat(n % 40)}${"> a\n".repeat(n)}`,
+    tables: (n) => `| a | b |\n|---|---|\n${"| 1 | 2 |\n".repeat(n)}${"|x".repeat(n)}`,
+    "HTML blocks": (n) => "<div>\n<!--\n<pre>\n".repeat(n),
+    "code spans": (n) => "`a ``b ".repeat(n),
+    autolinks: (n) => "<http://a www.b ".repeat(n),
   };
-  // Reference-style definitions resolve only within a chunk: the one documented difference.
-  if (/^ {0,3}\[[^\]]*\]:/m.test(text)) return;
-  const chunks = chunkMarkdown(text, 0);
-  const chunked = JSON.stringify(strip(chunks.flatMap((chunk) => chunkNodes(text, chunk))));
-  const whole = JSON.stringify(strip(parseFragment(text)));
-  if (chunked !== whole) throw new Error("chunked parse differs from the whole document's");
+  return fc
+    .tuple(fc.constantFrom(...Object.keys(constructs)), fc.integer({ min: 1, max: 800 }), fc.constantFrom("\n", "\r\n"))
+    .map(([construct, n, eol]) => ({ construct, text: constructs[construct]!(n).replace(/\n/g, eol) }));
+}
+
+/** The parser's work on a text: it parses it whole once, in a bounded number of steps per character. */
+function parseWithinBound(text: string): void {
+  const characters = parsedCharacters();
+  const steps = parserSteps();
+  parseTree(text);
+  const parsed = parsedCharacters() - characters;
+  const taken = parserSteps() - steps;
+  if (parsed !== text.length) throw new Error(`parsed ${parsed} characters for a text of ${text.length}`);
+  if (taken > 4 * text.length + 64) throw new Error(`${taken} parser steps for a text of ${text.length}`);
 }
 
 /** Repository paths: deep, long (a 250-character name), dotted, with spaces and characters outside ASCII. */
@@ -1216,7 +1235,6 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
     fc.property(markdownText(fc), (text) =>
       returnsOrThrowsBfdError(() => {
         readMarkdownEverywhere(text);
-        chunkedEqualsWhole(text);
         const base = EXAMPLE_ITEMS[text.length % EXAMPLE_ITEMS.length]!;
         const item: WorkItem = {
           ...base,
@@ -1225,6 +1243,14 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
         };
         findWaiverLines(item);
         evaluateBothGates(builtinRuleSet().rules, item);
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
+
+  "Markdown worst case per construct → one whole parse, parser steps per character bounded": (fc) =>
+    fc.property(markdownWorstCase(fc), ({ text }) =>
+      returnsOrThrowsBfdError(() => {
+        parseWithinBound(text);
+        if (markdownLimitProblem(text, "the fuzz text") === null) readMarkdownEverywhere(text);
       }),
     ) as FastCheck.IProperty<[unknown]>,
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import fc from "fast-check";
-import { MAX_MARKDOWN_CHARS, markdownLimitProblem, withoutLazyRuns } from "../../src/markdown/limits.js";
-import { parseTree } from "../../src/markdown/parse.js";
+import { MAX_MARKDOWN_CHARS, markdownLimitProblem } from "../../src/markdown/limits.js";
 
 const lines = (...text: string[]) => text.join("\n");
 const nestedList = (levels: number) =>
@@ -48,82 +46,6 @@ describe("markdownLimitProblem", () => {
     const text = lines("ok", "", "fine", `${"> ".repeat(40)}deep`);
     expect(markdownLimitProblem(text, "the merge request description")?.message).toMatch(
       /^The merge request description nests block quotes or lists 40 levels deep \(line 4\)/,
-    );
-  });
-});
-
-describe("withoutLazyRuns (#22: lazy lines parse in linear time)", () => {
-  const run = (first: string, n: number, line: (i: number) => string) =>
-    [first, ...Array.from({ length: n }, (_, i) => line(i))].join("\n");
-
-  it.each<[string, string, string]>([
-    ["lazy reference definitions in a list item", run("- [a]: b", 20, (i) => `[r${i}]: u${i}`), "  [r0]: u0"],
-    ["lazy text in a list item", run("- x", 20, (i) => `word ${i}`), "  word 0"],
-    ["lazy text in an ordered item", run("12. x", 20, (i) => `word ${i}`), "    word 0"],
-    ["lazy text in a block quote", run("> x", 20, (i) => `word ${i}`), "> word 0"],
-  ])("writes %s with the container's prefix", (_what, text, second) => {
-    const rewritten = withoutLazyRuns(text).split("\n");
-    expect(rewritten[1]).toBe(second);
-    expect(rewritten.slice(1).every((line) => line.startsWith(second.slice(0, second.indexOf(second.trim()))))).toBe(
-      true,
-    );
-  });
-
-  it.each<[string, string]>([
-    ["a short run", run("- x", 5, (i) => `word ${i}`)],
-    ["lines after a blank line", `- x\n\n${run("para", 20, (i) => `word ${i}`)}`],
-    ["lines after a heading that closed the list", `- x\n# h\n${run("para", 20, (i) => `word ${i}`)}`],
-    ["code after a fenced list item", run("- ```", 20, (i) => `code ${i}`)],
-    ["a top-level fence holding a list", `\`\`\`\n${run("- x", 20, (i) => `code ${i}`)}\n\`\`\``],
-    ["lines after a nested quote", run("> > x", 20, (i) => `word ${i}`)],
-  ])("leaves %s as written", (_what, text) => {
-    expect(withoutLazyRuns(text)).toBe(text);
-  });
-
-  it("gives the tree micromark gives the text as written (fixed seed)", () => {
-    const strip = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(strip);
-      if (value === null || typeof value !== "object") return value;
-      return Object.fromEntries(
-        Object.entries(value)
-          .filter(([key]) => key !== "position")
-          .map(([key, child]) => [key, strip(child)]),
-      );
-    };
-    const line = fc.constantFrom(
-      "- x",
-      "- [a]: b",
-      "- [ ] task",
-      "1. x",
-      "> x",
-      ">x",
-      "  - nested",
-      "  continued",
-      "> continued",
-      "[r]: u",
-      "[r]: <u> 't'",
-      "[^1]: note",
-      "(paren)",
-      "word",
-      "word | cell",
-      "|---|---|",
-      "===",
-      "---",
-      "# h",
-      "```",
-      "    code",
-      "<div>",
-      "",
-    );
-    const lazyRun = fc
-      .tuple(fc.constantFrom("[r]: u", "word", "(p)", "a | b"), fc.integer({ min: 14, max: 20 }))
-      .map(([text, n]) => Array.from({ length: n }, (_, i) => `${text}${i}`).join("\n"));
-    const document = fc.array(fc.oneof(line, lazyRun), { maxLength: 12 }).map((parts) => parts.join("\n"));
-    fc.assert(
-      fc.property(document, (text) => {
-        expect(strip(parseTree(withoutLazyRuns(text)))).toEqual(strip(parseTree(text)));
-      }),
-      { seed: 22, numRuns: 150 },
     );
   });
 });
