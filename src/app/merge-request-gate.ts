@@ -1,9 +1,9 @@
-import { evaluate } from "../engine/evaluate.js";
+import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
 import type { Report } from "../report/schema.js";
 import { CONFIG_NAMES } from "../rules/files.js";
 import { loadRuleSetThrough, type RuleSet, type SourceText } from "../rules/load.js";
-import { waiverPolicy } from "../rules/schema.js";
+import { waiverPolicy, type LoadedRule } from "../rules/schema.js";
 import { gatherWorkItem, MAX_KEYS_TRIED, type CiJob } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
@@ -29,6 +29,8 @@ export interface MergeRequestGateInput {
   ci?: CiJob | undefined;
   /** Work to run alongside wave 1 (e.g. the token's user, for the note); awaited by the caller. */
   alongside?: readonly Promise<unknown>[];
+  /** Runs the engine elsewhere (`bfd serve`: a worker thread); default: here. */
+  evaluate?: (rules: readonly LoadedRule[], item: WorkItem, options: EvaluateOptions) => Report | Promise<Report>;
 }
 
 /**
@@ -84,7 +86,11 @@ export async function mergeRequestGate(
   if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
     item.context.ownStatuses.push(statusName);
   return {
-    report: evaluate(ruleSet.rules, item, { gate: "done", notices, waivers: waiverPolicy(ruleSet.config) }),
+    report: await (input.evaluate ?? evaluate)(ruleSet.rules, item, {
+      gate: "done",
+      notices,
+      waivers: waiverPolicy(ruleSet.config),
+    }),
     item,
     ruleSet,
   };
