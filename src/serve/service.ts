@@ -17,7 +17,7 @@ import type { Job, ServeState, WorkQueue } from "./job.js";
 import { errorMessage, type Logger } from "./log.js";
 import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
 import { createMetrics } from "./metrics.js";
-import { createEvaluatorPool, type Evaluator, type EvaluatorStats } from "./evaluator.js";
+import { createEvaluatorPool, type Evaluator, type EvaluatorStats, type WorkerEntry } from "./evaluator.js";
 import type { ServeSettings } from "./settings.js";
 import { startSweep } from "./sweep.js";
 import { boardPage, createBoardStore } from "./board.js";
@@ -45,6 +45,8 @@ export interface ServiceOptions {
    * inlineEvaluator(), which runs it on the event loop.
    */
   evaluator?: Evaluator;
+  /** The pool's worker script (default: bfd's own, evaluatorWorkerEntry()). */
+  workerEntry?: WorkerEntry;
 }
 
 export interface RunningService {
@@ -100,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       (await createEvaluatorPool({
         size: settings.workers,
         deadlineMs: evaluationDeadlineMs,
+        ...(options.workerEntry === undefined ? {} : { entry: options.workerEntry }),
         onReplaced: (reason, detail) => {
           metrics.workersReplaced.inc({ reason });
           log.warn(
