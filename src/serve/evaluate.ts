@@ -7,7 +7,7 @@
 import { mergeRequestGate } from "../app/merge-request-gate.js";
 import { evidencePlan } from "../engine/plan.js";
 import { BfdError, isBfdError } from "../errors.js";
-import type { RuleSet, SourceText } from "../rules/load.js";
+import type { RuleFilePort, RuleSet, SourceText } from "../rules/load.js";
 import { waiverPolicy, type ServeConfig } from "../rules/schema.js";
 import { gatherWorkItem, type GatherSources } from "../sources/gather.js";
 import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
@@ -63,6 +63,8 @@ export interface WorkDeps {
   evaluationDeadlineMs: number;
   /** Runs the engine off the event loop (a pool of worker threads). */
   evaluator: Evaluator;
+  /** Assembles a target branch's rules, from memory when the texts read are ones already assembled. */
+  loadRules: (port: RuleFilePort) => Promise<RuleSet>;
 }
 
 /** Added to the network policy's request timeout to make bfd serve's per-evaluation deadline. */
@@ -275,6 +277,7 @@ export async function judgeMergeRequest(
       // its commit (jobs and external statuses), where bfd's own status is never counted.
       alongside,
       evaluate: (rules, item, options) => deps.evaluator.evaluate(rules, item, options),
+      loadRules: deps.loadRules,
     }),
   );
   return report;

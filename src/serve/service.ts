@@ -23,6 +23,7 @@ import { startSweep } from "./sweep.js";
 import { boardPage, createBoardStore } from "./board.js";
 import { createRedactor } from "../redact.js";
 import { plural } from "../text/plural.js";
+import { cachingRuleLoader } from "./rule-cache.js";
 import type { LinearSource } from "../sources/linear/index.js";
 
 export interface ServiceOptions {
@@ -151,6 +152,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       redact,
       board,
       evaluator,
+      loadRules: cachingRuleLoader(),
       evaluationDeadlineMs,
     }),
   );
