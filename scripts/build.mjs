@@ -7,7 +7,6 @@
 //                        server and logging of `bfd serve`, the XML writer), loaded when first imported, so a
 //                        snapshot gate or `bfd rules` never reads them
 //   dist/builtin-rules.json  the built-in rules, validated now (src/rules/builtin-cache.ts)
-//   dist/serve-worker.cjs    bfd serve's evaluation worker thread: the pure engine only (src/serve/evaluator.ts)
 // Every file is replaced atomically (written beside, then renamed), so a bfd started during a build runs either the
 // old file or the new one. Nothing is rebuilt when no input changed since the last build (`--force` rebuilds).
 import { fileURLToPath } from "node:url";
@@ -78,7 +77,6 @@ const stampFile = join(root, "node_modules", ".cache", "bfd-build.json");
 const expected = [
   "bfd.js",
   "bfd.cjs",
-  "serve-worker.cjs",
   "package.json",
   "builtin-rules.json",
   ...Object.keys(VENDORS).map((g) => `vendor/${g}.cjs`),
@@ -174,34 +172,29 @@ function vendorPlugin() {
   };
 }
 
-/** bfd serve's evaluation worker (src/serve/evaluator.ts finds it beside the bundle by this name). */
-const SERVE_WORKER = "serve-worker.cjs";
-
 await build({
   ...common,
-  entryPoints: { bfd: "src/bin.ts" },
-  outdir: out,
-  outExtension: { ".js": ".cjs" },
+  // src/bin.ts, plus the entry of bfd serve's evaluation worker threads, which re-enter this bundle
+  // (src/serve/evaluator.ts): loaded only when called, so the CLI's start-up is unchanged and the engine ships once.
+  stdin: {
+    contents: [
+      'export * from "./src/bin.ts";',
+      'export const runEvaluatorWorker = () => import("./src/serve/evaluator-worker.ts").then((m) => m.runEvaluatorWorker());',
+    ].join("\n"),
+    resolveDir: root,
+    sourcefile: "bfd-entry.ts",
+    loader: "ts",
+  },
+  outfile: join(out, "bfd.cjs"),
   format: "cjs",
   sourcemap: "linked",
   // import.meta.url: only src/serve/evaluator.ts reads it, on the path for running from sources.
   define: {
     __BFD_VERSION__: JSON.stringify(pkg.version),
-    __BFD_SERVE_WORKER__: JSON.stringify(SERVE_WORKER),
+    __BFD_BUNDLE__: JSON.stringify("bfd.cjs"),
     "import.meta.url": "undefined",
   },
   plugins: [vendorPlugin(), englishOnlyZod, noChalkDetection, lazyChildProcessInCommander],
-});
-
-// The worker runs only the pure engine (the checks and the Markdown parser): a bundle of its own, started by Node
-// directly in each worker thread (no code cache: a worker starts once per service life, not per command).
-await build({
-  ...common,
-  entryPoints: ["src/serve/evaluator-worker.ts"],
-  outfile: join(out, SERVE_WORKER),
-  format: "cjs",
-  sourcemap: "linked",
-  plugins: [englishOnlyZod],
 });
 
 for (const [group, specifiers] of Object.entries(VENDORS)) {

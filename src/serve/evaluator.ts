@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
 import type { Report } from "../report/schema.js";
+import { toPortableRules, type PortableRule } from "../rules/portable-rules.js";
 import type { LoadedRule } from "../rules/schema.js";
 import type { WorkItem } from "../work-item/schema.js";
 import { RetryLater } from "./job.js";
@@ -36,20 +37,13 @@ export interface EvaluatorStats {
 /** Why a worker was stopped and replaced. */
 export type WorkerReplaced = "crashed" | "deadline";
 
-/** A rule as it crosses to a worker: its check kind by id (the kind's functions stay in each thread's registry). */
-export type WireRule = Omit<LoadedRule, "kind"> & { kind: string };
-
 export interface EvaluationRequest {
-  rules: WireRule[];
+  rules: PortableRule[];
   item: WorkItem;
   options: EvaluateOptions;
 }
 
 export type EvaluationReply = { ready: true } | { report: Report } | { error: string };
-
-export function rulesToWire(rules: readonly LoadedRule[]): WireRule[] {
-  return rules.map((rule) => ({ ...rule, kind: rule.kind.id }));
-}
 
 /** The engine on the calling thread: for tests of the service's flow, which do not measure the event loop. */
 export function inlineEvaluator(): Evaluator {
@@ -60,17 +54,24 @@ export function inlineEvaluator(): Evaluator {
   };
 }
 
-/** The worker's script: the bundle's sibling dist/serve-worker.cjs, or (from sources, under tests) a tsx shim. */
+/** The worker's script: a file, or (`eval`) the code itself. */
 export interface WorkerEntry {
   file: string | URL;
+  eval?: boolean;
   workerData?: unknown;
 }
 
-declare const __BFD_SERVE_WORKER__: string | undefined;
+declare const __BFD_BUNDLE__: string | undefined;
 
+/**
+ * bfd's own worker. The built CLI re-enters its bundle (dist/bfd.cjs, which exports runEvaluatorWorker and loads the
+ * engine only when it is called), so the engine ships once; from the TypeScript sources (tests), a shim registers tsx
+ * in the worker first.
+ */
 export function evaluatorWorkerEntry(): WorkerEntry {
-  // scripts/build.mjs names the worker's file; the bundle runs with __dirname = dist/ (src/launch/code-cache.ts).
-  if (typeof __BFD_SERVE_WORKER__ === "string") return { file: join(__dirname, __BFD_SERVE_WORKER__) };
+  // The bundle runs with __dirname = dist/ (src/launch/code-cache.ts); scripts/build.mjs names the file.
+  if (typeof __BFD_BUNDLE__ === "string")
+    return { file: `require(${JSON.stringify(join(__dirname, __BFD_BUNDLE__))}).runEvaluatorWorker();`, eval: true };
   return {
     file: new URL("./evaluator-worker-source.mjs", import.meta.url),
     workerData: { entry: new URL("./evaluator-worker.ts", import.meta.url).href },
@@ -113,7 +114,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
 
   /** Resolves once the worker has loaded the engine; rejects when it cannot start. */
   function spawn(): { slot: Slot; started: Promise<void> } {
-    const worker = new Worker(entry.file, { workerData: entry.workerData });
+    const worker = new Worker(entry.file, { eval: entry.eval === true, workerData: entry.workerData });
     const slot: Slot = { worker, started: false, task: null, timer: undefined };
     const started = new Promise<void>((resolve, reject) => {
       worker.on("message", (reply: EvaluationReply) => {
@@ -208,7 +209,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
       if (closed) return Promise.reject(new RetryLater("bfd serve is stopping"));
       if (slots.length === 0) return Promise.reject(new RetryLater("no evaluation worker runs"));
       return new Promise<Report>((resolve, reject) => {
-        waiting.push({ request: { rules: rulesToWire(rules), item, options: evaluateOptions }, resolve, reject });
+        waiting.push({ request: { rules: toPortableRules(rules), item, options: evaluateOptions }, resolve, reject });
         dispatch();
       });
     },

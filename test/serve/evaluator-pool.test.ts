@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtinRuleFiles } from "../../src/rules/files.js";
 import { loadRuleSet } from "../../src/rules/load.js";
+import { fromPortableRules, toPortableRules } from "../../src/rules/portable-rules.js";
 import { createEvaluatorPool, type Evaluator, type WorkerReplaced } from "../../src/serve/evaluator.js";
 import { RetryLater } from "../../src/serve/job.js";
 import { md, withIssue } from "../helpers/work-item.js";
@@ -28,6 +29,12 @@ const rules = loadRuleSet({
 const titled = (title: string) => withIssue({ title });
 
 describe("bfd serve's evaluation workers", () => {
+  it("take every built-in rule as plain data: structured clone copies it, and its check kind comes back by id", () => {
+    const crossed = fromPortableRules(structuredClone(toPortableRules(rules)));
+    expect(crossed.map((rule) => rule.kind)).toEqual(rules.map((rule) => rule.kind));
+    expect(crossed.map(({ kind: _, ...rest }) => rest)).toEqual(rules.map(({ kind: _, ...rest }) => rest));
+  });
+
   it("give the report the engine gives on the calling thread (the real worker, from sources)", async () => {
     const workers = await pool({ size: 1, deadlineMs: 60_000 });
     const item = withIssue({
