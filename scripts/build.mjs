@@ -192,12 +192,26 @@ function vendorPlugin() {
 
 await build({
   ...common,
-  entryPoints: { bfd: "src/bin.ts" },
-  outdir: out,
-  outExtension: { ".js": ".cjs" },
+  // src/bin.ts, plus the entry of bfd serve's evaluation worker threads, which re-enter this bundle
+  // (src/serve/evaluator.ts): loaded only when called, so the CLI's start-up is unchanged and the engine ships once.
+  stdin: {
+    contents: [
+      'export * from "./src/bin.ts";',
+      'export const runEvaluatorWorker = () => import("./src/serve/evaluator-worker.ts").then((m) => m.runEvaluatorWorker());',
+    ].join("\n"),
+    resolveDir: root,
+    sourcefile: "bfd-entry.ts",
+    loader: "ts",
+  },
+  outfile: join(out, "bfd.cjs"),
   format: "cjs",
   sourcemap: "linked",
-  define: { __BFD_VERSION__: JSON.stringify(pkg.version) },
+  // import.meta.url: only src/serve/evaluator.ts reads it, on the path for running from sources.
+  define: {
+    __BFD_VERSION__: JSON.stringify(pkg.version),
+    __BFD_BUNDLE__: JSON.stringify("bfd.cjs"),
+    "import.meta.url": "undefined",
+  },
   plugins: [vendorPlugin(), englishOnlyZod, noChalkDetection, lazyChildProcessInCommander, asciiMarkdownIt],
 });
 

@@ -1,9 +1,9 @@
-import { evaluate } from "../engine/evaluate.js";
+import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
 import type { Report } from "../report/schema.js";
 import { CONFIG_NAMES } from "../rules/files.js";
-import { loadRuleSetThrough, type RuleSet, type SourceText } from "../rules/load.js";
-import { waiverPolicy } from "../rules/schema.js";
+import { loadRuleSetThrough, type RuleFilePort, type RuleSet, type SourceText } from "../rules/load.js";
+import { waiverPolicy, type LoadedRule } from "../rules/schema.js";
 import { gatherWorkItem, MAX_KEYS_TRIED, type CiJob } from "../sources/gather.js";
 import type { GitLabSource } from "../sources/gitlab/index.js";
 import type { LinearSource } from "../sources/linear/index.js";
@@ -29,6 +29,10 @@ export interface MergeRequestGateInput {
   ci?: CiJob | undefined;
   /** Work to run alongside wave 1 (e.g. the token's user, for the note); awaited by the caller. */
   alongside?: readonly Promise<unknown>[];
+  /** Assembles the target branch's rules (`bfd serve`: from a cache keyed by the texts read); default: anew. */
+  loadRules?: (port: RuleFilePort) => Promise<RuleSet>;
+  /** Runs the engine elsewhere (`bfd serve`: a worker thread); default: here. */
+  evaluate?: (rules: readonly LoadedRule[], item: WorkItem, options: EvaluateOptions) => Report | Promise<Report>;
 }
 
 /**
@@ -42,7 +46,9 @@ export async function mergeRequestGate(
   const rules =
     input.rules !== undefined
       ? Promise.resolve(input.rules)
-      : loadRuleSetThrough(branchRules(gitlab, input.project, input.targetBranch, input.builtinFiles));
+      : (input.loadRules ?? loadRuleSetThrough)(
+          branchRules(gitlab, input.project, input.targetBranch, input.builtinFiles),
+        );
   const plan = rules.then((set) => {
     requireRules(set, "done");
     return evidencePlan(set.rules, "done");
@@ -84,7 +90,7 @@ export async function mergeRequestGate(
   if (statusName !== undefined && !item.context.ownStatuses.includes(statusName))
     item.context.ownStatuses.push(statusName);
   return {
-    report: evaluate(ruleSet.rules, item, {
+    report: await (input.evaluate ?? evaluate)(ruleSet.rules, item, {
       gate: "done",
       notices,
       waivers: waiverPolicy(ruleSet.config),

@@ -99,7 +99,22 @@ export const ServeConfigSchema = z
       })
       .strict()
       .default({ linear: true, gitlab: true }),
-    concurrency: z.number().int().min(1).max(64).default(4).describe("Evaluations run at once (per replica)."),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe("Jobs run at once (per replica): reading Linear and GitLab, evaluating, publishing."),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "Worker threads that run the gates' evaluations, off the thread that answers webhooks (per replica; at most concurrency). Default: the cores available minus one, at least one.",
+      ),
     outputs: z
       .object({
         commitStatus: z.boolean().default(true).describe("A commit status on the MR's head commit."),

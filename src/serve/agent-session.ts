@@ -4,7 +4,6 @@
  * when nothing arrives within 10 s of `created`, agent-best-practices), then a `response` with the gate's checklist,
  * or an `error` when it could not judge. It only reads and answers: it changes no issue, label or code.
  */
-import { evaluate } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
 import { BfdError, isBfdError, SetupError } from "../errors.js";
 import { waiverPolicy } from "../rules/schema.js";
@@ -82,7 +81,7 @@ export async function agentSessionWork(
   try {
     ({ verdicts, headline } = await judge(deps, linear, gitlab, target, deadline));
   } catch (error) {
-    if (!isBfdError(error))
+    if (!isBfdError(error) && !(error instanceof RetryLater))
       deps.log.error({ "error.type": "internal", "error.message": errorMessage(error) }, "internal error");
     await say("error", { type: "error", body: notJudged(error) });
     return "error";
@@ -99,7 +98,8 @@ function thoughtFor(ask: AgentAsk): string {
 
 /** Never a pass: what could not be read, and how to ask again. */
 function notJudged(error: unknown): string {
-  const message = isBfdError(error) ? error.message : "an internal error (see bfd serve's log)";
+  const message =
+    isBfdError(error) || error instanceof RetryLater ? error.message : "an internal error (see bfd serve's log)";
   const hint = isBfdError(error) && error.hint !== undefined ? `\n\n${escapeMarkdownInline(error.hint)}` : "";
   return `**Not judged:** ${escapeMarkdownInline(message.replace(/\.$/, ""))}.${hint}\n\nAsk me to **check again** in a moment.`;
 }
@@ -127,7 +127,7 @@ async function judge(
   const verdicts: Verdict[] = [];
   const lines: string[] = [];
   if (target.ask !== "done") {
-    const report = evaluate(deps.readyRules.rules, item, {
+    const report = await deps.evaluator.evaluate(deps.readyRules.rules, item, {
       gate: "ready",
       waivers: waiverPolicy(deps.readyRules.config),
       evidence: deps.readyRules.evidence,

@@ -5,10 +5,9 @@
  * evaluation, never to the service's life.
  */
 import { mergeRequestGate } from "../app/merge-request-gate.js";
-import { evaluate } from "../engine/evaluate.js";
 import { evidencePlan } from "../engine/plan.js";
 import { BfdError, isBfdError } from "../errors.js";
-import type { RuleSet, SourceText } from "../rules/load.js";
+import type { RuleFilePort, RuleSet, SourceText } from "../rules/load.js";
 import { waiverPolicy, type ServeConfig } from "../rules/schema.js";
 import { gatherWorkItem, type GatherSources } from "../sources/gather.js";
 import { parseMergeRequestUrl, type GitLabSource } from "../sources/gitlab/index.js";
@@ -28,6 +27,7 @@ import type { Report } from "../report/schema.js";
 import type { PublishContext } from "./publish.js";
 import { verdictFromError, verdictFromReport, type Verdict } from "./verdict.js";
 import { agentSessionWork } from "./agent-session.js";
+import type { Evaluator } from "./evaluator.js";
 
 export interface Sources {
   linear: LinearSource;
@@ -61,6 +61,10 @@ export interface WorkDeps {
    * upstream then yields "not judged" (and a queued retry) at this point, not after every retry of every request.
    */
   evaluationDeadlineMs: number;
+  /** Runs the engine off the event loop (a pool of worker threads). */
+  evaluator: Evaluator;
+  /** Assembles a target branch's rules, from memory when the texts read are ones already assembled. */
+  loadRules: (port: RuleFilePort) => Promise<RuleSet>;
 }
 
 /** Added to the network policy's request timeout to make bfd serve's per-evaluation deadline. */
@@ -132,9 +136,12 @@ function evaluationDeadline(ms: number): EvaluationDeadline {
   };
 }
 
-/** An upstream fault that outlived the CLI's retry policy: the job runs again later (the queue's retries). */
-function upstream(error: unknown): boolean {
-  return isBfdError(error) && error.kind === "upstream";
+/**
+ * An upstream fault that outlived the CLI's retry policy, or an evaluation whose worker crashed or overran: the job
+ * runs again later (the queue's retries).
+ */
+export function retriable(error: unknown): boolean {
+  return (isBfdError(error) && error.kind === "upstream") || error instanceof RetryLater;
 }
 
 async function mergeRequestWork(
@@ -154,7 +161,7 @@ async function mergeRequestWork(
       return "skipped";
     }
     // Without the MR there is no head commit to publish on: try again later.
-    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    if (retriable(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
   const mr = read.mergeRequest;
@@ -184,14 +191,15 @@ async function mergeRequestWork(
     judged = report;
   } catch (error) {
     judgedError = error;
-    if (!isBfdError(error))
-      deps.log.error({ "error.type": "internal", "error.message": errorMessage(error) }, "internal error");
     // The MR says "not judged"; the operator, who alone can replace the token, learns it from the log.
-    else if (error.kind === "setup")
+    if (isBfdError(error) && error.kind === "setup")
       deps.log.error(
         { "bfd.job.key": job.key, "error.type": "setup", "error.code": error.code, "error.message": error.message },
         `${job.key}: not judged: ${error.message}`,
       );
+    // A worker that crashed or overran (RetryLater) is logged by the pool, and the job retries.
+    else if (!isBfdError(error) && !(error instanceof RetryLater))
+      deps.log.error({ "error.type": "internal", "error.message": errorMessage(error) }, "internal error");
     verdict = verdictFromError("done", error);
   }
 
@@ -235,10 +243,10 @@ async function mergeRequestWork(
     if (outputs.statusCheck)
       await publishStatusChecks(ctx, gitlab, { key: job.key, project: target.project, iid: target.iid, sha }, verdict);
   } catch (error) {
-    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    if (retriable(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
-  if (judgedError !== null && upstream(judgedError))
+  if (judgedError !== null && retriable(judgedError))
     throw new RetryLater(errorMessage(judgedError), { cause: judgedError });
   if (!(await fence.stillLatest())) return "superseded";
   return verdict.outcome;
@@ -268,6 +276,8 @@ export async function judgeMergeRequest(
       // No `ci`: GitLab's head pipeline is judged as `bfd done` judges it — when it is not green, by the statuses on
       // its commit (jobs and external statuses), where bfd's own status is never counted.
       alongside,
+      evaluate: (rules, item, options) => deps.evaluator.evaluate(rules, item, options),
+      loadRules: deps.loadRules,
     }),
   );
   return report;
@@ -300,7 +310,7 @@ async function issueWork(
       deps.board?.forget(issueKey(id));
       return "skipped";
     }
-    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    if (retriable(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
   const issue = item.issue!;
@@ -309,7 +319,7 @@ async function issueWork(
   const ready = deps.config.readyStates.some((s) => s.toLowerCase() === issue.state.name.toLowerCase());
   let result = "skipped";
   if (ready || (await hasCommented(ctx, key))) {
-    const report = evaluate(deps.readyRules.rules, item, {
+    const report = await deps.evaluator.evaluate(deps.readyRules.rules, item, {
       gate: "ready",
       waivers: waiverPolicy(deps.readyRules.config),
       evidence: deps.readyRules.evidence,
@@ -326,7 +336,7 @@ async function issueWork(
           verdictFromReport(report),
         );
       } catch (error) {
-        if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+        if (retriable(error)) throw new RetryLater(errorMessage(error), { cause: error });
         throw error;
       }
     }
@@ -350,7 +360,7 @@ async function branchWork(deps: WorkDeps, project: string, branch: string, job: 
   try {
     open = await gitlab.listOpenMergeRequestsForBranch(project, branch);
   } catch (error) {
-    if (upstream(error)) throw new RetryLater(errorMessage(error), { cause: error });
+    if (retriable(error)) throw new RetryLater(errorMessage(error), { cause: error });
     throw error;
   }
   for (const mr of open) await deps.enqueue(mergeRequestJob(mr.projectPath || project, mr.iid, job.reason, null));

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { EvaluatorStats } from "./evaluator.js";
 import type { QueueDepth } from "./job.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -14,7 +15,10 @@ const NON_COUNTER_TOTALS = [
  * services in one test process never share counts). HTTP durations follow OpenTelemetry's
  * `http.server.request.duration` (seconds; labels from its attribute names, dots as underscores).
  */
-export function createMetrics(depth: () => Promise<QueueDepth>) {
+export function createMetrics(
+  depth: () => Promise<QueueDepth>,
+  evaluator: () => EvaluatorStats = () => ({ size: 0, busy: 0, waiting: 0 }),
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // prom-client exports these three as gauges with a counter's `_total` suffix, which `promtool check metrics`
@@ -66,5 +70,30 @@ export function createMetrics(depth: () => Promise<QueueDepth>) {
       this.set({ state: "active" }, d.active);
     },
   });
-  return { registry, requestDuration, deliveries, evaluations, evaluationDuration, publishes };
+  new Gauge({
+    name: "bfd_evaluation_workers",
+    help: "Worker threads that run the gates' evaluations, busy (evaluating) or idle.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const stats = evaluator();
+      this.set({ state: "busy" }, stats.busy);
+      this.set({ state: "idle" }, stats.size - stats.busy);
+    },
+  });
+  new Gauge({
+    name: "bfd_evaluations_waiting_for_worker",
+    help: "Evaluations whose evidence is read, waiting for a free worker thread.",
+    registers: [registry],
+    collect() {
+      this.set(evaluator().waiting);
+    },
+  });
+  const workersReplaced = new Counter({
+    name: "bfd_evaluation_worker_replacements_total",
+    help: "Worker threads stopped and replaced, by reason (crashed, deadline); their evaluations are retried.",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  return { registry, requestDuration, deliveries, evaluations, evaluationDuration, publishes, workersReplaced };
 }

@@ -17,10 +17,13 @@ import type { Job, ServeState, WorkQueue } from "./job.js";
 import { errorMessage, type Logger } from "./log.js";
 import { createMemoryQueue, createMemoryState } from "./memory-queue.js";
 import { createMetrics } from "./metrics.js";
+import { createEvaluatorPool, type Evaluator, type EvaluatorStats, type WorkerEntry } from "./evaluator.js";
 import type { ServeSettings } from "./settings.js";
 import { startSweep } from "./sweep.js";
 import { boardPage, createBoardStore } from "./board.js";
 import { createRedactor } from "../redact.js";
+import { plural } from "../text/plural.js";
+import { cachingRuleLoader } from "./rule-cache.js";
 import type { LinearSource } from "../sources/linear/index.js";
 
 export interface ServiceOptions {
@@ -38,6 +41,13 @@ export interface ServiceOptions {
   drainTimeoutMs?: number;
   /** One evaluation's deadline for reading Linear and GitLab (default: the default request timeout plus a margin). */
   evaluationDeadlineMs?: number;
+  /**
+   * Runs the engine; default: a pool of `settings.workers` worker threads. Tests of the flow may pass
+   * inlineEvaluator(), which runs it on the event loop.
+   */
+  evaluator?: Evaluator;
+  /** The pool's worker script (default: bfd's own, evaluatorWorkerEntry()). */
+  workerEntry?: WorkerEntry;
 }
 
 export interface RunningService {
@@ -80,7 +90,33 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           lockMs: settings.config.lockSeconds * 1000,
           onError,
         });
-  const metrics = createMetrics(() => queue.depth());
+  const evaluationDeadlineMs = options.evaluationDeadlineMs ?? DEFAULT_RETRY_POLICY.timeoutMs + EVALUATION_MARGIN_MS;
+  let poolStats: () => EvaluatorStats = () => ({ size: 0, busy: 0, waiting: 0 });
+  const metrics = createMetrics(
+    () => queue.depth(),
+    () => poolStats(),
+  );
+  let evaluator: Evaluator;
+  try {
+    evaluator =
+      options.evaluator ??
+      (await createEvaluatorPool({
+        size: settings.workers,
+        deadlineMs: evaluationDeadlineMs,
+        ...(options.workerEntry === undefined ? {} : { entry: options.workerEntry }),
+        onReplaced: (reason, detail) => {
+          metrics.workersReplaced.inc({ reason });
+          log.warn(
+            { "bfd.worker.replaced": reason, "error.message": detail },
+            `an evaluation worker was replaced (${reason === "deadline" ? "it overran the deadline" : detail}); its job will retry`,
+          );
+        },
+      }));
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
+  poolStats = () => evaluator.stats();
   const board = createBoardStore();
 
   let gitlabUser: Promise<number> | null = null;
@@ -115,7 +151,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       comments,
       redact,
       board,
-      evaluationDeadlineMs: options.evaluationDeadlineMs ?? DEFAULT_RETRY_POLICY.timeoutMs + EVALUATION_MARGIN_MS,
+      evaluator,
+      loadRules: cachingRuleLoader(),
+      evaluationDeadlineMs,
     }),
   );
 
@@ -201,9 +239,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       sweep.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Running jobs finish (their evaluations with them) before the workers end.
       await queue.drain(options.drainTimeoutMs ?? 25_000);
       await closed;
       await queue.close();
+      await evaluator.close();
     })();
     return stopping;
   };
@@ -214,8 +254,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       "server.port": address.port,
       "bfd.queue": queue.kind,
       "bfd.sweep_minutes": settings.config.sweepMinutes,
+      "bfd.workers": evaluator.stats().size,
     },
-    `bfd serve listening on ${url} (${queue.kind} queue)`,
+    `bfd serve listening on ${url} (${queue.kind} queue, ${evaluator.stats().size === 0 ? "evaluations on this thread" : plural(evaluator.stats().size, "evaluation worker")})`,
   );
   return { url, queue, state, sweepOnce: sweep.runOnce, stop };
 }

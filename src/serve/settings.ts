@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { usageError } from "../errors.js";
 import { ServeConfigSchema, type ServeConfig } from "../rules/schema.js";
 import type { Env } from "../sources/env.js";
@@ -22,6 +23,8 @@ export interface ServeSettings {
   host: string;
   port: number;
   config: ServeConfig;
+  /** Worker threads for evaluations: serve.workers, else the cores available minus one (at least one). */
+  workers: number;
   secrets: ServeSecrets;
   /** BFD_REDIS_URL: BullMQ on Redis instead of the in-process queue. */
   redisUrl: string | null;
@@ -72,6 +75,8 @@ export function serveSettings(
     host: flags.host ?? "0.0.0.0",
     port,
     config,
+    // One core stays with the event loop that answers webhooks; more workers than jobs at once would never be used.
+    workers: Math.min(config.workers ?? Math.max(1, availableParallelism() - 1), config.concurrency),
     secrets: { linearWebhookSecret, gitlabWebhookToken, gitlabSigningKey, statusCheckSecret, linearAgentToken },
     redisUrl,
     // Every secret the service holds, the API tokens included: whatever looks like none of the known token shapes

@@ -7,6 +7,7 @@ import { escapeMarkdownInline } from "../reporters/markdown-escape.js";
 import { GATE_NAMES, summaryLine } from "../reporters/summary.js";
 import type { Gate } from "../rules/schema.js";
 import { OWN_STATUS_MARKER } from "../work-item/own-status.js";
+import { RetryLater } from "./job.js";
 
 /** What the publishers write: a gate's report, or why there is none (which is never a pass). */
 export interface Verdict {
@@ -37,9 +38,11 @@ export function verdictFromReport(report: Report): Verdict {
  * with whose move it is — nobody's (an outage: bfd checks again), the service's operator (its setup), or the team.
  */
 export function verdictFromError(gate: Gate, error: unknown): Verdict {
-  const message = isBfdError(error) ? error.message : "an internal error (see the service's log)";
+  // RetryLater here: the evaluation's worker crashed or overran its deadline; the queue runs the job again.
+  const message =
+    isBfdError(error) || error instanceof RetryLater ? error.message : "an internal error (see the service's log)";
   const hint = isBfdError(error) && error.hint !== undefined ? `\n\n${escapeMarkdownInline(error.hint)}` : "";
-  const kind = isBfdError(error) ? error.kind : "internal";
+  const kind = isBfdError(error) ? error.kind : error instanceof RetryLater ? "upstream" : "internal";
   const what =
     kind === "upstream"
       ? "bfd will check again"

@@ -90,7 +90,7 @@ describe("bfd answers as a Linear agent", () => {
     expect(answer.every((a) => a.actor === "app")).toBe(true);
     expect(answer[1]!.body).toContain("**Ready to pick up.**");
     // The thought reached Linear before the gate read anything.
-    expect(firstRequest("BfdCreateAgentActivity")).toBeLessThan(firstRequest("BfdIssueByKey"));
+    expect(firstRequest("BfdCreateAgentActivity")).toBeLessThan(firstRequest("BfdIssueByKeyWithTeams"));
     expect(firstRequest("BfdCreateAgentActivity")).toBe(0);
   });
 
@@ -150,11 +150,11 @@ describe("bfd answers as a Linear agent", () => {
     const answer = activities("s-help");
     expect(answer.map((a) => a.type)).toEqual(["response"]);
     expect(answer[0]!.body).toContain("check again");
-    expect(firstRequest("BfdIssueByKey")).toBe(-1);
+    expect(firstRequest("BfdIssueByKeyWithTeams")).toBe(-1);
   });
 
   it("answers an error, never a pass, when Linear fails while the gate reads", async () => {
-    world.linear.injectFault({ kind: "http-status", status: 503, times: 10 }, "BfdIssueByKey");
+    world.linear.injectFault({ kind: "http-status", status: 503, times: 10 }, "BfdIssueByKeyWithTeams");
     await deliver(
       agentSessionEvent(world.linear, { action: "created", sessionId: "s-503", issue: issue("ENG-602") }),
       "d-503",

@@ -12,6 +12,7 @@ import { createLinearSource } from "../../src/sources/linear/index.js";
 import type { RetryPolicy } from "../../src/sources/retry-policy.js";
 import { EVALUATION_MARGIN_MS } from "../../src/serve/evaluate.js";
 import { createLogger } from "../../src/serve/log.js";
+import { inlineEvaluator, type WorkerEntry } from "../../src/serve/evaluator.js";
 import { startService, type RunningService } from "../../src/serve/service.js";
 import { serveSettings } from "../../src/serve/settings.js";
 import { FAKE_TOKEN, startFakeGitLab, type FakeGitLab } from "../fakes/gitlab.js";
@@ -68,6 +69,8 @@ export async function startTestService(
     redisUrl?: string;
     linearTeam?: string | null;
     evaluationDeadlineMs?: number;
+    /** Evaluate in a pool of worker threads running this script, as bfd serve does (default: on this thread). */
+    workerEntry?: WorkerEntry;
   } = {},
 ): Promise<TestService> {
   const { outputs, ...rest } = options.config ?? {};
@@ -117,6 +120,9 @@ export async function startTestService(
     linearTeam: options.linearTeam ?? null,
     log,
     drainTimeoutMs: 10_000,
+    // The engine on the test's own thread: these tests are about the flow; the worker threads are proven on the
+    // built CLI (test/e2e/serve-workers.test.ts) and in test/serve/evaluator-pool.test.ts.
+    ...(options.workerEntry === undefined ? { evaluator: inlineEvaluator() } : { workerEntry: options.workerEntry }),
     evaluationDeadlineMs: options.evaluationDeadlineMs ?? FAST_POLICY.timeoutMs + EVALUATION_MARGIN_MS,
   });
   return { service, url: service.url, logs, stop: () => service.stop() };
