@@ -34,7 +34,6 @@ export const HEAVIEST: readonly string[] = [
   "test/e2e/ready-live.test.ts",
   "test/e2e/readme.test.ts",
   "test/e2e/init-from-linear.test.ts",
-  "test/unit/markdown-chunks.test.ts",
   "test/e2e/progress.test.ts",
   "test/serve/redis-restart.test.ts",
 ];
