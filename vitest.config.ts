@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import HeaviestFirst from "./test/setup/sequencer.js";
 
 const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -23,5 +24,8 @@ export default defineConfig({
     // than they compute (built-CLI processes, fakes answering, retries sleeping, bfd serve under load), so a third
     // worker keeps both cores busy.
     maxWorkers: 3,
+    // The longest files start first (test/setup/sequencer.ts): a fresh clone has no cached durations, and Vitest's
+    // fallback (largest file first) left the small, slow files for last, running alone while the other workers idled.
+    sequence: { sequencer: HeaviestFirst },
   },
 });

@@ -38,6 +38,13 @@ let tarball: string;
 let prefix: string;
 let installLog: string;
 
+/**
+ * One HOME for every run of the installed bfd, as on a runner's machine: the first run leaves V8's code cache in
+ * ~/.cache/bfd and the others start from it (a fresh HOME a run compiled the whole bundle each time; that the cache
+ * changes nothing bfd prints is test/e2e/built-cli.test.ts's job).
+ */
+const HOME = tempDir("bfd-home-");
+
 /** Runs a program the way a shell in a CI job would: only the environment given, plus PATH. */
 function run(
   command: string,
@@ -47,7 +54,7 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { PATH: options.path ?? process.env.PATH ?? "", HOME: tempDir("bfd-home-"), NO_COLOR: "1", ...options.env },
+      env: { PATH: options.path ?? process.env.PATH ?? "", HOME, NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -120,7 +127,7 @@ describe("the packed package", () => {
   it("serves bfd mcp from the installed package: the MCP SDK is inlined too", async () => {
     const child = spawn(join(prefix, "bin", "bfd"), ["mcp"], {
       cwd: tempDir("bfd-mcp-"),
-      env: { PATH: process.env.PATH ?? "", HOME: tempDir("bfd-home-") },
+      env: { PATH: process.env.PATH ?? "", HOME },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const firstLine = new Promise<string>((resolve, reject) => {
