@@ -74,10 +74,13 @@ const NO_WORD = /^[^\p{L}\p{N}]*$/u;
 /** A label with nothing after it ("Unit tests:", "Result: <result>"): a template's line left as it was. */
 const LABEL_ONLY = /^[^:\n]{1,60}:$/;
 
+/** A folded line as a vocabulary word: trailing punctuation dropped, inner spaces as one. */
+function wordOf(folded: string): string {
+  return folded.replace(/[\s.!:;,]+$/, "").replace(/\s+/g, " ");
+}
+
 function foldWord(text: string): string {
-  return foldText(text)
-    .replace(/[\s.!:;,]+$/, "")
-    .replace(/\s+/g, " ");
+  return wordOf(foldText(text));
 }
 
 const BUILT_IN = new Set(PLACEHOLDER_WORDS);
@@ -115,7 +118,7 @@ function isPlaceholderLine(line: string, placeholders: Placeholders): boolean {
   const folded = foldText(line);
   if (NO_WORD.test(folded)) return true;
   if (PLACEHOLDER_PREFIX.test(folded) || TO_BE_DECIDED.test(folded) || FILLER.test(folded)) return true;
-  const word = foldWord(folded);
+  const word = wordOf(folded);
   if (BUILT_IN.has(word) || NUMBERED_SLOT.test(word) || isTeamPlaceholder(folded, word, placeholders)) return true;
   const withoutSlots = folded.replace(TEMPLATE_SLOT, "").trim();
   if (withoutSlots !== folded) return withoutSlots === "" || isPlaceholderLine(withoutSlots, placeholders);

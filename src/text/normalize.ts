@@ -26,8 +26,15 @@ const SPACE = /[\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800]+/gu;
 /** Dashes and hyphens a reader takes for "-" in a key or a word (NFKC keeps U+2010 and U+2011 as U+2010). */
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u058A\u05BE\u1400\u1806\u2E3A\u2E3B]/gu;
 
+/**
+ * Printable ASCII words with single spaces between them: text every step below leaves as it is (ASCII is NFKC-stable
+ * and holds no format character), so most of what people write skips them. Linear: a space always ends a word.
+ */
+const PLAIN_ASCII = /^(?:[!-~]+(?: [!-~]+)*)?$/;
+
 /** NFKC, invisible characters removed, every run of space as one space, trimmed. Case is kept. */
 export function normalizeText(text: string): string {
+  if (PLAIN_ASCII.test(text)) return text;
   return text.normalize("NFKC").replace(INVISIBLE, "").replace(SPACE, " ").trim();
 }
 

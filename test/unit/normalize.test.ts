@@ -18,9 +18,26 @@ describe("normalizeText and foldText", () => {
     ["no-break and ideographic spaces", "How\u00A0\u3000tested ", "How tested", "how tested"],
     ["a variation selector", "Done\uFE0F", "Done", "done"],
     ["plain text", "Plain text", "Plain text", "plain text"],
+    // ASCII that is not already in its normal form takes the full path, not the plain-ASCII shortcut.
+    ["ASCII with a tab and a double space", "How\ttested  here", "How tested here", "how tested here"],
+    ["ASCII with spaces at its ends", "  Done \n", "Done", "done"],
+    ["ASCII with a control character", "Do\u0007ne", "Do\u0007ne", "do\u0007ne"],
+    ["empty", "", "", ""],
   ])("%s", (_name, input, normalized, folded) => {
     expect(normalizeText(input)).toBe(normalized);
     expect(foldText(input)).toBe(folded);
+  });
+});
+
+describe("the plain-ASCII shortcut", () => {
+  // Every printable-ASCII text normalises as the full path does (NFKC, format characters, spaces, trim).
+  it("gives what the full normalisation gives, for every short ASCII text", () => {
+    const alphabet = [" ", "\t", "a", "Z", "-", ":", "~", "!", "\n"];
+    const texts = [""];
+    for (let length = 1; length <= 4; length += 1)
+      for (const prefix of texts.filter((t) => t.length === length - 1))
+        for (const ch of alphabet) texts.push(prefix + ch);
+    for (const text of texts) expect(normalizeText(text)).toBe(text.normalize("NFKC").replace(/\s+/g, " ").trim());
   });
 });
 
