@@ -337,6 +337,7 @@ export function toMergeRequest(
           },
     changes: evidence.changes ?? [],
     files: evidence.files ?? [],
+    existingFiles: null,
     staging: null,
     activity: null,
     templates: [],

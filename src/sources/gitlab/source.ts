@@ -113,6 +113,8 @@ export interface ChangesRead {
   files: ChangedFile[];
   /** Content at the MR's head of files the MR adds, where their diff holds them whole (saves a read each). */
   added: ReadonlyMap<string, string>;
+  /** Each file's diff text as GitLab gave it (hunks only; absent when collapsed or too large), by new path. */
+  diffs: ReadonlyMap<string, string>;
 }
 
 export interface GitLabSource {
@@ -346,6 +348,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         `the changed files of !${iid}`,
         async () => {
           const added = new Map<string, string>();
+          const texts = new Map<string, string>();
           const files = await allPages(async (n) => {
             const reply: unknown = await api.mergeRequests.allDiffs(project, iid, {
               page: n,
@@ -360,6 +363,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             for (const diff of diffs) {
               const content = newFileContentFromDiff(diff);
               if (content !== null) added.set(diff.new_path, content);
+              if (diff.diff !== undefined && diff.diff !== "") texts.set(diff.new_path, diff.diff);
             }
             return {
               items: diffs.map(toChangedFile),
@@ -367,7 +371,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
               next: paginationInfo.next,
             };
           });
-          return { files, added };
+          return { files, added, diffs: texts };
         },
       ),
 
