@@ -17,7 +17,12 @@ export type EvidenceNeed =
    * the introducers read (from the diffs already listed), and — only for a name the MR does not record itself — the
    * records already at the MR's head.
    */
-  | { readonly introducedNames: { readonly introducers: readonly NameIntroducer[]; readonly records: readonly string[] } };
+  | {
+      readonly introducedNames: {
+        readonly introducers: readonly NameIntroducer[];
+        readonly records: readonly string[];
+      };
+    };
 
 /** The union of the needs of the rules in force: what one gate run must gather. */
 export interface EvidencePlan {
