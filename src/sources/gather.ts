@@ -31,7 +31,13 @@ import {
   type WorkItem,
 } from "../work-item/schema.js";
 import { addedLinesBetween, changedFilesBetween, fileAt, filesUnder } from "./git.js";
-import { addedLinesOfDiff, introducedNames, recordFor, staticPrefix } from "../work-item/introduced-names.js";
+import {
+  addedLinesOfDiff,
+  introducedNames,
+  MAX_ADDED_LINES_PER_MERGE_REQUEST,
+  recordFor,
+  staticPrefix,
+} from "../work-item/introduced-names.js";
 import type { GitLabSource, MergeRequestSummary, Readable } from "./gitlab/index.js";
 import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
 import type { LinearSource } from "./linear/index.js";
@@ -566,10 +572,13 @@ async function withAddedLines(
   if (paths.length === 0) return changes;
   const local = checkout === null ? null : await addedLinesBetween(checkout.dir, checkout.base, checkout.head, paths);
   const wanted = new Set(paths);
+  let budget = MAX_ADDED_LINES_PER_MERGE_REQUEST;
   return changes.map((file) => {
     if (!wanted.has(file.newPath)) return file;
     const diff = diffs.get(file.newPath);
-    const addedLines = local?.get(file.newPath) ?? (diff === undefined ? [] : addedLinesOfDiff(diff));
+    const lines = local?.get(file.newPath) ?? (diff === undefined ? [] : addedLinesOfDiff(diff));
+    const addedLines = lines.slice(0, budget);
+    budget -= addedLines.length;
     return { ...file, addedLines };
   });
 }

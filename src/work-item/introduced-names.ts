@@ -13,6 +13,8 @@ import type { AddedLine, ChangedFile } from "./schema.js";
 export const MAX_ADDED_LINE_CHARS = 1_000;
 /** Added lines kept per file: a generated or vendored file of 100,000 lines is not where a flag is introduced. */
 export const MAX_ADDED_LINES_PER_FILE = 5_000;
+/** Added lines kept per MR, over all the files the introducers read: the WorkItem (and a snapshot) stays small. */
+export const MAX_ADDED_LINES_PER_MERGE_REQUEST = 50_000;
 /** Names reported per MR: past this many, the first ones already say what to fix. */
 export const MAX_INTRODUCED_NAMES = 200;
 
