@@ -329,3 +329,20 @@ it("reads a record with an unknown %directive without printing a YAML warning to
   flagRecords.run(recording(md("%", COMPLETE)), flagRecords.options.parse({}), DEFAULT_CHECK_CONTEXT);
   expect(warn).not.toHaveBeenCalled();
 });
+
+it.each([
+  ["a pattern without a group named name", "Feature\\.enabled\\?\\(:(\\w+)", /has no group named "name"/],
+  ["a pattern RE2 cannot compile", "(?<=x)(?P<name>\\w+)", /invalid pattern \(RE2 syntax/],
+])("refuses %s when the rules load, naming the option", (_name, pattern, message) => {
+  const options = flagRecords.options.parse({ introducedBy: [{ files: ["**/*.rb"], pattern }] });
+  const problems = flagRecords.validate!(options);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^introducedBy\[0\]\.pattern: /);
+  expect(problems[0]).toMatch(message);
+});
+
+it("accepts the default patterns and the (?<name>…) spelling", () => {
+  expect(flagRecords.validate!(flagRecords.options.parse({}))).toEqual([]);
+  const options = flagRecords.options.parse({ introducedBy: [{ files: ["**/*.py"], pattern: "on\\((?<name>\\w+)" }] });
+  expect(flagRecords.validate!(options)).toEqual([]);
+});
