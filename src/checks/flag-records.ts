@@ -69,10 +69,14 @@ function isFilled(value: unknown, placeholders: Placeholders, nested = false): b
   return values.length > 0 && values.every((v) => isFilled(v, placeholders, true));
 }
 
-/** Every feature-flag record the MR touches fills in rollout state, communication, help-doc timing and retirement. */
+/**
+ * Every feature-flag record the MR touches fills in rollout state, communication, help-doc timing and retirement, and
+ * every flag the MR's added lines introduce has a record: in the MR, or already at its head (read only then).
+ */
 export const flagRecords = defineCheck({
   id: "flag-records",
-  description: "Every feature-flag record file the merge request adds or changes fills in the required fields (YAML).",
+  description:
+    "Every feature-flag record file the merge request adds or changes fills in the required fields (YAML), and every flag its added lines introduce has a record (in the MR, or already in the repository at its head).",
   options: Options,
   hint: "Fill in {{missing}} in each feature-flag record: {{records}}.",
   hintData: ["missing", "records"],
