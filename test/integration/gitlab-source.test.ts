@@ -3,6 +3,7 @@ import { BfdError, UpstreamError } from "../../src/errors.js";
 import { flagRecords } from "../../src/checks/flag-records.js";
 import { mergeRequestEvidence } from "../../src/sources/gather.js";
 import { createGitLabSource, type GitLabSourceOptions } from "../../src/sources/gitlab/index.js";
+import { MAX_TREE_ENTRIES } from "../../src/sources/gitlab/source.js";
 import type { RetryPolicy } from "../../src/sources/retry-policy.js";
 import type { RequestRecord } from "../../src/sources/trail.js";
 import type { EvidencePlan } from "../../src/work-item/evidence.js";
@@ -27,6 +28,7 @@ import {
 
 const OTHER_TOKEN = "glpat-fake-other-0002";
 const FLAG_SHA = "f".repeat(40);
+const HUGE_SHA = "a".repeat(40);
 const introduces = (flag: string) =>
   fakeDiff("app/models/user.rb", {
     diff: `@@ -1,2 +1,3 @@\n class User\n+  def audit? = Feature.enabled?(:${flag}, self)\n end\n`,
@@ -59,6 +61,10 @@ const world = fakeWorld({
       id: 42,
       files: {
         main: { "rules/ready.yaml": "rules: []\n" },
+        // More entries than bfd lists (MAX_TREE_ENTRIES): a listing cut short is never read as whole.
+        [HUGE_SHA]: Object.fromEntries(
+          Array.from({ length: MAX_TREE_ENTRIES + 1 }, (_, i) => [`config/feature_flags/f${i}.yml`, ""]),
+        ),
         // 130 records in one folder: two keyset pages of 100 when listed.
         [FLAG_SHA]: {
           "app/models/user.rb": "class User\nend\n",
@@ -1048,6 +1054,15 @@ describe("GitLab source: records at the MR's head, for a flag the MR introduces 
     expect(pages).toHaveLength(2);
     expect(pages.map((r) => r.query["pagination"])).toEqual(["keyset", "keyset"]);
     expect(pages[1]!.query["page_token"]).toEqual(expect.any(String));
+  });
+
+  it("refuses to call a listing whole past its bound, naming it", async () => {
+    const listed = await source().listFilesUnder("group/app", "config/feature_flags", HUGE_SHA);
+    expect(listed).toEqual({
+      ok: false,
+      reason: `config/feature_flags holds more than ${MAX_TREE_ENTRIES} entries at aaaaaaaa: bfd lists no more`,
+    });
+    expect(gitlab.requests.filter((r) => r.path === TREE)).toHaveLength(MAX_TREE_ENTRIES / 100);
   });
 
   it("lists no files under a folder the commit does not have (GitLab's 404)", async () => {
