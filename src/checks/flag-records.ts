@@ -4,6 +4,7 @@ import { isPlaceholderText, type Placeholders } from "../markdown/placeholder.js
 import { GlobsSchema, globMatcher } from "../work-item/globs.js";
 import { introducedNames, recordFor, type IntroducedName } from "../work-item/introduced-names.js";
 import { compilePattern } from "../work-item/pattern.js";
+import type { ChangedFile, FileContent } from "../work-item/schema.js";
 import { defineCheck, error, fail, listForMessage, pass, skip } from "./types.js";
 import { plural } from "../text/plural.js";
 
@@ -115,73 +116,91 @@ export const flagRecords = defineCheck({
         newRecordsData(unrecorded, o.paths, o.requiredFields),
       );
     const unknown = unrecorded.filter((flag) => recordFor(flag.name, mr.existingFiles ?? [], o.paths) === undefined);
-    if (unknown.length > 0) return newFlagsFail(unknown, o.paths, o.requiredFields);
-    if (touched.length === 0) {
+    const atHead = unrecorded
+      .filter((flag) => !unknown.includes(flag))
+      .map((f) => `${f.path}:${f.line}: introduces ${f.name}; its record is already in the repository`);
+    if (touched.length === 0 && unknown.length === 0) {
       if (introduced.length > 0)
         return pass(
           `${listForMessage(
             introduced.map((f) => f.name),
             3,
           )}: already recorded in the repository`,
-          introduced.map((f) => `${f.path}:${f.line}: ${f.name} (record at the MR's head)`),
+          atHead,
         );
       return skip("No feature-flag record touched");
     }
-    const problems: string[] = [];
-    const missingFields = new Set<string>();
-    const evidence: string[] = [];
-    for (const file of touched) {
-      const record = mr.files.find((r) => r.path === file.newPath);
-      if (record === undefined) {
-        problems.push(`${file.newPath}: content was not read`);
-        evidence.push(`${file.newPath}: content was not read`);
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        // YAML 1.2 core schema (yaml's default) with merge keys, as teams write records from a shared default
-        // (`<<: *defaults`); aliases are resolved. logLevel "error": yaml would print its warnings (e.g. an unknown
-        // %directive) to stderr in the middle of a gate run.
-        parsed = parse(record.content, { merge: true, maxAliasCount: 100, logLevel: "error" });
-      } catch {
-        problems.push(`${file.newPath}: not valid YAML`);
-        evidence.push(`${file.newPath}: not valid YAML`);
-        continue;
-      }
-      const fields =
-        parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-          ? (parsed as Record<string, unknown>)
-          : {};
-      const missing = o.requiredFields.filter((f) => !isFilled(fields[f], context.placeholders));
-      missing.forEach((m) => missingFields.add(m));
-      evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
-      if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);
+    const judged = judgeRecords(touched, mr.files, o.requiredFields, context.placeholders);
+    if (unknown.length > 0) {
+      const data = newRecordsData(unknown, o.paths, o.requiredFields);
+      const incomplete =
+        judged.problems.length === 0 ? "" : `; record incomplete: ${listForMessage(judged.problems, 2)}`;
+      return fail(
+        `New feature flag without a record: ${listForMessage(
+          unknown.map((f) => `${f.name} (${f.path}:${f.line}) has no record`),
+          3,
+        )}${incomplete}`,
+        [
+          ...unknown.map(
+            (f) => `${f.path}:${f.line}: introduces ${f.name}; add ${newRecord(f, o.paths)} with ${data.missing}`,
+          ),
+          ...judged.evidence,
+          ...atHead,
+        ],
+        data,
+      );
     }
     // With only unreadable or invalid records there is no field list: the hint still reads as a sentence.
     const missing =
-      missingFields.size > 0 ? [...missingFields].join(", ") : `valid YAML with ${o.requiredFields.join(", ")}`;
+      judged.missingFields.size > 0
+        ? [...judged.missingFields].join(", ")
+        : `valid YAML with ${o.requiredFields.join(", ")}`;
     const data = { missing, records: touched.map((f) => f.newPath).join(", ") };
-    if (problems.length > 0)
-      return fail(`Feature-flag record incomplete: ${listForMessage(problems, 3)}`, evidence, data);
+    const evidence = [...judged.evidence, ...atHead];
+    if (judged.problems.length > 0)
+      return fail(`Feature-flag record incomplete: ${listForMessage(judged.problems, 3)}`, evidence, data);
     return pass(`${plural(touched.length, "feature-flag record")} complete`, evidence, data);
   },
 });
 
-/** Flags the MR introduces with no record anywhere: each named with the line that introduced it, and the fix. */
-function newFlagsFail(
-  flags: readonly IntroducedName[],
-  recordGlobs: readonly string[],
+/** Each touched record parsed and checked for the required fields. */
+function judgeRecords(
+  touched: readonly ChangedFile[],
+  files: readonly FileContent[],
   requiredFields: readonly string[],
-) {
-  const data = newRecordsData(flags, recordGlobs, requiredFields);
-  const problems = flags.map((f) => `${f.name} (${f.path}:${f.line}) has no record`);
-  return fail(
-    `New feature flag without a record: ${listForMessage(problems, 3)}`,
-    flags.map(
-      (f) => `${f.path}:${f.line}: introduces ${f.name}; add ${newRecord(f, recordGlobs)} with ${data.missing}`,
-    ),
-    data,
-  );
+  placeholders: Placeholders,
+): { problems: string[]; evidence: string[]; missingFields: Set<string> } {
+  const problems: string[] = [];
+  const missingFields = new Set<string>();
+  const evidence: string[] = [];
+  for (const file of touched) {
+    const record = files.find((r) => r.path === file.newPath);
+    if (record === undefined) {
+      problems.push(`${file.newPath}: content was not read`);
+      evidence.push(`${file.newPath}: content was not read`);
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      // YAML 1.2 core schema (yaml's default) with merge keys, as teams write records from a shared default
+      // (`<<: *defaults`); aliases are resolved. logLevel "error": yaml would print its warnings (e.g. an unknown
+      // %directive) to stderr in the middle of a gate run.
+      parsed = parse(record.content, { merge: true, maxAliasCount: 100, logLevel: "error" });
+    } catch {
+      problems.push(`${file.newPath}: not valid YAML`);
+      evidence.push(`${file.newPath}: not valid YAML`);
+      continue;
+    }
+    const fields =
+      parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
+    const missing = requiredFields.filter((f) => !isFilled(fields[f], placeholders));
+    missing.forEach((m) => missingFields.add(m));
+    evidence.push(`${file.newPath}: ${missing.length === 0 ? "complete" : `missing ${missing.join(", ")}`}`);
+    if (missing.length > 0) problems.push(`${file.newPath} lacks ${missing.join(", ")}`);
+  }
+  return { problems, evidence, missingFields };
 }
 
 function newRecordsData(

@@ -64,7 +64,7 @@ checkCases(flagRecords, {
       name: "a new flag's record is already in the repository at the MR's head",
       item: introducing([], ["config/feature_flags/ops/login_audit.yml"]),
       message: /login_audit: already recorded in the repository/,
-      evidence: [`${CONTROLLER}:11: login_audit (record at the MR's head)`],
+      evidence: [`${CONTROLLER}:11: introduces login_audit; its record is already in the repository`],
     },
     {
       name: "a team's own pattern finds a flag whose record is in the MR",
@@ -244,6 +244,17 @@ checkCases(flagRecords, {
       evidence: [
         `${CONTROLLER}:11: introduces login_audit; add config/feature_flags/login_audit.yml with rollout_state, communication, help_docs, retirement`,
       ],
+    },
+    {
+      name: "a new flag has no record and another record in the MR is incomplete: both are named",
+      item: withMr({
+        changes: [INTRODUCES_LOGIN_AUDIT, changed(OTHER)],
+        files: [{ path: OTHER, content: "rollout_state: off" }],
+        existingFiles: [],
+      }),
+      message:
+        /^New feature flag without a record: login_audit .*; record incomplete: feature-flags\/search_v2.yaml lacks communication/,
+      evidence: [`${OTHER}: missing communication, help_docs, retirement`],
     },
     {
       name: "a new flag's record in the MR says TBD",
