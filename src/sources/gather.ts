@@ -30,7 +30,14 @@ import {
   type Unavailable,
   type WorkItem,
 } from "../work-item/schema.js";
-import { changedFilesBetween, fileAt } from "./git.js";
+import { addedLinesBetween, changedFilesBetween, fileAt, filesUnder } from "./git.js";
+import {
+  addedLinesOfDiff,
+  introducedNames,
+  MAX_ADDED_LINES_PER_MERGE_REQUEST,
+  recordFor,
+  staticPrefix,
+} from "../work-item/introduced-names.js";
 import type { GitLabSource, MergeRequestSummary, Readable } from "./gitlab/index.js";
 import { cappedListReason, parseMergeRequestUrl } from "./gitlab/index.js";
 import type { FetchIssueOptions, LinearSource } from "./linear/index.js";
@@ -364,6 +371,7 @@ export async function mergeRequestEvidence(
 
   let changes: ChangedFile[] | null = null;
   let added: ReadonlyMap<string, string> = new Map();
+  let diffs: ReadonlyMap<string, string> = new Map();
   let fromCheckout = false;
   if (plan.changes) {
     const local = await settled(gitChanges ?? Promise.resolve(null), apiChanges, jobs);
@@ -377,7 +385,7 @@ export async function mergeRequestEvidence(
         unavailable.push({ evidence: "mergeRequest.changes", reason: listed.reason });
       } else {
         const capped = cappedListReason(iid, read.changesCount, listed.value.files.length);
-        if (capped === null) ({ files: changes, added } = listed.value);
+        if (capped === null) ({ files: changes, added, diffs } = listed.value);
         else unavailable.push({ evidence: "mergeRequest.changes", reason: capped });
       }
     }
@@ -430,6 +438,17 @@ export async function mergeRequestEvidence(
   const staging = plan.staging === null ? null : stagingOf(gitlab, project, mr, plan.staging);
   staging?.catch(() => undefined);
 
+  // Beside wave 2, and only for a name the MR introduces without recording it: the records already at its head.
+  const introducing = plan.introducedNames ?? [];
+  let existing: Promise<Readable<string[]>> | null = null;
+  if (introducing.length > 0 && changes !== null) {
+    const checkout = fromCheckout ? { dir: ci!.checkout, base: ci!.diffBaseSha!, head: ci!.sha! } : null;
+    changes = await withAddedLines(changes, introducing, diffs, checkout);
+    const sha = fromCheckout ? (ci?.sha ?? null) : mr.headSha;
+    existing = recordsAtHead(gitlab, project, changes, introducing, sha, checkout?.dir ?? null);
+    existing?.catch(() => undefined);
+  }
+
   // Wave 2: the content of the changed files the rules read.
   if (plan.fileGlobs.length > 0) {
     const sha = fromCheckout ? (ci?.sha ?? null) : mr.headSha;
@@ -456,6 +475,11 @@ export async function mergeRequestEvidence(
         });
       }
     }
+  }
+  if (existing !== null) {
+    const read = await existing;
+    if (read.ok) mr.existingFiles = read.value;
+    else unavailable.push({ evidence: "mergeRequest.existingFiles", reason: read.reason });
   }
   if (statuses !== null && head !== null) {
     const read = await statuses;
@@ -536,6 +560,73 @@ async function stagingOf(
     deploymentId: deployment?.deploymentId ?? null,
     labelAddedAt: labelled ? labelAddedAt(events, need.label) : null,
   };
+}
+
+type Introducing = NonNullable<EvidencePlan["introducedNames"]>;
+
+/**
+ * `changes` with the lines they add, for the files some introducer reads: from the diffs GitLab already listed, or in
+ * `bfd ci` from the job's checkout (one local `git diff`). A file whose diff GitLab left out (collapsed, too large)
+ * adds no line bfd can read.
+ */
+async function withAddedLines(
+  changes: ChangedFile[],
+  introducing: Introducing,
+  diffs: ReadonlyMap<string, string>,
+  checkout: { dir: string; base: string; head: string } | null,
+): Promise<ChangedFile[]> {
+  const reads = globMatcher(introducing.flatMap((need) => need.introducers.flatMap((i) => i.files)));
+  const paths = changes.filter((f) => !f.deletedFile && reads(f.newPath)).map((f) => f.newPath);
+  if (paths.length === 0) return changes;
+  const local = checkout === null ? null : await addedLinesBetween(checkout.dir, checkout.base, checkout.head, paths);
+  const wanted = new Set(paths);
+  let budget = MAX_ADDED_LINES_PER_MERGE_REQUEST;
+  return changes.map((file) => {
+    if (!wanted.has(file.newPath)) return file;
+    const diff = diffs.get(file.newPath);
+    const lines = local?.get(file.newPath) ?? (diff === undefined ? [] : addedLinesOfDiff(diff));
+    const addedLines = lines.slice(0, budget);
+    budget -= addedLines.length;
+    return { ...file, addedLines };
+  });
+}
+
+/**
+ * The records at `sha` of the names the MR introduces and does not record itself; null when every introduced name is
+ * recorded in the MR (the usual MR: nothing is read). Listed from the job's checkout in `bfd ci`, else with GitLab's
+ * repository tree, one listing per record folder.
+ */
+function recordsAtHead(
+  gitlab: GitLabSource,
+  project: string,
+  changes: readonly ChangedFile[],
+  introducing: Introducing,
+  sha: string | null,
+  checkout: string | null,
+): Promise<Readable<string[]>> | null {
+  const present = changes.filter((f) => !f.deletedFile).map((f) => f.newPath);
+  const wanted = introducing.flatMap((need) =>
+    introducedNames(changes, need.introducers)
+      .filter((flag) => recordFor(flag.name, present, need.records) === undefined)
+      .map((flag) => ({ name: flag.name, records: need.records })),
+  );
+  if (wanted.length === 0) return null;
+  if (sha === null) return Promise.resolve({ ok: false, reason: "GitLab gave no head commit to look for records at" });
+  const folders = [
+    ...new Set(wanted.flatMap((w) => w.records.filter((g) => !g.startsWith("!")).map(staticPrefix))),
+  ].sort();
+  const found = (paths: readonly string[]): string[] =>
+    [
+      ...new Set(wanted.map((w) => recordFor(w.name, paths, w.records)).filter((p): p is string => p !== undefined)),
+    ].sort();
+  return (async (): Promise<Readable<string[]>> => {
+    const local = checkout === null ? null : await filesUnder(checkout, sha, folders);
+    if (local !== null) return { ok: true, value: found(local) };
+    const listed = await Promise.all(folders.map((folder) => gitlab.listFilesUnder(project, folder, sha)));
+    const refused = listed.find((l) => !l.ok);
+    if (refused !== undefined && !refused.ok) return refused;
+    return { ok: true, value: found(listed.flatMap((l) => (l.ok ? l.value : []))) };
+  })();
 }
 
 /** Content at `sha` of the changed files matching `globs` (deleted files skipped): from the diffs, git, or GitLab. */

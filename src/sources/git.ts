@@ -1,4 +1,5 @@
-import type { ChangedFile } from "../work-item/schema.js";
+import { addedLinesByFile } from "../work-item/introduced-names.js";
+import type { AddedLine, ChangedFile } from "../work-item/schema.js";
 
 /** One git run's outcome, stderr kept so a refused write can say why. */
 interface GitRun {
@@ -103,6 +104,46 @@ export async function changedFilesBetween(cwd: string, base: string, head: strin
 export async function fileAt(cwd: string, sha: string, path: string): Promise<string | null> {
   if (!SHA.test(sha) || path.startsWith("-")) return null;
   return git(cwd, ["cat-file", "blob", `${sha}:${path}`]);
+}
+
+/**
+ * The lines the change from `base` to `head` adds to each of `paths` (new paths), as `bfd ci` reads them from the
+ * job's checkout (see changedFilesBetween); null when git cannot tell. `-U0`: only the changed lines, no context.
+ */
+export async function addedLinesBetween(
+  cwd: string,
+  base: string,
+  head: string,
+  paths: readonly string[],
+): Promise<Map<string, AddedLine[]> | null> {
+  if (!SHA.test(base) || !SHA.test(head)) return null;
+  if (paths.length === 0) return new Map();
+  const out = await git(
+    cwd,
+    [
+      "-c",
+      "core.quotePath=false",
+      "diff",
+      "-U0",
+      "-M",
+      "--no-color",
+      "--no-ext-diff",
+      base,
+      head,
+      "--",
+      ...paths.map((path) => `:(literal)${path}`),
+    ],
+    { timeoutMs: 60_000 },
+  );
+  return out === null ? null : addedLinesByFile(out);
+}
+
+/** Every file under each of `folders` ("" for the whole repository) at `sha` in the checkout; null when git cannot tell. */
+export async function filesUnder(cwd: string, sha: string, folders: readonly string[]): Promise<string[] | null> {
+  if (!SHA.test(sha)) return null;
+  const specs = folders.includes("") ? [] : ["--", ...folders.map((folder) => `:(literal)${folder}`)];
+  const out = await git(cwd, ["ls-tree", "-r", "-z", "--name-only", sha, ...specs], { timeoutMs: 60_000 });
+  return out === null ? null : out.split("\0").filter((path) => path !== "");
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i;

@@ -1,3 +1,4 @@
+import type { NameIntroducer } from "./introduced-names.js";
 import type { EvidenceKey } from "./schema.js";
 
 /**
@@ -10,7 +11,18 @@ import type { EvidenceKey } from "./schema.js";
 export type EvidenceNeed =
   | EvidenceKey
   | { readonly files: readonly string[] }
-  | { readonly staging: { readonly environment: string; readonly label: string } };
+  | { readonly staging: { readonly environment: string; readonly label: string } }
+  /**
+   * Names the MR's added lines introduce, each needing a record among `records` (globs): the added lines of the files
+   * the introducers read (from the diffs already listed), and — only for a name the MR does not record itself — the
+   * records already at the MR's head.
+   */
+  | {
+      readonly introducedNames: {
+        readonly introducers: readonly NameIntroducer[];
+        readonly records: readonly string[];
+      };
+    };
 
 /** The union of the needs of the rules in force: what one gate run must gather. */
 export interface EvidencePlan {
@@ -30,6 +42,8 @@ export interface EvidencePlan {
   activity?: boolean;
   /** The project's MR description templates: a rule reads the MR description, where what they hold is no evidence. */
   templates?: boolean;
+  /** Names the MR introduces and where their records live (see EvidenceNeed); empty: no rule reads them. */
+  introducedNames?: { introducers: NameIntroducer[]; records: string[] }[];
 }
 
 export const EMPTY_PLAN: EvidencePlan = {
@@ -45,6 +59,7 @@ export const EMPTY_PLAN: EvidencePlan = {
 /** The WorkItem parts a need reads, for "could not read X" and "no merge request" outcomes. */
 export function keysOf(need: EvidenceNeed): EvidenceKey[] {
   if (typeof need !== "string") {
+    if ("introducedNames" in need) return ["mergeRequest", "mergeRequest.changes", "mergeRequest.existingFiles"];
     return "files" in need
       ? ["mergeRequest", "mergeRequest.changes", "mergeRequest.files"]
       : ["mergeRequest", "mergeRequest.staging"];
@@ -61,12 +76,21 @@ export function planFrom(needs: Iterable<EvidenceNeed>): EvidencePlan {
       if (key === "issue") plan.issue = true;
       if (key === "issue.workspaceTeamKeys") plan.teamKeys = true;
       if (key.startsWith("mergeRequest")) plan.mergeRequest = true;
-      if (key === "mergeRequest.changes" || key === "mergeRequest.files") plan.changes = true;
+      if (key === "mergeRequest.changes" || key === "mergeRequest.files" || key === "mergeRequest.existingFiles")
+        plan.changes = true;
       if (key === "mergeRequest.headPipeline") plan.pipeline = true;
       if (key === "mergeRequest.templates") plan.templates = true;
     }
     if (typeof need === "string") continue;
-    if ("files" in need) {
+    if ("introducedNames" in need) {
+      plan.introducedNames = [
+        ...(plan.introducedNames ?? []),
+        {
+          introducers: need.introducedNames.introducers.map((i) => ({ files: [...i.files], pattern: i.pattern })),
+          records: [...need.introducedNames.records],
+        },
+      ];
+    } else if ("files" in need) {
       for (const glob of need.files) if (!plan.fileGlobs.includes(glob)) plan.fileGlobs.push(glob);
     } else {
       // One staging environment per gate: the first rule that asks decides (two staging rules would disagree anyway).

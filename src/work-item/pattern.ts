@@ -14,6 +14,10 @@ export interface Pattern {
   test(input: string): boolean;
   /** Where the first match is, or null: for rules that read what the pattern left (a link's slug). */
   find(input: string): { start: number; end: number } | null;
+  /** The text the named group caught in the first match, or null (no match, or the group took no part in it). */
+  group(input: string, name: string): string | null;
+  /** The names of the pattern's named groups (`(?P<name>…)` or `(?<name>…)`). */
+  groupNames: readonly string[];
 }
 
 /** Returns the compiled pattern, or an error message saying what is wrong with it. */
@@ -33,6 +37,11 @@ export function compilePattern(
         const m = matcher(input);
         return m.find() ? { start: m.start(), end: m.end() } : null;
       },
+      group: (input, name) => {
+        const m = matcher(input);
+        return m.find() ? (m.group(name) ?? null) : null;
+      },
+      groupNames: Object.keys(re.namedGroups()),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -128,6 +128,13 @@ export const IssueSchema = z
   })
   .strict();
 
+const AddedLineSchema = z
+  .object({
+    line: z.number().int().describe("Line number at the MR's head."),
+    text: z.string().describe("The line as added, cut to its first 1,000 characters."),
+  })
+  .strict();
+
 const ChangedFileSchema = z
   .object({
     oldPath: z.string(),
@@ -139,6 +146,12 @@ const ChangedFileSchema = z
       .boolean()
       .optional()
       .describe("Moved without a change to its content: a pure rename updates nothing (#22)."),
+    addedLines: z
+      .array(AddedLineSchema)
+      .optional()
+      .describe(
+        "The lines the MR adds to this file (its diff's `+` lines, at most 5,000), read from the diffs bfd already lists when a rule reads added lines (a flag the MR introduces); absent when none did.",
+      ),
   })
   .strict();
 
@@ -314,6 +327,13 @@ export const MergeRequestSchema = z
       .describe(
         "Content, at the MR's head, of the changed files that rules asked to read (e.g. feature-flag records).",
       ),
+    existingFiles: z
+      .array(z.string())
+      .nullable()
+      .default(null)
+      .describe(
+        "Records at the MR's head for names the MR introduces without recording them itself (a feature flag already in the repository): the paths found, when a rule had to look; null: not looked up.",
+      ),
     staging: StagingSchema.nullable()
       .default(null)
       .describe("Where the merged MR stands in its staging environment; null when no rule asked."),
@@ -340,6 +360,7 @@ const UnavailableSchema = z
         "mergeRequest.changes",
         "mergeRequest.headPipeline",
         "mergeRequest.files",
+        "mergeRequest.existingFiles",
         "mergeRequest.staging",
         "mergeRequest.activity",
         "mergeRequest.templates",
@@ -427,6 +448,7 @@ export type EvidenceKey = z.infer<typeof UnavailableSchema>["evidence"];
 export type Pipeline = z.infer<typeof PipelineSchema>;
 export type PipelineJob = z.infer<typeof JobSchema>;
 export type FileContent = z.infer<typeof FileContentSchema>;
+export type AddedLine = z.infer<typeof AddedLineSchema>;
 export type Unavailable = z.infer<typeof UnavailableSchema>;
 export type Staging = z.infer<typeof StagingSchema>;
 export type GitLabUser = z.infer<typeof GitLabUserSchema>;

@@ -487,6 +487,30 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     expect(urls.filter((u) => u.includes("/diffs") || u.includes("/repository/files/config"))).toEqual([]);
   });
 
+  it("reads a flag's introduction and the records already there from the job's checkout, asking GitLab for no listing (#22)", async () => {
+    const added = {
+      "src/audit/export.ts":
+        "import { isEnabled } from 'flags';\nif (isEnabled('audit_known')) run();\nif (isEnabled('audit_brand_new')) run();\n",
+    };
+    const checkout = gitChange(
+      { "README.md": "app\n", "config/feature_flags/ops/audit_known.yml": "name: x\n" },
+      added,
+    );
+    const mr = mergeRequest(400);
+    mr.sha = checkout.head;
+    mr.diffs = asDiffs(added);
+    const run = await ci(400, [], {
+      cwd: checkout.dir,
+      env: ciEnv(400, { CI_PROJECT_DIR: checkout.dir, CI_MERGE_REQUEST_DIFF_BASE_SHA: checkout.base }),
+    });
+    const flags = resultOf(run, "feature-flag-documented");
+    expect(flags.status).toBe("fail");
+    expect(flags.message).toBe(
+      "New feature flag without a record: audit_brand_new (src/audit/export.ts:3) has no record",
+    );
+    expect([...run.gitlabUrls.keys()].filter((u) => u.includes("/repository/tree"))).toEqual([]);
+  });
+
   it("never judges paths on a capped list when the checkout cannot tell: the path rules are errors naming the cap", async () => {
     const files = bigChange(400);
     const mr = mergeRequest(400);

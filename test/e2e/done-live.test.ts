@@ -63,6 +63,10 @@ const OWN_WAIVER = "bfd-waive: user-docs-updated Admin-only screen; the audit-lo
 const AUTHOR_CREATED = "2026-01-05T09:00:00.000Z";
 const REVIEWED = "2026-11-22T10:00:00.000Z";
 
+const introducesAuditExport = fakeDiff("src/audit/sign-in.ts", {
+  diff: "@@ -1,2 +1,3 @@\n export function signIn(user) {\n+  if (isEnabled('audit_export')) exportRow(user);\n   audit(user);\n",
+});
+
 const CASES: DeliveryCase[] = [
   { n: 300 },
   { n: 301, mr: { description: `Closes ENG-301, ENG-399\n\n${HOW_TESTED}` } },
@@ -142,6 +146,10 @@ const CASES: DeliveryCase[] = [
   { n: 336, attach: [1336] },
   // Nothing attached; an open MR from the issue's branch and another from the branch checked out (#21).
   { n: 337, attach: false },
+  // #22: the MR's code introduces a feature flag (an added `isEnabled('audit_export')` line) without a record; in 344
+  // the record is already in the repository at the MR's head.
+  { n: 343, flagRecord: null, mr: { diffs: [...doneDiffs(343, false).slice(1), introducesAuditExport] } },
+  { n: 344, flagRecord: null, mr: { diffs: [...doneDiffs(344, false).slice(1), introducesAuditExport] } },
   {
     n: 320,
     flagRecord: null,
@@ -151,6 +159,10 @@ const CASES: DeliveryCase[] = [
 
 const STAGED = "Validated in Staging";
 const worlds = deliveryWorlds(CASES, {
+  files: {
+    [shaOf(343)]: { "src/audit/sign-in.ts": "…", "config/feature_flags/ops/audit_sign_ins.yml": "…" },
+    [shaOf(344)]: { "src/audit/sign-in.ts": "…", "config/feature_flags/ops/audit_export.yml": "…" },
+  },
   // Staging deployments (doc/api/deployments.md): each lists the MRs it first brought to the environment.
   deployments: [
     fakeDeployment(PROJECT_PATH, { id: 7001, finishedAt: "2026-01-05T14:02:00.000Z", mergeRequests: [311, 312, 324] }),
@@ -333,6 +345,28 @@ describe("bfd done against Linear and GitLab (loopback fakes, real @linear/sdk a
     expect(resultOf(run, rule).hint).not.toBeNull();
     expect(run.report?.verdict).toBe("fail");
     expect(run.code).toBe(1);
+  });
+
+  it("fails a flag the MR's code introduces with no record in the MR or the repository, naming the line, listing each record folder once", async () => {
+    const run = await done(["ENG-343"]);
+    expect(failing(run)).toEqual(["feature-flag-documented"]);
+    const result = resultOf(run, "feature-flag-documented");
+    expect(result.message).toBe(
+      "New feature flag without a record: audit_export (src/audit/sign-in.ts:2) has no record",
+    );
+    expect(result.hint).toContain("config/feature_flags/audit_export.yml");
+    // The rule's record globs live in two folders: config/feature_flags and feature-flags.
+    const listings = gitlab.requests.filter((r) => r.path.includes("/repository/tree")).slice(-2);
+    expect(listings.map((r) => r.query["path"]).sort()).toEqual(["config/feature_flags", "feature-flags"]);
+    expect(run.gitlabUrls.get(`GET /api/v4/projects/${PROJECT_PATH}/repository/tree`)).toBe(2);
+    expect(run.code).toBe(1);
+  });
+
+  it("passes a flag the MR's code introduces whose record is already in the repository at the MR's head", async () => {
+    const run = await done(["ENG-344"]);
+    expect(failing(run)).toEqual([]);
+    expect(resultOf(run, "feature-flag-documented").message).toBe("audit_export: already recorded in the repository");
+    expect(run.code).toBe(0);
   });
 
   it("fails a pipeline that ran on an older commit than the MR's head, naming both", async () => {

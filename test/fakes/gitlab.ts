@@ -12,6 +12,7 @@
  * bodies, resets, hangs) can be injected per path. The server is unref'd and stops by itself after
  * `maxLifetimeMs`, so a forgotten `close()` never keeps vitest alive.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "./loopback.js";
@@ -44,6 +45,8 @@ export interface FakeDiff {
   deletedFile: boolean;
   /** A rename at 100% similarity: GitLab's `diff` is then "" (git writes no hunk for it). */
   renamedOnly?: boolean;
+  /** The hunks GitLab sends as `diff` (from `@@`), when a test needs real changed lines. */
+  diff?: string;
 }
 
 export interface FakeJob {
@@ -752,6 +755,8 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
         const ref = url.searchParams.get("ref") ?? project.defaultBranch;
         return rawFile(project, r.filePath ?? "", ref === "HEAD" ? project.defaultBranch : ref);
       }
+      case "tree":
+        return repositoryTree(project, url);
       case "mergeRequestTemplates":
         return paginated(
           url,
@@ -1259,6 +1264,55 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * `GET /projects/:id/repository/tree` (doc/api/repositories.md "List repository tree"): the files and folders under
+   * `path` at `ref` (default branch when absent), every level with `recursive=true`, each `{ id, name, type, path,
+   * mode }`. Keyset pages with `pagination=keyset`: `page_token` is the id of the last entry of the previous page and
+   * the next page is linked as rel="next" (lib/gitlab/pagination/gitaly_keyset_pager.rb); page numbers are unsupported
+   * since GitLab 15.0. A path the commit does not have is a 404 (lib/api/repositories.rb rescues
+   * Gitlab::Git::Index::IndexError into `not_found!`), and so is a ref it does not have ("404 Tree Not Found").
+   */
+  function repositoryTree(project: FakeProject, url: URL): Reply {
+    const ref = url.searchParams.get("ref") ?? project.defaultBranch;
+    const files = project.files[ref];
+    if (files === undefined) throw message(404, "404 Tree Not Found");
+    const folder = (url.searchParams.get("path") ?? "").replace(/\/+$/, "");
+    const recursive = url.searchParams.get("recursive") === "true";
+    const under = folder === "" ? "" : `${folder}/`;
+    const entries = new Map<string, "blob" | "tree">();
+    for (const path of Object.keys(files).sort()) {
+      if (!path.startsWith(under)) continue;
+      const rest = path.slice(under.length).split("/");
+      const depth = recursive ? rest.length : 1;
+      for (let i = 1; i <= depth; i += 1) {
+        const entry = under + rest.slice(0, i).join("/");
+        entries.set(entry, i === rest.length ? "blob" : "tree");
+      }
+    }
+    // `not_found!(e.message)`: the message carries git's error text, never "Project Not Found".
+    if (folder !== "" && entries.size === 0) throw message(404, `404 ${folder} Not Found`);
+    const all = [...entries].map(([path, type]) => ({
+      id: createHash("sha1").update(`${type}:${path}`).digest("hex"),
+      name: path.slice(path.lastIndexOf("/") + 1),
+      type,
+      path,
+      mode: type === "tree" ? "040000" : "100644",
+    }));
+    const perPageRaw = Number.parseInt(url.searchParams.get("per_page") ?? "", 10);
+    const perPage = Number.isFinite(perPageRaw) && perPageRaw > 0 ? Math.min(100, perPageRaw) : 20;
+    const token = url.searchParams.get("page_token");
+    const start = token === null ? 0 : all.findIndex((e) => e.id === token) + 1;
+    const page = all.slice(start, start + perPage);
+    const headers: Record<string, string> = {};
+    if (url.searchParams.get("pagination") === "keyset" && start + perPage < all.length) {
+      const params = new URLSearchParams(url.searchParams);
+      params.set("page_token", page.at(-1)!.id);
+      params.set("per_page", String(perPage));
+      headers["link"] = `<${baseUrl}${url.pathname}?${params.toString()}>; rel="next"`;
+    }
+    return { status: 200, headers, body: page };
+  }
+
   function rawFile(project: FakeProject, path: string, ref: string): Reply {
     const content = project.files[ref]?.[path];
     if (content === undefined) throw message(404, "404 File Not Found");
@@ -1477,6 +1531,7 @@ export async function startFakeGitLab(world: GitLabWorld, options: FakeGitLabOpt
 
   /** A unified diff as GitLab sends it; an added file whose content the world holds at the MR's head shows it whole. */
   function diffText(diff: FakeDiff, mr: FakeMergeRequest): string {
+    if (diff.diff !== undefined) return diff.diff;
     if (diff.deletedFile) return `@@ -1 +0,0 @@\n-${diff.oldPath}\n`;
     if (diff.renamedFile && diff.renamedOnly === true) return "";
     const content = diff.newFile
@@ -1621,6 +1676,7 @@ interface ResolvedRoute {
     | "notes"
     | "note"
     | "rawFile"
+    | "tree"
     | "labels"
     | "pipelineJobs"
     | "pipelineBridges"
@@ -1654,6 +1710,7 @@ const ROUTE_METHODS: Record<ResolvedRoute["name"], string[]> = {
   notes: ["GET", "POST"],
   note: ["GET", "PUT", "DELETE"],
   rawFile: ["GET"],
+  tree: ["GET"],
   labels: ["GET", "POST"],
   pipelineJobs: ["GET"],
   pipelineBridges: ["GET"],
@@ -1728,6 +1785,7 @@ function matchRoute(s: string[]): ResolvedRoute | undefined {
   if (s[2] === "pipelines" && s.length === 5 && s[4] === "bridges" && /^\d+$/.test(s[3] ?? "")) {
     return { name: "pipelineBridges", projectId, pipelineId: Number(s[3]) };
   }
+  if (s[2] === "repository" && s[3] === "tree" && s.length === 4) return { name: "tree", projectId };
   if (s[2] === "repository" && s[3] === "files" && s.length === 6 && s[5] === "raw")
     return { name: "rawFile", projectId, filePath: s[4] ?? "" };
   if (s[2] !== "merge_requests") return undefined;

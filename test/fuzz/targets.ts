@@ -28,6 +28,13 @@ import { networkPolicy } from "../../src/network-options.js";
 import { loadRuleSet, type RuleSet, type SourceText } from "../../src/rules/load.js";
 import { projectFromRemoteUrl, parseMergeRequestUrl } from "../../src/sources/gitlab/project.js";
 import { parseIssueReference } from "../../src/sources/linear/client.js";
+import { flagRecords } from "../../src/checks/flag-records.js";
+import {
+  addedLinesOfDiff,
+  introducedNames,
+  MAX_ADDED_LINE_CHARS,
+  MAX_ADDED_LINES_PER_FILE,
+} from "../../src/work-item/introduced-names.js";
 import { parseSnapshot } from "../../src/sources/snapshot.js";
 import { explicitWindow } from "../../src/staging/window.js";
 import {
@@ -1322,4 +1329,55 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
         if (matched !== expected) throw new Error(`${glob} on ${path}: ${matched}, the reference says ${expected}`);
       }),
     ) as FastCheck.IProperty<[unknown]>,
+
+  "MR diff → added lines → introduced flags (flag-records' default patterns)": (fc) =>
+    fc.property(fc.tuple(diffText(fc), fc.nat({ max: 20_000 })), ([diff, repeat]) =>
+      returnsOrThrowsBfdError(() => {
+        // One long line (a minified bundle) beside the generated hunks: the work stays bounded by the line cap.
+        const text = `${diff}\n+${"Feature.enabled?(:x".repeat(repeat)}`;
+        const addedLines = addedLinesOfDiff(text);
+        if (addedLines.length > MAX_ADDED_LINES_PER_FILE) throw new Error(`${addedLines.length} lines kept`);
+        if (addedLines.some((l) => l.text.length > MAX_ADDED_LINE_CHARS)) throw new Error("a line was not cut");
+        const change = {
+          oldPath: "app/a.rb",
+          newPath: "app/a.rb",
+          newFile: false,
+          deletedFile: false,
+          renamedFile: false,
+        };
+        introducedNames([{ ...change, addedLines }], flagRecords.options.parse({}).introducedBy);
+      }),
+    ) as FastCheck.IProperty<[unknown]>,
 };
+
+const DIFF_TOKENS = [
+  "\n",
+  "@@ -1,3 +1,4 @@",
+  "@@ -0,0 +1 @@",
+  "@@ -9 +",
+  "@@",
+  "+",
+  "-",
+  " ",
+  "+++ b/x",
+  "--- a/x",
+  "diff --git a/x b/x",
+  "\\ No newline at end of file",
+  "Feature.enabled?(:",
+  "push_frontend_feature_flag(:",
+  "isEnabled('",
+  'useFlag("',
+  "variation(`",
+  "flag_name",
+  "')",
+  ", user)",
+];
+
+/** Unified-diff-ish text: hunk headers, added, removed and context lines, flag calls, and random bits. */
+function diffText(fc: FC): Arbitrary<string> {
+  const piece = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...DIFF_TOKENS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  );
+  return fc.array(piece, { maxLength: 80 }).map((parts) => parts.join(""));
+}

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { changedFilesBetween, fileAt, parseNameStatus } from "../../src/sources/git.js";
+import { addedLinesBetween, changedFilesBetween, fileAt, filesUnder, parseNameStatus } from "../../src/sources/git.js";
 import { tempDir } from "../helpers/cli.js";
 import { gitChange } from "../helpers/git.js";
 
@@ -33,6 +33,25 @@ describe("the whole change, from a CI job's git checkout", () => {
     ]);
     expect(await fileAt(dir, head, "added.yml")).toBe("k: v\n");
     expect(await fileAt(dir, head, "gone.txt")).toBeNull();
+  });
+
+  it("reads the lines the change adds to the files asked for, numbered at the head, and lists the record folders (#22)", async () => {
+    const { dir, base, head } = gitChange(
+      { "app/user.rb": "class User\nend\n", "config/feature_flags/a/known.yml": "k: v\n" },
+      {
+        "app/user.rb": "class User\n  Feature.enabled?(:beta)\nend\n",
+        "app/other.rb": "Feature.enabled?(:not_asked)\n",
+        "config/feature_flags/b/beta.yml": "k: v\n",
+      },
+    );
+    expect(await addedLinesBetween(dir, base, head, ["app/user.rb"])).toEqual(
+      new Map([["app/user.rb", [{ line: 2, text: "  Feature.enabled?(:beta)" }]]]),
+    );
+    expect((await filesUnder(dir, head, ["config/feature_flags", "feature-flags"]))?.sort()).toEqual([
+      "config/feature_flags/a/known.yml",
+      "config/feature_flags/b/beta.yml",
+    ]);
+    expect(await filesUnder(dir, base, ["config/feature_flags"])).toEqual(["config/feature_flags/a/known.yml"]);
   });
 
   it("fetches the diff base by its sha when the clone is too shallow to have it (GIT_DEPTH)", async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BfdError, UpstreamError } from "../../src/errors.js";
+import { flagRecords } from "../../src/checks/flag-records.js";
 import { mergeRequestEvidence } from "../../src/sources/gather.js";
 import { createGitLabSource, type GitLabSourceOptions } from "../../src/sources/gitlab/index.js";
+import { MAX_TREE_ENTRIES } from "../../src/sources/gitlab/source.js";
 import type { RetryPolicy } from "../../src/sources/retry-policy.js";
 import type { RequestRecord } from "../../src/sources/trail.js";
 import type { EvidencePlan } from "../../src/work-item/evidence.js";
@@ -25,6 +27,12 @@ import {
 } from "../fakes/gitlab.js";
 
 const OTHER_TOKEN = "glpat-fake-other-0002";
+const FLAG_SHA = "f".repeat(40);
+const HUGE_SHA = "a".repeat(40);
+const introduces = (flag: string) =>
+  fakeDiff("app/models/user.rb", {
+    diff: `@@ -1,2 +1,3 @@\n class User\n+  def audit? = Feature.enabled?(:${flag}, self)\n end\n`,
+  });
 const SHA = "d".repeat(40);
 const CI_SHA = "e".repeat(40);
 const CI_BFD_JOB = 9_511;
@@ -53,6 +61,17 @@ const world = fakeWorld({
       id: 42,
       files: {
         main: { "rules/ready.yaml": "rules: []\n" },
+        // More entries than bfd lists (MAX_TREE_ENTRIES): a listing cut short is never read as whole.
+        [HUGE_SHA]: Object.fromEntries(
+          Array.from({ length: MAX_TREE_ENTRIES + 1 }, (_, i) => [`config/feature_flags/f${i}.yml`, ""]),
+        ),
+        // 130 records in one folder: two keyset pages of 100 when listed.
+        [FLAG_SHA]: {
+          "app/models/user.rb": "class User\nend\n",
+          ...Object.fromEntries(
+            Array.from({ length: 130 }, (_, i) => [`config/feature_flags/development/flag_${i}.yml`, "name: x\n"]),
+          ),
+        },
         [SHA]: {
           "config/feature_flags/alpha.yml": "name: alpha\n",
           "config/feature_flags/beta.yml": "name: beta\n",
@@ -62,6 +81,9 @@ const world = fakeWorld({
     }),
   ],
   mergeRequests: [
+    // #22: !5 and !6 add a Feature.enabled? call each; flag_7 has a record at the head, brand_new none.
+    fakeMergeRequest("group/app", 5, { sha: FLAG_SHA, sourceBranch: "eng-5", diffs: [introduces("flag_7")] }),
+    fakeMergeRequest("group/app", 6, { sha: FLAG_SHA, sourceBranch: "eng-6", diffs: [introduces("brand_new")] }),
     fakeMergeRequest("group/app", 42, {
       title: "Ship the flags",
       description: "Closes ENG-1",
@@ -1014,5 +1036,73 @@ describe("GitLab source: what bfd serve, bfd staging and bfd doctor read and wri
       src().respondToStatusCheck("acme/api", 6, { sha: "0".repeat(40), checkId: 31, status: "passed" }),
     );
     expect(error).toMatchObject({ kind: "upstream", status: 409 });
+  });
+});
+
+describe("GitLab source: records at the MR's head, for a flag the MR introduces without one (#22)", () => {
+  const TREE = "/api/v4/projects/group%2Fapp/repository/tree";
+  const introducedNames = [
+    { introducers: flagRecords.options.parse({}).introducedBy, records: ["config/feature_flags/**/*.yml"] },
+  ];
+  const withFlags = (iid: number) =>
+    mergeRequestEvidence(source(), { project: "group/app", iid }, { plan: { ...DONE_PLAN, introducedNames } });
+
+  it("lists every file under a folder, recursively, following GitLab's keyset pages once each", async () => {
+    const listed = await source().listFilesUnder("group/app", "config/feature_flags", FLAG_SHA);
+    expect(listed.ok && listed.value.length).toBe(130);
+    const pages = gitlab.requests.filter((r) => r.path === TREE);
+    expect(pages).toHaveLength(2);
+    expect(pages.map((r) => r.query["pagination"])).toEqual(["keyset", "keyset"]);
+    expect(pages[1]!.query["page_token"]).toEqual(expect.any(String));
+  });
+
+  it("refuses to call a listing whole past its bound, naming it", async () => {
+    const listed = await source().listFilesUnder("group/app", "config/feature_flags", HUGE_SHA);
+    expect(listed).toEqual({
+      ok: false,
+      reason: `config/feature_flags holds more than ${MAX_TREE_ENTRIES} entries at aaaaaaaa: bfd lists no more`,
+    });
+    expect(gitlab.requests.filter((r) => r.path === TREE)).toHaveLength(MAX_TREE_ENTRIES / 100);
+  });
+
+  it("lists no files under a folder the commit does not have (GitLab's 404)", async () => {
+    expect(await source().listFilesUnder("group/app", "feature-flags", FLAG_SHA)).toEqual({ ok: true, value: [] });
+  });
+
+  it("finds the record of a flag the MR introduces at its head, listing the record folder once (its two keyset pages)", async () => {
+    const { mergeRequest, unavailable } = await withFlags(5);
+    expect(unavailable).toEqual([]);
+    expect(mergeRequest.existingFiles).toEqual(["config/feature_flags/development/flag_7.yml"]);
+    expect(mergeRequest.changes[0]!.addedLines).toEqual([
+      { line: 2, text: "  def audit? = Feature.enabled?(:flag_7, self)" },
+    ]);
+    expect(gitlab.requests.filter((r) => r.path === TREE).map((r) => r.query["path"])).toEqual([
+      "config/feature_flags",
+      "config/feature_flags",
+    ]);
+  });
+
+  it("finds no record of a flag new to the repository", async () => {
+    expect((await withFlags(6)).mergeRequest.existingFiles).toEqual([]);
+  });
+
+  it("lists nothing for an MR whose added lines introduce no flag (the usual MR)", async () => {
+    const { mergeRequest } = await withFlags(42);
+    expect(mergeRequest.existingFiles).toBeNull();
+    expect(gitlab.requests.filter((r) => r.path === TREE)).toEqual([]);
+  });
+
+  it("reports the records as unavailable when GitLab refuses the listing, so the rule is an error, never a pass", async () => {
+    gitlab.injectFault({
+      kind: "http-status",
+      status: 403,
+      body: { message: "403 Forbidden" },
+      match: "/repository/tree",
+    });
+    const { mergeRequest, unavailable } = await withFlags(6);
+    expect(mergeRequest.existingFiles).toBeNull();
+    expect(unavailable).toEqual([
+      { evidence: "mergeRequest.existingFiles", reason: expect.stringContaining("HTTP 403") },
+    ]);
   });
 });

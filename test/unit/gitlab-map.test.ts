@@ -68,6 +68,7 @@ describe("mapping GitLab's documented replies", () => {
       files: [{ path: "config/flags/a.yml", content: "name: a\n" }],
       staging: null,
       activity: null,
+      existingFiles: null,
       templates: [],
     });
     expect(MergeRequestSchema.parse(mergeRequest)).toEqual(mergeRequest);

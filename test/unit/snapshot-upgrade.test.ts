@@ -37,3 +37,9 @@ describe("older snapshots are upgraded to version 3", () => {
     expect(upgradeSnapshot(raw)).toBe(raw);
   });
 });
+
+it("reads a version 3 snapshot written before flags were judged by their introduction (#22): no added lines, records at the head not looked up", () => {
+  const item = parseSnapshot(JSON.stringify(current), "before.json");
+  expect(item.mergeRequest?.existingFiles).toBeNull();
+  expect(item.mergeRequest?.changes.every((change) => change.addedLines === undefined)).toBe(true);
+});

@@ -31,6 +31,7 @@ import {
   ProjectLabels,
   Projects,
   ProjectTemplates,
+  Repositories,
   RepositoryFiles,
   Users,
 } from "@gitbeaker/core";
@@ -70,6 +71,7 @@ export interface GitLabClient {
   tokens: PersonalAccessTokens<false>;
   labels: ProjectLabels<false>;
   templates: ProjectTemplates<false>;
+  repositories: Repositories<false>;
 }
 
 export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
@@ -99,6 +101,7 @@ export function createGitLabClient(config: GitLabClientConfig): GitLabClient {
     tokens: new PersonalAccessTokens<false>(options),
     labels: new ProjectLabels<false>(options),
     templates: new ProjectTemplates<false>(options),
+    repositories: new Repositories<false>(options),
   };
 }
 

@@ -171,6 +171,9 @@ export function changesCap(
 }
 
 /** `GET /projects/:id/templates/:type` (lib/api/entities/templates_list.rb): each template's key and name. */
+/** One entry of `GET /projects/:id/repository/tree` (doc/api/repositories.md): `blob` files, `tree` folders. */
+export const TreeEntryJson = z.object({ path: z.string(), type: z.string() });
+
 export const TemplateListJson = z.object({ key: z.string(), name: z.string() });
 /** `GET /projects/:id/templates/:type/:name` (lib/api/entities/template.rb): its name and content. */
 export const TemplateJson = z.object({ name: z.string(), content: z.string().nullish() });
@@ -337,6 +340,7 @@ export function toMergeRequest(
           },
     changes: evidence.changes ?? [],
     files: evidence.files ?? [],
+    existingFiles: null,
     staging: null,
     activity: null,
     templates: [],

@@ -22,6 +22,7 @@ import {
   ApprovalsJson,
   TemplateJson,
   TemplateListJson,
+  TreeEntryJson,
   BridgeJson,
   commitStatusAsJob,
   CommitJson,
@@ -113,6 +114,8 @@ export interface ChangesRead {
   files: ChangedFile[];
   /** Content at the MR's head of files the MR adds, where their diff holds them whole (saves a read each). */
   added: ReadonlyMap<string, string>;
+  /** Each file's diff text as GitLab gave it (hunks only; absent when collapsed or too large), by new path. */
+  diffs: ReadonlyMap<string, string>;
 }
 
 export interface GitLabSource {
@@ -163,6 +166,12 @@ export interface GitLabSource {
   listLabels(project: ProjectRef): Promise<string[]>;
   /** Creates a project label (doc/api/labels.md "Create a new label": name and color are required). */
   createLabel(project: ProjectRef, name: string, color: string, description: string): Promise<void>;
+  /**
+   * The paths of every file under `folder` ("" for the whole repository) at `ref`, recursively (GitLab's repository
+   * tree API, keyset pages, at most MAX_TREE_ENTRIES). A folder that does not exist has no files; refused (403/404 on
+   * the project) or longer than the bound is `ok: false` with the reason.
+   */
+  listFilesUnder(project: ProjectRef, folder: string, ref: string): Promise<Readable<string[]>>;
   /** The file at `ref`, or null when GitLab has no such file there. */
   readFile(project: ProjectRef, path: string, ref: string): Promise<string | null>;
   /** Every note on the MR (system notes included), oldest first. */
@@ -203,6 +212,9 @@ export interface GitLabSource {
 }
 
 const PER_PAGE = 100;
+/** Pages of a repository tree listing read at most (keyset pages come one after another): 5,000 entries. */
+const MAX_TREE_PAGES = 50;
+export const MAX_TREE_ENTRIES = MAX_TREE_PAGES * PER_PAGE;
 
 export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
   const deps = options.deps ?? realRetryDeps;
@@ -346,6 +358,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         `the changed files of !${iid}`,
         async () => {
           const added = new Map<string, string>();
+          const texts = new Map<string, string>();
           const files = await allPages(async (n) => {
             const reply: unknown = await api.mergeRequests.allDiffs(project, iid, {
               page: n,
@@ -360,6 +373,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
             for (const diff of diffs) {
               const content = newFileContentFromDiff(diff);
               if (content !== null) added.set(diff.new_path, content);
+              if (diff.diff !== undefined && diff.diff !== "") texts.set(diff.new_path, diff.diff);
             }
             return {
               items: diffs.map(toChangedFile),
@@ -367,7 +381,7 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
               next: paginationInfo.next,
             };
           });
-          return { files, added };
+          return { files, added, diffs: texts };
         },
       ),
 
@@ -430,6 +444,41 @@ export function createGitLabSource(options: GitLabSourceOptions): GitLabSource {
         `commit ${sha.slice(0, 8)}`,
         async () => parse(CommitJson, await api.commits.show(project, sha), "commit").parent_ids,
       ),
+
+    async listFilesUnder(project, folder, ref) {
+      const where = folder === "" ? "the repository" : folder;
+      const listed = await readable(
+        { doing: `listing ${where} at ${ref.slice(0, 8)} in ${projectLabel(project)}`, access: "read", project },
+        `the files under ${folder === "" ? "/" : folder} at ${ref.slice(0, 8)}`,
+        async () => {
+          try {
+            // Keyset pages: page numbers are unsupported on this endpoint since GitLab 15.0 (doc/api/repositories.md
+            // "List repository tree"); gitbeaker follows the `link` rel="next" up to maxPages.
+            const list = await api.repositories.allRepositoryTrees(project, {
+              ...(folder === "" ? {} : { path: folder }),
+              recursive: true,
+              ref,
+              pagination: "keyset",
+              perPage: PER_PAGE,
+              maxPages: MAX_TREE_PAGES,
+            });
+            return parse(TreeEntryJson.array(), list, "repository tree");
+          } catch (error) {
+            // A folder the commit does not have: a 404 since GitLab 16.x (lib/api/repositories.rb rescues
+            // Gitlab::Git::Index::IndexError into `not_found!`; older versions answer `[]`). No files there.
+            if (isMissingRecord(error)) return [];
+            throw error;
+          }
+        },
+      );
+      if (!listed.ok) return listed;
+      if (listed.value.length >= MAX_TREE_ENTRIES)
+        return {
+          ok: false,
+          reason: `${where} holds more than ${MAX_TREE_ENTRIES} entries at ${ref.slice(0, 8)}: bfd lists no more`,
+        };
+      return { ok: true, value: listed.value.filter((e) => e.type === "blob").map((e) => e.path) };
+    },
 
     async readFiles(project, paths, ref) {
       const where = projectLabel(project);

@@ -3,6 +3,7 @@ import { flagRecords } from "../../../src/checks/flag-records.js";
 import { checkCases } from "../../helpers/check-cases.js";
 import { DEFAULT_CHECK_CONTEXT } from "../../../src/checks/types.js";
 import { changed, md, withMr } from "../../helpers/work-item.js";
+import { addedLinesOfDiff } from "../../../src/work-item/introduced-names.js";
 
 const FLAG = "config/feature_flags/development/login_audit.yml";
 const OTHER = "feature-flags/search_v2.yaml";
@@ -26,8 +27,63 @@ function recording(content: string, other?: string) {
   });
 }
 
+const CONTROLLER = "app/controllers/sessions_controller.rb";
+
+/** A changed file whose diff (GitLab's `diff`: hunks only) is `diff`. */
+function diffed(path: string, ...lines: string[]) {
+  return { ...changed(path), addedLines: addedLinesOfDiff(lines.join("\n")) };
+}
+
+/** An MR whose controller adds `Feature.enabled?(:login_audit)` at line 11. */
+const INTRODUCES_LOGIN_AUDIT = diffed(
+  CONTROLLER,
+  "@@ -10,3 +10,4 @@ class SessionsController",
+  "   def create",
+  "-    audit = false",
+  "+    audit = Feature.enabled?(:login_audit, current_user)",
+  "+    log(audit)",
+);
+
+/** An MR introducing login_audit, with the records it adds and those at its head outside the MR. */
+function introducing(records: { path: string; content: string }[], existingFiles: string[] | null) {
+  return withMr({
+    changes: [INTRODUCES_LOGIN_AUDIT, ...records.map((r) => changed(r.path, { added: true }))],
+    files: records,
+    existingFiles,
+  });
+}
+
 checkCases(flagRecords, {
   pass: [
+    {
+      name: "a new flag comes with its complete record",
+      item: introducing([{ path: FLAG, content: COMPLETE }], null),
+      message: /^1 feature-flag record complete$/,
+    },
+    {
+      name: "a new flag's record is already in the repository at the MR's head",
+      item: introducing([], ["config/feature_flags/ops/login_audit.yml"]),
+      message: /login_audit: already recorded in the repository/,
+      evidence: [`${CONTROLLER}:11: introduces login_audit; its record is already in the repository`],
+    },
+    {
+      name: "a team's own pattern finds a flag whose record is in the MR",
+      item: withMr({
+        changes: [
+          diffed("src/app.py", "@@ -1 +1,2 @@", " import flags", '+if flags.on("login_audit"):'),
+          changed(FLAG),
+        ],
+        files: [{ path: FLAG, content: COMPLETE }],
+      }),
+      options: { introducedBy: [{ files: ["**/*.py"], pattern: 'flags\\.on\\("(?P<name>\\w+)"' }] },
+    },
+    {
+      name: "a JavaScript useFlag call names a flag recorded in the repository",
+      item: withMr({
+        changes: [diffed("web/Login.tsx", "@@ -0,0 +1 @@", "+const audit = useFlag('login-audit');")],
+        existingFiles: ["feature-flags/login-audit.yaml"],
+      }),
+    },
     {
       name: "a record is written with a merge key from shared defaults",
       item: recording(
@@ -181,6 +237,47 @@ checkCases(flagRecords, {
       evidence: [`${FLAG}: content was not read`],
     },
     {
+      name: "a new flag has no record in the MR and none in the repository",
+      item: introducing([], []),
+      message:
+        /New feature flag without a record: login_audit \(app\/controllers\/sessions_controller.rb:11\) has no record/,
+      evidence: [
+        `${CONTROLLER}:11: introduces login_audit; add config/feature_flags/login_audit.yml with rollout_state, communication, help_docs, retirement`,
+      ],
+    },
+    {
+      name: "a new flag has no record and another record in the MR is incomplete: both are named",
+      item: withMr({
+        changes: [INTRODUCES_LOGIN_AUDIT, changed(OTHER)],
+        files: [{ path: OTHER, content: "rollout_state: off" }],
+        existingFiles: [],
+      }),
+      message:
+        /^New feature flag without a record: login_audit .*; record incomplete: feature-flags\/search_v2.yaml lacks communication/,
+      evidence: [`${OTHER}: missing communication, help_docs, retirement`],
+    },
+    {
+      name: "a new flag's record in the MR says TBD",
+      item: introducing(
+        [{ path: FLAG, content: md("rollout_state: TBD", "communication: a", "help_docs: b", "retirement: c") }],
+        null,
+      ),
+      evidence: [`${FLAG}: missing rollout_state`],
+    },
+    {
+      name: "a team's own pattern finds a flag that has no record",
+      item: withMr({
+        changes: [diffed("src/app.py", "@@ -1 +1,2 @@", " import flags", '+if flags.on("beta_search"):')],
+        existingFiles: [],
+      }),
+      options: { introducedBy: [{ files: ["**/*.py"], pattern: 'flags\\.on\\("(?P<name>\\w+)"' }] },
+      message: /beta_search \(src\/app.py:2\) has no record/,
+    },
+    {
+      name: "a flag's record is in the repository under another flag's name only",
+      item: introducing([], ["config/feature_flags/ops/login_audit_v2.yml", "docs/login_audit.yml"]),
+    },
+    {
       name: "one of two records is incomplete",
       item: recording(COMPLETE, "rollout_state: 100%"),
       evidence: [`${FLAG}: complete`, `${OTHER}: missing communication, help_docs, retirement`],
@@ -193,7 +290,32 @@ checkCases(flagRecords, {
       }),
     },
   ],
+  error: [
+    {
+      name: "a new flag has no record in the MR and the repository's records were not read",
+      item: introducing([], null),
+      message: /^Could not tell whether login_audit already has a record/,
+    },
+  ],
   skipped: [
+    {
+      name: "a flag call is only in a removed line",
+      item: withMr({
+        changes: [
+          diffed(CONTROLLER, "@@ -12,2 +12,1 @@", "-    audit = Feature.enabled?(:login_audit)", "     log(audit)"),
+        ],
+      }),
+      message: /^No feature-flag record touched$/,
+    },
+    {
+      name: "introducedBy is turned off and a flag call is added",
+      item: introducing([], null),
+      options: { introducedBy: [] },
+    },
+    {
+      name: "a flag call is added to a file no introducer reads",
+      item: withMr({ changes: [diffed("README.md", "@@ -0,0 +1 @@", "+Feature.enabled?(:login_audit)")] }),
+    },
     {
       name: "the merge request touches no flag record",
       item: withMr({ changes: [changed("app/models/login.rb")] }),
@@ -217,4 +339,21 @@ it("reads a record with an unknown %directive without printing a YAML warning to
   const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
   flagRecords.run(recording(md("%", COMPLETE)), flagRecords.options.parse({}), DEFAULT_CHECK_CONTEXT);
   expect(warn).not.toHaveBeenCalled();
+});
+
+it.each([
+  ["a pattern without a group named name", "Feature\\.enabled\\?\\(:(\\w+)", /has no group named "name"/],
+  ["a pattern RE2 cannot compile", "(?<=x)(?P<name>\\w+)", /invalid pattern \(RE2 syntax/],
+])("refuses %s when the rules load, naming the option", (_name, pattern, message) => {
+  const options = flagRecords.options.parse({ introducedBy: [{ files: ["**/*.rb"], pattern }] });
+  const problems = flagRecords.validate!(options);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^introducedBy\[0\]\.pattern: /);
+  expect(problems[0]).toMatch(message);
+});
+
+it("accepts the default patterns and the (?<name>…) spelling", () => {
+  expect(flagRecords.validate!(flagRecords.options.parse({}))).toEqual([]);
+  const options = flagRecords.options.parse({ introducedBy: [{ files: ["**/*.py"], pattern: "on\\((?<name>\\w+)" }] });
+  expect(flagRecords.validate!(options)).toEqual([]);
 });
