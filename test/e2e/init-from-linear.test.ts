@@ -1,8 +1,8 @@
 /**
- * `bfd init --from-linear` as a team runs it on day one (the CLI in-process; the refusal without a terminal is the
- * built CLI's own process) against both loopback fakes, a Linear team
- * whose states carry its own names and a GitLab project that lacks a waiver label. The config it writes makes
- * `bfd doctor` all green; a state the team then removes is named by doctor with the step that creates it.
+ * `bfd init --from-linear` as a team runs it on day one, against both loopback fakes: a Linear team whose states
+ * carry its own names and a GitLab project that lacks a waiver label. The config it writes makes `bfd doctor` all
+ * green; a state the team then removes is named by doctor with the step that creates it. The CLI runs in-process,
+ * except the refusal without a terminal, which is the built CLI in a process whose stdin is not one.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
