@@ -12,7 +12,7 @@ import {
   type FakeMergeRequest,
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { readJson, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { readJson, ROOT, runCliInProcess, runCliProcess, tempDir } from "../helpers/cli.js";
 import {
   deliveryWorlds,
   doneDiffs,
@@ -94,8 +94,16 @@ interface Run {
   stderr: string;
 }
 
-async function bfd(args: string[], format = "json"): Promise<Run & { stdout: string }> {
-  const result = await runCli([...args, "--format", format], { cwd: dir, env: ENV() });
+/**
+ * One run of the CLI: `main()` in-process unless told otherwise (it exits and prints as the built CLI does,
+ * test/e2e/built-cli.test.ts); the first row runs the built CLI, so the bundle's path with several MRs stays covered.
+ */
+async function bfd(
+  args: string[],
+  format = "json",
+  cli: typeof runCliInProcess = runCliInProcess,
+): Promise<Run & { stdout: string }> {
+  const result = await cli([...args, "--format", format], { cwd: dir, env: ENV() });
   const report = format === "json" ? (JSON.parse(result.stdout) as Report) : (null as unknown as Report);
   if (format === "json") expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
   return { code: result.code, report, stderr: result.stderr, stdout: result.stdout };
@@ -105,9 +113,9 @@ const ref = (iid: number): string => `${PROJECT_PATH}!${iid}`;
 const resultsOf = (run: Run, rule: string): RuleResult[] => run.report.results.filter((r) => r.rule === rule);
 
 describe("bfd done on an issue with several open merge requests", () => {
-  it("judges both when both are done: exit 0, the MR rules once per MR, each naming its MR", async () => {
+  it("judges both when both are done (built CLI): exit 0, the MR rules once per MR, each naming its MR", async () => {
     const before = gitlab.requests.length;
-    const run = await bfd(["done", "ENG-601"]);
+    const run = await bfd(["done", "ENG-601"], "json", runCliProcess);
     expect(run.stderr).toBe("");
     // Each MR is read once, both at once.
     const reads = gitlab.requests.slice(before).map((r) => decodeURIComponent(r.path));
@@ -172,7 +180,7 @@ describe("bfd done on an issue with several open merge requests", () => {
   });
 
   it("writes a handoff note that links both MRs and names the one whose gap it is", async () => {
-    const run = await runCli(["handoff", "ENG-602", "--state", "in-review", "--format", "markdown"], {
+    const run = await runCliInProcess(["handoff", "ENG-602", "--state", "in-review", "--format", "markdown"], {
       cwd: dir,
       env: ENV(),
     });
@@ -183,10 +191,10 @@ describe("bfd done on an issue with several open merge requests", () => {
 
   it("round-trips a snapshot of several MRs: the replay gives the same report", async () => {
     const file = join(dir, "eng-602.json");
-    const saved = await runCli(["snapshot", "ENG-602", "-o", file], { cwd: dir, env: ENV() });
+    const saved = await runCliInProcess(["snapshot", "ENG-602", "-o", file], { cwd: dir, env: ENV() });
     expect(saved.code).toBe(0);
     const live = await bfd(["done", "ENG-602"]);
-    const replay = await runCli(["done", "--snapshot", file, "--format", "json"], { cwd: dir, env: {} });
+    const replay = await runCliInProcess(["done", "--snapshot", file, "--format", "json"], { cwd: dir, env: {} });
     expect(replay.code).toBe(1);
     const report = JSON.parse(replay.stdout) as Report;
     expect(report.mergeRequests).toEqual(live.report.mergeRequests);

@@ -609,19 +609,23 @@ function ciEnv(world: World): Record<string, string> {
 
 type Command = "ready" | "done" | "ci";
 
-/** The built CLI in a process of its own, as a user or a CI job runs it. */
-function runBuilt(
+/**
+ * One command as a user or a CI job runs it: `main()` in-process by default (the same exit code and output as the
+ * built CLI, which test/e2e/built-cli.test.ts proves per command), or the built CLI in a process of its own.
+ */
+function runCommand(
   world: World,
   command: Command,
   env: Record<string, string> = {},
   flags: string[] = [],
+  run: typeof runCliInProcess = runCliInProcess,
 ): Promise<CliResult> {
   const args =
     command === "ci"
       ? ["ci", "--format", "json"]
       : gateArgs(command === "ready" ? "Linear" : "GitLab", world.gitlab.url);
   const base = command === "ci" ? ciEnv(world) : world.env;
-  return runCliProcess([...BASE_FLAGS, ...flags, ...args], {
+  return run([...BASE_FLAGS, ...flags, ...args], {
     cwd: world.cwd,
     env: { ...base, ...env },
     timeoutMs: 60_000,
@@ -643,20 +647,24 @@ const WRONG_LINEAR_KEY = "lin_api_RevokedKey0123456789abcdefghijklmn";
 /** A token GitLab knows but whose scopes do not include read_api (the fake then answers insufficient_scope). */
 const READ_USER_TOKEN = "glpat-read-user-only-0007";
 
-describe.concurrent("whose move it is: the exit code of the built CLI", { timeout: 90_000 }, () => {
+describe.concurrent("whose move it is: the exit code per command", { timeout: 90_000 }, () => {
   // The baseline: with both services healthy each command judges (a report, exit 0 or 1, no error line), so an
   // exit 2 or 3 below comes from the fault alone. (bfd ci's pipeline is still running in this world: exit 1.)
-  it.for(["ready", "done", "ci"] as const)("bfd %s judges when both services are healthy", async (command) => {
-    const world = await startWorld();
-    try {
-      const result = await runBuilt(world, command);
-      expect(result.stderr).not.toMatch(/^bfd: /m);
-      expect(JSON.parse(result.stdout)).toHaveProperty("verdict");
-      expect(result.code).toBe(command === "ci" ? 1 : 0);
-    } finally {
-      await world.close();
-    }
-  });
+  // These three run the built CLI, so each command family's path through the bundle stays covered here.
+  it.for(["ready", "done", "ci"] as const)(
+    "bfd %s (built CLI) judges when both services are healthy",
+    async (command) => {
+      const world = await startWorld();
+      try {
+        const result = await runCommand(world, command, {}, [], runCliProcess);
+        expect(result.stderr).not.toMatch(/^bfd: /m);
+        expect(JSON.parse(result.stdout)).toHaveProperty("verdict");
+        expect(result.code).toBe(command === "ci" ? 1 : 0);
+      } finally {
+        await world.close();
+      }
+    },
+  );
 
   const rejected: { command: Command; service: "GitLab" | "Linear"; env: Record<string, string>; secret: string }[] = [
     { command: "done", service: "GitLab", env: { GITLAB_TOKEN: WRONG_GITLAB_TOKEN }, secret: WRONG_GITLAB_TOKEN },
@@ -670,7 +678,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
     async ({ command, service, env, secret }) => {
       const world = await startWorld();
       try {
-        const result = await runBuilt(world, command, env);
+        const result = await runCommand(world, command, env);
         expectOneError(
           result,
           service === "GitLab"
@@ -694,7 +702,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
         tokens: { [READ_USER_TOKEN]: { userId: 1, kind: "personal", scopes: ["read_user"] } },
       });
       try {
-        const result = await runBuilt(world, command, { GITLAB_TOKEN: READ_USER_TOKEN });
+        const result = await runCommand(world, command, { GITLAB_TOKEN: READ_USER_TOKEN });
         expectOneError(result, "(HTTP 403): it lacks the read_api scope", READ_USER_TOKEN);
         expect(result.code).toBe(2);
       } finally {
@@ -707,7 +715,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
     const world = await startWorld();
     try {
       world.linear.injectFault({ kind: "http-status", status: 403, ...LINEAR_FORBIDDEN_BODY, times: FOREVER });
-      const result = await runBuilt(world, "ready");
+      const result = await runCommand(world, "ready");
       expectOneError(result, "Linear refused access: Forbidden");
       expect(result.code).toBe(2);
     } finally {
@@ -733,7 +741,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
         world.gitlab.injectFault(
           hang ? { kind: "hang", times: FOREVER } : { kind: "http-status", status: 503, times: FOREVER },
         );
-      const result = await runBuilt(world, row.command, {}, hang ? ["--timeout", "1"] : []);
+      const result = await runCommand(world, row.command, {}, hang ? ["--timeout", "1"] : []);
       expectOneError(result, hang ? `${row.service} did not answer` : `${row.service} answered HTTP 503`);
       expect(result.code).toBe(3);
     } finally {
@@ -745,7 +753,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
     const world = await startWorld();
     try {
       world.linear.injectFault({ kind: "ratelimited", marker: "code", retryAfterSeconds: 1, times: 1 });
-      const result = await runBuilt(world, "ready");
+      const result = await runCommand(world, "ready");
       expect(result.stderr).not.toMatch(/^bfd: /m);
       expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "pass" });
       expect(result.code).toBe(0);
@@ -761,7 +769,7 @@ describe.concurrent("whose move it is: the exit code of the built CLI", { timeou
     async (command) => {
       const world = await startWorld({ version: "15.6" });
       try {
-        const result = await runBuilt(world, command);
+        const result = await runCommand(world, command);
         expectOneError(
           result,
           `This GitLab has no /diffs endpoint (added in 15.7): bfd needs GitLab ≥ ${MINIMUM_GITLAB_VERSION}`,

@@ -1,7 +1,8 @@
 /**
- * `bfd init --from-linear` as a team runs it on day one: the built CLI against both loopback fakes, a Linear team
- * whose states carry its own names and a GitLab project that lacks a waiver label. The config it writes makes
- * `bfd doctor` all green; a state the team then removes is named by doctor with the step that creates it.
+ * `bfd init --from-linear` as a team runs it on day one, against both loopback fakes: a Linear team whose states
+ * carry its own names and a GitLab project that lacks a waiver label. The config it writes makes `bfd doctor` all
+ * green; a state the team then removes is named by doctor with the step that creates it. The CLI runs in-process,
+ * except the refusal without a terminal, which is the built CLI in a process whose stdin is not one.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import {
   type FakeWorkflowState,
   type LinearWorld,
 } from "../fakes/linear.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess, runCliProcess } from "../helpers/cli.js";
 import { gitCheckout } from "../helpers/git.js";
 
 /** A team that named its states its own way (Linear lets each team rename and add states). */
@@ -66,10 +67,11 @@ const env = (): Record<string, string> => ({
   GITLAB_TOKEN: FAKE_TOKEN,
 });
 
-const bfd = (args: string[], cwd: string) =>
-  runCli(["--timeout", "2", "--deadline", "6", ...args], { cwd, env: env(), timeoutMs: 60_000 });
+/** `main()` in-process by default (it prints and exits as the built CLI does: test/e2e/built-cli.test.ts). */
+const bfd = (args: string[], cwd: string, cli: typeof runCliInProcess = runCliInProcess) =>
+  cli(["--timeout", "2", "--deadline", "6", ...args], { cwd, env: env(), timeoutMs: 60_000 });
 
-describe("bfd init --from-linear (built CLI, loopback fakes)", { timeout: 120_000 }, () => {
+describe("bfd init --from-linear (loopback fakes)", { timeout: 120_000 }, () => {
   it("writes a config whose doctor run is all green; doctor then names a state the team lacks, with its fix", async () => {
     const repo = gitCheckout("main");
     const dry = await bfd(["init", "--from-linear", "--team", "ENG", "-R", "acme/web", "--dry-run"], repo);
@@ -80,8 +82,12 @@ describe("bfd init --from-linear (built CLI, loopback fakes)", { timeout: 120_00
       'label "no-ops-docs" (ops-docs-updated): create it in GitLab: acme/web → Manage → Labels',
     );
 
-    // No terminal to ask and no --yes: refused, nothing written.
-    const refused = await bfd(["init", "--from-linear", "--team", "ENG", "-R", "acme/web", "--create-labels"], repo);
+    // No terminal to ask and no --yes: refused, nothing written. The built CLI, whose stdin is not a terminal.
+    const refused = await bfd(
+      ["init", "--from-linear", "--team", "ENG", "-R", "acme/web", "--create-labels"],
+      repo,
+      runCliProcess,
+    );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("there is no terminal to ask");
 

@@ -208,7 +208,7 @@ describe("bfd ready against Linear (loopback fake, real @linear/sdk)", () => {
   ])("outside a git checkout, %j says how to name the issue with that command (exit 2)", async (args, hint) => {
     // A GitLab that is never asked: the issue is missing before any merge request is looked for.
     const gitlab = { GITLAB_URL: "http://127.0.0.1:9", GITLAB_TOKEN: "glpat-unused0000000000" };
-    const result = await runCli(args, { cwd: tempDir(), env: { ...env(), ...gitlab } });
+    const result = await runCliInProcess(args, { cwd: tempDir(), env: { ...env(), ...gitlab } });
     expect(result.stderr).toContain("no issue given and no git branch to find it from");
     expect(result.stderr).toContain(hint);
     expect(result.code).toBe(2);

@@ -15,12 +15,13 @@ import {
   type FakeMergeRequest,
 } from "../fakes/gitlab.js";
 import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCliInProcess, runCliProcess, tempDir } from "../helpers/cli.js";
 import { deliveryWorlds, PROJECT_ID, PROJECT_PATH, shaOf, type DeliveryCase } from "../helpers/delivery-world.js";
 
 // Real teams' pipelines (NOTES "Real setups"): merged-results pipelines and merge trains run on a merge commit GitLab
-// makes of the MR head; fork MRs' pipelines run in the fork. bfd done, bfd ci (the built CLI) judge them by the MR
-// head they tested, and read their jobs and statuses where they are.
+// makes of the MR head; fork MRs' pipelines run in the fork. bfd done, bfd ci judge them by the MR head they tested,
+// and read their jobs and statuses where they are. The first row of each command runs the built CLI (the bundle's
+// path); the others run `main()` in-process, which exits and prints the same (test/e2e/built-cli.test.ts).
 
 const FORK_PATH = "ada/web-fork";
 const FORK_ID = 5151;
@@ -199,9 +200,13 @@ interface Run {
   gitlabPaths: string[];
 }
 
-async function run(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+async function run(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cli: typeof runCliInProcess = runCliInProcess,
+): Promise<Run> {
   const before = gitlab.requests.length;
-  const result = await runCli([...args, "--format", "json"], { cwd: dir, env });
+  const result = await cli([...args, "--format", "json"], { cwd: dir, env });
   return {
     code: result.code,
     report: result.stdout.startsWith("{") ? (JSON.parse(result.stdout) as Report) : null,
@@ -216,13 +221,17 @@ const pipelineRule = (r: Run): RuleResult => {
   return found;
 };
 
-const done = (n: number): Promise<Run> =>
-  run(["done", `ENG-${n}`, "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${n}`], {
-    LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
-    LINEAR_API_URL: linear.url,
-    GITLAB_URL: gitlab.url,
-    GITLAB_TOKEN: FAKE_TOKEN,
-  });
+const done = (n: number, cli?: typeof runCliInProcess): Promise<Run> =>
+  run(
+    ["done", `ENG-${n}`, "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${n}`],
+    {
+      LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
+      LINEAR_API_URL: linear.url,
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN: FAKE_TOKEN,
+    },
+    cli,
+  );
 
 /** A merge-request pipeline job's environment; merged-results and train pipelines run on the merge commit. */
 function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -257,11 +266,11 @@ function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Recor
   };
 }
 
-const ci = (n: number): Promise<Run> => run(["ci"], ciEnv(n));
+const ci = (n: number, cli?: typeof runCliInProcess): Promise<Run> => run(["ci"], ciEnv(n), cli);
 
 describe("bfd done on real teams' pipelines", () => {
-  it("passes a merged-results pipeline on the merge of the MR head into main, reading the merge commit once", async () => {
-    const r = await done(500);
+  it("passes a merged-results pipeline on the merge of the MR head into main, reading the merge commit once (built CLI)", async () => {
+    const r = await done(500, runCliProcess);
     expect(pipelineRule(r)).toMatchObject({
       status: "pass",
       message: "1 job of merged-results pipeline #611 ran and passed on the merge of 00000500 into main",
@@ -339,8 +348,8 @@ describe("bfd done on real teams' pipelines", () => {
 });
 
 describe("bfd ci in real teams' pipelines", () => {
-  it("passes a merged-results pipeline, reading jobs and statuses on the merge commit it runs on", async () => {
-    const r = await ci(504);
+  it("passes a merged-results pipeline, reading jobs and statuses on the merge commit it runs on (built CLI)", async () => {
+    const r = await ci(504, runCliProcess);
     expect(pipelineRule(r)).toMatchObject({ status: "pass" });
     expect(pipelineRule(r).message).toBe(
       "1 job of merged-results pipeline #615 ran and passed on the merge of 00000504 into main (bfd's own job not counted)",
