@@ -147,7 +147,18 @@ export async function main(args: readonly string[], io: CliIo): Promise<ExitCode
         ask: io.ask,
       };
     };
-    const code = await buildProgram(VERSION, context).run(["node", "bfd", ...args]);
+    // `--help` goes to main()'s stdout like any output (a closed stdout stops it quietly), at the terminal's width.
+    const help = {
+      write: (text: string): void => {
+        if (stdoutOpen()) io.stdout.write(text);
+      },
+      // Commander wraps at 80 without a terminal, as it does by default.
+      width: (): number => {
+        const columns = stdoutTTY ? (io.stdout.columns() ?? 0) : 0;
+        return columns > 0 ? columns : 80;
+      },
+    };
+    const code = await buildProgram(VERSION, context, help).run(["node", "bfd", ...args]);
     status.stopAll();
     return writeFailed && code === ExitCode.ok ? ExitCode.usage : code;
   } catch (error) {

@@ -48,9 +48,17 @@ interface InitFlags {
   yes?: boolean;
 }
 
+/** Where commander writes `--help` (main()'s stdout, so help is written like every other output). */
+export interface HelpOutput {
+  write: (text: string) => void;
+  /** The width to wrap help at: the terminal's when stdout is one, else 80. */
+  width: () => number;
+}
+
 export function buildProgram(
   version: string,
   makeContext: (noColor: boolean, configOption: string | undefined, network: NetworkFlags) => CommandContext,
+  help?: HelpOutput,
 ) {
   let code: ExitCode = ExitCode.ok;
   let helpForError = "";
@@ -84,7 +92,10 @@ export function buildProgram(
     .exitOverride()
     // Commander's error lines are rendered by renderError (one line, a hint); the help it prints when a command is
     // missing (`bfd`, `bfd rules`) is kept here and shown with exit 2 (see run below).
-    .configureOutput({ writeErr: (text) => (helpForError += text) })
+    .configureOutput({
+      writeErr: (text) => (helpForError += text),
+      ...(help === undefined ? {} : { writeOut: help.write, getOutHelpWidth: help.width }),
+    })
     .addHelpText(
       "after",
       `

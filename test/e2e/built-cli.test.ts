@@ -203,9 +203,15 @@ describe.concurrent("the built CLI and main() in-process agree", { timeout: 60_0
 });
 
 describe("the in-process runner", () => {
-  it("hands help and the version to the built CLI, which prints them itself", async () => {
+  it("prints the version, and help through main()'s stdout, as the built CLI does", async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(await runCliInProcess(["--version"])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    // Help is written by commander: in-process it must reach main()'s stdout, at the same width, with the same code.
+    for (const args of [["--help"], ["ready", "--help"], ["rules", "--help"], ["help", "done"], [], ["rules"]]) {
+      const inProcess = await runCliInProcess(args);
+      const built = await runCli(args);
+      expect(inProcess, `bfd ${args.join(" ")}`).toEqual(built);
+    }
     expect((await runCliInProcess(["ready", "--help"])).stdout).toContain("Usage: bfd ready");
   });
 });

@@ -10,7 +10,7 @@ import type { Code, Heading, InlineCode } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseMarkdown } from "../../src/markdown/sections.js";
-import { ROOT, runCliProcess } from "../helpers/cli.js";
+import { ROOT, runCliInProcess } from "../helpers/cli.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
@@ -59,9 +59,12 @@ function optionsOf(help: string): HelpOption[] {
   });
 }
 
-/** The command tree as `bfd … --help` prints it, read once. */
+/**
+ * The command tree as `bfd … --help` prints it, read once, in-process (the built CLI prints the same help byte for
+ * byte: test/e2e/built-cli.test.ts).
+ */
 async function helpTree(path: string[] = []): Promise<HelpCommand> {
-  const result = await runCliProcess([...path, "--help"]);
+  const result = await runCliInProcess([...path, "--help"]);
   expect(result.code, `bfd ${path.join(" ")} --help`).toBe(0);
   const names = section(result.stdout, "Commands")
     .map((line) => /^ {2}([a-z][\w-]*)/.exec(line)?.[1])
@@ -177,7 +180,7 @@ describe("commands the docs show", () => {
     root = await helpTree();
   }, 60_000);
 
-  it("reads the command tree from the built CLI's help", () => {
+  it("reads the command tree from bfd's help", () => {
     expect([...root.subcommands.keys()]).toEqual(expect.arrayContaining(["ready", "done", "ci", "init", "rules"]));
     expect(root.subcommands.get("rules")!.subcommands.has("check")).toBe(true);
     expect(root.subcommands.get("done")!.options.find((o) => o.flags.includes("--format"))?.choices).toContain("junit");

@@ -71,14 +71,13 @@ export function runCliProcess(args: string[], options: CliOptions = {}): Promise
 }
 
 /**
- * Runs to hand to the real process: where commander writes help or the version itself (to the process's stdout),
- * and the long-lived commands that own stdin or signals.
+ * Runs to hand to the real process: the long-lived commands that own stdin or signals. Help and the version are
+ * written to main()'s stdout like every other output, so they run in-process too (built-cli.test.ts compares them
+ * with the built CLI's, byte for byte).
  */
 function needsProcess(args: readonly string[]): boolean {
-  if (args.length === 0) return true;
-  if (args.some((a) => a === "-h" || a === "--help" || a === "-V" || a === "--version")) return true;
   const command = args.find((a) => !a.startsWith("-"));
-  return command === "help" || command === "mcp" || command === "serve";
+  return command === "mcp" || command === "serve";
 }
 
 /**
@@ -86,7 +85,7 @@ function needsProcess(args: readonly string[]): boolean {
  * working directory and non-terminal stdout/stderr captured as text — what a spawned CLI would print and exit with,
  * without paying ≈ 0.3 s of CPU to load the bundle. A drop-in for `runCli` wherever the process boundary is not
  * what the test is about (pipes, TTYs, signals, the built bundle itself: keep those on `runCli`). Runs that only a
- * process can answer (help and version, which commander prints itself; `mcp`, `serve`) go to `runCli`.
+ * process can answer (`mcp`, `serve`) go to `runCli`.
  * A run may not be cancelled: on timeout the promise rejects and the run finishes in the background.
  */
 export async function runCliInProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {

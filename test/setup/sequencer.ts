@@ -12,30 +12,37 @@
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Test files that take longest on the 2-core CI machine, longest first (paths from the repository root). */
+/** Test files that take longest on the 2-core CI machine, longest first (paths from the repository root; from the
+ * fresh-clone CI run of 2026-12-07 20:16 UTC). */
 export const HEAVIEST: readonly string[] = [
   "test/fuzz/fuzz.test.ts",
   "test/e2e/package.test.ts",
   "test/e2e/built-cli.test.ts",
-  "test/e2e/real-pipelines.test.ts",
-  "test/e2e/faults.test.ts",
-  "test/serve/redis-outage.test.ts",
   "test/serve/load.test.ts",
-  "test/e2e/start.test.ts",
+  "test/e2e/faults.test.ts",
+  "test/serve/redis-restart.test.ts",
+  "test/e2e/board.test.ts",
+  "test/serve/redis.test.ts",
   "test/e2e/ci.test.ts",
   "test/e2e/done-live.test.ts",
-  "test/serve/redis.test.ts",
-  "test/e2e/board.test.ts",
+  "test/integration/gitlab-source.test.ts",
+  "test/serve/faults.test.ts",
+  "test/serve/redis-outage.test.ts",
+  "test/e2e/start.test.ts",
   "test/e2e/cli-basics.test.ts",
-  "test/e2e/doctor.test.ts",
+  "test/e2e/serve-workers.test.ts",
   "test/unit/markdown-sections.test.ts",
-  "test/e2e/serve.test.ts",
+  "test/e2e/real-pipelines.test.ts",
+  "test/e2e/redaction.test.ts",
   "test/serve/flow.test.ts",
-  "test/e2e/ready-live.test.ts",
-  "test/e2e/readme.test.ts",
-  "test/e2e/init-from-linear.test.ts",
+  "test/e2e/serve.test.ts",
   "test/e2e/progress.test.ts",
-  "test/serve/redis-restart.test.ts",
+  "test/e2e/init.test.ts",
+  "test/e2e/ready-live.test.ts",
+  "test/serve/evaluator-pool.test.ts",
+  "test/e2e/mcp.test.ts",
+  "test/e2e/done-several-mrs.test.ts",
+  "test/e2e/doctor.test.ts",
 ];
 
 const rank = new Map(HEAVIEST.map((path, index) => [path, index]));
