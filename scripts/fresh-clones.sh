@@ -16,16 +16,20 @@ for i in $(seq 1 "$runs"); do
   checkout="$parent/bfd clone"
   log="$parent.log"
   start=$(date +%s)
+  testSeconds="?"
   if git clone -q "$here" "$checkout" && git -C "$checkout" checkout -q "$commit" &&
     { [ ! -d "$shared" ] || ln -s "$shared" "$parent/shared"; } &&
-    (cd "$checkout" && npm ci --no-audit --no-fund --loglevel=error && npm test) >"$log" 2>&1; then
+    (cd "$checkout" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 &&
+    testStart=$(date +%s) && (cd "$checkout" && npm test) >>"$log" 2>&1; then
     passed=$((passed + 1))
     summary="passed"
   else
     summary="FAILED (log: $log)"
   fi
+  [ -n "${testStart:-}" ] && testSeconds=$(($(date +%s) - testStart))
+  unset testStart
   tests="$(grep -E '^ +Tests ' "$log" | tail -1 | sed -E 's/\x1b\[[0-9;]*m//g; s/^ +//')"
-  echo "run $i/$runs in $parent (mode $(stat -c %a "$parent")): $summary in $(($(date +%s) - start)) s; $tests"
+  echo "run $i/$runs in $parent (mode $(stat -c %a "$parent")): $summary, npm test $testSeconds s ($(($(date +%s) - start)) s with clone and npm ci); $tests"
   [ "$summary" = "passed" ] && rm -rf "$parent" "$log"
 done
 echo "$passed of $runs fresh-clone runs passed"
