@@ -28,7 +28,7 @@ for i in $(seq 1 "$runs"); do
   fi
   [ -n "${testStart:-}" ] && testSeconds=$(($(date +%s) - testStart))
   unset testStart
-  tests="$(grep -E '^ +Tests ' "$log" | tail -1 | sed -E 's/\x1b\[[0-9;]*m//g; s/^ +//')"
+  tests="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ +Tests ' | tail -1 | sed -E 's/^ +//')"
   echo "run $i/$runs in $parent (mode $(stat -c %a "$parent")): $summary, npm test $testSeconds s ($(($(date +%s) - start)) s with clone and npm ci); $tests"
   [ "$summary" = "passed" ] && rm -rf "$parent" "$log"
 done
