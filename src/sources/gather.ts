@@ -12,7 +12,6 @@
  * Evidence a token may not read lands in `unavailable` (its rules then say `error`); any other failure throws.
  */
 import { BfdError, inputError, usageError } from "../errors.js";
-import { instant } from "../time.js";
 import type { EvidencePlan } from "../work-item/evidence.js";
 import { globMatcher } from "../work-item/globs.js";
 import { findKeysInBranch, issueKeysFromMergeRequest } from "../work-item/issue-keys.js";
@@ -669,12 +668,11 @@ async function readChangedFiles(
 const MR_URL = /\/-\/merge_requests\/(\d+)/;
 
 /**
- * Picks the MRs for an issue: its Linear attachments first — the open ones, else the most recently merged; closed ones
- * are passed over (Linear keeps an MR attached after it is closed) and said so — then open MRs from the current
- * branch or the issue's branch. Several open ones are all judged (issue #21: "among several attached MRs the open or
- * merged ones are judged, all of them when the issue has several"), their evidence read at once, in order of their
- * number; none is not an error (the MR rules then say "no merge request found", with the lookup). A merged MR beside
- * an open one is work already shipped: the open one is what is being handed off.
+ * Picks the MRs for an issue: its Linear attachments first — every open and every merged one; closed ones are passed
+ * over (Linear keeps an MR attached after it is closed) and said so — then open MRs from the current branch or the
+ * issue's branch. Several are all judged (issue #21: "among several attached MRs the open or merged ones are judged
+ * (all of them, when the issue has several)"), their evidence read at once, in order of their number; none is not an
+ * error (the MR rules then say "no merge request found", with the lookup).
  *
  * The usual single attachment's evidence starts at once, beside the read of its state (the same cached MR read), so
  * checking that it is not closed costs no wave; a closed one's evidence is dropped.
@@ -702,11 +700,11 @@ async function discoverMergeRequest(
     .map((s) => `${s.projectPath}!${s.iid} closed without merging`);
   // `locked` is GitLab's state while it merges: still the open one.
   const open = summaries.filter((s) => s.state === "opened" || s.state === "locked");
-  if (open.length > 1) return { evidence: everyOne(open, evidenceOf), lookup: "", ignored };
-  const merged = summaries
-    .filter((s) => s.state === "merged")
-    .sort((a, b) => instant(b.mergedAt) - instant(a.mergedAt));
-  const chosen = open[0] ?? merged[0];
+  const merged = summaries.filter((s) => s.state === "merged");
+  // Every open or merged MR is part of the issue's work: a merged one that lacks its notes is not done either.
+  const judged = [...open, ...merged];
+  if (judged.length > 1) return { evidence: everyOne(judged, evidenceOf), lookup: "", ignored };
+  const chosen = judged[0];
   if (chosen !== undefined) {
     const evidence = speculative ?? evidenceOf({ project: chosen.projectPath, iid: chosen.iid });
     return { evidence: [evidence], lookup: "", ignored };

@@ -533,7 +533,7 @@ describe("which merge request bfd done judges", () => {
     expect(run.code).toBe(0);
   });
 
-  it("prefers the open MR among several attached ones, reading each MR once", async () => {
+  it("judges the open MR and passes over the closed one attached beside it, reading each MR once", async () => {
     const run = await done(["ENG-321"]);
     expect(run.report?.mergeRequest?.iid).toBe(321);
     expect(run.code).toBe(0);
@@ -542,11 +542,23 @@ describe("which merge request bfd done judges", () => {
     expect(Math.max(...run.gitlabUrls.values())).toBe(1);
   });
 
-  it("takes the most recently merged MR when none of the attached ones is open", async () => {
+  // #21: "among several attached MRs the open or merged ones are judged (all of them, when the issue has several)".
+  it("judges every merged MR attached when none is open, each by the MR rules", async () => {
     const run = await done(["ENG-322"]);
-    expect(run.report?.mergeRequest?.iid).toBe(322);
-    expect(resultOf(run, "staging-validated").status).toBe("pass");
-    expect(run.code).toBe(0);
+    expect(run.report?.mergeRequests?.map((mr) => mr.iid)).toEqual([322, 1322]);
+    const staging = run.report!.results.filter((r) => r.rule === "staging-validated");
+    expect(staging.map((r) => [r.mergeRequest, r.status])).toEqual([
+      [`${PROJECT_PATH}!322`, "pass"],
+      [`${PROJECT_PATH}!1322`, "skipped"],
+    ]);
+    // Part one was merged without a pipeline, a "How tested" section or release notes: the issue is not done.
+    const failing = run.report!.results.filter((r) => r.status === "fail").map((r) => [r.rule, r.mergeRequest]);
+    expect(failing).toEqual([
+      ["validated-in-pipeline", `${PROJECT_PATH}!1322`],
+      ["validation-explained", `${PROJECT_PATH}!1322`],
+      ["release-notes-updated", `${PROJECT_PATH}!1322`],
+    ]);
+    expect(run.code).toBe(1);
   });
 
   it("still judges the attached MR when the checkout's origin is not a GitLab project (a mirror elsewhere)", async () => {
