@@ -78,6 +78,10 @@ describe("Linear or GitLab down while bfd serve evaluates", () => {
       while (!latestStatuses(world.gitlab).has(shaOf(706)) && Date.now() < until)
         await new Promise((resolve) => setTimeout(resolve, 50));
       const attempts = world.linear.requestCount() - before;
+      // The retry is logged once the verdict is out, not before it: wait for the line rather than read the log at
+      // the instant the status lands (a fresh-clone run read it a moment too early).
+      while (!hung.logs.some((line) => line.includes("will retry")) && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(latestStatuses(world.gitlab).get(shaOf(706))).toBe("failed");
       const status = world.gitlab.world.commitStatuses.filter((s) => s.sha === shaOf(706)).at(-1)!;
       expect(status.description).toMatch(
