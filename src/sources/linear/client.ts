@@ -37,9 +37,7 @@ import { readListsWhole, type RunPage } from "./lists.js";
 import {
   CreateAgentActivityDataSchema,
   CreateCommentDataSchema,
-  IssueByBranchDataSchema,
   IssueByBranchWithTeamsDataSchema,
-  IssueByKeyDataSchema,
   IssueByKeyWithTeamsDataSchema,
   IssueCommentsDataSchema,
   IssuesPageDataSchema,
@@ -409,21 +407,20 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
   return {
     async fetchIssue(key, options) {
       const id = parseIssueReference(key);
-      if (options?.teamKeys === true) {
-        const { data } = await run(
-          "BfdIssueByKeyWithTeams",
-          ISSUE_BY_KEY_WITH_TEAMS,
-          { id },
-          IssueByKeyWithTeamsDataSchema,
-          `reading ${id}`,
-          { subject: id },
-        );
-        rememberTeamKeys(data.teams);
-        return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
-      }
-      const { data } = await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyDataSchema, `reading ${id}`, {
-        subject: id,
-      });
+      const { data } =
+        options?.teamKeys === true
+          ? await run(
+              "BfdIssueByKeyWithTeams",
+              ISSUE_BY_KEY_WITH_TEAMS,
+              { id },
+              IssueByKeyWithTeamsDataSchema,
+              `reading ${id}`,
+              { subject: id },
+            )
+          : await run("BfdIssueByKey", ISSUE_BY_KEY, { id }, IssueByKeyWithTeamsDataSchema, `reading ${id}`, {
+              subject: id,
+            });
+      if (data.teams !== undefined) rememberTeamKeys(data.teams);
       return { issue: await wholeIssue(data.issue), viewer: mapPerson(data.viewer) };
     },
 
@@ -444,11 +441,9 @@ export function createLinearSource(options: LinearSourceOptions): LinearSource {
               { branch: name },
               IssueByBranchWithTeamsDataSchema,
               what,
-            ).then((answer) => {
-              rememberTeamKeys(answer.data.teams);
-              return answer;
-            })
-          : await run("BfdIssueByBranch", ISSUE_BY_BRANCH, { branch: name }, IssueByBranchDataSchema, what);
+            )
+          : await run("BfdIssueByBranch", ISSUE_BY_BRANCH, { branch: name }, IssueByBranchWithTeamsDataSchema, what);
+      if (data.teams !== undefined) rememberTeamKeys(data.teams);
       return {
         issue: data.issueVcsBranchSearch === null ? null : await wholeIssue(data.issueVcsBranchSearch),
         viewer: mapPerson(data.viewer),

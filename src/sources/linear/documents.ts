@@ -172,23 +172,26 @@ query BfdTeamWorkflow($id: String!, $statesAfter: String, $labelsAfter: String) 
   }
 }`;
 
-/** One issue by key (`ENG-123`) or UUID, and who the API key belongs to. */
-export const ISSUE_BY_KEY = /* GraphQL */ `
-query BfdIssueByKey($id: String!) {
-  issue(id: $id) { ...BfdIssueFields }
+/** A single-issue read: `lookup` selects the issue, with every gate's fields, the viewer and any `extra` root field. */
+function singleIssueQuery(operation: string, variables: string, lookup: string, extra = ""): string {
+  return /* GraphQL */ `
+query ${operation}(${variables}) {
+  ${lookup} { ...BfdIssueFields }
   ${VIEWER_FIELDS}
+  ${extra}
 }
 ${ISSUE_FIELDS_FRAGMENT}
 ${ISSUE_REF_FRAGMENT}`;
+}
+
+const BY_KEY = ["$id: String!", "issue(id: $id)"] as const;
+const BY_BRANCH = ["$branch: String!", "issueVcsBranchSearch(branchName: $branch)"] as const;
+
+/** One issue by key (`ENG-123`) or UUID, and who the API key belongs to. */
+export const ISSUE_BY_KEY = singleIssueQuery("BfdIssueByKey", ...BY_KEY);
 
 /** The issue Linear links to a git branch (null when none), and the viewer. */
-export const ISSUE_BY_BRANCH = /* GraphQL */ `
-query BfdIssueByBranch($branch: String!) {
-  issueVcsBranchSearch(branchName: $branch) { ...BfdIssueFields }
-  ${VIEWER_FIELDS}
-}
-${ISSUE_FIELDS_FRAGMENT}
-${ISSUE_REF_FRAGMENT}`;
+export const ISSUE_BY_BRANCH = singleIssueQuery("BfdIssueByBranch", ...BY_BRANCH);
 
 /** One page of the audit listing. */
 export const ISSUES_PAGE = /* GraphQL */ `
@@ -256,24 +259,14 @@ query BfdTeamKeys($after: String) {
 const TEAM_KEYS_FIRST_PAGE = `teams(first: ${TEAM_KEYS_PAGE_SIZE}) { nodes { key } ${PAGE_INFO} }`;
 
 /** BfdIssueByKey with the first page of team keys. */
-export const ISSUE_BY_KEY_WITH_TEAMS = /* GraphQL */ `
-query BfdIssueByKeyWithTeams($id: String!) {
-  issue(id: $id) { ...BfdIssueFields }
-  ${VIEWER_FIELDS}
-  ${TEAM_KEYS_FIRST_PAGE}
-}
-${ISSUE_FIELDS_FRAGMENT}
-${ISSUE_REF_FRAGMENT}`;
+export const ISSUE_BY_KEY_WITH_TEAMS = singleIssueQuery("BfdIssueByKeyWithTeams", ...BY_KEY, TEAM_KEYS_FIRST_PAGE);
 
 /** BfdIssueByBranch with the first page of team keys. */
-export const ISSUE_BY_BRANCH_WITH_TEAMS = /* GraphQL */ `
-query BfdIssueByBranchWithTeams($branch: String!) {
-  issueVcsBranchSearch(branchName: $branch) { ...BfdIssueFields }
-  ${VIEWER_FIELDS}
-  ${TEAM_KEYS_FIRST_PAGE}
-}
-${ISSUE_FIELDS_FRAGMENT}
-${ISSUE_REF_FRAGMENT}`;
+export const ISSUE_BY_BRANCH_WITH_TEAMS = singleIssueQuery(
+  "BfdIssueByBranchWithTeams",
+  ...BY_BRANCH,
+  TEAM_KEYS_FIRST_PAGE,
+);
 
 /**
  * Every issue label the API key's user can see, workspace-level and team-scoped alike (Query.issueLabels, schema:

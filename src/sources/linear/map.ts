@@ -130,10 +130,14 @@ export const ListPageDataSchemas = {
 
 /** `data` of BfdTeamKeys. */
 export const TeamKeysDataSchema = z.object({ teams: connectionOf(z.object({ key: z.string() })) });
-/** `data` of BfdIssueByKeyWithTeams. */
-export const IssueByKeyWithTeamsDataSchema = IssueByKeyDataSchema.extend(TeamKeysDataSchema.shape);
-/** `data` of BfdIssueByBranchWithTeams. */
-export const IssueByBranchWithTeamsDataSchema = IssueByBranchDataSchema.extend(TeamKeysDataSchema.shape);
+/** `data` of BfdIssueByKey, and of BfdIssueByKeyWithTeams (which adds the first page of team keys). */
+export const IssueByKeyWithTeamsDataSchema = IssueByKeyDataSchema.extend({
+  teams: TeamKeysDataSchema.shape.teams.optional(),
+});
+/** `data` of BfdIssueByBranch, and of BfdIssueByBranchWithTeams. */
+export const IssueByBranchWithTeamsDataSchema = IssueByBranchDataSchema.extend({
+  teams: TeamKeysDataSchema.shape.teams.optional(),
+});
 /** `data` of BfdLabelNames. */
 export const LabelNamesDataSchema = z.object({ issueLabels: connectionOf(z.object({ name: z.string() })) });
 /** `data` of BfdProjectNames. */
