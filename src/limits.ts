@@ -2,10 +2,11 @@
  * Caps for lists a person or a service must take in one piece: a hint that names 20,000 changed files, an
  * evidence list as long, a note bigger than GitLab accepts. What is left out is counted, never silently lost.
  */
+import { countText } from "./text/plural.js";
 
 /** The line that stands for what a capped list leaves out: `… and 19,990 more`. */
 export function andMore(count: number): string {
-  return `… and ${count.toLocaleString("en-US")} more`;
+  return `… and ${countText(count)} more`;
 }
 
 /** At most `max` values; when some are cut, the last entry says how many. */

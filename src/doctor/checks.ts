@@ -10,6 +10,7 @@ import type { GitLabHostOrigin, ProjectOrigin } from "../sources/env.js";
 import type { ProjectSummary, TokenInfo } from "../sources/gitlab/index.js";
 import type { LinearBudget, LinearRateLimitStatus, TeamWorkflow } from "../sources/linear/index.js";
 import { GITLAB_TOKEN_HINT, JOB_TOKEN_LIMITS } from "../sources/tokens.js";
+import { countText } from "../text/plural.js";
 import { findName, namedBy, nearNames, type ExpectedName } from "./prerequisites.js";
 import type { DoctorCheck, DoctorProblem, DoctorResult } from "./result.js";
 import {
@@ -237,8 +238,8 @@ function share(budget: LinearBudget): number | null {
 
 function budgetText(budget: LinearBudget, unit: string): string | null {
   if (budget.remaining === null) return null;
-  const left = budget.remaining.toLocaleString("en-US");
-  return budget.limit === null ? `${left} ${unit}` : `${left} of ${budget.limit.toLocaleString("en-US")} ${unit}`;
+  const left = countText(budget.remaining);
+  return budget.limit === null ? `${left} ${unit}` : `${left} of ${countText(budget.limit)} ${unit}`;
 }
 
 function inMinutes(at: number | null, now: number): string | null {

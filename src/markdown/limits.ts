@@ -4,6 +4,8 @@
  * instead refuses such text with a clear error, so a criterion is never lost without a word, and bounds the size a
  * single evaluation may take.
  */
+import { countText } from "../text/plural.js";
+
 export const MAX_MARKDOWN_CHARS = 2_000_000;
 /** Levels of block quotes and lists, of emphasis/strikethrough nested in emphasis, or of brackets in brackets. */
 export const MAX_MARKDOWN_NESTING = 32;
@@ -13,7 +15,7 @@ export interface MarkdownLimitProblem {
   message: string;
 }
 
-const count = (n: number): string => n.toLocaleString("en-US");
+const count = countText;
 
 /**
  * Why `markdown` is past bfd's limits, or null when it is within them. `what` names the text for the message

@@ -89,7 +89,10 @@ export function introducedNames(
     pattern: mustCompilePattern(i.pattern),
   }));
   const found = new Map<string, IntroducedName>();
-  const files = [...changes].filter((f) => !f.deletedFile).sort((a, b) => a.newPath.localeCompare(b.newPath));
+  // By path in code-point order, as git lists them (a locale-aware comparison would load ICU's collator for it).
+  const files = [...changes]
+    .filter((f) => !f.deletedFile)
+    .sort((a, b) => (a.newPath < b.newPath ? -1 : a.newPath > b.newPath ? 1 : 0));
   for (const file of files) {
     const applying = compiled.filter((c) => c.matches(file.newPath));
     if (applying.length === 0) continue;

@@ -1,8 +1,30 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { plural } from "../../src/text/plural.js";
+import { countText, plural } from "../../src/text/plural.js";
 import { ROOT } from "../helpers/cli.js";
+
+describe("countText", () => {
+  it.each([
+    0,
+    7,
+    999,
+    1000,
+    1204,
+    99_999,
+    100_000,
+    1_000_000,
+    123_456_789,
+    -1,
+    -1234,
+    -1_000_000,
+    2 ** 53 - 1,
+    1.5,
+    1e21,
+  ])("writes %d as toLocaleString('en-US') does", (n) => {
+    expect(countText(n)).toBe(n.toLocaleString("en-US"));
+  });
+});
 
 describe("plural", () => {
   it.each([
