@@ -56,6 +56,10 @@ function createParser(): Parser {
   // fuzzy links (any word before a top-level domain: `notes.md`) are not GFM, and testing every text for them was a
   // fifth of the parse of a long list: `www.` is a schema of its own instead.
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
+  md.core.ruler.at("linkify", autolinkLiterals);
+  // The core rules that read inline content (parse it, link literals, join escaped characters into text) run per
+  // block as the tree is built (TreeBuilder.inlineOf), not over the whole document at once.
+  md.core.ruler.disable(["inline", "linkify", "text_join"]);
   md.linkify.add("//", null);
   /** A host and path after `www.`, as linkify-it reads them after `http://` (built once: it is a large expression). */
   let wwwHost: RegExp | undefined;
@@ -169,26 +173,119 @@ function strikethroughTokenize(state: StateInline, silent: boolean): boolean {
 }
 
 function strikethroughPairs(state: StateInline): boolean {
-  const pair = (delimiters: Delimiter[]): void => {
-    for (const opener of delimiters) {
-      if ((opener.marker !== TILDE && opener.marker !== SINGLE_TILDE) || opener.end === -1) continue;
-      const markup = opener.marker === TILDE ? "~~" : "~";
-      for (const [at, type, nesting] of [
-        [opener.token, "s_open", 1],
-        [delimiters[opener.end]!.token, "s_close", -1],
-      ] as const) {
-        const token = state.tokens[at]!;
-        token.type = type;
-        token.tag = "s";
-        token.nesting = nesting;
-        token.markup = markup;
-        token.content = "";
-      }
-    }
-  };
-  pair(state.delimiters);
-  for (const meta of state.tokens_meta) if (meta?.delimiters !== undefined) pair(meta.delimiters);
+  pairTildes(state, state.delimiters);
+  for (const meta of state.tokens_meta) if (meta?.delimiters !== undefined) pairTildes(state, meta.delimiters);
   return false;
+}
+
+// Module-level functions, not closures made per call: the bundle names every function it makes (esbuild's
+// keepNames), and a closure made per inline block was a named function made 20,000 times for a long list.
+
+function pairTildes(state: StateInline, delimiters: Delimiter[]): void {
+  for (const opener of delimiters) {
+    if ((opener.marker !== TILDE && opener.marker !== SINGLE_TILDE) || opener.end === -1) continue;
+    const markup = opener.marker === TILDE ? "~~" : "~";
+    strike(state.tokens[opener.token]!, "s_open", 1, markup);
+    strike(state.tokens[delimiters[opener.end]!.token]!, "s_close", -1, markup);
+  }
+}
+
+function strike(token: Token, type: string, nesting: -1 | 1, markup: string): void {
+  token.type = type;
+  token.tag = "s";
+  token.nesting = nesting;
+  token.markup = markup;
+  token.content = "";
+}
+
+const HTML_LINK_OPEN = /^<a[>\s]/i;
+const HTML_LINK_CLOSE = /^<\/a\s*>/i;
+
+/**
+ * GFM's autolink literals in the text of each inline block, outside links (Markdown's and HTML's `<a>`): the
+ * same tokens as markdown-it's own linkify rule, which it replaces (test/unit/autolink-literals.test.ts compares
+ * them). That rule first tests each block's whole content, the URLs of its explicit links included, so every
+ * `[text](https://…)` cost one run of linkify-it's large host expression (a tenth of the parse of a long criteria
+ * list); this one tests the text outside links first, and the whole content only when that text holds a literal.
+ */
+export function autolinkLiterals(state: StateCore): void {
+  for (const block of state.tokens) if (block.type === "inline") linkLiterals(state.md, block);
+}
+
+/** autolinkLiterals for one inline block, its children already parsed. */
+function linkLiterals(md: Parser, block: Token): void {
+  if (block.children === null) return;
+  const linkify = md.linkify;
+  const tokens = block.children;
+  let replacements: Map<number, Token[]> | undefined;
+  // Backwards, as markdown-it's rule: an HTML `</a>` seen first opens the stretch up to its `<a>`.
+  let htmlLinks = 0;
+  let wholeContent: boolean | undefined;
+  for (let i = tokens.length - 1; i >= 0; i -= 1) {
+    const token = tokens[i]!;
+    if (token.type === "link_close") {
+      // Back past the link's content to its opening token.
+      i -= 1;
+      while (tokens[i]!.level !== token.level && tokens[i]!.type !== "link_open") i -= 1;
+      continue;
+    }
+    if (token.type === "html_inline") {
+      if (HTML_LINK_OPEN.test(token.content) && htmlLinks > 0) htmlLinks -= 1;
+      if (HTML_LINK_CLOSE.test(token.content)) htmlLinks += 1;
+    }
+    if (htmlLinks > 0 || token.type !== "text" || !linkify.test(token.content)) continue;
+    // markdown-it links nothing in a block whose whole content linkify-it finds no link in (context it sees there,
+    // such as the characters before an email address, can rule out a literal): asked only when a text holds one.
+    wholeContent ??= linkify.test(block.content);
+    if (!wholeContent) break;
+    const links = linkify.match(token.content) ?? [];
+    // A literal right after an escaped character (`\_http://…`) is no literal (as markdown-it's rule reads it).
+    const found = links[0]?.index === 0 && tokens[i - 1]?.type === "text_special" ? links.slice(1) : links;
+    (replacements ??= new Map()).set(i, literalTokens(token, found));
+  }
+  if (replacements !== undefined) block.children = tokens.flatMap((token, i) => replacements!.get(i) ?? [token]);
+}
+
+/** One literal linkify-it found. */
+type Match = NonNullable<ReturnType<Parser["linkify"]["match"]>>[number];
+
+/** A text token with the literals found in it as links: text, link_open, the URL's text, link_close, text… */
+function literalTokens(token: Token, links: readonly Match[]): Token[] {
+  const text = token.content;
+  const nodes: Token[] = [];
+  let level = token.level;
+  let last = 0;
+  const push = (type: string, tag: string, nesting: -1 | 0 | 1): Token => {
+    const next = new MarkdownIt.Token(type, tag, nesting);
+    nodes.push(next);
+    return next;
+  };
+  for (const link of links) {
+    if (link.index > last) {
+      const before = push("text", "", 0);
+      before.content = text.slice(last, link.index);
+      before.level = level;
+    }
+    const open = push("link_open", "a", 1);
+    open.attrs = [["href", link.url]];
+    open.level = level++;
+    open.markup = "linkify";
+    open.info = "auto";
+    const label = push("text", "", 0);
+    label.content = link.text;
+    label.level = level;
+    const close = push("link_close", "a", -1);
+    close.level = --level;
+    close.markup = "linkify";
+    close.info = "auto";
+    last = link.lastIndex;
+  }
+  if (last < text.length) {
+    const after = push("text", "", 0);
+    after.content = text.slice(last);
+    after.level = level;
+  }
+  return nodes;
 }
 
 /** A fuzzy link GFM also makes: `www.` first, or an email address; linkify-it alone would link `notes.md` too. */
@@ -333,7 +430,17 @@ class TreeBuilder {
   private inlineOf(at: number): PhrasingContent[] {
     const token = this.tokens[at];
     if (token?.type !== "inline") return [];
-    return phrasing(token.children ?? [], (token.map?.[0] ?? 0) + 1);
+    // Parsed here, one block at a time, in document order, instead of by markdown-it's core rules for the whole
+    // document first (see createParser): the tokens of a block's text are garbage once converted, so they never
+    // outlive a young-generation collection. Then what markdown-it's later core rules do: links for the literals,
+    // and escaped characters (`text_special`) read as text (phrasing joins adjacent text).
+    const children: Token[] = [];
+    md.inline.parse(token.content, md, this.env, children);
+    token.children = children;
+    linkLiterals(md, token);
+    const nodes = phrasing(token.children, (token.map?.[0] ?? 0) + 1);
+    token.children = null;
+    return nodes;
   }
 }
 
@@ -352,58 +459,47 @@ function lines(first: number, last: number): NonNullable<Link["position"]> {
 function phrasing(tokens: Token[], firstLine: number): PhrasingContent[] {
   let line = firstLine;
   const root: PhrasingContent[] = [];
-  const stack: { children: PhrasingContent[] }[] = [{ children: root }];
-  const top = (): PhrasingContent[] => stack[stack.length - 1]!.children;
-  const text = (value: string): void => {
-    if (value === "") return;
-    const children = top();
-    const last = children[children.length - 1];
-    if (last?.type === "text") last.value += value;
-    else children.push({ type: "text", value });
-  };
-  const open = (node: PhrasingContent & { children: PhrasingContent[] }): void => {
-    top().push(node);
-    stack.push(node);
-  };
+  const stack: Parents = [{ children: root }];
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     switch (token.type) {
       case "text":
-        text(token.content);
+      case "text_special":
+        text(stack, token.content);
         break;
       case "softbreak":
         line += 1;
-        text("\n");
+        text(stack, "\n");
         break;
       case "hardbreak":
         line += 1;
-        top().push({ type: "break" });
+        top(stack).push({ type: "break" });
         break;
       case "code_inline":
-        top().push({ type: "inlineCode", value: token.content });
+        top(stack).push({ type: "inlineCode", value: token.content });
         break;
       case "html_inline":
-        top().push({ type: "html", value: token.content });
+        top(stack).push({ type: "html", value: token.content });
         break;
       case "em_open":
-        open({ type: "emphasis", children: [] });
+        open(stack, { type: "emphasis", children: [] });
         break;
       case "strong_open":
-        open({ type: "strong", children: [] });
+        open(stack, { type: "strong", children: [] });
         break;
       case "s_open":
-        open({ type: "delete", children: [] });
+        open(stack, { type: "delete", children: [] });
         break;
       case "link_open": {
         const href = attr(token, "href") ?? "";
         if (token.markup === "linkify" && !isGfmLiteral(tokens[i + 1]?.content ?? "", href)) {
           // Not a GFM autolink literal: its text stays text, the closing token is skipped as a lone close.
-          stack.push({ children: top() });
+          stack.push({ children: top(stack) });
           break;
         }
         const title = attr(token, "title");
         const link: Link = { type: "link", url: href, title: title ?? null, children: [], position: lines(line, line) };
-        open(link);
+        open(stack, link);
         break;
       }
       case "em_close":
@@ -413,7 +509,7 @@ function phrasing(tokens: Token[], firstLine: number): PhrasingContent[] {
         if (stack.length > 1) stack.pop();
         break;
       case "image":
-        top().push({
+        top(stack).push({
           type: "image",
           url: attr(token, "src") ?? "",
           title: attr(token, "title"),
@@ -423,7 +519,7 @@ function phrasing(tokens: Token[], firstLine: number): PhrasingContent[] {
         break;
       case "footnote_ref": {
         const label = (token.meta as { label?: string }).label ?? "";
-        top().push({ type: "footnoteReference", identifier: identifierOf(label), label });
+        top(stack).push({ type: "footnoteReference", identifier: identifierOf(label), label });
         break;
       }
       default:
@@ -431,6 +527,27 @@ function phrasing(tokens: Token[], firstLine: number): PhrasingContent[] {
     }
   }
   return root;
+}
+
+/** The nodes phrasing is adding to, innermost last. */
+type Parents = { children: PhrasingContent[] }[];
+
+function top(stack: Parents): PhrasingContent[] {
+  return stack[stack.length - 1]!.children;
+}
+
+/** Adjacent text (soft line breaks included) is one text node, as in mdast. */
+function text(stack: Parents, value: string): void {
+  if (value === "") return;
+  const children = top(stack);
+  const last = children[children.length - 1];
+  if (last?.type === "text") last.value += value;
+  else children.push({ type: "text", value });
+}
+
+function open(stack: Parents, node: PhrasingContent & { children: PhrasingContent[] }): void {
+  top(stack).push(node);
+  stack.push(node);
 }
 
 function plainText(tokens: Token[]): string {
