@@ -48,15 +48,14 @@ const Options = z
   .strict();
 type Options = z.infer<typeof Options>;
 
-/** Why one matching section falls short, or null when it is filled in. */
-function shortfall(section: MarkdownSection, o: Options, blank: NoEvidence): string | null {
-  const text = filledText(section, { templateChecklist: o.templateChecklist, ...blank });
+/** Why one matching section (with its filled items) falls short, or null when it is filled in. */
+function shortfall(section: MarkdownSection, items: number, o: Options, blank: NoEvidence): string | null {
+  const text = filledText(section, { templateChecklist: o.templateChecklist, blank }, o.minChars);
   if (text.length < o.minChars) {
     return sectionText(section) === ""
       ? `The "${section.heading}" section is empty`
       : `The "${section.heading}" section holds only placeholders (TBD, template help text, an unticked template checklist…)`;
   }
-  const items = filledItems(section, blank).length;
   if (items < o.minItems)
     return `The "${section.heading}" section has ${plural(items, "list item")} that say something; at least ${o.minItems} needed`;
   return null;
@@ -89,19 +88,17 @@ export const markdownSection = defineCheck({
       );
     }
     const blank = noEvidenceIn(item, o.source, o.template, context);
+    const filled = sections.map((section) => filledItems(section, blank));
     const evidence = [
       ...suspiciousHeadings(sections),
-      ...sections.flatMap((section) => [
-        `section: ${section.heading}`,
-        ...filledItems(section, blank).map((i) => `item: ${i.text}`),
-      ]),
+      ...sections.flatMap((section, i) => [`section: ${section.heading}`, ...filled[i]!.map((i) => `item: ${i.text}`)]),
     ];
-    for (const section of sections) {
-      const why = shortfall(section, o, blank);
+    for (const [i, section] of sections.entries()) {
+      const why = shortfall(section, filled[i]!.length, o, blank);
       if (why !== null) return fail(why, evidence, data);
     }
     const headings = sections.map((s) => `"${s.heading}"`).join(" and ");
-    const items = sections.reduce((sum, s) => sum + filledItems(s, blank).length, 0);
+    const items = filled.reduce((sum, f) => sum + f.length, 0);
     const count = o.minItems > 0 ? ` with ${plural(items, "item")}` : "";
     return pass(`${headings} section${sections.length === 1 ? "" : "s"} present${count}`, evidence, data);
   },

@@ -411,7 +411,8 @@ function inlineText(node: RootContent | Paragraph): string {
 function toItem(item: ListItem): SectionItem {
   const first = item.children[0];
   let text = first === undefined ? "" : toString(first);
-  if (first?.type === "paragraph") {
+  // A task line folded into the paragraph starts a line of its own (after a soft or a hard break): one line holds none.
+  if (first?.type === "paragraph" && (text.includes("\n") || first.children.some((c) => c.type === "break"))) {
     const lines = inlineText(first).split("\n");
     const folded = lines.findIndex((line, i) => i > 0 && TASK_LINE.test(line));
     if (folded > 0) text = lines.slice(0, folded).join("\n");
@@ -487,8 +488,11 @@ function isPlaceholderParagraph(node: Paragraph, blank?: NoEvidence): boolean {
   return onlyEmphasis || saysNothing(toString(node), blank);
 }
 
+/** No template, no words of the team's own: the built-in placeholders only. */
+const NO_BLANK: NoEvidence = {};
+
 /** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
-export function isPlaceholderItem(item: ListItem, blank?: NoEvidence): boolean {
+export function isPlaceholderItem(item: ListItem, blank: NoEvidence = NO_BLANK): boolean {
   return item.children.every((child) => {
     if (child.type === "paragraph") return isPlaceholderParagraph(child, blank);
     if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, blank));
@@ -502,15 +506,25 @@ export function isPlaceholderItem(item: ListItem, blank?: NoEvidence): boolean {
  * tests:" with nothing after it, "Other"…), a table's header row and body rows whose cells past the first (the
  * label column a template fills in) are placeholders, and, with `templateChecklist`, every unticked task item: an
  * unticked item asserts nothing (a "How tested" template's checklist left as it was, or only "Other" ticked).
+ * With `enough`, reading stops once the text holds that many characters (the text returned is then cut short).
  */
 export function filledText(
   section: MarkdownSection,
-  options: { templateChecklist?: boolean } & NoEvidence = {},
+  options: { templateChecklist?: boolean; blank?: NoEvidence | undefined } = {},
+  enough = Number.POSITIVE_INFINITY,
 ): string {
-  const blank: NoEvidence = { template: options.template, placeholders: options.placeholders };
+  const blank = options.blank ?? NO_BLANK;
   const parts: string[] = [];
+  // Enough said: the parts' own trimmed lengths never exceed the joined text's, so once they reach `enough` the
+  // rest of the section is not read (a 10,000-item list needs one item to be "filled in").
+  let said = 0;
+  const push = (text: string): void => {
+    parts.push(text);
+    said += text.trim().length;
+  };
   const visit = (nodes: Iterable<RootContent>): void => {
     for (const node of readableNodes(nodes)) {
+      if (said >= enough) return;
       switch (node.type) {
         case "html":
         case "heading":
@@ -520,7 +534,7 @@ export function filledText(
         case "paragraph":
           // A collapsible's title and end are its structure, as headings are a template's.
           if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
-          if (!isPlaceholderParagraph(node, blank)) parts.push(toString(node));
+          if (!isPlaceholderParagraph(node, blank)) push(toString(node));
           break;
         case "blockquote":
         case "footnoteDefinition":
@@ -528,20 +542,21 @@ export function filledText(
           break;
         case "list":
           for (const item of node.children) {
+            if (said >= enough) return;
             if (options.templateChecklist === true && item.checked === false) continue;
-            if (!isPlaceholderItem(item, blank)) parts.push(toString(item));
+            if (!isPlaceholderItem(item, blank)) push(toString(item));
           }
           break;
         case "table":
           for (const row of node.children.slice(1)) {
             const cells = row.children.map((cell) => toString(cell));
-            const said = cells.length > 1 ? cells.slice(1) : cells;
-            if (!said.every((cell) => saysNothing(cell, blank))) parts.push(cells.join(" | "));
+            const label = cells.length > 1 ? cells.slice(1) : cells;
+            if (!label.every((cell) => saysNothing(cell, blank))) push(cells.join(" | "));
           }
           break;
         default: {
           const text = toString(node);
-          if (!saysNothing(text, blank)) parts.push(text);
+          if (!saysNothing(text, blank)) push(text);
         }
       }
     }
@@ -559,7 +574,7 @@ export function filledLength(markdown: string, enough: number, blank: NoEvidence
   if (document === null) return 0;
   let length = 0;
   for (const node of document.nodes) {
-    const text = filledText({ heading: "", depth: 0, nodes: [node] }, blank);
+    const text = filledText({ heading: "", depth: 0, nodes: [node] }, { blank }, enough - length);
     length += text.length;
     if (length >= enough) return enough;
   }
