@@ -359,6 +359,7 @@ export function sectionTaskItems(section: MarkdownSection): SectionItem[] {
  */
 export function sectionCriteria(section: MarkdownSection, blank?: NoEvidence): Criterion[] {
   const criteria: Criterion[] = [];
+  const known = new Map<ListItem, boolean>();
   const taskLines = (paragraph: Paragraph, skipFirst: boolean): void => {
     const lines = inlineText(paragraph).split("\n");
     for (const line of skipFirst ? lines.slice(1) : lines) {
@@ -374,11 +375,19 @@ export function sectionCriteria(section: MarkdownSection, blank?: NoEvidence): C
       if (node.type === "list") {
         for (const item of node.children) {
           const { text, checked, struck } = toItem(item);
-          const placeholder = isPlaceholderItem(item, blank);
-          criteria.push({ kind: checked === null ? "item" : "task", placeholder, text, checked, struck });
+          const criterion: Criterion = {
+            kind: checked === null ? "item" : "task",
+            placeholder: false,
+            text,
+            checked,
+            struck,
+          };
+          criteria.push(criterion);
           const [first, ...rest] = item.children;
           if (first?.type === "paragraph") taskLines(first, true);
           visit(first?.type === "paragraph" ? rest : item.children);
+          // After the items under it, whose answers it reuses.
+          criterion.placeholder = isPlaceholderItem(item, blank, known);
         }
       } else if (node.type === "paragraph") {
         taskLines(node, false);
@@ -491,13 +500,24 @@ function isPlaceholderParagraph(node: Paragraph, blank?: NoEvidence): boolean {
 /** No template, no words of the team's own: the built-in placeholders only. */
 const NO_BLANK: NoEvidence = {};
 
-/** A list item that says nothing: empty, a placeholder, or template help text, and only such items under it. */
-export function isPlaceholderItem(item: ListItem, blank: NoEvidence = NO_BLANK): boolean {
-  return item.children.every((child) => {
+/**
+ * A list item that says nothing: empty, a placeholder, or template help text, and only such items under it.
+ * `known` holds answers already found for items (nested ones read first), and gets this one.
+ */
+export function isPlaceholderItem(
+  item: ListItem,
+  blank: NoEvidence = NO_BLANK,
+  known?: Map<ListItem, boolean>,
+): boolean {
+  const before = known?.get(item);
+  if (before !== undefined) return before;
+  const answer = item.children.every((child) => {
     if (child.type === "paragraph") return isPlaceholderParagraph(child, blank);
-    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, blank));
+    if (child.type === "list") return child.children.every((nested) => isPlaceholderItem(nested, blank, known));
     return child.type === "html";
   });
+  known?.set(item, answer);
+  return answer;
 }
 
 /**
