@@ -11,8 +11,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Every property test from one fixed seed: npm test never fails by chance (npm run fuzz explores).
     setupFiles: ["test/setup/fixed-seed.ts"],
-    // One closing line naming the tests skipped for want of a system tool, and how to install it.
-    globalSetup: ["test/setup/system-tools-summary.ts"],
+    // One folder for the run's temporary files, removed at its end; one closing line naming the tests skipped for
+    // want of a system tool, and how to install it.
+    globalSetup: ["test/setup/temp-root.ts", "test/setup/system-tools-summary.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Worker threads, each running its test files one after another in one module graph: bfd's modules (zod
