@@ -82,8 +82,8 @@ function deepestNesting(text: string): Nesting | null {
   let lineNumber = 0;
   for (let start = 0; start <= text.length;) {
     lineNumber += 1;
-    let end = start;
-    while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end += 1;
+    LINE_END.lastIndex = start;
+    const end = LINE_END.exec(text)?.index ?? text.length;
     if (isBlankLine(text, start, end)) endParagraph();
     else {
       consider(containerDepth(text, start, end), lineNumber, "block quotes or lists");
@@ -95,6 +95,10 @@ function deepestNesting(text: string): Nesting | null {
   endParagraph();
   return worst;
 }
+
+/** Line ends and the characters InlineNesting reads, found by the regular expression engine, not a loop in JS. */
+const LINE_END = /[\n\r]/g;
+const INLINE_MARK = /[\\*_~[\]]/g;
 
 function isBlankLine(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i += 1) {
@@ -187,6 +191,10 @@ class InlineNesting {
 
   scan(text: string, start: number, end: number, line: number): void {
     for (let i = start; i < end;) {
+      INLINE_MARK.lastIndex = i;
+      const next = INLINE_MARK.exec(text)?.index ?? end;
+      if (next >= end) return;
+      i = next;
       const c = text.charCodeAt(i);
       if (c === 0x5c /* \ escapes the next character */) {
         i += 2;
