@@ -46,8 +46,7 @@ export function scanJson(text: string, wanted: ReadonlySet<string> = new Set()):
     if (c === "\n") {
       line += 1;
     } else if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const end = closingQuote(text, i + 1);
       const frame = stack[stack.length - 1];
       if (frame !== undefined && !frame.array && frame.expectingKey) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
@@ -74,4 +73,16 @@ export function scanJson(text: string, wanted: ReadonlySet<string> = new Set()):
     }
   }
   return { duplicate, lines };
+}
+
+/**
+ * Where the string that starts before `from` ends: the next quote not escaped (after an even run of backslashes).
+ * Found with indexOf, not a loop over every character: a snapshot's description may be a megabyte long.
+ */
+function closingQuote(text: string, from: number): number {
+  for (let at = text.indexOf('"', from); ; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return at;
+  }
 }

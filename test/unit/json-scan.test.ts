@@ -13,6 +13,11 @@ describe("scanJson", () => {
     ["the same key written with an escape", '{"ab": 1, "a\\u0062": 2}', { key: "ab", line: 1, path: "" }],
     ["equal keys in different objects", '[{"a": 1}, {"a": 2}]', null],
     ["a string value that looks like a key", '{"a": "a", "b": "a"}', null],
+    [
+      "a key twice after values ending in escaped quotes and backslashes",
+      String.raw`{"v": "say \"a\", \\", "w\\": "\\\"", "a": 1,` + "\n" + String.raw`"a": 2}`,
+      { key: "a", line: 2, path: "" },
+    ],
   ])("finds %s", (_what, text, duplicate) => {
     expect(scanJson(text).duplicate).toEqual(duplicate);
   });
