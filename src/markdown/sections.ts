@@ -361,6 +361,7 @@ export function sectionCriteria(section: MarkdownSection, blank?: NoEvidence): C
   const criteria: Criterion[] = [];
   const known = new Map<ListItem, boolean>();
   const taskLines = (paragraph: Paragraph, skipFirst: boolean): void => {
+    if (skipFirst && !hasLineBreak(paragraph)) return;
     const lines = inlineText(paragraph).split("\n");
     for (const line of skipFirst ? lines.slice(1) : lines) {
       const task = TASK_LINE.exec(line);
@@ -417,11 +418,18 @@ function inlineText(node: RootContent | Paragraph): string {
   return "children" in node ? (node.children as RootContent[]).map(inlineText).join("") : "";
 }
 
+/** A paragraph of more than one line: a soft line break in its text (at any depth) or a hard one. */
+function hasLineBreak(node: RootContent | Paragraph): boolean {
+  if (node.type === "break") return true;
+  if ("value" in node && typeof node.value === "string") return node.value.includes("\n");
+  return "children" in node && (node.children as RootContent[]).some(hasLineBreak);
+}
+
 function toItem(item: ListItem): SectionItem {
   const first = item.children[0];
   let text = first === undefined ? "" : toString(first);
-  // A task line folded into the paragraph starts a line of its own (after a soft or a hard break): one line holds none.
-  if (first?.type === "paragraph" && (text.includes("\n") || first.children.some((c) => c.type === "break"))) {
+  // A task line folded into the paragraph starts a line of its own: one line holds none.
+  if (first?.type === "paragraph" && hasLineBreak(first)) {
     const lines = inlineText(first).split("\n");
     const folded = lines.findIndex((line, i) => i > 0 && TASK_LINE.test(line));
     if (folded > 0) text = lines.slice(0, folded).join("\n");
