@@ -1,5 +1,4 @@
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
-import { toString } from "mdast-util-to-string";
 import { markdownLimitProblem } from "./limits.js";
 import { parseFragment, parseTree } from "./parse.js";
 import { isPlaceholderText, type Placeholders } from "./placeholder.js";
@@ -252,13 +251,13 @@ export function findSection(markdown: string, aliases: readonly string[]): Markd
 }
 
 function sectionTitle(node: RootContent): { text: string; depth: number } | null {
-  if (node.type === "heading") return { text: toString(node as Heading), depth: node.depth };
+  if (node.type === "heading") return { text: plainText(node as Heading), depth: node.depth };
   if (node.type === "paragraph" && node.children.length >= 1) {
     const [first, ...rest] = node.children;
     const restIsBlank = rest.every(
       (child) => child.type === "text" && child.value.trim().replace(/^[:\uFF1A]$/, "") === "",
     );
-    if (first?.type === "strong" && restIsBlank) return { text: toString(first), depth: 7 };
+    if (first?.type === "strong" && restIsBlank) return { text: plainText(first), depth: 7 };
     if (node.children.length === 1 && first?.type === "text") {
       const collapsible = COLLAPSIBLE_TITLE.exec(first.value);
       if (collapsible !== null) return { text: collapsible[1]!, depth: COLLAPSIBLE_DEPTH };
@@ -396,8 +395,8 @@ export function sectionCriteria(section: MarkdownSection, blank?: NoEvidence): C
         visit(node.children);
       } else if (node.type === "table") {
         for (const row of (node as Table).children.slice(1)) {
-          const text = row.children.map((cell) => toString(cell).trim()).join(" | ");
-          const placeholder = row.children.every((cell) => saysNothing(toString(cell), blank));
+          const text = row.children.map((cell) => plainText(cell).trim()).join(" | ");
+          const placeholder = row.children.every((cell) => saysNothing(plainText(cell), blank));
           criteria.push({ kind: "row", placeholder, text, checked: null, struck: false });
         }
       }
@@ -427,7 +426,7 @@ function hasLineBreak(node: RootContent | Paragraph): boolean {
 
 function toItem(item: ListItem): SectionItem {
   const first = item.children[0];
-  let text = first === undefined ? "" : toString(first);
+  let text = first === undefined ? "" : plainText(first);
   // A task line folded into the paragraph starts a line of its own: one line holds none.
   if (first?.type === "paragraph" && hasLineBreak(first)) {
     const lines = inlineText(first).split("\n");
@@ -436,6 +435,19 @@ function toItem(item: ListItem): SectionItem {
   }
   const struck = first?.type === "paragraph" && first.children.length === 1 && first.children[0]?.type === "delete";
   return { text: text.trim(), checked: item.checked ?? null, struck };
+}
+
+/**
+ * A node's text without markup, as mdast-util-to-string reads it: a literal's value (HTML included), an image's alt
+ * text, its children's text joined. Once per item of a long list, without the arrays the library makes.
+ */
+export function plainText(node: RootContent | Paragraph | Root): string {
+  if ("value" in node) return node.value;
+  if ("alt" in node && typeof node.alt === "string" && node.alt !== "") return node.alt;
+  if (!("children" in node)) return "";
+  let text = "";
+  for (const child of node.children) text += plainText(child);
+  return text;
 }
 
 /** A team's template (an issue or MR template), as the words it holds: text it already held is no evidence. */
@@ -502,7 +514,7 @@ function isPlaceholderParagraph(node: Paragraph, blank?: NoEvidence): boolean {
   const onlyEmphasis =
     visible.some((child) => child.type === "emphasis") &&
     visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
-  return onlyEmphasis || saysNothing(toString(node), blank);
+  return onlyEmphasis || saysNothing(plainText(node), blank);
 }
 
 /** No template, no words of the team's own: the built-in placeholders only. */
@@ -562,7 +574,7 @@ export function filledText(
         case "paragraph":
           // A collapsible's title and end are its structure, as headings are a template's.
           if (isCollapsibleEnd(node) || sectionTitle(node)?.depth === COLLAPSIBLE_DEPTH) break;
-          if (!isPlaceholderParagraph(node, blank)) push(toString(node));
+          if (!isPlaceholderParagraph(node, blank)) push(plainText(node));
           break;
         case "blockquote":
         case "footnoteDefinition":
@@ -572,18 +584,18 @@ export function filledText(
           for (const item of node.children) {
             if (said >= enough) return;
             if (options.templateChecklist === true && item.checked === false) continue;
-            if (!isPlaceholderItem(item, blank)) push(toString(item));
+            if (!isPlaceholderItem(item, blank)) push(plainText(item));
           }
           break;
         case "table":
           for (const row of node.children.slice(1)) {
-            const cells = row.children.map((cell) => toString(cell));
+            const cells = row.children.map((cell) => plainText(cell));
             const label = cells.length > 1 ? cells.slice(1) : cells;
             if (!label.every((cell) => saysNothing(cell, blank))) push(cells.join(" | "));
           }
           break;
         default: {
-          const text = toString(node);
+          const text = plainText(node);
           if (!saysNothing(text, blank)) push(text);
         }
       }
@@ -613,7 +625,7 @@ export function filledLength(markdown: string, enough: number, blank: NoEvidence
 export function sectionText(section: MarkdownSection): string {
   return section.nodes
     .filter((node) => node.type !== "html")
-    .map((node) => toString(node))
+    .map((node) => plainText(node))
     .join("\n")
     .trim();
 }
@@ -630,10 +642,10 @@ export function markdownLinks(markdown: string): { url: string; text: string }[]
   const definitions = new Map<string, string>();
   const references: { identifier: string; text: string; at: number }[] = [];
   const visit = (node: RootContent): void => {
-    if (node.type === "link") links.push({ url: node.url, text: toString(node) });
+    if (node.type === "link") links.push({ url: node.url, text: plainText(node) });
     if (node.type === "definition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node.url);
     if (node.type === "linkReference") {
-      references.push({ identifier: node.identifier, text: toString(node), at: links.length });
+      references.push({ identifier: node.identifier, text: plainText(node), at: links.length });
       links.push({ url: "", text: "" });
     }
     if ("children" in node) for (const child of node.children) visit(child as RootContent);
@@ -658,11 +670,11 @@ export function sectionLines(section: MarkdownSection): string[] {
       for (const item of node.children) {
         const first = item.children[0];
         const mark = item.checked === true ? "[x] " : item.checked === false ? "[ ] " : "";
-        lines.push(`- ${mark}${first === undefined ? "" : toString(first).trim()}`);
+        lines.push(`- ${mark}${first === undefined ? "" : plainText(first).trim()}`);
       }
       continue;
     }
-    const text = toString(node).trim();
+    const text = plainText(node).trim();
     if (text !== "") lines.push(...text.split("\n"));
   }
   return lines;

@@ -2,7 +2,9 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import MarkdownIt from "markdown-it";
 import type { Nodes } from "mdast";
+import { toString } from "mdast-util-to-string";
 import { parseTree } from "../../src/markdown/parse.js";
+import { plainText } from "../../src/markdown/sections.js";
 
 interface SpecExample {
   markdown: string;
@@ -213,5 +215,18 @@ describe("GFM task list items, as bfd reads them", () => {
   it("takes the marker out of the item's text", () => {
     const tree = parseTree("- [x] ship it\n");
     expect(JSON.stringify(tree)).toContain('"value":"ship it"');
+  });
+});
+
+describe("the plain text of a node (sections.ts reads items and paragraphs by it)", () => {
+  it("is what mdast-util-to-string makes of it, for every node of every spec example", () => {
+    const differing: string[] = [];
+    const visit = (node: Nodes, example: number): void => {
+      if (node.type !== "root" && plainText(node) !== toString(node))
+        differing.push(`example ${example}: ${node.type}`);
+      if ("children" in node) for (const child of node.children as Nodes[]) visit(child, example);
+    };
+    for (const example of spec.tests) visit(parseTree(example.markdown), example.number);
+    expect(differing).toEqual([]);
   });
 });
