@@ -203,6 +203,8 @@ export function findSections(markdown: string, aliases: readonly string[]): Mark
  * the definition stands (Markdown renders it at the end of the document). Definitions already in the section stay.
  */
 function attachFootnotes(document: MarkdownDocument, sections: readonly MarkdownSection[]): void {
+  // Definitions are read at the document's top level only: without one there is nothing to attach.
+  if (!document.nodes.some((node) => node.type === "footnoteDefinition")) return;
   const referenced = sections.map((section) => {
     const ids = new Set<string>();
     const defined = new Set<string>();
