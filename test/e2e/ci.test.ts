@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "xmlbuilder2";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Html, Link, Node, Parent, Text } from "mdast";
 import { parseMarkdown } from "../../src/markdown/sections.js";
 import type { Report } from "../../src/report/schema.js";
@@ -16,11 +16,8 @@ import {
   fakeLabelEvent,
   fakeNote,
   fakePipeline,
-  startFakeGitLab,
-  type FakeGitLab,
-  type FakeMergeRequest,
 } from "../fakes/gitlab.js";
-import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { FAKE_LINEAR_API_KEY } from "../fakes/linear.js";
 import { runCliInProcess, tempDir, type CliResult } from "../helpers/cli.js";
 import { gitChange } from "../helpers/git.js";
 import {
@@ -35,6 +32,7 @@ import {
   PROJECT_PATH,
   REVIEWER_USER_ID,
   type DeliveryCase,
+  useDeliveryFakes,
 } from "../helpers/delivery-world.js";
 
 const RELEASE_BRANCH = "release-2026";
@@ -162,36 +160,16 @@ for (const mr of worlds.gitlab.mergeRequests) {
   });
 }
 
-let gitlab: FakeGitLab;
-let linear: FakeLinear;
-let workingTree: string;
-
-beforeAll(async () => {
-  gitlab = await startFakeGitLab(worlds.gitlab);
-  linear = await startFakeLinear(worlds.linear(gitlab.url));
-  workingTree = tempDir("bfd-ci-");
-});
-afterEach(() => {
-  gitlab.reset();
-  linear.reset();
-});
-afterAll(async () => {
-  await Promise.all([gitlab.close(), linear.close()]);
-});
-
-function mergeRequest(n: number): FakeMergeRequest {
-  const mr = gitlab.world.mergeRequests.find((m) => m.iid === n);
-  if (mr === undefined) throw new Error(`no MR !${n}`);
-  return mr;
-}
+const fakes = useDeliveryFakes(worlds);
+const workingTree = tempDir("bfd-ci-");
 
 /** What GitLab puts in the environment of a merge-request pipeline job (predefined CI/CD variables). */
 function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const mr = mergeRequest(n);
+  const mr = fakes.mergeRequest(n);
   return {
     CI: "true",
     GITLAB_CI: "true",
-    CI_SERVER_URL: gitlab.url,
+    CI_SERVER_URL: fakes.gitlab.url,
     CI_PROJECT_ID: String(PROJECT_ID),
     CI_PROJECT_PATH: PROJECT_PATH,
     CI_MERGE_REQUEST_IID: String(n),
@@ -202,13 +180,13 @@ function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Recor
     CI_MERGE_REQUEST_LABELS: mr.labels.join(","),
     CI_PIPELINE_SOURCE: "merge_request_event",
     CI_PIPELINE_ID: String(mr.headPipeline?.id ?? 5150),
-    CI_PIPELINE_URL: mr.headPipeline?.webUrl ?? `${gitlab.url}/${PROJECT_PATH}/-/pipelines/5150`,
+    CI_PIPELINE_URL: mr.headPipeline?.webUrl ?? `${fakes.gitlab.url}/${PROJECT_PATH}/-/pipelines/5150`,
     CI_JOB_ID: String(bfdJobId(n)),
     CI_COMMIT_SHA: mr.sha,
     CI_JOB_TOKEN: FAKE_JOB_TOKEN,
     GITLAB_TOKEN: FAKE_TOKEN,
     LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
-    LINEAR_API_URL: linear.url,
+    LINEAR_API_URL: fakes.linear.url,
     ...extra,
   };
 }
@@ -224,21 +202,21 @@ async function ci(
   args: string[] = [],
   options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<CiRun> {
-  const linearBefore = linear.requestCount();
-  const gitlabBefore = gitlab.requests.length;
+  const linearBefore = fakes.linear.requestCount();
+  const gitlabBefore = fakes.gitlab.requests.length;
   const result = await runCliInProcess(["ci", "--format", "json", ...args], {
     cwd: options.cwd ?? workingTree,
     env: options.env ?? ciEnv(n),
   });
   const gitlabUrls = new Map<string, number>();
-  for (const r of gitlab.requests.slice(gitlabBefore)) {
+  for (const r of fakes.gitlab.requests.slice(gitlabBefore)) {
     const key = `${r.method} ${decodeURIComponent(r.path)}${r.query["ref"] === undefined ? "" : `?ref=${String(r.query["ref"])}`}`;
     gitlabUrls.set(key, (gitlabUrls.get(key) ?? 0) + 1);
   }
   return {
     ...result,
     report: result.stdout.startsWith("{") ? (JSON.parse(result.stdout) as Report) : null,
-    linearRequests: linear.requestCount() - linearBefore,
+    linearRequests: fakes.linear.requestCount() - linearBefore,
     gitlabUrls,
   };
 }
@@ -345,12 +323,12 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
       // external statuses other tools set on the pipeline only among the statuses of its commit: without these two
       // a failed child pipeline or a failed external check would pass.
       [`GET ${project}/pipelines/88400/bridges`]: 1,
-      [`GET ${project}/repository/commits/${mergeRequest(400).sha}/statuses`]: 1,
+      [`GET ${project}/repository/commits/${fakes.mergeRequest(400).sha}/statuses`]: 1,
     });
   });
 
   it("exits 3 when Linear is down", async () => {
-    linear.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
+    fakes.linear.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
     const run = await ci(400);
     expect(run.code).toBe(3);
     expect(run.stderr.split("\n")[0]).toMatch(/^bfd: .*Linear/);
@@ -358,14 +336,14 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
   });
 
   it("exits 3 when Linear drops the connection", async () => {
-    linear.injectFault({ kind: "reset", times: Number.POSITIVE_INFINITY });
+    fakes.linear.injectFault({ kind: "reset", times: Number.POSITIVE_INFINITY });
     const run = await ci(400);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^bfd: .*Linear/);
   });
 
   it("exits 3 when GitLab is down", async () => {
-    gitlab.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
+    fakes.gitlab.injectFault({ kind: "http-status", status: 503, times: Number.POSITIVE_INFINITY });
     const run = await ci(400);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^bfd: GitLab answered HTTP 503/);
@@ -417,7 +395,7 @@ describe("bfd ci in a GitLab merge-request pipeline", () => {
     });
     expect(run.code).toBe(0);
 
-    mergeRequest(404).labels = [];
+    fakes.mergeRequest(404).labels = [];
     const stale = await ci(404, [], { env: ciEnv(404, { CI_MERGE_REQUEST_LABELS: "no-docs" }) });
     expect(resultOf(stale, "user-docs-updated").status).toBe("fail");
     expect(stale.code).toBe(1);
@@ -469,7 +447,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   it("reads the whole change from the job's checkout when GitLab caps its list: a UI file past the 1,000th still needs docs", async () => {
     const files = bigChange(400);
     const checkout = gitChange({ "README.md": "app\n" }, files);
-    const mr = mergeRequest(400);
+    const mr = fakes.mergeRequest(400);
     mr.sha = checkout.head;
     mr.diffs = asDiffs(files);
     const run = await ci(400, [], {
@@ -496,7 +474,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
       { "README.md": "app\n", "config/feature_flags/ops/audit_known.yml": "name: x\n" },
       added,
     );
-    const mr = mergeRequest(400);
+    const mr = fakes.mergeRequest(400);
     mr.sha = checkout.head;
     mr.diffs = asDiffs(added);
     const run = await ci(400, [], {
@@ -513,7 +491,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
 
   it("never judges paths on a capped list when the checkout cannot tell: the path rules are errors naming the cap", async () => {
     const files = bigChange(400);
-    const mr = mergeRequest(400);
+    const mr = fakes.mergeRequest(400);
     mr.diffs = asDiffs(files);
     const run = await ci(400, [], { env: ciEnv(400, { CI_MERGE_REQUEST_DIFF_BASE_SHA: "b".repeat(40) }) });
     expect(run.code).toBe(1);
@@ -529,18 +507,18 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
     const run = await ci(400, [], { env: ciEnv(400, { CI_COMMIT_SHA: "a".repeat(40) }) });
     expect(run.code).toBe(1);
     expect(resultOf(run, "validated-in-pipeline").message).toBe(
-      `Pipeline #88400 ran on aaaaaaaa; the MR head is ${mergeRequest(400).sha.slice(0, 8)}`,
+      `Pipeline #88400 ran on aaaaaaaa; the MR head is ${fakes.mergeRequest(400).sha.slice(0, 8)}`,
     );
   });
 
   it("judges the MR head by GitLab's merge commit in a merged-results pipeline, and reads the statuses on that commit", async () => {
     const merge = "e".repeat(40);
-    Object.assign(mergeRequest(400).headPipeline!, { kind: "merged_result", sha: merge });
+    Object.assign(fakes.mergeRequest(400).headPipeline!, { kind: "merged_result", sha: merge });
     const run = await ci(400, [], {
       env: ciEnv(400, {
         CI_COMMIT_SHA: merge,
         CI_MERGE_REQUEST_EVENT_TYPE: "merged_result",
-        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: mergeRequest(400).sha,
+        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: fakes.mergeRequest(400).sha,
       }),
     });
     expect(resultOf(run, "validated-in-pipeline").status).toBe("pass");
@@ -549,7 +527,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   });
 
   it("fails naming a failed trigger job (child pipeline)", async () => {
-    mergeRequest(400).headPipeline!.bridges = [
+    fakes.mergeRequest(400).headPipeline!.bridges = [
       fakeBridge("child-tests", "failed", { id: 96_400 }),
       fakeBridge("child-docs", "success", { id: 96_401 }),
     ];
@@ -561,7 +539,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   });
 
   it("passes while a trigger job that may fail has failed, and a manual one was not played", async () => {
-    mergeRequest(400).headPipeline!.bridges = [
+    fakes.mergeRequest(400).headPipeline!.bridges = [
       fakeBridge("child-flaky", "failed", { id: 96_402, allowFailure: true }),
       fakeBridge("deploy-review", "manual", { id: 96_403, allowFailure: true, downstream: null }),
     ];
@@ -571,11 +549,11 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   });
 
   it("fails naming an external status another tool set failed on the pipeline, but never judges bfd serve's own", async () => {
-    const sha = mergeRequest(400).sha;
+    const sha = fakes.mergeRequest(400).sha;
     const status = { project: PROJECT_PATH, sha, targetUrl: null, description: null, authorId: HUMAN_USER_ID };
     const createdAt = "2026-01-02T09:00:00.000Z";
     const bfds = `${OWN_STATUS_MARKER}Done failed: 1 failed`;
-    gitlab.world.commitStatuses.push(
+    fakes.gitlab.world.commitStatuses.push(
       { ...status, id: 97_001, name: "bfd/done", state: "failed", createdAt, description: bfds },
       { ...status, id: 97_002, name: "security-scan", state: "failed", createdAt },
     );
@@ -587,7 +565,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   });
 
   it("never judges bfd serve's own status whatever its name (serve.statusName), known by its description", async () => {
-    const sha = mergeRequest(400).sha;
+    const sha = fakes.mergeRequest(400).sha;
     const status = {
       project: PROJECT_PATH,
       sha,
@@ -598,18 +576,18 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
       state: "failed",
       createdAt: "2026-01-02T09:00:00.000Z",
     };
-    gitlab.world.commitStatuses.push({ ...status, description: `${OWN_STATUS_MARKER}Done failed: 1 failed` });
+    fakes.gitlab.world.commitStatuses.push({ ...status, description: `${OWN_STATUS_MARKER}Done failed: 1 failed` });
     const renamed = await ci(400);
     expect(resultOf(renamed, "validated-in-pipeline").status).toBe("pass");
     expect(renamed.code).toBe(0);
     // The same name without bfd's marker is another tool's status, and it failed.
-    gitlab.world.commitStatuses.splice(0, Infinity, { ...status, description: "set by another tool" });
+    fakes.gitlab.world.commitStatuses.splice(0, Infinity, { ...status, description: "set by another tool" });
     const plain = await ci(400);
     expect(resultOf(plain, "validated-in-pipeline").message).toContain('"ci/bfd-gate" (external) failed');
   });
 
   it("fails naming a job that is still running beside bfd's own", async () => {
-    mergeRequest(400).headPipeline!.jobs.push(fakeJob("slow-e2e", "running", { stage: ".post" }));
+    fakes.mergeRequest(400).headPipeline!.jobs.push(fakeJob("slow-e2e", "running", { stage: ".post" }));
     const run = await ci(400);
     expect(run.code).toBe(1);
     expect(resultOf(run, "validated-in-pipeline").message).toBe(
@@ -619,7 +597,7 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
 });
 
 describe("bfd ci --comment", () => {
-  const notesOf = (n: number) => gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
+  const notesOf = (n: number) => fakes.gitlab.world.notes.filter((note) => note.mergeRequestIid === n);
   const bfdNotes = (n: number) => notesOf(n).filter((note) => note.authorId === BOT_USER_ID && !note.system);
 
   it("names who stands behind a waiver in the MR note, and never reads its own note as a waiver", async () => {
@@ -641,7 +619,7 @@ describe("bfd ci --comment", () => {
     expect(first.stderr).toMatch(/created the bfd note on !407/);
     const second = await ci(407, ["--comment"]);
     expect(second.stderr).toMatch(/updated the bfd note on !407/);
-    const rerun = mergeRequest(407).headPipeline!;
+    const rerun = fakes.mergeRequest(407).headPipeline!;
     rerun.jobs = rerun.jobs.map((job) => (job.name === "unit" ? { ...job, status: "success" } : job));
     const third = await ci(407, ["--comment"]);
     expect(third.code).toBe(0);
@@ -662,7 +640,7 @@ describe("bfd ci --comment", () => {
 
   it("leaves exactly one bfd note when two runs post at the same time", async () => {
     // Slow enough that both runs usually list the notes before either has posted: both create, then converge.
-    gitlab.setLatency(150);
+    fakes.gitlab.setLatency(150);
     const runs = await Promise.all([ci(408, ["--comment"]), ci(408, ["--comment"])]);
     for (const run of runs) expect(run.code).toBe(0);
     expect(bfdNotes(408)).toHaveLength(1);
@@ -684,7 +662,7 @@ describe("bfd ci --comment", () => {
       if (node.type === "html") html.push((node as Html).value);
       if (node.type === "text") text.push((node as Text).value);
     });
-    expect(links.filter((url) => !url.startsWith("https://") && !url.startsWith(gitlab.url))).toEqual([]);
+    expect(links.filter((url) => !url.startsWith("https://") && !url.startsWith(fakes.gitlab.url))).toEqual([]);
     expect(
       html.filter(
         (tag) =>

@@ -1,17 +1,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/report/schema.js";
-import {
-  FAKE_TOKEN,
-  fakeJob,
-  fakeMergeRequest,
-  fakePipeline,
-  startFakeGitLab,
-  type FakeGitLab,
-  type FakeMergeRequest,
-} from "../fakes/gitlab.js";
-import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { FAKE_TOKEN, fakeJob, fakeMergeRequest, fakePipeline, type FakeMergeRequest } from "../fakes/gitlab.js";
+import { FAKE_LINEAR_API_KEY } from "../fakes/linear.js";
 import { readJson, ROOT, runCliInProcess, runCliProcess, tempDir } from "../helpers/cli.js";
 import {
   deliveryWorlds,
@@ -20,6 +12,7 @@ import {
   PROJECT_PATH,
   shaOf,
   type DeliveryCase,
+  useDeliveryFakes,
 } from "../helpers/delivery-world.js";
 
 // #21: "among several attached MRs the open or merged ones are judged (all of them, when the issue has several)".
@@ -64,27 +57,13 @@ const worlds = deliveryWorlds(CASES, {
 });
 
 const validateReport = new Ajv2020({ strict: false }).compile(readJson(join(ROOT, "schemas/report.schema.json")));
-let gitlab: FakeGitLab;
-let linear: FakeLinear;
-let dir: string;
-
-beforeAll(async () => {
-  gitlab = await startFakeGitLab(worlds.gitlab);
-  linear = await startFakeLinear(worlds.linear(gitlab.url));
-  dir = tempDir("bfd-several-mrs-");
-});
-afterEach(() => {
-  gitlab.reset();
-  linear.reset();
-});
-afterAll(async () => {
-  await Promise.all([gitlab.close(), linear.close()]);
-});
+const fakes = useDeliveryFakes(worlds);
+const dir = tempDir("bfd-several-mrs-");
 
 const ENV = (): Record<string, string> => ({
   LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
-  LINEAR_API_URL: linear.url,
-  GITLAB_URL: gitlab.url,
+  LINEAR_API_URL: fakes.linear.url,
+  GITLAB_URL: fakes.gitlab.url,
   GITLAB_TOKEN: FAKE_TOKEN,
 });
 
@@ -114,11 +93,11 @@ const resultsOf = (run: Run, rule: string): RuleResult[] => run.report.results.f
 
 describe("bfd done on an issue with several open merge requests", () => {
   it("judges both when both are done (built CLI): exit 0, the MR rules once per MR, each naming its MR", async () => {
-    const before = gitlab.requests.length;
+    const before = fakes.gitlab.requests.length;
     const run = await bfd(["done", "ENG-601"], "json", runCliProcess);
     expect(run.stderr).toBe("");
     // Each MR is read once, both at once.
-    const reads = gitlab.requests.slice(before).map((r) => decodeURIComponent(r.path));
+    const reads = fakes.gitlab.requests.slice(before).map((r) => decodeURIComponent(r.path));
     for (const iid of [601, 1601])
       expect(reads.filter((p) => p === `/api/v4/projects/${PROJECT_PATH}/merge_requests/${iid}`)).toHaveLength(1);
     expect(run.code).toBe(0);
@@ -173,7 +152,7 @@ describe("bfd done on an issue with several open merge requests", () => {
   });
 
   it("judges only the one --mr names", async () => {
-    const run = await bfd(["done", "ENG-602", "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/602`]);
+    const run = await bfd(["done", "ENG-602", "--mr", `${fakes.gitlab.url}/${PROJECT_PATH}/-/merge_requests/602`]);
     expect(run.code).toBe(0);
     expect(run.report.mergeRequests).toBeUndefined();
     expect(run.report.results.every((r) => r.mergeRequest === undefined)).toBe(true);

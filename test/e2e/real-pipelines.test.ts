@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/report/schema.js";
 import {
   FAKE_JOB_TOKEN,
@@ -9,14 +9,18 @@ import {
   fakeJob,
   fakePipeline,
   fakeProject,
-  startFakeGitLab,
   type FakeCommitStatus,
-  type FakeGitLab,
-  type FakeMergeRequest,
 } from "../fakes/gitlab.js";
-import { FAKE_LINEAR_API_KEY, startFakeLinear, type FakeLinear } from "../fakes/linear.js";
+import { FAKE_LINEAR_API_KEY } from "../fakes/linear.js";
 import { runCliInProcess, runCliProcess, tempDir } from "../helpers/cli.js";
-import { deliveryWorlds, PROJECT_ID, PROJECT_PATH, shaOf, type DeliveryCase } from "../helpers/delivery-world.js";
+import {
+  deliveryWorlds,
+  PROJECT_ID,
+  PROJECT_PATH,
+  shaOf,
+  type DeliveryCase,
+  useDeliveryFakes,
+} from "../helpers/delivery-world.js";
 
 // Real teams' pipelines (NOTES "Real setups"): merged-results pipelines and merge trains run on a merge commit GitLab
 // makes of the MR head; fork MRs' pipelines run in the fork. bfd done, bfd ci judge them by the MR head they tested,
@@ -170,28 +174,8 @@ const failedScan = (project: string, sha: string): FakeCommitStatus => ({
 });
 worlds.gitlab.commitStatuses.push(failedScan(FORK_PATH, shaOf(503)));
 
-let gitlab: FakeGitLab;
-let linear: FakeLinear;
-let dir: string;
-
-beforeAll(async () => {
-  gitlab = await startFakeGitLab(worlds.gitlab);
-  linear = await startFakeLinear(worlds.linear(gitlab.url));
-  dir = tempDir("bfd-real-pipelines-");
-});
-afterEach(() => {
-  gitlab.reset();
-  linear.reset();
-});
-afterAll(async () => {
-  await Promise.all([gitlab.close(), linear.close()]);
-});
-
-function mergeRequest(n: number): FakeMergeRequest {
-  const mr = gitlab.world.mergeRequests.find((m) => m.iid === n);
-  if (mr === undefined) throw new Error(`no MR !${n}`);
-  return mr;
-}
+const fakes = useDeliveryFakes(worlds);
+const dir = tempDir("bfd-real-pipelines-");
 
 interface Run {
   code: number | null;
@@ -205,13 +189,13 @@ async function run(
   env: Record<string, string | undefined>,
   cli: typeof runCliInProcess = runCliInProcess,
 ): Promise<Run> {
-  const before = gitlab.requests.length;
+  const before = fakes.gitlab.requests.length;
   const result = await cli([...args, "--format", "json"], { cwd: dir, env });
   return {
     code: result.code,
     report: result.stdout.startsWith("{") ? (JSON.parse(result.stdout) as Report) : null,
     stderr: result.stderr,
-    gitlabPaths: gitlab.requests.slice(before).map((r) => decodeURIComponent(r.path)),
+    gitlabPaths: fakes.gitlab.requests.slice(before).map((r) => decodeURIComponent(r.path)),
   };
 }
 
@@ -223,11 +207,11 @@ const pipelineRule = (r: Run): RuleResult => {
 
 const done = (n: number, cli?: typeof runCliInProcess): Promise<Run> =>
   run(
-    ["done", `ENG-${n}`, "--mr", `${gitlab.url}/${PROJECT_PATH}/-/merge_requests/${n}`],
+    ["done", `ENG-${n}`, "--mr", `${fakes.gitlab.url}/${PROJECT_PATH}/-/merge_requests/${n}`],
     {
       LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
-      LINEAR_API_URL: linear.url,
-      GITLAB_URL: gitlab.url,
+      LINEAR_API_URL: fakes.linear.url,
+      GITLAB_URL: fakes.gitlab.url,
       GITLAB_TOKEN: FAKE_TOKEN,
     },
     cli,
@@ -235,13 +219,13 @@ const done = (n: number, cli?: typeof runCliInProcess): Promise<Run> =>
 
 /** A merge-request pipeline job's environment; merged-results and train pipelines run on the merge commit. */
 function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const mr = mergeRequest(n);
+  const mr = fakes.mergeRequest(n);
   const pipeline = mr.headPipeline!;
   const merged = pipeline.kind !== undefined;
   return {
     CI: "true",
     GITLAB_CI: "true",
-    CI_SERVER_URL: gitlab.url,
+    CI_SERVER_URL: fakes.gitlab.url,
     CI_PROJECT_ID: String(pipeline.project === FORK_PATH ? FORK_ID : PROJECT_ID),
     CI_PROJECT_PATH: pipeline.project ?? PROJECT_PATH,
     CI_MERGE_REQUEST_IID: String(n),
@@ -261,7 +245,7 @@ function ciEnv(n: number, extra: Record<string, string | undefined> = {}): Recor
     CI_JOB_TOKEN: FAKE_JOB_TOKEN,
     GITLAB_TOKEN: FAKE_TOKEN,
     LINEAR_API_KEY: FAKE_LINEAR_API_KEY,
-    LINEAR_API_URL: linear.url,
+    LINEAR_API_URL: fakes.linear.url,
     ...extra,
   };
 }
@@ -311,7 +295,7 @@ describe("bfd done on real teams' pipelines", () => {
   });
 
   it("fails a pipeline GitLab calls green when nothing in it passed, saying so and how to fix it (was a false pass)", async () => {
-    expect(mergeRequest(510).headPipeline?.status).toBe("success");
+    expect(fakes.mergeRequest(510).headPipeline?.status).toBe("success");
     const r = await done(510);
     expect(r.code).toBe(1);
     expect(pipelineRule(r).status).toBe("fail");
@@ -330,7 +314,7 @@ describe("bfd done on real teams' pipelines", () => {
   it("fails a pipeline of only manual jobs nobody played, which GitLab calls skipped", async () => {
     const r = await done(511);
     expect(r.code).toBe(1);
-    expect(mergeRequest(511).headPipeline?.status).toBe("skipped");
+    expect(fakes.mergeRequest(511).headPipeline?.status).toBe("skipped");
     expect(pipelineRule(r).status).toBe("fail");
     // A pipeline that is not green is read for what made it so: its jobs say nothing ran.
     expect(pipelineRule(r).message).toMatch(
@@ -359,7 +343,7 @@ describe("bfd ci in real teams' pipelines", () => {
   });
 
   it("fails a merged-results pipeline whose external scan failed on the merge commit (was a false pass)", async () => {
-    gitlab.world.commitStatuses.push(failedScan(PROJECT_PATH, mergeOf(504)));
+    fakes.gitlab.world.commitStatuses.push(failedScan(PROJECT_PATH, mergeOf(504)));
     const r = await ci(504);
     expect(pipelineRule(r).status).toBe("fail");
     expect(pipelineRule(r).message).toContain('job "security-scan" (external) failed');

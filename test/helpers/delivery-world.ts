@@ -3,6 +3,7 @@
  * (optionally) one merge request acme/web!<n> that, by default, meets every Done criterion. A case overrides only
  * what it is about, so a failing case fails exactly one rule.
  */
+import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   fakeDiff,
   fakeMergeRequest,
@@ -16,7 +17,9 @@ import {
   type FakeLabelEvent,
   type FakeMergeRequest,
   type FakeNote,
+  type FakeGitLab,
   type GitLabWorld,
+  startFakeGitLab,
 } from "../fakes/gitlab.js";
 import {
   addIssue,
@@ -25,7 +28,9 @@ import {
   type FakeAttachment,
   type FakeMergeRequestStatus,
   type IssueInput,
+  type FakeLinear,
   type LinearWorld,
+  startFakeLinear,
 } from "../fakes/linear.js";
 
 export const PROJECT_PATH = "acme/web";
@@ -162,4 +167,49 @@ export function deliveryWorlds(
     return world;
   };
   return { gitlab, linear };
+}
+
+/** Both fakes serving a delivery world for one test file (see useDeliveryFakes). */
+export interface DeliveryFakes {
+  readonly gitlab: FakeGitLab;
+  readonly linear: FakeLinear;
+  /** The fake's merge request acme/web!n, as the tests have changed it so far. */
+  mergeRequest(n: number): FakeMergeRequest;
+}
+
+/**
+ * Starts both fakes on `worlds` before the file's tests (GitLab first: the Linear world names its URL), resets them
+ * after each test and closes them after all. The fakes are read through the object returned, once started.
+ */
+export function useDeliveryFakes(worlds: DeliveryWorlds): DeliveryFakes {
+  let gitlab: FakeGitLab | undefined;
+  let linear: FakeLinear | undefined;
+  beforeAll(async () => {
+    gitlab = await startFakeGitLab(worlds.gitlab);
+    linear = await startFakeLinear(worlds.linear(gitlab.url));
+  });
+  afterEach(() => {
+    gitlab?.reset();
+    linear?.reset();
+  });
+  afterAll(async () => {
+    await Promise.all([gitlab?.close(), linear?.close()]);
+  });
+  const started = <T>(fake: T | undefined, name: string): T => {
+    if (fake === undefined) throw new Error(`the fake ${name} is read before the file's tests started it`);
+    return fake;
+  };
+  return {
+    get gitlab() {
+      return started(gitlab, "GitLab");
+    },
+    get linear() {
+      return started(linear, "Linear");
+    },
+    mergeRequest(n) {
+      const mr = started(gitlab, "GitLab").world.mergeRequests.find((m) => m.iid === n);
+      if (mr === undefined) throw new Error(`no MR !${n}`);
+      return mr;
+    },
+  };
 }
