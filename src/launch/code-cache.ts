@@ -9,8 +9,9 @@
  *   which may be read-only (`node_modules`, an image). When that folder cannot be made or written, bfd runs without
  *   a cache, silently. `BFD_CODE_CACHE=0` turns it off.
  * - A cache is keyed by bfd's version, Node's version, the architecture and a hash of the bundles: another build or
- *   another Node never reads it. V8 checks it too; when V8 rejects it, it is written again. Caches of older builds
- *   of the same release are removed when a new one is written; of other releases, once a month old.
+ *   another Node never reads it. And by the bundle's path, as V8 keeps the file name a cache was made under. V8
+ *   checks it too; when V8 rejects it, it is written again. Caches of older builds of the same release are removed
+ *   when a new one is written; of other releases, once a month old.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -67,8 +68,20 @@ interface Loaded {
   cached: boolean;
 }
 
-const cacheFileOf = (cache: CodeCache, file: string): string =>
-  join(cache.dir!, `${cache.release}-${cache.build}.${basename(file, ".cjs")}.${cache.kind}.v8`);
+/**
+ * The cache of one bundle file, for this build and kind of run, and for where the file is: V8 keeps the file name
+ * a cache was made under (stack traces, source maps and profiles would name another install's path, which may be
+ * gone), so two installs of one build each have their own.
+ */
+export const cacheFileOf = (cache: CodeCache, file: string): string =>
+  join(cache.dir!, `${cache.release}-${cache.build}.${placeOf(file)}.${basename(file, ".cjs")}.${cache.kind}.v8`);
+
+/** Eight hex digits of FNV-1a over the file's absolute path. */
+function placeOf(file: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i += 1) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
 
 /** Another build of this release is stale at once; another release once its cache is a month old. */
 function isStale(cache: CodeCache, dir: string, name: string, now: number): boolean {

@@ -11,7 +11,7 @@ import {
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleLoader, codeCacheDir, runKind, type CodeCache } from "../../src/launch/code-cache.js";
+import { bundleLoader, cacheFileOf, codeCacheDir, runKind, type CodeCache } from "../../src/launch/code-cache.js";
 import { tempDir } from "../helpers/cli.js";
 
 const nodeRequire = createRequire(import.meta.url);
@@ -64,6 +64,8 @@ const cacheIn = (dir: string | null, build = "b1", release = "0.1.0-v20-x64"): C
 });
 
 const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
+/** A cache file's name without the hash of the bundle's path (`0.1.0-v20-x64-b1.main.done-snapshot.v8`). */
+const withoutPlace = (name: string): string => name.replace(/^(.*?-b\d+)\.[0-9a-f]{8}\./, "$1.");
 
 describe("loading a bundle through V8's code cache", () => {
   it("runs the bundle and its vendor bundles, each once, and writes one cache per bundle after the run", () => {
@@ -73,7 +75,10 @@ describe("loading a bundle through V8's code cache", () => {
     expect(loader.require(main)).toEqual({ answer: 42, sep: "/", again: true });
     expect(filesIn(dir)).toEqual([]);
     loader.writeCaches();
-    expect(filesIn(dir)).toEqual(["0.1.0-v20-x64-b1.main.done-snapshot.v8", "0.1.0-v20-x64-b1.x.done-snapshot.v8"]);
+    expect(filesIn(dir).map(withoutPlace).sort()).toEqual([
+      "0.1.0-v20-x64-b1.main.done-snapshot.v8",
+      "0.1.0-v20-x64-b1.x.done-snapshot.v8",
+    ]);
   });
 
   it("reads the cache on the next run and does not write it again", () => {
@@ -95,7 +100,7 @@ describe("loading a bundle through V8's code cache", () => {
     const { main } = bundles();
     const dir = join(tempDir("bfd-cache-"), "bfd");
     mkdirSync(dir, { recursive: true });
-    const damaged = join(dir, "0.1.0-v20-x64-b1.main.done-snapshot.v8");
+    const damaged = cacheFileOf(cacheIn(dir), main);
     writeFileSync(damaged, "not a code cache");
     const loader = bundleLoader(cacheIn(dir), nodeRequire);
     expect(loader.require(main)).toEqual({ answer: 42, sep: "/", again: true });
@@ -142,7 +147,7 @@ describe("loading a bundle through V8's code cache", () => {
     const loader = bundleLoader(cacheIn(dir), nodeRequire);
     loader.require(main);
     loader.writeCaches();
-    expect(filesIn(dir)).toEqual(
+    expect(filesIn(dir).map(withoutPlace).sort()).toEqual(
       [
         "0.1.0-v20-x64-b1.main.done-snapshot.v8",
         "0.1.0-v20-x64-b1.x.done-snapshot.v8",
@@ -150,5 +155,23 @@ describe("loading a bundle through V8's code cache", () => {
         files.notOurs,
       ].sort(),
     );
+  });
+
+  it("keeps one cache per place the same build is installed: a stack trace names the file that ran", () => {
+    const dir = join(tempDir("bfd-cache-"), "bfd");
+    const places = [tempDir("bfd-bundles-"), tempDir("bfd-bundles-")].map((place) => {
+      const file = join(place, "main.cjs");
+      writeFileSync(file, 'module.exports = () => new Error("where").stack.split("\\n")[1];\n');
+      return file;
+    });
+    for (const [i, file] of places.entries()) {
+      // Twice at each place: the second run reads the cache the first wrote.
+      for (let run = 0; run < 2; run += 1) {
+        const loader = bundleLoader(cacheIn(dir), nodeRequire);
+        expect((loader.require(file) as () => string)()).toContain(file);
+        loader.writeCaches();
+      }
+      expect(filesIn(dir)).toHaveLength(i + 1);
+    }
   });
 });
