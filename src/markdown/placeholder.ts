@@ -69,6 +69,8 @@ const NUMBERED_SLOT =
 const FILLER = /^lorem ipsum\b/;
 /** A template's slot: `<why>`, `<ISSUE-KEY>`, `[reason]`, `{describe the change}`. */
 const TEMPLATE_SLOT = /<[^<>\n]*>|\[[^[\]\n]*\]|\{[^{}\n]*\}/g;
+/** Where a template slot may start: lines without one skip the slot expression. */
+const SLOT_OPENER = /[<[{]/;
 /** No letter or digit in any script: `-`, `…`, `...`, `?`, `—`, `~`, `***`. */
 const NO_WORD = /^[^\p{L}\p{N}]*$/u;
 /** A label with nothing after it ("Unit tests:", "Result: <result>"): a template's line left as it was. */
@@ -120,7 +122,7 @@ function isPlaceholderLine(line: string, placeholders: Placeholders): boolean {
   if (PLACEHOLDER_PREFIX.test(folded) || TO_BE_DECIDED.test(folded) || FILLER.test(folded)) return true;
   const word = wordOf(folded);
   if (BUILT_IN.has(word) || NUMBERED_SLOT.test(word) || isTeamPlaceholder(folded, word, placeholders)) return true;
-  const withoutSlots = folded.replace(TEMPLATE_SLOT, "").trim();
+  const withoutSlots = (SLOT_OPENER.test(folded) ? folded.replace(TEMPLATE_SLOT, "") : folded).trim();
   if (withoutSlots !== folded) return withoutSlots === "" || isPlaceholderLine(withoutSlots, placeholders);
   return LABEL_ONLY.test(folded);
 }
@@ -132,5 +134,8 @@ function isPlaceholderLine(line: string, placeholders: Placeholders): boolean {
  * nothing after it ("Unit tests:"), or one of the team's own placeholder words (alone or announcing what is to come).
  */
 export function isPlaceholderText(text: string, placeholders: Placeholders = NO_EXTRA_PLACEHOLDERS): boolean {
+  if (!LINE_BREAK.test(text)) return isPlaceholderLine(text, placeholders);
   return text.split(/\r\n|\r|\n/).every((line) => isPlaceholderLine(line, placeholders));
 }
+
+const LINE_BREAK = /[\r\n]/;
