@@ -173,11 +173,6 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** Outside the line counts as white space, as for CommonMark's flanking rules. */
 const isSpaceLike = (c: number): boolean => Number.isNaN(c) || c === SPACE || c === TAB;
 
-interface OpenDelimiter {
-  position: number;
-  run: number;
-}
-
 /**
  * Matched delimiter pairs of one paragraph. A run of `*`, `_` or `~` not followed by white space may open, one not
  * preceded by white space may close the nearest open run of the same character, and `]` closes the nearest `[`.
@@ -185,8 +180,14 @@ interface OpenDelimiter {
  * matched pairs that overlap; openers never closed nest nothing (the parser leaves them as text) and do not count.
  */
 class InlineNesting {
-  private readonly open = new Map<number, OpenDelimiter[]>();
-  private readonly pairs: { opened: number; closed: number; weight: number }[] = [];
+  // Numbers in arrays, not an object per delimiter: a long list is one paragraph of some 40,000 brackets.
+  /** Per delimiter character, its open runs as (position, run length) pairs, innermost last. */
+  private readonly open = new Map<number, number[]>();
+  /** Matched pairs: where each opened and closed (delimiter positions), and how many levels it nests. */
+  private readonly opened: number[] = [];
+  private readonly closed: number[] = [];
+  private readonly weights: number[] = [];
+  /** The line of each delimiter, by position. */
   private readonly lines: number[] = [];
 
   scan(text: string, start: number, end: number, line: number): void {
@@ -216,11 +217,11 @@ class InlineNesting {
   }
 
   deepest(): { depth: number; line: number } {
-    if (this.pairs.length === 0) return { depth: 0, line: 0 };
+    if (this.opened.length === 0) return { depth: 0, line: 0 };
     const delta = new Float64Array(this.lines.length + 1);
-    for (const pair of this.pairs) {
-      delta[pair.opened]! += pair.weight;
-      delta[pair.closed]! -= pair.weight;
+    for (let i = 0; i < this.opened.length; i += 1) {
+      delta[this.opened[i]!]! += this.weights[i]!;
+      delta[this.closed[i]!]! -= this.weights[i]!;
     }
     let depth = 0;
     let deepest = { depth: 0, line: 0 };
@@ -232,21 +233,21 @@ class InlineNesting {
   }
 
   private push(c: number, run: number, line: number): void {
-    const delimiter = { position: this.lines.length, run };
+    const position = this.lines.length;
     this.lines.push(line);
     const stack = this.open.get(c);
-    if (stack === undefined) this.open.set(c, [delimiter]);
-    else stack.push(delimiter);
+    if (stack === undefined) this.open.set(c, [position, run]);
+    else stack.push(position, run);
   }
 
   private close(c: number, run: number, line: number): boolean {
-    const opener = this.open.get(c)?.pop();
-    if (opener === undefined) return false;
-    this.pairs.push({
-      opened: opener.position,
-      closed: this.lines.length,
-      weight: Math.max(1, Math.ceil(Math.min(opener.run, run) / 2)),
-    });
+    const stack = this.open.get(c);
+    if (stack === undefined || stack.length === 0) return false;
+    const openerRun = stack.pop()!;
+    const openerPosition = stack.pop()!;
+    this.opened.push(openerPosition);
+    this.closed.push(this.lines.length);
+    this.weights.push(Math.max(1, Math.ceil(Math.min(openerRun, run) / 2)));
     this.lines.push(line);
     return true;
   }
