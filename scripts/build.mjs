@@ -125,29 +125,31 @@ const englishOnlyZod = {
  * - It writes a few characters outside ASCII as themselves, one in a regular expression (`/([?!])\u2026/`, its
  *   typographer) where esbuild's `charset: "ascii"` does not escape them: they are written as `\uXXXX` escapes
  *   here, which mean the same in strings and regular expressions (every one of them is in the BMP).
- * - Its class fields are compiled to calls of a `_defineProperty` helper, which asks `key in object` before each
- *   assignment: a Token's twelve fields made it a quarter of the parse of a 1 MB criteria list (#26). The helper
- *   assigns instead, which is the same for every use in the file: each defines a field of a new instance (or a
- *   class's static field) whose name no prototype defines as an accessor, and the file has no accessors at all
- *   (checked below). A markdown-it whose bundle no longer holds the helper, or holds accessors, stops the build:
- *   look again rather than ship it slower or wrong.
+ * - Its class fields are compiled to calls of a `_defineProperty(object, "name", value)` helper, which asks
+ *   `name in object` and then stores under a computed key: a Token's twelve fields made it a quarter of the parse of
+ *   a 1 MB criteria list (#26). Each call is written as the assignment `object.name = value;` instead, which is the
+ *   same for every call in the file: each defines a field of a new instance (or a class's static field) whose name
+ *   no prototype defines as an accessor, and the file has no accessors at all. The build stops when a call is left
+ *   over or the file holds an accessor: look again rather than ship it slower or wrong.
  */
-const DEFINE_PROPERTY_HELPER =
-  /function _defineProperty\(e, r, t\) \{\n\treturn \(r = toPropertyKey\(r\)\) in e \? Object\.defineProperty\(e, r, \{\n\t\tvalue: t,\n\t\tenumerable: !0,\n\t\tconfigurable: !0,\n\t\twritable: !0\n\t\}\) : e\[r\] = t, e;\n\}/;
+const FIELD_DEFINITION = /_defineProperty\(\s*(this|\w+),\s*(?:\/\*[\s\S]*?\*\/\s*)?"(\w+)",\s*([\s\S]*?)\s*\);/g;
 const ACCESSOR = /^\s*(?:static\s+)?[gs]et\s+[\w$]+\s*\(/m;
 const markdownItBundle = {
   name: "markdown-it-bundle",
   setup(b) {
     b.onLoad({ filter: /[\\/]markdown-it[\\/]dist[\\/]markdown-it\.mjs$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
-      if (!DEFINE_PROPERTY_HELPER.test(source) || ACCESSOR.test(source))
+      const contents = source.replace(
+        FIELD_DEFINITION,
+        (_call, object, name, value) => `${object}.${name} = ${value};`,
+      );
+      const left = contents.match(/_defineProperty\(/g)?.length ?? 0;
+      if (contents === source || left !== 1 || ACCESSOR.test(source))
         throw new Error(
-          `${args.path}: markdown-it's _defineProperty helper is not the one scripts/build.mjs replaces, or the file defines accessors; see markdownItBundle there`,
+          `${args.path}: markdown-it's class fields are not the _defineProperty calls scripts/build.mjs rewrites (${left - 1} left), or the file defines accessors; see markdownItBundle there`,
         );
       return {
-        contents: source
-          .replace(DEFINE_PROPERTY_HELPER, "function _defineProperty(e, r, t) {\n\te[r] = t;\n\treturn e;\n}")
-          .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+        contents: contents.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
         loader: "js",
       };
     });

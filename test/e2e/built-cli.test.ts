@@ -227,7 +227,7 @@ describe("the built CLI's code cache", () => {
     const first = await runCli(gate, { env: { HOME: home } });
     const cached = readdirSync(join(home, ".cache", "bfd"));
     expect(cached).toEqual([
-      expect.stringMatching(/^\d+\.\d+\.\d+-v\d+\.\d+\.\d+-\w+-[0-9a-f]+\.bfd\.done-snapshot\.v8$/),
+      expect.stringMatching(/^\d+\.\d+\.\d+-v\d+\.\d+\.\d+-\w+-[0-9a-f]+\.[0-9a-f]{8}\.bfd\.done-snapshot\.v8$/),
     ]);
     const second = await runCli(gate, { env: { HOME: home } });
     for (const run of [first, second]) expect(run).toEqual(without);
