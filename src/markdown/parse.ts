@@ -56,7 +56,6 @@ function createParser(): Parser {
   // fuzzy links (any word before a top-level domain: `notes.md`) are not GFM, and testing every text for them was a
   // fifth of the parse of a long list: `www.` is a schema of its own instead.
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
-  md.core.ruler.at("linkify", autolinkLiterals);
   // The core rules that read inline content (parse it, link literals, join escaped characters into text) run per
   // block as the tree is built (TreeBuilder.inlineOf), not over the whole document at once.
   md.core.ruler.disable(["inline", "linkify", "text_join"]);
@@ -202,18 +201,14 @@ const HTML_LINK_OPEN = /^<a[>\s]/i;
 const HTML_LINK_CLOSE = /^<\/a\s*>/i;
 
 /**
- * GFM's autolink literals in the text of each inline block, outside links (Markdown's and HTML's `<a>`): the
- * same tokens as markdown-it's own linkify rule, which it replaces (test/unit/autolink-literals.test.ts compares
- * them). That rule first tests each block's whole content, the URLs of its explicit links included, so every
- * `[text](https://…)` cost one run of linkify-it's large host expression (a tenth of the parse of a long criteria
- * list); this one tests the text outside links first, and the whole content only when that text holds a literal.
+ * GFM's autolink literals in the text of one inline block (its children already parsed), outside links (Markdown's
+ * and HTML's `<a>`): the same tokens as markdown-it's own linkify core rule makes, which this replaces
+ * (test/unit/autolink-literals.test.ts compares them). That rule first tests each block's whole content, the URLs of
+ * its explicit links included, so every `[text](https://…)` cost one run of linkify-it's large host expression (a
+ * tenth of the parse of a long criteria list); this one tests the text outside links first, and the whole content
+ * only when that text holds a literal.
  */
-export function autolinkLiterals(state: StateCore): void {
-  for (const block of state.tokens) if (block.type === "inline") linkLiterals(state.md, block);
-}
-
-/** autolinkLiterals for one inline block, its children already parsed. */
-function linkLiterals(md: Parser, block: Token): void {
+export function linkLiterals(md: Parser, block: Token): void {
   if (block.children === null) return;
   const linkify = md.linkify;
   const tokens = block.children;

@@ -6,7 +6,7 @@
 import * as fc from "fast-check";
 import MarkdownIt, { type MarkdownIt as Parser, type Token } from "markdown-it";
 import { describe, expect, it } from "vitest";
-import { autolinkLiterals } from "../../src/markdown/parse.js";
+import { linkLiterals } from "../../src/markdown/parse.js";
 
 function parser(own: boolean): Parser {
   const md = new MarkdownIt("commonmark", { linkify: true });
@@ -16,7 +16,11 @@ function parser(own: boolean): Parser {
   md.normalizeLink = (url) => url;
   md.normalizeLinkText = (text) => text;
   md.validateLink = () => true;
-  if (own) md.core.ruler.at("linkify", autolinkLiterals);
+  // bfd's rule, run over every inline block as a core rule in markdown-it's place (bfd runs it per block).
+  if (own)
+    md.core.ruler.at("linkify", (state) => {
+      for (const block of state.tokens) if (block.type === "inline") linkLiterals(state.md, block);
+    });
   return md;
 }
 
