@@ -497,8 +497,11 @@ export interface NoEvidence {
   placeholders?: Placeholders | undefined;
 }
 
+/** No template, no words of the team's own: the built-in placeholders only. */
+const NO_BLANK: NoEvidence = {};
+
 /** Nothing but placeholders and the template's own lines, line by line. */
-function saysNothing(text: string, blank: NoEvidence = {}): boolean {
+function saysNothing(text: string, blank: NoEvidence = NO_BLANK): boolean {
   const { template, placeholders } = blank;
   if (isPlaceholderText(text, placeholders)) return true;
   return (
@@ -518,9 +521,6 @@ function isPlaceholderParagraph(node: Paragraph, blank?: NoEvidence): boolean {
     visible.every((child) => child.type === "emphasis" || (child.type === "text" && child.value.trim() === ""));
   return onlyEmphasis || saysNothing(plainText(node), blank);
 }
-
-/** No template, no words of the team's own: the built-in placeholders only. */
-const NO_BLANK: NoEvidence = {};
 
 /**
  * A list item that says nothing: empty, a placeholder, or template help text, and only such items under it.
@@ -611,7 +611,7 @@ export function filledText(
  * How much a whole document says beyond placeholders (as filledText), counted up to `enough` characters: it stops
  * parsing once there is enough. 0 for a document past bfd's limits.
  */
-export function filledLength(markdown: string, enough: number, blank: NoEvidence = {}): number {
+export function filledLength(markdown: string, enough: number, blank: NoEvidence = NO_BLANK): number {
   const document = documentOf(markdown);
   if (document === null) return 0;
   let length = 0;
