@@ -443,17 +443,23 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
   };
   const asDiffs = (files: Record<string, string>) =>
     Object.keys(files).map((path) => fakeDiff(path, { newFile: true }));
-
-  it("reads the whole change from the job's checkout when GitLab caps its list: a UI file past the 1,000th still needs docs", async () => {
-    const files = bigChange(400);
-    const checkout = gitChange({ "README.md": "app\n" }, files);
+  /**
+   * `bfd ci` in the job's checkout of MR !400, which adds `added` on top of `base`; GitLab lists the same files (its
+   * list may be capped) with the checkout's head.
+   */
+  const ciInCheckout = (base: Record<string, string>, added: Record<string, string>): Promise<CiRun> => {
+    const checkout = gitChange(base, added);
     const mr = fakes.mergeRequest(400);
     mr.sha = checkout.head;
-    mr.diffs = asDiffs(files);
-    const run = await ci(400, [], {
+    mr.diffs = asDiffs(added);
+    return ci(400, [], {
       cwd: checkout.dir,
       env: ciEnv(400, { CI_PROJECT_DIR: checkout.dir, CI_MERGE_REQUEST_DIFF_BASE_SHA: checkout.base }),
     });
+  };
+
+  it("reads the whole change from the job's checkout when GitLab caps its list: a UI file past the 1,000th still needs docs", async () => {
+    const run = await ciInCheckout({ "README.md": "app\n" }, bigChange(400));
     expect(run.code).toBe(1);
     const docs = resultOf(run, "user-docs-updated");
     expect(docs.status).toBe("fail");
@@ -470,17 +476,10 @@ describe("bfd ci judges the pipeline it runs in and the whole change", () => {
       "src/audit/export.ts":
         "import { isEnabled } from 'flags';\nif (isEnabled('audit_known')) run();\nif (isEnabled('audit_brand_new')) run();\n",
     };
-    const checkout = gitChange(
+    const run = await ciInCheckout(
       { "README.md": "app\n", "config/feature_flags/ops/audit_known.yml": "name: x\n" },
       added,
     );
-    const mr = fakes.mergeRequest(400);
-    mr.sha = checkout.head;
-    mr.diffs = asDiffs(added);
-    const run = await ci(400, [], {
-      cwd: checkout.dir,
-      env: ciEnv(400, { CI_PROJECT_DIR: checkout.dir, CI_MERGE_REQUEST_DIFF_BASE_SHA: checkout.base }),
-    });
     const flags = resultOf(run, "feature-flag-documented");
     expect(flags.status).toBe("fail");
     expect(flags.message).toBe(
