@@ -16,6 +16,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { hashText } from "../text/hash.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -74,14 +75,10 @@ interface Loaded {
  * gone), so two installs of one build each have their own.
  */
 export const cacheFileOf = (cache: CodeCache, file: string): string =>
-  join(cache.dir!, `${cache.release}-${cache.build}.${placeOf(file)}.${basename(file, ".cjs")}.${cache.kind}.v8`);
-
-/** Eight hex digits of FNV-1a over the file's absolute path. */
-function placeOf(file: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < file.length; i += 1) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, "0");
-}
+  join(
+    cache.dir!,
+    `${cache.release}-${cache.build}.${hashText(file).slice(0, 8)}.${basename(file, ".cjs")}.${cache.kind}.v8`,
+  );
 
 /** Another build of this release is stale at once; another release once its cache is a month old. */
 function isStale(cache: CodeCache, dir: string, name: string, now: number): boolean {

@@ -1,6 +1,7 @@
 import { findCheckKind } from "../checks/index.js";
 import type { Condition } from "../work-item/condition.js";
 import type { Gate, HandoffRole, LoadedRule } from "./schema.js";
+import { hashText } from "../text/hash.js";
 
 /**
  * The built-in rules, validated once at build time (`dist/builtin-rules.json`), so a run without a team config
@@ -31,23 +32,6 @@ export interface BuiltinRuleCache {
   version: 2;
   hashes: Record<string, string>;
   rules: CachedRule[];
-}
-
-/**
- * A fingerprint of a rule file's text (FNV-1a over its UTF-16 code units, two 32-bit lanes, and its length). It
- * tells an edited file from the one the build saw; it guards against accidents, not attacks — and unlike node:crypto
- * it costs nothing to load at start-up.
- */
-export function hashText(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i += 1) {
-    const unit = text.charCodeAt(i);
-    a = Math.imul(a ^ unit, 0x01000193);
-    b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
-  }
-  const hex = (n: number): string => (n >>> 0).toString(16).padStart(8, "0");
-  return `${hex(a)}${hex(b)}-${text.length}`;
 }
 
 /** `fileOf` maps a rule's location to the built-in file name it came from. */
